@@ -1,0 +1,111 @@
+"""Who may see what. Every view loads personal records through this module, nowhere else.
+
+`family_clause(user)` is the one rule, as SQL; the loaders apply it to a single record and
+answer 404 for anything outside the user's reach, so that ids of other programs' records
+cannot be told apart from ids that do not exist.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable, TypeVar
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy.orm import Session
+
+from casework.accounts.models import Role, User
+from casework.cases.models import Case, Note, Task
+from casework.community.models import ServiceReferral
+from casework.families.models import Address, Consent, Family, Member
+from casework.releases.models import Release
+from casework.schooling.models import SchoolEnrollment
+
+T = TypeVar("T")
+
+
+def family_clause(user: User) -> ColumnElement[bool]:
+    """SQL condition on `Family` true for the families `user` may see."""
+    if user.is_authenticated and user.active and user.in_program:
+        return Family.program_id == user.organization_id
+    return false()
+
+
+def scoped_families(user: User) -> Select:
+    return select(Family).where(family_clause(user))
+
+
+# How each kind of record reaches its family, as joins added to `select(model)`.
+_PATHS: dict[type, Callable[[Select], Select]] = {
+    Family: lambda q: q,
+    Member: lambda q: q.join(Family, Member.family_id == Family.id),
+    Address: lambda q: q.join(Family, Address.family_id == Family.id),
+    Release: lambda q: q.join(Family, Release.family_id == Family.id),
+    Case: lambda q: q.join(Family, Case.family_id == Family.id),
+    Consent: lambda q: q.join(Member, Consent.member_id == Member.id).join(Family, Member.family_id == Family.id),
+    SchoolEnrollment: lambda q: q.join(Member, SchoolEnrollment.member_id == Member.id).join(
+        Family, Member.family_id == Family.id),
+    Note: lambda q: q.join(Case, Note.case_id == Case.id).join(Family, Case.family_id == Family.id),
+    Task: lambda q: q.join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id),
+    ServiceReferral: lambda q: q.join(Case, ServiceReferral.case_id == Case.id).join(
+        Family, Case.family_id == Family.id),
+}
+
+
+def scoped(model: type[T], user: User) -> Select:
+    """`select(model)` narrowed to the records `user` may see."""
+    return _PATHS[model](select(model)).where(family_clause(user))
+
+
+def get_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:
+    record = session.scalars(scoped(model, user).where(model.id == record_id)).first()  # type: ignore[attr-defined]
+    if record is None:
+        abort(404)
+    return record
+
+
+def get_family_or_404(session: Session, user: User, family_id: int) -> Family:
+    return get_or_404(session, user, Family, family_id)
+
+
+def get_member_or_404(session: Session, user: User, member_id: int) -> Member:
+    return get_or_404(session, user, Member, member_id)
+
+
+def get_case_or_404(session: Session, user: User, case_id: int) -> Case:
+    return get_or_404(session, user, Case, case_id)
+
+
+def can_read_audit(user: User) -> bool:
+    return user.role in (Role.ADMIN, Role.SUPERVISOR)
+
+
+def can_manage_users(user: User) -> bool:
+    return user.role is Role.ADMIN
+
+
+def program_staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages of the program's own casework: signed in and on a program's staff."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            from flask import current_app
+
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if not current_user.in_program:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    @program_staff_required
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not can_manage_users(current_user):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""Organizations, users, roles, sign-in and sign-in throttling."""

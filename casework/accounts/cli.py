@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from casework.accounts.models import Organization, OrganizationKind, Role, User
+from casework.accounts.passwords import hash_password
+from casework.accounts.services import check_new_password, normalize_email
+from casework.db import db
+from casework.errors import ValidationError
+
+
+@click.group("users", help="Manage sign-in accounts.")
+def users_cli() -> None:
+    pass
+
+
+@users_cli.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--program", "program_name", required=True, help="Program name; created if missing.")
+@click.option("--timezone", default="America/New_York", show_default=True)
+@click.password_option()
+@with_appcontext
+def create_admin(email: str, full_name: str, program_name: str, timezone: str, password: str) -> None:
+    """Create the first administrator of a program (for a production install)."""
+    session = db.session
+    try:
+        check_new_password(password)
+    except ValidationError as error:
+        raise click.BadParameter(error.message, param_hint="password") from error
+    email = normalize_email(email)
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise click.BadParameter("an account with this email exists", param_hint="email")
+    program = session.scalar(select(Organization).where(Organization.name == program_name))
+    if program is None:
+        program = Organization(name=program_name, kind=OrganizationKind.PROGRAM, timezone=timezone)
+        session.add(program)
+        session.flush()
+    session.add(User(email=email, full_name=full_name, role=Role.ADMIN, organization_id=program.id,
+                     password_hash=hash_password(password)))
+    session.commit()
+    click.echo(f"Administrator {email} created for {program_name}.")

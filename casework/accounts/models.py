@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
+
+
+class OrganizationKind(enum.Enum):
+    PROGRAM = "program"
+    LEGAL_PARTNER = "legal_partner"
+    REINTEGRATION = "reintegration"
+
+
+class Role(enum.Enum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    CASE_MANAGER = "case_manager"
+    LEGAL_PARTNER = "legal_partner"
+
+
+PROGRAM_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.CASE_MANAGER})
+
+
+class Organization(TimestampMixin, Base):
+    """A case management program, a legal partner or an in-country organization."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[OrganizationKind] = mapped_column(enum_column(OrganizationKind, "organization_kind"))
+    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    enrollment_alert_days: Mapped[int] = mapped_column(default=30)
+
+    users: Mapped[list["User"]] = relationship(back_populates="organization")
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str | None] = mapped_column(String(10))
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="users", lazy="joined")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def in_program(self) -> bool:
+        return self.role in PROGRAM_ROLES
+
+    @property
+    def sees_whole_program(self) -> bool:
+        return self.role in (Role.ADMIN, Role.SUPERVISOR)
+
+
+class SignInAttempt(Base):
+    """Every sign-in attempt, kept in the database so throttling holds across processes."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_email_at", "email", "at"),
+        Index("ix_sign_in_attempts_address_at", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    address: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
+

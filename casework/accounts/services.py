@@ -1,0 +1,159 @@
+"""Accounts: sign-in with throttling, password changes, user administration."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from casework.accounts.models import Organization, OrganizationKind, PROGRAM_ROLES, Role, SignInAttempt, User
+from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.db import utcnow
+from casework.errors import NotAllowed, SignInRefused, ValidationError
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+class Throttle:
+    def __init__(self, max_per_account: int, max_per_address: int, window_minutes: int) -> None:
+        self.max_per_account = max_per_account
+        self.max_per_address = max_per_address
+        self.window = timedelta(minutes=window_minutes)
+
+
+def _recent_failures(session: Session, since, **match: str) -> int:
+    stmt = select(func.count()).select_from(SignInAttempt).where(
+        SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since,
+        *(getattr(SignInAttempt, column) == value for column, value in match.items()),
+    )
+    return session.scalar(stmt) or 0
+
+
+def sign_in(session: Session, email: str, password: str, address: str, throttle: Throttle) -> User:
+    """Check credentials; raise SignInRefused with the same answer for unknown and wrong."""
+    email = normalize_email(email)
+    since = utcnow() - throttle.window
+    if (_recent_failures(session, since, email=email) >= throttle.max_per_account
+            or _recent_failures(session, since, address=address) >= throttle.max_per_address):
+        session.add(SignInAttempt(email=email, address=address, succeeded=False))
+        session.commit()
+        raise SignInRefused(str(_l(
+            "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+            minutes=int(throttle.window.total_seconds() // 60))))
+    user = session.scalar(select(User).where(User.email == email))
+    valid = verify_password(user.password_hash if user else None, password)
+    if not valid or user is None or not user.active:
+        session.add(SignInAttempt(email=email, address=address, succeeded=False))
+        record(session, None, AuditAction.SIGN_IN_FAILED, "user", user.id if user else None)
+        session.commit()
+        raise SignInRefused(str(_l("The email or password is not right, or the account is deactivated.")))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    session.add(SignInAttempt(email=email, address=address, succeeded=True))
+    record(session, user, AuditAction.SIGN_IN, "user", user.id)
+    session.commit()
+    return user
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_LENGTH:
+        raise ValidationError(str(_l("Use at least %(n)d characters.", n=MIN_LENGTH)), "new_password")
+    if len(password) > MAX_LENGTH:
+        raise ValidationError(str(_l("Use at most %(n)d characters.", n=MAX_LENGTH)), "new_password")
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationError(str(_l("This is not your current password.")), "current_password")
+    check_new_password(new)
+    user.password_hash = hash_password(new)
+    user.password_changed_at = utcnow()
+    record(session, user, AuditAction.CHANGE, "user", user.id, detail="password")
+    session.commit()
+
+
+def set_locale(session: Session, user: User, locale: str) -> None:
+    user.locale = locale
+    session.commit()
+
+
+def organizations_for(session: Session, admin: User) -> list[Organization]:
+    """The organizations an admin may put users in: their own program and legal partners."""
+    stmt = select(Organization).where(
+        (Organization.id == admin.organization_id) | (Organization.kind == OrganizationKind.LEGAL_PARTNER)
+    ).order_by(Organization.name)
+    return list(session.scalars(stmt))
+
+
+def managed_users(session: Session, admin: User, page: int, per_page: int) -> tuple[list[User], bool]:
+    allowed = [org.id for org in organizations_for(session, admin)]
+    stmt = (select(User).where(User.organization_id.in_(allowed)).order_by(User.full_name, User.id)
+            .offset((page - 1) * per_page).limit(per_page + 1))
+    users = list(session.scalars(stmt))
+    return users[:per_page], len(users) > per_page
+
+
+def get_managed_user(session: Session, admin: User, user_id: int) -> User | None:
+    allowed = [org.id for org in organizations_for(session, admin)]
+    return session.scalar(select(User).where(User.id == user_id, User.organization_id.in_(allowed)))
+
+
+def _check_role_fits(session: Session, admin: User, role: Role, organization_id: int) -> Organization:
+    organization = next((o for o in organizations_for(session, admin) if o.id == organization_id), None)
+    if organization is None:
+        raise NotAllowed(str(_l("Choose one of the listed organizations.")), "organization_id")
+    if role in PROGRAM_ROLES and organization.kind is not OrganizationKind.PROGRAM:
+        raise ValidationError(str(_l("Program roles belong to a program.")), "role")
+    if role is Role.LEGAL_PARTNER and organization.kind is not OrganizationKind.LEGAL_PARTNER:
+        raise ValidationError(str(_l("Legal partner users belong to a legal partner organization.")), "role")
+    return organization
+
+
+def create_user(session: Session, admin: User, *, email: str, full_name: str, role: Role,
+                organization_id: int, password: str) -> User:
+    email = normalize_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ValidationError(str(_l("An account with this email already exists.")), "email")
+    _check_role_fits(session, admin, role, organization_id)
+    check_new_password(password)
+    user = User(email=email, full_name=full_name.strip(), role=role, organization_id=organization_id,
+                password_hash=hash_password(password), active=True)
+    session.add(user)
+    session.flush()
+    record(session, admin, AuditAction.CREATE, "user", user.id)
+    session.commit()
+    return user
+
+
+def update_user(session: Session, admin: User, user: User, *, full_name: str, role: Role,
+                organization_id: int, active: bool, new_password: str | None) -> None:
+    if user.id == admin.id and (not active or role is not Role.ADMIN):
+        raise NotAllowed(str(_l("You cannot deactivate yourself or remove your own admin role.")), "active")
+    _check_role_fits(session, admin, role, organization_id)
+    changed = []
+    if new_password:
+        check_new_password(new_password)
+        user.password_hash = hash_password(new_password)
+        user.password_changed_at = utcnow()
+        changed.append("password")
+    for attr, value in (("full_name", full_name.strip()), ("role", role),
+                        ("organization_id", organization_id), ("active", active)):
+        if getattr(user, attr) != value:
+            setattr(user, attr, value)
+            changed.append(attr)
+    if changed:
+        record(session, admin, AuditAction.CHANGE, "user", user.id, detail=", ".join(changed))
+    session.commit()
+
+
+def program_case_managers(session: Session, program_id: int) -> list[User]:
+    stmt = select(User).where(
+        User.organization_id == program_id, User.active.is_(True),
+        User.role.in_([Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN]),
+    ).order_by(User.full_name)
+    return list(session.scalars(stmt))

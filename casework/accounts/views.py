@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from casework.access import admin_required
+from casework.accounts import services
+from casework.accounts.forms import ROLE_LABELS, ChangePasswordForm, LanguageForm, SignInForm, UserForm
+from casework.accounts.models import Role
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.db import db
+from casework.errors import CaseworkError, SignInRefused
+from casework.i18n import SUPPORTED_LOCALES
+from casework.pagination import page_number
+from casework.urls import safe_next_url
+
+bp = Blueprint("accounts", __name__)
+
+
+def _throttle() -> services.Throttle:
+    config = current_app.config
+    return services.Throttle(config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+                             config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"], config["SIGN_IN_WINDOW_MINUTES"])
+
+
+def home_for(user) -> str:
+    return url_for("dashboard.index") if user.in_program else url_for("accounts.account")
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = services.sign_in(db.session, form.email.data, form.password.data,
+                                    request.remote_addr or "unknown", _throttle())
+        except SignInRefused as refused:
+            form.password.errors.append(refused.message)
+        else:
+            locale = session.get("locale")
+            session.clear()  # a new session at sign-in
+            login_user(user)
+            if locale and not user.locale:
+                services.set_locale(db.session, user, locale)
+            return redirect(safe_next_url(request.args.get("next")) or home_for(user))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.route("/sign-out", methods=["POST"])
+@login_required
+def sign_out():
+    record(db.session, current_user, AuditAction.SIGN_OUT, "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in SUPPORTED_LOCALES:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            services.set_locale(db.session, current_user, form.locale.data)
+    return redirect(safe_next_url(request.form.get("next")) or url_for("accounts.index"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(db.session, current_user, form.current_password.data,
+                                     form.new_password.data)
+        except CaseworkError as error:
+            getattr(form, error.field or "new_password").errors.append(error.message)
+        else:
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)
+
+
+@bp.route("/admin/users")
+@admin_required
+def users():
+    page = page_number()
+    users, has_next = services.managed_users(db.session, current_user, page,
+                                             current_app.config["PAGE_SIZE"])
+    return render_template("accounts/users.html", users=users, page=page, has_next=has_next,
+                           role_labels=ROLE_LABELS)
+
+
+def _user_form(form: UserForm) -> UserForm:
+    form.organization_id.choices = [(o.id, o.name) for o in
+                                    services.organizations_for(db.session, current_user)]
+    return form
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = _user_form(UserForm(organization_id=current_user.organization_id))
+    if form.validate_on_submit():
+        if not form.new_password.data:
+            form.new_password.errors.append(_("Give the new account a password."))
+        else:
+            try:
+                services.create_user(
+                    db.session, current_user, email=form.email.data, full_name=form.full_name.data,
+                    role=Role(form.role.data), organization_id=form.organization_id.data,
+                    password=form.new_password.data)
+            except CaseworkError as error:
+                getattr(form, error.field or "email").errors.append(error.message)
+            else:
+                flash(_("The account is created."), "success")
+                return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None)
+
+
+@bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    from flask import abort
+
+    user = services.get_managed_user(db.session, current_user, user_id)
+    if user is None:
+        abort(404)
+    form = _user_form(UserForm(obj=user, role=user.role.value))
+    form.email.render_kw = {"readonly": True}
+    if request.method == "POST":
+        form.email.data = user.email
+    if form.validate_on_submit():
+        try:
+            services.update_user(db.session, current_user, user, full_name=form.full_name.data,
+                                 role=Role(form.role.data), organization_id=form.organization_id.data,
+                                 active=form.active.data, new_password=form.new_password.data or None)
+        except CaseworkError as error:
+            db.session.rollback()
+            getattr(form, error.field or "full_name").errors.append(error.message)
+        else:
+            flash(_("The account is saved."), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=user)

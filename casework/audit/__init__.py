@@ -1,0 +1,1 @@
+"""Append-only audit log of who created, changed or viewed a record."""

@@ -1,0 +1,34 @@
+"""Writing and reading the audit log. Details name fields and actions, never personal data."""
+from __future__ import annotations
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from casework.accounts.models import User
+from casework.audit.models import AuditAction, AuditEvent
+
+
+def record(session: Session, user: User | None, action: AuditAction, object_type: str,
+           object_id: int | None, family_id: int | None = None, detail: str = "") -> AuditEvent:
+    entry = AuditEvent(
+        user_id=user.id if user is not None and getattr(user, "id", None) else None,
+        action=action, object_type=object_type, object_id=object_id,
+        family_id=family_id, detail=detail[:200],
+    )
+    session.add(entry)
+    return entry
+
+
+def family_log(session: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
+    stmt = (
+        select(AuditEvent).where(AuditEvent.family_id == family_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise PermissionError("the audit log is append-only")

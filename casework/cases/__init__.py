@@ -1,0 +1,1 @@
+"""Cases: lifecycle, assignment history, notes and tasks."""

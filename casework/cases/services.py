@@ -1,0 +1,219 @@
+"""Cases: opening, status, assignment history, notes and tasks."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from casework.accounts.models import PROGRAM_ROLES, User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.cases.models import (
+    ADDRESS_CHANGE_KINDS,
+    Case,
+    CaseAssignment,
+    CaseStatus,
+    ClosedReason,
+    Note,
+    Task,
+    TaskKind,
+)
+from casework.db import utcnow
+from casework.errors import Conflict, ValidationError
+from casework.families.models import Family
+
+_REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+ADDRESS_TASK_TITLES = {
+    TaskKind.ADDRESS_CHANGE_COURT: _l("File the change of address with the immigration court (EOIR-33)"),
+    TaskKind.ADDRESS_CHANGE_USCIS: _l("File the change of address with USCIS (AR-11)"),
+}
+
+
+def new_reference() -> str:
+    """A case reference that names no one: safe in calendars and messages."""
+    return "C-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
+
+
+def _check_assignee(session: Session, program_id: int, user_id: int | None) -> User | None:
+    if user_id is None:
+        return None
+    assignee = session.get(User, user_id)
+    if assignee is None or assignee.organization_id != program_id or assignee.role not in PROGRAM_ROLES \
+            or not assignee.active:
+        raise ValidationError(str(_l("Choose an active member of this program's staff.")), "assigned_to_id")
+    return assignee
+
+
+def open_case(session: Session, user: User, family: Family, today: date, assign_to_id: int | None) -> Case:
+    assignee = _check_assignee(session, family.program_id, assign_to_id)
+    case = Case(family=family, reference=new_reference(), status=CaseStatus.INTAKE, opened_on=today,
+                assigned_to_id=assignee.id if assignee else None)
+    session.add(case)
+    session.flush()
+    session.add(CaseAssignment(case_id=case.id, user_id=case.assigned_to_id, assigned_by_id=user.id))
+    record(session, user, AuditAction.CREATE, "case", case.id, family.id)
+    return case
+
+
+def current_case(session: Session, family: Family) -> Case | None:
+    """The family's open case, or else its most recent one."""
+    stmt = (select(Case).where(Case.family_id == family.id)
+            .order_by((Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc()).limit(1))
+    return session.scalars(stmt).first()
+
+
+def current_cases(session: Session, family_ids: list[int]) -> dict[int, Case]:
+    """`current_case` for many families in one statement."""
+    if not family_ids:
+        return {}
+    stmt = (select(Case).where(Case.family_id.in_(family_ids)).options(joinedload(Case.assigned_to))
+            .order_by(Case.family_id, (Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc()))
+    found: dict[int, Case] = {}
+    for case in session.scalars(stmt).unique():
+        found.setdefault(case.family_id, case)
+    return found
+
+
+def family_cases(session: Session, family: Family) -> list[Case]:
+    return list(session.scalars(select(Case).where(Case.family_id == family.id)
+                                .options(joinedload(Case.assigned_to)).order_by(Case.opened_on.desc(), Case.id.desc())))
+
+
+def change_status(session: Session, user: User, case: Case, status: CaseStatus,
+                  reason: ClosedReason | None, today: date) -> None:
+    if status is CaseStatus.CLOSED:
+        if reason is None:
+            raise ValidationError(str(_l("Say why the case is closed.")), "closed_reason")
+        if case.status is CaseStatus.CLOSED:
+            raise Conflict(str(_l("This case is already closed.")))
+        case.closed_on, case.closed_reason = today, reason
+    else:
+        if reason is not None:
+            raise ValidationError(str(_l("A reason is only given when closing.")), "closed_reason")
+        case.closed_on, case.closed_reason = None, None
+    if case.status is status:
+        return
+    previous = case.status
+    case.status = status
+    record(session, user, AuditAction.CHANGE, "case", case.id, case.family_id,
+           detail=f"status {previous.value} -> {status.value}")
+    session.commit()
+
+
+def reassign(session: Session, user: User, case: Case, assignee_id: int | None) -> None:
+    assignee = _check_assignee(session, case.family.program_id, assignee_id)
+    new_id = assignee.id if assignee else None
+    if new_id == case.assigned_to_id:
+        return
+    case.assigned_to_id = new_id
+    session.add(CaseAssignment(case_id=case.id, user_id=new_id, assigned_by_id=user.id))
+    record(session, user, AuditAction.CHANGE, "case", case.id, case.family_id, detail="reassigned")
+    session.commit()
+
+
+def assignment_history(session: Session, case: Case) -> list[CaseAssignment]:
+    stmt = (select(CaseAssignment).where(CaseAssignment.case_id == case.id)
+            .options(joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by))
+            .order_by(CaseAssignment.assigned_at.desc(), CaseAssignment.id.desc()))
+    return list(session.scalars(stmt))
+
+
+# Notes ----------------------------------------------------------------------------------------
+
+NOTE_MAX = 20_000
+
+
+def add_note(session: Session, user: User, case: Case, body: str) -> Note:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(str(_l("Write the note before saving it.")), "body")
+    if len(body) > NOTE_MAX:
+        raise ValidationError(str(_l("A note holds at most %(n)d characters.", n=NOTE_MAX)), "body")
+    note = Note(case_id=case.id, author_id=user.id, body=body)
+    session.add(note)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "note", note.id, case.family_id)
+    session.commit()
+    return note
+
+
+def case_notes(session: Session, case_ids: list[int], limit: int = 50) -> list[Note]:
+    stmt = (select(Note).where(Note.case_id.in_(case_ids)).options(joinedload(Note.author))
+            .order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
+    return list(session.scalars(stmt))
+
+
+# Tasks ----------------------------------------------------------------------------------------
+
+def add_task(session: Session, user: User, case: Case, title: str, due_on: date, assignee_id: int | None,
+             kind: TaskKind = TaskKind.GENERAL) -> Task:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(str(_l("Say what is to be done.")), "title")
+    assignee = _check_assignee(session, case.family.program_id, assignee_id)
+    task = Task(case_id=case.id, title=title[:200], due_on=due_on, kind=kind,
+                assignee_id=assignee.id if assignee else None, created_by_id=user.id)
+    session.add(task)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "task", task.id, case.family_id)
+    session.commit()
+    return task
+
+
+def plan_address_change_tasks(session: Session, user: User, case: Case, due_on: date) -> list[Task]:
+    """Tasks to file a change of address, unless such tasks are still open from an earlier move."""
+    tasks = []
+    existing = {t.kind for t in session.scalars(select(Task).where(
+        Task.case_id == case.id, Task.kind.in_(ADDRESS_CHANGE_KINDS), Task.completed_at.is_(None)))}
+    for kind, title in ADDRESS_TASK_TITLES.items():
+        if kind in existing:
+            continue
+        task = Task(case_id=case.id, kind=kind, title=str(title), due_on=due_on,
+                    assignee_id=case.assigned_to_id or user.id, created_by_id=user.id)
+        session.add(task)
+        tasks.append(task)
+    session.flush()
+    return tasks
+
+
+def complete_task(session: Session, user: User, task: Task) -> None:
+    if task.completed_at is not None:
+        raise Conflict(str(_l("This task is already done.")))
+    task.completed_at = utcnow()
+    task.completed_by_id = user.id
+    record(session, user, AuditAction.CHANGE, "task", task.id, task.case.family_id, detail="completed")
+    session.commit()
+
+
+def reopen_task(session: Session, user: User, task: Task) -> None:
+    if task.completed_at is None:
+        raise Conflict(str(_l("This task is still open.")))
+    task.completed_at = None
+    task.completed_by_id = None
+    record(session, user, AuditAction.CHANGE, "task", task.id, task.case.family_id, detail="reopened")
+    session.commit()
+
+
+def case_tasks(session: Session, case_ids: list[int]) -> list[Task]:
+    stmt = (select(Task).where(Task.case_id.in_(case_ids)).options(joinedload(Task.assignee))
+            .order_by(Task.completed_at.is_not(None), Task.due_on, Task.id).limit(200))
+    return list(session.scalars(stmt))
+
+
+def open_tasks_for(session: Session, user: User, page: int, per_page: int, scope) -> tuple[list[Task], bool]:
+    """The user's open tasks, soonest due first, within the access scope `scope` (a clause on Family)."""
+    stmt = (select(Task).join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id)
+            .where(scope, Task.assignee_id == user.id, Task.completed_at.is_(None))
+            .options(joinedload(Task.case).joinedload(Case.family))
+            .order_by(Task.due_on, Task.id).offset((page - 1) * per_page).limit(per_page + 1))
+    tasks = list(session.scalars(stmt).unique())
+    return tasks[:per_page], len(tasks) > per_page
+
+
+def count_open_tasks(session: Session, case_ids: list[int]) -> int:
+    return session.scalar(select(func.count()).select_from(Task).where(
+        Task.case_id.in_(case_ids), Task.completed_at.is_(None))) or 0

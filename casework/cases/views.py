@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casework import access
+from casework.access import program_staff_required
+from casework.accounts.services import program_case_managers
+from casework.cases import services
+from casework.cases.forms import CLOSED_REASON_LABELS, STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
+from casework.cases.models import CaseStatus, ClosedReason, Task
+from casework.db import db
+from casework.errors import CaseworkError
+from casework.pagination import page_number
+from casework.timeutil import today_in
+
+bp = Blueprint("cases", __name__)
+
+
+def task_title(task: Task) -> str:
+    """Tasks the system plans are titled in the reader's language; others as typed."""
+    planned = services.ADDRESS_TASK_TITLES.get(task.kind)
+    return str(planned) if planned else task.title
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"status_labels": STATUS_LABELS, "closed_reason_labels": CLOSED_REASON_LABELS,
+            "task_title": task_title}
+
+
+def _family_page(case):
+    return redirect(url_for("families.show", family_id=case.family_id))
+
+
+def _staff_choices(case):
+    return [(0, _("Not assigned"))] + [
+        (u.id, u.full_name) for u in program_case_managers(db.session, case.family.program_id)]
+
+
+def _show_error(form, error: CaseworkError, fallback: str) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    (target or getattr(form, fallback)).errors.append(error.message)
+
+
+def _today():
+    return today_in(current_user.organization.timezone)
+
+
+@bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
+@program_staff_required
+def status(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = StatusForm(status=case.status.value)
+    if form.validate_on_submit():
+        reason = ClosedReason(form.closed_reason.data) if form.closed_reason.data else None
+        try:
+            services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason, _today())
+        except CaseworkError as error:
+            db.session.rollback()
+            _show_error(form, error, "status")
+        else:
+            flash(_("The case status is saved."), "success")
+            return _family_page(case)
+    return render_template("cases/status_form.html", form=form, case=case)
+
+
+@bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
+@program_staff_required
+def assign(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = AssignForm(assigned_to_id=case.assigned_to_id or 0)
+    form.assigned_to_id.choices = _staff_choices(case)
+    if form.validate_on_submit():
+        try:
+            services.reassign(db.session, current_user, case, form.assigned_to_id.data or None)
+        except CaseworkError as error:
+            db.session.rollback()
+            _show_error(form, error, "assigned_to_id")
+        else:
+            flash(_("The case is assigned."), "success")
+            return _family_page(case)
+    return render_template("cases/assign_form.html", form=form, case=case)
+
+
+@bp.route("/cases/<int:case_id>/notes", methods=["GET", "POST"])
+@program_staff_required
+def add_note(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            services.add_note(db.session, current_user, case, form.body.data)
+        except CaseworkError as error:
+            db.session.rollback()
+            _show_error(form, error, "body")
+        else:
+            flash(_("The note is added."), "success")
+            return _family_page(case)
+    return render_template("cases/note_form.html", form=form, case=case)
+
+
+@bp.route("/cases/<int:case_id>/tasks", methods=["GET", "POST"])
+@program_staff_required
+def add_task(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = TaskForm(assignee_id=current_user.id)
+    form.assignee_id.choices = _staff_choices(case)
+    if form.validate_on_submit():
+        try:
+            services.add_task(db.session, current_user, case, form.title.data, form.due_on.data,
+                              form.assignee_id.data or None)
+        except CaseworkError as error:
+            db.session.rollback()
+            _show_error(form, error, "title")
+        else:
+            flash(_("The task is added."), "success")
+            return _family_page(case)
+    return render_template("cases/task_form.html", form=form, case=case)
+
+
+@bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
+@program_staff_required
+def complete_task(task_id: int):
+    task = access.get_or_404(db.session, current_user, Task, task_id)
+    try:
+        services.complete_task(db.session, current_user, task)
+    except CaseworkError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The task is marked done."), "success")
+    return _family_page(task.case)
+
+
+@bp.route("/tasks/<int:task_id>/reopen", methods=["POST"])
+@program_staff_required
+def reopen_task(task_id: int):
+    task = access.get_or_404(db.session, current_user, Task, task_id)
+    try:
+        services.reopen_task(db.session, current_user, task)
+    except CaseworkError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The task is open again."), "success")
+    return _family_page(task.case)
+
+
+@bp.route("/tasks")
+@program_staff_required
+def my_tasks():
+    page = page_number()
+    tasks, has_next = services.open_tasks_for(db.session, current_user, page, current_app.config["PAGE_SIZE"],
+                                              access.family_clause(current_user))
+    return render_template("cases/my_tasks.html", tasks=tasks, has_next=has_next, page=page, today=_today())

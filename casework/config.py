@@ -1,0 +1,62 @@
+"""Settings from the environment, with safe defaults for the embedded SQLite mode."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_settings(instance_path: Path) -> dict[str, Any]:
+    production = os.environ.get("CASEWORK_ENV", "development") == "production"
+    default_db = f"sqlite:///{instance_path / 'casework.sqlite3'}"
+    return {
+        "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        "SECRET_KEY": _secret_key(instance_path),
+        "PRODUCTION": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_SSL_STRICT": production,
+        "BABEL_DEFAULT_LOCALE": os.environ.get("BABEL_DEFAULT_LOCALE", "en"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "SCHEDULER_ENABLED": _flag("SCHEDULER_ENABLED", False),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "casework@example.org"),
+        "SMS_BASE_URL": os.environ.get("SMS_BASE_URL"),
+        "SMS_ACCOUNT_SID": os.environ.get("SMS_ACCOUNT_SID"),
+        "SMS_AUTH_TOKEN": os.environ.get("SMS_AUTH_TOKEN"),
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        "SIGN_IN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "SIGN_IN_WINDOW_MINUTES": int(os.environ.get("SIGN_IN_WINDOW_MINUTES", "15")),
+        "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "50")),
+    }

@@ -1,0 +1,107 @@
+"""The caseload dashboard: each panel is one bounded query, whatever the caseload's size."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from casework.accounts.models import User
+from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
+from casework.families.models import Consent, Family, Member
+from casework.releases.models import Release
+from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
+from casework.schooling.services import birth_date_range
+
+PANEL_SIZE = 20
+UPCOMING_DAYS = 14
+
+
+@dataclass
+class Panel:
+    rows: list
+    more: bool
+
+
+def _panel(rows: list) -> Panel:
+    return Panel(rows[:PANEL_SIZE], len(rows) > PANEL_SIZE)
+
+
+def _open_cases(user: User, whole_program: bool, scope: ColumnElement[bool]) -> list[ColumnElement[bool]]:
+    conditions = [scope, Case.status != CaseStatus.CLOSED]
+    if not whole_program:
+        conditions.append(Case.assigned_to_id == user.id)
+    return conditions
+
+
+def counts(session: Session, user: User, whole_program: bool, scope, today: date) -> dict[str, int]:
+    caseload = and_(*_open_cases(user, whole_program, scope))
+    row = session.execute(
+        select(
+            func.count(func.distinct(Case.family_id)),
+            func.count(func.distinct(Case.id)).filter(Case.status == CaseStatus.INTAKE),
+        ).select_from(Case).join(Family, Case.family_id == Family.id).where(caseload)
+    ).one()
+    return {"families": row[0], "in_intake": row[1]}
+
+
+def my_families(session: Session, user: User, whole_program: bool, scope) -> Panel:
+    stmt = (select(Family, Case).join(Case, Case.family_id == Family.id)
+            .where(*_open_cases(user, whole_program, scope))
+            .order_by(Family.updated_at.desc(), Family.id.desc()).limit(PANEL_SIZE + 1))
+    return _panel(list(session.execute(stmt).all()))
+
+
+def _tasks(session: Session, user: User, whole_program: bool, scope, *conditions) -> Panel:
+    stmt = (select(Task).join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id)
+            .where(scope, Task.completed_at.is_(None), *conditions)
+            .options(joinedload(Task.case).joinedload(Case.family), joinedload(Task.assignee))
+            .order_by(Task.due_on, Task.id).limit(PANEL_SIZE + 1))
+    if not whole_program:
+        stmt = stmt.where(Task.assignee_id == user.id)
+    return _panel(list(session.scalars(stmt).unique()))
+
+
+def overdue_tasks(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+    return _tasks(session, user, whole_program, scope, Task.due_on < today)
+
+
+def upcoming_tasks(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+    return _tasks(session, user, whole_program, scope, Task.due_on >= today,
+                  Task.due_on <= today + timedelta(days=UPCOMING_DAYS))
+
+
+def unfiled_address_changes(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+    return _tasks(session, user, whole_program, scope, Task.kind.in_(ADDRESS_CHANGE_KINDS))
+
+
+def unenrolled_children(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+    """School-age children not enrolled N days after the household's release (or case opening)."""
+    oldest, youngest = birth_date_range(today)
+    first_release = (select(func.min(Release.released_on)).where(Release.family_id == Family.id)
+                     .correlate(Family).scalar_subquery())
+    started = func.coalesce(first_release, Case.opened_on)
+    enrolled = exists().where(SchoolEnrollment.member_id == Member.id,
+                              SchoolEnrollment.status == EnrollmentStatus.ENROLLED)
+    deadline = today - timedelta(days=user.organization.enrollment_alert_days)
+    stmt = (select(Member, Family, started.label("started_on"))
+            .join(Family, Member.family_id == Family.id).join(Case, Case.family_id == Family.id)
+            .where(*_open_cases(user, whole_program, scope), Member.date_of_birth >= oldest,
+                   Member.date_of_birth <= youngest, ~enrolled, started <= deadline)
+            .order_by(started, Member.id).limit(PANEL_SIZE + 1))
+    return _panel(list(session.execute(stmt).all()))
+
+
+def missing_consent(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+    """Open cases whose household has no consent in force for reminders or sharing."""
+    any_consent = (exists().where(Consent.member_id == Member.id, Consent.revoked_on.is_(None),
+                                  Member.family_id == Family.id))
+    stmt = (select(Family, Case).join(Case, Case.family_id == Family.id)
+            .where(*_open_cases(user, whole_program, scope), ~any_consent)
+            .order_by(Case.opened_on, Family.id).limit(PANEL_SIZE + 1))
+    return _panel(list(session.execute(stmt).all()))
+
+
+__all__ = ["counts", "my_families", "overdue_tasks", "upcoming_tasks", "unfiled_address_changes",
+           "unenrolled_children", "missing_consent"]

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+
+from casework import access
+from casework.access import program_staff_required
+from casework.dashboard import services
+from casework.db import db
+from casework.timeutil import today_in
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.route("/dashboard")
+@program_staff_required
+def index():
+    whole_program = current_user.sees_whole_program and request.args.get("view") == "program"
+    today = today_in(current_user.organization.timezone)
+    scope = access.family_clause(current_user)
+    args = (db.session, current_user, whole_program, scope)
+    return render_template(
+        "dashboard/index.html",
+        whole_program=whole_program,
+        today=today,
+        counts=services.counts(*args, today),
+        families=services.my_families(*args),
+        overdue=services.overdue_tasks(*args, today),
+        upcoming=services.upcoming_tasks(*args, today),
+        unenrolled=services.unenrolled_children(*args, today),
+        no_consent=services.missing_consent(*args, today),
+        address_changes=services.unfiled_address_changes(*args, today),
+    )

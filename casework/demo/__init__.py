@@ -1,0 +1,1 @@
+"""Demo data and generated data at scale for benchmarks."""

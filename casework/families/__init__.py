@@ -1,0 +1,1 @@
+"""Households, their members, phones, addresses, vulnerabilities and consents."""

@@ -1,0 +1,388 @@
+"""Families: intake, members, addresses, consents, duplicate detection and search."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from difflib import SequenceMatcher
+from typing import Iterable
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, delete, func, intersect, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from casework.access import family_clause
+from casework.accounts.models import User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.cases import services as case_services
+from casework.db import utcnow
+from casework.errors import Conflict, ValidationError
+from casework.families.identifiers import (
+    fold,
+    looks_like_a_number,
+    looks_like_phone,
+    name_tokens,
+    parse_a_number,
+    parse_phone,
+    token_upper_bound,
+)
+from casework.families.models import (
+    Address,
+    Consent,
+    ConsentKind,
+    Family,
+    Member,
+    MemberLanguage,
+    MemberVulnerability,
+    NameToken,
+    Phone,
+    PhoneKind,
+    Relationship,
+    Vulnerability,
+)
+from casework.i18n import LANGUAGES
+
+ADDRESS_FILING_DAYS = 5
+
+
+@dataclass
+class MemberData:
+    """A member's details as a form gives them, before parsing."""
+
+    given_names: str
+    first_surname: str
+    relationship_to_head: Relationship = Relationship.HEAD
+    second_surname: str | None = None
+    preferred_name: str | None = None
+    date_of_birth: date | None = None
+    birth_date_estimated: bool = False
+    a_number: str | None = None
+    country_of_birth: str | None = None
+    preferred_language: str | None = None
+    languages: list[str] = field(default_factory=list)
+    needs_interpreter: bool = False
+    email: str | None = None
+    phones: list[tuple[str, PhoneKind]] = field(default_factory=list)
+    vulnerabilities: list[Vulnerability] = field(default_factory=list)
+    vulnerabilities_confidential: bool = False
+
+
+@dataclass
+class AddressData:
+    line1: str
+    city: str
+    state: str
+    postal_code: str
+    moved_in_on: date
+    line2: str | None = None
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple[str, PhoneKind]]]:
+    a_number = parse_a_number(data.a_number) if _blank_to_none(data.a_number) else None
+    phones = []
+    for index, (text, kind) in enumerate(data.phones):
+        if _blank_to_none(text):
+            phones.append((parse_phone(text, "phone" if index == 0 else "other_phone"), kind))
+    if data.date_of_birth and data.date_of_birth > today:
+        raise ValidationError(str(_l("A date of birth cannot be in the future.")), "date_of_birth")
+    if data.date_of_birth and data.date_of_birth < date(today.year - 120, 1, 1):
+        raise ValidationError(str(_l("Check the year of birth.")), "date_of_birth")
+    for code in [data.preferred_language, *data.languages]:
+        if code and code not in LANGUAGES:
+            raise ValidationError(str(_l("Choose a language from the list.")), "languages")
+    return a_number, phones
+
+
+def _apply_member(session: Session, member: Member, data: MemberData, a_number: str | None,
+                  phones: list[tuple[str, PhoneKind]]) -> list[str]:
+    """Copy `data` onto `member`; returns the names of the fields that changed."""
+    changed = []
+    simple = {
+        "given_names": data.given_names.strip(),
+        "first_surname": data.first_surname.strip(),
+        "second_surname": _blank_to_none(data.second_surname),
+        "preferred_name": _blank_to_none(data.preferred_name),
+        "date_of_birth": data.date_of_birth,
+        "birth_date_estimated": bool(data.birth_date_estimated and data.date_of_birth),
+        "relationship_to_head": data.relationship_to_head,
+        "a_number": a_number,
+        "country_of_birth": data.country_of_birth or None,
+        "preferred_language": data.preferred_language or None,
+        "needs_interpreter": data.needs_interpreter,
+        "email": (_blank_to_none(data.email) or "").lower() or None,
+    }
+    for attr, value in simple.items():
+        if getattr(member, attr, None) != value:
+            setattr(member, attr, value)
+            changed.append(attr)
+    spoken = sorted(set(data.languages) | ({data.preferred_language} if data.preferred_language else set()))
+    if [lang.code for lang in member.languages] != spoken:
+        member.languages = [MemberLanguage(code=code) for code in spoken]
+        changed.append("languages")
+    if [(p.number, p.kind) for p in member.phones] != phones:
+        member.phones = [Phone(number=number, kind=kind) for number, kind in phones]
+        changed.append("phones")
+    wanted = {(flag, data.vulnerabilities_confidential) for flag in data.vulnerabilities}
+    if {(v.flag, v.confidential) for v in member.vulnerabilities} != wanted:
+        member.vulnerabilities = [MemberVulnerability(flag=flag, confidential=conf)
+                                  for flag, conf in sorted(wanted, key=lambda w: w[0].value)]
+        changed.append("vulnerabilities")
+    return changed
+
+
+def _refresh_tokens(session: Session, member: Member) -> None:
+    session.flush()
+    session.execute(delete(NameToken).where(NameToken.member_id == member.id))
+    session.add_all(NameToken(member_id=member.id, family_id=member.family_id, token=token)
+                    for token in sorted(name_tokens(member.given_names, member.first_surname,
+                                                    member.second_surname, member.preferred_name)))
+
+
+def _refresh_family_name(family: Family) -> None:
+    head = next((m for m in family.members if m.relationship_to_head is Relationship.HEAD),
+                family.members[0] if family.members else None)
+    if head is None:
+        return
+    surnames = " ".join(p for p in (head.first_surname, head.second_surname) if p)
+    family.display_name = f"{surnames}, {head.given_names}"
+    family.sort_key = fold(family.display_name)[:300]
+
+
+# Duplicates ----------------------------------------------------------------------------------
+
+@dataclass
+class DuplicateCandidate:
+    member: Member
+    reason: str
+
+
+def _name_similarity(a: str, b: str) -> float:
+    return SequenceMatcher(None, fold(a), fold(b)).ratio()
+
+
+def find_duplicates(session: Session, user: User, data: MemberData,
+                    exclude_member_id: int | None = None) -> list[DuplicateCandidate]:
+    """Members in the user's reach sharing the A-number, or a close name and the same birth date."""
+    a_number = parse_a_number(data.a_number) if _blank_to_none(data.a_number) else None
+    conditions = []
+    if a_number:
+        conditions.append(Member.a_number == a_number)
+    if data.date_of_birth:
+        conditions.append(Member.date_of_birth == data.date_of_birth)
+    if not conditions:
+        return []
+    stmt = (select(Member).join(Family, Member.family_id == Family.id)
+            .where(family_clause(user), or_(*conditions)).limit(50))
+    if exclude_member_id:
+        stmt = stmt.where(Member.id != exclude_member_id)
+    wanted_name = f"{data.given_names} {data.first_surname} {data.second_surname or ''}"
+    found = []
+    for member in session.scalars(stmt):
+        if a_number and member.a_number == a_number:
+            found.append(DuplicateCandidate(member, str(_l("same A-number"))))
+        elif _name_similarity(wanted_name, member.full_name) >= 0.75 or (
+                fold(member.first_surname) == fold(data.first_surname)
+                and fold(member.given_names).split()[:1] == fold(data.given_names).split()[:1]):
+            found.append(DuplicateCandidate(member, str(_l("similar name and same date of birth"))))
+    return found
+
+
+# Intake and members ---------------------------------------------------------------------------
+
+def create_family(session: Session, user: User, head: MemberData, address: AddressData | None,
+                  consents: Iterable[ConsentKind], today: date, assign_to_id: int | None) -> Family:
+    """Intake: a household with its head member, current address, consents and an open case."""
+    head.relationship_to_head = Relationship.HEAD
+    a_number, phones = _check_member(head, today)
+    family = Family(program_id=user.organization_id, created_by_id=user.id)
+    session.add(family)
+    member = Member(family=family)
+    _apply_member(session, member, head, a_number, phones)
+    family.members.append(member)
+    _refresh_family_name(family)
+    session.flush()
+    _refresh_tokens(session, member)
+    if address is not None:
+        _check_address(address, today)
+        family.addresses.append(_new_address(address, user))
+    for kind in consents:
+        member.consents.append(Consent(kind=kind, given_on=today, recorded_by_id=user.id))
+    case_services.open_case(session, user, family, today, assign_to_id)
+    record(session, user, AuditAction.CREATE, "family", family.id, family.id)
+    session.commit()
+    return family
+
+
+def add_member(session: Session, user: User, family: Family, data: MemberData, today: date) -> Member:
+    if data.relationship_to_head is Relationship.HEAD and any(
+            m.relationship_to_head is Relationship.HEAD for m in family.members):
+        raise ValidationError(str(_l("This household already has a head; choose the relationship to them.")),
+                              "relationship_to_head")
+    a_number, phones = _check_member(data, today)
+    member = Member(family=family)
+    _apply_member(session, member, data, a_number, phones)
+    family.members.append(member)
+    _refresh_family_name(family)
+    session.flush()
+    _refresh_tokens(session, member)
+    family.updated_at = utcnow()
+    record(session, user, AuditAction.CREATE, "member", member.id, family.id)
+    session.commit()
+    return member
+
+
+def update_member(session: Session, user: User, member: Member, data: MemberData, today: date) -> None:
+    family = member.family
+    if data.relationship_to_head is Relationship.HEAD and any(
+            m.relationship_to_head is Relationship.HEAD and m.id != member.id for m in family.members):
+        raise ValidationError(str(_l("This household already has a head; choose the relationship to them.")),
+                              "relationship_to_head")
+    a_number, phones = _check_member(data, today)
+    changed = _apply_member(session, member, data, a_number, phones)
+    if changed:
+        _refresh_family_name(family)
+        _refresh_tokens(session, member)
+        family.updated_at = utcnow()
+        record(session, user, AuditAction.CHANGE, "member", member.id, family.id, detail=", ".join(changed))
+    session.commit()
+
+
+# Addresses ------------------------------------------------------------------------------------
+
+def _check_address(data: AddressData, today: date) -> None:
+    if data.moved_in_on > today + timedelta(days=60):
+        raise ValidationError(str(_l("The move-in date is too far in the future.")), "moved_in_on")
+
+
+def _new_address(data: AddressData, user: User) -> Address:
+    return Address(line1=data.line1.strip(), line2=_blank_to_none(data.line2), city=data.city.strip(),
+                   state=data.state.strip().upper(), postal_code=data.postal_code.strip(),
+                   moved_in_on=data.moved_in_on, recorded_by_id=user.id)
+
+
+def current_address(family: Family) -> Address | None:
+    return next((a for a in family.addresses if a.moved_out_on is None), None)
+
+
+def change_address(session: Session, user: User, family: Family, data: AddressData, today: date) -> Address:
+    """Record a move; the court and USCIS must be told within 5 days, so two tasks are due then."""
+    _check_address(data, today)
+    previous = current_address(family)
+    if previous is not None:
+        if data.moved_in_on < previous.moved_in_on:
+            raise ValidationError(str(_l("The move cannot be before the current address began.")), "moved_in_on")
+        previous.moved_out_on = data.moved_in_on
+    address = _new_address(data, user)
+    family.addresses.append(address)
+    session.flush()
+    case = case_services.current_case(session, family)
+    if case is not None:
+        case_services.plan_address_change_tasks(session, user, case, data.moved_in_on + timedelta(days=ADDRESS_FILING_DAYS))
+    family.updated_at = utcnow()
+    record(session, user, AuditAction.CHANGE, "address", address.id, family.id, detail="moved")
+    session.commit()
+    return address
+
+
+# Consents -------------------------------------------------------------------------------------
+
+def record_consent(session: Session, user: User, member: Member, kind: ConsentKind, given_on: date,
+                   today: date) -> Consent:
+    if given_on > today:
+        raise ValidationError(str(_l("Consent cannot be dated in the future.")), "given_on")
+    if any(c.kind is kind and c.active for c in member.consents):
+        raise Conflict(str(_l("This consent is already recorded and in force.")), "kind")
+    consent = Consent(kind=kind, given_on=given_on, recorded_by_id=user.id)
+    member.consents.append(consent)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "consent", consent.id, member.family_id, detail=kind.value)
+    session.commit()
+    return consent
+
+
+def revoke_consent(session: Session, user: User, consent: Consent, today: date) -> None:
+    if consent.revoked_on is not None:
+        raise Conflict(str(_l("This consent was already revoked.")))
+    consent.revoked_on = today
+    consent.revoked_by_id = user.id
+    member = session.get(Member, consent.member_id)
+    record(session, user, AuditAction.CHANGE, "consent", consent.id, member.family_id if member else None,
+           detail=f"revoked {consent.kind.value}")
+    session.commit()
+
+
+# Reading --------------------------------------------------------------------------------------
+
+def load_family_page(session: Session, family: Family) -> Family:
+    """Everything the family page shows, in a fixed number of statements."""
+    stmt = (select(Family).where(Family.id == family.id).options(
+        selectinload(Family.members).selectinload(Member.phones),
+        selectinload(Family.members).selectinload(Member.languages),
+        selectinload(Family.members).selectinload(Member.vulnerabilities),
+        selectinload(Family.members).selectinload(Member.consents),
+        selectinload(Family.addresses),
+    ).execution_options(populate_existing=True))
+    return session.scalars(stmt).one()
+
+
+def record_view(session: Session, user: User, family: Family) -> None:
+    record(session, user, AuditAction.VIEW, "family", family.id, family.id)
+    session.commit()
+
+
+@dataclass
+class SearchResult:
+    families: list[Family]
+    has_next: bool
+    mode: str  # "name", "a_number", "phone" or "all"
+
+
+def search_families(session: Session, user: User, query: str, page: int, per_page: int) -> SearchResult:
+    """Families in reach matching a name (accents and case ignored), an A-number or a phone."""
+    query = (query or "").strip()[:200]
+    base = select(Family).where(family_clause(user))
+    mode = "all"
+    if query:
+        if looks_like_a_number(query):
+            mode = "a_number"
+            matching = select(Member.family_id).where(Member.a_number == parse_a_number(query))
+        elif looks_like_phone(query):
+            mode = "phone"
+            try:
+                number = parse_phone(query)
+            except ValidationError:
+                return SearchResult([], False, mode)
+            matching = select(Member.family_id).join(Phone, Phone.member_id == Member.id).where(Phone.number == number)
+        else:
+            mode = "name"
+            tokens = sorted(name_tokens(query), key=len, reverse=True)[:5]
+            if not tokens:
+                return SearchResult([], False, mode)
+            member_sets = [select(NameToken.member_id).where(
+                and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token)))
+                for token in tokens]
+            member_ids = member_sets[0] if len(member_sets) == 1 else intersect(*member_sets)
+            matching = select(Member.family_id).where(Member.id.in_(member_ids))
+        base = base.where(Family.id.in_(matching))
+    stmt = base.order_by(Family.sort_key, Family.id).offset((page - 1) * per_page).limit(per_page + 1)
+    families = list(session.scalars(stmt))
+    return SearchResult(families[:per_page], len(families) > per_page, mode)
+
+
+def family_list_details(session: Session, families: list[Family]) -> dict[int, dict]:
+    """Per family of a list page: member count, current case and its manager, in two statements."""
+    ids = [f.id for f in families]
+    if not ids:
+        return {}
+    counts = dict(session.execute(
+        select(Member.family_id, func.count()).where(Member.family_id.in_(ids)).group_by(Member.family_id)).all())
+    cases = case_services.current_cases(session, ids)
+    return {fid: {"members": counts.get(fid, 0), "case": cases.get(fid)} for fid in ids}
+

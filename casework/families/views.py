@@ -1,0 +1,295 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casework import access
+from casework.access import program_staff_required
+from casework.accounts.services import program_case_managers
+from casework.audit.labels import AUDIT_ACTION_LABELS
+from casework.audit.services import family_log
+from casework.cases import services as case_services
+from casework.cases.forms import AssignForm, NoteForm, StatusForm, TaskForm
+from casework.community import services as community_services
+from casework.db import db
+from casework.errors import CaseworkError
+from casework.families import services
+from casework.families.forms import (
+    CONSENT_LABELS,
+    PHONE_KIND_LABELS,
+    RELATIONSHIP_LABELS,
+    VULNERABILITY_LABELS,
+    AddressForm,
+    ConsentForm,
+    IntakeForm,
+    MemberForm,
+    SearchForm,
+)
+from casework.families.identifiers import format_a_number, format_phone, mask_a_number
+from casework.families.models import Consent, ConsentKind, PhoneKind, Relationship, Vulnerability
+from casework.i18n import country_choices, language_choices
+from casework.pagination import page_number
+from casework.releases import services as release_services
+from casework.schooling import services as school_services
+from casework.timeutil import today_in
+
+bp = Blueprint("families", __name__)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {
+        "format_a_number": format_a_number,
+        "mask_a_number": mask_a_number,
+        "format_phone": format_phone,
+        "relationship_labels": RELATIONSHIP_LABELS,
+        "vulnerability_labels": VULNERABILITY_LABELS,
+        "phone_kind_labels": PHONE_KIND_LABELS,
+        "consent_labels": CONSENT_LABELS,
+        "audit_action_labels": AUDIT_ACTION_LABELS,
+    }
+
+
+def today():
+    return today_in(current_user.organization.timezone)
+
+
+def _fill_choices(form):
+    blank = [("", "—")]
+    form.country_of_birth.choices = blank + country_choices()
+    languages = language_choices()
+    form.preferred_language.choices = blank + languages
+    form.languages.choices = languages
+    if hasattr(form, "assigned_to_id"):
+        form.assigned_to_id.choices = [(0, _("Not assigned yet"))] + [
+            (u.id, u.full_name) for u in program_case_managers(db.session, current_user.organization_id)]
+    return form
+
+
+def _member_data(form) -> services.MemberData:
+    relationship = getattr(form, "relationship_to_head", None)
+    return services.MemberData(
+        given_names=form.given_names.data or "",
+        first_surname=form.first_surname.data or "",
+        second_surname=form.second_surname.data,
+        preferred_name=form.preferred_name.data,
+        date_of_birth=form.date_of_birth.data,
+        birth_date_estimated=form.birth_date_estimated.data,
+        a_number=form.a_number.data,
+        country_of_birth=form.country_of_birth.data or None,
+        preferred_language=form.preferred_language.data or None,
+        languages=list(form.languages.data or []),
+        needs_interpreter=form.needs_interpreter.data,
+        email=form.email.data,
+        phones=[(form.phone.data or "", PhoneKind(form.phone_kind.data)),
+                (form.other_phone.data or "", PhoneKind(form.other_phone_kind.data))],
+        vulnerabilities=[Vulnerability(v) for v in form.vulnerabilities.data or []],
+        vulnerabilities_confidential=form.vulnerabilities_confidential.data,
+        relationship_to_head=Relationship(relationship.data) if relationship else Relationship.HEAD,
+    )
+
+
+def _show_error(form, error: CaseworkError, fallback: str) -> None:
+    target = getattr(form, error.field, None) if error.field else None
+    if target is None:
+        target = getattr(form, fallback)
+    target.errors = list(target.errors) + [error.message]
+
+
+def _duplicates_or_none(form, data: services.MemberData, exclude_member_id=None):
+    """Possible duplicates to show before saving, unless the case manager already confirmed."""
+    if form.confirm_not_duplicate.data == "yes":
+        return None
+    candidates = services.find_duplicates(db.session, current_user, data, exclude_member_id)
+    if candidates:
+        form.confirm_not_duplicate.data = "yes"
+    return candidates or None
+
+
+@bp.route("/families")
+@program_staff_required
+def index():
+    form = SearchForm(request.args)
+    query = form.q.data if form.validate() else ""
+    page = page_number()
+    result = services.search_families(db.session, current_user, query or "", page,
+                                      current_app.config["PAGE_SIZE"])
+    details = services.family_list_details(db.session, result.families)
+    return render_template("families/index.html", form=form, result=result, details=details, page=page,
+                           query=query)
+
+
+@bp.route("/families/new", methods=["GET", "POST"])
+@program_staff_required
+def new():
+    form = _fill_choices(IntakeForm(assigned_to_id=current_user.id, moved_in_on=None))
+    duplicates = None
+    if form.validate_on_submit():
+        data = _member_data(form)
+        try:
+            duplicates = _duplicates_or_none(form, data)
+            if duplicates is None:
+                address = None
+                if form.line1.data:
+                    address = services.AddressData(
+                        line1=form.line1.data, line2=form.line2.data, city=form.city.data,
+                        state=form.state.data, postal_code=form.postal_code.data,
+                        moved_in_on=form.moved_in_on.data)
+                family = services.create_family(
+                    db.session, current_user, data, address,
+                    [ConsentKind(c) for c in form.consents.data or []], today(),
+                    form.assigned_to_id.data or None)
+                flash(_("The family is created."), "success")
+                return redirect(url_for("families.show", family_id=family.id))
+        except CaseworkError as error:
+            db.session.rollback()
+            form.confirm_not_duplicate.data = ""
+            _show_error(form, error, "given_names")
+    return render_template("families/new.html", form=form, duplicates=duplicates)
+
+
+@bp.route("/families/<int:family_id>")
+@program_staff_required
+def show(family_id: int):
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    family = services.load_family_page(db.session, family)
+    cases = case_services.family_cases(db.session, family)
+    case_ids = [c.id for c in cases]
+    current = next((c for c in cases if c.status.value != "closed"), cases[0] if cases else None)
+    on_day = today()
+    context = {
+        "family": family,
+        "today": on_day,
+        "address": services.current_address(family),
+        "cases": cases,
+        "case": current,
+        "assignments": case_services.assignment_history(db.session, current) if current else [],
+        "notes": case_services.case_notes(db.session, case_ids),
+        "tasks": case_services.case_tasks(db.session, case_ids),
+        "releases": release_services.for_family(db.session, family),
+        "children": school_services.for_family(db.session, family, on_day),
+        "service_referrals": community_services.for_cases(db.session, case_ids),
+        "audit": family_log(db.session, family.id) if access.can_read_audit(current_user) else None,
+    }
+    if current is not None:
+        staff = [(0, _("Not assigned"))] + [
+            (u.id, u.full_name) for u in program_case_managers(db.session, family.program_id)]
+        context["status_form"] = StatusForm(status=current.status.value)
+        context["assign_form"] = AssignForm(assigned_to_id=current.assigned_to_id or 0)
+        context["assign_form"].assigned_to_id.choices = staff
+        context["note_form"] = NoteForm()
+        context["task_form"] = TaskForm(assignee_id=current_user.id)
+        context["task_form"].assignee_id.choices = staff
+    services.record_view(db.session, current_user, family)
+    return render_template("families/show.html", **context)
+
+
+@bp.route("/families/<int:family_id>/members/new", methods=["GET", "POST"])
+@program_staff_required
+def new_member(family_id: int):
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    form = _fill_choices(MemberForm())
+    duplicates = None
+    if form.validate_on_submit():
+        data = _member_data(form)
+        try:
+            duplicates = _duplicates_or_none(form, data)
+            if duplicates is None:
+                services.add_member(db.session, current_user, family, data, today())
+                flash(_("The household member is added."), "success")
+                return redirect(url_for("families.show", family_id=family.id))
+        except CaseworkError as error:
+            db.session.rollback()
+            form.confirm_not_duplicate.data = ""
+            _show_error(form, error, "given_names")
+    return render_template("families/member_form.html", form=form, family=family, member=None,
+                           duplicates=duplicates)
+
+
+@bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
+@program_staff_required
+def edit_member(member_id: int):
+    member = access.get_member_or_404(db.session, current_user, member_id)
+    family = member.family
+    if request.method == "GET":
+        phones = member.phones + [None, None]
+        form = MemberForm(obj=member, relationship_to_head=member.relationship_to_head.value,
+                          a_number=format_a_number(member.a_number),
+                          languages=[lang.code for lang in member.languages],
+                          phone=format_phone(phones[0].number) if phones[0] else "",
+                          phone_kind=phones[0].kind.value if phones[0] else PhoneKind.MOBILE.value,
+                          other_phone=format_phone(phones[1].number) if phones[1] else "",
+                          other_phone_kind=phones[1].kind.value if phones[1] else PhoneKind.HOME.value,
+                          vulnerabilities=[v.flag.value for v in member.vulnerabilities],
+                          vulnerabilities_confidential=any(v.confidential for v in member.vulnerabilities))
+    else:
+        form = MemberForm()
+    _fill_choices(form)
+    duplicates = None
+    if form.validate_on_submit():
+        data = _member_data(form)
+        try:
+            duplicates = _duplicates_or_none(form, data, exclude_member_id=member.id)
+            if duplicates is None:
+                services.update_member(db.session, current_user, member, data, today())
+                flash(_("The changes are saved."), "success")
+                return redirect(url_for("families.show", family_id=family.id))
+        except CaseworkError as error:
+            db.session.rollback()
+            form.confirm_not_duplicate.data = ""
+            _show_error(form, error, "given_names")
+    return render_template("families/member_form.html", form=form, family=family, member=member,
+                           duplicates=duplicates)
+
+
+@bp.route("/families/<int:family_id>/address", methods=["GET", "POST"])
+@program_staff_required
+def change_address(family_id: int):
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    form = AddressForm()
+    if form.validate_on_submit():
+        try:
+            services.change_address(db.session, current_user, family, services.AddressData(
+                line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
+                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data), today())
+        except CaseworkError as error:
+            db.session.rollback()
+            _show_error(form, error, "line1")
+        else:
+            flash(_("The new address is saved. Tasks to file the change of address are due in 5 days."), "success")
+            return redirect(url_for("families.show", family_id=family.id))
+    return render_template("families/address_form.html", form=form, family=family,
+                           current=services.current_address(family))
+
+
+@bp.route("/members/<int:member_id>/consents/new", methods=["GET", "POST"])
+@program_staff_required
+def new_consent(member_id: int):
+    member = access.get_member_or_404(db.session, current_user, member_id)
+    form = ConsentForm(given_on=today())
+    if form.validate_on_submit():
+        try:
+            services.record_consent(db.session, current_user, member, ConsentKind(form.kind.data),
+                                    form.given_on.data, today())
+        except CaseworkError as error:
+            db.session.rollback()
+            _show_error(form, error, "kind")
+        else:
+            flash(_("The consent is recorded."), "success")
+            return redirect(url_for("families.show", family_id=member.family_id))
+    return render_template("families/consent_form.html", form=form, member=member)
+
+
+@bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])
+@program_staff_required
+def revoke_consent(consent_id: int):
+    consent: Consent = access.get_or_404(db.session, current_user, Consent, consent_id)
+    member = access.get_member_or_404(db.session, current_user, consent.member_id)
+    try:
+        services.revoke_consent(db.session, current_user, consent, today())
+    except CaseworkError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The consent is revoked."), "success")
+    return redirect(url_for("families.show", family_id=member.family_id))

@@ -1,0 +1,32 @@
+"""Imports every model of the core so the metadata is complete (for Alembic and the mappers)."""
+from casework.accounts.models import Organization, OrganizationKind, Role, SignInAttempt, User
+from casework.audit.models import AuditAction, AuditEvent
+from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task, TaskKind
+from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
+from casework.db import Base
+from casework.families.models import (
+    Address,
+    Consent,
+    ConsentKind,
+    Family,
+    Member,
+    MemberLanguage,
+    MemberVulnerability,
+    NameToken,
+    Phone,
+    PhoneKind,
+    Relationship,
+    Vulnerability,
+)
+from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
+from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
+
+__all__ = [
+    "Address", "AuditAction", "AuditEvent", "Barrier", "Base", "Case", "CaseAssignment",
+    "CaseStatus", "ClosedReason", "Consent", "ConsentKind", "DocumentKind", "EnrollmentStatus",
+    "Family", "Member", "MemberLanguage", "MemberVulnerability", "NameToken", "Note",
+    "Organization", "OrganizationKind", "Phone", "PhoneKind", "ReferralStatus", "Relationship",
+    "Release", "ReleaseDocument", "ReleaseType", "ReleasingAgency", "Role", "SchoolEnrollment",
+    "ServiceCategory", "ServiceReferral", "SignInAttempt", "Task", "TaskKind", "User",
+    "Vulnerability",
+]

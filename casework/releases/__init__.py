@@ -1,0 +1,1 @@
+"""Release from custody: agency, type, facility, sponsor and documents received."""

@@ -1,0 +1,80 @@
+"""APScheduler wiring. The scheduler only triggers sweeps; every job's state lives in the database,
+so a restart loses nothing and several processes may run the same sweeps."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Callable
+
+import click
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import delete
+
+from casework.accounts.models import SignInAttempt
+from casework.db import db, utcnow
+
+log = logging.getLogger(__name__)
+
+SIGN_IN_ATTEMPTS_KEPT = timedelta(days=30)
+
+
+def prune_sign_in_attempts() -> int:
+    """Old sign-in attempts no longer count for throttling; keep a month for review."""
+    result = db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < utcnow() - SIGN_IN_ATTEMPTS_KEPT))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+# (job id, function run inside an app context, trigger arguments)
+JOBS: list[tuple[str, Callable[[], object], dict]] = [
+    ("prune-sign-in-attempts", prune_sign_in_attempts, {"trigger": "cron", "hour": 3, "minute": 17}),
+]
+
+
+def _in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]:
+    def run() -> None:
+        with app.app_context():
+            try:
+                job()
+            except Exception:
+                log.exception("scheduled job %s failed", job.__name__)
+    return run
+
+
+def configure(scheduler, app: Flask):  # type: ignore[no-untyped-def]
+    for job_id, job, trigger in JOBS:
+        scheduler.add_job(_in_app_context(app, job), id=job_id, replace_existing=True,
+                          coalesce=True, max_instances=1, **trigger)
+    return scheduler
+
+
+def start_background(app: Flask) -> BackgroundScheduler:
+    scheduler = configure(BackgroundScheduler(timezone="UTC"), app)
+    scheduler.start()
+    return scheduler
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs in this process alone (production: beside the web workers)."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    click.echo(f"Scheduler running {len(JOBS)} job(s); Ctrl+C stops it.")
+    configure(BlockingScheduler(timezone="UTC"), app).start()
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve the app for local use with the background scheduler running."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler = start_background(app)
+    try:
+        app.run(host=host, port=port, use_reloader=False, threaded=True)
+    finally:
+        scheduler.shutdown(wait=False)

@@ -1,0 +1,1 @@
+"""School enrollment of school-age children."""

@@ -1,0 +1,1 @@
+"""Legal partner organizations, referrals, representation and the partner portal (issue 4)."""

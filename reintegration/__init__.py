@@ -1,0 +1,1 @@
+"""Returnee cases, reception, in-country providers and follow-ups (issue 5)."""

@@ -1,0 +1,1 @@
+"""Appointments, courts and offices, deadlines, reminders and calendar feeds (issue 3)."""
