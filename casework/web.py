@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -83,6 +83,8 @@ def _register_error_pages(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # the connection may be gone; the session is discarded at teardown
             pass
+        # The page must not need the database: render it as for a signed-out visitor.
+        g._login_user = login_manager.anonymous_user()
         return render_template("errors/503.html"), 503, {"Retry-After": "30"}
 
     def database_error(error: DBAPIError):

@@ -24,6 +24,17 @@ def _reset_database(url: str) -> None:
     engine.dispose()
 
 
+POSTGRES_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/casework_test"
+
+
+def fresh_postgres_url(name: str) -> str:
+    """A newly migrated PostgreSQL database, whichever database the suite runs on."""
+    url = _ensure_postgres_database(os.environ.get("TEST_DATABASE_URL") or POSTGRES_DEFAULT, name)
+    _reset_database(url)
+    upgrade(url)
+    return url
+
+
 def fresh_database_url(tmp_dir: Path, name: str) -> str:
     """A newly migrated, empty database; a second PostgreSQL database beside the test one if needed."""
     base = os.environ.get("TEST_DATABASE_URL")

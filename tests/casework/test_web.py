@@ -1,5 +1,12 @@
 """Error pages, response headers and recovery from a database outage."""
+import pytest
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+
+from casework import create_app
+from casework.db import Database
+from tests.http import Client
+from tests.tcp_proxy import OutageProxy
 
 from casework.accounts.models import Role
 from tests.factories import PASSWORD, make_organization, make_user
@@ -51,6 +58,49 @@ def test_database_outage_shows_503_and_recovers(client, db_session, app, monkeyp
     assert "database cannot be reached" in response.get_data(as_text=True)
     monkeypatch.undo()
     assert client.get("/dashboard").status_code == 200
+
+
+def _postgres_answers() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _postgres_answers(), reason="needs the PostgreSQL server on 127.0.0.1:5432")
+def test_real_database_outage_answers_503_then_recovers_without_restart(tmp_path):
+    """The database connection is cut under a running app, then comes back."""
+    from tests.conftest import fresh_postgres_url
+
+    url = fresh_postgres_url("outage")
+    proxy = OutageProxy("127.0.0.1", 5432)
+    proxied = make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    app = create_app({"TESTING": True, "DATABASE_URL": proxied, "SECRET_KEY": "x",
+                      "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        session = Database.state(app).sessionmaker()
+        program = make_organization(session)
+        user = make_user(session, program)
+        session.commit()
+        email = user.email
+        session.close()
+    client = Client(app.test_client())
+    try:
+        assert client.sign_in(email, PASSWORD).status_code == 302
+        assert client.get("/dashboard").status_code == 200
+        proxy.cut()
+        response = client.get("/dashboard")
+        assert response.status_code == 503
+        assert "database cannot be reached" in response.get_data(as_text=True)
+        assert response.headers["Retry-After"] == "30"
+        proxy.restore()
+        assert client.get("/dashboard").status_code == 200
+    finally:
+        proxy.close()
+        Database.state(app).engine.dispose()
 
 
 def test_spanish_interface(client, db_session):
