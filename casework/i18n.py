@@ -88,7 +88,8 @@ def country_choices() -> list[tuple[str, str]]:
     frequent = [(code, territories[code]) for code in FREQUENT_COUNTRIES]
     others = sorted(
         ((code, name) for code, name in territories.items()
-         if len(code) == 2 and code.isalpha() and code not in FREQUENT_COUNTRIES and code not in {"ZZ", "XK", "EU", "EZ", "UN", "QO"}),
+         if len(code) == 2 and code.isalpha() and code not in FREQUENT_COUNTRIES
+         and (not code.startswith("X") or code == "XK") and code not in {"ZZ", "EU", "EZ", "UN", "QO"}),
         key=lambda c: c[1],
     )
     return frequent + others

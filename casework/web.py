@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, render_template, request
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -107,6 +107,4 @@ def _security_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     if not request.path.startswith("/static/"):
         response.headers["Cache-Control"] = "no-store"
-    if current_user and getattr(current_user, "is_authenticated", False):
-        response.vary.add("Cookie")
     return response

@@ -207,24 +207,30 @@ def new_member(family_id: int):
                            duplicates=duplicates)
 
 
+def _member_form_data(member) -> dict:
+    phones = member.phones + [None, None]
+    simple = ("given_names", "first_surname", "second_surname", "preferred_name", "date_of_birth",
+              "birth_date_estimated", "country_of_birth", "preferred_language", "needs_interpreter", "email")
+    return {
+        **{name: getattr(member, name) for name in simple},
+        "relationship_to_head": member.relationship_to_head.value,
+        "a_number": format_a_number(member.a_number),
+        "languages": [lang.code for lang in member.languages],
+        "phone": format_phone(phones[0].number) if phones[0] else "",
+        "phone_kind": phones[0].kind.value if phones[0] else PhoneKind.MOBILE.value,
+        "other_phone": format_phone(phones[1].number) if phones[1] else "",
+        "other_phone_kind": phones[1].kind.value if phones[1] else PhoneKind.HOME.value,
+        "vulnerabilities": [v.flag.value for v in member.vulnerabilities],
+        "vulnerabilities_confidential": any(v.confidential for v in member.vulnerabilities),
+    }
+
+
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
 @program_staff_required
 def edit_member(member_id: int):
     member = access.get_member_or_404(db.session, current_user, member_id)
     family = member.family
-    if request.method == "GET":
-        phones = member.phones + [None, None]
-        form = MemberForm(obj=member, relationship_to_head=member.relationship_to_head.value,
-                          a_number=format_a_number(member.a_number),
-                          languages=[lang.code for lang in member.languages],
-                          phone=format_phone(phones[0].number) if phones[0] else "",
-                          phone_kind=phones[0].kind.value if phones[0] else PhoneKind.MOBILE.value,
-                          other_phone=format_phone(phones[1].number) if phones[1] else "",
-                          other_phone_kind=phones[1].kind.value if phones[1] else PhoneKind.HOME.value,
-                          vulnerabilities=[v.flag.value for v in member.vulnerabilities],
-                          vulnerabilities_confidential=any(v.confidential for v in member.vulnerabilities))
-    else:
-        form = MemberForm()
+    form = MemberForm(data=_member_form_data(member)) if request.method == "GET" else MemberForm()
     _fill_choices(form)
     duplicates = None
     if form.validate_on_submit():

@@ -222,3 +222,18 @@ def test_list_paginates(client, db_session, app):
     second = client.get("/families?page=2").get_data(as_text=True)
     assert "Persona052" in second and 'rel="next"' not in second
     assert client.get("/families?page=abc").status_code == 200
+
+
+def test_edit_form_shows_the_member_as_recorded(client, db_session):
+    from casework.families.models import Vulnerability
+
+    user, family = _family_for(client, db_session, a_number="12345678",
+                               vulnerabilities=[Vulnerability.INDIGENOUS], needs_interpreter=True)
+    member = family.members[0]
+    page = client.get(f"/members/{member.id}/edit").get_data(as_text=True)
+    assert 'value="A-012-345-678"' in page
+    assert 'value="(312) 555-0143"' in page
+    assert '<option selected value="head">' in page
+    assert '<input checked id="languages-9" name="languages" type="checkbox" value="quc">' in page
+    assert '<input checked id="needs_interpreter"' in page
+    assert 'name="vulnerabilities" type="checkbox" value="indigenous">' in page.split("checked id=\"vulnerabilities-")[1][:80]
