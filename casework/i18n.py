@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from babel import Locale
-from flask import Flask, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
@@ -53,6 +53,8 @@ FREQUENT_COUNTRIES = ("GT", "HN", "SV", "MX", "HT", "VE", "NI", "CO", "EC", "CU"
 
 
 def select_locale() -> str:
+    if not has_request_context():
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED_LOCALES:
         return current_user.locale
     chosen = session.get("locale")
@@ -62,7 +64,7 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
-    if getattr(current_user, "is_authenticated", False):
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
         return current_user.organization.timezone
     return "America/New_York"
 

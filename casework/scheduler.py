@@ -73,8 +73,10 @@ def scheduler_command() -> None:
 def serve_command(host: str, port: int) -> None:
     """Serve the app for local use with the background scheduler running."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    from werkzeug.serving import run_simple
+
     scheduler = start_background(app)
     try:
-        app.run(host=host, port=port, use_reloader=False, threaded=True)
+        run_simple(host, port, app, use_reloader=False, threaded=True)
     finally:
         scheduler.shutdown(wait=False)

@@ -1,11 +1,32 @@
+from __future__ import annotations
+
 import click
+from flask.cli import with_appcontext
+
+from casework.db import db
+from casework.demo.demo import PASSWORD, accounts_summary, load_demo
 
 
 @click.command("demo")
+@with_appcontext
 def demo_command() -> None:
     """Load the demo program, accounts and families (idempotent)."""
+    result = load_demo(db.session)
+    if result.created:
+        click.echo(f"Demo data loaded: {result.families} fictional families.")
+    else:
+        click.echo(f"Demo data already loaded ({result.families} families); nothing changed.")
+    click.echo(f"Sign in at http://127.0.0.1:5000 with password '{PASSWORD}' as:")
+    for line in accounts_summary():
+        click.echo(line)
 
 
 @click.command("seed")
-def seed_command() -> None:
-    """Generate fictional families at scale."""
+@click.option("--families", "count", type=click.IntRange(1, 2_000_000), required=True,
+              help="How many fictional families to generate.")
+@with_appcontext
+def seed_command(count: int) -> None:
+    """Generate fictional families at scale for benchmarks."""
+    from casework.demo.seed import seed
+
+    seed(db.session, count, progress=True)

@@ -1,0 +1,48 @@
+"""Fictional names by country of origin: common given names and surnames combined at random."""
+
+GIVEN = {
+    "GT": {"f": ["María Ixchel", "Rosa Elena", "Juana", "Ana Lucía", "Candelaria", "Francisca"],
+           "m": ["José Luis", "Juan Carlos", "Pedro", "Mateo", "Tomás", "Baltazar"]},
+    "HN": {"f": ["Dunia Marisol", "Karla Yamileth", "Iris", "Sonia Patricia", "Wendy"],
+           "m": ["Wilmer Josué", "Kevin Alexander", "Elvin", "Óscar René", "Santos"]},
+    "SV": {"f": ["Reina Isabel", "Guadalupe", "Blanca Estela", "Marta Alicia"],
+           "m": ["Ernesto", "Nelson Antonio", "René", "Balmore", "Josué"]},
+    "MX": {"f": ["Guadalupe", "Xóchitl", "María Fernanda", "Leticia"],
+           "m": ["Jesús", "Ángel", "Efraín", "José Ramón"]},
+    "HT": {"f": ["Marie-Claude", "Widline", "Nadège", "Fabienne", "Roseline"],
+           "m": ["Jean-Baptiste", "Wilner", "Frantz", "Jean Robert", "Ricardo"]},
+    "VE": {"f": ["Yusmary", "Génesis", "Daniela", "María Gabriela"],
+           "m": ["Yonaiker", "José Gregorio", "Luis Ángel", "Andrés"]},
+}
+
+CHILD_GIVEN = {
+    "f": ["Sofía", "Valentina", "Ximena", "Fernanda", "Camila", "Daniela", "Esther", "Nahomy", "Widelie"],
+    "m": ["Matías", "Ángel", "Santiago", "Dylan", "Jostin", "Emanuel", "Byron", "Jean Kenley", "Ezequiel"],
+}
+
+SURNAMES = {
+    "GT": ["García", "Tzoc", "Chávez", "Pérez", "Us", "Cux", "Ixcoy", "Ramírez", "López", "Xicará", "Pú"],
+    "HN": ["Hernández", "Martínez", "Flores", "Zúniga", "Bonilla", "Maradiaga", "Núñez", "Castro"],
+    "SV": ["Hernández", "Rivera", "Menjívar", "Orellana", "Quintanilla", "Ayala", "Portillo"],
+    "MX": ["Sánchez", "González", "Mendoza", "Cruz", "Ramírez", "Jiménez", "Hernández"],
+    "HT": ["Joseph", "Pierre", "Louis", "Jean", "Desir", "Charles", "Saint-Fleur", "Dorval"],
+    "VE": ["Rodríguez", "Pérez", "González", "Briceño", "Suárez", "Carrasquel", "Peña"],
+}
+
+# (country, preferred language, other languages spoken, interpreter needed, phone prefix)
+PROFILES = [
+    ("GT", "quc", ["spa"], True, "+502 5555 0"),
+    ("GT", "mam", ["spa"], True, "+502 5555 1"),
+    ("GT", "kjb", [], True, "+502 5555 2"),
+    ("GT", "spa", [], False, "+502 5555 3"),
+    ("HN", "spa", [], False, "+504 9555 0"),
+    ("HN", "cab", ["spa"], True, "+504 9555 1"),
+    ("SV", "spa", [], False, "+503 7555 0"),
+    ("MX", "spa", [], False, "+52 55 5555 0"),
+    ("MX", "mxt", ["spa"], True, "+52 55 5555 1"),
+    ("HT", "hat", ["fra"], True, "+509 3555 0"),
+    ("VE", "spa", [], False, "+58 412 555 0"),
+]
+
+STREETS = ["W Cermak Rd", "S Pulaski Rd", "W 26th St", "N Kedzie Ave", "W Lawrence Ave", "S Ashland Ave",
+           "W Armitage Ave", "N Milwaukee Ave", "W North Ave", "S Halsted St"]
