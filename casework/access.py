@@ -18,7 +18,7 @@ from casework.accounts.models import Role, User
 from casework.cases.models import Case, Note, Task
 from casework.community.models import ServiceReferral
 from casework.families.models import Address, Consent, Family, Member
-from casework.releases.models import Release
+from casework.releases.models import Release, ReleaseDocument
 from casework.schooling.models import SchoolEnrollment
 
 T = TypeVar("T")
@@ -41,6 +41,8 @@ _PATHS: dict[type, Callable[[Select], Select]] = {
     Member: lambda q: q.join(Family, Member.family_id == Family.id),
     Address: lambda q: q.join(Family, Address.family_id == Family.id),
     Release: lambda q: q.join(Family, Release.family_id == Family.id),
+    ReleaseDocument: lambda q: q.join(Release, ReleaseDocument.release_id == Release.id).join(
+        Family, Release.family_id == Family.id),
     Case: lambda q: q.join(Family, Case.family_id == Family.id),
     Consent: lambda q: q.join(Member, Consent.member_id == Member.id).join(Family, Member.family_id == Family.id),
     SchoolEnrollment: lambda q: q.join(Member, SchoolEnrollment.member_id == Member.id).join(

@@ -12,6 +12,7 @@ from casework.cases.forms import CLOSED_REASON_LABELS, STATUS_LABELS, AssignForm
 from casework.cases.models import CaseStatus, ClosedReason, Task
 from casework.db import db
 from casework.errors import CaseworkError
+from casework.forms_common import show_error
 from casework.pagination import page_number
 from casework.timeutil import today_in
 
@@ -39,11 +40,6 @@ def _staff_choices(case):
         (u.id, u.full_name) for u in program_case_managers(db.session, case.family.program_id)]
 
 
-def _show_error(form, error: CaseworkError, fallback: str) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    (target or getattr(form, fallback)).errors.append(error.message)
-
-
 def _today():
     return today_in(current_user.organization.timezone)
 
@@ -59,7 +55,7 @@ def status(case_id: int):
             services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason, _today())
         except CaseworkError as error:
             db.session.rollback()
-            _show_error(form, error, "status")
+            show_error(form, error, "status")
         else:
             flash(_("The case status is saved."), "success")
             return _family_page(case)
@@ -77,7 +73,7 @@ def assign(case_id: int):
             services.reassign(db.session, current_user, case, form.assigned_to_id.data or None)
         except CaseworkError as error:
             db.session.rollback()
-            _show_error(form, error, "assigned_to_id")
+            show_error(form, error, "assigned_to_id")
         else:
             flash(_("The case is assigned."), "success")
             return _family_page(case)
@@ -94,7 +90,7 @@ def add_note(case_id: int):
             services.add_note(db.session, current_user, case, form.body.data)
         except CaseworkError as error:
             db.session.rollback()
-            _show_error(form, error, "body")
+            show_error(form, error, "body")
         else:
             flash(_("The note is added."), "success")
             return _family_page(case)
@@ -113,7 +109,7 @@ def add_task(case_id: int):
                               form.assignee_id.data or None)
         except CaseworkError as error:
             db.session.rollback()
-            _show_error(form, error, "title")
+            show_error(form, error, "title")
         else:
             flash(_("The task is added."), "success")
             return _family_page(case)

@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.forms_common import enum_choices
 from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 
 RELATIONSHIP_LABELS = {
@@ -68,10 +69,6 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _choices(labels: dict) -> list[tuple[str, object]]:
-    return [(key.value, label) for key, label in labels.items()]
-
-
 class MemberFields(FlaskForm):
     given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=120)])
     first_surname = StringField(_l("First surname"), validators=[DataRequired(), Length(max=80)])
@@ -86,12 +83,12 @@ class MemberFields(FlaskForm):
     languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
     needs_interpreter = BooleanField(_l("Needs an interpreter"))
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
-    phone_kind = SelectField(_l("Kind of phone"), choices=_choices(PHONE_KIND_LABELS))
+    phone_kind = SelectField(_l("Kind of phone"), choices=enum_choices(PHONE_KIND_LABELS))
     other_phone = TelField(_l("Other phone"), validators=[Optional(), Length(max=40)])
-    other_phone_kind = SelectField(_l("Kind of other phone"), choices=_choices(PHONE_KIND_LABELS),
+    other_phone_kind = SelectField(_l("Kind of other phone"), choices=enum_choices(PHONE_KIND_LABELS),
                                    default=PhoneKind.HOME.value)
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
-    vulnerabilities = MultiCheckboxField(_l("Vulnerabilities"), choices=_choices(VULNERABILITY_LABELS),
+    vulnerabilities = MultiCheckboxField(_l("Vulnerabilities"), choices=enum_choices(VULNERABILITY_LABELS),
                                          validators=[Optional()])
     vulnerabilities_confidential = BooleanField(
         _l("Vulnerability details are confidential (not shared with legal partners)"))
@@ -99,7 +96,7 @@ class MemberFields(FlaskForm):
 
 class MemberForm(MemberFields):
     relationship_to_head = SelectField(_l("Relationship to the head of household"),
-                                       choices=_choices(RELATIONSHIP_LABELS), default=Relationship.CHILD.value)
+                                       choices=enum_choices(RELATIONSHIP_LABELS), default=Relationship.CHILD.value)
     confirm_not_duplicate = HiddenField(default="")
 
 
@@ -126,7 +123,7 @@ class IntakeForm(MemberFields, AddressFields):
     postal_code = StringField(_l("ZIP code"), validators=[
         Optional(), Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits (or 5+4)."))])
     moved_in_on = DateField(_l("Living there since"), validators=[Optional()])
-    consents = MultiCheckboxField(_l("Consents given today"), choices=_choices(CONSENT_LABELS),
+    consents = MultiCheckboxField(_l("Consents given today"), choices=enum_choices(CONSENT_LABELS),
                                   validators=[Optional()])
     assigned_to_id = SelectField(_l("Case manager"), coerce=int, validators=[Optional()])
     confirm_not_duplicate = HiddenField(default="")
@@ -145,7 +142,7 @@ class IntakeForm(MemberFields, AddressFields):
 
 
 class ConsentForm(FlaskForm):
-    kind = SelectField(_l("Consent to"), choices=_choices(CONSENT_LABELS))
+    kind = SelectField(_l("Consent to"), choices=enum_choices(CONSENT_LABELS))
     given_on = DateField(_l("Given on"), validators=[DataRequired()])
 
 

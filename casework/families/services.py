@@ -17,6 +17,7 @@ from casework.audit.services import record
 from casework.cases import services as case_services
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
+from casework.forms_common import blank_to_none
 from casework.families.identifiers import (
     fold,
     looks_like_a_number,
@@ -77,18 +78,11 @@ class AddressData:
     line2: str | None = None
 
 
-def _blank_to_none(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    return value or None
-
-
 def _check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple[str, PhoneKind]]]:
-    a_number = parse_a_number(data.a_number) if _blank_to_none(data.a_number) else None
+    a_number = parse_a_number(data.a_number) if blank_to_none(data.a_number) else None
     phones = []
     for index, (text, kind) in enumerate(data.phones):
-        if _blank_to_none(text):
+        if blank_to_none(text):
             phones.append((parse_phone(text, "phone" if index == 0 else "other_phone"), kind))
     if data.date_of_birth and data.date_of_birth > today:
         raise ValidationError(str(_l("A date of birth cannot be in the future.")), "date_of_birth")
@@ -107,8 +101,8 @@ def _apply_member(session: Session, member: Member, data: MemberData, a_number: 
     simple = {
         "given_names": data.given_names.strip(),
         "first_surname": data.first_surname.strip(),
-        "second_surname": _blank_to_none(data.second_surname),
-        "preferred_name": _blank_to_none(data.preferred_name),
+        "second_surname": blank_to_none(data.second_surname),
+        "preferred_name": blank_to_none(data.preferred_name),
         "date_of_birth": data.date_of_birth,
         "birth_date_estimated": bool(data.birth_date_estimated and data.date_of_birth),
         "relationship_to_head": data.relationship_to_head,
@@ -116,7 +110,7 @@ def _apply_member(session: Session, member: Member, data: MemberData, a_number: 
         "country_of_birth": data.country_of_birth or None,
         "preferred_language": data.preferred_language or None,
         "needs_interpreter": data.needs_interpreter,
-        "email": (_blank_to_none(data.email) or "").lower() or None,
+        "email": (blank_to_none(data.email) or "").lower() or None,
     }
     for attr, value in simple.items():
         if getattr(member, attr, None) != value:
@@ -170,7 +164,7 @@ def _name_similarity(a: str, b: str) -> float:
 def find_duplicates(session: Session, user: User, data: MemberData,
                     exclude_member_id: int | None = None) -> list[DuplicateCandidate]:
     """Members in the user's reach sharing the A-number, or a close name and the same birth date."""
-    a_number = parse_a_number(data.a_number) if _blank_to_none(data.a_number) else None
+    a_number = parse_a_number(data.a_number) if blank_to_none(data.a_number) else None
     conditions = []
     if a_number:
         conditions.append(Member.a_number == a_number)
@@ -262,7 +256,7 @@ def _check_address(data: AddressData, today: date) -> None:
 
 
 def _new_address(data: AddressData, user: User) -> Address:
-    return Address(line1=data.line1.strip(), line2=_blank_to_none(data.line2), city=data.city.strip(),
+    return Address(line1=data.line1.strip(), line2=blank_to_none(data.line2), city=data.city.strip(),
                    state=data.state.strip().upper(), postal_code=data.postal_code.strip(),
                    moved_in_on=data.moved_in_on, recorded_by_id=user.id)
 

@@ -14,6 +14,7 @@ from casework.cases.forms import AssignForm, NoteForm, StatusForm, TaskForm
 from casework.community import services as community_services
 from casework.db import db
 from casework.errors import CaseworkError
+from casework.forms_common import show_error
 from casework.families import services
 from casework.families.forms import (
     CONSENT_LABELS,
@@ -90,13 +91,6 @@ def _member_data(form) -> services.MemberData:
     )
 
 
-def _show_error(form, error: CaseworkError, fallback: str) -> None:
-    target = getattr(form, error.field, None) if error.field else None
-    if target is None:
-        target = getattr(form, fallback)
-    target.errors = list(target.errors) + [error.message]
-
-
 def _duplicates_or_none(form, data: services.MemberData, exclude_member_id=None):
     """Possible duplicates to show before saving, unless the case manager already confirmed."""
     if form.confirm_not_duplicate.data == "yes":
@@ -145,7 +139,7 @@ def new():
         except CaseworkError as error:
             db.session.rollback()
             form.confirm_not_duplicate.data = ""
-            _show_error(form, error, "given_names")
+            show_error(form, error, "given_names")
     return render_template("families/new.html", form=form, duplicates=duplicates)
 
 
@@ -202,7 +196,7 @@ def new_member(family_id: int):
         except CaseworkError as error:
             db.session.rollback()
             form.confirm_not_duplicate.data = ""
-            _show_error(form, error, "given_names")
+            show_error(form, error, "given_names")
     return render_template("families/member_form.html", form=form, family=family, member=None,
                            duplicates=duplicates)
 
@@ -244,7 +238,7 @@ def edit_member(member_id: int):
         except CaseworkError as error:
             db.session.rollback()
             form.confirm_not_duplicate.data = ""
-            _show_error(form, error, "given_names")
+            show_error(form, error, "given_names")
     return render_template("families/member_form.html", form=form, family=family, member=member,
                            duplicates=duplicates)
 
@@ -261,7 +255,7 @@ def change_address(family_id: int):
                 postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data), today())
         except CaseworkError as error:
             db.session.rollback()
-            _show_error(form, error, "line1")
+            show_error(form, error, "line1")
         else:
             flash(_("The new address is saved. Tasks to file the change of address are due in 5 days."), "success")
             return redirect(url_for("families.show", family_id=family.id))
@@ -280,7 +274,7 @@ def new_consent(member_id: int):
                                     form.given_on.data, today())
         except CaseworkError as error:
             db.session.rollback()
-            _show_error(form, error, "kind")
+            show_error(form, error, "kind")
         else:
             flash(_("The consent is recorded."), "success")
             return redirect(url_for("families.show", family_id=member.family_id))

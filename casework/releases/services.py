@@ -1,14 +1,104 @@
-"""Releases from custody."""
+"""Releases from custody and the documents received with them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from casework.accounts.models import User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.errors import ValidationError
 from casework.families.models import Family
-from casework.releases.models import Release
+from casework.forms_common import blank_to_none
+from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
+
+
+@dataclass
+class ReleaseData:
+    released_on: date
+    agency: ReleasingAgency
+    release_type: ReleaseType
+    member_id: int | None = None
+    arrived_on: date | None = None
+    facility: str | None = None
+    destination: str | None = None
+    sponsor_name: str | None = None
+    sponsor_relationship: str | None = None
+    notes: str | None = None
 
 
 def for_family(session: Session, family: Family) -> list[Release]:
     stmt = (select(Release).where(Release.family_id == family.id).options(selectinload(Release.documents))
             .order_by(Release.released_on.desc(), Release.id.desc()))
     return list(session.scalars(stmt))
+
+
+def _check(family: Family, data: ReleaseData, today: date) -> None:
+    if data.member_id is not None and data.member_id not in {m.id for m in family.members}:
+        raise ValidationError(str(_l("Choose a member of this household.")), "member_id")
+    if data.released_on > today:
+        raise ValidationError(str(_l("The release date cannot be in the future.")), "released_on")
+    if data.arrived_on and data.arrived_on > data.released_on:
+        raise ValidationError(str(_l("Arrival comes before release.")), "arrived_on")
+
+
+def _apply(release: Release, data: ReleaseData) -> list[str]:
+    changed = []
+    values = {
+        "member_id": data.member_id, "arrived_on": data.arrived_on, "released_on": data.released_on,
+        "agency": data.agency, "release_type": data.release_type, "facility": blank_to_none(data.facility),
+        "destination": blank_to_none(data.destination), "sponsor_name": blank_to_none(data.sponsor_name),
+        "sponsor_relationship": blank_to_none(data.sponsor_relationship), "notes": blank_to_none(data.notes),
+    }
+    for attr, value in values.items():
+        if getattr(release, attr) != value:
+            setattr(release, attr, value)
+            changed.append(attr)
+    return changed
+
+
+def create_release(session: Session, user: User, family: Family, data: ReleaseData, today: date) -> Release:
+    _check(family, data, today)
+    release = Release(family_id=family.id)
+    _apply(release, data)
+    session.add(release)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "release", release.id, family.id)
+    session.commit()
+    return release
+
+
+def update_release(session: Session, user: User, release: Release, family: Family, data: ReleaseData,
+                   today: date) -> None:
+    _check(family, data, today)
+    changed = _apply(release, data)
+    if changed:
+        record(session, user, AuditAction.CHANGE, "release", release.id, family.id, detail=", ".join(changed))
+    session.commit()
+
+
+def add_document(session: Session, user: User, release: Release, kind: DocumentKind, received_on: date | None,
+                 today: date) -> ReleaseDocument:
+    if received_on and received_on > today:
+        raise ValidationError(str(_l("The date received cannot be in the future.")), "received_on")
+    document = ReleaseDocument(release_id=release.id, kind=kind, received_on=received_on)
+    session.add(document)
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
+           detail=f"document added: {kind.value}")
+    session.commit()
+    return document
+
+
+def remove_document(session: Session, user: User, document: ReleaseDocument) -> int:
+    release = session.get(Release, document.release_id)
+    assert release is not None
+    session.delete(document)
+    record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
+           detail=f"document removed: {document.kind.value}")
+    session.commit()
+    return release.family_id

@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from casework.accounts.models import Organization, User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.cases.models import Case
+from casework.errors import NotAllowed, ValidationError
 from casework.families.models import Family, Member
-from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, SchoolEnrollment
+from casework.forms_common import blank_to_none
+from casework.releases.models import Release
+from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, Barrier, EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import add_years, age_on
 
 
@@ -17,6 +25,23 @@ class Child:
     member: Member
     age: int
     enrollment: SchoolEnrollment | None
+    alert: bool = False
+
+    @property
+    def status(self) -> EnrollmentStatus:
+        return self.enrollment.status if self.enrollment else EnrollmentStatus.NOT_STARTED
+
+
+@dataclass
+class EnrollmentData:
+    status: EnrollmentStatus
+    barrier: Barrier | None = None
+    barrier_notes: str | None = None
+    district: str | None = None
+    school: str | None = None
+    grade: str | None = None
+    enrolled_on: date | None = None
+    english_learner_services: bool = False
 
 
 def birth_date_range(on: date) -> tuple[date, date]:
@@ -26,11 +51,63 @@ def birth_date_range(on: date) -> tuple[date, date]:
     return oldest, youngest
 
 
+def is_school_age(member: Member, on: date) -> bool:
+    return member.date_of_birth is not None and SCHOOL_AGE_MIN <= age_on(member.date_of_birth, on) <= SCHOOL_AGE_MAX
+
+
+def enrollment_clock_start(session: Session, family: Family) -> date | None:
+    """The day the enrollment clock starts: the household's first release, else its first case."""
+    first_release = session.scalar(select(func.min(Release.released_on)).where(Release.family_id == family.id))
+    if first_release is not None:
+        return first_release
+    return session.scalar(select(func.min(Case.opened_on)).where(Case.family_id == family.id))
+
+
 def for_family(session: Session, family: Family, on: date) -> list[Child]:
-    children = [m for m in family.members if m.date_of_birth and
-                SCHOOL_AGE_MIN <= age_on(m.date_of_birth, on) <= SCHOOL_AGE_MAX]
+    children = [m for m in family.members if is_school_age(m, on)]
     if not children:
         return []
     enrollments = {e.member_id: e for e in session.scalars(
         select(SchoolEnrollment).where(SchoolEnrollment.member_id.in_([m.id for m in children])))}
-    return [Child(m, age_on(m.date_of_birth, on), enrollments.get(m.id)) for m in children]  # type: ignore[arg-type]
+    started = enrollment_clock_start(session, family)
+    alert_days = session.scalar(select(Organization.enrollment_alert_days).where(
+        Organization.id == family.program_id)) or 30
+    overdue = started is not None and started + timedelta(days=alert_days) <= on
+    result = []
+    for member in children:
+        child = Child(member, age_on(member.date_of_birth, on), enrollments.get(member.id))  # type: ignore[arg-type]
+        child.alert = overdue and child.status is not EnrollmentStatus.ENROLLED
+        result.append(child)
+    return result
+
+
+def update_enrollment(session: Session, user: User, member: Member, data: EnrollmentData, today: date) -> SchoolEnrollment:
+    if not is_school_age(member, today):
+        raise NotAllowed(str(_l("School enrollment is followed for children aged 5 to 18.")), "status")
+    if data.status is EnrollmentStatus.ENROLLED:
+        if not blank_to_none(data.school):
+            raise ValidationError(str(_l("Name the school.")), "school")
+        if data.enrolled_on is None:
+            raise ValidationError(str(_l("Give the date of enrollment.")), "enrolled_on")
+    if data.enrolled_on and data.enrolled_on > today:
+        raise ValidationError(str(_l("The date of enrollment cannot be in the future.")), "enrolled_on")
+    if data.status is EnrollmentStatus.BARRIER and data.barrier is None:
+        raise ValidationError(str(_l("Say what stands in the way.")), "barrier")
+    enrollment = session.scalar(select(SchoolEnrollment).where(SchoolEnrollment.member_id == member.id))
+    created = enrollment is None
+    if enrollment is None:
+        enrollment = SchoolEnrollment(member_id=member.id)
+        session.add(enrollment)
+    enrollment.status = data.status
+    enrollment.barrier = data.barrier if data.status is EnrollmentStatus.BARRIER else None
+    enrollment.barrier_notes = blank_to_none(data.barrier_notes) if data.status is EnrollmentStatus.BARRIER else None
+    enrollment.district = blank_to_none(data.district)
+    enrollment.school = blank_to_none(data.school)
+    enrollment.grade = blank_to_none(data.grade)
+    enrollment.enrolled_on = data.enrolled_on if data.status is EnrollmentStatus.ENROLLED else None
+    enrollment.english_learner_services = data.english_learner_services
+    session.flush()
+    record(session, user, AuditAction.CREATE if created else AuditAction.CHANGE, "school_enrollment",
+           enrollment.id, member.family_id, detail=f"status {data.status.value}")
+    session.commit()
+    return enrollment

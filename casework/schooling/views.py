@@ -1,3 +1,56 @@
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from casework import access
+from casework.access import program_staff_required
+from casework.db import db
+from casework.errors import CaseworkError
+from casework.forms_common import show_error
+from casework.schooling import services
+from casework.schooling.forms import BARRIER_LABELS, STATUS_LABELS, EnrollmentForm
+from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
+from casework.timeutil import age_on, today_in
 
 bp = Blueprint("schooling", __name__)
+
+
+@bp.app_context_processor
+def _labels():
+    return {"enrollment_status_labels": STATUS_LABELS, "barrier_labels": BARRIER_LABELS}
+
+
+@bp.route("/members/<int:member_id>/school", methods=["GET", "POST"])
+@program_staff_required
+def edit(member_id: int):
+    member = access.get_member_or_404(db.session, current_user, member_id)
+    today = today_in(current_user.organization.timezone)
+    if not services.is_school_age(member, today):
+        abort(404)
+    enrollment = db.session.scalar(select(SchoolEnrollment).where(SchoolEnrollment.member_id == member.id))
+    values = None
+    if enrollment is not None:
+        values = {"status": enrollment.status.value, "barrier": enrollment.barrier.value if enrollment.barrier else "",
+                  "barrier_notes": enrollment.barrier_notes, "district": enrollment.district,
+                  "school": enrollment.school, "grade": enrollment.grade, "enrolled_on": enrollment.enrolled_on,
+                  "english_learner_services": enrollment.english_learner_services}
+    form = EnrollmentForm(data=values)
+    if form.validate_on_submit():
+        data = services.EnrollmentData(
+            status=EnrollmentStatus(form.status.data), barrier=Barrier(form.barrier.data) if form.barrier.data else None,
+            barrier_notes=form.barrier_notes.data, district=form.district.data, school=form.school.data,
+            grade=form.grade.data, enrolled_on=form.enrolled_on.data,
+            english_learner_services=form.english_learner_services.data)
+        try:
+            services.update_enrollment(db.session, current_user, member, data, today)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "status")
+        else:
+            flash(_("The school enrollment is saved."), "success")
+            return redirect(url_for("families.show", family_id=member.family_id, _anchor="school-h"))
+    return render_template("schooling/enrollment_form.html", form=form, member=member,
+                           age=age_on(member.date_of_birth, today))
