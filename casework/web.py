@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
+from werkzeug.routing import IntegerConverter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -31,7 +32,25 @@ def _load_user(user_id: str):
     return user if user is not None and user.active else None
 
 
+class DatabaseIntegerConverter(IntegerConverter):
+    """Ids in URLs fit the database's integer columns; larger numbers are simply not found."""
+
+    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_nul_bytes():
+    """PostgreSQL cannot store NUL in text; no honest form sends one."""
+    for values in (request.args, request.form):
+        for key, value in values.items(multi=True):
+            if "\x00" in key or "\x00" in value:
+                abort(400)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseIntegerConverter
+    app.before_request(_refuse_nul_bytes)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = i18n.lazy_gettext("Please sign in to see this page.")
@@ -72,6 +91,7 @@ def _register_error_pages(app: Flask) -> None:
     def page(template: str, status: int):
         return render_template(template), status
 
+    app.register_error_handler(400, lambda e: page("errors/400.html", 400))
     app.register_error_handler(403, lambda e: page("errors/403.html", 403))
     app.register_error_handler(404, lambda e: page("errors/404.html", 404))
     app.register_error_handler(405, lambda e: page("errors/404.html", 405))

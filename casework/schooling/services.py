@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from casework.accounts.models import Organization, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseStatus
 from casework.errors import NotAllowed, ValidationError
 from casework.families.models import Family, Member
 from casework.forms_common import blank_to_none
@@ -56,11 +56,13 @@ def is_school_age(member: Member, on: date) -> bool:
 
 
 def enrollment_clock_start(session: Session, family: Family) -> date | None:
-    """The day the enrollment clock starts: the household's first release, else its first case."""
+    """The day the enrollment clock starts: the household's first release, else the opening of its
+    open case (as the dashboard's alert counts it)."""
     first_release = session.scalar(select(func.min(Release.released_on)).where(Release.family_id == family.id))
     if first_release is not None:
         return first_release
-    return session.scalar(select(func.min(Case.opened_on)).where(Case.family_id == family.id))
+    return session.scalar(select(func.min(Case.opened_on)).where(
+        Case.family_id == family.id, Case.status != CaseStatus.CLOSED))
 
 
 def for_family(session: Session, family: Family, on: date) -> list[Child]:

@@ -107,3 +107,16 @@ def test_spanish_interface(client, db_session):
     response = client.get("/sign-in", headers={"Accept-Language": "es-MX,es;q=0.9"})
     page = response.get_data(as_text=True)
     assert '<html lang="es">' in page and "Iniciar sesión" in page
+
+
+def test_huge_ids_are_not_found_and_nul_bytes_refused(client, db_session):
+    program = make_organization(db_session)
+    user = make_user(db_session, program)
+    db_session.commit()
+    client.sign_in(user.email, PASSWORD)
+    assert client.get("/families/2147483648").status_code == 404
+    assert client.get("/families/99999999999999999999").status_code == 404
+    response = client.post("/families/new", {"given_names": "Ana\x00", "first_surname": "Tzoc"})
+    assert response.status_code == 400
+    assert "nothing was changed" in response.get_data(as_text=True)
+    assert client.get("/families?q=ana%00").status_code == 400
