@@ -232,7 +232,7 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
     return member
 
 
-def update_member(session: Session, user: User, member: Member, data: MemberData, today: date) -> None:
+def update_member(session: Session, user: User, member: Member, data: MemberData, today: date) -> Member:
     family = member.family
     if data.relationship_to_head is Relationship.HEAD and any(
             m.relationship_to_head is Relationship.HEAD and m.id != member.id for m in family.members):
@@ -246,6 +246,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
         family.updated_at = utcnow()
         record(session, user, AuditAction.CHANGE, "member", member.id, family.id, detail=", ".join(changed))
     session.commit()
+    return member
 
 
 # Addresses ------------------------------------------------------------------------------------

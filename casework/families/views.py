@@ -101,6 +101,23 @@ def _duplicates_or_none(form, data: services.MemberData, exclude_member_id=None)
     return candidates or None
 
 
+def _save_member_form(form, save, exclude_member_id=None):
+    """Validate, show possible duplicates once, then save. Returns (what `save` returned, duplicates)."""
+    if not form.validate_on_submit():
+        return None, None
+    data = _member_data(form)
+    try:
+        duplicates = _duplicates_or_none(form, data, exclude_member_id)
+        if duplicates:
+            return None, duplicates
+        return save(data), None
+    except CaseworkError as error:
+        db.session.rollback()
+        form.confirm_not_duplicate.data = ""
+        show_error(form, error, "given_names")
+        return None, None
+
+
 @bp.route("/families")
 @program_staff_required
 def index():
@@ -118,28 +135,21 @@ def index():
 @program_staff_required
 def new():
     form = _fill_choices(IntakeForm(assigned_to_id=current_user.id, moved_in_on=None))
-    duplicates = None
-    if form.validate_on_submit():
-        data = _member_data(form)
-        try:
-            duplicates = _duplicates_or_none(form, data)
-            if duplicates is None:
-                address = None
-                if form.line1.data:
-                    address = services.AddressData(
-                        line1=form.line1.data, line2=form.line2.data, city=form.city.data,
-                        state=form.state.data, postal_code=form.postal_code.data,
-                        moved_in_on=form.moved_in_on.data)
-                family = services.create_family(
-                    db.session, current_user, data, address,
-                    [ConsentKind(c) for c in form.consents.data or []], today(),
-                    form.assigned_to_id.data or None)
-                flash(_("The family is created."), "success")
-                return redirect(url_for("families.show", family_id=family.id))
-        except CaseworkError as error:
-            db.session.rollback()
-            form.confirm_not_duplicate.data = ""
-            show_error(form, error, "given_names")
+
+    def create(data: services.MemberData):
+        address = None
+        if form.line1.data:
+            address = services.AddressData(
+                line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
+                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data)
+        return services.create_family(db.session, current_user, data, address,
+                                      [ConsentKind(c) for c in form.consents.data or []], today(),
+                                      form.assigned_to_id.data or None)
+
+    family, duplicates = _save_member_form(form, create)
+    if family is not None:
+        flash(_("The family is created."), "success")
+        return redirect(url_for("families.show", family_id=family.id))
     return render_template("families/new.html", form=form, duplicates=duplicates)
 
 
@@ -184,19 +194,11 @@ def show(family_id: int):
 def new_member(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     form = _fill_choices(MemberForm())
-    duplicates = None
-    if form.validate_on_submit():
-        data = _member_data(form)
-        try:
-            duplicates = _duplicates_or_none(form, data)
-            if duplicates is None:
-                services.add_member(db.session, current_user, family, data, today())
-                flash(_("The household member is added."), "success")
-                return redirect(url_for("families.show", family_id=family.id))
-        except CaseworkError as error:
-            db.session.rollback()
-            form.confirm_not_duplicate.data = ""
-            show_error(form, error, "given_names")
+    member, duplicates = _save_member_form(
+        form, lambda data: services.add_member(db.session, current_user, family, data, today()))
+    if member is not None:
+        flash(_("The household member is added."), "success")
+        return redirect(url_for("families.show", family_id=family.id))
     return render_template("families/member_form.html", form=form, family=family, member=None,
                            duplicates=duplicates)
 
@@ -226,19 +228,12 @@ def edit_member(member_id: int):
     family = member.family
     form = MemberForm(data=_member_form_data(member)) if request.method == "GET" else MemberForm()
     _fill_choices(form)
-    duplicates = None
-    if form.validate_on_submit():
-        data = _member_data(form)
-        try:
-            duplicates = _duplicates_or_none(form, data, exclude_member_id=member.id)
-            if duplicates is None:
-                services.update_member(db.session, current_user, member, data, today())
-                flash(_("The changes are saved."), "success")
-                return redirect(url_for("families.show", family_id=family.id))
-        except CaseworkError as error:
-            db.session.rollback()
-            form.confirm_not_duplicate.data = ""
-            show_error(form, error, "given_names")
+    saved, duplicates = _save_member_form(
+        form, lambda data: services.update_member(db.session, current_user, member, data, today()),
+        exclude_member_id=member.id)
+    if saved is not None:
+        flash(_("The changes are saved."), "success")
+        return redirect(url_for("families.show", family_id=family.id))
     return render_template("families/member_form.html", form=form, family=family, member=member,
                            duplicates=duplicates)
 
