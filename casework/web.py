@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, abort, g, render_template, request
+from datetime import timedelta
+
+from flask import Flask, abort, current_app, g, render_template, request, session
 from werkzeug.routing import IntegerConverter
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -24,12 +26,23 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+def session_policy() -> "SessionPolicy":
+    from casework.accounts.services import SessionPolicy
+
+    return SessionPolicy(idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
+                         lifetime=timedelta(hours=current_app.config["SESSION_MAX_HOURS"]))
+
+
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from casework.accounts.models import User
+    """Only a live server-side session signs a request in; a copied cookie of an ended one does not."""
+    from casework.accounts.services import resume_session
 
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    user = resume_session(db.session, session.get("sid"), session_policy())
+    if user is None or str(user.id) != user_id:
+        session.clear()
+        return None
+    return user
 
 
 class DatabaseIntegerConverter(IntegerConverter):

@@ -1,10 +1,17 @@
 from alembic import context
 
-from casework.db import make_engine
+from casework.db import UTCDateTime, make_engine
 from casework.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Migrations name plain SQLAlchemy types, never the application's own."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
 
 
 def run(connection) -> None:
@@ -13,6 +20,7 @@ def run(connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,13 +1,24 @@
 """Accounts: sign-in with throttling, password changes, user administration."""
 from __future__ import annotations
 
-from datetime import timedelta
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from casework.accounts.models import Organization, OrganizationKind, PROGRAM_ROLES, Role, SignInAttempt, User
+from casework.accounts.models import (
+    PROGRAM_ROLES,
+    Organization,
+    OrganizationKind,
+    Role,
+    SignInAttempt,
+    User,
+    UserSession,
+)
 from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from casework.audit.models import AuditAction
 from casework.audit.services import record
@@ -67,12 +78,14 @@ def check_new_password(password: str) -> None:
         raise ValidationError(str(_l("Use at most %(n)d characters.", n=MAX_LENGTH)), "new_password")
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str, keep_token: str | None = None) -> None:
+    """Change the password; every other session of the user ends."""
     if not verify_password(user.password_hash, current):
         raise ValidationError(str(_l("This is not your current password.")), "current_password")
     check_new_password(new)
     user.password_hash = hash_password(new)
     user.password_changed_at = utcnow()
+    revoke_sessions(session, user, keep_token)
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="password")
     session.commit()
 
@@ -146,6 +159,8 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
         if getattr(user, attr) != value:
             setattr(user, attr, value)
             changed.append(attr)
+    if "password" in changed or "active" in changed or "role" in changed or "organization_id" in changed:
+        revoke_sessions(session, user)
     if changed:
         record(session, admin, AuditAction.CHANGE, "user", user.id, detail=", ".join(changed))
     session.commit()
@@ -157,3 +172,57 @@ def program_case_managers(session: Session, program_id: int) -> list[User]:
         User.role.in_([Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN]),
     ).order_by(User.full_name)
     return list(session.scalars(stmt))
+
+
+# Server-side sessions -------------------------------------------------------------------------
+
+@dataclass
+class SessionPolicy:
+    idle: timedelta
+    lifetime: timedelta
+    touch_every: timedelta = timedelta(minutes=1)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User, address: str, policy: SessionPolicy) -> str:
+    """A new session for a user who just signed in; returns the token for the browser."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), address=address[:64],
+                            created_at=now, last_seen_at=now, expires_at=now + policy.lifetime))
+    session.commit()
+    return token
+
+
+def resume_session(session: Session, token: str | None, policy: SessionPolicy,
+                   now: datetime | None = None) -> User | None:
+    """The user of a live session: not revoked, not idle too long, not past its lifetime."""
+    if not token:
+        return None
+    now = now or utcnow()
+    found = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    if (found is None or found.revoked_at is not None or found.expires_at <= now
+            or found.last_seen_at + policy.idle <= now or not found.user.active):
+        return None
+    if now - found.last_seen_at >= policy.touch_every:
+        found.last_seen_at = now
+        session.commit()
+    return found.user
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token),
+                                                  UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        session.commit()
+
+
+def revoke_sessions(session: Session, user: User, keep_token: str | None = None) -> None:
+    """End every session of `user` (but the one holding `keep_token`, if given)."""
+    stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != _token_hash(keep_token))
+    session.execute(stmt.values(revoked_at=utcnow()))

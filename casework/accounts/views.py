@@ -15,6 +15,7 @@ from casework.errors import CaseworkError, SignInRefused
 from casework.i18n import SUPPORTED_LOCALES
 from casework.pagination import page_number
 from casework.urls import safe_next_url
+from casework.web import session_policy
 
 bp = Blueprint("accounts", __name__)
 
@@ -50,6 +51,10 @@ def sign_in():
         else:
             locale = session.get("locale")
             session.clear()  # a new session at sign-in
+            session["sid"] = services.start_session(db.session, user, request.remote_addr or "unknown",
+                                                    session_policy())
+            if locale:
+                session["locale"] = locale
             login_user(user)
             if locale and not user.locale:
                 services.set_locale(db.session, user, locale)
@@ -61,7 +66,7 @@ def sign_in():
 @login_required
 def sign_out():
     record(db.session, current_user, AuditAction.SIGN_OUT, "user", current_user.id)
-    db.session.commit()
+    services.end_session(db.session, session.get("sid"))
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
@@ -85,7 +90,7 @@ def account():
     if form.validate_on_submit():
         try:
             services.change_password(db.session, current_user, form.current_password.data,
-                                     form.new_password.data)
+                                     form.new_password.data, keep_token=session.get("sid"))
         except CaseworkError as error:
             getattr(form, error.field or "new_password").errors.append(error.message)
         else:

@@ -46,3 +46,31 @@ PROFILES = [
 
 STREETS = ["W Cermak Rd", "S Pulaski Rd", "W 26th St", "N Kedzie Ave", "W Lawrence Ave", "S Ashland Ave",
            "W Armitage Ave", "N Milwaukee Ave", "W North Ave", "S Halsted St"]
+
+# Larger pools for `casework seed`: common given names and surnames, combined at random, so that
+# generated households look like a real caseload without naming anyone.
+SEED_GIVEN = {
+    "f": sorted({n for country in GIVEN.values() for n in country["f"]} | set(CHILD_GIVEN["f"]) | {
+        "Alejandra", "Brenda", "Carmen", "Delmy", "Elsa", "Flor de María", "Gladys", "Heidy", "Ingrid",
+        "Jackeline", "Lilian", "Magdalena", "Norma", "Olga", "Paola", "Rosario", "Sandra", "Teresa",
+        "Vilma", "Yesenia", "Zoila", "Marie-Ange", "Josiane", "Yolette", "Mirlande"}),
+    "m": sorted({n for country in GIVEN.values() for n in country["m"]} | set(CHILD_GIVEN["m"]) | {
+        "Abner", "Bryan", "Cristian", "Diego", "Edwin", "Fredy", "Gerson", "Héctor", "Isaí", "Jairo",
+        "Lester", "Marvin", "Noé", "Omar", "Pablo", "Rigoberto", "Selvin", "Ulises", "Víctor", "Yeison",
+        "Jean-Claude", "Wisly", "Peterson", "Fritznel"}),
+}
+
+SEED_SURNAMES = sorted({s for country in SURNAMES.values() for s in country} | {
+    "Aguilar", "Alvarado", "Argueta", "Barrios", "Cabrera", "Calel", "Canil", "Contreras", "Coc", "Díaz",
+    "Escobar", "Estrada", "Figueroa", "Fuentes", "Gómez", "Guzmán", "Herrera", "Ixchop", "Juárez", "Lemus",
+    "Maldonado", "Marroquín", "Méndez", "Molina", "Morales", "Navarro", "Ordóñez", "Ortiz", "Pacheco",
+    "Paz", "Quiñónez", "Reyes", "Ríos", "Rosales", "Salazar", "Sandoval", "Solís", "Tay", "Toj", "Torres",
+    "Vásquez", "Velásquez", "Xol", "Yax", "Zapeta", "Baptiste", "Étienne", "Fleurant", "Jean-Louis",
+    "Lafortune", "Michel", "Noël", "Toussaint", "Valcourt", "Alcalá", "Bermúdez", "Colmenares",
+    "Guevara", "Montilla", "Urdaneta",
+})
+
+# Area codes of US cities of destination; with 555-0100 to 555-0199 the numbers are fictional.
+SEED_AREA_CODES = ["212", "213", "214", "281", "301", "305", "312", "313", "347", "404", "408", "415",
+                   "469", "510", "512", "571", "602", "617", "646", "702", "703", "713", "718", "720",
+                   "773", "786", "832", "857", "872", "917", "919", "954"]

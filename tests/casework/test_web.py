@@ -120,3 +120,13 @@ def test_huge_ids_are_not_found_and_nul_bytes_refused(client, db_session):
     assert response.status_code == 400
     assert "nothing was changed" in response.get_data(as_text=True)
     assert client.get("/families?q=ana%00").status_code == 400
+
+
+def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, tmp_path):
+    monkeypatch.setenv("CASEWORK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "production-test-key")
+    app = create_app({"DATABASE_URL": "sqlite://", "INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-casework"
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
+    cookie = app.test_client().get("/sign-in", base_url="https://casework.example.org").headers["Set-Cookie"]
+    assert cookie.startswith("__Host-casework=") and "Secure" in cookie and "Domain" not in cookie
