@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete
 
-from casework.accounts.models import SignInAttempt
+from casework.accounts.models import SignInAttempt, UserSession
 from casework.db import db, utcnow
 
 log = logging.getLogger(__name__)
@@ -21,16 +21,18 @@ log = logging.getLogger(__name__)
 SIGN_IN_ATTEMPTS_KEPT = timedelta(days=30)
 
 
-def prune_sign_in_attempts() -> int:
-    """Old sign-in attempts no longer count for throttling; keep a month for review."""
-    result = db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < utcnow() - SIGN_IN_ATTEMPTS_KEPT))
+def prune_sign_in_records() -> int:
+    """Old sign-in attempts and ended sessions no longer count for anything; keep a month for review."""
+    cutoff = utcnow() - SIGN_IN_ATTEMPTS_KEPT
+    attempts = db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
+    sessions = db.session.execute(delete(UserSession).where(UserSession.expires_at < cutoff))
     db.session.commit()
-    return result.rowcount or 0
+    return (attempts.rowcount or 0) + (sessions.rowcount or 0)
 
 
 # (job id, function run inside an app context, trigger arguments)
 JOBS: list[tuple[str, Callable[[], object], dict]] = [
-    ("prune-sign-in-attempts", prune_sign_in_attempts, {"trigger": "cron", "hour": 3, "minute": 17}),
+    ("prune-sign-in-records", prune_sign_in_records, {"trigger": "cron", "hour": 3, "minute": 17}),
 ]
 
 
