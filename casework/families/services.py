@@ -197,7 +197,7 @@ def create_family(session: Session, user: User, head: MemberData, address: Addre
     a_number, phones = _check_member(head, today)
     family = Family(program_id=user.organization_id, created_by_id=user.id)
     session.add(family)
-    member = Member(family=family)
+    member = Member()
     _apply_member(session, member, head, a_number, phones)
     family.members.append(member)
     _refresh_family_name(family)
@@ -220,7 +220,7 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
         raise ValidationError(str(_l("This household already has a head; choose the relationship to them.")),
                               "relationship_to_head")
     a_number, phones = _check_member(data, today)
-    member = Member(family=family)
+    member = Member()
     _apply_member(session, member, data, a_number, phones)
     family.members.append(member)
     _refresh_family_name(family)
