@@ -24,9 +24,11 @@ def demo_command() -> None:
 @click.command("seed")
 @click.option("--families", "count", type=click.IntRange(1, 2_000_000), required=True,
               help="How many fictional families to generate.")
+@click.option("--program", "program_name", default=None,
+              help="The program to add them to (created when missing); default: the seeded benchmark program.")
 @with_appcontext
-def seed_command(count: int) -> None:
-    """Generate fictional families at scale for benchmarks."""
+def seed_command(count: int, program_name: str | None) -> None:
+    """Generate fictional families at scale for benchmarks (bulk inserts, batches of 1000)."""
     from casework.demo.seed import seed
 
-    seed(db.session, count, progress=True)
+    seed(db.session, count, program_name=program_name, progress=True)

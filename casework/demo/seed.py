@@ -11,7 +11,7 @@ import random
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterator
+from typing import Any
 
 import click
 from sqlalchemy import func, insert, select, text
@@ -143,7 +143,7 @@ class _Generator:
 
     # One batch: families, then members and cases (their ids come back with RETURNING), then the rest.
     def batch(self, session: Session, size: int) -> None:
-        rng, today, now = self.rng, self.today, self.now
+        now = self.now
         plans = [self._plan_family() for _ in range(size)]
         family_ids = _insert_returning(session, Family, [
             {"program_id": self.program_id, "display_name": p["display_name"], "sort_key": p["sort_key"],
@@ -204,7 +204,6 @@ class _Generator:
         for model, model_rows in rows.items():
             if model_rows:
                 session.execute(insert(_table(model)), model_rows)
-        del rng, today
 
     def _plan_family(self) -> dict:
         rng, today = self.rng, self.today
@@ -333,11 +332,6 @@ def _insert_returning(session: Session, model: Any, rows: list[dict]) -> list[in
     table = _table(model)
     stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
     return list(session.execute(stmt, rows).scalars())
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 __all__ = ["seed", "SeedResult", "PROGRAM_NAME", "MANAGER_EMAIL", "PASSWORD"]

@@ -1,0 +1,169 @@
+"""Time the main pages on seeded data against a minimal page; print median ms, ratio and SQL statements.
+
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 casework db upgrade
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 casework seed --families 100000
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python benchmarks/pages.py [--repeat 30]
+
+Not a test: it prints figures. The minimal page signs in the same way and runs one indexed query
+(a user by primary key) and renders a one-line template, so the ratio measures what each page
+costs above the fixed price of a request (session, sign-in check, CSRF, headers).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from tempfile import mkdtemp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import render_template_string  # noqa: E402
+from flask_login import current_user  # noqa: E402
+from sqlalchemy import event, func, select  # noqa: E402
+
+from casework import create_app  # noqa: E402
+from casework.access import program_staff_required  # noqa: E402
+from casework.accounts.models import User  # noqa: E402
+from casework.db import Database, db  # noqa: E402
+from casework.demo.seed import MANAGER_EMAIL, PASSWORD  # noqa: E402
+from casework.families.identifiers import format_a_number, format_phone  # noqa: E402
+from casework.families.models import Family, Member, Phone, Relationship  # noqa: E402
+from casework.cases.models import Case  # noqa: E402
+from tests.http import csrf_token_of  # noqa: E402
+
+BUDGET = 3.0
+
+
+def build_app(url: str):
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "INSTANCE_PATH": mkdtemp(),
+                      "SCHEDULER_ENABLED": False})
+
+    @app.route("/_bench/minimal")
+    @program_staff_required
+    def minimal():
+        user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
+        return render_template_string("<p>{{ user.email }}</p>", user=user)
+
+    @app.route("/_bench/layout")
+    @program_staff_required
+    def minimal_in_layout():
+        user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
+        return render_template_string(
+            '{% extends "base.html" %}{% block content %}<p>{{ user.email }}</p>{% endblock %}', user=user)
+
+    return app
+
+
+class StatementCounter:
+    """SQL statements per request, and the time spent in them (execute and fetch of the cursor)."""
+
+    def __init__(self, engine) -> None:
+        self.count = 0
+        self.seconds = 0.0
+        self._started = 0.0
+        event.listen(engine, "before_cursor_execute", self._before)
+        event.listen(engine, "after_cursor_execute", self._after)
+
+    def reset(self) -> None:
+        self.count, self.seconds = 0, 0.0
+
+    def _before(self, *args) -> None:  # type: ignore[no-untyped-def]
+        self.count += 1
+        self._started = time.perf_counter()
+
+    def _after(self, *args) -> None:  # type: ignore[no-untyped-def]
+        self.seconds += time.perf_counter() - self._started
+
+
+def sample_queries(app, email: str) -> dict[str, str]:
+    """Real values from the seeded data: a name, an A-number and a phone of the manager's families."""
+    with app.app_context():
+        session = db.session
+        manager = session.scalar(select(User).where(User.email == email))
+        if manager is None:
+            sys.exit(f"No account {email}: seed first (casework seed --families N).")
+        family_id = session.scalar(select(Case.family_id).where(Case.assigned_to_id == manager.id)
+                                   .order_by(Case.id.desc()).limit(1))
+        head = session.scalar(select(Member).where(Member.family_id == family_id,
+                                                   Member.relationship_to_head == Relationship.HEAD))
+        a_number = session.scalar(select(Member.a_number).join(Family, Member.family_id == Family.id).where(
+            Family.program_id == manager.organization_id, Member.a_number.is_not(None)).limit(1).offset(500))
+        phone = session.scalar(select(Phone.number).join(Member, Phone.member_id == Member.id).where(
+            Member.family_id == family_id).limit(1))
+        return {
+            "name": f"{head.first_surname} {head.given_names.split()[0]}",
+            "a_number": format_a_number(a_number),
+            "phone": format_phone(phone) if phone else "",
+            "family_id": str(family_id),
+        }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "20")))
+    parser.add_argument("--email", default=os.environ.get("BENCH_EMAIL", MANAGER_EMAIL))
+    parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", PASSWORD))
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Set DATABASE_URL to the seeded database.")
+
+    app = build_app(url)
+    counter = StatementCounter(Database.state(app).engine)
+    samples = sample_queries(app, args.email)
+    client = app.test_client()
+    token = csrf_token_of(client.get("/sign-in").get_data(as_text=True))
+    response = client.post("/sign-in", data={"email": args.email, "password": args.password, "csrf_token": token})
+    if response.status_code != 302:
+        sys.exit(f"Sign-in as {args.email} failed ({response.status_code}).")
+
+    from urllib.parse import quote
+
+    pages = [
+        ("minimal page", "/_bench/minimal"),
+        ("minimal page in the layout", "/_bench/layout"),
+        ("dashboard", "/dashboard"),
+        ("family list", "/families"),
+        (f"search name '{samples['name']}'", "/families?q=" + quote(samples["name"])),
+        ("search A-number", "/families?q=" + quote(samples["a_number"])),
+        ("search phone", "/families?q=" + quote(samples["phone"])),
+        ("family page", f"/families/{samples['family_id']}"),
+    ]
+    results = []
+    for label, path in pages:
+        for _ in range(2):  # warm caches and compiled statements
+            client.get(path)
+        timings, sql_times, statements = [], [], []
+        for _ in range(args.repeat):
+            counter.reset()
+            start = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
+            sql_times.append(counter.seconds * 1000)
+            statements.append(counter.count)
+            if response.status_code != 200:
+                sys.exit(f"{path} answered {response.status_code}")
+        results.append((label, statistics.median(timings), statistics.median(sql_times), max(statements)))
+
+    with app.app_context():
+        families = db.session.scalar(select(func.count()).select_from(Family))
+    base, layout = results[0][1], results[1][1]
+    dialect = Database.state(app).engine.dialect.name
+    print(f"{dialect}, {families} families, {args.repeat} requests per page, as {args.email}")
+    print(f"ratio: to the minimal page; layout ratio: to the minimal page in the layout (base.html). "
+          f"Budget {BUDGET:.0f}x.")
+    print(f"{'page':<40} {'median ms':>10} {'SQL ms':>7} {'SQL':>4} {'ratio':>7} {'layout ratio':>13}")
+    worst = 0.0
+    for label, median, sql_ms, count in results:
+        ratio = median / base
+        worst = max(worst, ratio)
+        flag = "" if ratio <= BUDGET else "  over budget"
+        print(f"{label[:40]:<40} {median:>10.1f} {sql_ms:>7.1f} {count:>4} {ratio:>7.2f} {median / layout:>13.2f}{flag}")
+    sys.exit(0 if worst <= BUDGET else 1)
+
+
+if __name__ == "__main__":
+    main()
