@@ -75,8 +75,11 @@ def _phones() -> list[str]:
     return numbers
 
 
-def _program_and_managers(session: Session, program_name: str) -> tuple[Organization, list[User]]:
-    """The program (created when missing) and the case managers who share the seeded cases."""
+CASELOAD = 100  # families per case manager, as in a real program (30 to 150)
+
+
+def _program_and_managers(session: Session, program_name: str, families: int) -> tuple[Organization, list[User]]:
+    """The program (created when missing) and enough case managers for a real caseload each."""
     program = session.scalar(select(Organization).where(Organization.name == program_name))
     if program is None:
         program = Organization(name=program_name, kind=OrganizationKind.PROGRAM, timezone=PROGRAM_TIMEZONE)
@@ -89,6 +92,13 @@ def _program_and_managers(session: Session, program_name: str) -> tuple[Organiza
             session.add(User(email=email, full_name=name, role=role, organization_id=program.id,
                              password_hash=password_hash))
     session.flush()
+    have = session.scalar(select(func.count()).select_from(User).where(
+        User.organization_id == program.id, User.role == Role.CASE_MANAGER)) or 0
+    for n in range(have + 1, -(-families // CASELOAD) + 1):
+        password_hash = password_hash or hash_password(PASSWORD)
+        session.add(User(email=f"seed-caseworker-{n}@example.org", full_name=f"Seeded Caseworker {n}",
+                         role=Role.CASE_MANAGER, organization_id=program.id, password_hash=password_hash))
+    session.flush()
     managers = list(session.scalars(select(User).where(
         User.organization_id == program.id, User.role == Role.CASE_MANAGER, User.active.is_(True))
         .order_by(User.id)))
@@ -100,8 +110,11 @@ def _program_and_managers(session: Session, program_name: str) -> tuple[Organiza
 
 def seed(session: Session, count: int, program_name: str | None = None, progress: bool = False,
          random_seed: int = 2026) -> SeedResult:
-    program, managers = _program_and_managers(session, program_name or PROGRAM_NAME)
-    already = session.scalar(select(func.count()).select_from(Family).where(Family.program_id == program.id)) or 0
+    name = program_name or PROGRAM_NAME
+    existing = session.scalar(select(Organization.id).where(Organization.name == name))
+    already = session.scalar(select(func.count()).select_from(Family).where(Family.program_id == existing)) or 0 \
+        if existing else 0
+    program, managers = _program_and_managers(session, name, already + count)
     rng = random.Random(f"{random_seed}:{program.name}:{already}")
     # Case references unique across runs: every earlier seeded reference is below the highest case id.
     reference_base = (session.scalar(select(func.max(Case.id))) or 0) + 1

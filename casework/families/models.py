@@ -72,9 +72,10 @@ class Family(TimestampMixin, Base):
 
 class Member(TimestampMixin, Base):
     __tablename__ = "members"
+    __table_args__ = (Index("ix_members_family_birth", "family_id", "date_of_birth"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"))
     given_names: Mapped[str] = mapped_column(String(120))
     first_surname: Mapped[str] = mapped_column(String(80))
     second_surname: Mapped[str | None] = mapped_column(String(80))
@@ -157,7 +158,8 @@ class NameToken(Base):
     """One accent-free, lower-case word of a member's names: the index behind name search."""
 
     __tablename__ = "name_tokens"
-    __table_args__ = (Index("ix_name_tokens_token", "token", "family_id"),)
+    # Covers the prefix lookups of search: token range -> member and family, from the index alone.
+    __table_args__ = (Index("ix_name_tokens_token", "token", "member_id", "family_id"),)
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, intersect, or_, select
+from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.access import family_clause
@@ -339,6 +339,19 @@ class SearchResult:
     mode: str  # "name", "a_number", "phone" or "all"
 
 
+def _token_range(token: str):
+    return and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token))
+
+
+def _name_matches(tokens: list[str]):
+    """Families with a member whose names start with every token (longest token first: the rarest)."""
+    first, *rest = tokens
+    matching = select(NameToken.family_id.label("family_id")).where(_token_range(first))
+    for token in rest:
+        matching = matching.where(NameToken.member_id.in_(select(NameToken.member_id).where(_token_range(token))))
+    return matching
+
+
 def search_families(session: Session, user: User, query: str, page: int, per_page: int) -> SearchResult:
     """Families in reach matching a name (accents and case ignored), an A-number or a phone."""
     query = (query or "").strip()[:200]
@@ -347,25 +360,25 @@ def search_families(session: Session, user: User, query: str, page: int, per_pag
     if query:
         if looks_like_a_number(query):
             mode = "a_number"
-            matching = select(Member.family_id).where(Member.a_number == parse_a_number(query))
+            matching = select(Member.family_id.label("family_id")).where(Member.a_number == parse_a_number(query))
         elif looks_like_phone(query):
             mode = "phone"
             try:
                 number = parse_phone(query)
             except ValidationError:
                 return SearchResult([], False, mode)
-            matching = select(Member.family_id).join(Phone, Phone.member_id == Member.id).where(Phone.number == number)
+            matching = (select(Member.family_id.label("family_id")).join(Phone, Phone.member_id == Member.id)
+                        .where(Phone.number == number))
         else:
             mode = "name"
             tokens = sorted(name_tokens(query), key=len, reverse=True)[:5]
             if not tokens:
                 return SearchResult([], False, mode)
-            member_sets = [select(NameToken.member_id).where(
-                and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token)))
-                for token in tokens]
-            member_ids = member_sets[0] if len(member_sets) == 1 else intersect(*member_sets)
-            matching = select(Member.family_id).where(Member.id.in_(member_ids))
-        base = base.where(Family.id.in_(matching))
+            matching = _name_matches(tokens)
+        # A join on the distinct matches lets the database start from the few matching families
+        # rather than walk the whole program in list order.
+        found = matching.distinct().subquery()
+        base = base.join(found, Family.id == found.c.family_id)
     stmt = base.order_by(Family.sort_key, Family.id).offset((page - 1) * per_page).limit(per_page + 1)
     families = list(session.scalars(stmt))
     return SearchResult(families[:per_page], len(families) > per_page, mode)

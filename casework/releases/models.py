@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, TimestampMixin, enum_column
@@ -36,9 +36,10 @@ class Release(TimestampMixin, Base):
     """A release from custody, of one member or (member empty) of the whole household."""
 
     __tablename__ = "releases"
+    __table_args__ = (Index("ix_releases_family_released", "family_id", "released_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), index=True)
     arrived_on: Mapped[date | None] = mapped_column(Date)
     released_on: Mapped[date] = mapped_column(Date)
