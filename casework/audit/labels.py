@@ -11,3 +11,17 @@ AUDIT_ACTION_LABELS = {
     AuditAction.SIGN_OUT: _l("signed out"),
     AuditAction.REFUSED: _l("refused access"),
 }
+
+OBJECT_TYPE_LABELS = {
+    "address": _l("address"),
+    "case": _l("case"),
+    "consent": _l("consent"),
+    "family": _l("family"),
+    "member": _l("household member"),
+    "note": _l("note"),
+    "release": _l("release"),
+    "school_enrollment": _l("school enrollment"),
+    "service_referral": _l("service referral"),
+    "task": _l("task"),
+    "user": _l("account"),
+}

@@ -7,7 +7,7 @@ from flask_login import current_user
 from casework import access
 from casework.access import program_staff_required
 from casework.accounts.services import program_case_managers
-from casework.audit.labels import AUDIT_ACTION_LABELS
+from casework.audit.labels import AUDIT_ACTION_LABELS, OBJECT_TYPE_LABELS
 from casework.audit.services import family_log
 from casework.cases import services as case_services
 from casework.cases.forms import AssignForm, NoteForm, StatusForm, TaskForm
@@ -49,6 +49,7 @@ def _helpers():
         "phone_kind_labels": PHONE_KIND_LABELS,
         "consent_labels": CONSENT_LABELS,
         "audit_action_labels": AUDIT_ACTION_LABELS,
+        "audit_object_labels": OBJECT_TYPE_LABELS,
     }
 
 
