@@ -76,9 +76,11 @@ def _phones() -> list[str]:
 
 
 CASELOAD = 100  # families per case manager, as in a real program (30 to 150)
+PROGRAM_SIZE = 2000  # families per program: a large installation holds many programs
 
 
-def _program_and_managers(session: Session, program_name: str, families: int) -> tuple[Organization, list[User]]:
+def _program_and_managers(session: Session, program_name: str, families: int,
+                          with_accounts: bool = True) -> tuple[Organization, list[User]]:
     """The program (created when missing) and enough case managers for a real caseload each."""
     program = session.scalar(select(Organization).where(Organization.name == program_name))
     if program is None:
@@ -86,7 +88,7 @@ def _program_and_managers(session: Session, program_name: str, families: int) ->
         session.add(program)
         session.flush()
     password_hash = None
-    for email, name, role in ACCOUNTS:
+    for email, name, role in ACCOUNTS if with_accounts else ():
         if session.scalar(select(User.id).where(User.email == email)) is None:
             password_hash = password_hash or hash_password(PASSWORD)
             session.add(User(email=email, full_name=name, role=role, organization_id=program.id,
@@ -96,7 +98,7 @@ def _program_and_managers(session: Session, program_name: str, families: int) ->
         User.organization_id == program.id, User.role == Role.CASE_MANAGER)) or 0
     for n in range(have + 1, -(-families // CASELOAD) + 1):
         password_hash = password_hash or hash_password(PASSWORD)
-        session.add(User(email=f"seed-caseworker-{n}@example.org", full_name=f"Seeded Caseworker {n}",
+        session.add(User(email=f"seed-caseworker-{program.id}-{n}@example.org", full_name=f"Seeded Caseworker {n}",
                          role=Role.CASE_MANAGER, organization_id=program.id, password_hash=password_hash))
     session.flush()
     managers = list(session.scalars(select(User).where(
@@ -108,35 +110,62 @@ def _program_and_managers(session: Session, program_name: str, families: int) ->
     return program, managers
 
 
+def _families_in(session: Session, program_name: str) -> int:
+    program_id = session.scalar(select(Organization.id).where(Organization.name == program_name))
+    if program_id is None:
+        return 0
+    return session.scalar(select(func.count()).select_from(Family).where(Family.program_id == program_id)) or 0
+
+
+def _plan(session: Session, count: int, program_name: str | None) -> list[tuple[str, int, int]]:
+    """(program, families already there, families to add): one named program, or programs of
+    PROGRAM_SIZE families filled in turn."""
+    if program_name:
+        return [(program_name, _families_in(session, program_name), count)]
+    plan, number = [], 1
+    while count > 0:
+        name = PROGRAM_NAME if number == 1 else f"{PROGRAM_NAME} {number}"
+        already = _families_in(session, name)
+        room = max(PROGRAM_SIZE - already, 0)
+        if room:
+            plan.append((name, already, min(room, count)))
+            count -= min(room, count)
+        number += 1
+    return plan
+
+
 def seed(session: Session, count: int, program_name: str | None = None, progress: bool = False,
          random_seed: int = 2026) -> SeedResult:
-    name = program_name or PROGRAM_NAME
-    existing = session.scalar(select(Organization.id).where(Organization.name == name))
-    already = session.scalar(select(func.count()).select_from(Family).where(Family.program_id == existing)) or 0 \
-        if existing else 0
-    program, managers = _program_and_managers(session, name, already + count)
-    rng = random.Random(f"{random_seed}:{program.name}:{already}")
-    # Case references unique across runs: every earlier seeded reference is below the highest case id.
-    reference_base = (session.scalar(select(func.max(Case.id))) or 0) + 1
-    generator = _Generator(rng, program, managers, today_in(program.timezone), reference_base)
+    plan = _plan(session, count, program_name)
     bar = click.progressbar(length=count, label="Seeding families") if progress else nullcontext()
+    first_program, first_managers = None, []
     with bar as shown:
-        done = 0
-        while done < count:
-            size = min(BATCH_SIZE, count - done)
-            generator.batch(session, size)
-            session.commit()
-            done += size
-            if progress:
-                shown.update(size)
+        for name, already, adding in plan:
+            program, managers = _program_and_managers(session, name, already + adding,
+                                                      with_accounts=name in (PROGRAM_NAME, program_name))
+            if first_program is None:
+                first_program, first_managers = program, managers
+            rng = random.Random(f"{random_seed}:{program.name}:{already}")
+            # Case references unique across runs: every earlier seeded reference is below the highest case id.
+            reference_base = (session.scalar(select(func.max(Case.id))) or 0) + 1
+            generator = _Generator(rng, program, managers, today_in(program.timezone), reference_base)
+            done = 0
+            while done < adding:
+                size = min(BATCH_SIZE, adding - done)
+                generator.batch(session, size)
+                session.commit()
+                done += size
+                if progress:
+                    shown.update(size)
+    managers = first_managers
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE"))
         session.commit()
     email = MANAGER_EMAIL if any(m.email == MANAGER_EMAIL for m in managers) else managers[0].email
     if progress:
-        click.echo(f"{count} families added to {program.name!r} ({already + count} in all). "
+        click.echo(f"{count} families added to {len(plan)} program(s), starting with {plan[0][0]!r}. "
                    f"Sign in as {email} with password '{PASSWORD}'.")
-    return SeedResult(program.name, count, email)
+    return SeedResult(plan[0][0], count, email)
 
 
 def _table(model: Any):
