@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -14,18 +15,26 @@ from sqlalchemy import select
 from casework import create_app
 from casework.accounts.models import OrganizationKind, Role
 from casework.cases import services as case_services
-from casework.cases.models import Case, Note, Task
+from casework.cases.models import Case
 from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
 from casework.families import services as family_services
 from casework.families.models import Consent, ConsentKind, Relationship
+from casework.models import Base
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
 from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data
 
+# Reachable without signing in (sign-in and language answer anonymous visitors by design).
 PUBLIC_ENDPOINTS = {"static", "accounts.index", "accounts.sign_in", "accounts.set_language"}
-SECRET_STRINGS = ("Ixcoy", "Quiché Tzul", "A-087-654-321", "087654321", "(312) 555-0188", "+13125550188",
+# Program A's family as it could appear on a page: names, the A-number formatted and raw, the
+# phone as typed, as stored (E.164) and as digits, the address and a note's text.
+SECRET_STRINGS = ("Rigoberta", "Ixcoy", "Quiché Tzul", "Anaité", "A-087-654-321", "087654321",
+                  "(312) 555-0188", "555-0188", "+13125550188", "3125550188", "Cermak",
                   "Keep this note private")
+# Tables that record the visit itself rather than program A's records.
+VOLATILE_TABLES = {"sign_in_attempts", "user_sessions", "audit_events"}
+OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner"]
 
 
 def _rules():
@@ -37,9 +46,13 @@ RULES = _rules()
 ROUTES_WITH_IDS = [r for r in RULES if r.arguments]
 
 
+def _methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
 @pytest.fixture()
 def program_a(db_session):
-    """Program A's records, each kind that a route can name."""
+    """Program A's records, one of each kind that a route can name."""
     program = make_organization(db_session, name="Program A")
     manager = make_user(db_session, program, Role.CASE_MANAGER)
     admin = make_user(db_session, program, Role.ADMIN)
@@ -49,7 +62,7 @@ def program_a(db_session):
         phones=[("(312) 555-0188", family_services.PhoneKind.MOBILE)]),
         consents=(ConsentKind.SMS_REMINDERS,), today=today)
     child = family_services.add_member(db_session, manager, family, member_data(
-        given="Ana", first="Ixcoy", a_number=None, phones=[], relationship_to_head=Relationship.CHILD,
+        given="Anaité", first="Ixcoy", a_number=None, phones=[], relationship_to_head=Relationship.CHILD,
         date_of_birth=date(today.year - 10, 2, 1)), today)
     case = db_session.scalars(select(Case).where(Case.family_id == family.id)).one()
     note = case_services.add_note(db_session, manager, case, "Keep this note private")
@@ -64,6 +77,7 @@ def program_a(db_session):
     db_session.add(referral)
     db_session.commit()
     consent = db_session.scalars(select(Consent).where(Consent.member_id == family.members[0].id)).first()
+    assert consent is not None and family.addresses, "program A needs a consent and an address"
     ids = {
         "family_id": family.id, "member_id": child.id, "case_id": case.id, "task_id": task.id,
         "note_id": note.id, "consent_id": consent.id, "release_id": release.id,
@@ -74,76 +88,113 @@ def program_a(db_session):
 
 def _url(rule, ids) -> str:
     missing = set(rule.arguments) - set(ids)
-    assert not missing, (f"route {rule.rule} takes {sorted(missing)}: add an object of program A for it to "
-                         "program_a() in tests/test_access_matrix.py")
+    assert not missing, (f"route {rule.rule} ({rule.endpoint}) takes {sorted(missing)}: add an object of "
+                         "program A for it to program_a() in tests/test_access_matrix.py")
     return _fill(rule.rule, ids)
 
 
 def _fill(pattern: str, ids: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids[m.group(1)]), pattern)
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(ids.get(m.group(1), 1)), pattern)
+
+
+def _snapshot(db_session) -> dict[str, list]:
+    """Every row of every table that holds records (not visits), to show that nothing changed."""
+    return {table.name: sorted(repr(tuple(row)) for row in db_session.execute(select(table)))
+            for table in Base.metadata.sorted_tables if table.name not in VOLATILE_TABLES}
 
 
 def _outsider(db_session, kind: str):
-    if kind == "other_program":
-        return make_user(db_session, make_organization(db_session, name="Program B"), Role.ADMIN)
+    if kind.startswith("other_program"):
+        program_b = make_organization(db_session, name="Program B")
+        return make_user(db_session, program_b, Role.ADMIN if kind.endswith("admin") else Role.CASE_MANAGER)
     partner = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Partner clinic")
     return make_user(db_session, partner, Role.LEGAL_PARTNER)
 
 
-def _assert_refused(response, url: str, method: str) -> None:
-    assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code}"
+def _assert_hides_secrets(response, url: str, method: str) -> None:
     body = response.get_data(as_text=True)
     for secret in SECRET_STRINGS:
-        assert secret not in body, f"{method} {url} shows {secret!r}"
+        assert secret not in body, f"{method} {url} ({response.status_code}) shows {secret!r}"
 
 
-@pytest.mark.parametrize("outsider", ["other_program", "legal_partner"])
+def _redirects_to_sign_in(response) -> bool:
+    return response.status_code == 302 and urlsplit(response.headers.get("Location", "")).path == "/sign-in"
+
+
+def test_every_route_parameter_is_known():
+    """A new parameter name fails here too, once, with the fix in the message."""
+    known = {"family_id", "member_id", "case_id", "task_id", "note_id", "consent_id", "release_id",
+             "document_id", "referral_id", "user_id"}
+    for rule in ROUTES_WITH_IDS:
+        if rule.endpoint == "static":
+            continue
+        missing = set(rule.arguments) - known
+        assert not missing, (f"route {rule.rule} ({rule.endpoint}) takes {sorted(missing)}: add an object of "
+                             "program A for it to program_a() in tests/test_access_matrix.py")
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
 @pytest.mark.parametrize("rule", ROUTES_WITH_IDS, ids=lambda r: r.endpoint)
 def test_outsiders_are_refused_every_record_route(rule, outsider, client, db_session, program_a):
     user = _outsider(db_session, outsider)
     db_session.commit()
-    assert client.sign_in(user.email, PASSWORD).status_code == 302
+    response = client.sign_in(user.email, PASSWORD)
+    assert response.status_code == 302 and not _redirects_to_sign_in(response), "the outsider cannot sign in"
     url = _url(rule, program_a["ids"])
     token = client.token("/account")
-    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+    before = _snapshot(db_session)
+    for method in _methods(rule):
         if method == "GET":
             response = client.get(url)
         else:
             response = client.raw.open(url, method=method, data={"csrf_token": token})
-        _assert_refused(response, url, method)
+        assert response.status_code in (403, 404), f"{outsider}: {method} {url} answered {response.status_code}"
+        _assert_hides_secrets(response, url, method)
+    assert _snapshot(db_session) == before, f"{outsider}'s requests to {url} changed program A's records"
 
 
 @pytest.mark.parametrize("rule", [r for r in ROUTES_WITH_IDS if "GET" in r.methods], ids=lambda r: r.endpoint)
-def test_program_staff_reach_the_same_routes(rule, client, db_session, program_a):
-    """The control: with the same ids, program A's admin gets the page (so the refusals above are real)."""
-    client.sign_in(program_a["admin"].email, PASSWORD)
+def test_program_staff_reach_the_same_routes(rule, client, other_client, db_session, program_a):
+    """The control: with the same ids, program A's case manager gets the page (so the refusals above
+    are real, not broken URLs); pages under /admin/ are for program A's admin."""
     url = _url(rule, program_a["ids"])
+    staff = program_a["admin"] if rule.rule.startswith("/admin/") else program_a["manager"]
+    client.sign_in(staff.email, PASSWORD)
     response = client.get(url)
-    assert response.status_code == 200, f"GET {url} answered {response.status_code}"
+    assert response.status_code == 200, f"{staff.role.value}: GET {url} answered {response.status_code}"
 
 
-@pytest.mark.parametrize("rule", [r for r in RULES if r.endpoint not in PUBLIC_ENDPOINTS], ids=lambda r: r.endpoint)
+@pytest.mark.parametrize("rule", [r for r in RULES if r.endpoint not in PUBLIC_ENDPOINTS and "GET" in r.methods],
+                         ids=lambda r: r.endpoint)
 def test_anonymous_visitors_are_sent_to_sign_in(rule, client, db_session, program_a):
     url = _fill(rule.rule, program_a["ids"])
-    if "GET" in rule.methods:
-        response = client.get(url)
-        assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), url
-    for method in sorted(rule.methods - {"GET", "HEAD", "OPTIONS"}):
+    response = client.get(url)
+    assert _redirects_to_sign_in(response), (
+        f"GET {url} answered {response.status_code} {response.headers.get('Location')}")
+    _assert_hides_secrets(response, url, "GET")
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if set(_methods(r)) - {"GET"}], ids=lambda r: r.endpoint)
+def test_anonymous_posts_without_a_token_are_refused(rule, client, db_session, program_a):
+    url = _fill(rule.rule, program_a["ids"])
+    before = _snapshot(db_session)
+    for method in set(_methods(rule)) - {"GET"}:
         response = client.raw.open(url, method=method, data={})
-        assert response.status_code in (302, 400), f"{method} {url} answered {response.status_code}"
-        for secret in SECRET_STRINGS:
-            assert secret not in response.get_data(as_text=True)
+        assert response.status_code == 400, f"{method} {url} without a token answered {response.status_code}"
+        _assert_hides_secrets(response, url, method)
+    assert _snapshot(db_session) == before, f"an anonymous request to {url} changed the records"
 
 
 def test_state_changing_routes_refuse_requests_without_csrf_token(client, db_session, program_a):
+    """Signed in as program A's own case manager, a request without a token changes nothing either."""
     client.sign_in(program_a["manager"].email, PASSWORD)
-    posts = [r for r in RULES if "POST" in r.methods]
+    posts = [r for r in RULES if set(_methods(r)) - {"GET"}]
     assert posts
+    before = _snapshot(db_session)
     for rule in posts:
         url = _fill(rule.rule, program_a["ids"])
-        response = client.raw.post(url, data={})
-        assert response.status_code == 400, f"POST {url} without a token answered {response.status_code}"
-    task = db_session.get(Task, program_a["ids"]["task_id"])
-    db_session.refresh(task)
-    assert task.completed_at is None
-    assert db_session.get(Note, program_a["ids"]["note_id"]) is not None
+        for method in set(_methods(rule)) - {"GET"}:
+            response = client.raw.open(url, method=method, data={})
+            assert response.status_code == 400, f"{method} {url} without a token answered {response.status_code}"
+    assert _snapshot(db_session) == before
+    assert client.get("/account").status_code == 200, "the requests without a token signed the user out"

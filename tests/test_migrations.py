@@ -1,8 +1,13 @@
-"""The schema comes from the migrations only, and they describe exactly the models."""
+"""The schema comes from the migrations only, and they describe exactly the models.
+
+Runs on the suite's database engine: SQLite by default, PostgreSQL with TEST_DATABASE_URL.
+"""
+import re
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Enum, inspect
 
 from casework.db import make_engine
 from casework.migrate import alembic_config
@@ -14,32 +19,72 @@ def _differences(url: str) -> list:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                                   "render_as_batch": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
             return compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()
 
 
-def test_migrations_produce_exactly_the_models_schema(tmp_path):
-    url = fresh_database_url(tmp_path, "migrations")
-    assert _differences(url) == []
+def _tables(url: str) -> set[str]:
     engine = make_engine(url)
     try:
-        tables = set(inspect(engine).get_table_names())
+        return set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
-    assert set(Base.metadata.tables) <= tables
 
 
-def test_migrations_go_down_and_up_again(tmp_path):
+def _explain(differences: list) -> str:
+    return "the migrations at head differ from the models; write a migration for:\n" + "\n".join(
+        map(repr, differences))
+
+
+def test_migrations_produce_exactly_the_models_schema(tmp_path):
+    url = fresh_database_url(tmp_path, "migrations")
+    differences = _differences(url)
+    assert differences == [], _explain(differences)
+
+
+def test_every_table_of_the_models_exists_after_upgrade(tmp_path):
+    url = fresh_database_url(tmp_path, "migrations_tables")
+    missing = set(Base.metadata.tables) - _tables(url)
+    assert not missing, f"tables of the models that no migration creates: {sorted(missing)}"
+
+
+def test_migrations_go_down_to_base_and_up_again(tmp_path):
     url = fresh_database_url(tmp_path, "migrations_roundtrip")
     config = alembic_config(url)
     command.downgrade(config, "base")
+    assert _tables(url) <= {"alembic_version"}, f"left behind by the downgrade: {sorted(_tables(url))}"
+    command.upgrade(config, "head")
+    differences = _differences(url)
+    assert differences == [], _explain(differences)
+    assert set(Base.metadata.tables) <= _tables(url)
+
+
+def test_enum_check_constraints_list_exactly_the_models_values(tmp_path):
+    """Autogenerate does not compare CHECK constraints: an enum value added in a model without a
+    migration would be refused by the database. Every enum column's constraint lists its values."""
+    url = fresh_database_url(tmp_path, "migrations_enums")
     engine = make_engine(url)
+    problems, checked = [], 0
     try:
-        assert not set(Base.metadata.tables) & set(inspect(engine).get_table_names())
+        inspector = inspect(engine)
+        for table in Base.metadata.sorted_tables:
+            checks = inspector.get_check_constraints(table.name)
+            for column in table.columns:
+                if not isinstance(column.type, Enum) or not column.type.create_constraint:
+                    continue
+                checked += 1
+                pattern = re.compile(rf'^\(*"?{column.name}"?(::text)?\s+(IN\b|= ANY)', re.IGNORECASE)
+                found = [c for c in checks if pattern.match(c["sqltext"].strip())]
+                if len(found) != 1:
+                    problems.append(f"{table.name}.{column.name}: {len(found)} CHECK constraints for its values")
+                    continue
+                values = set(re.findall(r"'([^']*)'", found[0]["sqltext"]))
+                if values != set(column.type.enums):
+                    problems.append(f"{table.name}.{column.name}: the database allows {sorted(values)}, "
+                                    f"the model {sorted(column.type.enums)}")
     finally:
         engine.dispose()
-    command.upgrade(config, "head")
-    assert _differences(url) == []
+    assert checked, "no enum column found in the models"
+    assert not problems, "write a migration for:\n" + "\n".join(problems)

@@ -63,16 +63,40 @@ def test_intake_of_a_family_found_by_accent_free_search(page, live_app):
     screenshot(page, "dashboard")
 
 
+def _scroll_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
 def test_family_page_fits_a_phone_screen(browser, live_app):
+    """The seeded family has every section filled: a child in the school table, a task, a long note,
+    a release with a document and a referral."""
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     try:
         sign_in(page, live_app)
         page.goto(f"{live_app['url']}/families/{live_app['family_id']}")
         expect(page.get_by_role("heading", name="Household members")).to_be_visible()
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= 391, f"the family page scrolls sideways on a phone ({width}px)"
+        expect(page.get_by_role("heading", name="School enrollment")).to_be_visible()
+        expect(page.get_by_text("Greater Chicago Food Depository partner pantry")).to_be_visible()
         screenshot(page, "family-page-phone")
+        width = _scroll_width(page)
+        assert width <= 391, f"the family page scrolls sideways on a phone ({width}px)"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/families", "/families/new", "/tasks", "/account"])
+def test_other_pages_fit_a_phone_screen(browser, live_app, path):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        sign_in(page, live_app)
+        page.goto(live_app["url"] + path)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        width = _scroll_width(page)
+        if width > 391:
+            screenshot(page, "phone" + path.replace("/", "-"))
+        assert width <= 391, f"{path} scrolls sideways on a phone ({width}px)"
     finally:
         context.close()
 
