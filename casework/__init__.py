@@ -23,8 +23,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.config.update(overrides)
 
     from casework import web
+    from casework import crypto
     from casework.db import db
 
+    crypto.install(app, crypto.load_field_keys(instance_path, app.config["PRODUCTION"],
+                                               app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"]))
     db.init_app(app)
     web.init_app(app)
     return app

@@ -61,4 +61,6 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")),
         "SIGN_IN_WINDOW_MINUTES": int(os.environ.get("SIGN_IN_WINDOW_MINUTES", "15")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "50")),
+        "FIELD_ENCRYPTION_KEYS": os.environ.get("FIELD_ENCRYPTION_KEYS"),
+        "BLIND_INDEX_KEY": os.environ.get("BLIND_INDEX_KEY"),
     }

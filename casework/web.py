@@ -93,10 +93,11 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from casework.accounts.cli import users_cli
     from casework.demo.cli import demo_command, seed_command
+    from casework.families.cli import keys_cli
     from casework.migrate import db_cli
     from casework.scheduler import scheduler_command, serve_command
 
-    for command in (db_cli, users_cli, demo_command, seed_command, scheduler_command, serve_command):
+    for command in (db_cli, users_cli, keys_cli, demo_command, seed_command, scheduler_command, serve_command):
         app.cli.add_command(command)
 
 

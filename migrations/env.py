@@ -1,5 +1,6 @@
 from alembic import context
 
+from casework.crypto import EncryptedString
 from casework.db import UTCDateTime, make_engine
 from casework.models import Base
 
@@ -11,6 +12,8 @@ def render_item(type_, obj, autogen_context):
     """Migrations name plain SQLAlchemy types, never the application's own."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedString):
+        return f"sa.String(length={obj.impl.length})"
     return False
 
 

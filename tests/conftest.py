@@ -14,6 +14,10 @@ from casework.db import Database, make_engine
 from casework.migrate import upgrade
 from tests.http import Client
 
+# Every app the suite creates shares these keys, as the processes of one installation do.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "test1:" + "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcyEhISE=")
+os.environ.setdefault("BLIND_INDEX_KEY", "dGVzdC1ibGluZC1pbmRleC1rZXk=")
+
 
 def _reset_database(url: str) -> None:
     engine = make_engine(url)

@@ -25,6 +25,7 @@ from casework.community.models import ReferralStatus, ServiceCategory, ServiceRe
 from casework.demo.demo import NOTES, SCHOOLS, SCHOOL_DISTRICT, TASKS
 from casework.demo.names import PROFILES, SEED_AREA_CODES, SEED_GIVEN, SEED_SURNAMES, STREETS
 from casework.families.identifiers import fold, name_tokens, parse_phone
+from casework.families.services import a_number_index
 from casework.families.models import (
     Address,
     Consent,
@@ -336,11 +337,12 @@ class _Generator:
         if dob > self.today:
             dob = self.today - timedelta(days=rng.randint(1, 300))
         spoken = sorted({language, *others})
+        a_number = f"{rng.randint(10_000_000, 299_999_999):09d}" if adult or rng.random() < 0.7 else None
         return {
             "row": {"given_names": given, "first_surname": first, "second_surname": second, "preferred_name": None,
                     "date_of_birth": dob, "birth_date_estimated": rng.random() < 0.05,
                     "relationship_to_head": relationship,
-                    "a_number": f"{rng.randint(10_000_000, 299_999_999):09d}" if adult or rng.random() < 0.7 else None,
+                    "a_number": a_number, "a_number_index": a_number_index(a_number),
                     "country_of_birth": country, "preferred_language": language,
                     "needs_interpreter": interpreter and adult, "email": None,
                     "created_at": self.now, "updated_at": self.now},

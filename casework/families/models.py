@@ -6,6 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework.crypto import EncryptedString
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
@@ -85,7 +86,9 @@ class Member(TimestampMixin, Base):
     relationship_to_head: Mapped[Relationship] = mapped_column(
         enum_column(Relationship, "relationship_to_head")
     )
-    a_number: Mapped[str | None] = mapped_column(String(9), index=True)
+    # Encrypted at rest; found through `a_number_index` (families.services.a_number_index).
+    a_number: Mapped[str | None] = mapped_column(EncryptedString("members.a_number"))
+    a_number_index: Mapped[str | None] = mapped_column(String(64), index=True)
     country_of_birth: Mapped[str | None] = mapped_column(String(2))
     preferred_language: Mapped[str | None] = mapped_column(String(3))
     needs_interpreter: Mapped[bool] = mapped_column(Boolean, default=False)

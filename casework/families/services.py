@@ -15,6 +15,7 @@ from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
+from casework.crypto import field_keys
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.forms_common import blank_to_none
@@ -44,6 +45,11 @@ from casework.families.models import (
 from casework.i18n import LANGUAGES
 
 ADDRESS_FILING_DAYS = 5
+
+
+def a_number_index(digits: str | None) -> str | None:
+    """The keyed blind index of a normalized (9-digit) A-number: what search compares."""
+    return field_keys().blind_index(digits) if digits else None
 
 
 @dataclass
@@ -107,6 +113,7 @@ def _apply_member(session: Session, member: Member, data: MemberData, a_number: 
         "birth_date_estimated": bool(data.birth_date_estimated and data.date_of_birth),
         "relationship_to_head": data.relationship_to_head,
         "a_number": a_number,
+        "a_number_index": a_number_index(a_number),
         "country_of_birth": data.country_of_birth or None,
         "preferred_language": data.preferred_language or None,
         "needs_interpreter": data.needs_interpreter,
@@ -167,7 +174,7 @@ def find_duplicates(session: Session, user: User, data: MemberData,
     a_number = parse_a_number(data.a_number) if blank_to_none(data.a_number) else None
     conditions = []
     if a_number:
-        conditions.append(Member.a_number == a_number)
+        conditions.append(Member.a_number_index == a_number_index(a_number))
     if data.date_of_birth:
         conditions.append(Member.date_of_birth == data.date_of_birth)
     if not conditions:
@@ -360,7 +367,8 @@ def search_families(session: Session, user: User, query: str, page: int, per_pag
     if query:
         if looks_like_a_number(query):
             mode = "a_number"
-            matching = select(Member.family_id.label("family_id")).where(Member.a_number == parse_a_number(query))
+            matching = select(Member.family_id.label("family_id")).where(
+                Member.a_number_index == a_number_index(parse_a_number(query)))
         elif looks_like_phone(query):
             mode = "phone"
             try:
