@@ -62,8 +62,20 @@ def scoped(model: type[T], user: User) -> Select:
 def get_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:
     record = session.scalars(scoped(model, user).where(model.id == record_id)).first()  # type: ignore[attr-defined]
     if record is None:
+        if session.scalar(select(model.id).where(model.id == record_id)) is not None:  # type: ignore[attr-defined]
+            _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]
         abort(404)
     return record
+
+
+def _audit_refusal(session: Session, user: User, object_type: str, object_id: int | None) -> None:
+    """A refused access is written at once, on its own: the request that caused it changes nothing."""
+    from casework.audit.models import AuditAction
+    from casework.audit.services import record
+
+    session.rollback()
+    record(session, user, AuditAction.REFUSED, object_type, object_id)
+    session.commit()
 
 
 def get_family_or_404(session: Session, user: User, family_id: int) -> Family:
@@ -96,6 +108,9 @@ def program_staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
             return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
         if not current_user.in_program:
+            from casework.db import db
+
+            _audit_refusal(db.session, current_user, "page", None)
             abort(403)
         return view(*args, **kwargs)
 

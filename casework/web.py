@@ -62,6 +62,9 @@ def _refuse_nul_bytes():
 
 
 def init_app(app: Flask) -> None:
+    from casework import logs
+
+    logs.init_app(app)
     app.url_map.converters["int"] = DatabaseIntegerConverter
     app.before_request(_refuse_nul_bytes)
     login_manager.init_app(app)

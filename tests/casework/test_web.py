@@ -130,3 +130,61 @@ def test_production_cookies_are_secure_and_host_prefixed(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     cookie = app.test_client().get("/sign-in", base_url="https://casework.example.org").headers["Set-Cookie"]
     assert cookie.startswith("__Host-casework=") and "Secure" in cookie and "Domain" not in cookie
+
+
+def test_refused_accesses_are_audited(client, db_session):
+    from sqlalchemy import select
+
+    from casework.audit.models import AuditAction, AuditEvent
+    from casework.families.models import Family
+    from tests.factories import make_family
+
+    owner = make_user(db_session, make_organization(db_session))
+    family = make_family(db_session, owner)
+    stranger = make_user(db_session, make_organization(db_session))
+    db_session.commit()
+    client.sign_in(stranger.email, PASSWORD)
+    assert client.get(f"/families/{family.id}").status_code == 404
+    assert client.get("/families/999999").status_code == 404  # no such record: nothing to audit
+    refused = db_session.scalars(select(AuditEvent).where(AuditEvent.action == AuditAction.REFUSED)).all()
+    assert [(r.user_id, r.object_type, r.object_id) for r in refused] == [(stranger.id, "families", family.id)]
+    assert db_session.get(Family, family.id) is not None
+
+
+def test_logs_carry_request_and_user_ids_but_no_personal_data(client, db_session, caplog):
+    import logging
+
+    from casework.logs import FORMAT, RequestContextFilter
+    from tests.factories import make_family
+
+    user = make_user(db_session, make_organization(db_session))
+    family = make_family(db_session, user)
+    db_session.commit()
+    client.sign_in(user.email, PASSWORD)
+    lines = []
+
+    class Capture(logging.Handler):
+        def emit(self, record):
+            lines.append(logging.Formatter(FORMAT).format(record))
+
+    capture = Capture()
+    capture.addFilter(RequestContextFilter())
+    logger = logging.getLogger("casework.web")
+    logger.addHandler(capture)
+    try:
+        from casework.dashboard import services
+
+        def broken(*args, **kwargs):
+            raise OperationalError("SELECT", {}, Exception("down"))
+
+        original = services.counts
+        services.counts = broken
+        response = client.get("/dashboard")
+        services.counts = original
+    finally:
+        logger.removeHandler(capture)
+    assert response.status_code == 503
+    request_id = response.headers["X-Request-Id"]
+    assert lines and all(f"[{request_id} user={user.id}]" in line for line in lines)
+    text = "\n".join(lines)
+    assert family.display_name not in text and user.email not in text
