@@ -61,6 +61,9 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ADDRESS", "20")),
         "SIGN_IN_WINDOW_MINUTES": int(os.environ.get("SIGN_IN_WINDOW_MINUTES", "15")),
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "50")),
+        # Roles that must use two-factor sign-in unless an admin decides otherwise on /admin/security.
+        "TWO_FACTOR_REQUIRED_ROLES": os.environ.get(
+            "TWO_FACTOR_REQUIRED_ROLES", "admin,legal_partner" if production else ""),
         "FIELD_ENCRYPTION_KEYS": os.environ.get("FIELD_ENCRYPTION_KEYS"),
         "BLIND_INDEX_KEY": os.environ.get("BLIND_INDEX_KEY"),
     }

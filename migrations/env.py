@@ -18,6 +18,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def run(connection) -> None:
+    # SQLite rebuilds a table to alter it; with foreign keys enforced, dropping the old copy of a
+    # referenced table fails. The pragma only takes effect outside a transaction, hence the raw
+    # connection before anything begins.
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -27,6 +33,9 @@ def run(connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if sqlite:
+        connection.commit()
+        connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 connection = config.attributes.get("connection")

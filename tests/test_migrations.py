@@ -88,3 +88,49 @@ def test_enum_check_constraints_list_exactly_the_models_values(tmp_path):
         engine.dispose()
     assert checked, "no enum column found in the models"
     assert not problems, "write a migration for:\n" + "\n".join(problems)
+
+
+def test_upgrading_a_database_with_data_keeps_it(tmp_path, app):
+    """Data written at migration 0003 (plain A-numbers) survives the later migrations, whose table
+    rebuilds on SQLite must not trip over foreign keys; `keys rotate` then encrypts and indexes it."""
+    from sqlalchemy import text
+
+    from casework.families.cli import rotate_a_numbers
+    from casework.families.models import Member
+    from casework.families.services import a_number_index
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    url = fresh_database_url(tmp_path, "migrations_with_data")
+    config = alembic_config(url)
+    command.downgrade(config, "0003")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            now = "2026-11-01 12:00:00+00:00"
+            connection.execute(text(
+                "INSERT INTO organizations (id, name, kind, timezone, enrollment_alert_days, created_at, updated_at) "
+                "VALUES (1, 'Old program', 'program', 'America/Chicago', 30, :now, :now)"), {"now": now})
+            connection.execute(text(
+                "INSERT INTO families (id, program_id, display_name, sort_key, created_at, updated_at) "
+                "VALUES (1, 1, 'Tzoc, Ana', 'tzoc, ana', :now, :now)"), {"now": now})
+            connection.execute(text(
+                "INSERT INTO members (id, family_id, given_names, first_surname, relationship_to_head, a_number, "
+                "birth_date_estimated, needs_interpreter, created_at, updated_at) "
+                "VALUES (1, 1, 'Ana', 'Tzoc', 'head', '012345678', false, false, :now, :now)"), {"now": now})
+            connection.execute(text(
+                "INSERT INTO phones (id, member_id, number, kind) VALUES (1, 1, '+13125550143', 'mobile')"))
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT a_number FROM members")).scalar() == "012345678"
+            assert connection.execute(text("SELECT count(*) FROM phones")).scalar() == 1
+        with app.app_context(), Session(engine) as session:
+            assert rotate_a_numbers(session) == 1
+            member = session.scalars(select(Member).where(Member.a_number_index == a_number_index("012345678"))).one()
+            assert member.a_number == "012345678"
+        with engine.connect() as connection:
+            assert "012345678" not in str(connection.execute(text("SELECT * FROM members")).all())
+            if engine.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+    finally:
+        engine.dispose()

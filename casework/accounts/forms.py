@@ -49,3 +49,25 @@ class UserForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("en", "English"), ("es", "Español")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"),
+                       validators=[DataRequired(), Length(max=20)], render_kw={"autocomplete": "one-time-code"})
+
+
+class EnableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    code = StringField(_l("The 6-digit code the app shows"), validators=[DataRequired(), Length(max=10)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+class DisableTwoFactorForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+class TwoFactorPolicyForm(FlaskForm):
+    admin = BooleanField(_l("Administrators"))
+    supervisor = BooleanField(_l("Supervisors"))
+    case_manager = BooleanField(_l("Case managers"))
+    legal_partner = BooleanField(_l("Legal partners"))

@@ -7,6 +7,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casework.crypto import EncryptedString
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
@@ -52,6 +53,9 @@ class User(UserMixin, TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     locale: Mapped[str | None] = mapped_column(String(10))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString("users.totp_secret"))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None]  # the last time step used: a code works once
 
     organization: Mapped[Organization] = relationship(back_populates="users", lazy="joined")
 
@@ -101,3 +105,23 @@ class UserSession(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class RecoveryCode(Base):
+    """A one-time code for signing in without the authenticator; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class RolePolicy(Base):
+    """Per role, whether two-factor sign-in is required; without a row the settings decide."""
+
+    __tablename__ = "role_policies"
+
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
+    two_factor_required: Mapped[bool] = mapped_column(Boolean)

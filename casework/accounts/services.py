@@ -45,12 +45,23 @@ def _recent_failures(session: Session, since, **match: str) -> int:
     return session.scalar(stmt) or 0
 
 
+def throttled(session: Session, email: str, address: str, throttle: Throttle) -> bool:
+    since = utcnow() - throttle.window
+    return (_recent_failures(session, since, email=email) >= throttle.max_per_account
+            or _recent_failures(session, since, address=address) >= throttle.max_per_address)
+
+
+def record_failed_attempt(session: Session, user: User, address: str) -> None:
+    """A wrong second-step code counts as a failed sign-in of the account."""
+    session.add(SignInAttempt(email=user.email, address=address, succeeded=False))
+    record(session, user, AuditAction.SIGN_IN_FAILED, "user", user.id, detail="two-factor code")
+    session.commit()
+
+
 def sign_in(session: Session, email: str, password: str, address: str, throttle: Throttle) -> User:
     """Check credentials; raise SignInRefused with the same answer for unknown and wrong."""
     email = normalize_email(email)
-    since = utcnow() - throttle.window
-    if (_recent_failures(session, since, email=email) >= throttle.max_per_account
-            or _recent_failures(session, since, address=address) >= throttle.max_per_address):
+    if throttled(session, email, address, throttle):
         session.add(SignInAttempt(email=email, address=address, succeeded=False))
         session.commit()
         raise SignInRefused(str(_l(

@@ -1,17 +1,33 @@
 from __future__ import annotations
 
+import time
+
+import segno
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from casework.access import admin_required
 from casework.accounts import services
-from casework.accounts.forms import ROLE_LABELS, ChangePasswordForm, LanguageForm, SignInForm, UserForm
-from casework.accounts.models import Role
+from casework.accounts import two_factor
+from casework.accounts.forms import (
+    ROLE_LABELS,
+    ChangePasswordForm,
+    CodeForm,
+    DisableTwoFactorForm,
+    EnableTwoFactorForm,
+    LanguageForm,
+    SignInForm,
+    TwoFactorPolicyForm,
+    UserForm,
+)
+from casework.accounts.models import Role, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import db
 from casework.errors import CaseworkError, SignInRefused
+from casework.forms_common import show_error
 from casework.i18n import SUPPORTED_LOCALES
 from casework.pagination import page_number
 from casework.urls import safe_next_url
@@ -49,17 +65,52 @@ def sign_in():
         except SignInRefused as refused:
             form.password.errors.append(refused.message)
         else:
-            locale = session.get("locale")
-            session.clear()  # a new session at sign-in
-            session["sid"] = services.start_session(db.session, user, request.remote_addr or "unknown",
-                                                    session_policy())
-            if locale:
-                session["locale"] = locale
-            login_user(user)
-            if locale and not user.locale:
-                services.set_locale(db.session, user, locale)
-            return redirect(safe_next_url(request.args.get("next")) or home_for(user))
+            if two_factor.enabled(user):
+                locale = session.get("locale")
+                session.clear()
+                session["pending_sign_in"] = {"user_id": user.id, "at": time.time()}
+                if locale:
+                    session["locale"] = locale
+                return redirect(url_for("accounts.sign_in_code", next=request.args.get("next")))
+            return _complete_sign_in(user)
     return render_template("accounts/sign_in.html", form=form)
+
+
+PENDING_SECONDS = 300
+
+
+def _complete_sign_in(user):
+    locale = session.get("locale")
+    session.clear()  # a new session at sign-in
+    session["sid"] = services.start_session(db.session, user, request.remote_addr or "unknown", session_policy())
+    if locale:
+        session["locale"] = locale
+    login_user(user)
+    if locale and not user.locale:
+        services.set_locale(db.session, user, locale)
+    return redirect(safe_next_url(request.args.get("next")) or home_for(user))
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+def sign_in_code():
+    """The second step of sign-in, for accounts with two-factor sign-in."""
+    pending = session.get("pending_sign_in")
+    user = db.session.get(User, pending["user_id"]) if pending else None
+    if user is None or not user.active or time.time() - pending["at"] > PENDING_SECONDS:
+        session.pop("pending_sign_in", None)
+        return redirect(url_for("accounts.sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        if services.throttled(db.session, user.email, address, _throttle()):
+            form.code.errors.append(_("Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+                                      minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"]))
+        elif two_factor.verify(db.session, user, form.code.data):
+            return _complete_sign_in(user)
+        else:
+            services.record_failed_attempt(db.session, user, address)
+            form.code.errors.append(_("This code is not right, or was already used."))
+    return render_template("accounts/sign_in_code.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -160,3 +211,71 @@ def edit_user(user_id: int):
             flash(_("The account is saved."), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user)
+
+
+def _two_factor_required(user) -> bool:
+    return two_factor.required_for(db.session, user, required_by_settings())
+
+
+def required_by_settings() -> frozenset[Role]:
+    names = current_app.config["TWO_FACTOR_REQUIRED_ROLES"]
+    return frozenset(Role(name.strip()) for name in names.split(",") if name.strip())
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_settings():
+    required = _two_factor_required(current_user)
+    enable_form, disable_form = EnableTwoFactorForm(prefix="enable"), DisableTwoFactorForm(prefix="disable")
+    if not two_factor.enabled(current_user):
+        secret = session.get("totp_enrolment") or two_factor.new_secret()
+        session["totp_enrolment"] = secret
+        if enable_form.validate_on_submit():
+            try:
+                codes = two_factor.enable(db.session, current_user, enable_form.password.data, secret,
+                                          enable_form.code.data)
+            except CaseworkError as error:
+                db.session.rollback()
+                show_error(enable_form, error, "code")
+            else:
+                session.pop("totp_enrolment", None)
+                return render_template("accounts/recovery_codes.html", codes=codes)
+        uri = two_factor.provisioning_uri(current_user, secret)
+        return render_template("accounts/two_factor.html", enable_form=enable_form, secret=secret,
+                               qr=segno.make(uri, error="m").svg_data_uri(scale=4), required=required)
+    if disable_form.validate_on_submit():
+        try:
+            two_factor.disable(db.session, current_user, disable_form.password.data, required)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(disable_form, error, "password")
+        else:
+            flash(_("Two-factor sign-in is turned off."), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/two_factor.html", disable_form=disable_form, required=required,
+                           codes_left=two_factor.recovery_codes_left(db.session, current_user))
+
+
+@bp.route("/admin/security", methods=["GET", "POST"])
+@admin_required
+def security():
+    current = two_factor.required_roles(db.session, required_by_settings())
+    form = TwoFactorPolicyForm(data={role.value: value for role, value in current.items()})
+    if form.validate_on_submit():
+        two_factor.set_required(db.session, current_user, {role: form[role.value].data for role in Role})
+        flash(_("The sign-in rules are saved."), "success")
+        return redirect(url_for("accounts.security"))
+    return render_template("accounts/security.html", form=form)
+
+
+ALLOWED_BEFORE_ENROLMENT = {"accounts.two_factor_settings", "accounts.sign_out", "accounts.set_language", "static"}
+
+
+@bp.before_app_request
+def _enforce_two_factor():
+    """Someone whose role requires two-factor sign-in sets it up before anything else."""
+    if (request.endpoint in ALLOWED_BEFORE_ENROLMENT or not current_user.is_authenticated
+            or two_factor.enabled(current_user) or not _two_factor_required(current_user)):
+        return None
+    flash(_("Your role requires two-factor sign-in: set it up to continue."), "warning")
+    return redirect(url_for("accounts.two_factor_settings"))
