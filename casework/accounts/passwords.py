@@ -1,6 +1,10 @@
 """Password hashing with argon2id at OWASP's minimum parameters (19 MiB, 2 iterations)."""
 from __future__ import annotations
 
+import gzip
+from functools import lru_cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -25,3 +29,14 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    with gzip.open(Path(__file__).with_name("common-passwords.txt.gz"), "rt", encoding="utf-8") as handle:
+        return frozenset(line.strip() for line in handle if line.strip())
+
+
+def is_common(password: str) -> bool:
+    """Among the 20,000 most common passwords (see COMMON-PASSWORDS-NOTICE.txt)."""
+    return password.strip().lower() in _common_passwords()

@@ -19,7 +19,14 @@ from casework.accounts.models import (
     User,
     UserSession,
 )
-from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
+from casework.accounts.passwords import (
+    MAX_LENGTH,
+    MIN_LENGTH,
+    hash_password,
+    is_common,
+    needs_rehash,
+    verify_password,
+)
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import utcnow
@@ -87,6 +94,9 @@ def check_new_password(password: str) -> None:
         raise ValidationError(str(_l("Use at least %(n)d characters.", n=MIN_LENGTH)), "new_password")
     if len(password) > MAX_LENGTH:
         raise ValidationError(str(_l("Use at most %(n)d characters.", n=MAX_LENGTH)), "new_password")
+    if is_common(password):
+        raise ValidationError(str(_l("This password is one of the most common ones; choose another.")),
+                              "new_password")
 
 
 def change_password(session: Session, user: User, current: str, new: str, keep_token: str | None = None) -> None:

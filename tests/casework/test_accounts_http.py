@@ -170,3 +170,13 @@ def test_legal_partner_has_no_access_to_program_pages(client, db_session):
     assert response.headers["Location"] == "/account"
     assert client.get("/dashboard").status_code == 403
     assert client.get("/families").status_code == 403
+
+
+def test_common_passwords_are_refused(client, db_session):
+    user = _program_user(db_session)
+    client.sign_in(user.email, PASSWORD)
+    response = client.post("/account", {"current_password": PASSWORD, "new_password": "Password123",
+                                        "confirm_password": "Password123"})
+    assert "one of the most common ones" in response.get_data(as_text=True)
+    assert client.post("/account", {"current_password": PASSWORD, "new_password": "lilac river under snow",
+                                    "confirm_password": "lilac river under snow"}).status_code == 302
