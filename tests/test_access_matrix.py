@@ -198,3 +198,15 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(client, db_ses
             assert response.status_code == 400, f"{method} {url} without a token answered {response.status_code}"
     assert _snapshot(db_session) == before
     assert client.get("/account").status_code == 200, "the requests without a token signed the user out"
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if "GET" in r.methods and r.endpoint not in PUBLIC_ENDPOINTS],
+                         ids=lambda r: r.endpoint)
+def test_no_get_request_changes_a_record(rule, client, db_session, program_a):
+    """GET only reads (an audit line of the view aside): every change goes through a POST with a token."""
+    client.sign_in(program_a["admin"].email, PASSWORD)
+    url = _url(rule, program_a["ids"])
+    before = _snapshot(db_session)
+    response = client.get(url)
+    assert response.status_code in (200, 302), f"GET {url} answered {response.status_code}"
+    assert _snapshot(db_session) == before, f"GET {url} changed records"
