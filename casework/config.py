@@ -64,6 +64,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         # Roles that must use two-factor sign-in unless an admin decides otherwise on /admin/security.
         "TWO_FACTOR_REQUIRED_ROLES": os.environ.get(
             "TWO_FACTOR_REQUIRED_ROLES", "admin,legal_partner" if production else ""),
+        "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "3")),
+        "RETENTION_WARNING_DAYS": int(os.environ.get("RETENTION_WARNING_DAYS", "30")),
         "FIELD_ENCRYPTION_KEYS": os.environ.get("FIELD_ENCRYPTION_KEYS"),
         "BLIND_INDEX_KEY": os.environ.get("BLIND_INDEX_KEY"),
     }

@@ -31,8 +31,15 @@ def prune_sign_in_records() -> int:
 
 
 # (job id, function run inside an app context, trigger arguments)
+def _retention() -> object:
+    from casework.retention.cli import run_retention
+
+    return run_retention()
+
+
 JOBS: list[tuple[str, Callable[[], object], dict]] = [
     ("prune-sign-in-records", prune_sign_in_records, {"trigger": "cron", "hour": 3, "minute": 17}),
+    ("retention", _retention, {"trigger": "cron", "hour": 3, "minute": 41}),
 ]
 
 

@@ -86,10 +86,11 @@ def _register_blueprints(app: Flask) -> None:
     from casework.dashboard.views import bp as dashboard_bp
     from casework.families.views import bp as families_bp
     from casework.releases.views import bp as releases_bp
+    from casework.retention.views import bp as retention_bp
     from casework.schooling.views import bp as schooling_bp
 
     for blueprint in (accounts_bp, dashboard_bp, families_bp, cases_bp, releases_bp,
-                      schooling_bp, community_bp):
+                      schooling_bp, community_bp, retention_bp):
         app.register_blueprint(blueprint)
 
 
@@ -97,10 +98,11 @@ def _register_cli(app: Flask) -> None:
     from casework.accounts.cli import users_cli
     from casework.demo.cli import demo_command, seed_command
     from casework.families.cli import keys_cli
+    from casework.retention.cli import retention_cli
     from casework.migrate import db_cli
     from casework.scheduler import scheduler_command, serve_command
 
-    for command in (db_cli, users_cli, keys_cli, demo_command, seed_command, scheduler_command, serve_command):
+    for command in (db_cli, users_cli, keys_cli, retention_cli, demo_command, seed_command, scheduler_command, serve_command):
         app.cli.add_command(command)
 
 

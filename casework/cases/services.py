@@ -5,7 +5,7 @@ import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import PROGRAM_ROLES, User
@@ -217,3 +217,11 @@ def open_tasks_for(session: Session, user: User, page: int, per_page: int, scope
 def count_open_tasks(session: Session, case_ids: list[int]) -> int:
     return session.scalar(select(func.count()).select_from(Task).where(
         Task.case_id.in_(case_ids), Task.completed_at.is_(None))) or 0
+
+
+def anonymize_case_records(session: Session, case_ids: list[int]) -> None:
+    """Notes are free text about people: they go; tasks keep their dates but lose typed titles."""
+    if not case_ids:
+        return
+    session.execute(delete(Note).where(Note.case_id.in_(case_ids)))
+    session.execute(update(Task).where(Task.case_id.in_(case_ids), Task.kind == TaskKind.GENERAL).values(title="—"))

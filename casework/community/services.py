@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
@@ -70,3 +70,8 @@ def change_status(session: Session, user: User, referral: ServiceReferral, statu
         record(session, user, AuditAction.CHANGE, "service_referral", referral.id,
                case.family_id if case else None, detail=", ".join(changed))
     session.commit()
+
+
+def anonymize_referrals(session: Session, case_ids: list[int]) -> None:
+    if case_ids:
+        session.execute(update(ServiceReferral).where(ServiceReferral.case_id.in_(case_ids)).values(notes=None))

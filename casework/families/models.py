@@ -61,6 +61,9 @@ class Family(TimestampMixin, Base):
     display_name: Mapped[str] = mapped_column(String(300), default="")
     sort_key: Mapped[str] = mapped_column(String(300), default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    anonymized_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The day the household first appeared on the retention warning list (see casework.retention).
+    retention_warned_on: Mapped[date | None] = mapped_column(Date)
 
     members: Mapped[list["Member"]] = relationship(
         back_populates="family", order_by="Member.id", cascade="all, delete-orphan"

@@ -402,3 +402,21 @@ def family_list_details(session: Session, families: list[Family]) -> dict[int, d
     cases = case_services.current_cases(session, ids)
     return {fid: {"members": counts.get(fid, 0), "case": cases.get(fid)} for fid in ids}
 
+
+
+def anonymize_household(session: Session, family: Family) -> None:
+    """Erase what identifies the household's people; keep what the program's figures need
+    (languages, countries, relationships, consents given and their dates)."""
+    for index, member in enumerate(family.members, start=1):
+        member.given_names, member.first_surname = "—", f"{index}"
+        member.second_surname = member.preferred_name = member.email = None
+        member.a_number = member.a_number_index = None
+        member.date_of_birth = date(member.date_of_birth.year, 1, 1) if member.date_of_birth else None
+        member.birth_date_estimated = member.date_of_birth is not None
+        member.phones = []
+        member.vulnerabilities = []
+    session.execute(delete(NameToken).where(NameToken.family_id == family.id))
+    for address in list(family.addresses):
+        session.delete(address)
+    family.display_name = family.sort_key = f"#{family.id}"
+    family.anonymized_at = utcnow()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
 from casework.accounts.models import User
@@ -102,3 +102,8 @@ def remove_document(session: Session, user: User, document: ReleaseDocument) -> 
            detail=f"document removed: {document.kind.value}")
     session.commit()
     return release.family_id
+
+
+def anonymize_releases(session: Session, family_id: int) -> None:
+    session.execute(update(Release).where(Release.family_id == family_id).values(
+        facility=None, destination=None, sponsor_name=None, sponsor_relationship=None, notes=None))

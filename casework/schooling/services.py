@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import Organization, User
@@ -113,3 +113,9 @@ def update_enrollment(session: Session, user: User, member: Member, data: Enroll
            enrollment.id, member.family_id, detail=f"status {data.status.value}")
     session.commit()
     return enrollment
+
+
+def anonymize_enrollments(session: Session, member_ids: list[int]) -> None:
+    if member_ids:
+        session.execute(update(SchoolEnrollment).where(SchoolEnrollment.member_id.in_(member_ids)).values(
+            school=None, district=None, barrier_notes=None))

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template
+from flask_login import current_user
+
+from casework import access
+from casework.access import program_staff_required
+from casework.db import db
+from casework.retention import services
+from casework.timeutil import today_in
+
+bp = Blueprint("retention", __name__)
+
+
+def policy() -> services.RetentionPolicy:
+    return services.RetentionPolicy(current_app.config["RETENTION_YEARS"], current_app.config["RETENTION_WARNING_DAYS"])
+
+
+@bp.route("/retention")
+@program_staff_required
+def index():
+    if not access.can_read_audit(current_user):
+        abort(403)
+    today = today_in(current_user.organization.timezone)
+    listed = services.warning_list(db.session, access.family_clause(current_user), today, policy())
+    return render_template("retention/index.html", listed=listed, policy=policy(), today=today)
