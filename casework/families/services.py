@@ -420,3 +420,26 @@ def anonymize_household(session: Session, family: Family) -> None:
         session.delete(address)
     family.display_name = family.sort_key = f"#{family.id}"
     family.anonymized_at = utcnow()
+
+
+def export_rows(session: Session, user: User, batch: int = 1000):
+    """One row per case of a household in reach, in batches of ordinary queries (no server-side
+    cursor: the rows are streamed to the browser): reference, household, members, case status,
+    case manager, opened, closed."""
+    from casework.accounts.models import User as Staff
+    from casework.cases.models import Case
+
+    member_count = select(func.count()).where(Member.family_id == Family.id).correlate(Family).scalar_subquery()
+    last_id = 0
+    while True:
+        stmt = (select(Case.id, Case.reference, Family.display_name, member_count, Case.status, Staff.full_name,
+                       Case.opened_on, Case.closed_on)
+                .join(Case, Case.family_id == Family.id).outerjoin(Staff, Staff.id == Case.assigned_to_id)
+                .where(family_clause(user), Family.anonymized_at.is_(None), Case.id > last_id)
+                .order_by(Case.id).limit(batch))
+        rows = session.execute(stmt).all()
+        if not rows:
+            return
+        for row in rows:
+            yield row[1:]
+        last_id = rows[-1][0]

@@ -1,6 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,9 +19,11 @@ from casework import access
 from casework.access import program_staff_required
 from casework.accounts.services import program_case_managers
 from casework.audit.labels import AUDIT_ACTION_LABELS, OBJECT_TYPE_LABELS
-from casework.audit.services import family_log
+from casework.audit.models import AuditAction
+from casework.audit.services import family_log, record
+from casework.exports import csv_lines
 from casework.cases import services as case_services
-from casework.cases.forms import AssignForm, NoteForm, StatusForm, TaskForm
+from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
 from casework.community import services as community_services
 from casework.db import db
 from casework.errors import CaseworkError
@@ -130,6 +143,23 @@ def index():
     details = services.family_list_details(db.session, result.families)
     return render_template("families/index.html", form=form, result=result, details=details, page=page,
                            query=query)
+
+
+@bp.route("/families/export.csv")
+@program_staff_required
+def export():
+    """The program's households as CSV, for supervisors and admins; every export is audited."""
+    if not access.can_read_audit(current_user):
+        abort(403)
+    record(db.session, current_user, AuditAction.VIEW, "export", None, detail="families csv")
+    db.session.commit()
+    header = [_("Case"), _("Household"), _("Members"), _("Status"), _("Case manager"), _("Opened"), _("Closed")]
+    rows = ((reference, name, members, str(STATUS_LABELS[status]), manager or "", opened, closed or "")
+            for reference, name, members, status, manager, opened, closed
+            in services.export_rows(db.session, current_user))
+    response = Response(stream_with_context(csv_lines(header, rows)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=families.csv"
+    return response
 
 
 @bp.route("/families/new", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ from sqlalchemy import select
 from casework.accounts.models import OrganizationKind, Role, SignInAttempt, User
 from casework.accounts.passwords import verify_password
 from tests.factories import PASSWORD, make_organization, make_user
+from tests.http import Client
 
 
 def _program_user(db_session, role=Role.CASE_MANAGER, **kwargs):
@@ -180,3 +181,21 @@ def test_common_passwords_are_refused(client, db_session):
     assert "one of the most common ones" in response.get_data(as_text=True)
     assert client.post("/account", {"current_password": PASSWORD, "new_password": "lilac river under snow",
                                     "confirm_password": "lilac river under snow"}).status_code == 302
+
+
+def test_throttling_holds_across_two_app_instances_sharing_a_database(app, client, db_session, tmp_path):
+    """Two processes (here two app instances) count the same failed attempts: the database keeps them."""
+    from casework import create_app
+    from casework.db import Database
+
+    second = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "another-process",
+                         "INSTANCE_PATH": str(tmp_path)})
+    Database.state(second).sessionmaker = Database.state(app).sessionmaker  # same database, same transaction
+    other = Client(second.test_client())
+    user = _program_user(db_session)
+    limit = app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]
+    for n in range(limit):
+        (client if n % 2 else other).sign_in(user.email, "wrong")
+    for instance in (client, other):
+        response = instance.sign_in(user.email, PASSWORD)
+        assert "Too many failed sign-ins" in response.get_data(as_text=True)
