@@ -24,7 +24,8 @@ from flask import render_template_string  # noqa: E402
 from flask_login import current_user  # noqa: E402
 from sqlalchemy import event, func, select  # noqa: E402
 
-from casework import create_app  # noqa: E402
+from casework import create_app
+from casework.families.services import search_token  # noqa: E402
 from casework.access import program_staff_required  # noqa: E402
 from casework.accounts.models import User  # noqa: E402
 from casework.db import Database, db  # noqa: E402
@@ -127,9 +128,9 @@ def main() -> None:
         ("minimal page in the layout", "/_bench/layout"),
         ("dashboard", "/dashboard"),
         ("family list", "/families"),
-        (f"search name '{samples['name']}'", "/families?q=" + quote(samples["name"])),
-        ("search A-number", "/families?q=" + quote(samples["a_number"])),
-        ("search phone", "/families?q=" + quote(samples["phone"])),
+        (f"search name '{samples['name']}'", "/families?s=" + quote(search_token(samples["name"]))),
+        ("search A-number", "/families?s=" + quote(search_token(samples["a_number"]))),
+        ("search phone", "/families?s=" + quote(search_token(samples["phone"]))),
         ("family page", f"/families/{samples['family_id']}"),
     ]
     results = []

@@ -34,3 +34,7 @@ class Client:
 
     def sign_in(self, email: str, password: str) -> TestResponse:
         return self.post("/sign-in", {"email": email, "password": password})
+
+    def search(self, query: str) -> TestResponse:
+        """Search the families as the list page does: POST, then follow to the tokenized URL."""
+        return self.post("/families", {"q": query}, page="/families", follow_redirects=True)

@@ -147,7 +147,4 @@ class ConsentForm(FlaskForm):
 
 
 class SearchForm(FlaskForm):
-    class Meta:
-        csrf = False
-
     q = StringField(_l("Name, A-number or phone"), validators=[Optional(), Length(max=200)])

@@ -346,6 +346,25 @@ class SearchResult:
     mode: str  # "name", "a_number", "phone" or "all"
 
 
+SEARCH_CONTEXT = b"family search"
+
+
+def search_token(query: str) -> str:
+    """The query sealed into an opaque token, so that names, A-numbers and phones stay out of URLs,
+    server logs and browser history."""
+    return field_keys().encrypt(query.strip()[:200], SEARCH_CONTEXT)
+
+
+def query_of(token: str | None) -> str:
+    """The query inside a search token; an altered or foreign token reads as no query."""
+    if not token:
+        return ""
+    try:
+        return field_keys().decrypt(token, SEARCH_CONTEXT) if ":" in token else ""
+    except Exception:  # a tampered, truncated or old-key token: search nothing rather than fail
+        return ""
+
+
 def _token_range(token: str):
     return and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token))
 

@@ -132,14 +132,22 @@ def _save_member_form(form, save, exclude_member_id=None):
         return None, None
 
 
-@bp.route("/families")
+@bp.route("/families", methods=["GET", "POST"])
 @program_staff_required
 def index():
-    form = SearchForm(request.args)
-    query = form.q.data if form.validate() else ""
+    """The family list and search. A search is POSTed and comes back as an opaque token in the URL."""
+    form = SearchForm()
+    if request.method == "POST":
+        if form.validate_on_submit() and (form.q.data or "").strip():
+            return redirect(url_for("families.index", s=services.search_token(form.q.data)))
+        if not form.errors:
+            return redirect(url_for("families.index"))
+        query = form.q.data or ""
+    else:
+        query = services.query_of(request.args.get("s"))
+        form.q.data = query
     page = page_number()
-    result = services.search_families(db.session, current_user, query or "", page,
-                                      current_app.config["PAGE_SIZE"])
+    result = services.search_families(db.session, current_user, query, page, current_app.config["PAGE_SIZE"])
     details = services.family_list_details(db.session, result.families)
     return render_template("families/index.html", form=form, result=result, details=details, page=page,
                            query=query)

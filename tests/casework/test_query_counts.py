@@ -4,6 +4,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Iterator
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import event
@@ -15,6 +16,7 @@ from casework.community.models import ReferralStatus, ServiceCategory, ServiceRe
 from casework.db import Database
 from casework.families import services as family_services
 from casework.families.identifiers import format_a_number, format_phone
+from casework.families.services import search_token
 from casework.families.models import ConsentKind, Family, PhoneKind, Relationship, Vulnerability
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
@@ -113,14 +115,18 @@ def program(client, db_session):
     return organization, manager, supervisor, today
 
 
+def _search(query: str) -> str:
+    return "/families?" + urlencode({"s": search_token(query)})
+
+
 def _pages(first: Family) -> dict[str, str]:
     head = first.members[0]
     return {
         "dashboard": "/dashboard",
         "family list": "/families",
-        "search name": "/families?q=" + f"{head.first_surname} {head.given_names.split()[0]}",
-        "search a-number": "/families?q=" + format_a_number(head.a_number),
-        "search phone": "/families?q=" + format_phone(head.phones[0].number),
+        "search name": _search(f"{head.first_surname} {head.given_names.split()[0]}"),
+        "search a-number": _search(format_a_number(head.a_number)),
+        "search phone": _search(format_phone(head.phones[0].number)),
     }
 
 
