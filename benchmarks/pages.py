@@ -16,7 +16,6 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from tempfile import mkdtemp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -39,8 +38,8 @@ BUDGET = 3.0
 
 
 def build_app(url: str):
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "INSTANCE_PATH": mkdtemp(),
-                      "SCHEDULER_ENABLED": False})
+    # The default instance folder, as `casework seed` used: its keys decrypt the seeded A-numbers.
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "SCHEDULER_ENABLED": False})
 
     @app.route("/_bench/minimal")
     @program_staff_required
