@@ -38,5 +38,5 @@ def _common_passwords() -> frozenset[str]:
 
 
 def is_common(password: str) -> bool:
-    """Among the 20,000 most common passwords (see COMMON-PASSWORDS-NOTICE.txt)."""
+    """Among the ~20,000 most common passwords (see COMMON-PASSWORDS-NOTICE.txt)."""
     return password.strip().lower() in _common_passwords()

@@ -251,3 +251,19 @@ def test_search_keeps_names_and_numbers_out_of_urls(client, db_session):
     tampered = client.get(location[:-4] + "AAAA")
     assert tampered.status_code == 200 and family.display_name in tampered.get_data(as_text=True)  # no query: all
     assert client.raw.post("/families", data={"q": "garcia"}).status_code == 400  # no CSRF token
+
+
+def test_the_database_itself_refuses_to_rewrite_the_audit_log(db_session):
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from casework.audit.models import AuditAction, AuditEvent
+
+    db_session.add(AuditEvent(action=AuditAction.VIEW, object_type="family", object_id=1))
+    db_session.commit()
+    for statement in ("UPDATE audit_events SET detail = 'rewritten'", "DELETE FROM audit_events"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with db_session.begin_nested():
+                db_session.execute(text(statement))
+    assert db_session.scalar(text("SELECT count(*) FROM audit_events")) == 1
