@@ -1,7 +1,7 @@
 """Dates and instants: 'today' is always the organization's local date, never the server's."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from casework.db import utcnow
@@ -10,6 +10,11 @@ from casework.db import utcnow
 def today_in(zone_name: str, now: datetime | None = None) -> date:
     instant = now or utcnow()
     return instant.astimezone(ZoneInfo(zone_name)).date()
+
+
+def today_for(user) -> date:  # type: ignore[no-untyped-def]
+    """Today in the user's organization's time zone: the day every view and form reasons in."""
+    return today_in(user.organization.timezone)
 
 
 def age_on(birth: date, on: date) -> int:
@@ -26,5 +31,3 @@ def add_years(day: date, years: int) -> date:
     except ValueError:
         return day.replace(year=day.year + years, day=28)
 
-
-__all__ = ["today_in", "age_on", "add_years", "utcnow", "timezone"]

@@ -11,8 +11,13 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from typing import TYPE_CHECKING
+
 from casework import i18n
 from casework.db import db
+
+if TYPE_CHECKING:
+    from casework.accounts.services import SessionPolicy
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +31,7 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def session_policy() -> "SessionPolicy":
+def session_policy() -> SessionPolicy:
     from casework.accounts.services import SessionPolicy
 
     return SessionPolicy(idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),

@@ -187,6 +187,11 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
     session.commit()
 
 
+def staff_choices(session: Session, program_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the program staff a case or task can be assigned to, for select fields."""
+    return [(u.id, u.full_name) for u in program_case_managers(session, program_id)]
+
+
 def program_case_managers(session: Session, program_id: int) -> list[User]:
     stmt = select(User).where(
         User.organization_id == program_id, User.active.is_(True),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from casework import access
 from casework.access import program_staff_required
-from casework.accounts.services import program_case_managers
+from casework.accounts.services import staff_choices
 from casework.cases import services
 from casework.cases.forms import CLOSED_REASON_LABELS, STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
 from casework.cases.models import CaseStatus, ClosedReason, Task
@@ -14,7 +14,7 @@ from casework.db import db
 from casework.errors import CaseworkError
 from casework.forms_common import show_error
 from casework.pagination import page_number
-from casework.timeutil import today_in
+from casework.timeutil import today_for
 
 bp = Blueprint("cases", __name__)
 
@@ -36,12 +36,7 @@ def _family_page(case):
 
 
 def _staff_choices(case):
-    return [(0, _("Not assigned"))] + [
-        (u.id, u.full_name) for u in program_case_managers(db.session, case.family.program_id)]
-
-
-def _today():
-    return today_in(current_user.organization.timezone)
+    return [(0, _("Not assigned"))] + staff_choices(db.session, case.family.program_id)
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
@@ -52,7 +47,7 @@ def status(case_id: int):
     if form.validate_on_submit():
         reason = ClosedReason(form.closed_reason.data) if form.closed_reason.data else None
         try:
-            services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason, _today())
+            services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason, today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "status")
@@ -148,4 +143,4 @@ def my_tasks():
     page = page_number()
     tasks, has_next = services.open_tasks_for(db.session, current_user, page, current_app.config["PAGE_SIZE"],
                                               access.family_clause(current_user))
-    return render_template("cases/my_tasks.html", tasks=tasks, has_next=has_next, page=page, today=_today())
+    return render_template("cases/my_tasks.html", tasks=tasks, has_next=has_next, page=page, today=today_for(current_user))

@@ -12,7 +12,7 @@ from casework.community.models import ReferralStatus, ServiceCategory, ServiceRe
 from casework.db import db
 from casework.errors import CaseworkError
 from casework.forms_common import show_error
-from casework.timeutil import today_in
+from casework.timeutil import today_for
 
 bp = Blueprint("community", __name__)
 
@@ -22,22 +22,18 @@ def _labels():
     return {"service_category_labels": CATEGORY_LABELS, "service_status_labels": REFERRAL_STATUS_LABELS}
 
 
-def _today():
-    return today_in(current_user.organization.timezone)
-
-
 @bp.route("/cases/<int:case_id>/services/new", methods=["GET", "POST"])
 @program_staff_required
 def new(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
-    form = ServiceReferralForm(referred_on=_today())
+    form = ServiceReferralForm(referred_on=today_for(current_user))
     form.member_id.choices = [(0, _("The whole household"))] + [(m.id, m.full_name) for m in case.family.members]
     if form.validate_on_submit():
         data = services.ReferralData(category=ServiceCategory(form.category.data), provider=form.provider.data,
                                      referred_on=form.referred_on.data, member_id=form.member_id.data or None,
                                      notes=form.notes.data)
         try:
-            services.create_referral(db.session, current_user, case, data, _today())
+            services.create_referral(db.session, current_user, case, data, today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "category")
@@ -56,7 +52,7 @@ def edit(referral_id: int):
     if form.validate_on_submit():
         try:
             services.change_status(db.session, current_user, referral, ReferralStatus(form.status.data),
-                                   form.notes.data, _today())
+                                   form.notes.data, today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "status")

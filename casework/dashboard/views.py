@@ -7,7 +7,7 @@ from casework import access
 from casework.access import program_staff_required
 from casework.dashboard import services
 from casework.db import db
-from casework.timeutil import today_in
+from casework.timeutil import today_for
 
 bp = Blueprint("dashboard", __name__)
 
@@ -16,7 +16,7 @@ bp = Blueprint("dashboard", __name__)
 @program_staff_required
 def index():
     whole_program = current_user.sees_whole_program and request.args.get("view") == "program"
-    today = today_in(current_user.organization.timezone)
+    today = today_for(current_user)
     scope = access.family_clause(current_user)
     args = (db.session, current_user, whole_program, scope)
     return render_template(

@@ -214,7 +214,7 @@ class _Generator:
         for plan, case_id, release_id in zip(plans, case_ids, release_ids):
             family_id, manager_id = plan["id"], plan["manager_id"]
             for member in plan["members"]:
-                member_id, row = member["id"], member["row"]
+                member_id = member["id"]
                 rows[NameToken].extend({"member_id": member_id, "token": token, "family_id": family_id}
                                        for token in sorted(member["tokens"]))
                 rows[MemberLanguage].extend({"member_id": member_id, "code": code} for code in member["languages"])

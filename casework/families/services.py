@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from casework.access import family_clause
 from casework.accounts.models import User
+from casework.cases.models import Case
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
@@ -445,15 +446,12 @@ def export_rows(session: Session, user: User, batch: int = 1000):
     """One row per case of a household in reach, in batches of ordinary queries (no server-side
     cursor: the rows are streamed to the browser): reference, household, members, case status,
     case manager, opened, closed."""
-    from casework.accounts.models import User as Staff
-    from casework.cases.models import Case
-
     member_count = select(func.count()).where(Member.family_id == Family.id).correlate(Family).scalar_subquery()
     last_id = 0
     while True:
-        stmt = (select(Case.id, Case.reference, Family.display_name, member_count, Case.status, Staff.full_name,
+        stmt = (select(Case.id, Case.reference, Family.display_name, member_count, Case.status, User.full_name,
                        Case.opened_on, Case.closed_on)
-                .join(Case, Case.family_id == Family.id).outerjoin(Staff, Staff.id == Case.assigned_to_id)
+                .join(Case, Case.family_id == Family.id).outerjoin(User, User.id == Case.assigned_to_id)
                 .where(family_clause(user), Family.anonymized_at.is_(None), Case.id > last_id)
                 .order_by(Case.id).limit(batch))
         rows = session.execute(stmt).all()

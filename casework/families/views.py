@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from casework import access
 from casework.access import program_staff_required
-from casework.accounts.services import program_case_managers
+from casework.accounts.services import staff_choices
 from casework.audit.labels import AUDIT_ACTION_LABELS, OBJECT_TYPE_LABELS
 from casework.audit.models import AuditAction
 from casework.audit.services import family_log, record
@@ -46,7 +46,7 @@ from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
 from casework.releases import services as release_services
 from casework.schooling import services as school_services
-from casework.timeutil import today_in
+from casework.timeutil import today_for
 
 bp = Blueprint("families", __name__)
 
@@ -66,10 +66,6 @@ def _helpers():
     }
 
 
-def today():
-    return today_in(current_user.organization.timezone)
-
-
 def _fill_choices(form):
     blank = [("", "—")]
     form.country_of_birth.choices = blank + country_choices()
@@ -77,8 +73,8 @@ def _fill_choices(form):
     form.preferred_language.choices = blank + languages
     form.languages.choices = languages
     if hasattr(form, "assigned_to_id"):
-        form.assigned_to_id.choices = [(0, _("Not assigned yet"))] + [
-            (u.id, u.full_name) for u in program_case_managers(db.session, current_user.organization_id)]
+        form.assigned_to_id.choices = [(0, _("Not assigned yet"))] + staff_choices(
+            db.session, current_user.organization_id)
     return form
 
 
@@ -182,7 +178,7 @@ def new():
                 line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
                 postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data)
         return services.create_family(db.session, current_user, data, address,
-                                      [ConsentKind(c) for c in form.consents.data or []], today(),
+                                      [ConsentKind(c) for c in form.consents.data or []], today_for(current_user),
                                       form.assigned_to_id.data or None)
 
     family, duplicates = _save_member_form(form, create)
@@ -200,7 +196,7 @@ def show(family_id: int):
     cases = case_services.family_cases(db.session, family)
     case_ids = [c.id for c in cases]
     current = next((c for c in cases if c.status.value != "closed"), cases[0] if cases else None)
-    on_day = today()
+    on_day = today_for(current_user)
     context = {
         "family": family,
         "today": on_day,
@@ -216,8 +212,7 @@ def show(family_id: int):
         "audit": family_log(db.session, family.id) if access.can_read_audit(current_user) else None,
     }
     if current is not None:
-        staff = [(0, _("Not assigned"))] + [
-            (u.id, u.full_name) for u in program_case_managers(db.session, family.program_id)]
+        staff = [(0, _("Not assigned"))] + staff_choices(db.session, family.program_id)
         context["status_form"] = StatusForm(status=current.status.value)
         context["assign_form"] = AssignForm(assigned_to_id=current.assigned_to_id or 0)
         context["assign_form"].assigned_to_id.choices = staff
@@ -234,7 +229,7 @@ def new_member(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     form = _fill_choices(MemberForm())
     member, duplicates = _save_member_form(
-        form, lambda data: services.add_member(db.session, current_user, family, data, today()))
+        form, lambda data: services.add_member(db.session, current_user, family, data, today_for(current_user)))
     if member is not None:
         flash(_("The household member is added."), "success")
         return redirect(url_for("families.show", family_id=family.id))
@@ -268,7 +263,7 @@ def edit_member(member_id: int):
     form = MemberForm(data=_member_form_data(member)) if request.method == "GET" else MemberForm()
     _fill_choices(form)
     saved, duplicates = _save_member_form(
-        form, lambda data: services.update_member(db.session, current_user, member, data, today()),
+        form, lambda data: services.update_member(db.session, current_user, member, data, today_for(current_user)),
         exclude_member_id=member.id)
     if saved is not None:
         flash(_("The changes are saved."), "success")
@@ -286,7 +281,7 @@ def change_address(family_id: int):
         try:
             services.change_address(db.session, current_user, family, services.AddressData(
                 line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
-                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data), today())
+                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data), today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "line1")
@@ -301,11 +296,11 @@ def change_address(family_id: int):
 @program_staff_required
 def new_consent(member_id: int):
     member = access.get_member_or_404(db.session, current_user, member_id)
-    form = ConsentForm(given_on=today())
+    form = ConsentForm(given_on=today_for(current_user))
     if form.validate_on_submit():
         try:
             services.record_consent(db.session, current_user, member, ConsentKind(form.kind.data),
-                                    form.given_on.data, today())
+                                    form.given_on.data, today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "kind")
@@ -321,7 +316,7 @@ def revoke_consent(consent_id: int):
     consent: Consent = access.get_or_404(db.session, current_user, Consent, consent_id)
     member = access.get_member_or_404(db.session, current_user, consent.member_id)
     try:
-        services.revoke_consent(db.session, current_user, consent, today())
+        services.revoke_consent(db.session, current_user, consent, today_for(current_user))
     except CaseworkError as error:
         flash(error.message, "error")
     else:

@@ -12,7 +12,7 @@ from casework.forms_common import show_error
 from casework.releases import services
 from casework.releases.forms import AGENCY_LABELS, DOCUMENT_LABELS, RELEASE_TYPE_LABELS, DocumentForm, ReleaseForm
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
-from casework.timeutil import today_in
+from casework.timeutil import today_for
 
 bp = Blueprint("releases", __name__)
 
@@ -21,10 +21,6 @@ bp = Blueprint("releases", __name__)
 def _labels():
     return {"agency_labels": AGENCY_LABELS, "release_type_labels": RELEASE_TYPE_LABELS,
             "document_labels": DOCUMENT_LABELS}
-
-
-def _today():
-    return today_in(current_user.organization.timezone)
 
 
 def _values(release: Release) -> dict:
@@ -54,7 +50,7 @@ def new(family_id: int):
     form = _form(family)
     if form.validate_on_submit():
         try:
-            services.create_release(db.session, current_user, family, _data(form), _today())
+            services.create_release(db.session, current_user, family, _data(form), today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "released_on")
@@ -72,7 +68,7 @@ def edit(release_id: int):
     form = _form(family, release)
     if form.validate_on_submit():
         try:
-            services.update_release(db.session, current_user, release, family, _data(form), _today())
+            services.update_release(db.session, current_user, release, family, _data(form), today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "released_on")
@@ -92,7 +88,7 @@ def add_document(release_id: int):
     if document_form.validate_on_submit():
         try:
             services.add_document(db.session, current_user, release, DocumentKind(document_form.kind.data),
-                                  document_form.received_on.data, _today())
+                                  document_form.received_on.data, today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(document_form, error, "kind")

@@ -7,7 +7,7 @@ from casework import access
 from casework.access import program_staff_required
 from casework.db import db
 from casework.retention import services
-from casework.timeutil import today_in
+from casework.timeutil import today_for
 
 bp = Blueprint("retention", __name__)
 
@@ -21,6 +21,6 @@ def policy() -> services.RetentionPolicy:
 def index():
     if not access.can_read_audit(current_user):
         abort(403)
-    today = today_in(current_user.organization.timezone)
+    today = today_for(current_user)
     listed = services.warning_list(db.session, access.family_clause(current_user), today, policy())
     return render_template("retention/index.html", listed=listed, policy=policy(), today=today)

@@ -13,7 +13,7 @@ from casework.forms_common import show_error
 from casework.schooling import services
 from casework.schooling.forms import BARRIER_LABELS, STATUS_LABELS, EnrollmentForm
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
-from casework.timeutil import age_on, today_in
+from casework.timeutil import age_on, today_for
 
 bp = Blueprint("schooling", __name__)
 
@@ -27,7 +27,7 @@ def _labels():
 @program_staff_required
 def edit(member_id: int):
     member = access.get_member_or_404(db.session, current_user, member_id)
-    today = today_in(current_user.organization.timezone)
+    today = today_for(current_user)
     if not services.is_school_age(member, today):
         abort(404)
     enrollment = db.session.scalar(select(SchoolEnrollment).where(SchoolEnrollment.member_id == member.id))

@@ -91,7 +91,7 @@ def test_dashboard_alerts_unenrolled_children_and_missing_consent(client, db_ses
         given="Sofía", first="García", second="Tzoc", a_number=None, phones=[],
         relationship_to_head=Relationship.CHILD,
         date_of_birth=date(today.year - 9, 1, 15)), today)
-    toddler = family_services.add_member(db_session, user, family, member_data(
+    family_services.add_member(db_session, user, family, member_data(
         given="Mateo", first="García", a_number=None, phones=[],
         relationship_to_head=Relationship.CHILD,
         date_of_birth=date(today.year - 2, 1, 15)), today)

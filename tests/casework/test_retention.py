@@ -8,7 +8,7 @@ from casework.accounts.models import Role
 from casework.audit.models import AuditEvent
 from casework.cases import services as case_services
 from casework.cases.models import Case, CaseStatus, ClosedReason, Note
-from casework.families.models import Address, Family, Member, NameToken, Phone
+from casework.families.models import Address, Family, NameToken, Phone
 from casework.retention import services
 from casework.timeutil import add_years
 from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from casework.accounts.models import Role, User, UserSession
+from casework.accounts.models import Role, UserSession
 from casework.db import utcnow
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.http import Client

@@ -4,7 +4,7 @@ import re
 import time
 
 import pyotp
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from casework.accounts.models import Role, RolePolicy, User
 from tests.factories import PASSWORD, make_organization, make_user
