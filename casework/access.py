@@ -54,6 +54,11 @@ _PATHS: dict[type, Callable[[Select], Select]] = {
 }
 
 
+def register_path(model: type, path: Callable[[Select], Select]) -> None:
+    """A domain package says how its family-bound records reach their family."""
+    _PATHS[model] = path
+
+
 def scoped(model: type[T], user: User) -> Select:
     """`select(model)` narrowed to the records `user` may see."""
     return _PATHS[model](select(model)).where(family_clause(user))
@@ -76,6 +81,17 @@ def _audit_refusal(session: Session, user: User, object_type: str, object_id: in
     session.rollback()
     record(session, user, AuditAction.REFUSED, object_type, object_id)
     session.commit()
+
+
+def get_program_record_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:
+    """Records a program owns rather than a family (its offices, its settings)."""
+    record = session.get(model, record_id)
+    in_reach = user.is_authenticated and user.active and user.in_program
+    if record is None or not in_reach or record.program_id != user.organization_id:  # type: ignore[attr-defined]
+        if record is not None:
+            _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]
+        abort(404)
+    return record
 
 
 def get_family_or_404(session: Session, user: User, family_id: int) -> Family:

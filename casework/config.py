@@ -54,7 +54,20 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "casework@example.org"),
+        # "smtp" sends email through MAIL_SERVER; "outbox" (the development default) keeps it on the outbox page.
+        "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "smtp" if production else "outbox"),
+        "MAIL_TIMEOUT": float(os.environ.get("MAIL_TIMEOUT", "20")),
+        # "twilio" posts to a Twilio-compatible API at SMS_BASE_URL; "outbox" keeps texts on the outbox page.
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "twilio" if os.environ.get("SMS_BASE_URL") else "outbox"),
         "SMS_BASE_URL": os.environ.get("SMS_BASE_URL"),
+        "SMS_FROM": os.environ.get("SMS_FROM"),
+        "SMS_STATUS_CALLBACK_URL": os.environ.get("SMS_STATUS_CALLBACK_URL"),
+        "SMS_TIMEOUT": float(os.environ.get("SMS_TIMEOUT", "15")),
+        # The address families and calendar providers reach the app at: links in messages and
+        # webhook signatures are built on it.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "DEFAULT_TIMEZONE": os.environ.get("DEFAULT_TIMEZONE", "America/New_York"),
+        "REMINDER_SWEEP_SECONDS": int(os.environ.get("REMINDER_SWEEP_SECONDS", "60")),
         "SMS_ACCOUNT_SID": os.environ.get("SMS_ACCOUNT_SID"),
         "SMS_AUTH_TOKEN": os.environ.get("SMS_AUTH_TOKEN"),
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("SIGN_IN_MAX_FAILURES_PER_ACCOUNT", "5")),

@@ -54,7 +54,9 @@ def _in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]
 
 
 def configure(scheduler, app: Flask):  # type: ignore[no-untyped-def]
-    for job_id, job, trigger in JOBS:
+    from casework.extensions import registry
+
+    for job_id, job, trigger in JOBS + registry(app).jobs:
         scheduler.add_job(_in_app_context(app, job), id=job_id, replace_existing=True,
                           coalesce=True, max_instances=1, **trigger)
     return scheduler
@@ -71,7 +73,9 @@ def start_background(app: Flask) -> BackgroundScheduler:
 def scheduler_command() -> None:
     """Run the scheduled jobs in this process alone (production: beside the web workers)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    click.echo(f"Scheduler running {len(JOBS)} job(s); Ctrl+C stops it.")
+    from casework.extensions import registry
+
+    click.echo(f"Scheduler running {len(JOBS) + len(registry(app).jobs)} job(s); Ctrl+C stops it.")
     configure(BlockingScheduler(timezone="UTC"), app).start()
 
 

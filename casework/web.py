@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from casework import i18n
 from casework.db import db
+from casework.extensions import registry
 
 if TYPE_CHECKING:
     from casework.accounts.services import SessionPolicy
@@ -97,6 +98,11 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_bp, dashboard_bp, families_bp, cases_bp, releases_bp,
                       schooling_bp, community_bp, retention_bp):
         app.register_blueprint(blueprint)
+
+    import scheduling
+
+    scheduling.init_app(app)
+    app.context_processor(lambda: {"nav_links": registry(app).nav_links})
 
 
 def _register_cli(app: Flask) -> None:

@@ -1,1 +1,42 @@
-"""Appointments, courts and offices, deadlines, reminders and calendar feeds (issue 3)."""
+"""Appointments, courts and offices, deadlines, reminders and calendar feeds.
+
+`init_app` is the one place the app factory calls: it registers the blueprint, the commands,
+the family page section, the menu links, the scheduled jobs and the access paths.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from casework import access
+    from casework.cases.models import Case
+    from casework.extensions import FamilySection, NavLink, registry
+    from casework.families.models import Family
+    from scheduling import cli, labels, sections
+    from scheduling.models import Appointment, Deadline, Reminder
+    from scheduling.views import bp, sms_inbound, sms_status
+
+    app.register_blueprint(bp)
+    from casework.web import csrf
+
+    csrf.exempt(sms_inbound)  # signed by the gateway instead; see views._signed_form
+    csrf.exempt(sms_status)
+    for command in (cli.courts_cli, cli.reminders_cli):
+        app.cli.add_command(command)
+
+    access.register_path(Appointment, lambda q: q.join(Case, Appointment.case_id == Case.id).join(
+        Family, Case.family_id == Family.id))
+    access.register_path(Deadline, lambda q: q.join(Case, Deadline.case_id == Case.id).join(
+        Family, Case.family_id == Family.id))
+    access.register_path(Reminder, lambda q: q.join(Family, Reminder.family_id == Family.id))
+
+    plugins = registry(app)
+    plugins.family_sections.append(FamilySection("scheduling/_section.html", sections.family_dates))
+    plugins.nav_links.append(NavLink("scheduling.agenda", _l("Agenda")))
+    plugins.nav_links.append(NavLink("scheduling.month_calendar", _l("Calendar")))
+    plugins.jobs.append(("reminders-dispatch", cli.run_dispatch,
+                         {"trigger": "interval", "seconds": app.config["REMINDER_SWEEP_SECONDS"]}))
+    plugins.jobs.append(("scheduling-daily", cli.run_daily, {"trigger": "cron", "hour": "*/6", "minute": 7}))
+    app.context_processor(lambda: {"sched": labels, "local_when": sections.local_when})

@@ -6,7 +6,7 @@ route with a URL parameter this file does not know fails until the parameter is 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, time, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,10 +23,21 @@ from casework.models import Base
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
+from scheduling import links
+from scheduling import services as scheduling_services
+from scheduling.models import AppointmentKind, Court, Office, OfficeKind
 from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data
 
 # Reachable without signing in (sign-in and language answer anonymous visitors by design).
 PUBLIC_ENDPOINTS = {"static", "accounts.index", "accounts.sign_in", "accounts.set_language"}
+# Capability links: the unguessable token is the key, so they answer without signing in; a revoked
+# or unknown token must find nothing. Each names the fixture token it takes.
+TOKEN_ENDPOINTS = {"scheduling.family_page": "family_token", "scheduling.family_feed": "family_token",
+                   "scheduling.caseload_feed": "feed_token"}
+# The SMS gateway's webhooks: no session and no CSRF token, but a request signature; unsigned, 403.
+SIGNED_WEBHOOKS = {"scheduling.sms_inbound", "scheduling.sms_status"}
+# Reference data every program shares (the immigration courts): any program's admin may correct it.
+SHARED_REFERENCE_ENDPOINTS = {"scheduling.edit_court"}
 # Program A's family as it could appear on a page: names, the A-number formatted and raw, the
 # phone as typed, as stored (E.164) and as digits, the address and a note's text.
 SECRET_STRINGS = ("Rigoberta", "Ixcoy", "Quiché Tzul", "Anaité", "A-087-654-321", "087654321",
@@ -78,15 +89,36 @@ def program_a(db_session):
     db_session.commit()
     consent = db_session.scalars(select(Consent).where(Consent.member_id == family.members[0].id)).first()
     assert consent is not None and family.addresses, "program A needs a consent and an address"
+    court = Court(slug="chicago", name="Chicago Immigration Court", street="525 West Van Buren Street",
+                  city="Chicago", state="IL", postal_code="60607", timezone="America/Chicago")
+    office = Office(program_id=program.id, kind=OfficeKind.ICE, name="Chicago ICE field office",
+                    street="101 West Congress Parkway", city="Chicago", state="IL", postal_code="60605",
+                    timezone="America/Chicago")
+    db_session.add_all([court, office])
+    db_session.flush()
+    appointment = scheduling_services.create_appointment(db_session, manager, case, scheduling_services.AppointmentData(
+        kind=AppointmentKind.MASTER_HEARING, member_ids=[family.members[0].id], local_date=today + timedelta(days=20),
+        local_time=time(9, 0), court_id=court.id))
+    deadline = scheduling_services.add_deadline(db_session, manager, case, "File the I-589", today + timedelta(days=90), None)
+    secret = "test-secret-key"  # the test app's SECRET_KEY, as tests/conftest.py sets it
+    family_token = links.family_link(db_session, secret, family)
+    _feed, feed_token = links.caseload_feed(db_session, secret, manager, create=True)
+    old_feed, revoked_token = links.caseload_feed(db_session, secret, admin, create=True)
+    links.revoke(db_session, admin, old_feed)
+    db_session.commit()
     ids = {
         "family_id": family.id, "member_id": child.id, "case_id": case.id, "task_id": task.id,
         "note_id": note.id, "consent_id": consent.id, "release_id": release.id,
         "document_id": release.documents[0].id, "referral_id": referral.id, "user_id": manager.id,
+        "appointment_id": appointment.id, "deadline_id": deadline.id, "office_id": office.id, "court_id": court.id,
+        "family_token": family_token, "feed_token": feed_token, "revoked_token": revoked_token,
     }
     return {"ids": ids, "admin": admin, "manager": manager}
 
 
-def _url(rule, ids) -> str:
+def _url(rule, ids, revoked: bool = False) -> str:
+    if rule.endpoint in TOKEN_ENDPOINTS:
+        ids = {**ids, "token": ids["revoked_token" if revoked else TOKEN_ENDPOINTS[rule.endpoint]]}
     missing = set(rule.arguments) - set(ids)
     assert not missing, (f"route {rule.rule} ({rule.endpoint}) takes {sorted(missing)}: add an object of "
                          "program A for it to program_a() in tests/test_access_matrix.py")
@@ -124,11 +156,11 @@ def _redirects_to_sign_in(response) -> bool:
 def test_every_route_parameter_is_known():
     """A new parameter name fails here too, once, with the fix in the message."""
     known = {"family_id", "member_id", "case_id", "task_id", "note_id", "consent_id", "release_id",
-             "document_id", "referral_id", "user_id"}
+             "document_id", "referral_id", "user_id", "appointment_id", "deadline_id", "office_id", "court_id"}
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
             continue
-        missing = set(rule.arguments) - known
+        missing = set(rule.arguments) - known - ({"token"} if rule.endpoint in TOKEN_ENDPOINTS else set())
         assert not missing, (f"route {rule.rule} ({rule.endpoint}) takes {sorted(missing)}: add an object of "
                              "program A for it to program_a() in tests/test_access_matrix.py")
 
@@ -140,7 +172,7 @@ def test_outsiders_are_refused_every_record_route(rule, outsider, client, db_ses
     db_session.commit()
     response = client.sign_in(user.email, PASSWORD)
     assert response.status_code == 302 and not _redirects_to_sign_in(response), "the outsider cannot sign in"
-    url = _url(rule, program_a["ids"])
+    url = _url(rule, program_a["ids"], revoked=True)
     token = client.token("/account")
     before = _snapshot(db_session)
     for method in _methods(rule):
@@ -148,6 +180,9 @@ def test_outsiders_are_refused_every_record_route(rule, outsider, client, db_ses
             response = client.get(url)
         else:
             response = client.raw.open(url, method=method, data={"csrf_token": token})
+        if rule.endpoint in SHARED_REFERENCE_ENDPOINTS and outsider == "other_program_admin":
+            assert response.status_code == 200, f"an admin may correct shared reference data: {url}"
+            continue
         assert response.status_code in (403, 404), f"{outsider}: {method} {url} answered {response.status_code}"
         _assert_hides_secrets(response, url, method)
     assert _snapshot(db_session) == before, f"{outsider}'s requests to {url} changed program A's records"
@@ -167,8 +202,13 @@ def test_program_staff_reach_the_same_routes(rule, client, other_client, db_sess
 @pytest.mark.parametrize("rule", [r for r in RULES if r.endpoint not in PUBLIC_ENDPOINTS and "GET" in r.methods],
                          ids=lambda r: r.endpoint)
 def test_anonymous_visitors_are_sent_to_sign_in(rule, client, db_session, program_a):
-    url = _fill(rule.rule, program_a["ids"])
+    url = _url(rule, program_a["ids"], revoked=True) if rule.endpoint in TOKEN_ENDPOINTS else _fill(
+        rule.rule, program_a["ids"])
     response = client.get(url)
+    if rule.endpoint in TOKEN_ENDPOINTS:
+        assert response.status_code == 404, f"GET {url} with a revoked token answered {response.status_code}"
+        _assert_hides_secrets(response, url, "GET")
+        return
     assert _redirects_to_sign_in(response), (
         f"GET {url} answered {response.status_code} {response.headers.get('Location')}")
     _assert_hides_secrets(response, url, "GET")
@@ -180,7 +220,8 @@ def test_anonymous_posts_without_a_token_are_refused(rule, client, db_session, p
     before = _snapshot(db_session)
     for method in set(_methods(rule)) - {"GET"}:
         response = client.raw.open(url, method=method, data={})
-        assert response.status_code == 400, f"{method} {url} without a token answered {response.status_code}"
+        expected = 403 if rule.endpoint in SIGNED_WEBHOOKS else 400
+        assert response.status_code == expected, f"{method} {url} without a token answered {response.status_code}"
         _assert_hides_secrets(response, url, method)
     assert _snapshot(db_session) == before, f"an anonymous request to {url} changed the records"
 
@@ -195,7 +236,8 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(client, db_ses
         url = _fill(rule.rule, program_a["ids"])
         for method in set(_methods(rule)) - {"GET"}:
             response = client.raw.open(url, method=method, data={})
-            assert response.status_code == 400, f"{method} {url} without a token answered {response.status_code}"
+            expected = 403 if rule.endpoint in SIGNED_WEBHOOKS else 400
+            assert response.status_code == expected, f"{method} {url} without a token answered {response.status_code}"
     assert _snapshot(db_session) == before
     assert client.get("/account").status_code == 200, "the requests without a token signed the user out"
 

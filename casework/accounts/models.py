@@ -37,6 +37,7 @@ class Organization(TimestampMixin, Base):
     kind: Mapped[OrganizationKind] = mapped_column(enum_column(OrganizationKind, "organization_kind"))
     timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
     enrollment_alert_days: Mapped[int] = mapped_column(default=30)
+    phone: Mapped[str | None] = mapped_column(String(20))  # E.164; the number families are told to call
 
     users: Mapped[list["User"]] = relationship(back_populates="organization")
 

@@ -252,3 +252,10 @@ def revoke_sessions(session: Session, user: User, keep_token: str | None = None)
     if keep_token:
         stmt = stmt.where(UserSession.token_hash != _token_hash(keep_token))
     session.execute(stmt.values(revoked_at=utcnow()))
+
+
+def set_program_phone(session: Session, admin: User, phone: str | None) -> None:
+    """The number families are told to call, in E.164 (parsed by the caller)."""
+    organization = admin.organization
+    organization.phone = phone
+    record(session, admin, AuditAction.CHANGE, "organization", organization.id, detail="phone")

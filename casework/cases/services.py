@@ -164,6 +164,17 @@ def add_task(session: Session, user: User, case: Case, title: str, due_on: date,
     return task
 
 
+def add_follow_up_task(session: Session, case: Case, title: str, due_on: date) -> Task:
+    """A task the system raises for the case's manager (a missed date, a failed reminder, a
+    family's request); the caller commits with the change that caused it."""
+    task = Task(case_id=case.id, title=title[:200], due_on=due_on, kind=TaskKind.GENERAL,
+                assignee_id=case.assigned_to_id)
+    session.add(task)
+    session.flush()
+    record(session, None, AuditAction.CREATE, "task", task.id, case.family_id, detail="follow-up")
+    return task
+
+
 def plan_address_change_tasks(session: Session, user: User, case: Case, due_on: date) -> list[Task]:
     """Tasks to file a change of address, unless such tasks are still open from an earlier move."""
     tasks = []

@@ -7,6 +7,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.crypto import EncryptedString
+from casework.accounts.models import Organization
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
@@ -65,6 +66,7 @@ class Family(TimestampMixin, Base):
     # The day the household first appeared on the retention warning list (see casework.retention).
     retention_warned_on: Mapped[date | None] = mapped_column(Date)
 
+    program: Mapped["Organization"] = relationship()
     members: Mapped[list["Member"]] = relationship(
         back_populates="family", order_by="Member.id", cascade="all, delete-orphan"
     )

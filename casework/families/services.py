@@ -321,6 +321,42 @@ def revoke_consent(session: Session, user: User, consent: Consent, today: date) 
     session.commit()
 
 
+def members_with_mobile(session: Session, number: str) -> list[Member]:
+    stmt = (select(Member).join(Phone, Phone.member_id == Member.id)
+            .where(Phone.number == number, Phone.kind == PhoneKind.MOBILE)
+            .options(selectinload(Member.consents)).distinct())
+    return list(session.scalars(stmt))
+
+
+def opt_out_by_text(session: Session, number: str, today: date) -> list[Member]:
+    """The person at `number` replied STOP: every text-reminder consent on that number ends now."""
+    members = members_with_mobile(session, number)
+    for member in members:
+        for consent in member.consents:
+            if consent.kind is ConsentKind.SMS_REMINDERS and consent.active:
+                consent.revoked_on = today
+                record(session, None, AuditAction.CHANGE, "consent", consent.id, member.family_id,
+                       detail="revoked sms_reminders by STOP")
+    session.flush()
+    return members
+
+
+def opt_in_by_text(session: Session, number: str, today: date) -> list[Member]:
+    """START after STOP: the person asks for texts again, so consent is recorded anew from today;
+    a number that never consented stays without consent."""
+    members = members_with_mobile(session, number)
+    for member in members:
+        kinds = [c for c in member.consents if c.kind is ConsentKind.SMS_REMINDERS]
+        if kinds and not any(c.active for c in kinds):
+            consent = Consent(kind=ConsentKind.SMS_REMINDERS, given_on=today)
+            member.consents.append(consent)
+            session.flush()
+            record(session, None, AuditAction.CREATE, "consent", consent.id, member.family_id,
+                   detail="sms_reminders by START")
+    session.flush()
+    return members
+
+
 # Reading --------------------------------------------------------------------------------------
 
 def load_family_page(session: Session, family: Family) -> Family:

@@ -27,6 +27,7 @@ from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm
 from casework.community import services as community_services
 from casework.db import db
 from casework.errors import CaseworkError
+from casework.extensions import registry
 from casework.forms_common import show_error
 from casework.families import services
 from casework.families.forms import (
@@ -210,6 +211,8 @@ def show(family_id: int):
         "children": school_services.for_family(db.session, family, on_day),
         "service_referrals": community_services.for_cases(db.session, case_ids),
         "audit": family_log(db.session, family.id) if access.can_read_audit(current_user) else None,
+        "sections": [(s.template, s.load(db.session, current_user, family, case_ids, on_day))
+                     for s in registry(current_app).family_sections],
     }
     if current is not None:
         staff = [(0, _("Not assigned"))] + staff_choices(db.session, family.program_id)

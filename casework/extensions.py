@@ -1,0 +1,36 @@
+"""Where domain packages plug into the core: sections of the family page, links in the main
+menu and scheduled jobs. The core renders what is registered and knows no domain by name."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class FamilySection:
+    """A template included on the family page, with the context `load` returns for it as `section`.
+    `load(session, user, family, case_ids, today)`."""
+
+    template: str
+    load: Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    endpoint: str
+    label: Any  # a lazy string
+    program_only: bool = True
+
+
+@dataclass
+class Registry:
+    family_sections: list[FamilySection] = field(default_factory=list)
+    nav_links: list[NavLink] = field(default_factory=list)
+    # (job id, function run inside an app context, APScheduler trigger arguments)
+    jobs: list[tuple[str, Callable[[], object], dict]] = field(default_factory=list)
+
+
+def registry(app: Flask) -> Registry:
+    return app.extensions.setdefault("casework.registry", Registry())

@@ -1,0 +1,97 @@
+"""iCalendar (RFC 5545) output: one appointment's .ics, a caseload's feed, a family's feed.
+
+Feeds are fetched by calendar providers' servers, so events carry a case reference and the kind
+of date, never a name or an A-number. UIDs are random per appointment; SEQUENCE is the
+appointment's own counter, raised on every change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Callable, Iterable
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from casework.db import utcnow
+from scheduling.messages import EOIR_LINE
+from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, AttendanceMode
+
+PRODID = "-//Casework//Casework appointments//EN"
+
+DURATIONS = {
+    AppointmentKind.INDIVIDUAL_HEARING: timedelta(hours=3),
+    AppointmentKind.USCIS_INTERVIEW: timedelta(hours=2),
+}
+DEFAULT_DURATION = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class EventText:
+    """What an event says, in the reader's language, decided by the caller."""
+
+    summary: str
+    description: str
+
+
+def local_start(appointment: Appointment) -> datetime:
+    return datetime.combine(appointment.local_date, appointment.local_time).replace(
+        tzinfo=ZoneInfo(appointment.timezone), fold=appointment.fold)
+
+
+def _location(appointment: Appointment) -> str:
+    if appointment.mode is AttendanceMode.VIDEO:
+        return appointment.video_link or ""
+    place = appointment.place
+    return place.address if place is not None else (appointment.location_note or "")
+
+
+def event_for(appointment: Appointment, text: EventText, stamp: datetime) -> Event:
+    event = Event()
+    start = local_start(appointment)
+    event.add("uid", appointment.uid)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", appointment.updated_at.astimezone(UTC))
+    event.add("sequence", appointment.sequence)
+    event.add("dtstart", start)
+    # The end is a span after the real instant, expressed back on the local clock.
+    end = (start.astimezone(UTC) + DURATIONS.get(appointment.kind, DEFAULT_DURATION)).astimezone(start.tzinfo)
+    event.add("dtend", end)
+    event.add("summary", text.summary)
+    event.add("location", _location(appointment))
+    description = text.description
+    if appointment.is_hearing:
+        description = f"{description}\n{EOIR_LINE}".strip()
+    event.add("description", description)
+    if appointment.mode is AttendanceMode.VIDEO and appointment.video_link:
+        event.add("url", appointment.video_link)
+    cancelled = appointment.status is AppointmentStatus.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    return event
+
+
+def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appointment], EventText],
+                name: str, stamp: datetime | None = None, method: str | None = "PUBLISH") -> Calendar:
+    stamp = stamp or utcnow()
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    calendar.add("x-wr-calname", name)
+    days = []
+    for appointment in appointments:
+        calendar.add_component(event_for(appointment, describe(appointment), stamp))
+        days.append(appointment.local_date)
+    if days:
+        # VTIMEZONE rules only for the span the events need, not the zone's whole history.
+        calendar.add_missing_timezones(first_date=min(days) - timedelta(days=1),
+                                       last_date=max(days) + timedelta(days=2))
+    return calendar
+
+
+def feed_appointments(appointments: Iterable[Appointment]) -> list[Appointment]:
+    """Subscription feeds leave cancelled dates out: some calendar apps ignore STATUS:CANCELLED
+    in a feed, and a date that silently stays would send someone to court on the wrong day."""
+    return [a for a in appointments if a.status is AppointmentStatus.SCHEDULED]

@@ -1,0 +1,261 @@
+"""The due-reminder sweep: claim rows under a lease, send them, record what happened.
+
+Claiming is one UPDATE over a sub-select of due rows; on PostgreSQL the sub-select takes row
+locks with SKIP LOCKED, so concurrent dispatchers (workers, hosts) each take different rows; on
+SQLite the single statement holds the database's write lock. A claimed row carries a lease:
+if its dispatcher dies mid-send, the row becomes due again when the lease runs out, so no
+reminder is lost (at worst one is sent twice, never none).
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from casework.cases.models import Case, Task
+from casework.cases.services import add_follow_up_task
+from casework.db import utcnow
+from casework.families.identifiers import format_phone
+from casework.families.models import ConsentKind, Family, Member, PhoneKind
+from scheduling import calendars, links, messages
+from scheduling.channels import Channel as Sender
+from scheduling.channels import DeliveryError, Outgoing, email_channel, sms_channel
+from scheduling.models import (
+    Appointment,
+    AppointmentMember,
+    AppointmentStatus,
+    AttendanceMode,
+    Channel,
+    MessageKind,
+    Reminder,
+    ReminderStatus,
+)
+from scheduling.planning import MIN_LEAD, policy_for, recipient_zone
+from scheduling.timing import next_allowed
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+BACKOFF_FIRST = timedelta(minutes=2)
+BACKOFF_MAX = timedelta(minutes=30)
+ATTEMPTS_BEFORE_ALERT = 5
+FAILED_DELIVERIES_BEFORE_ALERT = 2
+CONSENT_FOR = {Channel.SMS: ConsentKind.SMS_REMINDERS, Channel.EMAIL: ConsentKind.EMAIL_REMINDERS}
+
+
+@dataclass
+class SweepResult:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    skipped: int = 0
+    deferred: int = 0
+    ids: list[int] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed + self.skipped + self.deferred
+
+
+def _due(now: datetime):  # type: ignore[no-untyped-def]
+    return or_(and_(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now),
+               and_(Reminder.status == ReminderStatus.SENDING, Reminder.claimed_until < now))
+
+
+def claim(session: Session, now: datetime, limit: int) -> list[int]:
+    token = secrets.token_hex(16)
+    due = select(Reminder.id).where(_due(now)).order_by(Reminder.due_at, Reminder.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    session.execute(update(Reminder).where(Reminder.id.in_(due.scalar_subquery()))
+                    .values(status=ReminderStatus.SENDING, claim_token=token, claimed_until=now + LEASE,
+                            attempts=Reminder.attempts + 1)
+                    .execution_options(synchronize_session=False))
+    session.commit()
+    return list(session.scalars(select(Reminder.id).where(Reminder.claim_token == token).order_by(
+        Reminder.due_at, Reminder.id)))
+
+
+def _finish(session: Session, reminder: Reminder, **values: Any) -> bool:
+    """Write the outcome only if the claim is still ours (a lease may have run out meanwhile)."""
+    result = session.execute(update(Reminder).where(
+        Reminder.id == reminder.id, Reminder.claim_token == reminder.claim_token)
+        .values(claim_token=None, claimed_until=None, **values).execution_options(synchronize_session=False))
+    session.commit()
+    return bool(result.rowcount)
+
+
+def _load(session: Session, reminder_id: int) -> Reminder | None:
+    stmt = (select(Reminder).where(Reminder.id == reminder_id).options(
+        joinedload(Reminder.appointment).joinedload(Appointment.court),
+        joinedload(Reminder.appointment).joinedload(Appointment.office),
+        joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family)
+        .joinedload(Family.program),
+        joinedload(Reminder.member).selectinload(Member.consents),
+        joinedload(Reminder.member).selectinload(Member.phones),
+    ).execution_options(populate_existing=True))
+    return session.scalars(stmt).first()
+
+
+def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
+    """Why this row must not go out any more, or None."""
+    appointment = reminder.appointment
+    if reminder.kind is not MessageKind.CANCELLED:
+        if appointment.status is AppointmentStatus.CANCELLED or appointment.outcome is not None:
+            return "appointment no longer scheduled"
+        if appointment.starts_at - MIN_LEAD < now:
+            return "too late: the appointment is about to start"
+    member = reminder.member
+    consent = CONSENT_FOR[reminder.channel]
+    if not any(c.kind is consent and c.active for c in member.consents):
+        return "consent withdrawn"
+    current = ([p.number for p in member.phones if p.kind is PhoneKind.MOBILE] if reminder.channel is Channel.SMS
+               else [member.email])
+    if reminder.recipient not in current:
+        return "contact changed"
+    return None
+
+
+def _is_first(session: Session, reminder: Reminder) -> bool:
+    return session.scalar(select(Reminder.id).where(
+        Reminder.appointment_id == reminder.appointment_id, Reminder.kind == MessageKind.REMINDER,
+        Reminder.status == ReminderStatus.SENT).limit(1)) is None
+
+
+def category_of(appointment: Appointment) -> str:
+    if appointment.is_hearing:
+        return "hearing"
+    if appointment.kind.value.endswith("check_in"):
+        return "check_in"
+    return "appointment"
+
+
+def facts_of(appointment: Appointment, language: str, link: str) -> messages.MessageFacts:
+    place = appointment.place
+    in_person = appointment.mode is AttendanceMode.IN_PERSON
+    street = (place.address if place else appointment.location_note) if in_person else None
+    short = f"{place.street}, {place.city}" if place and in_person else street
+    phone = appointment.case.family.program.phone
+    return messages.MessageFacts(
+        language=language, category=category_of(appointment), day=appointment.local_date,
+        at=appointment.local_time, street=street, short_street=short,
+        video_link=appointment.video_link if not in_person else None,
+        phone=format_phone(phone) if phone else None, link=link, is_hearing=appointment.is_hearing)
+
+
+def family_url(config: Mapping[str, Any], session: Session, family: Family) -> str:
+    token = links.family_link(session, config["SECRET_KEY"], family)
+    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}/f/{token}"
+
+
+def compose(session: Session, config: Mapping[str, Any], reminder: Reminder) -> Outgoing:
+    appointment = reminder.appointment
+    facts = facts_of(appointment, reminder.language, family_url(config, session, appointment.case.family))
+    first = reminder.kind is MessageKind.REMINDER and _is_first(session, reminder)
+    day_before = reminder.step.startswith("1d")
+    message = messages.compose(reminder.kind.value, facts, consequence=first, plan=day_before and not first,
+                               reply=not day_before or first, sms=reminder.channel is Channel.SMS)
+    ics = None
+    if reminder.channel is Channel.EMAIL:
+        text = calendars.EventText(summary=message.subject, description=facts.link)
+        ics = calendars.calendar_of([appointment], lambda a: text, message.subject).to_ical()
+    return Outgoing(to=reminder.recipient, subject=message.subject, text=message.text, ics=ics)
+
+
+def alert_once(session: Session, case: Case, title: str, now: datetime) -> None:
+    """One open task per problem: a second failure does not pile up a second task."""
+    exists = session.scalar(select(Task.id).where(Task.case_id == case.id, Task.title == title,
+                                                  Task.completed_at.is_(None)))
+    if exists is None:
+        add_follow_up_task(session, case, title, now.date())
+
+
+def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) -> None:
+    """Two failed deliveries to one number or address: the case manager checks it."""
+    failures = session.scalar(select(func.count(Reminder.id)).where(
+        Reminder.recipient == reminder.recipient,
+        or_(Reminder.status == ReminderStatus.FAILED, Reminder.delivery_status.in_(("failed", "undelivered")))))
+    if failures >= FAILED_DELIVERIES_BEFORE_ALERT:
+        label = str(_l("text")) if reminder.channel is Channel.SMS else str(_l("email"))
+        alert_once(session, reminder.appointment.case, str(_l(
+            "Reminders by %(channel)s to %(member)s failed twice: check the number or address",
+            channel=label, member=reminder.member.full_name)), now)
+        session.commit()
+
+
+def _send_one(session: Session, config: Mapping[str, Any], senders: dict[Channel, Sender], reminder_id: int,
+              now: datetime, result: SweepResult) -> None:
+    reminder = _load(session, reminder_id)
+    if reminder is None or reminder.status is not ReminderStatus.SENDING:
+        return
+    reason = _still_wanted(reminder, now)
+    if reason is not None:
+        _finish(session, reminder, status=ReminderStatus.SKIPPED, last_error=reason)
+        result.skipped += 1
+        return
+    appointment = reminder.appointment
+    zone = recipient_zone(appointment)
+    policy = policy_for(session, appointment.case_id, appointment.case.family.program_id)
+    allowed = next_allowed(now, zone, policy.quiet_start, policy.quiet_end)
+    if allowed > now:
+        # Late because of an outage, and it is night where they live: wait for the morning.
+        _finish(session, reminder, status=ReminderStatus.PLANNED, due_at=allowed, attempts=reminder.attempts - 1)
+        result.deferred += 1
+        return
+    with force_locale("en"):
+        outgoing = compose(session, config, reminder)
+    session.commit()
+    try:
+        provider_id = senders[reminder.channel].send(outgoing)
+    except DeliveryError as error:
+        if error.permanent:
+            _finish(session, reminder, status=ReminderStatus.FAILED, last_error=str(error)[:300])
+            note_failed_delivery(session, reminder, now)
+            result.failed += 1
+            return
+        wait = min(BACKOFF_FIRST * (2 ** (reminder.attempts - 1)), BACKOFF_MAX)
+        _finish(session, reminder, status=ReminderStatus.PLANNED, due_at=now + wait, last_error=str(error)[:300])
+        if reminder.attempts == ATTEMPTS_BEFORE_ALERT:
+            alert_once(session, appointment.case, str(_l(
+                "Reminders for %(date)s are not going out yet: the message service keeps failing",
+                date=appointment.local_date.isoformat())), now)
+            session.commit()
+        result.retried += 1
+        return
+    _finish(session, reminder, status=ReminderStatus.SENT, sent_at=utcnow(), provider_id=provider_id,
+            body=outgoing.text, last_error=None)
+    result.sent += 1
+    result.ids.append(reminder.id)
+
+
+def dispatch_once(session: Session, config: Mapping[str, Any], now: datetime | None = None, limit: int = 500,
+                  senders: dict[Channel, Sender] | None = None) -> SweepResult:
+    """Send everything due now, in batches, until nothing due is left for this process."""
+    result = SweepResult()
+    senders = senders or {Channel.EMAIL: email_channel(config), Channel.SMS: sms_channel(config)}
+    try:
+        while True:
+            moment = now or utcnow()
+            ids = claim(session, moment, limit)
+            if not ids:
+                break
+            for reminder_id in ids:
+                try:
+                    _send_one(session, config, senders, reminder_id, moment, result)
+                except Exception:
+                    # A bug in one row must not stop the others; its lease brings it back later.
+                    session.rollback()
+                    log.exception("reminder %s could not be processed", reminder_id)
+            if len(ids) < limit:
+                break
+    finally:
+        for sender in senders.values():
+            sender.close()
+    return result

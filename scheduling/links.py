@@ -1,0 +1,75 @@
+"""Unguessable, revocable addresses: calendar feeds and the family's own page."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.accounts.models import User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.db import utcnow
+from casework.families.models import Family
+from scheduling.models import CalendarFeed, FeedScope
+
+
+def token_of(secret: str, feed: CalendarFeed) -> str:
+    digest = hmac.new(secret.encode(), f"feed:{feed.id}:{feed.nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters, 144 bits
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _issue(session: Session, secret: str, **owner) -> tuple[CalendarFeed, str]:  # type: ignore[no-untyped-def]
+    feed = CalendarFeed(nonce=secrets.token_hex(16), token_hash="pending-" + secrets.token_hex(8), **owner)
+    session.add(feed)
+    session.flush()
+    token = token_of(secret, feed)
+    feed.token_hash = token_hash(token)
+    session.flush()
+    return feed, token
+
+
+def _active(session: Session, **owner) -> CalendarFeed | None:  # type: ignore[no-untyped-def]
+    stmt = select(CalendarFeed).filter_by(**owner).where(CalendarFeed.revoked_at.is_(None)).order_by(
+        CalendarFeed.id.desc())
+    return session.scalars(stmt).first()
+
+
+def caseload_feed(session: Session, secret: str, user: User, create: bool = False) -> tuple[CalendarFeed | None, str | None]:
+    feed = _active(session, scope=FeedScope.CASELOAD, user_id=user.id)
+    if feed is None and create:
+        feed, token = _issue(session, secret, scope=FeedScope.CASELOAD, user_id=user.id)
+        record(session, user, AuditAction.CREATE, "calendar_feed", feed.id)
+        session.commit()
+        return feed, token
+    return feed, token_of(secret, feed) if feed else None
+
+
+def family_link(session: Session, secret: str, family: Family) -> str:
+    """The family's token, made on first use: every message carries the same link."""
+    feed = _active(session, scope=FeedScope.FAMILY, family_id=family.id)
+    if feed is None:
+        feed, token = _issue(session, secret, scope=FeedScope.FAMILY, family_id=family.id)
+        return token
+    return token_of(secret, feed)
+
+
+def revoke(session: Session, user: User, feed: CalendarFeed) -> None:
+    feed.revoked_at = utcnow()
+    record(session, user, AuditAction.CHANGE, "calendar_feed", feed.id, feed.family_id, detail="revoked")
+    session.commit()
+
+
+def find(session: Session, token: str, scope: FeedScope) -> CalendarFeed | None:
+    if not token or len(token) > 64:
+        return None
+    return session.scalars(select(CalendarFeed).where(
+        CalendarFeed.token_hash == token_hash(token), CalendarFeed.scope == scope,
+        CalendarFeed.revoked_at.is_(None))).first()

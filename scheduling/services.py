@@ -1,0 +1,603 @@
+"""Appointments, outcomes, deadlines, courts and offices: the operations views and commands call."""
+from __future__ import annotations
+
+import csv
+import secrets
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from casework.accounts.models import Organization, User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.cases.models import Case, CaseStatus, Task
+from casework.cases.services import add_follow_up_task
+from casework.db import utcnow
+from casework.errors import Conflict, ValidationError
+from casework.i18n import LANGUAGES
+from casework.families.models import Family, Member
+from casework.releases.models import Release
+from casework.timeutil import add_years
+from scheduling import planning
+from scheduling.models import (
+    HEARING_KINDS,
+    Appointment,
+    AppointmentKind,
+    AppointmentMember,
+    AppointmentStatus,
+    AttendanceMode,
+    Court,
+    Deadline,
+    DeadlineKind,
+    Decision,
+    Office,
+    OfficeKind,
+    Outcome,
+    ReminderPolicy,
+)
+from scheduling.timing import format_steps, is_zone, parse_steps, resolve
+
+COURTS_CSV = Path(__file__).parent / "data" / "immigration_courts.csv"
+
+# Which kind of place each kind of appointment happens at.
+OFFICE_FOR_KIND = {
+    AppointmentKind.ICE_CHECK_IN: OfficeKind.ICE,
+    AppointmentKind.ATD_CHECK_IN: OfficeKind.ATD,
+    AppointmentKind.USCIS_BIOMETRICS: OfficeKind.USCIS,
+    AppointmentKind.USCIS_INTERVIEW: OfficeKind.USCIS,
+}
+
+
+# Courts and offices -----------------------------------------------------------------------------
+
+def load_courts(session: Session, path: Path = COURTS_CSV, update: bool = False) -> tuple[int, int]:
+    """Add the shipped courts that are missing; with `update`, also overwrite edited ones.
+    Returns (added, updated)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    existing = {c.slug: c for c in session.scalars(select(Court))}
+    added = updated = 0
+    for row in rows:
+        if not is_zone(row["timezone"]):
+            raise ValidationError(f"unknown time zone {row['timezone']!r} for {row['slug']}")
+        values = {k: row[k].strip() for k in ("name", "street", "city", "state", "postal_code", "timezone")}
+        court = existing.get(row["slug"])
+        if court is None:
+            session.add(Court(slug=row["slug"], **values))
+            added += 1
+        elif update:
+            for key, value in values.items():
+                setattr(court, key, value)
+            updated += 1
+    session.commit()
+    return added, updated
+
+
+def active_courts(session: Session) -> list[Court]:
+    return list(session.scalars(select(Court).where(Court.active.is_(True)).order_by(Court.state, Court.name)))
+
+
+def all_courts(session: Session) -> list[Court]:
+    return list(session.scalars(select(Court).order_by(Court.state, Court.name)))
+
+
+@dataclass
+class PlaceData:
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    timezone: str
+    active: bool = True
+    phone: str | None = None
+    kind: OfficeKind | None = None
+
+
+def _check_place(data: PlaceData) -> None:
+    for name in ("name", "street", "city"):
+        if not (getattr(data, name) or "").strip():
+            raise ValidationError(str(_l("This field is required.")), name)
+    if not is_zone(data.timezone):
+        raise ValidationError(str(_l("Choose a time zone from the list.")), "timezone")
+
+
+def update_court(session: Session, user: User, court: Court, data: PlaceData) -> None:
+    _check_place(data)
+    for key in ("name", "street", "city", "state", "postal_code", "timezone", "active"):
+        setattr(court, key, getattr(data, key))
+    record(session, user, AuditAction.CHANGE, "court", court.id)
+    session.commit()
+
+
+def program_offices(session: Session, program_id: int, active_only: bool = False) -> list[Office]:
+    stmt = select(Office).where(Office.program_id == program_id)
+    if active_only:
+        stmt = stmt.where(Office.active.is_(True))
+    return list(session.scalars(stmt.order_by(Office.kind, Office.name)))
+
+
+def save_office(session: Session, user: User, office: Office | None, data: PlaceData) -> Office:
+    _check_place(data)
+    if office is None:
+        office = Office(program_id=user.organization_id)
+        session.add(office)
+    for key in ("kind", "name", "street", "city", "state", "postal_code", "timezone", "phone", "active"):
+        setattr(office, key, getattr(data, key))
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "office", office.id)
+    session.commit()
+    return office
+
+
+# Appointments -----------------------------------------------------------------------------------
+
+@dataclass
+class AppointmentData:
+    kind: AppointmentKind
+    member_ids: list[int]
+    local_date: date
+    local_time: time
+    court_id: int | None = None
+    office_id: int | None = None
+    location_note: str | None = None
+    timezone: str | None = None       # only for a place that is neither a court nor an office
+    fold: int | None = None           # which of two readings of an ambiguous local time
+    mode: AttendanceMode = AttendanceMode.IN_PERSON
+    video_link: str | None = None
+    interpreter_language: str | None = None
+    notes: str | None = None
+
+
+SCHEDULE_FIELDS = ("local_date", "local_time", "timezone", "fold", "court_id", "office_id", "mode",
+                   "video_link", "location_note")
+
+
+def _place_and_zone(session: Session, case: Case, data: AppointmentData) -> tuple[Court | None, Office | None, str]:
+    court = office = None
+    if data.kind in HEARING_KINDS:
+        court = session.get(Court, data.court_id) if data.court_id else None
+        if court is None or not court.active:
+            raise ValidationError(str(_l("Choose the immigration court.")), "court_id")
+        return court, None, court.timezone
+    wanted = OFFICE_FOR_KIND.get(data.kind)
+    if data.office_id:
+        office = session.get(Office, data.office_id)
+        if office is None or office.program_id != case.family.program_id or not office.active \
+                or (wanted is not None and office.kind is not wanted):
+            raise ValidationError(str(_l("Choose an office of the right kind from your program's list.")),
+                                  "office_id")
+        return None, office, office.timezone
+    if wanted is not None and data.mode is AttendanceMode.IN_PERSON:
+        raise ValidationError(str(_l("Choose the office.")), "office_id")
+    zone = data.timezone or case.family.program.timezone
+    if not is_zone(zone):
+        raise ValidationError(str(_l("Choose a time zone from the list.")), "timezone")
+    if data.mode is AttendanceMode.IN_PERSON and not (data.location_note or "").strip():
+        raise ValidationError(str(_l("Say where the appointment is.")), "location_note")
+    return None, None, zone
+
+
+def _check_video_link(data: AppointmentData) -> str | None:
+    if data.mode is not AttendanceMode.VIDEO:
+        return None
+    link = (data.video_link or "").strip()
+    parts = urlsplit(link)
+    if parts.scheme != "https" or not parts.netloc:
+        raise ValidationError(str(_l("Give the video link, starting with https://")), "video_link")
+    return link
+
+
+def _check_members(case: Case, member_ids: list[int]) -> list[int]:
+    household = {m.id for m in case.family.members}
+    chosen = [mid for mid in dict.fromkeys(member_ids) if mid in household]
+    if not chosen or len(chosen) != len(set(member_ids)):
+        raise ValidationError(str(_l("Choose who in the household this date concerns.")), "member_ids")
+    return chosen
+
+
+def _check_language(code: str | None) -> str | None:
+    if not code:
+        return None
+    if code not in LANGUAGES:
+        raise ValidationError(str(_l("Choose a language from the list.")), "interpreter_language")
+    return code
+
+
+def _apply(session: Session, case: Case, appointment: Appointment, data: AppointmentData) -> None:
+    if case.status is CaseStatus.CLOSED:
+        raise Conflict(str(_l("The case is closed; reopen it to add dates.")))
+    court, office, zone = _place_and_zone(session, case, data)
+    resolved = resolve(data.local_date, data.local_time, zone, data.fold)
+    appointment.kind = data.kind
+    appointment.court_id = court.id if court else None
+    appointment.office_id = office.id if office else None
+    appointment.court = court
+    appointment.office = office
+    appointment.location_note = (data.location_note or "").strip() or None
+    appointment.local_date = data.local_date
+    appointment.local_time = data.local_time
+    appointment.timezone = zone
+    appointment.fold = resolved.fold
+    appointment.starts_at = resolved.starts_at
+    appointment.mode = data.mode
+    appointment.video_link = _check_video_link(data)
+    appointment.interpreter_language = _check_language(data.interpreter_language)
+    appointment.notes = (data.notes or "").strip() or None
+    chosen = _check_members(case, data.member_ids)
+    current = {a.member_id for a in appointment.attendees}
+    for attendee in list(appointment.attendees):
+        if attendee.member_id not in chosen:
+            appointment.attendees.remove(attendee)
+    for member_id in chosen:
+        if member_id not in current:
+            appointment.attendees.append(AppointmentMember(member_id=member_id))
+
+
+def new_uid() -> str:
+    return secrets.token_hex(16) + "@casework"
+
+
+def create_appointment(session: Session, user: User, case: Case, data: AppointmentData,
+                       commit: bool = True) -> Appointment:
+    appointment = Appointment(case_id=case.id, case=case, uid=new_uid(), sequence=0, created_by_id=user.id,
+                              status=AppointmentStatus.SCHEDULED)
+    _apply(session, case, appointment, data)
+    session.add(appointment)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "appointment", appointment.id, case.family_id)
+    planning.plan(session, appointment)
+    if commit:
+        session.commit()
+    return appointment
+
+
+def _schedule_of(appointment: Appointment) -> tuple:
+    return tuple(getattr(appointment, name) for name in SCHEDULE_FIELDS)
+
+
+def update_appointment(session: Session, user: User, appointment: Appointment, data: AppointmentData) -> bool:
+    """Change an appointment; a change of date, time or place re-plans its reminders and tells
+    the family if they were already reminded of the old one. Returns whether the schedule moved."""
+    if appointment.status is AppointmentStatus.CANCELLED:
+        raise Conflict(str(_l("This date was cancelled; add a new one instead.")))
+    before = _schedule_of(appointment)
+    _apply(session, appointment.case, appointment, data)
+    moved = _schedule_of(appointment) != before
+    appointment.sequence += 1
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
+           detail="rescheduled" if moved else "details")
+    if moved:
+        planning.replan(session, appointment)
+    else:
+        planning.plan(session, appointment)
+    session.commit()
+    return moved
+
+
+def cancel_appointment(session: Session, user: User, appointment: Appointment) -> None:
+    if appointment.status is AppointmentStatus.CANCELLED:
+        raise Conflict(str(_l("This date is already cancelled.")))
+    if appointment.outcome is not None:
+        raise Conflict(str(_l("An outcome is recorded for this date; it cannot be cancelled.")))
+    appointment.status = AppointmentStatus.CANCELLED
+    appointment.cancelled_at = utcnow()
+    appointment.sequence += 1
+    record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
+           detail="cancelled")
+    planning.cancel(session, appointment)
+    session.commit()
+
+
+@dataclass
+class OutcomeData:
+    outcome: Outcome
+    decision: Decision | None = None
+    note: str | None = None
+    new_date: AppointmentData | None = None
+
+
+def record_outcome(session: Session, user: User, appointment: Appointment, data: OutcomeData,
+                   now: datetime | None = None) -> Appointment | None:
+    """What happened on the date. A rescheduled or adjourned hearing may carry its new date,
+    which becomes a new appointment linked from this one. Returns that new appointment."""
+    now = now or utcnow()
+    if appointment.status is AppointmentStatus.CANCELLED:
+        raise Conflict(str(_l("This date was cancelled.")))
+    if appointment.outcome is not None:
+        raise Conflict(str(_l("An outcome is already recorded for this date.")))
+    after_only = data.outcome in (Outcome.ATTENDED, Outcome.MISSED, Outcome.DECISION)
+    if after_only and appointment.starts_at > now:
+        raise ValidationError(str(_l("This date has not happened yet.")), "outcome")
+    if data.outcome is Outcome.DECISION:
+        if data.decision is None:
+            raise ValidationError(str(_l("Choose the decision.")), "decision")
+        if not appointment.is_hearing:
+            raise ValidationError(str(_l("Only a hearing ends in a decision.")), "outcome")
+    elif data.decision is not None:
+        raise ValidationError(str(_l("A decision goes with the outcome 'decision'.")), "decision")
+    if data.outcome is Outcome.RESCHEDULED and data.new_date is None:
+        raise ValidationError(str(_l("Give the new date.")), "new_local_date")
+    successor = None
+    if data.new_date is not None:
+        if data.outcome not in (Outcome.RESCHEDULED, Outcome.ADJOURNED):
+            raise ValidationError(str(_l("A new date goes with 'rescheduled' or 'adjourned'.")), "outcome")
+        successor = create_appointment(session, user, appointment.case, data.new_date, commit=False)
+        appointment.rescheduled_to_id = successor.id
+        planning.announce_move(session, appointment, successor)
+    appointment.outcome = data.outcome
+    appointment.decision = data.decision
+    appointment.outcome_note = (data.note or "").strip() or None
+    appointment.outcome_recorded_at = now
+    appointment.outcome_recorded_by_id = user.id
+    appointment.sequence += 1
+    planning.retire(session, appointment)
+    if appointment.follow_up_task_id:
+        task = session.get(Task, appointment.follow_up_task_id)
+        if task is not None and task.completed_at is None:
+            task.completed_at = now
+            task.completed_by_id = user.id
+    record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
+           detail=f"outcome {data.outcome.value}")
+    session.commit()
+    return successor
+
+
+def follow_up_missing_outcomes(session: Session, now: datetime | None = None, grace: timedelta = timedelta(hours=6)) -> int:
+    """A past date with no outcome becomes a task for the case manager, once."""
+    now = now or utcnow()
+    stmt = (select(Appointment).where(
+        Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
+        Appointment.follow_up_task_id.is_(None), Appointment.starts_at < now - grace)
+        .options(joinedload(Appointment.case).joinedload(Case.family).joinedload(Family.program))
+        .order_by(Appointment.starts_at).limit(500))
+    count = 0
+    for appointment in session.scalars(stmt):
+        case = appointment.case
+        zone = case.family.program.timezone
+        title = str(_l("Record what happened at the %(kind)s of %(date)s",
+                       kind=kind_label(appointment.kind), date=appointment.local_date.isoformat()))
+        task = add_follow_up_task(session, case, title, now.astimezone(_zone(zone)).date())
+        appointment.follow_up_task_id = task.id
+        count += 1
+    session.commit()
+    return count
+
+
+def _zone(name: str):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def kind_label(kind: AppointmentKind) -> str:
+    from scheduling.labels import APPOINTMENT_KINDS
+
+    return str(APPOINTMENT_KINDS[kind])
+
+
+# Reading ----------------------------------------------------------------------------------------
+
+def _with_place():  # type: ignore[no-untyped-def]
+    return (joinedload(Appointment.court), joinedload(Appointment.office),
+            selectinload(Appointment.attendees).joinedload(AppointmentMember.member))
+
+
+def family_appointments(session: Session, family: Family) -> list[Appointment]:
+    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id)
+            .where(Case.family_id == family.id).options(*_with_place())
+            .order_by(Appointment.starts_at.desc(), Appointment.id.desc()))
+    return list(session.scalars(stmt))
+
+
+def agenda(session: Session, scope, start: datetime, end: datetime, assigned_to: int | None,
+           page: int, per_page: int) -> tuple[list[Appointment], bool]:
+    """Scheduled dates between two instants in the scoped cases, soonest first, one page."""
+    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED,
+                        Appointment.starts_at >= start, Appointment.starts_at < end)
+            .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
+            .order_by(Appointment.starts_at, Appointment.id))
+    if assigned_to is not None:
+        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
+    return rows[:per_page], len(rows) > per_page
+
+
+def needing_follow_up(session: Session, scope, now: datetime, assigned_to: int | None,
+                      page: int, per_page: int) -> tuple[list[Appointment], bool]:
+    """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
+    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Appointment.starts_at < now,
+                        or_(Appointment.outcome.is_(None), and_(Appointment.outcome == Outcome.MISSED,
+                                                                Appointment.rescheduled_to_id.is_(None))))
+            .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
+            .order_by(Appointment.starts_at.desc(), Appointment.id.desc()))
+    if assigned_to is not None:
+        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
+    return rows[:per_page], len(rows) > per_page
+
+
+def month_appointments(session: Session, scope, first: date, last: date, assigned_to: int | None,
+                       limit: int = 1000) -> list[Appointment]:
+    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED,
+                        Appointment.local_date >= first, Appointment.local_date <= last)
+            .options(joinedload(Appointment.court), joinedload(Appointment.office),
+                     joinedload(Appointment.case).joinedload(Case.family))
+            .order_by(Appointment.starts_at, Appointment.id).limit(limit))
+    if assigned_to is not None:
+        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+    return list(session.scalars(stmt))
+
+
+# Deadlines --------------------------------------------------------------------------------------
+
+def refresh_computed_deadlines(session: Session, case: Case) -> None:
+    """The asylum application is due one year after arrival, for each person on a release with
+    an arrival date. Recomputing updates the date and never duplicates."""
+    releases = session.scalars(select(Release).where(Release.family_id == case.family_id,
+                                                     Release.arrived_on.is_not(None)))
+    existing = {d.source: d for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
+    members = [m for m in case.family.members]
+    for release in releases:
+        people = [m for m in members if release.member_id in (None, m.id)]
+        for member in people:
+            source = f"asylum:{member.id}"
+            due = add_years(release.arrived_on, 1)
+            deadline = existing.get(source)
+            if deadline is None:
+                deadline = Deadline(case_id=case.id, member_id=member.id, kind=DeadlineKind.ASYLUM_ONE_YEAR,
+                                    title=str(_l("Asylum application (I-589) due one year after arrival")),
+                                    due_on=due, source=source)
+                session.add(deadline)
+                existing[source] = deadline
+            elif deadline.met_on is None:
+                deadline.due_on = due
+    session.flush()
+
+
+def add_deadline(session: Session, user: User, case: Case, title: str, due_on: date,
+                 member_id: int | None) -> Deadline:
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError(str(_l("Say what is due.")), "title")
+    if member_id and member_id not in {m.id for m in case.family.members}:
+        raise ValidationError(str(_l("Choose who in the household this date concerns.")), "member_id")
+    deadline = Deadline(case_id=case.id, member_id=member_id or None, kind=DeadlineKind.CUSTOM,
+                        title=title[:200], due_on=due_on, created_by_id=user.id)
+    session.add(deadline)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "deadline", deadline.id, case.family_id)
+    session.commit()
+    return deadline
+
+
+def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date) -> None:
+    if deadline.met_on is not None:
+        raise Conflict(str(_l("This deadline is already marked as met.")))
+    deadline.met_on = on
+    record(session, user, AuditAction.CHANGE, "deadline", deadline.id, deadline.case.family_id, detail="met")
+    session.commit()
+
+
+def case_deadlines(session: Session, case_ids: list[int]) -> list[Deadline]:
+    if not case_ids:
+        return []
+    stmt = (select(Deadline).where(Deadline.case_id.in_(case_ids)).options(joinedload(Deadline.member))
+            .order_by(Deadline.met_on.is_not(None), Deadline.due_on, Deadline.id))
+    return list(session.scalars(stmt))
+
+
+DEADLINE_WARNING_DAYS = (0, 1, 7, 30)
+
+
+def _warning_mark(days_left: int) -> int | None:
+    return next((mark for mark in DEADLINE_WARNING_DAYS if days_left <= mark), None)
+
+
+def remind_deadlines(session: Session, now: datetime | None = None) -> int:
+    """Daily: a task for the case manager 30, 7 and 1 days before an unmet deadline and on the
+    day (or once, late, if it is already past), each only once."""
+    now = now or utcnow()
+    stmt = (select(Deadline).where(Deadline.met_on.is_(None))
+            .join(Case, Deadline.case_id == Case.id).where(Case.status != CaseStatus.CLOSED)
+            .options(joinedload(Deadline.case).joinedload(Case.family).joinedload(Family.program)))
+    count = 0
+    for deadline in session.scalars(stmt):
+        today = now.astimezone(_zone(deadline.case.family.program.timezone)).date()
+        mark = _warning_mark((deadline.due_on - today).days)
+        if mark is None:
+            continue
+        previous = _warning_mark((deadline.due_on - deadline.reminded_on).days) if deadline.reminded_on else None
+        if previous is not None and mark >= previous:
+            continue
+        add_follow_up_task(session, deadline.case, str(_l("Deadline on %(date)s: %(title)s",
+                                                          date=deadline.due_on.isoformat(),
+                                                          title=deadline.title)), today)
+        deadline.reminded_on = today
+        count += 1
+    session.commit()
+    return count
+
+
+def count_upcoming(session: Session, case_ids: list[int], now: datetime) -> int:
+    if not case_ids:
+        return 0
+    return session.scalar(select(func.count(Appointment.id)).where(
+        Appointment.case_id.in_(case_ids), Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.starts_at >= now)) or 0
+
+
+@dataclass
+class FamilyDates:
+    upcoming: list[Appointment] = field(default_factory=list)
+    past: list[Appointment] = field(default_factory=list)
+    cancelled: list[Appointment] = field(default_factory=list)
+
+
+def split_dates(appointments: list[Appointment], now: datetime) -> FamilyDates:
+    dates = FamilyDates()
+    for appointment in appointments:
+        if appointment.status is AppointmentStatus.CANCELLED:
+            dates.cancelled.append(appointment)
+        elif appointment.starts_at >= now:
+            dates.upcoming.append(appointment)
+        else:
+            dates.past.append(appointment)
+    dates.upcoming.reverse()
+    return dates
+
+
+
+# Reminder policy --------------------------------------------------------------------------------
+
+def policy_row(session: Session, program_id: int | None = None, case_id: int | None = None) -> ReminderPolicy | None:
+    if case_id is not None:
+        return session.scalars(select(ReminderPolicy).where(ReminderPolicy.case_id == case_id)).first()
+    return session.scalars(select(ReminderPolicy).where(ReminderPolicy.program_id == program_id)).first()
+
+
+def save_policy(session: Session, user: User, steps: str, quiet_start: time, quiet_end: time,
+                program_id: int | None = None, case: Case | None = None) -> ReminderPolicy:
+    parsed = parse_steps(steps)
+    row = policy_row(session, program_id, case.id if case else None)
+    if row is None:
+        row = ReminderPolicy(program_id=None if case else program_id, case_id=case.id if case else None)
+        session.add(row)
+    row.steps = format_steps(parsed)
+    row.quiet_start = quiet_start
+    row.quiet_end = quiet_end
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "reminder_policy", row.id, case.family_id if case else None)
+    _replan_future(session, case_ids=[case.id] if case else None, program_id=program_id)
+    session.commit()
+    return row
+
+
+def drop_case_policy(session: Session, user: User, case: Case) -> None:
+    row = policy_row(session, case_id=case.id)
+    if row is not None:
+        session.delete(row)
+        record(session, user, AuditAction.CHANGE, "reminder_policy", row.id, case.family_id, detail="removed")
+        session.flush()
+        _replan_future(session, case_ids=[case.id])
+    session.commit()
+
+
+def _replan_future(session: Session, case_ids: list[int] | None = None, program_id: int | None = None) -> None:
+    """A new policy applies to every upcoming date: unsent reminders are planned again."""
+    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id)
+            .where(Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
+                   Appointment.starts_at > utcnow()))
+    if case_ids is not None:
+        stmt = stmt.where(Appointment.case_id.in_(case_ids))
+    else:
+        stmt = stmt.join(Family, Case.family_id == Family.id).where(Family.program_id == program_id)
+    for appointment in session.scalars(stmt):
+        planning.drop_planned_reminders(session, appointment.id)
+        planning.plan(session, appointment)

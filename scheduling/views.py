@@ -1,0 +1,620 @@
+"""Pages of scheduling: appointments, agenda and calendar, deadlines, courts and offices,
+reminder policy and log, calendar feeds, the family's own page and the SMS gateway's webhooks."""
+from __future__ import annotations
+
+import calendar as month_grid
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from casework import access
+from casework.access import admin_required, program_staff_required
+from casework.accounts.models import Role, User
+from casework.accounts.services import set_program_phone
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.cases.models import Case, CaseStatus
+from casework.db import db, utcnow
+from casework.errors import CaseworkError
+from casework.families.models import Family
+from casework.families.identifiers import format_phone, mask_a_number, parse_phone
+from casework.forms_common import blank_to_none, show_error
+from casework.i18n import language_choices
+from casework.pagination import page_number
+from casework.timeutil import today_for
+from scheduling import calendars, dispatch, family_texts, inbound, links, messages, planning, services
+from scheduling.channels import signature_matches
+from scheduling.forms import (
+    AppointmentForm,
+    DeadlineForm,
+    OfficeForm,
+    OutcomeForm,
+    PlaceForm,
+    PolicyForm,
+    ProgramPolicyForm,
+)
+from scheduling.labels import APPOINTMENT_KINDS
+from scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    AttendanceMode,
+    Court,
+    Deadline,
+    Decision,
+    FeedScope,
+    Office,
+    OfficeKind,
+    Outcome,
+    Reminder,
+)
+
+bp = Blueprint("scheduling", __name__)
+
+AGENDA_DAYS = 14
+
+
+def _whose() -> int | None:
+    """Lists show my caseload unless ?who=all asks for the whole program."""
+    return None if request.args.get("who") == "all" else current_user.id
+
+
+# Appointments -----------------------------------------------------------------------------------
+
+def _fill_appointment_choices(form: AppointmentForm, case: Case) -> AppointmentForm:
+    form.member_ids.choices = [(m.id, m.full_name) for m in case.family.members]
+    form.court_id.choices = [(0, "—")] + [(c.id, f"{c.name} ({c.city}, {c.state})")
+                                          for c in services.active_courts(db.session)]
+    form.office_id.choices = [(0, "—")] + [(o.id, o.name) for o in
+                                           services.program_offices(db.session, case.family.program_id, True)]
+    form.interpreter_language.choices = [("", "—")] + language_choices()
+    return form
+
+
+def _appointment_data(form: AppointmentForm) -> services.AppointmentData:
+    kind = AppointmentKind(form.kind.data)
+    return services.AppointmentData(
+        kind=kind, member_ids=list(form.member_ids.data or []), local_date=form.local_date.data,
+        local_time=form.local_time.data, court_id=form.court_id.data or None,
+        office_id=form.office_id.data or None, location_note=blank_to_none(form.location_note.data),
+        timezone=form.timezone.data or None, fold=form.fold.data, mode=AttendanceMode(form.mode.data),
+        video_link=blank_to_none(form.video_link.data),
+        interpreter_language=form.interpreter_language.data or None, notes=form.notes.data)
+
+
+def _ambiguous(error: CaseworkError) -> bool:
+    return error.field == "fold"
+
+
+@bp.route("/cases/<int:case_id>/appointments/new", methods=["GET", "POST"])
+@program_staff_required
+def new_appointment(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = _fill_appointment_choices(AppointmentForm(), case)
+    if request.method == "GET":
+        form.member_ids.data = [m.id for m in case.family.members]
+        form.timezone.data = case.family.program.timezone
+    if form.validate_on_submit():
+        try:
+            appointment = services.create_appointment(db.session, current_user, case, _appointment_data(form))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "kind")
+        else:
+            flash(_("The date is saved and its reminders are planned."), "success")
+            return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
+    return render_template("scheduling/appointment_form.html", form=form, case=case, appointment=None)
+
+
+def _form_data(appointment: Appointment) -> dict:
+    return {
+        "kind": appointment.kind.value, "member_ids": [a.member_id for a in appointment.attendees],
+        "local_date": appointment.local_date, "local_time": appointment.local_time,
+        "fold": appointment.fold, "court_id": appointment.court_id or 0, "office_id": appointment.office_id or 0,
+        "location_note": appointment.location_note, "timezone": appointment.timezone,
+        "mode": appointment.mode.value, "video_link": appointment.video_link,
+        "interpreter_language": appointment.interpreter_language or "", "notes": appointment.notes,
+    }
+
+
+@bp.route("/appointments/<int:appointment_id>/edit", methods=["GET", "POST"])
+@program_staff_required
+def edit_appointment(appointment_id: int):
+    appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
+    case = appointment.case
+    form = AppointmentForm(data=_form_data(appointment)) if request.method == "GET" else AppointmentForm()
+    _fill_appointment_choices(form, case)
+    if form.validate_on_submit():
+        try:
+            moved = services.update_appointment(db.session, current_user, appointment, _appointment_data(form))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "kind")
+        else:
+            flash(_("The new date is saved; the family's reminders follow it.") if moved
+                  else _("The changes are saved."), "success")
+            return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
+    return render_template("scheduling/appointment_form.html", form=form, case=case, appointment=appointment)
+
+
+@bp.route("/appointments/<int:appointment_id>")
+@program_staff_required
+def appointment(appointment_id: int):
+    appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
+    reminders = list(db.session.scalars(select(Reminder).where(Reminder.appointment_id == appointment.id)
+                                        .order_by(Reminder.due_at, Reminder.id)))
+    replies = inbound.replies_for(db.session, [r.id for r in reminders])
+    successor = db.session.get(Appointment, appointment.rescheduled_to_id) if appointment.rescheduled_to_id else None
+    record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id)
+    db.session.commit()
+    return render_template("scheduling/appointment.html", appointment=appointment, reminders=reminders,
+                           replies=replies, successor=successor, now=utcnow(),
+                           warnings=planning.channel_warnings(appointment))
+
+
+@bp.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
+@program_staff_required
+def cancel_appointment(appointment_id: int):
+    appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
+    try:
+        services.cancel_appointment(db.session, current_user, appointment)
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The date is cancelled; the family will be told."), "success")
+    return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
+
+
+@bp.route("/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
+@program_staff_required
+def outcome(appointment_id: int):
+    appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        new_date = None
+        if form.new_local_date.data:
+            data = services.AppointmentData(**{**_form_data(appointment), "kind": appointment.kind,
+                                               "mode": appointment.mode})
+            data.local_date, data.local_time, data.fold = (form.new_local_date.data, form.new_local_time.data,
+                                                           form.new_fold.data)
+            data.court_id = data.court_id or None
+            data.office_id = data.office_id or None
+            data.interpreter_language = data.interpreter_language or None
+            new_date = data
+        try:
+            successor = services.record_outcome(db.session, current_user, appointment, services.OutcomeData(
+                outcome=Outcome(form.outcome.data),
+                decision=Decision(form.decision.data) if form.decision.data else None,
+                note=form.note.data, new_date=new_date))
+        except CaseworkError as error:
+            db.session.rollback()
+            if error.field in ("local_time", "fold"):
+                error.field = "new_local_time" if error.field == "local_time" else "new_fold"
+            show_error(form, error, "outcome")
+        else:
+            flash(_("The outcome is recorded."), "success")
+            target = successor or appointment
+            return redirect(url_for("scheduling.appointment", appointment_id=target.id))
+    return render_template("scheduling/outcome_form.html", form=form, appointment=appointment)
+
+
+def _staff_text(appointment: Appointment) -> calendars.EventText:
+    """Staff calendars: the kind of date and the case reference, never a name."""
+    return calendars.EventText(summary=f"{APPOINTMENT_KINDS[appointment.kind]} · {appointment.case.reference}",
+                               description=appointment.case.reference)
+
+
+def _ics_response(cal, filename: str) -> Response:  # type: ignore[no-untyped-def]
+    response = Response(cal.to_ical(), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/appointments/<int:appointment_id>/calendar.ics")
+@program_staff_required
+def appointment_ics(appointment_id: int):
+    appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
+    record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id,
+           detail="ics")
+    db.session.commit()
+    cal = calendars.calendar_of([appointment], _staff_text, appointment.case.reference)
+    return _ics_response(cal, f"{appointment.case.reference}.ics")
+
+
+# Lists ------------------------------------------------------------------------------------------
+
+@bp.route("/agenda")
+@program_staff_required
+def agenda():
+    now = utcnow()
+    today = today_for(current_user)
+    zone = ZoneInfo(current_user.organization.timezone)
+    start = datetime.combine(today, datetime.min.time(), zone)
+    end = start + timedelta(days=AGENDA_DAYS)
+    page = page_number()
+    rows, has_next = services.agenda(db.session, access.scoped(Appointment, current_user), max(start, now - timedelta(hours=12)),
+                                     end, _whose(), page, current_app.config["PAGE_SIZE"])
+    return render_template("scheduling/agenda.html", appointments=rows, page=page, has_next=has_next,
+                           days=AGENDA_DAYS, who=request.args.get("who"))
+
+
+@bp.route("/follow-up")
+@program_staff_required
+def follow_up():
+    page = page_number()
+    rows, has_next = services.needing_follow_up(db.session, access.scoped(Appointment, current_user), utcnow(),
+                                                _whose(), page, current_app.config["PAGE_SIZE"])
+    return render_template("scheduling/follow_up.html", appointments=rows, page=page, has_next=has_next,
+                           who=request.args.get("who"))
+
+
+def _month() -> date:
+    try:
+        year, month = (int(part) for part in request.args.get("month", "").split("-"))
+        return date(year, month, 1)
+    except (ValueError, TypeError):
+        return today_for(current_user).replace(day=1)
+
+
+@bp.route("/calendar")
+@program_staff_required
+def month_calendar():
+    first = _month()
+    weeks = month_grid.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
+    rows = services.month_appointments(db.session, access.scoped(Appointment, current_user), weeks[0][0],
+                                       weeks[-1][-1], _whose())
+    by_day: dict[date, list[Appointment]] = {}
+    for row in rows:
+        by_day.setdefault(row.local_date, []).append(row)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return render_template("scheduling/calendar.html", first=first, weeks=weeks, by_day=by_day,
+                           previous=previous, following=following, today=today_for(current_user),
+                           who=request.args.get("who"))
+
+
+@bp.route("/families/<int:family_id>/reminders")
+@program_staff_required
+def family_reminders(family_id: int):
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    page = page_number()
+    per_page = current_app.config["PAGE_SIZE"]
+    stmt = (select(Reminder).where(Reminder.family_id == family.id)
+            .order_by(Reminder.due_at.desc(), Reminder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1))
+    rows = list(db.session.scalars(stmt))
+    record(db.session, current_user, AuditAction.VIEW, "reminder_log", family.id, family.id)
+    db.session.commit()
+    return render_template("scheduling/reminder_log.html", family=family, reminders=rows[:per_page],
+                           page=page, has_next=len(rows) > per_page)
+
+
+@bp.route("/outbox")
+@program_staff_required
+def outbox():
+    """What the demo's outbox channel 'sent': the program's messages, newest first."""
+    page = page_number()
+    per_page = current_app.config["PAGE_SIZE"]
+    stmt = (access.scoped(Reminder, current_user).where(Reminder.provider_id.like("outbox-%"))
+            .order_by(Reminder.sent_at.desc(), Reminder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1))
+    rows = list(db.session.scalars(stmt))
+    return render_template("scheduling/outbox.html", reminders=rows[:per_page], page=page,
+                           has_next=len(rows) > per_page)
+
+
+# Deadlines --------------------------------------------------------------------------------------
+
+@bp.route("/cases/<int:case_id>/deadlines/new", methods=["GET", "POST"])
+@program_staff_required
+def new_deadline(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = DeadlineForm()
+    form.member_id.choices = [(0, _("The whole household"))] + [(m.id, m.full_name) for m in case.family.members]
+    if form.validate_on_submit():
+        try:
+            services.add_deadline(db.session, current_user, case, form.title.data, form.due_on.data,
+                                  form.member_id.data or None)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "title")
+        else:
+            flash(_("The deadline is saved."), "success")
+            return redirect(url_for("families.show", family_id=case.family_id))
+    return render_template("scheduling/deadline_form.html", form=form, case=case)
+
+
+@bp.route("/deadlines/<int:deadline_id>/met", methods=["POST"])
+@program_staff_required
+def deadline_met(deadline_id: int):
+    deadline = access.get_or_404(db.session, current_user, Deadline, deadline_id)
+    try:
+        services.mark_deadline_met(db.session, current_user, deadline, today_for(current_user))
+    except CaseworkError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The deadline is marked as met."), "success")
+    return redirect(url_for("families.show", family_id=deadline.case.family_id))
+
+
+# Courts and offices -----------------------------------------------------------------------------
+
+@bp.route("/courts")
+@program_staff_required
+def courts():
+    return render_template("scheduling/courts.html", courts=services.all_courts(db.session),
+                           offices=services.program_offices(db.session, current_user.organization_id))
+
+
+def _place_data(form: PlaceForm, kind: OfficeKind | None = None, phone: str | None = None) -> services.PlaceData:
+    return services.PlaceData(name=form.name.data, street=form.street.data, city=form.city.data,
+                              state=form.state.data, postal_code=form.postal_code.data,
+                              timezone=form.timezone.data, active=form.active.data, kind=kind, phone=phone)
+
+
+@bp.route("/admin/courts/<int:court_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_court(court_id: int):
+    court = db.session.get(Court, court_id) or abort(404)
+    form = PlaceForm(obj=court) if request.method == "GET" else PlaceForm()
+    if court.timezone not in dict(form.timezone.choices):
+        form.timezone.choices = [(court.timezone, court.timezone)] + list(form.timezone.choices)
+    if form.validate_on_submit():
+        try:
+            services.update_court(db.session, current_user, court, _place_data(form))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "name")
+        else:
+            flash(_("The court is saved."), "success")
+            return redirect(url_for("scheduling.courts"))
+    return render_template("scheduling/place_form.html", form=form, title=court.name)
+
+
+def _office_form(office: Office | None):  # type: ignore[no-untyped-def]
+    if request.method == "GET" and office is not None:
+        form = OfficeForm(obj=office, kind=office.kind.value, phone=format_phone(office.phone))
+    else:
+        form = OfficeForm()
+    if form.validate_on_submit():
+        try:
+            phone = parse_phone(form.phone.data) if (form.phone.data or "").strip() else None
+            services.save_office(db.session, current_user, office,
+                                 _place_data(form, OfficeKind(form.kind.data), phone))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "name")
+        else:
+            flash(_("The office is saved."), "success")
+            return redirect(url_for("scheduling.courts"))
+    return render_template("scheduling/place_form.html", form=form,
+                           title=office.name if office else _("New office"))
+
+
+@bp.route("/offices/new", methods=["GET", "POST"])
+@program_staff_required
+def new_office():
+    return _office_form(None)
+
+
+@bp.route("/offices/<int:office_id>/edit", methods=["GET", "POST"])
+@program_staff_required
+def edit_office(office_id: int):
+    return _office_form(access.get_program_record_or_404(db.session, current_user, Office, office_id))
+
+
+# Reminder policy --------------------------------------------------------------------------------
+
+def _policy_defaults(row) -> dict:  # type: ignore[no-untyped-def]
+    if row is None:
+        return {"steps": planning.DEFAULT_STEPS, "quiet_start": planning.DEFAULT_QUIET_START,
+                "quiet_end": planning.DEFAULT_QUIET_END}
+    return {"steps": row.steps, "quiet_start": row.quiet_start, "quiet_end": row.quiet_end}
+
+
+@bp.route("/reminder-policy", methods=["GET", "POST"])
+@program_staff_required
+def program_policy():
+    if current_user.role not in (Role.ADMIN, Role.SUPERVISOR):
+        abort(403)
+    program = current_user.organization
+    row = services.policy_row(db.session, program_id=program.id)
+    form = (ProgramPolicyForm(data={**_policy_defaults(row), "phone": format_phone(program.phone)})
+            if request.method == "GET" else ProgramPolicyForm())
+    if form.validate_on_submit():
+        try:
+            phone = parse_phone(form.phone.data) if (form.phone.data or "").strip() else None
+            set_program_phone(db.session, current_user, phone)
+            services.save_policy(db.session, current_user, form.steps.data, form.quiet_start.data,
+                                 form.quiet_end.data, program_id=program.id)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "steps")
+        else:
+            flash(_("The reminder policy is saved; upcoming reminders follow it."), "success")
+            return redirect(url_for("scheduling.program_policy"))
+    return render_template("scheduling/policy_form.html", form=form, case=None)
+
+
+@bp.route("/cases/<int:case_id>/reminder-policy", methods=["GET", "POST"])
+@program_staff_required
+def case_policy(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    row = services.policy_row(db.session, case_id=case.id)
+    if row is None:
+        row = services.policy_row(db.session, program_id=case.family.program_id)
+        own = False
+    else:
+        own = True
+    form = PolicyForm(data=_policy_defaults(row)) if request.method == "GET" else PolicyForm()
+    if request.method == "POST" and request.form.get("action") == "reset":
+        services.drop_case_policy(db.session, current_user, case)
+        flash(_("This case follows the program's reminder policy again."), "success")
+        return redirect(url_for("families.show", family_id=case.family_id))
+    if form.validate_on_submit():
+        try:
+            services.save_policy(db.session, current_user, form.steps.data, form.quiet_start.data,
+                                 form.quiet_end.data, case=case)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "steps")
+        else:
+            flash(_("This case's reminder policy is saved."), "success")
+            return redirect(url_for("families.show", family_id=case.family_id))
+    return render_template("scheduling/policy_form.html", form=form, case=case, own=own)
+
+
+# Calendar feeds ---------------------------------------------------------------------------------
+
+@bp.route("/calendar/subscription", methods=["GET", "POST"])
+@program_staff_required
+def subscription():
+    secret = current_app.config["SECRET_KEY"]
+    if request.method == "POST":
+        feed, _token = links.caseload_feed(db.session, secret, current_user)
+        if feed is not None:
+            links.revoke(db.session, current_user, feed)
+        if request.form.get("action") != "revoke":
+            links.caseload_feed(db.session, secret, current_user, create=True)
+        flash(_("The old address no longer works.") if feed else _("Your calendar address is ready."), "success")
+        return redirect(url_for("scheduling.subscription"))
+    feed, token = links.caseload_feed(db.session, secret, current_user)
+    url = url_for("scheduling.caseload_feed", token=token, _external=True) if token else None
+    return render_template("scheduling/subscription.html", url=url)
+
+
+@bp.route("/feeds/<token>.ics")
+def caseload_feed(token: str):
+    feed = links.find(db.session, token, FeedScope.CASELOAD)
+    user = db.session.get(User, feed.user_id) if feed is not None and feed.user_id else None
+    if feed is None or user is None or not user.active or not user.in_program:
+        abort(404)
+    now = utcnow()
+    stmt = (access.scoped(Appointment, user).where(Case.assigned_to_id == user.id,
+                                                  Appointment.starts_at >= now - timedelta(days=30))
+            .order_by(Appointment.starts_at).limit(5000))
+    appointments = calendars.feed_appointments(db.session.scalars(stmt))
+    db.session.commit()
+    return _ics_response(calendars.calendar_of(appointments, _staff_text, _("My caseload")), "caseload.ics")
+
+
+
+# The family's own page and feed (no sign-in: the unguessable link is the key) --------------------
+
+def _family_by_token(token: str):  # type: ignore[no-untyped-def]
+    feed = links.find(db.session, token, FeedScope.FAMILY)
+    if feed is None:
+        abort(404)
+    family = db.session.get(Family, feed.family_id)
+    if family is None or family.anonymized_at is not None:
+        abort(404)
+    return family
+
+
+def _family_language(family: Family) -> str:
+    chosen = request.args.get("lang")
+    if chosen in family_texts.PAGE_TEXTS:
+        return chosen
+    for member in sorted(family.members, key=lambda m: m.relationship_to_head.value != "head"):
+        if messages.has_texts(member.preferred_language):
+            return member.preferred_language or "eng"
+    return "eng"
+
+
+def _upcoming_for_family(family: Family) -> list[Appointment]:
+    now = utcnow()
+    return [a for a in reversed(services.family_appointments(db.session, family))
+            if a.status is AppointmentStatus.SCHEDULED and a.outcome is None and a.starts_at >= now - timedelta(hours=2)]
+
+
+@bp.route("/f/<token>")
+def family_page(token: str):
+    family = _family_by_token(token)
+    language = _family_language(family)
+    wording = messages.wording(language)
+    upcoming = _upcoming_for_family(family)[:10]
+    shown = [{
+        "appointment": a,
+        "what": wording.what[dispatch.category_of(a)],
+        "when": f"{messages.format_day(wording, a.local_date)}, {messages.format_clock(wording, a.local_time)}",
+        "who": [(att.member.given_names, mask_a_number(att.member.a_number)) for att in a.attendees],
+        "bring": family_texts.PAGE_TEXTS[language]["bring_" + dispatch.category_of(a)],
+    } for a in upcoming]
+    record(db.session, None, AuditAction.VIEW, "family_link", family.id, family.id)
+    db.session.commit()
+    phone = family.program.phone
+    response = Response(render_template(
+        "scheduling/family_page.html", texts=family_texts.PAGE_TEXTS[language], shown=shown, token=token,
+        html_lang=family_texts.HTML_LANG[language], language=language, languages=family_texts.LANGUAGE_NAMES,
+        phone=format_phone(phone) if phone else None, status_url=family_texts.EOIR_CASE_STATUS))
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@bp.route("/f/<token>.ics")
+def family_feed(token: str):
+    family = _family_by_token(token)
+    wording = messages.wording(_family_language(family))
+    page = url_for("scheduling.family_page", token=token, _external=True)
+
+    def describe(a: Appointment) -> calendars.EventText:
+        return calendars.EventText(summary=wording.what[dispatch.category_of(a)].capitalize(), description=page)
+
+    appointments = calendars.feed_appointments(_upcoming_for_family(family))
+    record(db.session, None, AuditAction.VIEW, "family_link", family.id, family.id, detail="ics")
+    db.session.commit()
+    return _ics_response(calendars.calendar_of(appointments, describe, wording.what["appointment"]), "dates.ics")
+
+
+# The SMS gateway's webhooks ------------------------------------------------------------------------
+
+def _signed_form() -> dict[str, str]:
+    """The POSTed fields, if the gateway's signature over them and our public URL is right."""
+    params = request.form.to_dict()
+    url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
+    if not signature_matches(current_app.config["SMS_AUTH_TOKEN"] or "", url, params,
+                             request.headers.get("X-Twilio-Signature")):
+        abort(403)
+    return params
+
+
+def _twiml(answer: str | None) -> Response:
+    from xml.sax.saxutils import escape
+
+    body = f"<Message>{escape(answer)}</Message>" if answer else ""
+    return Response(f'<?xml version="1.0" encoding="UTF-8"?><Response>{body}</Response>', mimetype="text/xml")
+
+
+@bp.route("/sms/inbound", methods=["POST"])
+def sms_inbound():
+    params = _signed_form()
+    sender, body = params.get("From", ""), params.get("Body", "")
+    if not sender:
+        abort(400)
+    result = inbound.receive(db.session, sender, body, params.get("MessageSid") or params.get("SmsSid"),
+                             current_app.config["DEFAULT_TIMEZONE"])
+    return _twiml(result.answer)
+
+
+@bp.route("/sms/status", methods=["POST"])
+def sms_status():
+    params = _signed_form()
+    sid, status = params.get("MessageSid") or params.get("SmsSid"), params.get("MessageStatus") or params.get("SmsStatus")
+    if not sid or not status:
+        abort(400)
+    inbound.delivery_status(db.session, sid, status)
+    return Response("", status=204)
