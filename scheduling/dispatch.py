@@ -79,8 +79,12 @@ def claim(session: Session, now: datetime, limit: int) -> list[int]:
                             attempts=Reminder.attempts + 1)
                     .execution_options(synchronize_session=False))
     session.commit()
-    return list(session.scalars(select(Reminder.id).where(Reminder.claim_token == token).order_by(
+    ids = list(session.scalars(select(Reminder.id).where(Reminder.claim_token == token).order_by(
         Reminder.due_at, Reminder.id)))
+    for reminder in session.identity_map.values():
+        if isinstance(reminder, Reminder) and reminder.id in ids:
+            session.expire(reminder)
+    return ids
 
 
 def _finish(session: Session, reminder: Reminder, **values: Any) -> bool:
@@ -89,6 +93,7 @@ def _finish(session: Session, reminder: Reminder, **values: Any) -> bool:
         Reminder.id == reminder.id, Reminder.claim_token == reminder.claim_token)
         .values(claim_token=None, claimed_until=None, **values).execution_options(synchronize_session=False))
     session.commit()
+    session.expire(reminder)
     return bool(result.rowcount)
 
 
@@ -141,7 +146,7 @@ def facts_of(appointment: Appointment, language: str, link: str) -> messages.Mes
     place = appointment.place
     in_person = appointment.mode is AttendanceMode.IN_PERSON
     street = (place.address if place else appointment.location_note) if in_person else None
-    short = f"{place.street}, {place.city}" if place and in_person else street
+    short = f"{place.street.split(',')[0]}, {place.city}" if place and in_person else street
     phone = appointment.case.family.program.phone
     return messages.MessageFacts(
         language=language, category=category_of(appointment), day=appointment.local_date,
@@ -160,8 +165,10 @@ def compose(session: Session, config: Mapping[str, Any], reminder: Reminder) -> 
     facts = facts_of(appointment, reminder.language, family_url(config, session, appointment.case.family))
     first = reminder.kind is MessageKind.REMINDER and _is_first(session, reminder)
     day_before = reminder.step.startswith("1d")
+    # The first reminder names what a missed hearing leads to; the one the day before prompts a
+    # plan; the others ask for a reply.
     message = messages.compose(reminder.kind.value, facts, consequence=first, plan=day_before and not first,
-                               reply=not day_before or first, sms=reminder.channel is Channel.SMS)
+                               reply=not day_before and not first, sms=reminder.channel is Channel.SMS)
     ics = None
     if reminder.channel is Channel.EMAIL:
         text = calendars.EventText(summary=message.subject, description=facts.link)

@@ -19,7 +19,7 @@ from scheduling.models import CalendarFeed, FeedScope
 
 def token_of(secret: str, feed: CalendarFeed) -> str:
     digest = hmac.new(secret.encode(), f"feed:{feed.id}:{feed.nonce}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:18]).decode()  # 24 characters, 144 bits
+    return base64.urlsafe_b64encode(digest[:12]).decode()  # 16 characters, 96 bits: short enough for SMS
 
 
 def token_hash(token: str) -> str:

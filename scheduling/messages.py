@@ -43,7 +43,9 @@ def segments(text: str) -> int:
 def to_gsm7(text: str) -> str:
     """Keep GSM-7 letters as they are; strip accents GSM-7 lacks; replace typographic marks."""
     out = []
-    for ch in text.replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-").replace(" ", " "):
+    for ch in text.replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-"):
+        if unicodedata.category(ch) == "Zs":  # Babel puts narrow no-break spaces in times ("8:30 AM")
+            ch = " "
         if ch in GSM_BASIC or ch in GSM_EXTENDED:
             out.append(ch)
             continue
@@ -86,11 +88,11 @@ WORDINGS: dict[str, Wording] = {
     "eng": Wording(
         locale="en", date_pattern="EEEE, MMMM d",
         what={"hearing": "court date", "check_in": "check-in appointment", "appointment": "appointment"},
-        reminder="Reminder: your {what} is {when} at {where}.",
+        reminder="Your {what} is {when} at {where}.",
         date_changed="Your {what} has CHANGED. New date: {when} at {where}.",
         cancelled="Your {what} of {when} is CANCELLED. Do not go on that date.",
         when="{date}, {time}", video="by video: {link}",
-        consequence="If you miss it, the judge can order your removal.",
+        consequence="Missing it can lead to a removal order.",
         plan="What time will you leave to arrive by {time}?",
         reply="Reply 1 to confirm, 2 if you need a ride or an interpreter.",
         confirm="Check your date: " + EOIR_LINE + ".",
@@ -102,23 +104,23 @@ WORDINGS: dict[str, Wording] = {
     "spa": Wording(
         locale="es", date_pattern="EEEE d 'de' MMMM",
         what={"hearing": "cita en la corte", "check_in": "cita de reporte", "appointment": "cita"},
-        reminder="Recordatorio: su {what} es el {when} en {where}.",
+        reminder="Su {what} es el {when} en {where}.",
         date_changed="Su {what} CAMBIÓ. Nueva fecha: {when} en {where}.",
         cancelled="Su {what} del {when} se CANCELÓ. No vaya ese día.",
         when="{date}, {time}", video="por video: {link}",
         consequence="Si no va, el juez puede ordenar su deportación.",
         plan="¿A qué hora va a salir para llegar a las {time}?",
-        reply="Responda 1 para confirmar, 2 si necesita transporte o intérprete.",
-        confirm="Verifique su fecha: " + EOIR_LINE + ".",
-        call="¿Preguntas? Llame al {phone}.",
-        details="Detalles: {link}",
-        stop="¿Número equivocado? Responda STOP",
+        reply="Responda 1 si va, 2 si necesita transporte o intérprete.",
+        confirm="Confirme su fecha al " + EOIR_LINE + ".",
+        call="Dudas: {phone}.",
+        details="Info: {link}",
+        stop="¿No es usted? Responda STOP",
         subject="Recordatorio: {when}", subject_changed="Su fecha cambió: {when}",
         subject_cancelled="Cancelada: {when}"),
     "hat": Wording(
         locale="ht", date_pattern="",
         what={"hearing": "randevou nan tribinal", "check_in": "randevou pou prezante w", "appointment": "randevou"},
-        reminder="Rapèl: {what} ou se {when} nan {where}.",
+        reminder="{what} ou se {when} nan {where}.",
         date_changed="{what} ou CHANJE. Nouvo dat: {when} nan {where}.",
         cancelled="{what} ou {when} ANILE. Pa ale jou sa a.",
         when="{date} a {time}", video="pa videyo: {link}",
@@ -126,41 +128,41 @@ WORDINGS: dict[str, Wording] = {
         plan="Ki lè w ap soti pou w rive anvan {time}?",
         reply="Reponn 1 pou konfime, 2 si w bezwen transpò oswa entèprèt.",
         confirm="Verifye dat ou: " + EOIR_LINE + ".",
-        call="Kesyon? Rele {phone}.",
+        call="Kesyon: {phone}.",
         details="Detay: {link}",
         stop="Move nimewo? Reponn STOP",
         subject="Rapèl: {when}", subject_changed="Dat ou chanje: {when}",
         subject_cancelled="Anile: {when}"),
     "fra": Wording(
         locale="fr", date_pattern="EEEE d MMMM",
-        what={"hearing": "audience au tribunal", "check_in": "rendez-vous de pointage", "appointment": "rendez-vous"},
-        reminder="Rappel : votre {what} est le {when} au {where}.",
+        what={"hearing": "audience", "check_in": "rendez-vous de pointage", "appointment": "rendez-vous"},
+        reminder="Votre {what} est le {when} au {where}.",
         date_changed="Votre {what} a CHANGÉ. Nouvelle date : {when} au {where}.",
-        cancelled="Votre {what} du {when} est ANNULÉ. N'y allez pas ce jour-là.",
+        cancelled="ANNULATION : votre {what} du {when} n'aura pas lieu. N'y allez pas ce jour-là.",
         when="{date} à {time}", video="par vidéo : {link}",
-        consequence="Si vous n'y allez pas, le juge peut ordonner votre expulsion.",
+        consequence="Absent, le juge peut ordonner votre expulsion.",
         plan="À quelle heure partirez-vous pour arriver avant {time} ?",
-        reply="Répondez 1 pour confirmer, 2 si vous avez besoin de transport ou d'un interprète.",
-        confirm="Vérifiez votre date : " + EOIR_LINE + ".",
-        call="Questions ? Appelez le {phone}.",
-        details="Détails : {link}",
-        stop="Mauvais numéro ? Répondez STOP",
+        reply="Répondez 1 pour confirmer, 2 si besoin de transport/interprète.",
+        confirm="Vérifiez la date au " + EOIR_LINE + ".",
+        call="Aide : {phone}.",
+        details="Infos : {link}",
+        stop="Pas vous ? Répondez STOP",
         subject="Rappel : {when}", subject_changed="Votre date a changé : {when}",
         subject_cancelled="Annulé : {when}"),
     "por": Wording(
         locale="pt", date_pattern="EEEE, d 'de' MMMM",
-        what={"hearing": "audiência no tribunal", "check_in": "comparecimento", "appointment": "compromisso"},
-        reminder="Lembrete: sua {what} é {when} em {where}.",
-        date_changed="Sua {what} MUDOU. Nova data: {when} em {where}.",
-        cancelled="Sua {what} de {when} foi CANCELADA. Não vá nesse dia.",
+        what={"hearing": "sua audiência", "check_in": "seu comparecimento", "appointment": "seu compromisso"},
+        reminder="{what} é {when} em {where}.",
+        date_changed="MUDANÇA: {what} agora é {when} em {where}.",
+        cancelled="CANCELAMENTO: {what} de {when} não vai acontecer. Não vá nesse dia.",
         when="{date}, {time}", video="por vídeo: {link}",
-        consequence="Se você faltar, o juiz pode ordenar sua deportação.",
+        consequence="Se faltar, o juiz pode ordenar sua deportação.",
         plan="A que horas você vai sair para chegar às {time}?",
-        reply="Responda 1 para confirmar, 2 se precisar de transporte ou intérprete.",
-        confirm="Confirme sua data: " + EOIR_LINE + ".",
-        call="Dúvidas? Ligue {phone}.",
-        details="Detalhes: {link}",
-        stop="Número errado? Responda STOP",
+        reply="Responda 1 se vai, 2 se precisa de transporte ou intérprete.",
+        confirm="Confirme a data: " + EOIR_LINE + ".",
+        call="Dúvidas: {phone}.",
+        details="Info: {link}",
+        stop="Não é você? Responda STOP",
         subject="Lembrete: {when}", subject_changed="Sua data mudou: {when}",
         subject_cancelled="Cancelado: {when}"),
 }
@@ -220,7 +222,7 @@ def compose(kind: str, facts: MessageFacts, *, consequence: bool = False, plan: 
     subjects = {"reminder": w.subject, "date_changed": w.subject_changed, "cancelled": w.subject_cancelled}
     subject = subjects[kind].format(when=when)
 
-    def build(where: str | None, with_details: bool) -> str:
+    def build(where: str | None, with_prompt: bool, with_details: bool) -> str:
         parts: list[str] = []
         if kind == "cancelled":
             parts.append(w.cancelled.format(what=what, when=when))
@@ -230,9 +232,9 @@ def compose(kind: str, facts: MessageFacts, *, consequence: bool = False, plan: 
         parts[0] = parts[0][0].upper() + parts[0][1:]
         if consequence and facts.is_hearing and kind != "cancelled":
             parts.append(w.consequence)
-        if plan and kind == "reminder" and facts.street:
+        if with_prompt and plan and kind == "reminder" and facts.street:
             parts.append(w.plan.format(time=format_clock(w, facts.at)))
-        elif reply and kind != "cancelled":
+        elif with_prompt and reply and kind != "cancelled":
             parts.append(w.reply)
         if facts.is_hearing:
             parts.append(w.confirm)
@@ -246,10 +248,12 @@ def compose(kind: str, facts: MessageFacts, *, consequence: bool = False, plan: 
     places = ([w.video.format(link=facts.video_link)] if facts.video_link and not facts.street
               else [facts.street or "", facts.short_street or facts.street or ""])
     if not sms:
-        return Message(subject, build(places[0], True))
-    for with_details in (True, False):
-        for where in places:
-            text = to_gsm7(build(where, with_details))
-            if segments(text) <= SMS_LIMIT_SEGMENTS:
-                return Message(subject, text)
+        return Message(subject, build(places[0], True, True))
+    # Longest first; what gives way, in order: the full street (the link has it), the reply or
+    # plan prompt, and as a last resort the link. The date, place, consequence, court line and STOP stay.
+    candidates = [(place, True, True) for place in places] + [(places[-1], False, True), (places[-1], False, False)]
+    for where, with_prompt, with_details in candidates:
+        text = to_gsm7(build(where, with_prompt, with_details))
+        if segments(text) <= SMS_LIMIT_SEGMENTS:
+            return Message(subject, text)
     return Message(subject, text)
