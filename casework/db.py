@@ -79,7 +79,10 @@ def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) 
 
 
 def _begin_sqlite_transaction(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # A writer that reads first must take the write lock at BEGIN: SQLite cannot upgrade a read
+    # transaction once another connection has written, and answers "database is locked" at once.
+    immediate = connection.get_execution_options().get("sqlite_begin_immediate")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -124,6 +127,9 @@ class _AppDatabase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
+        # For background jobs that read then write in one transaction, beside other processes.
+        self.writer_sessionmaker = sessionmaker(
+            bind=engine.execution_options(sqlite_begin_immediate=True), expire_on_commit=False)
 
 
 db = Database()

@@ -5,12 +5,16 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from casework.db import db
+from casework.db import Database, db
 from scheduling import dispatch, services
 
 
 def run_dispatch() -> dispatch.SweepResult:
-    return dispatch.dispatch_once(db.session, current_app.config)
+    session = Database.state().writer_sessionmaker()
+    try:
+        return dispatch.dispatch_once(session, current_app.config)
+    finally:
+        session.close()
 
 
 def run_daily() -> tuple[int, int]:

@@ -52,13 +52,26 @@ def caseload_feed(session: Session, secret: str, user: User, create: bool = Fals
     return feed, token_of(secret, feed) if feed else None
 
 
-def family_link(session: Session, secret: str, family: Family) -> str:
-    """The family's token, made on first use: every message carries the same link."""
-    feed = _active(session, scope=FeedScope.FAMILY, family_id=family.id)
+def ensure_family_link(session: Session, family_id: int) -> CalendarFeed:
+    """The family's link row, made when its first date is planned, so that every message (and
+    every dispatcher) reads the same one."""
+    feed = _active(session, scope=FeedScope.FAMILY, family_id=family_id)
     if feed is None:
-        feed, token = _issue(session, secret, scope=FeedScope.FAMILY, family_id=family.id)
-        return token
-    return token_of(secret, feed)
+        feed = CalendarFeed(scope=FeedScope.FAMILY, family_id=family_id, nonce=secrets.token_hex(16),
+                            token_hash="pending-" + secrets.token_hex(8))
+        session.add(feed)
+        session.flush()
+    return feed
+
+
+def family_link(session: Session, secret: str, family: Family) -> str:
+    """The family's token: every message carries the same link."""
+    feed = ensure_family_link(session, family.id)
+    token = token_of(secret, feed)
+    if feed.token_hash != token_hash(token):
+        feed.token_hash = token_hash(token)
+        session.flush()
+    return token
 
 
 def revoke(session: Session, user: User, feed: CalendarFeed) -> None:

@@ -21,6 +21,7 @@ from casework.db import utcnow
 from casework.families.models import ConsentKind, Member, PhoneKind, Relationship
 from casework.i18n import LANGUAGES
 from casework.timeutil import age_on
+from scheduling import links
 from scheduling.messages import has_texts
 from scheduling.models import (
     Appointment,
@@ -176,7 +177,10 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
         if due <= latest:
             moments.append(("now", due))
     planned = []
-    for contact in contacts(appointment).values():
+    found = contacts(appointment)
+    if found:
+        links.ensure_family_link(session, appointment.case.family_id)
+    for contact in found.values():
         if not has_texts(contact.member.preferred_language):
             _needs_interpreter_call(session, appointment, contact)
             continue
