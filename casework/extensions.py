@@ -30,6 +30,8 @@ class Registry:
     nav_links: list[NavLink] = field(default_factory=list)
     # (job id, function run inside an app context, APScheduler trigger arguments)
     jobs: list[tuple[str, Callable[[], object], dict]] = field(default_factory=list)
+    # Run by `casework demo` after the core's demo program exists: (session, program) -> summary line.
+    demo_loaders: list[Callable[..., str]] = field(default_factory=list)
 
 
 def registry(app: Flask) -> Registry:

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from casework.db import db
-from casework.demo.demo import PASSWORD, accounts_summary, load_demo
+from casework.demo.demo import PASSWORD, accounts_summary, demo_program, load_demo
+from casework.extensions import registry
 
 
 @click.command("demo")
@@ -15,7 +17,10 @@ def demo_command() -> None:
     if result.created:
         click.echo(f"Demo data loaded: {result.families} fictional families.")
     else:
-        click.echo(f"Demo data already loaded ({result.families} families); nothing changed.")
+        click.echo(f"Demo data already loaded ({result.families} families).")
+    program = demo_program(db.session)
+    for loader in registry(current_app).demo_loaders:
+        click.echo(loader(db.session, program))
     click.echo(f"Sign in at http://127.0.0.1:5000 with password '{PASSWORD}' as:")
     for line in accounts_summary():
         click.echo(line)

@@ -59,6 +59,10 @@ class DemoResult:
     families: int
 
 
+def demo_program(session: Session) -> Organization:
+    return session.scalars(select(Organization).where(Organization.name == PROGRAM_NAME)).one()
+
+
 def demo_loaded(session: Session) -> bool:
     return session.scalar(select(Organization.id).where(Organization.name == PROGRAM_NAME)) is not None
 
