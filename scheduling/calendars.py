@@ -7,11 +7,12 @@ appointment's own counter, raised on every change.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from casework.db import utcnow
 from scheduling.messages import EOIR_LINE
@@ -71,7 +72,8 @@ def event_for(appointment: Appointment, text: EventText, stamp: datetime) -> Eve
 
 
 def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appointment], EventText],
-                name: str, stamp: datetime | None = None, method: str | None = "PUBLISH") -> Calendar:
+                name: str, stamp: datetime | None = None, method: str | None = "PUBLISH") -> bytes:
+    """The serialized calendar, with a VTIMEZONE for every TZID its events use."""
     stamp = stamp or utcnow()
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -84,11 +86,23 @@ def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appoint
     for appointment in appointments:
         calendar.add_component(event_for(appointment, describe(appointment), stamp))
         days.append(appointment.local_date)
-    if days:
-        # VTIMEZONE rules only for the span the events need, not the zone's whole history.
-        calendar.add_missing_timezones(first_date=min(days) - timedelta(days=1),
-                                       last_date=max(days) + timedelta(days=2))
-    return calendar
+    body = calendar.to_ical()
+    if not days:
+        return body
+    zones = b"".join(vtimezone_ical(zone, min(days).year, max(days).year)
+                     for zone in sorted(calendar.get_missing_tzids()))
+    # VTIMEZONE components go before the events that use them (RFC 5545 allows any order, some
+    # readers do not); they are serialized once per zone and year span, not once per calendar.
+    at = body.index(b"BEGIN:VEVENT")
+    return body[:at] + zones + body[at:]
+
+
+@lru_cache(maxsize=256)
+def vtimezone_ical(zone: str, first_year: int, last_year: int) -> bytes:
+    """What icalendar's add_missing_timezones adds, with the rules narrowed to the events' years
+    rather than the zone's whole history."""
+    return Timezone.from_tzid(zone, first_date=date(first_year, 1, 1) - timedelta(days=1),
+                              last_date=date(last_year + 1, 1, 1)).to_ical()
 
 
 def feed_appointments(appointments: Iterable[Appointment]) -> list[Appointment]:

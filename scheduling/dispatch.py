@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.cases.models import Case, Task
@@ -37,7 +37,7 @@ from scheduling.models import (
     Reminder,
     ReminderStatus,
 )
-from scheduling.planning import MIN_LEAD, policy_for, recipient_zone
+from scheduling.planning import MIN_LEAD, policies_for, recipient_zone
 from scheduling.timing import next_allowed
 
 log = logging.getLogger(__name__)
@@ -87,26 +87,17 @@ def claim(session: Session, now: datetime, limit: int) -> list[int]:
     return ids
 
 
-def _finish(session: Session, reminder: Reminder, **values: Any) -> bool:
-    """Write the outcome only if the claim is still ours (a lease may have run out meanwhile)."""
-    result = session.execute(update(Reminder).where(
-        Reminder.id == reminder.id, Reminder.claim_token == reminder.claim_token)
-        .values(claim_token=None, claimed_until=None, **values).execution_options(synchronize_session=False))
-    session.commit()
-    session.expire(reminder)
-    return bool(result.rowcount)
-
-
-def _load(session: Session, reminder_id: int) -> Reminder | None:
-    stmt = (select(Reminder).where(Reminder.id == reminder_id).options(
+def _load_batch(session: Session, ids: list[int]) -> list[Reminder]:
+    """The claimed rows with all a message needs, in a fixed number of statements."""
+    stmt = (select(Reminder).where(Reminder.id.in_(ids)).options(
         joinedload(Reminder.appointment).joinedload(Appointment.court),
         joinedload(Reminder.appointment).joinedload(Appointment.office),
         joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family)
         .joinedload(Family.program),
         joinedload(Reminder.member).selectinload(Member.consents),
         joinedload(Reminder.member).selectinload(Member.phones),
-    ).execution_options(populate_existing=True))
-    return session.scalars(stmt).first()
+    ).order_by(Reminder.due_at, Reminder.id).execution_options(populate_existing=True))
+    return list(session.scalars(stmt).unique())
 
 
 def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
@@ -128,12 +119,6 @@ def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
     return None
 
 
-def _is_first(session: Session, reminder: Reminder) -> bool:
-    return session.scalar(select(Reminder.id).where(
-        Reminder.appointment_id == reminder.appointment_id, Reminder.kind == MessageKind.REMINDER,
-        Reminder.status == ReminderStatus.SENT).limit(1)) is None
-
-
 def category_of(appointment: Appointment) -> str:
     if appointment.is_hearing:
         return "hearing"
@@ -142,28 +127,56 @@ def category_of(appointment: Appointment) -> str:
     return "appointment"
 
 
-def facts_of(appointment: Appointment, language: str, link: str) -> messages.MessageFacts:
+def facts_of(appointment: Appointment, language: str, link: str, phone: str | None) -> messages.MessageFacts:
     place = appointment.place
     in_person = appointment.mode is AttendanceMode.IN_PERSON
     street = (place.address if place else appointment.location_note) if in_person else None
     short = f"{place.street.split(',')[0]}, {place.city}" if place and in_person else street
-    phone = appointment.case.family.program.phone
     return messages.MessageFacts(
         language=language, category=category_of(appointment), day=appointment.local_date,
         at=appointment.local_time, street=street, short_street=short,
         video_link=appointment.video_link if not in_person else None,
-        phone=format_phone(phone) if phone else None, link=link, is_hearing=appointment.is_hearing)
+        phone=phone, link=link, is_hearing=appointment.is_hearing)
 
 
-def family_url(config: Mapping[str, Any], session: Session, family: Family) -> str:
-    token = links.family_link(session, config["SECRET_KEY"], family)
-    return f"{config['PUBLIC_BASE_URL'].rstrip('/')}/f/{token}"
+class Batch:
+    """What the messages of one claimed batch share, read once: family links, reminder policies,
+    and which steps of each appointment were already sent (the first reminder names the consequence)."""
+
+    def __init__(self, session: Session, config: Mapping[str, Any], reminders: list[Reminder]) -> None:
+        self.session = session
+        self.config = config
+        appointment_ids = {r.appointment_id for r in reminders}
+        self.sent_steps: dict[int, set[str]] = {}
+        for appointment_id, step in session.execute(select(Reminder.appointment_id, Reminder.step).where(
+                Reminder.appointment_id.in_(appointment_ids), Reminder.kind == MessageKind.REMINDER,
+                Reminder.status == ReminderStatus.SENT)):
+            self.sent_steps.setdefault(appointment_id, set()).add(step)
+        base = config["PUBLIC_BASE_URL"].rstrip("/")
+        tokens = links.family_links(session, config["SECRET_KEY"], {r.family_id for r in reminders})
+        self.family_urls = {family_id: f"{base}/f/{token}" for family_id, token in tokens.items()}
+        self.policies = policies_for(session, sorted({(r.appointment.case_id, r.appointment.case.family.program_id)
+                                                      for r in reminders}))
+        self.phones = {r.appointment.case.family.program_id: format_phone(r.appointment.case.family.program.phone)
+                       for r in reminders if r.appointment.case.family.program.phone}
+
+    def policy(self, appointment: Appointment):  # type: ignore[no-untyped-def]
+        return self.policies[(appointment.case_id, appointment.case.family.program_id)]
+
+    def is_first(self, reminder: Reminder) -> bool:
+        """No other step of this appointment has gone out: both channels of the first step count as first."""
+        return not (self.sent_steps.get(reminder.appointment_id, set()) - {reminder.step})
+
+    def mark_sent(self, reminder: Reminder) -> None:
+        if reminder.kind is MessageKind.REMINDER:
+            self.sent_steps.setdefault(reminder.appointment_id, set()).add(reminder.step)
 
 
-def compose(session: Session, config: Mapping[str, Any], reminder: Reminder) -> Outgoing:
+def compose(batch: Batch, reminder: Reminder) -> Outgoing:
     appointment = reminder.appointment
-    facts = facts_of(appointment, reminder.language, family_url(config, session, appointment.case.family))
-    first = reminder.kind is MessageKind.REMINDER and _is_first(session, reminder)
+    facts = facts_of(appointment, reminder.language, batch.family_urls[reminder.family_id],
+                     batch.phones.get(appointment.case.family.program_id))
+    first = reminder.kind is MessageKind.REMINDER and batch.is_first(reminder)
     day_before = reminder.step.startswith("1d")
     # The first reminder names what a missed hearing leads to; the one the day before prompts a
     # plan; the others ask for a reply.
@@ -172,7 +185,7 @@ def compose(session: Session, config: Mapping[str, Any], reminder: Reminder) -> 
     ics = None
     if reminder.channel is Channel.EMAIL:
         text = calendars.EventText(summary=message.subject, description=facts.link)
-        ics = calendars.calendar_of([appointment], lambda a: text, message.subject).to_ical()
+        ics = calendars.calendar_of([appointment], lambda a: text, message.subject)
     return Outgoing(to=reminder.recipient, subject=message.subject, text=message.text, ics=ics)
 
 
@@ -197,54 +210,107 @@ def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) ->
         session.commit()
 
 
-def _send_one(session: Session, config: Mapping[str, Any], senders: dict[Channel, Sender], reminder_id: int,
-              now: datetime, result: SweepResult) -> None:
-    reminder = _load(session, reminder_id)
-    if reminder is None or reminder.status is not ReminderStatus.SENDING:
-        return
+# The outcome of each row, written for several rows at once: one statement, one commit.
+_OUTCOME = (Reminder.__table__.update()
+            .where(Reminder.__table__.c.id == bindparam("row_id"),
+                   Reminder.__table__.c.claim_token == bindparam("row_claim"))
+            .values(status=bindparam("new_status"), due_at=bindparam("new_due_at"),
+                    attempts=bindparam("new_attempts"), sent_at=bindparam("new_sent_at"),
+                    provider_id=bindparam("new_provider_id"), body=bindparam("new_body"),
+                    last_error=bindparam("new_last_error"), claim_token=None, claimed_until=None))
+# How many sent messages may wait for their outcome to be written: a dispatcher killed in between
+# sends at most these again after its lease (never loses them).
+WRITE_EVERY = 20
+
+
+def _outcome(reminder: Reminder, status: ReminderStatus, **changes: Any) -> dict[str, Any]:
+    values = {"row_id": reminder.id, "row_claim": reminder.claim_token, "new_status": status,
+              "new_due_at": reminder.due_at, "new_attempts": reminder.attempts, "new_sent_at": reminder.sent_at,
+              "new_provider_id": reminder.provider_id, "new_body": reminder.body, "new_last_error": reminder.last_error}
+    values.update({f"new_{key}": value for key, value in changes.items()})
+    return values
+
+
+def _write(session: Session, outcomes: list[dict[str, Any]]) -> None:
+    if outcomes:
+        session.execute(_OUTCOME, outcomes)
+        session.commit()
+        outcomes.clear()
+
+
+def _handle(batch: Batch, senders: dict[Channel, Sender], reminder: Reminder, now: datetime,
+            result: SweepResult, after: list[tuple[str, Reminder]]) -> dict[str, Any]:
+    """Decide, send and return the row's outcome; follow-ups needing their own writes go to `after`."""
     reason = _still_wanted(reminder, now)
     if reason is not None:
-        _finish(session, reminder, status=ReminderStatus.SKIPPED, last_error=reason)
         result.skipped += 1
-        return
+        return _outcome(reminder, ReminderStatus.SKIPPED, last_error=reason)
     appointment = reminder.appointment
     zone = recipient_zone(appointment)
-    policy = policy_for(session, appointment.case_id, appointment.case.family.program_id)
+    policy = batch.policy(appointment)
     allowed = next_allowed(now, zone, policy.quiet_start, policy.quiet_end)
     if allowed > now:
         # Late because of an outage, and it is night where they live: wait for the morning.
-        _finish(session, reminder, status=ReminderStatus.PLANNED, due_at=allowed, attempts=reminder.attempts - 1)
         result.deferred += 1
-        return
+        return _outcome(reminder, ReminderStatus.PLANNED, due_at=allowed, attempts=reminder.attempts - 1)
     with force_locale("en"):
-        outgoing = compose(session, config, reminder)
-    session.commit()
+        outgoing = compose(batch, reminder)
     try:
         provider_id = senders[reminder.channel].send(outgoing)
     except DeliveryError as error:
         if error.permanent:
-            _finish(session, reminder, status=ReminderStatus.FAILED, last_error=str(error)[:300])
-            note_failed_delivery(session, reminder, now)
             result.failed += 1
-            return
+            after.append(("failed", reminder))
+            return _outcome(reminder, ReminderStatus.FAILED, last_error=str(error)[:300])
         wait = min(BACKOFF_FIRST * (2 ** (reminder.attempts - 1)), BACKOFF_MAX)
-        _finish(session, reminder, status=ReminderStatus.PLANNED, due_at=now + wait, last_error=str(error)[:300])
         if reminder.attempts == ATTEMPTS_BEFORE_ALERT:
-            alert_once(session, appointment.case, str(_l(
-                "Reminders for %(date)s are not going out yet: the message service keeps failing",
-                date=appointment.local_date.isoformat())), now)
-            session.commit()
+            after.append(("retrying", reminder))
         result.retried += 1
-        return
-    _finish(session, reminder, status=ReminderStatus.SENT, sent_at=utcnow(), provider_id=provider_id,
-            body=outgoing.text, last_error=None)
+        return _outcome(reminder, ReminderStatus.PLANNED, due_at=now + wait, last_error=str(error)[:300])
+    batch.mark_sent(reminder)
     result.sent += 1
     result.ids.append(reminder.id)
+    return _outcome(reminder, ReminderStatus.SENT, sent_at=utcnow(), provider_id=provider_id, body=outgoing.text,
+                    last_error=None)
 
 
-def dispatch_once(session: Session, config: Mapping[str, Any], now: datetime | None = None, limit: int = 500,
+def _follow_up(session: Session, kind: str, reminder: Reminder, now: datetime) -> None:
+    if kind == "failed":
+        note_failed_delivery(session, reminder, now)
+    else:
+        alert_once(session, reminder.appointment.case, str(_l(
+            "Reminders for %(date)s are not going out yet: the message service keeps failing",
+            date=reminder.appointment.local_date.isoformat())), now)
+        session.commit()
+
+
+def _process(session: Session, config: Mapping[str, Any], senders: dict[Channel, Sender], ids: list[int],
+             now: datetime, result: SweepResult) -> None:
+    reminders = _load_batch(session, ids)
+    batch = Batch(session, config, reminders)
+    session.commit()  # family links made for this batch are kept before anything is sent
+    outcomes: list[dict[str, Any]] = []
+    after: list[tuple[str, Reminder]] = []
+    for reminder in reminders:
+        if reminder.status is not ReminderStatus.SENDING:
+            continue
+        try:
+            outcomes.append(_handle(batch, senders, reminder, now, result, after))
+        except Exception:
+            # A bug in one row must not stop the others; its lease brings it back later.
+            log.exception("reminder %s could not be processed", reminder.id)
+        if len(outcomes) >= WRITE_EVERY:
+            _write(session, outcomes)
+    _write(session, outcomes)
+    for reminder in reminders:
+        session.expire(reminder)
+    for kind, reminder in after:
+        _follow_up(session, kind, reminder, now)
+
+
+def dispatch_once(session: Session, config: Mapping[str, Any], now: datetime | None = None, limit: int = 200,
                   senders: dict[Channel, Sender] | None = None) -> SweepResult:
-    """Send everything due now, in batches, until nothing due is left for this process."""
+    """Send everything due now, in claimed batches, until nothing due is left for this process."""
     result = SweepResult()
     senders = senders or {Channel.EMAIL: email_channel(config), Channel.SMS: sms_channel(config)}
     try:
@@ -253,13 +319,7 @@ def dispatch_once(session: Session, config: Mapping[str, Any], now: datetime | N
             ids = claim(session, moment, limit)
             if not ids:
                 break
-            for reminder_id in ids:
-                try:
-                    _send_one(session, config, senders, reminder_id, moment, result)
-                except Exception:
-                    # A bug in one row must not stop the others; its lease brings it back later.
-                    session.rollback()
-                    log.exception("reminder %s could not be processed", reminder_id)
+            _process(session, config, senders, ids, moment, result)
             if len(ids) < limit:
                 break
     finally:

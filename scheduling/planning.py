@@ -50,12 +50,24 @@ class Policy:
 
 
 def policy_for(session: Session, case_id: int, program_id: int) -> Policy:
-    rows = {(p.case_id, p.program_id): p for p in session.scalars(select(ReminderPolicy).where(
-        (ReminderPolicy.case_id == case_id) | (ReminderPolicy.program_id == program_id)))}
-    chosen = rows.get((case_id, None)) or rows.get((None, program_id))
-    if chosen is None:
-        return Policy(parse_steps(DEFAULT_STEPS), DEFAULT_QUIET_START, DEFAULT_QUIET_END)
-    return Policy(parse_steps(chosen.steps), chosen.quiet_start, chosen.quiet_end)
+    return policies_for(session, [(case_id, program_id)])[(case_id, program_id)]
+
+
+def policies_for(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Policy]:
+    """Each (case, program)'s policy: the case's own, else the program's, else the defaults; one query."""
+    case_ids = {case_id for case_id, _ in pairs}
+    program_ids = {program_id for _, program_id in pairs}
+    rows = list(session.scalars(select(ReminderPolicy).where(
+        ReminderPolicy.case_id.in_(case_ids) | ReminderPolicy.program_id.in_(program_ids))))
+    by_case = {p.case_id: p for p in rows if p.case_id is not None}
+    by_program = {p.program_id: p for p in rows if p.program_id is not None}
+    chosen = {}
+    for case_id, program_id in pairs:
+        row = by_case.get(case_id) or by_program.get(program_id)
+        chosen[(case_id, program_id)] = (
+            Policy(parse_steps(row.steps), row.quiet_start, row.quiet_end) if row is not None
+            else Policy(parse_steps(DEFAULT_STEPS), DEFAULT_QUIET_START, DEFAULT_QUIET_END))
+    return chosen
 
 
 def recipient_zone(appointment: Appointment) -> str:

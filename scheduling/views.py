@@ -219,8 +219,8 @@ def _staff_text(appointment: Appointment) -> calendars.EventText:
                                description=appointment.case.reference)
 
 
-def _ics_response(cal, filename: str) -> Response:  # type: ignore[no-untyped-def]
-    response = Response(cal.to_ical(), mimetype="text/calendar")
+def _ics_response(ics: bytes, filename: str) -> Response:
+    response = Response(ics, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

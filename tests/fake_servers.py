@@ -21,7 +21,7 @@ def free_port() -> int:
 
 class _Collect:
     def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []  # parsed only when a test reads them: parsing is slow
         self.refuse: set[str] = set()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
@@ -31,7 +31,7 @@ class _Collect:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        self.raw.append(envelope.content)
         return "250 Message accepted"
 
 
@@ -43,7 +43,14 @@ class SmtpServer:
 
     @property
     def messages(self) -> list[EmailMessage]:
-        return self.handler.messages
+        return [message_from_bytes(raw, policy=policy.default) for raw in self.handler.raw]
+
+    @property
+    def count(self) -> int:
+        return len(self.handler.raw)
+
+    def clear(self) -> None:
+        self.handler.raw.clear()
 
     def start(self) -> "SmtpServer":
         self.controller.start()
@@ -64,14 +71,19 @@ class SmsGateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real gateways allow
+            disable_nagle_algorithm = True
+
             def do_POST(self):  # noqa: N802
                 length = int(self.headers.get("Content-Length", "0"))
                 fields = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 with gateway.lock:
                     if gateway.fail_with:
+                        failure = b'{"message": "failing on purpose"}'
                         self.send_response(gateway.fail_with)
+                        self.send_header("Content-Length", str(len(failure)))
                         self.end_headers()
-                        self.wfile.write(b'{"message": "failing on purpose"}')
+                        self.wfile.write(failure)
                         return
                     gateway.sent.append(fields)
                     gateway.auth.append(self.headers.get("Authorization", ""))

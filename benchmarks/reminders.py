@@ -1,0 +1,174 @@
+"""Plan and dispatch 10,000 reminders to a local SMTP server and a fake SMS gateway; time a caseload
+calendar feed of 1,000 appointments. Prints figures; not a test.
+
+    python benchmarks/reminders.py                      # SQLite in a temporary folder
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/casework_bench python benchmarks/reminders.py
+
+The database named by DATABASE_URL is emptied and migrated first. Targets (issue 3): at least 500
+reminders per second with one dispatcher, and the 1,000-appointment feed in under 200 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from datetime import time as clock
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, select, text, update  # noqa: E402
+
+from casework import create_app  # noqa: E402
+from casework.accounts.models import Role  # noqa: E402
+from casework.db import Database, make_engine  # noqa: E402
+from casework.migrate import upgrade  # noqa: E402
+from scheduling import dispatch, links  # noqa: E402
+from scheduling.models import Court, Reminder, ReminderStatus  # noqa: E402
+from tests.fake_servers import SmsGateway, SmtpServer  # noqa: E402
+from tests.factories import make_organization, make_user  # noqa: E402
+from tests.scheduling.conftest import household, make_appointment  # noqa: E402
+
+REMINDERS_PER_HOUSEHOLD = 8  # 4 steps × (SMS + email)
+SECRET = "benchmark-secret"
+
+
+def fresh(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    upgrade(url)
+
+
+def build(url: str):
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET, "SCHEDULER_ENABLED": False})
+
+
+def seed(app, households: int, feed_appointments: int):
+    """Households with one hearing each (8 reminders), then extra hearings for one caseload's feed."""
+    state = Database.state(app)
+    with app.app_context():
+        session = state.sessionmaker()
+        program = make_organization(session, name="Benchmark program", timezone="America/Chicago")
+        program.phone = "+13125550100"
+        manager = make_user(session, program, Role.CASE_MANAGER, email="bench.manager@example.org")
+        court = Court(slug="chicago", name="Chicago Immigration Court", street="525 West Van Buren Street, Suite 500",
+                      city="Chicago", state="IL", postal_code="60607", timezone="America/Chicago")
+        phoenix = Court(slug="phoenix", name="Phoenix Immigration Court", street="250 North 7th Avenue, Suite 300",
+                        city="Phoenix", state="AZ", postal_code="85003", timezone="America/Phoenix")
+        session.add_all([court, phoenix])
+        session.flush()
+        day = date.today() + timedelta(days=30)
+        started = time.perf_counter()
+        for n in range(households):
+            _family, case = household(session, manager, phone=f"(312) 55{n // 10000 % 10}-{n % 10000:04d}",
+                                      email=f"family{n}@example.org")
+            make_appointment(session, manager, case, court, day=day)
+        planning_seconds = time.perf_counter() - started
+        feed_manager = make_user(session, program, Role.CASE_MANAGER, email="feed.manager@example.org")
+        _family, case = household(session, feed_manager, consents=(), phone=None, email=None)
+        for n in range(feed_appointments):
+            make_appointment(session, feed_manager, case, court if n % 2 else phoenix,
+                             day=date.today() + timedelta(days=1 + n % 300), at=clock(8 + n % 8, 30))
+        _feed, token = links.caseload_feed(session, SECRET, feed_manager, create=True)
+        total = session.scalar(select(func.count(Reminder.id)).where(Reminder.status == ReminderStatus.PLANNED))
+        session.commit()
+        session.close()
+    return planning_seconds, total, token, day
+
+
+def make_all_due(app, day: date) -> datetime:
+    noon = datetime.combine(day - timedelta(days=10), clock(12), ZoneInfo("America/Chicago"))
+    with app.app_context():
+        session = Database.state(app).sessionmaker()
+        session.execute(update(Reminder).values(due_at=noon, status=ReminderStatus.PLANNED, attempts=0,
+                                                claim_token=None, claimed_until=None, sent_at=None))
+        session.commit()
+        session.close()
+    return noon + timedelta(minutes=1)
+
+
+def _dispatcher(url: str, config: dict, now: datetime, queue) -> None:  # type: ignore[no-untyped-def]
+    app = build(url)
+    with app.app_context():
+        session = Database.state(app).writer_sessionmaker()
+        started = time.time()  # wall clock, comparable across the processes
+        result = dispatch.dispatch_once(session, config, now=now, limit=200)
+        queue.put((result.sent, started, time.time()))
+        session.close()
+
+
+def dispatch_with(url: str, config: dict, now: datetime, processes: int) -> tuple[int, float]:
+    """Sent count and seconds from the first sweep's start to the last one's end (process start-up,
+    imports and app creation excluded: a running scheduler pays them once)."""
+    queue = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=_dispatcher, args=(url, config, now, queue)) for _ in range(processes)]
+    for worker in workers:
+        worker.start()
+    reports = [queue.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    return sum(r[0] for r in reports), max(r[2] for r in reports) - min(r[1] for r in reports)
+
+
+def time_feed(app, token: str, repeat: int) -> list[float]:
+    client = app.test_client()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(f"/feeds/{token}.ics")
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--reminders", type=int, default=10_000)
+    parser.add_argument("--feed", type=int, default=1_000, help="appointments in the timed caseload feed")
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/reminders.sqlite3"
+    fresh(url)
+    app = build(url)
+    households = args.reminders // REMINDERS_PER_HOUSEHOLD
+    planning_seconds, total, token, day = seed(app, households, args.feed)
+    Database.state(app).engine.dispose()
+    print(f"database: {make_engine(url).dialect.name}")
+    print(f"planned {total} reminders for {households} hearings in {planning_seconds:.1f} s "
+          f"({total / planning_seconds:.0f} reminders/s, including creating the households)")
+
+    smtp, gateway = SmtpServer().start(), SmsGateway().start()
+    config = {**app.config, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
+              "SMS_BACKEND": "twilio", "SMS_BASE_URL": gateway.url, "SMS_ACCOUNT_SID": "AC1",
+              "SMS_AUTH_TOKEN": "t", "SMS_FROM": "+13125550199"}
+    try:
+        for processes in (1, 2):
+            now = make_all_due(app, day)
+            smtp.clear()
+            gateway.sent.clear()
+            sent, elapsed = dispatch_with(url, config, now, processes)
+            delivered = smtp.count + len(gateway.sent)
+            print(f"{processes} dispatcher(s): {sent} sent in {elapsed:.1f} s = {sent / elapsed:.0f} reminders/s "
+                  f"(SMTP received {smtp.count}, SMS gateway {len(gateway.sent)}; "
+                  f"{'each once' if delivered == sent == total else 'MISMATCH'})")
+    finally:
+        smtp.stop()
+        gateway.stop()
+
+    timings = time_feed(build(url), token, args.repeat)
+    print(f"caseload feed of {args.feed} appointments: median {statistics.median(timings):.0f} ms, "
+          f"max {max(timings):.0f} ms over {args.repeat} requests (target < 200 ms)")
+
+
+if __name__ == "__main__":
+    main()
