@@ -165,9 +165,10 @@ def main() -> None:
         smtp.stop()
         gateway.stop()
 
-    timings = time_feed(build(url), token, args.repeat)
-    print(f"caseload feed of {args.feed} appointments: median {statistics.median(timings):.0f} ms, "
-          f"max {max(timings):.0f} ms over {args.repeat} requests (target < 200 ms)")
+    timings = time_feed(build(url), token, args.repeat + 1)
+    print(f"caseload feed of {args.feed} appointments: first request {timings[0]:.0f} ms (events serialized), "
+          f"then median {statistics.median(timings[1:]):.0f} ms, max {max(timings[1:]):.0f} ms over {args.repeat} "
+          f"requests (target < 200 ms)")
 
 
 if __name__ == "__main__":

@@ -47,33 +47,62 @@ def _location(appointment: Appointment) -> str:
     return place.address if place is not None else (appointment.location_note or "")
 
 
-def event_for(appointment: Appointment, text: EventText, stamp: datetime) -> Event:
-    event = Event()
+@dataclass(frozen=True)
+class EventFacts:
+    """Everything an event says, hashable, so a serialized event can be reused until it changes."""
+
+    uid: str
+    sequence: int
+    last_modified: datetime
+    start: datetime
+    end: datetime
+    summary: str
+    location: str
+    description: str
+    url: str | None
+    cancelled: bool
+
+
+def facts_for(appointment: Appointment, text: EventText) -> EventFacts:
     start = local_start(appointment)
-    event.add("uid", appointment.uid)
-    event.add("dtstamp", stamp)
-    event.add("last-modified", appointment.updated_at.astimezone(UTC))
-    event.add("sequence", appointment.sequence)
-    event.add("dtstart", start)
     # The end is a span after the real instant, expressed back on the local clock.
     end = (start.astimezone(UTC) + DURATIONS.get(appointment.kind, DEFAULT_DURATION)).astimezone(start.tzinfo)
-    event.add("dtend", end)
-    event.add("summary", text.summary)
-    event.add("location", _location(appointment))
-    description = text.description
-    if appointment.is_hearing:
-        description = f"{description}\n{EOIR_LINE}".strip()
-    event.add("description", description)
-    if appointment.mode is AttendanceMode.VIDEO and appointment.video_link:
-        event.add("url", appointment.video_link)
-    cancelled = appointment.status is AppointmentStatus.CANCELLED
-    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    return event
+    description = f"{text.description}\n{EOIR_LINE}".strip() if appointment.is_hearing else text.description
+    video = appointment.video_link if appointment.mode is AttendanceMode.VIDEO else None
+    return EventFacts(uid=appointment.uid, sequence=appointment.sequence,
+                      last_modified=appointment.updated_at.astimezone(UTC), start=start, end=end,
+                      summary=text.summary, location=_location(appointment), description=description,
+                      url=video or None, cancelled=appointment.status is AppointmentStatus.CANCELLED)
+
+
+# DTSTAMP is the moment the calendar is produced; events are serialized once with this stand-in,
+# which is replaced on output (it has the same length as any real stamp).
+_STAMP_STAND_IN = datetime(1970, 1, 1, tzinfo=UTC)
+_STAMP_STAND_IN_ICAL = b"DTSTAMP:19700101T000000Z"
+
+
+@lru_cache(maxsize=50_000)
+def event_ical(facts: EventFacts) -> bytes:
+    event = Event()
+    event.add("uid", facts.uid)
+    event.add("dtstamp", _STAMP_STAND_IN)
+    event.add("last-modified", facts.last_modified)
+    event.add("sequence", facts.sequence)
+    event.add("dtstart", facts.start)
+    event.add("dtend", facts.end)
+    event.add("summary", facts.summary)
+    event.add("location", facts.location)
+    event.add("description", facts.description)
+    if facts.url:
+        event.add("url", facts.url)
+    event.add("status", "CANCELLED" if facts.cancelled else "CONFIRMED")
+    return event.to_ical()
 
 
 def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appointment], EventText],
                 name: str, stamp: datetime | None = None, method: str | None = "PUBLISH") -> bytes:
-    """The serialized calendar, with a VTIMEZONE for every TZID its events use."""
+    """The serialized calendar, with a VTIMEZONE for every TZID its events use, placed before the
+    events (RFC 5545 allows any order; some readers do not)."""
     stamp = stamp or utcnow()
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -82,19 +111,17 @@ def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appoint
     if method:
         calendar.add("method", method)
     calendar.add("x-wr-calname", name)
-    days = []
+    events, days, zones = [], [], set()
     for appointment in appointments:
-        calendar.add_component(event_for(appointment, describe(appointment), stamp))
+        events.append(event_ical(facts_for(appointment, describe(appointment))))
         days.append(appointment.local_date)
-    body = calendar.to_ical()
-    if not days:
-        return body
-    zones = b"".join(vtimezone_ical(zone, min(days).year, max(days).year)
-                     for zone in sorted(calendar.get_missing_tzids()))
-    # VTIMEZONE components go before the events that use them (RFC 5545 allows any order, some
-    # readers do not); they are serialized once per zone and year span, not once per calendar.
-    at = body.index(b"BEGIN:VEVENT")
-    return body[:at] + zones + body[at:]
+        zones.add(appointment.timezone)
+    shell = calendar.to_ical()
+    at = shell.rindex(b"END:VCALENDAR")
+    timezones = [vtimezone_ical(zone, min(days).year, max(days).year) for zone in sorted(zones)]
+    stamp_ical = b"DTSTAMP:" + stamp.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ").encode()
+    body = b"".join(events).replace(_STAMP_STAND_IN_ICAL, stamp_ical)
+    return shell[:at] + b"".join(timezones) + body + shell[at:]
 
 
 @lru_cache(maxsize=256)
