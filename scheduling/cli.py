@@ -18,8 +18,11 @@ def run_dispatch() -> dispatch.SweepResult:
 
 
 def run_daily() -> tuple[int, int]:
-    """Past dates without an outcome become tasks; deadlines coming close become tasks."""
-    return services.follow_up_missing_outcomes(db.session), services.remind_deadlines(db.session)
+    """Past dates without an outcome become tasks; computed deadlines are brought up to date;
+    deadlines coming close become tasks."""
+    follow_ups = services.follow_up_missing_outcomes(db.session)
+    services.refresh_all_computed_deadlines(db.session)
+    return follow_ups, services.remind_deadlines(db.session)
 
 
 @click.group("courts", help="The immigration courts reference list.")

@@ -1,4 +1,9 @@
-"""Unguessable, revocable addresses: calendar feeds and the family's own page."""
+"""Unguessable, revocable addresses: calendar feeds and the family's own page.
+
+A token is the feed's random public nonce followed by an HMAC of it under the app's secret. The
+nonce finds the row; the HMAC proves the token was issued here. The database holds no token, so a
+copy of it opens nothing, and messages can carry the same link again without storing it.
+"""
 from __future__ import annotations
 
 import base64
@@ -16,24 +21,24 @@ from casework.db import utcnow
 from casework.families.models import Family
 from scheduling.models import CalendarFeed, FeedScope
 
+NONCE_LENGTH = 8   # 48 random bits, to find the row
+MAC_LENGTH = 12    # 72 bits of HMAC-SHA256, to prove it; 20 characters in all, short enough for SMS
+
+
+def _mac(secret: str, nonce: str) -> str:
+    digest = hmac.new(secret.encode(), f"feed:{nonce}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:MAC_LENGTH]
+
 
 def token_of(secret: str, feed: CalendarFeed) -> str:
-    digest = hmac.new(secret.encode(), f"feed:{feed.id}:{feed.nonce}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest[:12]).decode()  # 16 characters, 96 bits: short enough for SMS
+    return feed.nonce + _mac(secret, feed.nonce)
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _issue(session: Session, secret: str, **owner) -> tuple[CalendarFeed, str]:  # type: ignore[no-untyped-def]
-    feed = CalendarFeed(nonce=secrets.token_hex(16), token_hash="pending-" + secrets.token_hex(8), **owner)
+def _new(session: Session, **owner) -> CalendarFeed:  # type: ignore[no-untyped-def]
+    feed = CalendarFeed(nonce=secrets.token_urlsafe(6)[:NONCE_LENGTH], **owner)
     session.add(feed)
     session.flush()
-    token = token_of(secret, feed)
-    feed.token_hash = token_hash(token)
-    session.flush()
-    return feed, token
+    return feed
 
 
 def _active(session: Session, **owner) -> CalendarFeed | None:  # type: ignore[no-untyped-def]
@@ -45,23 +50,26 @@ def _active(session: Session, **owner) -> CalendarFeed | None:  # type: ignore[n
 def caseload_feed(session: Session, secret: str, user: User, create: bool = False) -> tuple[CalendarFeed | None, str | None]:
     feed = _active(session, scope=FeedScope.CASELOAD, user_id=user.id)
     if feed is None and create:
-        feed, token = _issue(session, secret, scope=FeedScope.CASELOAD, user_id=user.id)
+        feed = _new(session, scope=FeedScope.CASELOAD, user_id=user.id)
         record(session, user, AuditAction.CREATE, "calendar_feed", feed.id)
         session.commit()
-        return feed, token
     return feed, token_of(secret, feed) if feed else None
 
 
 def ensure_family_link(session: Session, family_id: int) -> CalendarFeed:
-    """The family's link row, made when its first date is planned, so that every message (and
-    every dispatcher) reads the same one."""
+    """The family's link, made when its first date is planned: every message carries the same one."""
+    return _active(session, scope=FeedScope.FAMILY, family_id=family_id) or _new(
+        session, scope=FeedScope.FAMILY, family_id=family_id)
+
+
+def family_link(session: Session, secret: str, family: Family) -> str:
+    return token_of(secret, ensure_family_link(session, family.id))
+
+
+def current_family_link(session: Session, secret: str, family_id: int) -> str | None:
+    """The family's token if it has one (reading only, for pages)."""
     feed = _active(session, scope=FeedScope.FAMILY, family_id=family_id)
-    if feed is None:
-        feed = CalendarFeed(scope=FeedScope.FAMILY, family_id=family_id, nonce=secrets.token_hex(16),
-                            token_hash="pending-" + secrets.token_hex(8))
-        session.add(feed)
-        session.flush()
-    return feed
+    return token_of(secret, feed) if feed else None
 
 
 def family_links(session: Session, secret: str, family_ids: set[int]) -> dict[int, str]:
@@ -69,25 +77,19 @@ def family_links(session: Session, secret: str, family_ids: set[int]) -> dict[in
     feeds = {f.family_id: f for f in session.scalars(select(CalendarFeed).where(
         CalendarFeed.scope == FeedScope.FAMILY, CalendarFeed.family_id.in_(family_ids),
         CalendarFeed.revoked_at.is_(None)).order_by(CalendarFeed.id))}
-    tokens = {}
-    for family_id in family_ids:
-        feed = feeds.get(family_id) or ensure_family_link(session, family_id)
-        token = token_of(secret, feed)
-        if feed.token_hash != token_hash(token):
-            feed.token_hash = token_hash(token)
-        tokens[family_id] = token
-    session.flush()
-    return tokens
+    return {family_id: token_of(secret, feeds.get(family_id) or _new(session, scope=FeedScope.FAMILY,
+                                                                        family_id=family_id))
+            for family_id in family_ids}
 
 
-def family_link(session: Session, secret: str, family: Family) -> str:
-    """The family's token: every message carries the same link."""
-    feed = ensure_family_link(session, family.id)
-    token = token_of(secret, feed)
-    if feed.token_hash != token_hash(token):
-        feed.token_hash = token_hash(token)
-        session.flush()
-    return token
+def renew_family_link(session: Session, user: User, family: Family) -> None:
+    """A lost or shared link: the old one stops working, messages carry the new one."""
+    feed = _active(session, scope=FeedScope.FAMILY, family_id=family.id)
+    if feed is not None:
+        feed.revoked_at = utcnow()
+    new = _new(session, scope=FeedScope.FAMILY, family_id=family.id)
+    record(session, user, AuditAction.CHANGE, "calendar_feed", new.id, family.id, detail="family link renewed")
+    session.commit()
 
 
 def revoke(session: Session, user: User, feed: CalendarFeed) -> None:
@@ -96,9 +98,12 @@ def revoke(session: Session, user: User, feed: CalendarFeed) -> None:
     session.commit()
 
 
-def find(session: Session, token: str, scope: FeedScope) -> CalendarFeed | None:
-    if not token or len(token) > 64:
+def find(session: Session, secret: str, token: str, scope: FeedScope) -> CalendarFeed | None:
+    if not token or len(token) != NONCE_LENGTH + MAC_LENGTH:
         return None
-    return session.scalars(select(CalendarFeed).where(
-        CalendarFeed.token_hash == token_hash(token), CalendarFeed.scope == scope,
+    feed = session.scalars(select(CalendarFeed).where(
+        CalendarFeed.nonce == token[:NONCE_LENGTH], CalendarFeed.scope == scope,
         CalendarFeed.revoked_at.is_(None))).first()
+    if feed is None or not hmac.compare_digest(token, token_of(secret, feed)):
+        return None
+    return feed

@@ -299,10 +299,8 @@ class FeedScope(enum.Enum):
 
 
 class CalendarFeed(TimestampMixin, Base):
-    """An unguessable, revocable address for a calendar subscription or a family's link page.
-
-    The token is an HMAC of the row's random nonce under the app's secret, so messages can
-    carry it again later; the table keeps only its hash, so a database dump opens nothing."""
+    """An unguessable, revocable address for a calendar subscription or a family's link page
+    (see scheduling.links: the token is this nonce and an HMAC of it; no token is stored)."""
 
     __tablename__ = "calendar_feeds"
 
@@ -310,6 +308,5 @@ class CalendarFeed(TimestampMixin, Base):
     scope: Mapped[FeedScope] = mapped_column(enum_column(FeedScope, "feed_scope"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
-    nonce: Mapped[str] = mapped_column(String(32))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(16), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from casework.accounts.models import Organization, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.cases.models import Case, CaseStatus, Task
+from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
 from casework.cases.services import add_follow_up_task
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
@@ -461,6 +461,21 @@ def refresh_computed_deadlines(session: Session, case: Case) -> None:
     session.flush()
 
 
+def refresh_all_computed_deadlines(session: Session, batch: int = 500) -> int:
+    """Daily: computed deadlines for every open case whose family has an arrival date."""
+    stmt = (select(Case).join(Release, Release.family_id == Case.family_id)
+            .where(Case.status != CaseStatus.CLOSED, Release.arrived_on.is_not(None))
+            .options(selectinload(Case.family).selectinload(Family.members)).distinct().order_by(Case.id))
+    count = 0
+    for case in session.scalars(stmt.execution_options(yield_per=batch)):
+        refresh_computed_deadlines(session, case)
+        count += 1
+        if count % batch == 0:
+            session.commit()
+    session.commit()
+    return count
+
+
 def add_deadline(session: Session, user: User, case: Case, title: str, due_on: date,
                  member_id: int | None) -> Deadline:
     title = (title or "").strip()
@@ -483,6 +498,15 @@ def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date
     deadline.met_on = on
     record(session, user, AuditAction.CHANGE, "deadline", deadline.id, deadline.case.family_id, detail="met")
     session.commit()
+
+
+def open_address_tasks(session: Session, case_ids: list[int]) -> list[Task]:
+    """The core's change-of-address tasks (court EOIR-33 and USCIS AR-11, due 5 days after a move):
+    shown among the deadlines, since that is what they are."""
+    if not case_ids:
+        return []
+    return list(session.scalars(select(Task).where(Task.case_id.in_(case_ids), Task.kind.in_(ADDRESS_CHANGE_KINDS),
+                                                   Task.completed_at.is_(None)).order_by(Task.due_on)))
 
 
 def case_deadlines(session: Session, case_ids: list[int]) -> list[Deadline]:

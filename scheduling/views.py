@@ -496,9 +496,18 @@ def subscription():
     return render_template("scheduling/subscription.html", url=url)
 
 
+@bp.route("/families/<int:family_id>/link", methods=["POST"])
+@program_staff_required
+def renew_family_link(family_id: int):
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    links.renew_family_link(db.session, current_user, family)
+    flash(_("The family's page has a new link; the next messages carry it."), "success")
+    return redirect(url_for("families.show", family_id=family.id))
+
+
 @bp.route("/feeds/<token>.ics")
 def caseload_feed(token: str):
-    feed = links.find(db.session, token, FeedScope.CASELOAD)
+    feed = links.find(db.session, current_app.config["SECRET_KEY"], token, FeedScope.CASELOAD)
     user = db.session.get(User, feed.user_id) if feed is not None and feed.user_id else None
     if feed is None or user is None or not user.active or not user.in_program:
         abort(404)
@@ -515,7 +524,7 @@ def caseload_feed(token: str):
 # The family's own page and feed (no sign-in: the unguessable link is the key) --------------------
 
 def _family_by_token(token: str):  # type: ignore[no-untyped-def]
-    feed = links.find(db.session, token, FeedScope.FAMILY)
+    feed = links.find(db.session, current_app.config["SECRET_KEY"], token, FeedScope.FAMILY)
     if feed is None:
         abort(404)
     family = db.session.get(Family, feed.family_id)

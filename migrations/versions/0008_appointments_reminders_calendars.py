@@ -56,15 +56,14 @@ def upgrade() -> None:
     sa.Column('scope', sa.Enum('caseload', 'family', name='feed_scope', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('family_id', sa.Integer(), nullable=True),
-    sa.Column('nonce', sa.String(length=32), nullable=False),
-    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('nonce', sa.String(length=16), nullable=False),
     sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['family_id'], ['families.id'], name=op.f('fk_calendar_feeds_family_id_families')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_feeds')),
-    sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_feeds_token_hash'))
+    sa.UniqueConstraint('nonce', name=op.f('uq_calendar_feeds_nonce'))
     )
     with op.batch_alter_table('calendar_feeds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_calendar_feeds_family_id'), ['family_id'], unique=False)
