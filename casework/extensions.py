@@ -18,6 +18,14 @@ class FamilySection:
 
 
 @dataclass(frozen=True)
+class DashboardSection:
+    """A template included on the dashboard with `load(session, user, whole_program, today)` as `section`."""
+
+    template: str
+    load: Callable[..., dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class NavLink:
     endpoint: str
     label: Any  # a lazy string
@@ -27,6 +35,7 @@ class NavLink:
 @dataclass
 class Registry:
     family_sections: list[FamilySection] = field(default_factory=list)
+    dashboard_sections: list[DashboardSection] = field(default_factory=list)
     nav_links: list[NavLink] = field(default_factory=list)
     # (job id, function run inside an app context, APScheduler trigger arguments)
     jobs: list[tuple[str, Callable[[], object], dict]] = field(default_factory=list)

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from casework import access
     from casework.cases.models import Case
-    from casework.extensions import FamilySection, NavLink, registry
+    from casework.extensions import DashboardSection, FamilySection, NavLink, registry
     from casework.families.models import Family
     from scheduling import cli, demo, labels, sections
     from scheduling.models import Appointment, Deadline, Reminder
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
 
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("scheduling/_section.html", sections.family_dates))
+    plugins.dashboard_sections.append(DashboardSection("scheduling/_dashboard.html", sections.dashboard_dates))
     plugins.nav_links.append(NavLink("scheduling.agenda", _l("Agenda")))
     plugins.nav_links.append(NavLink("scheduling.month_calendar", _l("Calendar")))
     plugins.jobs.append(("reminders-dispatch", cli.run_dispatch,

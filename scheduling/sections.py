@@ -30,3 +30,22 @@ def family_dates(session: Session, user: User, family: Family, case_ids: list[in
         "link_token": links.current_family_link(session, current_app.config["SECRET_KEY"], family.id),
         "today": today,
     }
+
+
+DASHBOARD_ROWS = 8
+
+
+def dashboard_dates(session: Session, user: User, whole_program: bool, today: date) -> dict:
+    """This week's dates and the ones needing follow-up, on the dashboard."""
+    from datetime import timedelta
+
+    from casework import access
+    from scheduling.models import Appointment
+
+    scope = access.scoped(Appointment, user)
+    assigned = None if whole_program else user.id
+    now = utcnow()
+    week, more_week = services.agenda(session, scope, now, now + timedelta(days=7), assigned, 1, DASHBOARD_ROWS)
+    follow, more_follow = services.needing_follow_up(session, scope, now, assigned, 1, DASHBOARD_ROWS)
+    return {"week": week, "more_week": more_week, "follow": follow, "more_follow": more_follow,
+            "who": "all" if whole_program else None}

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from casework import access
 from casework.access import program_staff_required
 from casework.dashboard import services
 from casework.db import db
+from casework.extensions import registry
 from casework.timeutil import today_for
 
 bp = Blueprint("dashboard", __name__)
@@ -30,4 +31,6 @@ def index():
         unenrolled=services.unenrolled_children(*args, today),
         no_consent=services.missing_consent(*args, today),
         address_changes=services.unfiled_address_changes(*args, today),
+        sections=[(s.template, s.load(db.session, current_user, whole_program, today))
+                  for s in registry(current_app).dashboard_sections],
     )

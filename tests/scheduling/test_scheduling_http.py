@@ -160,6 +160,9 @@ def test_the_agenda_shows_my_next_14_days_and_the_whole_program_on_request(
     month = soon.local_date.strftime("%Y-%m")
     assert f"/appointments/{soon.id}" in signed_in.get(f"/calendar?month={month}").get_data(as_text=True)
     assert signed_in.get("/calendar?month=not-a-month").status_code == 200
+    dashboard = signed_in.get("/dashboard").get_data(as_text=True)
+    assert "Dates in the next 7 days" in dashboard and f"/appointments/{soon.id}" in dashboard
+    assert f"/appointments/{later.id}" not in dashboard and f"/appointments/{theirs.id}" not in dashboard
 
 
 def test_reminder_times_are_for_supervisors_and_refuse_what_they_cannot_read(client, other_client, db_session, program, manager):
