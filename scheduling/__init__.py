@@ -14,7 +14,7 @@ def init_app(app: Flask) -> None:
     from casework.cases.models import Case
     from casework.extensions import DashboardSection, FamilySection, NavLink, registry
     from casework.families.models import Family
-    from scheduling import cli, demo, labels, sections
+    from scheduling import cli, demo, labels, sections, services
     from scheduling.models import Appointment, Deadline, Reminder
     from scheduling.views import bp, sms_inbound, sms_status
 
@@ -41,4 +41,5 @@ def init_app(app: Flask) -> None:
                          {"trigger": "interval", "seconds": app.config["REMINDER_SWEEP_SECONDS"]}))
     plugins.jobs.append(("scheduling-daily", cli.run_daily, {"trigger": "cron", "hour": "*/6", "minute": 7}))
     plugins.demo_loaders.append(demo.load)
+    plugins.anonymizers.append(services.anonymize_family_dates)
     app.context_processor(lambda: {"sched": labels, "local_when": sections.local_when})

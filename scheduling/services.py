@@ -625,3 +625,25 @@ def _replan_future(session: Session, case_ids: list[int] | None = None, program_
     for appointment in session.scalars(stmt):
         planning.drop_planned_reminders(session, appointment.id)
         planning.plan(session, appointment)
+
+
+def anonymize_family_dates(session: Session, family_id: int, case_ids: list[int]) -> None:
+    """Retention: what scheduling holds of a household that could identify its people (numbers,
+    addresses written, message texts and replies, notes) goes; dates and outcomes stay for figures."""
+    from sqlalchemy import update as sql_update
+
+    from scheduling.models import CalendarFeed, FeedScope, InboundMessage, Reminder
+
+    reminder_ids = select(Reminder.id).where(Reminder.family_id == family_id).scalar_subquery()
+    session.execute(sql_update(InboundMessage).where(InboundMessage.reminder_id.in_(reminder_ids))
+                    .values(sender="", body="").execution_options(synchronize_session=False))
+    session.execute(sql_update(Reminder).where(Reminder.family_id == family_id)
+                    .values(recipient="", body=None).execution_options(synchronize_session=False))
+    if case_ids:
+        session.execute(sql_update(Appointment).where(Appointment.case_id.in_(case_ids))
+                        .values(notes=None, outcome_note=None, video_link=None, location_note=None)
+                        .execution_options(synchronize_session=False))
+    session.execute(sql_update(CalendarFeed).where(CalendarFeed.scope == FeedScope.FAMILY,
+                                                   CalendarFeed.family_id == family_id,
+                                                   CalendarFeed.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()).execution_options(synchronize_session=False))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable, Iterable
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -54,8 +55,10 @@ def warning_list(session: Session, scope: ColumnElement[bool], today: date, poli
     return [Listed(family, closed, add_years(closed, policy.years)) for family, closed in session.execute(stmt)]
 
 
-def _anonymize(session: Session, family: Family) -> None:
+def _anonymize(session: Session, family: Family, extra: Iterable[Callable[..., None]]) -> None:
     case_ids = list(session.scalars(select(Case.id).where(Case.family_id == family.id)))
+    for anonymize in extra:  # the other domains' records of this household
+        anonymize(session, family.id, case_ids)
     school_services.anonymize_enrollments(session, [m.id for m in family.members])
     community_services.anonymize_referrals(session, case_ids)
     case_services.anonymize_case_records(session, case_ids)
@@ -64,7 +67,8 @@ def _anonymize(session: Session, family: Family) -> None:
     record(session, None, AuditAction.CHANGE, "family", family.id, family.id, detail="anonymized: retention period over")
 
 
-def run(session: Session, today: date, policy: RetentionPolicy) -> tuple[int, int]:
+def run(session: Session, today: date, policy: RetentionPolicy,
+        extra: Iterable[Callable[..., None]] = ()) -> tuple[int, int]:
     """The daily job: put newly due households on the warning list, anonymize those listed long enough.
     Returns (newly listed, anonymized)."""
     listed = 0
@@ -81,6 +85,6 @@ def run(session: Session, today: date, policy: RetentionPolicy) -> tuple[int, in
         Family.retention_warned_on <= today - timedelta(days=policy.warning_days))
         .options(selectinload(Family.members), selectinload(Family.addresses)).limit(10_000)).all()
     for family in due:
-        _anonymize(session, family)
+        _anonymize(session, family, extra)
         session.commit()
     return listed, len(due)
