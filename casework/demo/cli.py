@@ -17,7 +17,7 @@ def demo_command() -> None:
     if result.created:
         click.echo(f"Demo data loaded: {result.families} fictional families.")
     else:
-        click.echo(f"Demo data already loaded ({result.families} families).")
+        click.echo(f"Demo data already loaded ({result.families} families); nothing changed.")
     program = demo_program(db.session)
     for loader in registry(current_app).demo_loaders:
         click.echo(loader(db.session, program))
