@@ -37,7 +37,7 @@ def live_app(tmp_path_factory):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield {"url": f"http://127.0.0.1:{server.server_port}", "email": user.email, "family_id": family_id}
+    yield {"url": f"http://127.0.0.1:{server.server_port}", "email": user.email, "family_id": family_id, "app": app}
     server.shutdown()
     server.server_close()
     Database.state(app).engine.dispose()
