@@ -40,6 +40,9 @@ def init_app(app: Flask) -> None:
     plugins.jobs.append(("reminders-dispatch", cli.run_dispatch,
                          {"trigger": "interval", "seconds": app.config["REMINDER_SWEEP_SECONDS"]}))
     plugins.jobs.append(("scheduling-daily", cli.run_daily, {"trigger": "cron", "hour": "*/6", "minute": 7}))
+    from casework.audit.labels import OBJECT_TYPE_LABELS
+
+    OBJECT_TYPE_LABELS.update(labels.AUDIT_OBJECT_TYPES)
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_family_dates)
     app.context_processor(lambda: {"sched": labels, "local_when": sections.local_when})

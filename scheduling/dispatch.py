@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, update
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload
 
 from casework.cases.models import Case, Task
 from casework.cases.services import add_follow_up_task
@@ -29,7 +29,6 @@ from scheduling.channels import Channel as Sender
 from scheduling.channels import DeliveryError, Outgoing, email_channel, sms_channel
 from scheduling.models import (
     Appointment,
-    AppointmentMember,
     AppointmentStatus,
     AttendanceMode,
     Channel,

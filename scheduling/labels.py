@@ -74,3 +74,16 @@ REPLIES = {"confirmed": _l("Confirmed"), "needs_help": _l("Needs a ride or an in
 
 DELIVERY = {"delivered": _l("Delivered"), "failed": _l("Delivery failed"), "undelivered": _l("Not delivered"),
             "sent": _l("Handed to the carrier"), "queued": _l("Queued")}
+
+# Added to the audit log's names of things when the package is registered.
+AUDIT_OBJECT_TYPES = {
+    "appointment": _l("court date or appointment"),
+    "deadline": _l("deadline"),
+    "reminder_log": _l("reminder log"),
+    "reminder_policy": _l("reminder times"),
+    "family_link": _l("family's own page"),
+    "calendar_feed": _l("calendar address"),
+    "court": _l("immigration court"),
+    "office": _l("office"),
+    "organization": _l("program settings"),
+}

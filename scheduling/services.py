@@ -9,10 +9,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from casework.accounts.models import Organization, User
+from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
@@ -20,7 +20,7 @@ from casework.cases.services import add_follow_up_task
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.i18n import LANGUAGES
-from casework.families.models import Family, Member
+from casework.families.models import Family
 from casework.releases.models import Release
 from casework.timeutil import add_years
 from scheduling import planning
@@ -547,14 +547,6 @@ def remind_deadlines(session: Session, now: datetime | None = None) -> int:
         count += 1
     session.commit()
     return count
-
-
-def count_upcoming(session: Session, case_ids: list[int], now: datetime) -> int:
-    if not case_ids:
-        return 0
-    return session.scalar(select(func.count(Appointment.id)).where(
-        Appointment.case_id.in_(case_ids), Appointment.status == AppointmentStatus.SCHEDULED,
-        Appointment.starts_at >= now)) or 0
 
 
 @dataclass

@@ -27,7 +27,7 @@ from casework.accounts.models import Role, User
 from casework.accounts.services import set_program_phone
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.cases.models import Case, CaseStatus
+from casework.cases.models import Case
 from casework.db import db, utcnow
 from casework.errors import CaseworkError
 from casework.families.models import Family
