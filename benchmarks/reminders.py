@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, text, update  # noqa: E402
+from sqlalchemy import func, select, update  # noqa: E402
 
 from casework import create_app  # noqa: E402
 from casework.accounts.models import Role  # noqa: E402
@@ -32,6 +32,7 @@ from casework.migrate import upgrade  # noqa: E402
 from scheduling import dispatch, links  # noqa: E402
 from scheduling.models import Court, Reminder, ReminderStatus  # noqa: E402
 from tests.fake_servers import SmsGateway, SmtpServer  # noqa: E402
+from tests.conftest import _reset_database  # noqa: E402
 from tests.factories import make_organization, make_user  # noqa: E402
 from tests.scheduling.conftest import household, make_appointment  # noqa: E402
 
@@ -40,12 +41,7 @@ SECRET = "benchmark-secret"
 
 
 def fresh(url: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+    _reset_database(url)
     upgrade(url)
 
 

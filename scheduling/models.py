@@ -12,13 +12,9 @@ from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 from casework.families.models import Member
 
 
-class Court(TimestampMixin, Base):
-    """A US immigration court (EOIR). Shipped as reference data; admins may correct it."""
+class PlaceMixin:
+    """Where appointments happen: a name, a US street address and the place's IANA zone."""
 
-    __tablename__ = "courts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     street: Mapped[str] = mapped_column(String(200))
     city: Mapped[str] = mapped_column(String(100))
@@ -30,6 +26,15 @@ class Court(TimestampMixin, Base):
     @property
     def address(self) -> str:
         return f"{self.street}, {self.city}, {self.state} {self.postal_code}"
+
+
+class Court(PlaceMixin, TimestampMixin, Base):
+    """A US immigration court (EOIR). Shipped as reference data; admins may correct it."""
+
+    __tablename__ = "courts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
 
 
 class OfficeKind(enum.Enum):
@@ -39,7 +44,7 @@ class OfficeKind(enum.Enum):
     OTHER = "other"
 
 
-class Office(TimestampMixin, Base):
+class Office(PlaceMixin, TimestampMixin, Base):
     """An ICE, ATD or USCIS office a program's families report to; each program keeps its own list."""
 
     __tablename__ = "offices"
@@ -48,18 +53,7 @@ class Office(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     kind: Mapped[OfficeKind] = mapped_column(enum_column(OfficeKind, "office_kind"))
-    name: Mapped[str] = mapped_column(String(200))
-    street: Mapped[str] = mapped_column(String(200))
-    city: Mapped[str] = mapped_column(String(100))
-    state: Mapped[str] = mapped_column(String(2))
-    postal_code: Mapped[str] = mapped_column(String(10))
-    timezone: Mapped[str] = mapped_column(String(64))
     phone: Mapped[str | None] = mapped_column(String(20))
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-
-    @property
-    def address(self) -> str:
-        return f"{self.street}, {self.city}, {self.state} {self.postal_code}"
 
 
 class AppointmentKind(enum.Enum):
