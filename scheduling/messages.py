@@ -21,10 +21,11 @@ GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
 GSM_EXTENDED = set("^{}\\[~]|€\f")
+GSM_ALL = frozenset(GSM_BASIC | GSM_EXTENDED)
 
 
 def is_gsm7(text: str) -> bool:
-    return all(ch in GSM_BASIC or ch in GSM_EXTENDED for ch in text)
+    return set(text) <= GSM_ALL
 
 
 def segments(text: str) -> int:
@@ -42,6 +43,8 @@ def segments(text: str) -> int:
 
 def to_gsm7(text: str) -> str:
     """Keep GSM-7 letters as they are; strip accents GSM-7 lacks; replace typographic marks."""
+    if is_gsm7(text):
+        return text
     out = []
     for ch in text.replace("’", "'").replace("“", '"').replace("”", '"').replace("–", "-"):
         if unicodedata.category(ch) == "Zs":  # Babel puts narrow no-break spaces in times ("8:30 AM")
