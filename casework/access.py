@@ -6,6 +6,7 @@ cannot be told apart from ids that do not exist.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any, Callable, TypeVar
 
@@ -24,11 +25,37 @@ from casework.schooling.models import SchoolEnrollment
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Grant:
+    """How people outside a program reach some of its families, as a domain defines it (a legal
+    partner: the families of the cases referred to it). `models` are the kinds of record the
+    reach includes; `narrow` adds conditions per kind (a partner sees its own referrals only)."""
+
+    applies: Callable[[User], bool]
+    families: Callable[[User], ColumnElement[bool]]
+    models: frozenset[type]
+    narrow: dict[type, Callable[[User], ColumnElement[bool]]] = field(default_factory=dict)
+
+
+_GRANTS: list[Grant] = []
+
+
+def register_grant(grant: Grant) -> None:
+    _GRANTS.append(grant)
+
+
+def grant_for(user: User) -> Grant | None:
+    if not (user.is_authenticated and user.active) or user.in_program:
+        return None
+    return next((g for g in _GRANTS if g.applies(user)), None)
+
+
 def family_clause(user: User) -> ColumnElement[bool]:
     """SQL condition on `Family` true for the families `user` may see."""
     if user.is_authenticated and user.active and user.in_program:
         return Family.program_id == user.organization_id
-    return false()
+    grant = grant_for(user)
+    return grant.families(user) if grant is not None else false()
 
 
 def scoped_families(user: User) -> Select:
@@ -61,7 +88,16 @@ def register_path(model: type, path: Callable[[Select], Select]) -> None:
 
 def scoped(model: type[T], user: User) -> Select:
     """`select(model)` narrowed to the records `user` may see."""
-    return _PATHS[model](select(model)).where(family_clause(user))
+    query = _PATHS[model](select(model))
+    grant = grant_for(user)
+    if grant is None:
+        return query.where(family_clause(user))
+    if model not in grant.models:
+        return query.where(false())
+    query = query.where(grant.families(user))
+    if model in grant.narrow:
+        query = query.where(grant.narrow[model](user))
+    return query
 
 
 def get_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:

@@ -3,7 +3,8 @@ from alembic import context
 from casework.crypto import EncryptedString
 from casework.db import UTCDateTime, make_engine
 from casework.models import Base
-import scheduling.models  # noqa: F401  (each domain's tables belong to the one schema)
+import legal.models  # noqa: F401  (each domain's tables belong to the one schema)
+import scheduling.models  # noqa: F401
 
 config = context.config
 target_metadata = Base.metadata

@@ -24,7 +24,7 @@ from casework.cases.services import add_follow_up_task
 from casework.db import utcnow
 from casework.families.identifiers import format_phone
 from casework.families.models import ConsentKind, Family, Member, PhoneKind
-from scheduling import calendars, links, messages
+from scheduling import calendars, links, messages, notify
 from scheduling.channels import Channel as Sender
 from scheduling.channels import DeliveryError, Outgoing, email_channel, sms_channel
 from scheduling.models import (
@@ -56,6 +56,7 @@ class SweepResult:
     failed: int = 0
     skipped: int = 0
     deferred: int = 0
+    notifications: int = 0
     ids: list[int] = field(default_factory=list)
 
     @property
@@ -63,26 +64,26 @@ class SweepResult:
         return self.sent + self.retried + self.failed + self.skipped + self.deferred
 
 
-def _due(now: datetime):  # type: ignore[no-untyped-def]
-    return or_(and_(Reminder.status == ReminderStatus.PLANNED, Reminder.due_at <= now),
-               and_(Reminder.status == ReminderStatus.SENDING, Reminder.claimed_until < now))
+def _due(model: type, now: datetime):  # type: ignore[no-untyped-def]
+    return or_(and_(model.status == ReminderStatus.PLANNED, model.due_at <= now),
+               and_(model.status == ReminderStatus.SENDING, model.claimed_until < now))
 
 
-def claim(session: Session, now: datetime, limit: int) -> list[int]:
+def claim(session: Session, now: datetime, limit: int, model: type = Reminder) -> list[int]:
+    """Take up to `limit` due rows of an outbox table (reminders, notifications) under a lease."""
     token = secrets.token_hex(16)
-    due = select(Reminder.id).where(_due(now)).order_by(Reminder.due_at, Reminder.id).limit(limit)
+    due = select(model.id).where(_due(model, now)).order_by(model.due_at, model.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    session.execute(update(Reminder).where(Reminder.id.in_(due.scalar_subquery()))
+    session.execute(update(model).where(model.id.in_(due.scalar_subquery()))
                     .values(status=ReminderStatus.SENDING, claim_token=token, claimed_until=now + LEASE,
-                            attempts=Reminder.attempts + 1)
+                            attempts=model.attempts + 1)
                     .execution_options(synchronize_session=False))
     session.commit()
-    ids = list(session.scalars(select(Reminder.id).where(Reminder.claim_token == token).order_by(
-        Reminder.due_at, Reminder.id)))
-    for reminder in session.identity_map.values():
-        if isinstance(reminder, Reminder) and reminder.id in ids:
-            session.expire(reminder)
+    ids = list(session.scalars(select(model.id).where(model.claim_token == token).order_by(model.due_at, model.id)))
+    for row in session.identity_map.values():
+        if isinstance(row, model) and row.id in ids:
+            session.expire(row)
     return ids
 
 
@@ -325,6 +326,7 @@ def dispatch_once(session: Session, config: Mapping[str, Any], now: datetime | N
             _process(session, config, senders, ids, moment, result)
             if len(ids) < limit:
                 break
+        notify.send_due(session, senders[Channel.EMAIL], now or utcnow(), result)
     finally:
         for sender in senders.values():
             sender.close()

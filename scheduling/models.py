@@ -304,3 +304,26 @@ class CalendarFeed(TimestampMixin, Base):
     family_id: Mapped[int | None] = mapped_column(ForeignKey("families.id"), index=True)
     nonce: Mapped[str] = mapped_column(String(16), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Notification(Base):
+    """An email to staff or a partner (a referral arrived, was answered): an outbox row like a
+    reminder, sent by the same sweep, so an SMTP outage delays it and loses nothing."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_status_due", "status", "due_at"),
+                      Index("ix_notifications_claim", "claim_token"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[ReminderStatus] = mapped_column(
+        enum_column(ReminderStatus, "notification_status"), default=ReminderStatus.PLANNED)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
