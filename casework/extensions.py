@@ -29,7 +29,7 @@ class DashboardSection:
 class NavLink:
     endpoint: str
     label: Any  # a lazy string
-    program_only: bool = True
+    audience: str = "program"  # "program": program staff; "partner": legal partner users
 
 
 @dataclass
@@ -39,6 +39,8 @@ class Registry:
     nav_links: list[NavLink] = field(default_factory=list)
     # (job id, function run inside an app context, APScheduler trigger arguments)
     jobs: list[tuple[str, Callable[[], object], dict]] = field(default_factory=list)
+    # Where people outside a program land after signing in: (applies to user, endpoint).
+    homes: list[tuple[Callable[..., bool], str]] = field(default_factory=list)
     # Run when retention anonymizes a household: (session, family_id, case_ids) -> None.
     anonymizers: list[Callable[..., None]] = field(default_factory=list)
     # Run by `casework demo` after the core's demo program exists: (session, program) -> summary line.

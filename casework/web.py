@@ -99,9 +99,11 @@ def _register_blueprints(app: Flask) -> None:
                       schooling_bp, community_bp, retention_bp):
         app.register_blueprint(blueprint)
 
+    import legal
     import scheduling
 
     scheduling.init_app(app)
+    legal.init_app(app)
     app.context_processor(lambda: {"nav_links": registry(app).nav_links})
 
 

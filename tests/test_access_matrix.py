@@ -23,6 +23,7 @@ from casework.models import Base
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
+from legal import services as legal_services
 from scheduling import links
 from scheduling import services as scheduling_services
 from scheduling.models import AppointmentKind, Court, Office, OfficeKind
@@ -37,7 +38,7 @@ TOKEN_ENDPOINTS = {"scheduling.family_page": "family_token", "scheduling.family_
 # The SMS gateway's webhooks: no session and no CSRF token, but a request signature; unsigned, 403.
 SIGNED_WEBHOOKS = {"scheduling.sms_inbound", "scheduling.sms_status"}
 # Reference data every program shares (the immigration courts): any program's admin may correct it.
-SHARED_REFERENCE_ENDPOINTS = {"scheduling.edit_court"}
+SHARED_REFERENCE_ENDPOINTS = {"scheduling.edit_court", "legal.edit_profile"}
 # Program A's family as it could appear on a page: names, the A-number formatted and raw, the
 # phone as typed, as stored (E.164) and as digits, the address and a note's text.
 SECRET_STRINGS = ("Rigoberta", "Ixcoy", "Quiché Tzul", "Anaité", "A-087-654-321", "087654321",
@@ -105,6 +106,14 @@ def program_a(db_session):
     _feed, feed_token = links.caseload_feed(db_session, secret, manager, create=True)
     old_feed, revoked_token = links.caseload_feed(db_session, secret, admin, create=True)
     links.revoke(db_session, admin, old_feed)
+    # Program A's legal partner, with family A referred to it and accepted (so the partner portal
+    # routes have a user who may see them: the control of the walk below).
+    partner_org = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Program A's legal clinic")
+    partner = make_user(db_session, partner_org, Role.LEGAL_PARTNER)
+    family_services.record_consent(db_session, manager, family.members[0], ConsentKind.LEGAL_SHARING, today, today)
+    legal_referral = legal_services.refer(db_session, manager, case, partner_org.id, [family.members[0].id],
+                                          "Keep this note private", "http://127.0.0.1")
+    legal_services.accept(db_session, partner, legal_referral, "http://127.0.0.1")
     db_session.commit()
     ids = {
         "family_id": family.id, "member_id": child.id, "case_id": case.id, "task_id": task.id,
@@ -112,8 +121,17 @@ def program_a(db_session):
         "document_id": release.documents[0].id, "referral_id": referral.id, "user_id": manager.id,
         "appointment_id": appointment.id, "deadline_id": deadline.id, "office_id": office.id, "court_id": court.id,
         "family_token": family_token, "feed_token": feed_token, "revoked_token": revoked_token,
+        "legal_referral_id": legal_referral.id, "organization_id": partner_org.id,
     }
-    return {"ids": ids, "admin": admin, "manager": manager}
+    return {"ids": ids, "admin": admin, "manager": manager, "partner": partner}
+
+
+def _insider(rule, program_a):
+    """Who in program A's circle may reach this route: its partner for the portal, its admin under
+    /admin/, else its case manager."""
+    if rule.rule.startswith("/partner"):
+        return program_a["partner"]
+    return program_a["admin"] if rule.rule.startswith("/admin/") else program_a["manager"]
 
 
 def _url(rule, ids, revoked: bool = False) -> str:
@@ -156,7 +174,8 @@ def _redirects_to_sign_in(response) -> bool:
 def test_every_route_parameter_is_known():
     """A new parameter name fails here too, once, with the fix in the message."""
     known = {"family_id", "member_id", "case_id", "task_id", "note_id", "consent_id", "release_id",
-             "document_id", "referral_id", "user_id", "appointment_id", "deadline_id", "office_id", "court_id"}
+             "document_id", "referral_id", "user_id", "appointment_id", "deadline_id", "office_id", "court_id",
+             "legal_referral_id", "organization_id"}
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
             continue
@@ -193,7 +212,7 @@ def test_program_staff_reach_the_same_routes(rule, client, other_client, db_sess
     """The control: with the same ids, program A's case manager gets the page (so the refusals above
     are real, not broken URLs); pages under /admin/ are for program A's admin."""
     url = _url(rule, program_a["ids"])
-    staff = program_a["admin"] if rule.rule.startswith("/admin/") else program_a["manager"]
+    staff = _insider(rule, program_a)
     client.sign_in(staff.email, PASSWORD)
     response = client.get(url)
     assert response.status_code == 200, f"{staff.role.value}: GET {url} answered {response.status_code}"
@@ -246,9 +265,29 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(client, db_ses
                          ids=lambda r: r.endpoint)
 def test_no_get_request_changes_a_record(rule, client, db_session, program_a):
     """GET only reads (an audit line of the view aside): every change goes through a POST with a token."""
-    client.sign_in(program_a["admin"].email, PASSWORD)
+    insider = program_a["partner"] if rule.rule.startswith("/partner") else program_a["admin"]
+    client.sign_in(insider.email, PASSWORD)
     url = _url(rule, program_a["ids"])
     before = _snapshot(db_session)
     response = client.get(url)
     assert response.status_code in (200, 302), f"GET {url} answered {response.status_code}"
     assert _snapshot(db_session) == before, f"GET {url} changed records"
+
+
+@pytest.mark.parametrize("rule", [r for r in ROUTES_WITH_IDS if not r.rule.startswith("/partner")
+                                  and r.endpoint not in set(TOKEN_ENDPOINTS) | SIGNED_WEBHOOKS],
+                         ids=lambda r: r.endpoint)
+def test_a_partner_with_a_referral_reaches_nothing_outside_its_portal(rule, client, db_session, program_a):
+    """Program A's own legal partner, with family A referred to it, still gets none of the program's
+    pages: case notes, tasks, service referrals, consents, the audit log... only the portal shows it
+    what legal work needs."""
+    client.sign_in(program_a["partner"].email, PASSWORD)
+    url = _url(rule, program_a["ids"])
+    token = client.token("/account")
+    before = _snapshot(db_session)
+    for method in _methods(rule):
+        response = client.get(url) if method == "GET" else client.raw.open(url, method=method,
+                                                                             data={"csrf_token": token})
+        assert response.status_code in (403, 404), f"partner: {method} {url} answered {response.status_code}"
+        _assert_hides_secrets(response, url, method)
+    assert _snapshot(db_session) == before

@@ -26,6 +26,7 @@ from casework.accounts.models import Role, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import db
+from casework.extensions import registry
 from casework.errors import CaseworkError, SignInRefused
 from casework.forms_common import show_error
 from casework.i18n import SUPPORTED_LOCALES
@@ -43,7 +44,10 @@ def _throttle() -> services.Throttle:
 
 
 def home_for(user) -> str:
-    return url_for("dashboard.index") if user.in_program else url_for("accounts.account")
+    if user.in_program:
+        return url_for("dashboard.index")
+    endpoint = next((e for applies, e in registry(current_app).homes if applies(user)), "accounts.account")
+    return url_for(endpoint)
 
 
 @bp.route("/")

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from casework.families.forms import US_STATES, MultiCheckboxField
+from casework.forms_common import enum_choices
+from legal.models import PartnerKind, ReferralEventKind, ReferralStatus, Representation
+
+PARTNER_KINDS = {
+    PartnerKind.NONPROFIT: _l("Nonprofit legal services"),
+    PartnerKind.LAW_SCHOOL_CLINIC: _l("Law school clinic"),
+    PartnerKind.PRO_BONO_FIRM: _l("Pro bono firm"),
+    PartnerKind.OTHER: _l("Other"),
+}
+
+REFERRAL_STATUSES = {
+    ReferralStatus.SENT: _l("Waiting for an answer"),
+    ReferralStatus.ACCEPTED: _l("Accepted"),
+    ReferralStatus.DECLINED: _l("Declined"),
+    ReferralStatus.CLOSED: _l("Closed"),
+}
+
+REFERRAL_EVENTS = {
+    ReferralEventKind.SENT: _l("Referral sent"),
+    ReferralEventKind.ACCEPTED: _l("Accepted"),
+    ReferralEventKind.DECLINED: _l("Declined"),
+    ReferralEventKind.REPRESENTATION: _l("Representation updated"),
+    ReferralEventKind.CLOSED: _l("Closed"),
+}
+
+REPRESENTATIONS = {
+    Representation.NONE: _l("Not yet decided"),
+    Representation.CONSULTATION: _l("Consultation only"),
+    Representation.REPRESENTING: _l("Representing (notice of appearance filed)"),
+    Representation.WITHDRAWN: _l("Withdrawn"),
+}
+
+
+class ReferralForm(FlaskForm):
+    partner_id = SelectField(_l("Legal partner"), coerce=int)
+    member_ids = MultiCheckboxField(_l("Who is referred"), coerce=int)
+    message = TextAreaField(_l("Message to the partner"), validators=[Optional(), Length(max=5000)],
+                            description=_l("What the partner needs to know: the next hearing, the relief sought. "
+                                           "The partner sees it."))
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Why you decline"), validators=[DataRequired(), Length(max=500)])
+
+
+class RepresentationForm(FlaskForm):
+    representation = SelectField(_l("Representation"), choices=enum_choices(REPRESENTATIONS))
+    appearance_filed_on = DateField(_l("Notice of appearance (EOIR-28) filed on"), validators=[Optional()])
+
+
+class CloseForm(FlaskForm):
+    reason = StringField(_l("Why it closes"), validators=[Optional(), Length(max=500)])
+
+
+class LegalNoteForm(FlaskForm):
+    body = TextAreaField(_l("Legal note"), validators=[DataRequired(), Length(max=20000)],
+                         description=_l("Seen by the program and by the partner working on the case."))
+
+
+class ProfileForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=enum_choices(PARTNER_KINDS))
+    capacity = IntegerField(_l("Open cases they can take"), validators=[DataRequired(), NumberRange(min=0, max=10000)])
+    states = MultiCheckboxField(_l("States covered"), choices=[(s, s) for s in US_STATES])
+    court_ids = MultiCheckboxField(_l("Courts covered"), coerce=int)
+    languages = MultiCheckboxField(_l("Languages"))
+    contact_name = StringField(_l("Contact name"), validators=[Optional(), Length(max=200)])
+    contact_email = StringField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])

@@ -1,0 +1,302 @@
+"""Legal referrals: the program's side (refer, follow, close, watch) and the partner portal."""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any, Callable
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from casework import access
+from casework.access import admin_required, program_staff_required
+from casework.accounts.models import Organization, OrganizationKind
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.db import db, utcnow
+from casework.errors import CaseworkError
+from casework.families.identifiers import format_a_number, format_phone, parse_phone
+from casework.forms_common import show_error
+from casework.i18n import language_choices
+from casework.pagination import page_number
+from casework.timeutil import today_for
+from legal import services
+from legal.forms import CloseForm, DeclineForm, LegalNoteForm, ProfileForm, ReferralForm, RepresentationForm
+from legal.models import PartnerKind, Referral, Representation
+from scheduling import services as scheduling_services
+from scheduling.forms import OutcomeForm
+from scheduling.models import Appointment, Decision, Outcome
+
+bp = Blueprint("legal", __name__)
+
+
+def _base_url() -> str:
+    return current_app.config["PUBLIC_BASE_URL"]
+
+
+def partner_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages of the partner portal: signed in as a legal partner's user."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if not services.is_partner(current_user):
+            access._audit_refusal(db.session, current_user, "page", None)
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+# The program's side ------------------------------------------------------------------------------
+
+@bp.route("/cases/<int:case_id>/legal-referrals/new", methods=["GET", "POST"])
+@program_staff_required
+def new_referral(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    suggestions = services.suggest(db.session, case)
+    form = ReferralForm()
+    form.partner_id.choices = [(0, "—")] + [(s.profile.organization_id, s.profile.organization.name)
+                                            for s in suggestions]
+    form.member_ids.choices = [(m.id, m.full_name) for m in case.family.members]
+    if request.method == "GET":
+        form.member_ids.data = [m.id for m in case.family.members]
+    consent = services.has_sharing_consent(case.family)
+    if form.validate_on_submit():
+        try:
+            services.refer(db.session, current_user, case, form.partner_id.data, list(form.member_ids.data or []),
+                           form.message.data, _base_url())
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "partner_id")
+        else:
+            flash(_("The referral is sent; the partner is notified by email."), "success")
+            return redirect(url_for("families.show", family_id=case.family_id))
+    return render_template("legal/referral_form.html", form=form, case=case, suggestions=suggestions,
+                           consent=consent)
+
+
+@bp.route("/legal-referrals/<int:legal_referral_id>")
+@program_staff_required
+def referral(legal_referral_id: int):
+    referral = access.get_or_404(db.session, current_user, Referral, legal_referral_id)
+    return render_template("legal/referral.html", referral=referral, close_form=CloseForm(),
+                           views=services.partner_views(db.session, referral))
+
+
+@bp.route("/legal-referrals/<int:legal_referral_id>/close", methods=["POST"])
+@program_staff_required
+def close_referral(legal_referral_id: int):
+    referral = access.get_or_404(db.session, current_user, Referral, legal_referral_id)
+    form = CloseForm()
+    try:
+        services.close(db.session, current_user, referral, form.reason.data)
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The referral is closed; the partner no longer sees the case."), "success")
+    return redirect(url_for("legal.referral", legal_referral_id=referral.id))
+
+
+@bp.route("/cases/<int:case_id>/legal-notes", methods=["POST"])
+@program_staff_required
+def program_legal_note(case_id: int):
+    case = access.get_case_or_404(db.session, current_user, case_id)
+    form = LegalNoteForm()
+    if form.validate_on_submit():
+        services.add_legal_note(db.session, current_user, case, form.body.data)
+        flash(_("The legal note is saved."), "success")
+    else:
+        flash(_("Write the note."), "error")
+    return redirect(url_for("families.show", family_id=case.family_id))
+
+
+@bp.route("/legal")
+@program_staff_required
+def overview():
+    now = utcnow()
+    program_id = current_user.organization_id
+    return render_template("legal/overview.html",
+                           unanswered=services.unanswered(db.session, program_id, now),
+                           merits=services.merits_without_counsel(db.session, program_id, now),
+                           figures=services.partner_figures(db.session, program_id),
+                           partner_orgs=db.session.query(Organization).filter(
+                               Organization.kind == OrganizationKind.LEGAL_PARTNER).order_by(Organization.name).all())
+
+
+@bp.route("/admin/legal-partners/<int:organization_id>", methods=["GET", "POST"])
+@admin_required
+def edit_profile(organization_id: int):
+    organization = db.session.get(Organization, organization_id)
+    if organization is None or organization.kind is not OrganizationKind.LEGAL_PARTNER:
+        abort(404)
+    profile = db.session.get(services.PartnerProfile, organization.id)
+    if request.method == "GET" and profile is not None:
+        form = ProfileForm(kind=profile.kind.value, capacity=profile.capacity, states=profile.state_list,
+                           languages=profile.language_list, court_ids=[c.court_id for c in profile.courts],
+                           contact_name=profile.contact_name, contact_email=profile.contact_email,
+                           contact_phone=format_phone(profile.contact_phone))
+    else:
+        form = ProfileForm()
+    form.court_ids.choices = [(c.id, f"{c.name} ({c.state})") for c in scheduling_services.active_courts(db.session)]
+    form.languages.choices = language_choices()
+    if form.validate_on_submit():
+        try:
+            phone = parse_phone(form.contact_phone.data, "contact_phone") if form.contact_phone.data else None
+            services.save_profile(db.session, current_user, organization, services.ProfileData(
+                kind=PartnerKind(form.kind.data), capacity=form.capacity.data, states=list(form.states.data or []),
+                languages=list(form.languages.data or []), court_ids=list(form.court_ids.data or []),
+                contact_name=form.contact_name.data or None, contact_email=form.contact_email.data or None,
+                contact_phone=phone))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "kind")
+        else:
+            flash(_("The partner's profile is saved."), "success")
+            return redirect(url_for("legal.overview"))
+    return render_template("legal/profile_form.html", form=form, organization=organization)
+
+
+# The partner portal ------------------------------------------------------------------------------
+
+@bp.route("/partner")
+@partner_required
+def portal():
+    page = page_number()
+    rows, has_next = services.open_referrals_for_partner(
+        db.session, access.scoped(Referral, current_user), page, current_app.config["PAGE_SIZE"])
+    return render_template("legal/portal.html", referrals=rows, page=page, has_next=has_next)
+
+
+def _partner_referral(legal_referral_id: int) -> Referral:
+    return access.get_or_404(db.session, current_user, Referral, legal_referral_id)
+
+
+@bp.route("/partner/referrals/<int:legal_referral_id>")
+@partner_required
+def partner_case(legal_referral_id: int):
+    referral = _partner_referral(legal_referral_id)
+    case = referral.case
+    family = access.get_family_or_404(db.session, current_user, case.family_id)
+    appointments = scheduling_services.family_appointments(db.session, family)
+    notes = services.case_legal_notes(db.session, [case.id])
+    record(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
+    db.session.commit()
+    return render_template("legal/partner_case.html", referral=referral, family=family, case=case,
+                           appointments=appointments, notes=notes, note_form=LegalNoteForm(),
+                           decline_form=DeclineForm(), representation_form=RepresentationForm(
+                               representation=referral.representation.value,
+                               appearance_filed_on=referral.appearance_filed_on),
+                           format_a_number=format_a_number)
+
+
+def _back(referral: Referral):  # type: ignore[no-untyped-def]
+    return redirect(url_for("legal.partner_case", legal_referral_id=referral.id))
+
+
+@bp.route("/partner/referrals/<int:legal_referral_id>/accept", methods=["POST"])
+@partner_required
+def accept(legal_referral_id: int):
+    referral = _partner_referral(legal_referral_id)
+    try:
+        services.accept(db.session, current_user, referral, _base_url())
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("You accepted the referral; the case manager is told."), "success")
+    return _back(referral)
+
+
+@bp.route("/partner/referrals/<int:legal_referral_id>/decline", methods=["POST"])
+@partner_required
+def decline(legal_referral_id: int):
+    referral = _partner_referral(legal_referral_id)
+    form = DeclineForm()
+    try:
+        services.decline(db.session, current_user, referral, form.reason.data or "", _base_url())
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _back(referral)
+    flash(_("You declined the referral; the case manager is told."), "success")
+    return redirect(url_for("legal.portal"))
+
+
+@bp.route("/partner/referrals/<int:legal_referral_id>/representation", methods=["POST"])
+@partner_required
+def representation(legal_referral_id: int):
+    referral = _partner_referral(legal_referral_id)
+    form = RepresentationForm()
+    if not form.validate():
+        flash(_("Check the date."), "error")
+        return _back(referral)
+    try:
+        services.set_representation(db.session, current_user, referral, Representation(form.representation.data),
+                                    form.appearance_filed_on.data, today_for(current_user))
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The representation is updated."), "success")
+    return _back(referral)
+
+
+@bp.route("/partner/referrals/<int:legal_referral_id>/notes", methods=["POST"])
+@partner_required
+def partner_note(legal_referral_id: int):
+    referral = _partner_referral(legal_referral_id)
+    form = LegalNoteForm()
+    try:
+        services.add_legal_note(db.session, current_user, referral.case, form.body.data or "")
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The legal note is saved."), "success")
+    return _back(referral)
+
+
+@bp.route("/partner/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
+@partner_required
+def partner_outcome(appointment_id: int):
+    """Partners record what happened at a hearing, and the new date the court gave (which re-plans
+    the family's reminders)."""
+    appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
+    referral = db.session.scalars(access.scoped(Referral, current_user).where(
+        Referral.case_id == appointment.case_id)).first()
+    if referral is None:
+        abort(404)
+    form = OutcomeForm()
+    if form.validate_on_submit():
+        new_date = None
+        if form.new_local_date.data:
+            new_date = scheduling_services.AppointmentData(
+                kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
+                local_date=form.new_local_date.data, local_time=form.new_local_time.data, fold=form.new_fold.data,
+                court_id=appointment.court_id, office_id=appointment.office_id,
+                location_note=appointment.location_note, timezone=appointment.timezone, mode=appointment.mode,
+                video_link=appointment.video_link, interpreter_language=appointment.interpreter_language)
+        try:
+            scheduling_services.record_outcome(db.session, current_user, appointment, scheduling_services.OutcomeData(
+                outcome=Outcome(form.outcome.data),
+                decision=Decision(form.decision.data) if form.decision.data else None,
+                note=form.note.data, new_date=new_date))
+        except CaseworkError as error:
+            db.session.rollback()
+            if error.field in ("local_time", "fold"):
+                error.field = "new_local_time" if error.field == "local_time" else "new_fold"
+            show_error(form, error, "outcome")
+        else:
+            flash(_("The outcome is recorded; the family's reminders follow any new date."), "success")
+            return _back(referral)
+    return render_template("legal/partner_outcome.html", form=form, appointment=appointment, referral=referral)
+
+
+def family_section(session, user, family, case_ids, today) -> dict:  # type: ignore[no-untyped-def]
+    return {"referrals": services.case_referrals(session, case_ids),
+            "legal_notes": services.case_legal_notes(session, case_ids),
+            "consent": services.has_sharing_consent(family), "note_form": LegalNoteForm()}
+
