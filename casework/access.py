@@ -169,6 +169,25 @@ def program_staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def reach_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Pages for anyone who reaches some families: program staff, or people a domain grants reach."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if not current_user.is_authenticated:
+            from flask import current_app
+
+            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+        if not current_user.in_program and grant_for(current_user) is None:
+            from casework.db import db
+
+            _audit_refusal(db.session, current_user, "page", None)
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     @program_staff_required

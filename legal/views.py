@@ -292,6 +292,9 @@ def partner_outcome(appointment_id: int):
         else:
             flash(_("The outcome is recorded; the family's reminders follow any new date."), "success")
             return _back(referral)
+    record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, referral.case.family_id,
+           detail="partner portal")
+    db.session.commit()
     return render_template("legal/partner_outcome.html", form=form, appointment=appointment, referral=referral)
 
 

@@ -480,7 +480,7 @@ def case_policy(case_id: int):
 # Calendar feeds ---------------------------------------------------------------------------------
 
 @bp.route("/calendar/subscription", methods=["GET", "POST"])
-@program_staff_required
+@access.reach_required
 def subscription():
     secret = current_app.config["SECRET_KEY"]
     if request.method == "POST":
@@ -509,12 +509,14 @@ def renew_family_link(family_id: int):
 def caseload_feed(token: str):
     feed = links.find(db.session, current_app.config["SECRET_KEY"], token, FeedScope.CASELOAD)
     user = db.session.get(User, feed.user_id) if feed is not None and feed.user_id else None
-    if feed is None or user is None or not user.active or not user.in_program:
+    if feed is None or user is None or not user.active or not (user.in_program or access.grant_for(user)):
         abort(404)
     now = utcnow()
-    stmt = (access.scoped(Appointment, user).where(Case.assigned_to_id == user.id,
-                                                  Appointment.starts_at >= now - timedelta(days=30))
-            .order_by(Appointment.starts_at).limit(5000))
+    # Program staff follow the cases assigned to them; a partner, every case referred to it.
+    stmt = access.scoped(Appointment, user).where(Appointment.starts_at >= now - timedelta(days=30))
+    if user.in_program:
+        stmt = stmt.where(Case.assigned_to_id == user.id)
+    stmt = stmt.order_by(Appointment.starts_at).limit(5000)
     appointments = calendars.feed_appointments(db.session.scalars(stmt))
     db.session.commit()
     return _ics_response(calendars.calendar_of(appointments, _staff_text, _("My caseload")), "caseload.ics")

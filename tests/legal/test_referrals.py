@@ -214,3 +214,20 @@ def test_the_demo_partner_signs_in_to_its_referred_cases(app, client, db_session
     assert client.get("/dashboard").status_code == 403
     again = app.test_cli_runner().invoke(args=["demo"])
     assert "Demo legal partner already loaded" in again.output
+
+
+def test_a_partner_subscribes_to_the_dates_of_its_referred_cases(client, other_client, db_session, manager, clinic,
+                                                                 referred_family):
+    from scheduling import links
+
+    org, attorney = clinic
+    family, case, hearing = referred_family
+    referral = services.refer(db_session, manager, case, org.id, [family.members[0].id], None, "http://x")
+    services.accept(db_session, attorney, referral, "http://x")
+    other_client.sign_in(attorney.email, PASSWORD)
+    assert other_client.post("/calendar/subscription", {"action": "create"}).status_code == 302
+    _feed, token = links.caseload_feed(db_session, "test-secret-key", attorney)
+    feed = client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+    assert hearing.uid in feed and case.reference in feed and family.members[0].given_names not in feed
+    services.close(db_session, manager, referral, "Finished")
+    assert hearing.uid not in client.get(f"/feeds/{token}.ics").get_data(as_text=True)
