@@ -36,7 +36,7 @@ def load(session: Session, program: Organization) -> str:
     session.add(partner)
     session.flush()
     session.add(User(email=PARTNER_EMAIL, full_name="Paula Partner", role=Role.LEGAL_PARTNER,
-                     organization_id=partner.id, password_hash=hash_password(PASSWORD)))
+                     organization_id=partner.id, password_hash=hash_password(PASSWORD), manages_organization=True))
     chicago = session.scalars(select(Court).where(Court.city == "Chicago")).first()
     profile = PartnerProfile(organization_id=partner.id, kind=PartnerKind.NONPROFIT, capacity=12, states="IL IN WI",
                              languages="eng spa", contact_name="Paula Partner", contact_email=PARTNER_EMAIL,

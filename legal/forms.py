@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
 from casework.families.forms import US_STATES, MultiCheckboxField
@@ -74,3 +74,10 @@ class ProfileForm(FlaskForm):
     contact_name = StringField(_l("Contact name"), validators=[Optional(), Length(max=200)])
     contact_email = StringField(_l("Contact email"), validators=[Optional(), Email(), Length(max=254)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
+
+
+class ColleagueForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
+                             description=_l("At least 12 characters; not a common password."))

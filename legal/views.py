@@ -21,7 +21,16 @@ from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from legal import services
-from legal.forms import CloseForm, DeclineForm, LegalNoteForm, ProfileForm, ReferralForm, RepresentationForm
+from casework.accounts import services as account_services
+from legal.forms import (
+    CloseForm,
+    ColleagueForm,
+    DeclineForm,
+    LegalNoteForm,
+    ProfileForm,
+    ReferralForm,
+    RepresentationForm,
+)
 from legal.models import PartnerKind, Referral, Representation
 from scheduling import services as scheduling_services
 from scheduling.forms import OutcomeForm
@@ -296,6 +305,45 @@ def partner_outcome(appointment_id: int):
            detail="partner portal")
     db.session.commit()
     return render_template("legal/partner_outcome.html", form=form, appointment=appointment, referral=referral)
+
+
+@bp.route("/partner/users", methods=["GET", "POST"])
+@partner_required
+def partner_users():
+    """A partner's account manager adds and deactivates their colleagues' accounts."""
+    if not current_user.manages_organization:
+        abort(403)
+    form = ColleagueForm()
+    if form.validate_on_submit():
+        try:
+            account_services.add_colleague(db.session, current_user, email=form.email.data,
+                                           full_name=form.full_name.data, password=form.password.data)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "email")
+        else:
+            flash(_("The account is created; give the person their password in person or by phone."), "success")
+            return redirect(url_for("legal.partner_users"))
+    return render_template("legal/partner_users.html", form=form,
+                           users=account_services.colleagues(db.session, current_user))
+
+
+@bp.route("/partner/users/<int:user_id>/active", methods=["POST"])
+@partner_required
+def partner_user_active(user_id: int):
+    if not current_user.manages_organization:
+        abort(403)
+    user = account_services.colleague(db.session, current_user, user_id)
+    if user is None:
+        abort(404)
+    try:
+        account_services.set_colleague_active(db.session, current_user, user, not user.active)
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The account can sign in again.") if user.active else _("The account is deactivated."), "success")
+    return redirect(url_for("legal.partner_users"))
 
 
 def family_section(session, user, family, case_ids, today) -> dict:  # type: ignore[no-untyped-def]

@@ -110,6 +110,7 @@ def program_a(db_session):
     # routes have a user who may see them: the control of the walk below).
     partner_org = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Program A's legal clinic")
     partner = make_user(db_session, partner_org, Role.LEGAL_PARTNER)
+    partner.manages_organization = True
     family_services.record_consent(db_session, manager, family.members[0], ConsentKind.LEGAL_SHARING, today, today)
     legal_referral = legal_services.refer(db_session, manager, case, partner_org.id, [family.members[0].id],
                                           "Keep this note private", "http://127.0.0.1")

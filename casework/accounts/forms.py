@@ -41,6 +41,9 @@ class UserForm(FlaskForm):
                        validators=[DataRequired()])
     organization_id = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
     active = BooleanField(_l("Active (can sign in)"), default=True)
+    manages_organization = BooleanField(
+        _l("Manages their organization's accounts"),
+        description=_l("For a legal partner: this person adds and deactivates their colleagues' accounts."))
     new_password = PasswordField(
         _l("Password"), validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
         description=_l("Required for a new account. On an existing account, fill it only to reset the password."),

@@ -52,6 +52,8 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Outside a program (a legal partner), the person who adds and deactivates their colleagues.
+    manages_organization: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str | None] = mapped_column(String(10))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     totp_secret: Mapped[str | None] = mapped_column(EncryptedString("users.totp_secret"))

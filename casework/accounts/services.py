@@ -165,7 +165,8 @@ def create_user(session: Session, admin: User, *, email: str, full_name: str, ro
 
 
 def update_user(session: Session, admin: User, user: User, *, full_name: str, role: Role,
-                organization_id: int, active: bool, new_password: str | None) -> None:
+                organization_id: int, active: bool, new_password: str | None,
+                manages_organization: bool = False) -> None:
     if user.id == admin.id and (not active or role is not Role.ADMIN):
         raise NotAllowed(str(_l("You cannot deactivate yourself or remove your own admin role.")), "active")
     _check_role_fits(session, admin, role, organization_id)
@@ -175,8 +176,9 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
         user.password_hash = hash_password(new_password)
         user.password_changed_at = utcnow()
         changed.append("password")
+    manages = manages_organization and role is Role.LEGAL_PARTNER
     for attr, value in (("full_name", full_name.strip()), ("role", role),
-                        ("organization_id", organization_id), ("active", active)):
+                        ("organization_id", organization_id), ("active", active), ("manages_organization", manages)):
         if getattr(user, attr) != value:
             setattr(user, attr, value)
             changed.append(attr)
@@ -184,6 +186,54 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
         revoke_sessions(session, user)
     if changed:
         record(session, admin, AuditAction.CHANGE, "user", user.id, detail=", ".join(changed))
+    session.commit()
+
+
+# An organization outside a program manages its own accounts ------------------------------------
+
+def _check_manager(actor: User, user: User | None = None) -> None:
+    if not (actor.active and actor.manages_organization and not actor.in_program):
+        raise NotAllowed(str(_l("Only your organization's account manager can do this.")))
+    if user is not None and user.organization_id != actor.organization_id:
+        raise NotAllowed(str(_l("This account is not in your organization.")))
+
+
+def colleagues(session: Session, actor: User) -> list[User]:
+    _check_manager(actor)
+    return list(session.scalars(select(User).where(User.organization_id == actor.organization_id)
+                                .order_by(User.full_name, User.id)))
+
+
+def colleague(session: Session, actor: User, user_id: int) -> User | None:
+    return session.scalar(select(User).where(User.id == user_id, User.organization_id == actor.organization_id))
+
+
+def add_colleague(session: Session, actor: User, *, email: str, full_name: str, password: str) -> User:
+    """A new account in the actor's own organization, with the actor's role (never a program role)."""
+    _check_manager(actor)
+    email = normalize_email(email)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ValidationError(str(_l("An account with this email already exists.")), "email")
+    if not (full_name or "").strip():
+        raise ValidationError(str(_l("Give the person's name.")), "full_name")
+    check_new_password(password)
+    user = User(email=email, full_name=full_name.strip(), role=actor.role, organization_id=actor.organization_id,
+                password_hash=hash_password(password), active=True)
+    session.add(user)
+    session.flush()
+    record(session, actor, AuditAction.CREATE, "user", user.id)
+    session.commit()
+    return user
+
+
+def set_colleague_active(session: Session, actor: User, user: User, active: bool) -> None:
+    _check_manager(actor, user)
+    if user.id == actor.id:
+        raise NotAllowed(str(_l("You cannot deactivate yourself.")))
+    user.active = active
+    if not active:
+        revoke_sessions(session, user)
+    record(session, actor, AuditAction.CHANGE, "user", user.id, detail="activated" if active else "deactivated")
     session.commit()
 
 

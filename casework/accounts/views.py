@@ -207,7 +207,8 @@ def edit_user(user_id: int):
         try:
             services.update_user(db.session, current_user, user, full_name=form.full_name.data,
                                  role=Role(form.role.data), organization_id=form.organization_id.data,
-                                 active=form.active.data, new_password=form.new_password.data or None)
+                                 active=form.active.data, new_password=form.new_password.data or None,
+                                 manages_organization=form.manages_organization.data)
         except CaseworkError as error:
             db.session.rollback()
             getattr(form, error.field or "full_name").errors.append(error.message)

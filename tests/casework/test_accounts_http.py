@@ -168,7 +168,7 @@ def test_legal_partner_has_no_access_to_program_pages(client, db_session):
     user = make_user(db_session, partner, Role.LEGAL_PARTNER)
     db_session.commit()
     response = client.sign_in(user.email, PASSWORD)
-    assert response.headers["Location"] == "/account"
+    assert response.headers["Location"] == "/partner"  # the partner portal, where it lands
     assert client.get("/dashboard").status_code == 403
     assert client.get("/families").status_code == 403
 

@@ -231,3 +231,32 @@ def test_a_partner_subscribes_to_the_dates_of_its_referred_cases(client, other_c
     assert hearing.uid in feed and case.reference in feed and family.members[0].given_names not in feed
     services.close(db_session, manager, referral, "Finished")
     assert hearing.uid not in client.get(f"/feeds/{token}.ics").get_data(as_text=True)
+
+
+def test_a_partners_account_manager_adds_and_deactivates_colleagues_only(client, db_session, manager, clinic):
+    org, attorney = clinic
+    attorney.manages_organization = True
+    other_org = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Elsewhere Law")
+    stranger = make_user(db_session, other_org, Role.LEGAL_PARTNER)
+    db_session.commit()
+    client.sign_in(attorney.email, PASSWORD)
+    page = client.post("/partner/users", {"email": "new@lakeside.example.org", "full_name": "Nuevo Colega",
+                                          "password": "short"}).get_data(as_text=True)
+    assert 'id="password-error"' in page or "at least" in page.lower()
+    assert client.post("/partner/users", {"email": "new@lakeside.example.org", "full_name": "Nuevo Colega",
+                                          "password": "a long enough passphrase here"}).status_code == 302
+    from casework.accounts.models import User
+
+    colleague = db_session.scalars(select(User).where(User.email == "new@lakeside.example.org")).one()
+    assert colleague.organization_id == org.id and colleague.role is Role.LEGAL_PARTNER
+    assert not colleague.manages_organization
+    client.post(f"/partner/users/{colleague.id}/active", page="/partner/users")
+    db_session.expire_all()
+    assert db_session.get(User, colleague.id).active is False
+    for target in (stranger.id, manager.id):
+        assert client.post(f"/partner/users/{target}/active", page="/partner/users").status_code == 404
+    db_session.expire_all()
+    assert db_session.get(User, stranger.id).active and db_session.get(User, manager.id).active
+    attorney.manages_organization = False
+    db_session.commit()
+    assert client.get("/partner/users").status_code == 403
