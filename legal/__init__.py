@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
     from casework.cases.models import Case
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Address, Family, Member
+    from casework.releases.models import ReleaseDocument
     from legal import demo, services
     from legal.forms import PARTNER_KINDS, REFERRAL_EVENTS, REFERRAL_STATUSES, REPRESENTATIONS
     from legal.models import LegalNote, Referral
@@ -30,8 +31,9 @@ def init_app(app: Flask) -> None:
     # work; never case notes, tasks, service referrals, other partners' referrals or other families.
     access.register_grant(access.Grant(
         applies=services.is_partner, families=services.partner_families,
-        models=frozenset({Family, Member, Address, Case, Appointment, Referral, LegalNote}),
-        narrow={Referral: services.own_referrals}))
+        models=frozenset({Family, Member, Address, Case, Appointment, Referral, LegalNote, ReleaseDocument}),
+        narrow={Referral: services.own_referrals,
+                ReleaseDocument: lambda user: ReleaseDocument.shared_with_partners.is_(True)}))
 
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("legal/_section.html", family_section))

@@ -16,7 +16,9 @@ from casework.audit.services import record
 from casework.db import db, utcnow
 from casework.errors import CaseworkError
 from casework.families.identifiers import format_a_number, format_phone, parse_phone
+from casework.families.models import Family
 from casework.forms_common import show_error
+from casework.releases.models import ReleaseDocument
 from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
@@ -191,10 +193,12 @@ def partner_case(legal_referral_id: int):
     family = access.get_family_or_404(db.session, current_user, case.family_id)
     appointments = scheduling_services.family_appointments(db.session, family)
     notes = services.case_legal_notes(db.session, [case.id])
+    documents = list(db.session.scalars(access.scoped(ReleaseDocument, current_user).where(
+        Family.id == family.id).order_by(ReleaseDocument.id)))
     record(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
     db.session.commit()
     return render_template("legal/partner_case.html", referral=referral, family=family, case=case,
-                           appointments=appointments, notes=notes, note_form=LegalNoteForm(),
+                           appointments=appointments, notes=notes, note_form=LegalNoteForm(), documents=documents,
                            decline_form=DeclineForm(), representation_form=RepresentationForm(
                                representation=referral.representation.value,
                                appearance_filed_on=referral.appearance_filed_on),

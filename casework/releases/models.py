@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.db import Base, TimestampMixin, enum_column
@@ -63,3 +63,5 @@ class ReleaseDocument(Base):
     release_id: Mapped[int] = mapped_column(ForeignKey("releases.id"), index=True)
     kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind, "document_kind"))
     received_on: Mapped[date | None] = mapped_column(Date)
+    # Marked by the case manager: legal partners working on the case may see that it exists.
+    shared_with_partners: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -104,6 +104,15 @@ def remove_document(session: Session, user: User, document: ReleaseDocument) -> 
     return release.family_id
 
 
+def set_document_shared(session: Session, user: User, document: ReleaseDocument, shared: bool) -> None:
+    release = session.get(Release, document.release_id)
+    assert release is not None
+    document.shared_with_partners = shared
+    record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
+           detail=f"document {'shared with' if shared else 'withdrawn from'} legal partners: {document.kind.value}")
+    session.commit()
+
+
 def anonymize_releases(session: Session, family_id: int) -> None:
     session.execute(update(Release).where(Release.family_id == family_id).values(
         facility=None, destination=None, sponsor_name=None, sponsor_relationship=None, notes=None))

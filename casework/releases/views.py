@@ -100,6 +100,16 @@ def add_document(release_id: int):
                            document_form=document_form)
 
 
+@bp.route("/documents/<int:document_id>/share", methods=["POST"])
+@program_staff_required
+def share_document(document_id: int):
+    document = access.get_or_404(db.session, current_user, ReleaseDocument, document_id)
+    services.set_document_shared(db.session, current_user, document, not document.shared_with_partners)
+    flash(_("Legal partners working on the case now see this document.") if document.shared_with_partners
+          else _("Legal partners no longer see this document."), "success")
+    return redirect(url_for("releases.edit", release_id=document.release_id))
+
+
 @bp.route("/documents/<int:document_id>/remove", methods=["POST"])
 @program_staff_required
 def remove_document(document_id: int):

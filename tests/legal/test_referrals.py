@@ -260,3 +260,26 @@ def test_a_partners_account_manager_adds_and_deactivates_colleagues_only(client,
     attorney.manages_organization = False
     db_session.commit()
     assert client.get("/partner/users").status_code == 403
+
+
+def test_a_partner_sees_only_the_documents_marked_as_shared(client, other_client, db_session, manager, clinic,
+                                                            referred_family):
+    from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
+
+    org, attorney = clinic
+    family, case, _hearing = referred_family
+    release = Release(family_id=family.id, released_on=date.today(), agency=ReleasingAgency.CBP,
+                      release_type=ReleaseType.PAROLE)
+    release.documents = [ReleaseDocument(kind=DocumentKind.NOTICE_TO_APPEAR, received_on=date(2026, 10, 1)),
+                         ReleaseDocument(kind=DocumentKind.I94, received_on=date(2026, 10, 2))]
+    db_session.add(release)
+    referral = services.refer(db_session, manager, case, org.id, [family.members[0].id], None, "http://x")
+    services.accept(db_session, attorney, referral, "http://x")
+    nta = release.documents[0]
+    client.sign_in(manager.email, PASSWORD)
+    client.post(f"/documents/{nta.id}/share", page=f"/releases/{release.id}/edit")
+    other_client.sign_in(attorney.email, PASSWORD)
+    page = other_client.get(f"/partner/referrals/{referral.id}").get_data(as_text=True)
+    assert "Notice to Appear (I-862)" in page and "I-94" not in page
+    client.post(f"/documents/{nta.id}/share", page=f"/releases/{release.id}/edit")
+    assert "Notice to Appear" not in other_client.get(f"/partner/referrals/{referral.id}").get_data(as_text=True)
