@@ -518,6 +518,9 @@ def caseload_feed(token: str):
         stmt = stmt.where(Case.assigned_to_id == user.id)
     stmt = stmt.order_by(Appointment.starts_at).limit(5000)
     appointments = calendars.feed_appointments(db.session.scalars(stmt))
+    if not user.in_program:
+        # Fetched by a calendar provider for someone outside the program: one line per fetch.
+        record(db.session, user, AuditAction.VIEW, "calendar_feed", feed.id, detail=f"{len(appointments)} dates")
     db.session.commit()
     return _ics_response(calendars.calendar_of(appointments, _staff_text, _("My caseload")), "caseload.ics")
 

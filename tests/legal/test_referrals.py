@@ -229,6 +229,9 @@ def test_a_partner_subscribes_to_the_dates_of_its_referred_cases(client, other_c
     _feed, token = links.caseload_feed(db_session, "test-secret-key", attorney)
     feed = client.get(f"/feeds/{token}.ics").get_data(as_text=True)
     assert hearing.uid in feed and case.reference in feed and family.members[0].given_names not in feed
+    assert db_session.scalars(select(AuditEvent).where(AuditEvent.user_id == attorney.id,
+                                                       AuditEvent.object_type == "calendar_feed",
+                                                       AuditEvent.action == "view")).first() is not None
     services.close(db_session, manager, referral, "Finished")
     assert hearing.uid not in client.get(f"/feeds/{token}.ics").get_data(as_text=True)
 
