@@ -36,7 +36,8 @@ from legal.forms import (
 from legal.models import PartnerKind, Referral, Representation
 from scheduling import services as scheduling_services
 from scheduling.forms import OutcomeForm
-from scheduling.models import Appointment, Decision, Outcome
+from scheduling.models import Appointment
+from scheduling.views import save_outcome
 
 bp = Blueprint("legal", __name__)
 
@@ -283,28 +284,10 @@ def partner_outcome(appointment_id: int):
     if referral is None:
         abort(404)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        new_date = None
-        if form.new_local_date.data:
-            new_date = scheduling_services.AppointmentData(
-                kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
-                local_date=form.new_local_date.data, local_time=form.new_local_time.data, fold=form.new_fold.data,
-                court_id=appointment.court_id, office_id=appointment.office_id,
-                location_note=appointment.location_note, timezone=appointment.timezone, mode=appointment.mode,
-                video_link=appointment.video_link, interpreter_language=appointment.interpreter_language)
-        try:
-            scheduling_services.record_outcome(db.session, current_user, appointment, scheduling_services.OutcomeData(
-                outcome=Outcome(form.outcome.data),
-                decision=Decision(form.decision.data) if form.decision.data else None,
-                note=form.note.data, new_date=new_date))
-        except CaseworkError as error:
-            db.session.rollback()
-            if error.field in ("local_time", "fold"):
-                error.field = "new_local_time" if error.field == "local_time" else "new_fold"
-            show_error(form, error, "outcome")
-        else:
-            flash(_("The outcome is recorded; the family's reminders follow any new date."), "success")
-            return _back(referral)
+    saved, _successor = save_outcome(form, appointment)
+    if saved:
+        flash(_("The outcome is recorded; the family's reminders follow any new date."), "success")
+        return _back(referral)
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, referral.case.family_id,
            detail="partner portal")
     db.session.commit()

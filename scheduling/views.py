@@ -185,32 +185,37 @@ def cancel_appointment(appointment_id: int):
 def outcome(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        new_date = None
-        if form.new_local_date.data:
-            data = services.AppointmentData(**{**_form_data(appointment), "kind": appointment.kind,
-                                               "mode": appointment.mode})
-            data.local_date, data.local_time, data.fold = (form.new_local_date.data, form.new_local_time.data,
-                                                           form.new_fold.data)
-            data.court_id = data.court_id or None
-            data.office_id = data.office_id or None
-            data.interpreter_language = data.interpreter_language or None
-            new_date = data
-        try:
-            successor = services.record_outcome(db.session, current_user, appointment, services.OutcomeData(
-                outcome=Outcome(form.outcome.data),
-                decision=Decision(form.decision.data) if form.decision.data else None,
-                note=form.note.data, new_date=new_date))
-        except CaseworkError as error:
-            db.session.rollback()
-            if error.field in ("local_time", "fold"):
-                error.field = "new_local_time" if error.field == "local_time" else "new_fold"
-            show_error(form, error, "outcome")
-        else:
-            flash(_("The outcome is recorded."), "success")
-            target = successor or appointment
-            return redirect(url_for("scheduling.appointment", appointment_id=target.id))
+    saved, successor = save_outcome(form, appointment)
+    if saved:
+        flash(_("The outcome is recorded."), "success")
+        return redirect(url_for("scheduling.appointment", appointment_id=(successor or appointment).id))
     return render_template("scheduling/outcome_form.html", form=form, appointment=appointment)
+
+
+def save_outcome(form: OutcomeForm, appointment: Appointment) -> tuple[bool, Appointment | None]:
+    """Record the outcome the form describes, with any new date at the same place for the same
+    people; errors go next to their fields. Returns (saved, the new appointment if any)."""
+    if not form.validate_on_submit():
+        return False, None
+    new_date = None
+    if form.new_local_date.data:
+        new_date = services.AppointmentData(
+            kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
+            local_date=form.new_local_date.data, local_time=form.new_local_time.data, fold=form.new_fold.data,
+            court_id=appointment.court_id, office_id=appointment.office_id, location_note=appointment.location_note,
+            timezone=appointment.timezone, mode=appointment.mode, video_link=appointment.video_link,
+            interpreter_language=appointment.interpreter_language, notes=appointment.notes)
+    try:
+        successor = services.record_outcome(db.session, current_user, appointment, services.OutcomeData(
+            outcome=Outcome(form.outcome.data), decision=Decision(form.decision.data) if form.decision.data else None,
+            note=form.note.data, new_date=new_date))
+    except CaseworkError as error:
+        db.session.rollback()
+        if error.field in ("local_time", "fold"):
+            error.field = "new_local_time" if error.field == "local_time" else "new_fold"
+        show_error(form, error, "outcome")
+        return False, None
+    return True, successor
 
 
 def _staff_text(appointment: Appointment) -> calendars.EventText:
