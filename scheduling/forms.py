@@ -6,17 +6,12 @@ from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from casework.families.forms import US_STATES, MultiCheckboxField
+from casework.families.zones import US_ZONES
 from casework.forms_common import enum_choices
 from scheduling.labels import APPOINTMENT_KINDS, DECISIONS, MODES, OFFICE_KINDS, OUTCOMES
 
 # The zones of US courts and offices, Arizona's and the territories' included; any other IANA
 # name is accepted from the reference data but these are what people choose from.
-US_ZONES = (
-    "America/New_York", "America/Detroit", "America/Kentucky/Louisville", "America/Indiana/Indianapolis",
-    "America/Chicago", "America/Denver", "America/Boise", "America/Phoenix", "America/Los_Angeles",
-    "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/St_Thomas", "Pacific/Guam",
-    "Pacific/Saipan", "Pacific/Pago_Pago",
-)
 ZONE_CHOICES = [(zone, zone.replace("_", " ")) for zone in US_ZONES]
 
 FOLD_CHOICES = [

@@ -71,8 +71,10 @@ def policies_for(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple[i
 
 
 def recipient_zone(appointment: Appointment) -> str:
-    """The family's clock. Families live near their program, so its zone stands for theirs."""
-    return appointment.case.family.program.timezone
+    """The family's clock: their current address's zone, else their program's."""
+    family = appointment.case.family
+    current = next((a for a in family.addresses if a.moved_out_on is None), None)
+    return (current.timezone if current is not None and current.timezone else None) or family.program.timezone
 
 
 @dataclass(frozen=True)

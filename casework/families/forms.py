@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.families.zones import US_ZONES
 from casework.forms_common import enum_choices
 from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 
@@ -108,6 +109,11 @@ class AddressFields(FlaskForm):
     postal_code = StringField(_l("ZIP code"), validators=[
         DataRequired(), Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits (or 5+4)."))])
     moved_in_on = DateField(_l("Living there since"), validators=[DataRequired()])
+    timezone = SelectField(
+        _l("Time zone"), choices=[("", _l("As usual for the state"))] + [(z, z.replace("_", " ")) for z in US_ZONES],
+        validators=[Optional()],
+        description=_l("Reminders arrive on this clock. Change it where a state has two zones (El Paso, the "
+                       "Florida panhandle, western Kentucky and Tennessee...)."))
 
 
 class AddressForm(AddressFields):

@@ -188,6 +188,8 @@ class Address(Base):
     postal_code: Mapped[str] = mapped_column(String(10))
     moved_in_on: Mapped[date] = mapped_column(Date)
     moved_out_on: Mapped[date | None] = mapped_column(Date)
+    # The household's clock while they live here (see casework.families.zones): reminders use it.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     notes: Mapped[str | None] = mapped_column(Text)

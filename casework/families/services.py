@@ -43,6 +43,7 @@ from casework.families.models import (
     Relationship,
     Vulnerability,
 )
+from casework.families.zones import US_ZONES, zone_for_state
 from casework.i18n import LANGUAGES
 
 ADDRESS_FILING_DAYS = 5
@@ -83,6 +84,7 @@ class AddressData:
     postal_code: str
     moved_in_on: date
     line2: str | None = None
+    timezone: str | None = None  # blank: suggested from the state
 
 
 def _check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple[str, PhoneKind]]]:
@@ -265,9 +267,11 @@ def _check_address(data: AddressData, today: date) -> None:
 
 
 def _new_address(data: AddressData, user: User) -> Address:
+    state = data.state.strip().upper()
+    zone = data.timezone if data.timezone in US_ZONES else zone_for_state(state)
     return Address(line1=data.line1.strip(), line2=blank_to_none(data.line2), city=data.city.strip(),
-                   state=data.state.strip().upper(), postal_code=data.postal_code.strip(),
-                   moved_in_on=data.moved_in_on, recorded_by_id=user.id)
+                   state=state, postal_code=data.postal_code.strip(), moved_in_on=data.moved_in_on,
+                   timezone=zone, recorded_by_id=user.id)
 
 
 def current_address(family: Family) -> Address | None:

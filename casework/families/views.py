@@ -177,7 +177,8 @@ def new():
         if form.line1.data:
             address = services.AddressData(
                 line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
-                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data)
+                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data,
+                timezone=form.timezone.data or None)
         return services.create_family(db.session, current_user, data, address,
                                       [ConsentKind(c) for c in form.consents.data or []], today_for(current_user),
                                       form.assigned_to_id.data or None)
@@ -284,7 +285,8 @@ def change_address(family_id: int):
         try:
             services.change_address(db.session, current_user, family, services.AddressData(
                 line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
-                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data), today_for(current_user))
+                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data,
+                timezone=form.timezone.data or None), today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "line1")

@@ -147,3 +147,27 @@ def test_a_stop_cancels_everything_planned_for_that_number(db_session, manager, 
     hearing = make_appointment(db_session, manager, case, courts["chicago"])
     assert planning.stop_channel(db_session, "+13125550143", Channel.SMS) == 4
     assert all(r.status is ReminderStatus.CANCELLED for r in _rows(db_session, hearing) if r.channel is Channel.SMS)
+
+
+def test_reminders_follow_the_clock_of_the_familys_address(db_session, manager, family_case, courts):
+    """A Chicago program's family who moved to El Paso gets its 10:00 reminders at 10:00 Mountain time."""
+    from casework.families import services as family_services
+
+    family, case = family_case
+    family_services.change_address(db_session, manager, family, family_services.AddressData(
+        line1="1200 E Yandell Dr", city="El Paso", state="TX", postal_code="79902",
+        moved_in_on=date.today() - timedelta(days=1), timezone="America/Denver"), date.today())
+    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=30))
+    denver = ZoneInfo("America/Denver")
+    first = _rows(db_session, hearing)[0]
+    assert first.due_at.astimezone(denver).hour == 10
+
+
+def test_an_address_gets_its_states_usual_zone_unless_told_otherwise(db_session, manager, family_case):
+    from casework.families import services as family_services
+
+    family, _case = family_case
+    address = family_services.change_address(db_session, manager, family, family_services.AddressData(
+        line1="250 N 7th Ave", city="Phoenix", state="AZ", postal_code="85007",
+        moved_in_on=date.today() - timedelta(days=1)), date.today())
+    assert address.timezone == "America/Phoenix"
