@@ -100,10 +100,12 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
     import legal
+    import reintegration
     import scheduling
 
     scheduling.init_app(app)
     legal.init_app(app)
+    reintegration.init_app(app)
     app.context_processor(lambda: {"nav_links": registry(app).nav_links})
 
 

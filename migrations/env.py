@@ -4,6 +4,7 @@ from casework.crypto import EncryptedString
 from casework.db import UTCDateTime, make_engine
 from casework.models import Base
 import legal.models  # noqa: F401  (each domain's tables belong to the one schema)
+import reintegration.models  # noqa: F401
 import scheduling.models  # noqa: F401
 
 config = context.config

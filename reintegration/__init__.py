@@ -1,1 +1,34 @@
-"""Returnee cases, reception, in-country providers and follow-ups (issue 5)."""
+"""Reintegration: people returned to their home countries, received and followed in-country.
+
+`init_app` is what the app factory calls: the blueprint, the in-country organizations' reach in
+the access scope, the hand-over section of the US family page, menu, landing page and demo data.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from casework import access
+    from casework.audit.labels import OBJECT_TYPE_LABELS
+    from casework.extensions import FamilySection, NavLink, registry
+    from casework.families.models import Family, Member
+    from reintegration import demo, services
+    from reintegration.forms import RETURN_METHODS
+    from reintegration.models import RelativeInUS, ReturneeCase
+    from reintegration.views import bp, family_section
+
+    app.register_blueprint(bp)
+    access.register_path(ReturneeCase, lambda q: q.join(Family, ReturneeCase.family_id == Family.id))
+    access.register_path(RelativeInUS, lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id)
+                         .join(Family, ReturneeCase.family_id == Family.id))
+    access.register_grant(access.Grant(applies=services.is_reintegration_staff, families=services.own_families,
+                                       models=frozenset({Family, Member, ReturneeCase, RelativeInUS})))
+    plugins = registry(app)
+    plugins.family_sections.append(FamilySection("reintegration/_section.html", family_section))
+    plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), audience="reintegration"))
+    plugins.homes.append((services.is_reintegration_staff, "reintegration.index"))
+    plugins.demo_loaders.append(demo.load)
+    OBJECT_TYPE_LABELS.update({"returnee_case": _l("returnee case")})
+    app.context_processor(lambda: {"return_methods": RETURN_METHODS})

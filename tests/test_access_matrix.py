@@ -24,6 +24,8 @@ from casework.releases.models import DocumentKind, Release, ReleaseDocument, Rel
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
 from legal import services as legal_services
+from reintegration import services as reintegration_services
+from reintegration.models import ReturnMethod
 from scheduling import links
 from scheduling import services as scheduling_services
 from scheduling.models import AppointmentKind, Court, Office, OfficeKind
@@ -46,7 +48,7 @@ SECRET_STRINGS = ("Rigoberta", "Ixcoy", "Quiché Tzul", "Anaité", "A-087-654-32
                   "Keep this note private")
 # Tables that record the visit itself rather than program A's records.
 VOLATILE_TABLES = {"sign_in_attempts", "user_sessions", "audit_events"}
-OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner"]
+OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner", "other_reintegration_worker"]
 
 
 def _rules():
@@ -115,6 +117,13 @@ def program_a(db_session):
     legal_referral = legal_services.refer(db_session, manager, case, partner_org.id, [family.members[0].id],
                                           "Keep this note private", "http://127.0.0.1")
     legal_services.accept(db_session, partner, legal_referral, "http://127.0.0.1")
+    # Program A's in-country organization, with a returnee it received.
+    reception = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Program A's reception center")
+    worker = make_user(db_session, reception, Role.CASE_MANAGER)
+    returnee = reintegration_services.receive(
+        db_session, worker, {"given_names": "Rigoberta", "first_surname": "Ixcoy"},
+        reintegration_services.ReturnData(country="GT", returned_on=today, method=ReturnMethod.FLIGHT,
+                                          phone="+502 5555 0188", notes="Keep this note private"), today)
     db_session.commit()
     ids = {
         "family_id": family.id, "member_id": child.id, "case_id": case.id, "task_id": task.id,
@@ -123,8 +132,9 @@ def program_a(db_session):
         "appointment_id": appointment.id, "deadline_id": deadline.id, "office_id": office.id, "court_id": court.id,
         "family_token": family_token, "feed_token": feed_token, "revoked_token": revoked_token,
         "legal_referral_id": legal_referral.id, "organization_id": partner_org.id,
+        "returnee_case_id": returnee.id,
     }
-    return {"ids": ids, "admin": admin, "manager": manager, "partner": partner}
+    return {"ids": ids, "admin": admin, "manager": manager, "partner": partner, "worker": worker}
 
 
 def _insider(rule, program_a):
@@ -132,6 +142,8 @@ def _insider(rule, program_a):
     /admin/, else its case manager."""
     if rule.rule.startswith("/partner"):
         return program_a["partner"]
+    if rule.rule.startswith("/reintegration"):
+        return program_a["worker"]
     return program_a["admin"] if rule.rule.startswith("/admin/") else program_a["manager"]
 
 
@@ -158,6 +170,9 @@ def _outsider(db_session, kind: str):
     if kind.startswith("other_program"):
         program_b = make_organization(db_session, name="Program B")
         return make_user(db_session, program_b, Role.ADMIN if kind.endswith("admin") else Role.CASE_MANAGER)
+    if kind == "other_reintegration_worker":
+        elsewhere = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Another reception center")
+        return make_user(db_session, elsewhere, Role.CASE_MANAGER)
     partner = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Partner clinic")
     return make_user(db_session, partner, Role.LEGAL_PARTNER)
 
@@ -176,7 +191,7 @@ def test_every_route_parameter_is_known():
     """A new parameter name fails here too, once, with the fix in the message."""
     known = {"family_id", "member_id", "case_id", "task_id", "note_id", "consent_id", "release_id",
              "document_id", "referral_id", "user_id", "appointment_id", "deadline_id", "office_id", "court_id",
-             "legal_referral_id", "organization_id"}
+             "legal_referral_id", "organization_id", "returnee_case_id"}
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
             continue
@@ -266,7 +281,8 @@ def test_state_changing_routes_refuse_requests_without_csrf_token(client, db_ses
                          ids=lambda r: r.endpoint)
 def test_no_get_request_changes_a_record(rule, client, db_session, program_a):
     """GET only reads (an audit line of the view aside): every change goes through a POST with a token."""
-    insider = program_a["partner"] if rule.rule.startswith("/partner") else program_a["admin"]
+    insider = program_a["admin"] if rule.rule.startswith("/admin/") or not rule.rule.startswith(
+        ("/partner", "/reintegration")) else _insider(rule, program_a)
     client.sign_in(insider.email, PASSWORD)
     url = _url(rule, program_a["ids"])
     before = _snapshot(db_session)

@@ -68,7 +68,9 @@ class User(UserMixin, TimestampMixin, Base):
 
     @property
     def in_program(self) -> bool:
-        return self.role in PROGRAM_ROLES
+        """Staff of a US program. Staff of an in-country organization hold the same roles there
+        but reach their own returnee cases through the reintegration domain instead."""
+        return self.role in PROGRAM_ROLES and self.organization.kind is OrganizationKind.PROGRAM
 
     @property
     def sees_whole_program(self) -> bool:

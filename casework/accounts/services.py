@@ -117,9 +117,11 @@ def set_locale(session: Session, user: User, locale: str) -> None:
 
 
 def organizations_for(session: Session, admin: User) -> list[Organization]:
-    """The organizations an admin may put users in: their own program and legal partners."""
+    """The organizations an admin may put users in: their own program, legal partners and the
+    in-country organizations its families are handed over to."""
     stmt = select(Organization).where(
-        (Organization.id == admin.organization_id) | (Organization.kind == OrganizationKind.LEGAL_PARTNER)
+        (Organization.id == admin.organization_id)
+        | Organization.kind.in_((OrganizationKind.LEGAL_PARTNER, OrganizationKind.REINTEGRATION))
     ).order_by(Organization.name)
     return list(session.scalars(stmt))
 
@@ -141,8 +143,8 @@ def _check_role_fits(session: Session, admin: User, role: Role, organization_id:
     organization = next((o for o in organizations_for(session, admin) if o.id == organization_id), None)
     if organization is None:
         raise NotAllowed(str(_l("Choose one of the listed organizations.")), "organization_id")
-    if role in PROGRAM_ROLES and organization.kind is not OrganizationKind.PROGRAM:
-        raise ValidationError(str(_l("Program roles belong to a program.")), "role")
+    if role in PROGRAM_ROLES and organization.kind is OrganizationKind.LEGAL_PARTNER:
+        raise ValidationError(str(_l("Program roles belong to a program or an in-country organization.")), "role")
     if role is Role.LEGAL_PARTNER and organization.kind is not OrganizationKind.LEGAL_PARTNER:
         raise ValidationError(str(_l("Legal partner users belong to a legal partner organization.")), "role")
     return organization

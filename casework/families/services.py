@@ -149,7 +149,7 @@ def _refresh_tokens(session: Session, member: Member) -> None:
                                                     member.second_surname, member.preferred_name)))
 
 
-def _refresh_family_name(family: Family) -> None:
+def refresh_family_name(family: Family) -> None:
     head = next((m for m in family.members if m.relationship_to_head is Relationship.HEAD),
                 family.members[0] if family.members else None)
     if head is None:
@@ -210,7 +210,7 @@ def create_family(session: Session, user: User, head: MemberData, address: Addre
     member = Member()
     _apply_member(session, member, head, a_number, phones)
     family.members.append(member)
-    _refresh_family_name(family)
+    refresh_family_name(family)
     session.flush()
     _refresh_tokens(session, member)
     if address is not None:
@@ -233,7 +233,7 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
     member = Member()
     _apply_member(session, member, data, a_number, phones)
     family.members.append(member)
-    _refresh_family_name(family)
+    refresh_family_name(family)
     session.flush()
     _refresh_tokens(session, member)
     family.updated_at = utcnow()
@@ -251,7 +251,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
     a_number, phones = _check_member(data, today)
     changed = _apply_member(session, member, data, a_number, phones)
     if changed:
-        _refresh_family_name(family)
+        refresh_family_name(family)
         _refresh_tokens(session, member)
         family.updated_at = utcnow()
         record(session, user, AuditAction.CHANGE, "member", member.id, family.id, detail=", ".join(changed))

@@ -117,7 +117,7 @@ def test_admin_creates_edits_and_deactivates_a_user(client, db_session):
     mismatch = client.post("/admin/users/new", {
         "email": "lawyer@example.org", "full_name": "Ana Law", "role": "case_manager",
         "organization_id": str(partner.id), "new_password": "a good long password"})
-    assert "Program roles belong to a program." in mismatch.get_data(as_text=True)
+    assert "Program roles belong to a program or an in-country organization." in mismatch.get_data(as_text=True)
     assert 'value="Ana Law"' in mismatch.get_data(as_text=True)
 
     response = client.post(f"/admin/users/{created.id}/edit", {

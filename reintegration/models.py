@@ -1,0 +1,71 @@
+"""Returnee cases: people returned to their home country, received and followed by an in-country
+organization. The household itself is a `Family` of that organization, so every record reaches
+its people through the one access scope."""
+from __future__ import annotations
+
+import enum
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casework.accounts.models import User
+from casework.cases.models import Case
+from casework.db import Base, TimestampMixin, enum_column
+from casework.families.models import Family
+
+
+class ReturnMethod(enum.Enum):
+    FLIGHT = "flight"
+    LAND = "land"
+    OTHER = "other"
+
+
+class ReturneeStatus(enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ReturneeCase(TimestampMixin, Base):
+    __tablename__ = "returnee_cases"
+    __table_args__ = (Index("ix_returnee_cases_org_status", "organization_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[ReturneeStatus] = mapped_column(enum_column(ReturneeStatus, "returnee_status"),
+                                                   default=ReturneeStatus.OPEN)
+    country: Mapped[str] = mapped_column(String(2))
+    returned_on: Mapped[date] = mapped_column(Date)
+    method: Mapped[ReturnMethod] = mapped_column(enum_column(ReturnMethod, "return_method"))
+    arrival_point: Mapped[str | None] = mapped_column(String(200))
+    reception_center: Mapped[str | None] = mapped_column(String(200))
+    division: Mapped[str | None] = mapped_column(String(120))        # ISO 3166-2 code, or typed
+    municipality: Mapped[str | None] = mapped_column(String(120))
+    phone: Mapped[str | None] = mapped_column(String(20))            # in-country, E.164
+    notes: Mapped[str | None] = mapped_column(Text)
+    # The hand-over from a US case: the family's consent, and the link between the two records.
+    us_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), unique=True)
+    consent_on: Mapped[date | None] = mapped_column(Date)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    family: Mapped[Family] = relationship()
+    us_case: Mapped[Case | None] = relationship()
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
+    relatives: Mapped[list["RelativeInUS"]] = relationship(cascade="all, delete-orphan",
+                                                           order_by="RelativeInUS.id")
+
+
+class RelativeInUS(Base):
+    """A family member who stayed in the United States."""
+
+    __tablename__ = "relatives_in_us"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_returnee: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    us_state: Mapped[str | None] = mapped_column(String(2))

@@ -1,0 +1,165 @@
+"""Returnee cases: reception intake, the hand-over of a removed family from a US case, reading."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session, selectinload
+
+from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.cases.models import Case, CaseStatus, ClosedReason
+from casework.errors import Conflict, NotAllowed, ValidationError
+from casework.families.identifiers import parse_phone
+from casework.families.services import refresh_family_name
+from casework.families.models import Family, Member, MemberLanguage, MemberVulnerability, Relationship
+from reintegration.divisions import DIVISIONS
+from reintegration.models import RelativeInUS, ReturneeCase, ReturneeStatus, ReturnMethod
+
+_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def is_reintegration_staff(user: User) -> bool:
+    return user.role in PROGRAM_ROLES and user.organization.kind is OrganizationKind.REINTEGRATION
+
+
+def own_families(user: User) -> ColumnElement[bool]:
+    """An in-country organization's staff see the households it received, and no others."""
+    return Family.program_id == user.organization_id
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+@dataclass
+class ReturnData:
+    country: str
+    returned_on: date
+    method: ReturnMethod
+    arrival_point: str | None = None
+    reception_center: str | None = None
+    division: str | None = None
+    municipality: str | None = None
+    phone: str | None = None
+    notes: str | None = None
+    relatives: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # name, relationship, phone
+
+
+def _check(data: ReturnData, today: date) -> str | None:
+    if len(data.country or "") != 2:
+        raise ValidationError(str(_l("Choose the country.")), "country")
+    if data.returned_on > today:
+        raise ValidationError(str(_l("The return date cannot be in the future.")), "returned_on")
+    known = DIVISIONS.get(data.country)
+    if known and data.division and data.division not in {code for code, _ in known}:
+        raise ValidationError(str(_l("Choose the department or state from the list.")), "division")
+    return parse_phone(data.phone, "phone", region=data.country) if data.phone else None
+
+
+def _apply(case: ReturneeCase, data: ReturnData, phone: str | None) -> None:
+    case.country, case.returned_on, case.method = data.country, data.returned_on, data.method
+    for name in ("arrival_point", "reception_center", "division", "municipality", "notes"):
+        setattr(case, name, (getattr(data, name) or "").strip() or None)
+    case.phone = phone
+    case.relatives = [RelativeInUS(name=name.strip(), relationship_to_returnee=(rel or "").strip() or None,
+                                   phone=parse_phone(tel, "relatives") if tel else None)
+                      for name, rel, tel in data.relatives if name and name.strip()]
+
+
+def receive(session: Session, user: User, head: dict, data: ReturnData, today: date) -> ReturneeCase:
+    """Reception of someone returned who was not followed in the US: the household and its return."""
+    if not is_reintegration_staff(user):
+        raise NotAllowed(str(_l("Only an in-country organization's staff receive returnees.")))
+    if not (head.get("given_names") or "").strip() or not (head.get("first_surname") or "").strip():
+        raise ValidationError(str(_l("Give the person's given names and first surname.")), "given_names")
+    phone = _check(data, today)
+    family = Family(program_id=user.organization_id, created_by_id=user.id)
+    family.members = [Member(given_names=head["given_names"].strip(), first_surname=head["first_surname"].strip(),
+                             second_surname=(head.get("second_surname") or "").strip() or None,
+                             date_of_birth=head.get("date_of_birth"), country_of_birth=data.country,
+                             preferred_language=head.get("preferred_language") or None,
+                             relationship_to_head=Relationship.HEAD)]
+    _name_family(family)
+    case = ReturneeCase(family=family, organization_id=user.organization_id, reference=new_reference(),
+                        status=ReturneeStatus.OPEN, assigned_to_id=user.id, created_by_id=user.id)
+    _apply(case, data, phone)
+    session.add(case)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id)
+    session.commit()
+    return case
+
+
+def _name_family(family: Family) -> None:
+    refresh_family_name(family)  # the core's one rule for a household's name
+
+
+def can_hand_over(case: Case) -> bool:
+    return case.status is CaseStatus.CLOSED and case.closed_reason is ClosedReason.REMOVED
+
+
+def hand_over(session: Session, user: User, us_case: Case, organization_id: int, consent_on: date | None,
+              data: ReturnData, today: date) -> ReturneeCase:
+    """A US case closed because the family was removed goes to an in-country organization in one
+    step: with the family's consent, its identity, household, languages and vulnerabilities cross
+    (never A-numbers, notes or US addresses) and the two records are linked. Without consent
+    nothing crosses."""
+    if not can_hand_over(us_case):
+        raise Conflict(str(_l("Only a case closed because the family was removed can be handed over.")))
+    if session.scalar(select(ReturneeCase.id).where(ReturneeCase.us_case_id == us_case.id)):
+        raise Conflict(str(_l("This case was already handed over.")))
+    if consent_on is None:
+        raise ValidationError(str(_l("Record the family's consent to the hand-over; without it nothing is sent.")),
+                              "consent_on")
+    if consent_on > today:
+        raise ValidationError(str(_l("Consent cannot be dated in the future.")), "consent_on")
+    organization = session.get(Organization, organization_id)
+    if organization is None or organization.kind is not OrganizationKind.REINTEGRATION:
+        raise ValidationError(str(_l("Choose an in-country organization from the list.")), "organization_id")
+    phone = _check(data, today)
+    source = us_case.family
+    family = Family(program_id=organization.id, created_by_id=user.id)
+    for member in source.members:
+        copy = Member(given_names=member.given_names, first_surname=member.first_surname,
+                      second_surname=member.second_surname, preferred_name=member.preferred_name,
+                      date_of_birth=member.date_of_birth, birth_date_estimated=member.birth_date_estimated,
+                      relationship_to_head=member.relationship_to_head, country_of_birth=member.country_of_birth,
+                      preferred_language=member.preferred_language, needs_interpreter=member.needs_interpreter)
+        copy.languages = [MemberLanguage(code=lang.code) for lang in member.languages]
+        copy.vulnerabilities = [MemberVulnerability(flag=v.flag, confidential=v.confidential)
+                                for v in member.vulnerabilities]
+        family.members.append(copy)
+    _name_family(family)
+    case = ReturneeCase(family=family, organization_id=organization.id, reference=new_reference(),
+                        status=ReturneeStatus.OPEN, us_case_id=us_case.id, consent_on=consent_on,
+                        created_by_id=user.id)
+    _apply(case, data, phone)
+    session.add(case)
+    session.flush()
+    record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id, detail="handed over")
+    record(session, user, AuditAction.CHANGE, "case", us_case.id, source.id,
+           detail=f"handed over to {organization.name}")
+    session.commit()
+    return case
+
+
+def handed_over_to(session: Session, us_case_id: int) -> ReturneeCase | None:
+    return session.scalars(select(ReturneeCase).where(ReturneeCase.us_case_id == us_case_id)).first()
+
+
+def in_country_organizations(session: Session) -> list[Organization]:
+    return list(session.scalars(select(Organization).where(Organization.kind == OrganizationKind.REINTEGRATION)
+                                .order_by(Organization.name)))
+
+
+def cases_page(session: Session, scope, page: int, per_page: int) -> tuple[list[ReturneeCase], bool]:
+    stmt = (scope.options(selectinload(ReturneeCase.family))
+            .order_by(ReturneeCase.status, ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
+            .offset((page - 1) * per_page).limit(per_page + 1))
+    rows = list(session.scalars(stmt))
+    return rows[:per_page], len(rows) > per_page
