@@ -325,6 +325,7 @@ def merits_without_counsel(session: Session, program_id: int, now: datetime) -> 
                                                  Referral.representation == Representation.REPRESENTING)
     stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id).join(Family, Case.family_id == Family.id)
             .where(Family.program_id == program_id, Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
+                   Case.status != CaseStatus.CLOSED,
                    Appointment.status == AppointmentStatus.SCHEDULED, Appointment.starts_at >= now,
                    Appointment.starts_at < now + timedelta(days=MERITS_WITHIN_DAYS),
                    Appointment.case_id.not_in(represented))

@@ -23,6 +23,11 @@ OFFICES = [
 DEMO_PHONE = "+13125550100"
 
 
+def _weekday(day):  # type: ignore[no-untyped-def]
+    """Courts and offices sit Monday to Friday: a weekend day moves to the Monday."""
+    return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
+
+
 def load(session: Session, program: Organization) -> str:
     """Idempotent: does nothing once the program has any appointment."""
     if not session.scalar(select(Court.id).limit(1)):
@@ -56,7 +61,7 @@ def load(session: Session, program: Organization) -> str:
         head = case.family.members[0]
         everyone = [m.id for m in case.family.members]
         court = chicago if index % 4 else rng.choice(others)
-        hearing_day = today + timedelta(days=3 + (index * 5) % 70)
+        hearing_day = _weekday(today + timedelta(days=3 + (index * 5) % 70))
         services.create_appointment(session, user, case, services.AppointmentData(
             kind=AppointmentKind.INDIVIDUAL_HEARING if index % 6 == 0 else AppointmentKind.MASTER_HEARING,
             member_ids=everyone, local_date=hearing_day, local_time=time(8 + index % 5, 30 if index % 2 else 0),
@@ -64,7 +69,7 @@ def load(session: Session, program: Organization) -> str:
         made += 1
         if index % 3 == 0:
             services.create_appointment(session, user, case, services.AppointmentData(
-                kind=AppointmentKind.ICE_CHECK_IN, member_ids=[head.id], local_date=today + timedelta(days=1 + index % 12),
+                kind=AppointmentKind.ICE_CHECK_IN, member_ids=[head.id], local_date=_weekday(today + timedelta(days=1 + index % 12)),
                 local_time=time(9, 0), office_id=offices[OfficeKind.ICE].id), commit=False)
             made += 1
         if index % 5 == 1:
