@@ -69,7 +69,8 @@ def load(session: Session, program: Organization) -> str:
         made += 1
         if index % 3 == 0:
             services.create_appointment(session, user, case, services.AppointmentData(
-                kind=AppointmentKind.ICE_CHECK_IN, member_ids=[head.id], local_date=_weekday(today + timedelta(days=1 + index % 12)),
+                kind=AppointmentKind.ICE_CHECK_IN, member_ids=[head.id],
+                local_date=_weekday(today + timedelta(days=1 + index % 12)),
                 local_time=time(9, 0), office_id=offices[OfficeKind.ICE].id), commit=False)
             made += 1
         if index % 5 == 1:
