@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from casework import access
     from casework.audit.labels import OBJECT_TYPE_LABELS
+    from casework.cases.models import Case, Task
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Family, Member
     from reintegration import demo, services
@@ -24,7 +25,7 @@ def init_app(app: Flask) -> None:
     access.register_path(RelativeInUS, lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id)
                          .join(Family, ReturneeCase.family_id == Family.id))
     access.register_grant(access.Grant(applies=services.is_reintegration_staff, families=services.own_families,
-                                       models=frozenset({Family, Member, ReturneeCase, RelativeInUS})))
+                                       models=frozenset({Family, Member, Case, Task, ReturneeCase, RelativeInUS})))
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("reintegration/_section.html", family_section))
     plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), audience="reintegration"))

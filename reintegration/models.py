@@ -47,12 +47,15 @@ class ReturneeCase(TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     # The hand-over from a US case: the family's consent, and the link between the two records.
     us_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), unique=True)
+    # The in-country organization's own case for the household: its tasks (follow-ups) and notes.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), unique=True)
     consent_on: Mapped[date | None] = mapped_column(Date)
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     family: Mapped[Family] = relationship()
-    us_case: Mapped[Case | None] = relationship()
+    us_case: Mapped[Case | None] = relationship(foreign_keys=[us_case_id])
+    case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     relatives: Mapped[list["RelativeInUS"]] = relationship(cascade="all, delete-orphan",
                                                            order_by="RelativeInUS.id")

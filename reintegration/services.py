@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, select
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, selectinload
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.cases.models import Case, CaseStatus, ClosedReason
+from casework.cases import services as case_services
+from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.identifiers import parse_phone
 from casework.families.services import refresh_family_name
@@ -21,6 +22,8 @@ from reintegration.divisions import DIVISIONS
 from reintegration.models import RelativeInUS, ReturneeCase, ReturneeStatus, ReturnMethod
 
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Follow-ups after return, in days (the sources ask for follow-up beyond the first days).
+FOLLOW_UP_DAYS = (7, 30, 90, 180)
 
 
 def is_reintegration_staff(user: User) -> bool:
@@ -90,9 +93,19 @@ def receive(session: Session, user: User, head: dict, data: ReturnData, today: d
     _apply(case, data, phone)
     session.add(case)
     session.flush()
+    _open_case(session, user, case, user.id, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id)
     session.commit()
     return case
+
+
+def _open_case(session: Session, user: User, returnee: ReturneeCase, assign_to_id: int | None, today: date) -> None:
+    """The organization's own case for the household, with a follow-up task at each mark after return."""
+    case = case_services.open_case(session, user, returnee.family, today, assign_to_id)
+    returnee.case_id = case.id
+    for days in FOLLOW_UP_DAYS:
+        case_services.add_follow_up_task(session, case, str(_l("Follow-up %(days)d days after return", days=days)),
+                                         returnee.returned_on + timedelta(days=days))
 
 
 def _name_family(family: Family) -> None:
@@ -141,6 +154,7 @@ def hand_over(session: Session, user: User, us_case: Case, organization_id: int,
     _apply(case, data, phone)
     session.add(case)
     session.flush()
+    _open_case(session, user, case, None, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id, detail="handed over")
     record(session, user, AuditAction.CHANGE, "case", us_case.id, source.id,
            detail=f"handed over to {organization.name}")
@@ -163,3 +177,9 @@ def cases_page(session: Session, scope, page: int, per_page: int) -> tuple[list[
             .offset((page - 1) * per_page).limit(per_page + 1))
     rows = list(session.scalars(stmt))
     return rows[:per_page], len(rows) > per_page
+
+
+def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
+    if returnee.case_id is None:
+        return []
+    return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id).order_by(Task.due_on, Task.id)))

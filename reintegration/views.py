@@ -12,6 +12,8 @@ from casework import access
 from casework.access import program_staff_required
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.cases import services as case_services
+from casework.cases.models import Task
 from casework.db import db
 from casework.errors import CaseworkError
 from casework.forms_common import show_error
@@ -101,7 +103,24 @@ def show(returnee_case_id: int):
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
     db.session.commit()
     return render_template("reintegration/show.html", case=case, family=case.family,
-                           division_name=division_name)
+                           division_name=division_name, follow_ups=services.follow_ups(db.session, case),
+                           today=today_for(current_user))
+
+
+@bp.route("/reintegration/tasks/<int:task_id>/done", methods=["POST"])
+@staff_required
+def task_done(task_id: int):
+    task = access.get_or_404(db.session, current_user, Task, task_id)
+    try:
+        case_services.complete_task(db.session, current_user, task)
+    except CaseworkError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The follow-up is marked as done."), "success")
+    returnee = db.session.scalars(access.scoped(ReturneeCase, current_user).where(
+        ReturneeCase.case_id == task.case_id)).first()
+    return redirect(url_for("reintegration.show", returnee_case_id=returnee.id) if returnee
+                    else url_for("reintegration.index"))
 
 
 @bp.route("/cases/<int:case_id>/handover", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 
 Revision ID: 0013
 Revises: 0012
-Create Date: 2026-11-24 21:23:24.199153
+Create Date: 2026-11-24 21:32:37.220954
 """
 from alembic import op
 import sqlalchemy as sa
@@ -32,17 +32,20 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(length=20), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('us_case_id', sa.Integer(), nullable=True),
+    sa.Column('case_id', sa.Integer(), nullable=True),
     sa.Column('consent_on', sa.Date(), nullable=True),
     sa.Column('assigned_to_id', sa.Integer(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['assigned_to_id'], ['users.id'], name=op.f('fk_returnee_cases_assigned_to_id_users')),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_returnee_cases_case_id_cases')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_returnee_cases_created_by_id_users')),
     sa.ForeignKeyConstraint(['family_id'], ['families.id'], name=op.f('fk_returnee_cases_family_id_families')),
     sa.ForeignKeyConstraint(['organization_id'], ['organizations.id'], name=op.f('fk_returnee_cases_organization_id_organizations')),
     sa.ForeignKeyConstraint(['us_case_id'], ['cases.id'], name=op.f('fk_returnee_cases_us_case_id_cases')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_returnee_cases')),
+    sa.UniqueConstraint('case_id', name=op.f('uq_returnee_cases_case_id')),
     sa.UniqueConstraint('reference', name=op.f('uq_returnee_cases_reference')),
     sa.UniqueConstraint('us_case_id', name=op.f('uq_returnee_cases_us_case_id'))
     )

@@ -130,3 +130,24 @@ def test_the_demo_reintegration_worker_lands_on_the_returnees(app, client, db_se
     page = client.get("/reintegration").get_data(as_text=True)
     assert page.count("/reintegration/cases/") >= 3
     assert "from a US case" in page or "de un caso en EE. UU." in page
+
+
+def test_follow_ups_at_7_30_90_and_180_days_are_planned_and_done_by_the_worker(client, db_session, reception):
+    from casework.cases.models import Task
+    from reintegration import services
+    from reintegration.models import ReturnMethod
+
+    org, worker = reception
+    returned = TODAY - timedelta(days=10)
+    returnee = services.receive(db_session, worker, {"given_names": "Ana", "first_surname": "Cux"},
+                                services.ReturnData(country="GT", returned_on=returned, method=ReturnMethod.FLIGHT),
+                                TODAY)
+    tasks = services.follow_ups(db_session, returnee)
+    assert [t.due_on for t in tasks] == [returned + timedelta(days=d) for d in (7, 30, 90, 180)]
+    assert all(t.assignee_id == worker.id for t in tasks)
+    client.sign_in(worker.email, PASSWORD)
+    page = client.get(f"/reintegration/cases/{returnee.id}").get_data(as_text=True)
+    assert "Follow-up 7 days after return" in page or "7 días" in page
+    client.post(f"/reintegration/tasks/{tasks[0].id}/done", page=f"/reintegration/cases/{returnee.id}")
+    db_session.expire_all()
+    assert db_session.get(Task, tasks[0].id).completed_at is not None
