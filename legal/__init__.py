@@ -41,6 +41,7 @@ def init_app(app: Flask) -> None:
     plugins.nav_links.append(NavLink("legal.portal", _l("Referred cases"), audience="partner"))
     plugins.homes.append((services.is_partner, "legal.portal"))
     plugins.demo_loaders.append(demo.load)
+    plugins.anonymizers.append(services.anonymize_legal_records)
     OBJECT_TYPE_LABELS.update({"legal_referral": _l("legal referral"), "legal_note": _l("legal note"),
                                "partner_profile": _l("partner profile")})
     app.context_processor(lambda: {"legal_partner_kinds": PARTNER_KINDS, "referral_statuses": REFERRAL_STATUSES,

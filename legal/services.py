@@ -357,3 +357,18 @@ def partner_figures(session: Session, program_id: int) -> list[PartnerFigures]:
         median = hours[len(hours) // 2] if hours else None
         figures.append(PartnerFigures(profile, load.get(profile.organization_id, 0), len(hours), median))
     return figures
+
+
+def anonymize_legal_records(session: Session, family_id: int, case_ids: list[int]) -> None:
+    """Retention: the texts of the legal work go; who referred where and when stays for figures."""
+    from sqlalchemy import update
+
+    if not case_ids:
+        return
+    session.execute(update(LegalNote).where(LegalNote.case_id.in_(case_ids)).values(body="—")
+                    .execution_options(synchronize_session=False))
+    referral_ids = select(Referral.id).where(Referral.case_id.in_(case_ids)).scalar_subquery()
+    session.execute(update(Referral).where(Referral.case_id.in_(case_ids)).values(message=None, decline_reason=None)
+                    .execution_options(synchronize_session=False))
+    session.execute(update(ReferralEvent).where(ReferralEvent.referral_id.in_(referral_ids)).values(detail="")
+                    .execution_options(synchronize_session=False))

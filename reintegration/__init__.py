@@ -31,5 +31,6 @@ def init_app(app: Flask) -> None:
     plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), audience="reintegration"))
     plugins.homes.append((services.is_reintegration_staff, "reintegration.index"))
     plugins.demo_loaders.append(demo.load)
+    plugins.anonymizers.append(services.anonymize_returnee)
     OBJECT_TYPE_LABELS.update({"returnee_case": _l("returnee case")})
     app.context_processor(lambda: {"return_methods": RETURN_METHODS})

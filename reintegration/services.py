@@ -183,3 +183,15 @@ def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
     if returnee.case_id is None:
         return []
     return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id).order_by(Task.due_on, Task.id)))
+
+
+def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) -> None:
+    """Retention: contact details, notes and relatives go; the country, dates and division stay."""
+    from sqlalchemy import delete, update
+
+    returnee_ids = select(ReturneeCase.id).where(ReturneeCase.family_id == family_id).scalar_subquery()
+    session.execute(delete(RelativeInUS).where(RelativeInUS.returnee_case_id.in_(returnee_ids))
+                    .execution_options(synchronize_session=False))
+    session.execute(update(ReturneeCase).where(ReturneeCase.family_id == family_id)
+                    .values(phone=None, notes=None, municipality=None, arrival_point=None)
+                    .execution_options(synchronize_session=False))

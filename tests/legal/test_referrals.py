@@ -286,3 +286,32 @@ def test_a_partner_sees_only_the_documents_marked_as_shared(client, other_client
     assert "Notice to Appear (I-862)" in page and "I-94" not in page
     client.post(f"/documents/{nta.id}/share", page=f"/releases/{release.id}/edit")
     assert "Notice to Appear" not in other_client.get(f"/partner/referrals/{referral.id}").get_data(as_text=True)
+
+
+def test_retention_erases_the_texts_of_the_legal_work(app, db_session, manager, clinic, referred_family):
+    from casework.extensions import registry
+    from casework.retention import services as retention
+    from casework.timeutil import add_years
+    from casework.cases.models import CaseStatus, ClosedReason
+    from legal.models import LegalNote
+
+    org, attorney = clinic
+    family, case, _hearing = referred_family
+    referral = services.refer(db_session, manager, case, org.id, [family.members[0].id], "Asylum, persecuted by gang",
+                              "http://x")
+    services.accept(db_session, attorney, referral, "http://x")
+    services.add_legal_note(db_session, attorney, case, "Declaration drafted; client fears MS-13")
+    services.close(db_session, manager, referral, "Relief granted")
+    today = date.today()
+    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, add_years(today, -3) - timedelta(days=1), \
+        ClosedReason.RELIEF_GRANTED
+    db_session.commit()
+    policy = retention.RetentionPolicy(years=3, warning_days=30)
+    with app.app_context():
+        retention.run(db_session, today, policy, registry(app).anonymizers)
+        retention.run(db_session, today + timedelta(days=30), policy, registry(app).anonymizers)
+    db_session.expire_all()
+    kept = db_session.get(Referral, referral.id)
+    assert kept.message is None and kept.partner_id == org.id and kept.status is ReferralStatus.CLOSED
+    assert all(e.detail == "" for e in kept.events)
+    assert db_session.scalars(select(LegalNote)).one().body == "—"
