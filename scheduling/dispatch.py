@@ -94,6 +94,8 @@ def _load_batch(session: Session, ids: list[int]) -> list[Reminder]:
         joinedload(Reminder.appointment).joinedload(Appointment.office),
         joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family)
         .joinedload(Family.program),
+        joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family)
+        .selectinload(Family.addresses),
         joinedload(Reminder.member).selectinload(Member.consents),
         joinedload(Reminder.member).selectinload(Member.phones),
     ).order_by(Reminder.due_at, Reminder.id).execution_options(populate_existing=True))
