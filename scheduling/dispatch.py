@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
-from casework.cases.models import Case, Task
+from casework.cases.models import Case, CaseStatus, Task
 from casework.cases.services import add_follow_up_task
 from casework.db import utcnow
 from casework.families.identifiers import format_phone
@@ -105,6 +105,8 @@ def _load_batch(session: Session, ids: list[int]) -> list[Reminder]:
 def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
     """Why this row must not go out any more, or None."""
     appointment = reminder.appointment
+    if appointment.case.status is CaseStatus.CLOSED:
+        return "case closed: the program no longer follows the family"
     if reminder.kind is not MessageKind.CANCELLED:
         if appointment.status is AppointmentStatus.CANCELLED or appointment.outcome is not None:
             return "appointment no longer scheduled"

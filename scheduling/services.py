@@ -352,9 +352,10 @@ def record_outcome(session: Session, user: User, appointment: Appointment, data:
 def follow_up_missing_outcomes(session: Session, now: datetime | None = None, grace: timedelta = timedelta(hours=6)) -> int:
     """A past date with no outcome becomes a task for the case manager, once."""
     now = now or utcnow()
-    stmt = (select(Appointment).where(
+    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id).where(
         Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
-        Appointment.follow_up_task_id.is_(None), Appointment.starts_at < now - grace)
+        Appointment.follow_up_task_id.is_(None), Appointment.starts_at < now - grace,
+        Case.status != CaseStatus.CLOSED)
         .options(joinedload(Appointment.case).joinedload(Case.family).joinedload(Family.program))
         .order_by(Appointment.starts_at).limit(500))
     count = 0

@@ -178,3 +178,15 @@ def test_a_late_sweep_at_night_waits_for_the_morning(app, db_session, config, ga
 def test_after_the_hearing_a_delayed_reminder_is_not_sent(app, db_session, config, gateway, hearing):
     result = _sweep(app, db_session, config, hearing.starts_at + timedelta(minutes=5))
     assert result.sent == 0 and result.skipped == 8 and gateway.sent == []
+
+
+def test_closing_the_case_stops_its_reminders(app, db_session, config, gateway, smtp, hearing):
+    from casework.cases.models import CaseStatus, ClosedReason
+
+    case = hearing.case
+    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, date.today(), ClosedReason.REMOVED
+    db_session.commit()
+    result = _sweep(app, db_session, config, _rows(db_session, hearing)[0].due_at + timedelta(minutes=1))
+    assert result.sent == 0 and result.skipped == 2 and gateway.sent == [] and smtp.count == 0
+    assert {r.last_error for r in _rows(db_session, hearing) if r.status is ReminderStatus.SKIPPED} == {
+        "case closed: the program no longer follows the family"}
