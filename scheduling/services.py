@@ -399,8 +399,8 @@ def family_appointments(session: Session, family: Family) -> list[Appointment]:
 
 def agenda(session: Session, scope, start: datetime, end: datetime, assigned_to: int | None,
            page: int, per_page: int) -> tuple[list[Appointment], bool]:
-    """Scheduled dates between two instants in the scoped cases, soonest first, one page."""
-    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED,
+    """Scheduled dates between two instants in the scoped open cases, soonest first, one page."""
+    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
                         Appointment.starts_at >= start, Appointment.starts_at < end)
             .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
             .order_by(Appointment.starts_at, Appointment.id))
@@ -413,7 +413,8 @@ def agenda(session: Session, scope, start: datetime, end: datetime, assigned_to:
 def needing_follow_up(session: Session, scope, now: datetime, assigned_to: int | None,
                       page: int, per_page: int) -> tuple[list[Appointment], bool]:
     """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
-    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Appointment.starts_at < now,
+    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
+                        Appointment.starts_at < now,
                         or_(Appointment.outcome.is_(None), and_(Appointment.outcome == Outcome.MISSED,
                                                                 Appointment.rescheduled_to_id.is_(None))))
             .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
@@ -426,7 +427,7 @@ def needing_follow_up(session: Session, scope, now: datetime, assigned_to: int |
 
 def month_appointments(session: Session, scope, first: date, last: date, assigned_to: int | None,
                        limit: int = 1000) -> list[Appointment]:
-    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED,
+    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
                         Appointment.local_date >= first, Appointment.local_date <= last)
             .options(joinedload(Appointment.court), joinedload(Appointment.office),
                      joinedload(Appointment.case).joinedload(Case.family))

@@ -239,3 +239,16 @@ def test_offices_are_added_with_a_clear_message_for_bad_input(signed_in, db_sess
                                                "timezone": "America/Chicago", "phone": "(312) 555-0123", "active": "y"})
     assert response.status_code == 302
     assert "ATD office" in signed_in.get("/courts").get_data(as_text=True)
+
+
+def test_a_closed_cases_dates_leave_the_agenda(signed_in, db_session, manager, family_case, courts):
+    from casework.cases.models import CaseStatus, ClosedReason
+
+    _family, case = family_case
+    soon = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=4))
+    assert f"/appointments/{soon.id}" in signed_in.get("/agenda").get_data(as_text=True)
+    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, date.today(), ClosedReason.MOVED_AWAY
+    db_session.commit()
+    assert f"/appointments/{soon.id}" not in signed_in.get("/agenda").get_data(as_text=True)
+    assert f"/appointments/{soon.id}" not in signed_in.get(
+        f"/calendar?month={soon.local_date.strftime('%Y-%m')}").get_data(as_text=True)
