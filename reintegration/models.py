@@ -72,3 +72,38 @@ class RelativeInUS(Base):
     relationship_to_returnee: Mapped[str | None] = mapped_column(String(100))
     phone: Mapped[str | None] = mapped_column(String(20))
     us_state: Mapped[str | None] = mapped_column(String(2))
+
+
+class Answer(enum.Enum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+class Assessment(TimestampMixin, Base):
+    """The reception assessment, one per returnee case, editable as things become known. Each
+    answer column has its own CHECK constraint name (they share one enum)."""
+
+    __tablename__ = "returnee_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"), unique=True)
+    has_national_id: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_has_national_id"), default=Answer.UNKNOWN)
+    children_birth_certificates: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_children_birth_certificates"),
+                                                                default=Answer.UNKNOWN)
+    us_born_children: Mapped[bool] = mapped_column(default=False)
+    has_shelter: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_has_shelter"), default=Answer.UNKNOWN)
+    health_needs: Mapped[str | None] = mapped_column(Text)
+    psychosocial_support: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_psychosocial_support"),
+                                                         default=Answer.UNKNOWN)
+    safe_at_destination: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_safe_at_destination"),
+                                                        default=Answer.UNKNOWN)
+    threatened_by: Mapped[str | None] = mapped_column(Text)
+    persecutors_are_officials: Mapped[bool] = mapped_column(default=False)
+    separation_or_custody: Mapped[str | None] = mapped_column(Text)
+    children_enrolled: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_children_enrolled"), default=Answer.UNKNOWN)
+    us_school_records: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_us_school_records"), default=Answer.UNKNOWN)
+    work_skills: Mapped[str | None] = mapped_column(Text)
+    cash_needs: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_cash_needs"), default=Answer.UNKNOWN)
+    legal_remedies: Mapped[str | None] = mapped_column(Text)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -19,7 +19,7 @@ from casework.families.identifiers import parse_phone
 from casework.families.services import refresh_family_name
 from casework.families.models import Family, Member, MemberLanguage, MemberVulnerability, Relationship
 from reintegration.divisions import DIVISIONS
-from reintegration.models import RelativeInUS, ReturneeCase, ReturneeStatus, ReturnMethod
+from reintegration.models import Answer, Assessment, RelativeInUS, ReturneeCase, ReturneeStatus, ReturnMethod
 
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 # Follow-ups after return, in days (the sources ask for follow-up beyond the first days).
@@ -195,3 +195,66 @@ def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) ->
     session.execute(update(ReturneeCase).where(ReturneeCase.family_id == family_id)
                     .values(phone=None, notes=None, municipality=None, arrival_point=None)
                     .execution_options(synchronize_session=False))
+
+
+ANSWER_FIELDS = ("has_national_id", "children_birth_certificates", "has_shelter", "psychosocial_support",
+                 "safe_at_destination", "children_enrolled", "us_school_records", "cash_needs")
+TEXT_FIELDS = ("health_needs", "threatened_by", "separation_or_custody", "work_skills", "legal_remedies")
+
+
+def assessment_of(session: Session, returnee: ReturneeCase) -> Assessment | None:
+    return session.scalars(select(Assessment).where(Assessment.returnee_case_id == returnee.id)).first()
+
+
+def save_assessment(session: Session, user: User, returnee: ReturneeCase, answers: dict) -> Assessment:
+    """Record or update the reception assessment. Persecutors who are police or officials must be
+    said explicitly, so that no referral goes to them."""
+    assessment = assessment_of(session, returnee) or Assessment(returnee_case_id=returnee.id)
+    for name in ANSWER_FIELDS:
+        setattr(assessment, name, Answer(answers.get(name) or Answer.UNKNOWN.value))
+    for name in TEXT_FIELDS:
+        setattr(assessment, name, (answers.get(name) or "").strip() or None)
+    assessment.us_born_children = bool(answers.get("us_born_children"))
+    assessment.persecutors_are_officials = bool(answers.get("persecutors_are_officials"))
+    if assessment.persecutors_are_officials and not assessment.threatened_by:
+        raise ValidationError(str(_l("Say who threatens them, so that no referral goes to them.")), "threatened_by")
+    assessment.assessed_by_id = user.id
+    session.add(assessment)
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="assessment")
+    session.commit()
+    return assessment
+
+
+def needs(assessment: Assessment | None) -> list[str]:
+    """The needs summary: what the answers ask the worker to act on, most urgent first."""
+    if assessment is None:
+        return [str(_l("The reception assessment is not done yet."))]
+    found = []
+    if assessment.safe_at_destination is Answer.NO:
+        found.append(str(_l("Protection: it is not safe to go to the destination.")))
+    if assessment.persecutors_are_officials:
+        found.append(str(_l("Protection: the persecutors are police or officials; refer to no public office.")))
+    if assessment.has_shelter is Answer.NO:
+        found.append(str(_l("Shelter")))
+    if assessment.health_needs:
+        found.append(str(_l("Health care")))
+    if assessment.psychosocial_support is Answer.YES:
+        found.append(str(_l("Psychosocial support")))
+    if assessment.has_national_id is Answer.NO:
+        found.append(str(_l("National identity document")))
+    if assessment.children_birth_certificates is Answer.NO or assessment.us_born_children:
+        found.append(str(_l("Children's birth certificates (and registration of US-born children)")))
+    if assessment.children_enrolled is Answer.NO:
+        found.append(str(_l("School enrollment for the children")))
+    if assessment.us_school_records is Answer.NO:
+        found.append(str(_l("US school records")))
+    if assessment.separation_or_custody:
+        found.append(str(_l("Family separation or custody")))
+    if assessment.cash_needs is Answer.YES:
+        found.append(str(_l("Cash assistance")))
+    if assessment.work_skills:
+        found.append(str(_l("Work: training or placement")))
+    if assessment.legal_remedies:
+        found.append(str(_l("Legal remedies after deportation")))
+    return found

@@ -22,7 +22,7 @@ from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import services
 from reintegration.divisions import DIVISIONS, division_name
-from reintegration.forms import COUNTRIES, HandoverForm, ReceptionForm, ReturnFields
+from reintegration.forms import COUNTRIES, AssessmentForm, HandoverForm, ReceptionForm, ReturnFields
 from reintegration.models import ReturneeCase, ReturnMethod
 
 bp = Blueprint("reintegration", __name__)
@@ -104,7 +104,32 @@ def show(returnee_case_id: int):
     db.session.commit()
     return render_template("reintegration/show.html", case=case, family=case.family,
                            division_name=division_name, follow_ups=services.follow_ups(db.session, case),
+                           needs=services.needs(services.assessment_of(db.session, case)),
                            today=today_for(current_user))
+
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/assessment", methods=["GET", "POST"])
+@staff_required
+def assessment(returnee_case_id: int):
+    case = access.get_or_404(db.session, current_user, ReturneeCase, returnee_case_id)
+    existing = services.assessment_of(db.session, case)
+    if request.method == "GET" and existing is not None:
+        form = AssessmentForm(data={**{n: getattr(existing, n).value for n in services.ANSWER_FIELDS},
+                                    **{n: getattr(existing, n) for n in services.TEXT_FIELDS},
+                                    "us_born_children": existing.us_born_children,
+                                    "persecutors_are_officials": existing.persecutors_are_officials})
+    else:
+        form = AssessmentForm()
+    if form.validate_on_submit():
+        try:
+            services.save_assessment(db.session, current_user, case, form.data)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "threatened_by")
+        else:
+            flash(_("The assessment is saved."), "success")
+            return redirect(url_for("reintegration.show", returnee_case_id=case.id))
+    return render_template("reintegration/assessment_form.html", form=form, case=case)
 
 
 @bp.route("/reintegration/tasks/<int:task_id>/done", methods=["POST"])

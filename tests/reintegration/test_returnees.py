@@ -178,3 +178,29 @@ def test_retention_erases_a_returnees_contacts_and_relatives(app, db_session, re
     kept = db_session.get(ReturneeCase, returnee.id)
     assert (kept.phone, kept.notes) == (None, None) and kept.country == "GT"
     assert db_session.scalars(select(RelativeInUS)).first() is None
+
+
+def test_the_reception_assessment_gives_the_needs_and_requires_naming_official_persecutors(
+        client, db_session, reception):
+    from reintegration import services
+    from reintegration.models import ReturnMethod
+
+    _org, worker = reception
+    returnee = services.receive(db_session, worker, {"given_names": "Ana", "first_surname": "Cux"},
+                                services.ReturnData(country="HN", returned_on=TODAY, method=ReturnMethod.FLIGHT), TODAY)
+    client.sign_in(worker.email, PASSWORD)
+    url = f"/reintegration/cases/{returnee.id}/assessment"
+    answers = {"has_national_id": "no", "children_birth_certificates": "unknown", "us_born_children": "y",
+               "has_shelter": "yes", "health_needs": "", "psychosocial_support": "yes",
+               "safe_at_destination": "no", "threatened_by": "", "persecutors_are_officials": "y",
+               "separation_or_custody": "", "children_enrolled": "no", "us_school_records": "unknown",
+               "work_skills": "Welder, 6 years", "cash_needs": "unknown", "legal_remedies": ""}
+    page = client.post(url, answers).get_data(as_text=True)
+    assert 'id="threatened_by-error"' in page and "Welder, 6 years" in page
+    assert client.post(url, dict(answers, threatened_by="Municipal police of the home town")).status_code == 302
+    page = client.get(f"/reintegration/cases/{returnee.id}").get_data(as_text=True)
+    for need in ("not safe to go to the destination", "police or officials", "National identity document",
+                 "US-born children", "School enrollment", "Psychosocial support", "Work: training or placement"):
+        assert need in page or need.lower() in page.lower(), need
+    edit = client.get(url).get_data(as_text=True)
+    assert "Municipal police of the home town" in edit
