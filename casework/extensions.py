@@ -43,6 +43,8 @@ class Registry:
     homes: list[tuple[Callable[..., bool], str]] = field(default_factory=list)
     # Run when retention anonymizes a household: (session, family_id, case_ids) -> None.
     anonymizers: list[Callable[..., None]] = field(default_factory=list)
+    # The interface language of a signed-in user who has not chosen one: (session, user) -> locale or None.
+    default_locales: list[Callable[..., str | None]] = field(default_factory=list)
     # Run by `casework demo` after the core's demo program exists: (session, program) -> summary line.
     demo_loaders: list[Callable[..., str]] = field(default_factory=list)
 

@@ -6,8 +6,8 @@ from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
 from flask_login import current_user
 
-SUPPORTED_LOCALES = ("en", "es")
-LOCALE_NAMES = {"en": "English", "es": "Español"}
+SUPPORTED_LOCALES = ("en", "es", "fr")
+LOCALE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 
 babel = Babel()
 
@@ -55,8 +55,17 @@ FREQUENT_COUNTRIES = ("GT", "HN", "SV", "MX", "HT", "VE", "NI", "CO", "EC", "CU"
 def select_locale() -> str:
     if not has_request_context():
         return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
-    if getattr(current_user, "is_authenticated", False) and current_user.locale in SUPPORTED_LOCALES:
+    signed_in = getattr(current_user, "is_authenticated", False)
+    if signed_in and current_user.locale in SUPPORTED_LOCALES:
         return current_user.locale
+    if signed_in:
+        from casework.db import db
+        from casework.extensions import registry
+
+        for default_for in registry(current_app).default_locales:
+            chosen_by_domain = default_for(db.session, current_user)
+            if chosen_by_domain in SUPPORTED_LOCALES:
+                return chosen_by_domain
     chosen = session.get("locale")
     if chosen in SUPPORTED_LOCALES:
         return chosen
