@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import Session
 
-from casework.accounts.models import Role, User
+from casework.accounts.models import PROGRAM_ROLES, Role, User
 from casework.cases.models import Case, Note, Task
 from casework.community.models import ServiceReferral
 from casework.families.models import Address, Consent, Family, Member
@@ -125,6 +125,23 @@ def get_program_record_or_404(session: Session, user: User, model: type[T], reco
     in_reach = user.is_authenticated and user.active and user.in_program
     if record is None or not in_reach or record.program_id != user.organization_id:  # type: ignore[attr-defined]
         if record is not None:
+            _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]
+        abort(404)
+    return record
+
+
+def scoped_owned(model: type[T], user: User) -> Select:
+    """Records an organization owns rather than a family (an in-country organization's directory):
+    its own staff's, whatever the organization's kind."""
+    if not (user.is_authenticated and user.active) or user.role not in PROGRAM_ROLES:
+        return select(model).where(false())
+    return select(model).where(model.organization_id == user.organization_id)  # type: ignore[attr-defined]
+
+
+def get_owned_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:
+    record = session.scalars(scoped_owned(model, user).where(model.id == record_id)).first()  # type: ignore[attr-defined]
+    if record is None:
+        if session.get(model, record_id) is not None:
             _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]
         abort(404)
     return record

@@ -15,22 +15,30 @@ def init_app(app: Flask) -> None:
     from casework.cases.models import Case, Task
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Family, Member
-    from reintegration import demo, services
+    from reintegration import demo, services, settings
     from reintegration.forms import RETURN_METHODS
-    from reintegration.models import RelativeInUS, ReturneeCase
+    from reintegration.models import OutcomeRecord, PlanItem, Referral, RelativeInUS, ReturneeCase
     from reintegration.views import bp, family_section
 
     app.register_blueprint(bp)
     access.register_path(ReturneeCase, lambda q: q.join(Family, ReturneeCase.family_id == Family.id))
     access.register_path(RelativeInUS, lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id)
                          .join(Family, ReturneeCase.family_id == Family.id))
+    for model in (PlanItem, Referral, OutcomeRecord):
+        access.register_path(model, lambda q, model=model: q.join(
+            ReturneeCase, model.returnee_case_id == ReturneeCase.id).join(Family, ReturneeCase.family_id == Family.id))
     access.register_grant(access.Grant(applies=services.is_reintegration_staff, families=services.own_families,
-                                       models=frozenset({Family, Member, Case, Task, ReturneeCase, RelativeInUS})))
+                                       models=frozenset({Family, Member, Case, Task, ReturneeCase, RelativeInUS,
+                                                         PlanItem, Referral, OutcomeRecord})))
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("reintegration/_section.html", family_section))
     plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), audience="reintegration"))
+    plugins.nav_links.append(NavLink("reintegration.providers", _l("Service providers"), audience="reintegration"))
+    plugins.default_locales.append(lambda session, user: settings.default_locale(session, user)
+                                   if services.is_reintegration_staff(user) else None)
     plugins.homes.append((services.is_reintegration_staff, "reintegration.index"))
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_returnee)
-    OBJECT_TYPE_LABELS.update({"returnee_case": _l("returnee case")})
+    OBJECT_TYPE_LABELS.update({"returnee_case": _l("returnee case"), "returnee_referral": _l("returnee referral"),
+                               "returnee_outcome": _l("returnee's situation"), "provider": _l("service provider")})
     app.context_processor(lambda: {"return_methods": RETURN_METHODS})

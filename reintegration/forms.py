@@ -2,11 +2,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
+from casework.families.forms import MultiCheckboxField
 from casework.forms_common import enum_choices
-from reintegration.models import Answer, ReturnMethod, ReturneeStatus
+from reintegration.models import (
+    Answer,
+    PlanStatus,
+    ProviderKind,
+    ReferralStatus,
+    ReturnMethod,
+    ReturneeStatus,
+    SafetyStatus,
+    Service,
+    WorkStatus,
+)
 
 RETURN_METHODS = {ReturnMethod.FLIGHT: _l("Flight"), ReturnMethod.LAND: _l("By land"), ReturnMethod.OTHER: _l("Other")}
 STATUSES = {ReturneeStatus.OPEN: _l("Open"), ReturneeStatus.CLOSED: _l("Closed")}
@@ -36,6 +47,8 @@ class ReceptionForm(ReturnFields):
     second_surname = StringField(_l("Second surname"), validators=[Optional(), Length(max=80)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     preferred_language = SelectField(_l("Preferred language"), validators=[Optional()])
+    reminders_consent = BooleanField(_l("Agrees to text reminders of the follow-ups"),
+                                     description=_l("Sent to the phone in the country, in their language."))
 
 
 class HandoverForm(ReturnFields):
@@ -68,3 +81,124 @@ class AssessmentForm(FlaskForm):
     work_skills = TextAreaField(_l("Work skills and certifications"), validators=[Optional(), Length(max=2000)])
     cash_needs = _answer(_l("Needs cash assistance"))
     legal_remedies = TextAreaField(_l("Legal remedies after deportation"), validators=[Optional(), Length(max=2000)])
+
+
+SERVICES = {
+    Service.PROTECTION: _l("Protection"),
+    Service.SHELTER: _l("Shelter"),
+    Service.HEALTH: _l("Health care"),
+    Service.PSYCHOSOCIAL: _l("Psychosocial support"),
+    Service.IDENTITY_DOCUMENTS: _l("Identity documents"),
+    Service.BIRTH_REGISTRATION: _l("Birth certificates and registration"),
+    Service.EDUCATION: _l("School enrollment"),
+    Service.US_SCHOOL_RECORDS: _l("US school records"),
+    Service.FAMILY_REUNIFICATION: _l("Family separation and custody"),
+    Service.CASH: _l("Cash assistance"),
+    Service.EMPLOYMENT: _l("Job training, certification and placement"),
+    Service.LEGAL: _l("Legal help"),
+}
+PROVIDER_KINDS = {
+    ProviderKind.NGO: _l("Non-governmental organization"),
+    ProviderKind.MUNICIPAL_OFFICE: _l("Municipal office"),
+    ProviderKind.GOVERNMENT_PROGRAM: _l("Government program"),
+    ProviderKind.COMMUNITY_OR_FAITH: _l("Community or faith group"),
+    ProviderKind.INTERNATIONAL: _l("International organization"),
+}
+PLAN_STATUSES = {
+    PlanStatus.OPEN: _l("To do"),
+    PlanStatus.IN_PROGRESS: _l("In progress"),
+    PlanStatus.DONE: _l("Done"),
+    PlanStatus.NOT_NEEDED: _l("No longer needed"),
+}
+REFERRAL_STATUSES = {
+    ReferralStatus.REFERRED: _l("Referred"),
+    ReferralStatus.ACCEPTED: _l("Accepted"),
+    ReferralStatus.DECLINED: _l("Declined"),
+    ReferralStatus.COMPLETED: _l("Service received"),
+    ReferralStatus.DROPPED: _l("Did not go through"),
+}
+WORK_STATUSES = {
+    WorkStatus.UNKNOWN: _l("Not known"),
+    WorkStatus.EMPLOYED: _l("Employed"),
+    WorkStatus.SELF_EMPLOYED: _l("Self-employed"),
+    WorkStatus.IN_TRAINING: _l("In training"),
+    WorkStatus.LOOKING: _l("Looking for work"),
+    WorkStatus.NOT_WORKING: _l("Not working"),
+}
+SAFETY_STATUSES = {
+    SafetyStatus.UNKNOWN: _l("Not known"),
+    SafetyStatus.SAFE: _l("Safe"),
+    SafetyStatus.AT_RISK: _l("At risk"),
+    SafetyStatus.DISPLACED: _l("Had to move for safety"),
+}
+
+
+class ProviderForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=enum_choices(PROVIDER_KINDS))
+    services = MultiCheckboxField(_l("Services offered"), choices=enum_choices(SERVICES), validators=[Optional()])
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    division = SelectField(_l("Department or state"), validators=[Optional()])
+    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=120)],
+                               description=_l("Leave empty for a provider that serves the whole department."))
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
+    email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
+    contact_person = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)],
+                          description=_l("Opening hours, what to bring, whom to ask for."))
+    active = BooleanField(_l("Takes referrals"), default=True)
+
+
+class DirectoryFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    country = SelectField(_l("Country"), validators=[Optional()])
+    division = SelectField(_l("Department or state"), validators=[Optional()])
+    service = SelectField(_l("Service"), choices=[("", "—")] + enum_choices(SERVICES), validators=[Optional()])
+
+
+class PlanItemForm(FlaskForm):
+    service = SelectField(_l("Need"), choices=enum_choices(SERVICES))
+    action = TextAreaField(_l("What will be done"), validators=[Optional(), Length(max=2000)])
+    status = SelectField(_l("Status"), choices=enum_choices(PLAN_STATUSES))
+    due_on = DateField(_l("Target date"), validators=[Optional()])
+
+
+class ReferralForm(FlaskForm):
+    service = SelectField(_l("Service"), choices=enum_choices(SERVICES))
+    provider_id = SelectField(_l("Provider"), coerce=int)
+    plan_item_id = SelectField(_l("Plan line"), coerce=int)
+    note = TextAreaField(_l("Note for the referral"), validators=[Optional(), Length(max=2000)])
+
+
+class ReferralUpdateForm(FlaskForm):
+    status = SelectField(_l("Answer"), choices=enum_choices(REFERRAL_STATUSES))
+    outcome = TextAreaField(_l("What came of it"), validators=[Optional(), Length(max=2000)])
+
+
+class OutcomeForm(FlaskForm):
+    recorded_on = DateField(_l("Date"), validators=[DataRequired()])
+    documents_obtained = _answer(_l("Identity documents obtained"))
+    children_in_school = _answer(_l("The children are in school"))
+    work = SelectField(_l("Work or training"), choices=enum_choices(WORK_STATUSES))
+    safety = SelectField(_l("Safety"), choices=enum_choices(SAFETY_STATUSES))
+    migrated_again = _answer(_l("Migrated again"))
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class RemindersConsentForm(FlaskForm):
+    given_on = DateField(_l("Agreed on"), validators=[DataRequired()])
+
+
+class SettingsForm(FlaskForm):
+    country = SelectField(_l("Country of the organization"), validators=[Optional()],
+                          description=_l("Sets the staff's language until each person chooses: Spanish in "
+                                         "Central America and Mexico, French in Haiti."))
+    follow_up_days = StringField(_l("Follow-ups, in days after the return"), validators=[DataRequired()],
+                                 description=_l("For example 7 30 90 180. Applies to people received from now on."))
+    follow_up_time = TimeField(_l("Time of the follow-ups"), validators=[DataRequired()])
+    follow_up_place = StringField(_l("Where the follow-ups are held"), validators=[Optional(), Length(max=300)],
+                                  description=_l("Named in the reminders; the organization's name if empty."))

@@ -4,14 +4,14 @@ its people through the one access scope."""
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
 from casework.cases.models import Case
-from casework.db import Base, TimestampMixin, enum_column
+from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 from casework.families.models import Family
 
 
@@ -107,3 +107,182 @@ class Assessment(TimestampMixin, Base):
     cash_needs: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_cash_needs"), default=Answer.UNKNOWN)
     legal_remedies: Mapped[str | None] = mapped_column(Text)
     assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Service(enum.Enum):
+    """What a need asks for, what a plan arranges, what a provider offers and a referral is for."""
+
+    PROTECTION = "protection"
+    SHELTER = "shelter"
+    HEALTH = "health"
+    PSYCHOSOCIAL = "psychosocial"
+    IDENTITY_DOCUMENTS = "identity_documents"
+    BIRTH_REGISTRATION = "birth_registration"
+    EDUCATION = "education"
+    US_SCHOOL_RECORDS = "us_school_records"
+    FAMILY_REUNIFICATION = "family_reunification"
+    CASH = "cash"
+    EMPLOYMENT = "employment"
+    LEGAL = "legal"
+
+
+class ProviderKind(enum.Enum):
+    NGO = "ngo"
+    MUNICIPAL_OFFICE = "municipal_office"
+    GOVERNMENT_PROGRAM = "government_program"
+    COMMUNITY_OR_FAITH = "community_or_faith"
+    INTERNATIONAL = "international"
+
+
+# Offices of the state: never a referral when the persecutors are police or officials.
+PUBLIC_PROVIDER_KINDS = frozenset({ProviderKind.MUNICIPAL_OFFICE, ProviderKind.GOVERNMENT_PROGRAM})
+
+
+class InCountrySettings(TimestampMixin, Base):
+    """An in-country organization's own choices: its country (which sets its staff's default
+    language), when follow-ups fall after a return, and where and at what time they are held."""
+
+    __tablename__ = "in_country_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), unique=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    follow_up_days: Mapped[str] = mapped_column(String(100))            # "7 30 90 180"
+    follow_up_time: Mapped[time] = mapped_column(Time)
+    follow_up_place: Mapped[str | None] = mapped_column(String(300))
+
+
+class Provider(TimestampMixin, Base):
+    """A service provider in an in-country organization's directory."""
+
+    __tablename__ = "in_country_providers"
+    __table_args__ = (Index("ix_in_country_providers_org_place", "organization_id", "country", "division",
+                            "municipality"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[ProviderKind] = mapped_column(enum_column(ProviderKind, "provider_kind"))
+    country: Mapped[str] = mapped_column(String(2))
+    division: Mapped[str | None] = mapped_column(String(120))
+    municipality: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    email: Mapped[str | None] = mapped_column(String(254))
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    languages: Mapped[str | None] = mapped_column(String(200))         # ISO 639-3 codes, space-separated
+    notes: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    services: Mapped[list["ProviderService"]] = relationship(cascade="all, delete-orphan",
+                                                             order_by="ProviderService.service")
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind in PUBLIC_PROVIDER_KINDS
+
+    @property
+    def language_codes(self) -> list[str]:
+        return (self.languages or "").split()
+
+    @property
+    def offered(self) -> list[Service]:
+        return [s.service for s in self.services]
+
+
+class ProviderService(Base):
+    __tablename__ = "in_country_provider_services"
+    __table_args__ = (Index("ix_in_country_provider_services_service", "service", "provider_id"),)
+
+    provider_id: Mapped[int] = mapped_column(ForeignKey("in_country_providers.id"), primary_key=True)
+    service: Mapped[Service] = mapped_column(enum_column(Service, "provider_service"), primary_key=True)
+
+
+class PlanStatus(enum.Enum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    NOT_NEEDED = "not_needed"
+
+
+class PlanItem(TimestampMixin, Base):
+    """One line of a returnee's service plan: a need, what will be done about it, by when."""
+
+    __tablename__ = "returnee_plan_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"), index=True)
+    service: Mapped[Service] = mapped_column(enum_column(Service, "plan_service"))
+    action: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[PlanStatus] = mapped_column(enum_column(PlanStatus, "plan_status"), default=PlanStatus.OPEN)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ReferralStatus(enum.Enum):
+    REFERRED = "referred"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+
+
+class Referral(TimestampMixin, Base):
+    """A returnee sent to a provider for one service, with its answer and what came of it."""
+
+    __tablename__ = "returnee_referrals"
+    __table_args__ = (Index("ix_returnee_referrals_provider_status", "provider_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("in_country_providers.id"))
+    plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("returnee_plan_items.id"))
+    service: Mapped[Service] = mapped_column(enum_column(Service, "referral_service"))
+    status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus, "returnee_referral_status"),
+                                                   default=ReferralStatus.REFERRED)
+    referred_on: Mapped[date] = mapped_column(Date)
+    status_changed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    provider: Mapped[Provider] = relationship()
+
+
+class WorkStatus(enum.Enum):
+    UNKNOWN = "unknown"
+    EMPLOYED = "employed"
+    SELF_EMPLOYED = "self_employed"
+    IN_TRAINING = "in_training"
+    LOOKING = "looking"
+    NOT_WORKING = "not_working"
+
+
+class SafetyStatus(enum.Enum):
+    UNKNOWN = "unknown"
+    SAFE = "safe"
+    AT_RISK = "at_risk"
+    DISPLACED = "displaced"
+
+
+class OutcomeRecord(Base):
+    """Where a returnee stands at one moment: recorded again at each follow-up, read over time."""
+
+    __tablename__ = "returnee_outcomes"
+    __table_args__ = (Index("ix_returnee_outcomes_case_date", "returnee_case_id", "recorded_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"))
+    recorded_on: Mapped[date] = mapped_column(Date)
+    documents_obtained: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_documents_obtained"),
+                                                       default=Answer.UNKNOWN)
+    children_in_school: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_children_in_school"),
+                                                       default=Answer.UNKNOWN)
+    work: Mapped[WorkStatus] = mapped_column(enum_column(WorkStatus, "work_status"), default=WorkStatus.UNKNOWN)
+    safety: Mapped[SafetyStatus] = mapped_column(enum_column(SafetyStatus, "safety_status"),
+                                                 default=SafetyStatus.UNKNOWN)
+    migrated_again: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_migrated_again"),
+                                                   default=Answer.UNKNOWN)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

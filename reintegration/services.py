@@ -17,13 +17,13 @@ from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.identifiers import parse_phone
 from casework.families.services import refresh_family_name
-from casework.families.models import Family, Member, MemberLanguage, MemberVulnerability, Relationship
+from casework.families.models import (Consent, ConsentKind, Family, Member, MemberLanguage, MemberVulnerability,
+                                      Relationship)
+from reintegration import followups
 from reintegration.divisions import DIVISIONS
 from reintegration.models import Answer, Assessment, RelativeInUS, ReturneeCase, ReturneeStatus, ReturnMethod
 
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-# Follow-ups after return, in days (the sources ask for follow-up beyond the first days).
-FOLLOW_UP_DAYS = (7, 30, 90, 180)
 
 
 def is_reintegration_staff(user: User) -> bool:
@@ -69,6 +69,7 @@ def _apply(case: ReturneeCase, data: ReturnData, phone: str | None) -> None:
     for name in ("arrival_point", "reception_center", "division", "municipality", "notes"):
         setattr(case, name, (getattr(data, name) or "").strip() or None)
     case.phone = phone
+    followups.set_mobile(followups.head_of(case), phone)
     case.relatives = [RelativeInUS(name=name.strip(), relationship_to_returnee=(rel or "").strip() or None,
                                    phone=parse_phone(tel, "relatives") if tel else None)
                       for name, rel, tel in data.relatives if name and name.strip()]
@@ -91,6 +92,11 @@ def receive(session: Session, user: User, head: dict, data: ReturnData, today: d
     case = ReturneeCase(family=family, organization_id=user.organization_id, reference=new_reference(),
                         status=ReturneeStatus.OPEN, assigned_to_id=user.id, created_by_id=user.id)
     _apply(case, data, phone)
+    if head.get("reminders_consent"):
+        if phone is None:
+            raise ValidationError(str(_l("Give the phone in the country to send text reminders to.")), "phone")
+        family.members[0].consents.append(Consent(kind=ConsentKind.SMS_REMINDERS, given_on=today,
+                                                  recorded_by_id=user.id))
     session.add(case)
     session.flush()
     _open_case(session, user, case, user.id, today)
@@ -100,12 +106,10 @@ def receive(session: Session, user: User, head: dict, data: ReturnData, today: d
 
 
 def _open_case(session: Session, user: User, returnee: ReturneeCase, assign_to_id: int | None, today: date) -> None:
-    """The organization's own case for the household, with a follow-up task at each mark after return."""
+    """The organization's own case for the household, with its follow-ups after the return."""
     case = case_services.open_case(session, user, returnee.family, today, assign_to_id)
     returnee.case_id = case.id
-    for days in FOLLOW_UP_DAYS:
-        case_services.add_follow_up_task(session, case, str(_l("Follow-up %(days)d days after return", days=days)),
-                                         returnee.returned_on + timedelta(days=days))
+    followups.plan_follow_ups(session, user, returnee, case)
 
 
 def _name_family(family: Family) -> None:
@@ -224,37 +228,3 @@ def save_assessment(session: Session, user: User, returnee: ReturneeCase, answer
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="assessment")
     session.commit()
     return assessment
-
-
-def needs(assessment: Assessment | None) -> list[str]:
-    """The needs summary: what the answers ask the worker to act on, most urgent first."""
-    if assessment is None:
-        return [str(_l("The reception assessment is not done yet."))]
-    found = []
-    if assessment.safe_at_destination is Answer.NO:
-        found.append(str(_l("Protection: it is not safe to go to the destination.")))
-    if assessment.persecutors_are_officials:
-        found.append(str(_l("Protection: the persecutors are police or officials; refer to no public office.")))
-    if assessment.has_shelter is Answer.NO:
-        found.append(str(_l("Shelter")))
-    if assessment.health_needs:
-        found.append(str(_l("Health care")))
-    if assessment.psychosocial_support is Answer.YES:
-        found.append(str(_l("Psychosocial support")))
-    if assessment.has_national_id is Answer.NO:
-        found.append(str(_l("National identity document")))
-    if assessment.children_birth_certificates is Answer.NO or assessment.us_born_children:
-        found.append(str(_l("Children's birth certificates (and registration of US-born children)")))
-    if assessment.children_enrolled is Answer.NO:
-        found.append(str(_l("School enrollment for the children")))
-    if assessment.us_school_records is Answer.NO:
-        found.append(str(_l("US school records")))
-    if assessment.separation_or_custody:
-        found.append(str(_l("Family separation or custody")))
-    if assessment.cash_needs is Answer.YES:
-        found.append(str(_l("Cash assistance")))
-    if assessment.work_skills:
-        found.append(str(_l("Work: training or placement")))
-    if assessment.legal_remedies:
-        found.append(str(_l("Legal remedies after deportation")))
-    return found

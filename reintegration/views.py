@@ -6,13 +6,13 @@ from typing import Any, Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from casework import access
 from casework.access import program_staff_required
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.cases import services as case_services
 from casework.cases.models import Task
 from casework.db import db
 from casework.errors import CaseworkError
@@ -20,10 +20,37 @@ from casework.forms_common import show_error
 from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
-from reintegration import services
+from reintegration import directory, followups, outcomes, plans, services, settings
 from reintegration.divisions import DIVISIONS, division_name
-from reintegration.forms import COUNTRIES, AssessmentForm, HandoverForm, ReceptionForm, ReturnFields
-from reintegration.models import ReturneeCase, ReturnMethod
+from reintegration.forms import (
+    COUNTRIES,
+    AssessmentForm,
+    DirectoryFilterForm,
+    HandoverForm,
+    OutcomeForm,
+    PlanItemForm,
+    ProviderForm,
+    ReceptionForm,
+    ReferralForm,
+    ReferralUpdateForm,
+    RemindersConsentForm,
+    ReturnFields,
+    SettingsForm,
+)
+from reintegration.models import (
+    Answer,
+    PlanItem,
+    PlanStatus,
+    Provider,
+    ProviderKind,
+    Referral,
+    ReferralStatus,
+    ReturneeCase,
+    ReturnMethod,
+    SafetyStatus,
+    Service,
+    WorkStatus,
+)
 
 bp = Blueprint("reintegration", __name__)
 
@@ -43,7 +70,7 @@ def staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _return_choices(form: ReturnFields) -> None:
+def _country_and_division_choices(form) -> None:  # type: ignore[no-untyped-def]
     frequent = [(code, name) for code, name in country_choices() if code in COUNTRIES]
     others = [(code, name) for code, name in country_choices() if code not in COUNTRIES and code != "US"]
     form.country.choices = frequent + others
@@ -51,6 +78,10 @@ def _return_choices(form: ReturnFields) -> None:
     # Every country's divisions in one list (no script on the page); the service checks they match.
     form.division.choices = [("", "—")] + [(code, f"{names[country]} · {name}")
                                            for country in COUNTRIES for code, name in DIVISIONS[country]]
+
+
+def _return_choices(form: ReturnFields) -> None:
+    _country_and_division_choices(form)
 
 
 def _return_data(form: ReturnFields) -> services.ReturnData:
@@ -86,7 +117,8 @@ def receive():
             case = services.receive(db.session, current_user, {
                 "given_names": form.given_names.data, "first_surname": form.first_surname.data,
                 "second_surname": form.second_surname.data, "date_of_birth": form.date_of_birth.data,
-                "preferred_language": form.preferred_language.data}, _return_data(form), today_for(current_user))
+                "preferred_language": form.preferred_language.data,
+                "reminders_consent": form.reminders_consent.data}, _return_data(form), today_for(current_user))
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "given_names")
@@ -96,22 +128,40 @@ def receive():
     return render_template("reintegration/reception_form.html", form=form)
 
 
+def _returnee(returnee_case_id: int) -> ReturneeCase:
+    return access.get_or_404(db.session, current_user, ReturneeCase, returnee_case_id)
+
+
 @bp.route("/reintegration/cases/<int:returnee_case_id>")
 @staff_required
 def show(returnee_case_id: int):
-    case = access.get_or_404(db.session, current_user, ReturneeCase, returnee_case_id)
+    case = _returnee(returnee_case_id)
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
     db.session.commit()
-    return render_template("reintegration/show.html", case=case, family=case.family,
-                           division_name=division_name, follow_ups=services.follow_ups(db.session, case),
-                           needs=services.needs(services.assessment_of(db.session, case)),
-                           today=today_for(current_user))
+    assessment = services.assessment_of(db.session, case)
+    return render_template(
+        "reintegration/show.html", case=case, family=case.family, division_name=division_name,
+        follow_ups=services.follow_ups(db.session, case), follow_up_dates=followups.follow_up_dates(db.session, case),
+        assessment=assessment, needs=plans.needs(assessment), plan=plans.plan_of(db.session, case),
+        referrals=plans.referrals_of(db.session, case), outcomes=outcomes.outcomes_of(db.session, case),
+        reminder_consent=followups.reminder_consent(case), consent_form=RemindersConsentForm(
+            given_on=today_for(current_user)), today=today_for(current_user), **_labels())
+
+
+def _labels() -> dict:
+    from reintegration import forms
+
+    return {"service_labels": forms.SERVICES, "plan_status_labels": forms.PLAN_STATUSES,
+            "referral_status_labels": forms.REFERRAL_STATUSES, "provider_kind_labels": forms.PROVIDER_KINDS,
+            "answer_labels": forms.ANSWERS, "work_labels": forms.WORK_STATUSES, "safety_labels": forms.SAFETY_STATUSES,
+            "Answer": Answer, "PlanStatus": PlanStatus, "ReferralStatus": ReferralStatus,
+            "WorkStatus": WorkStatus, "SafetyStatus": SafetyStatus}
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/assessment", methods=["GET", "POST"])
 @staff_required
 def assessment(returnee_case_id: int):
-    case = access.get_or_404(db.session, current_user, ReturneeCase, returnee_case_id)
+    case = _returnee(returnee_case_id)
     existing = services.assessment_of(db.session, case)
     if request.method == "GET" and existing is not None:
         form = AssessmentForm(data={**{n: getattr(existing, n).value for n in services.ANSWER_FIELDS},
@@ -137,8 +187,9 @@ def assessment(returnee_case_id: int):
 def task_done(task_id: int):
     task = access.get_or_404(db.session, current_user, Task, task_id)
     try:
-        case_services.complete_task(db.session, current_user, task)
+        followups.complete(db.session, current_user, task)
     except CaseworkError as error:
+        db.session.rollback()
         flash(error.message, "error")
     else:
         flash(_("The follow-up is marked as done."), "success")
@@ -180,3 +231,273 @@ def family_section(session, user, family, case_ids, today) -> dict:  # type: ign
     cases = [session.get(Case, cid) for cid in case_ids]
     removed = next((c for c in cases if c is not None and services.can_hand_over(c)), None)
     return {"removed": removed, "handed": services.handed_over_to(session, removed.id) if removed else None}
+
+
+def _back(case: ReturneeCase, anchor: str = ""):  # type: ignore[no-untyped-def]
+    return redirect(url_for("reintegration.show", returnee_case_id=case.id) + (f"#{anchor}" if anchor else ""))
+
+
+# Service plan -------------------------------------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/plan/build", methods=["POST"])
+@staff_required
+def build_plan(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    try:
+        added = plans.build_plan(db.session, current_user, case, services.assessment_of(db.session, case))
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(ngettext("%(num)d line added to the plan.", "%(num)d lines added to the plan.", len(added))
+              if added else _("The plan already has a line for every need."), "success")
+    return _back(case, "plan-h")
+
+
+def _plan_form(case: ReturneeCase, item: PlanItem | None):  # type: ignore[no-untyped-def]
+    form = PlanItemForm(obj=None)
+    if request.method == "GET" and item is not None:
+        form = PlanItemForm(data={"service": item.service.value, "action": item.action, "status": item.status.value,
+                                  "due_on": item.due_on})
+    if form.validate_on_submit():
+        try:
+            plans.save_plan_item(db.session, current_user, case, item, Service(form.service.data), form.action.data,
+                                 PlanStatus(form.status.data), form.due_on.data, today_for(current_user))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "action")
+        else:
+            flash(_("The plan is saved."), "success")
+            return _back(case, "plan-h")
+    return render_template("reintegration/plan_item_form.html", form=form, case=case, item=item)
+
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/plan/new", methods=["GET", "POST"])
+@staff_required
+def new_plan_item(returnee_case_id: int):
+    return _plan_form(_returnee(returnee_case_id), None)
+
+
+@bp.route("/reintegration/plan/<int:plan_item_id>", methods=["GET", "POST"])
+@staff_required
+def edit_plan_item(plan_item_id: int):
+    item = access.get_or_404(db.session, current_user, PlanItem, plan_item_id)
+    return _plan_form(_returnee(item.returnee_case_id), item)
+
+
+# Referrals to providers ---------------------------------------------------------------------------
+
+def _service_arg(value: str | None) -> Service | None:
+    try:
+        return Service(value) if value else None
+    except ValueError:
+        return None
+
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/referrals/new", methods=["GET", "POST"])
+@staff_required
+def refer(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    assessment = services.assessment_of(db.session, case)
+    plan = plans.plan_of(db.session, case)
+    form = ReferralForm()
+    service = _service_arg(form.service.data if request.method == "POST" else request.args.get("service"))
+    if request.method == "GET":
+        item_id = request.args.get("plan_item", type=int)
+        item = next((i for i in plan if i.id == item_id), None)
+        service = service or (item.service if item else None)
+        form.plan_item_id.data = item.id if item else 0
+        form.service.data = service.value if service else None
+    head = followups.head_of(case)
+    found = (directory.suggestions(db.session, access.scoped_owned(Provider, current_user), service, case.country,
+                                   case.division, case.municipality, head.preferred_language,
+                                   plans.officials_persecute(assessment)) if service else [])
+    form.provider_id.choices = [(s.provider.id, s.provider.name) for s in found if not s.public_barred]
+    form.plan_item_id.choices = [(0, "—")] + [(i.id, str(_labels()["service_labels"][i.service])) for i in plan]
+    if request.method == "POST" and form.validate_on_submit():
+        provider = db.session.scalars(access.scoped_owned(Provider, current_user).where(
+            Provider.id == form.provider_id.data)).first()
+        item = next((i for i in plan if i.id == form.plan_item_id.data), None)
+        try:
+            plans.refer(db.session, current_user, case, provider, service, item, form.note.data,  # type: ignore[arg-type]
+                        assessment, today_for(current_user))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "provider_id")
+        else:
+            flash(_("The referral is recorded."), "success")
+            return _back(case, "referrals-h")
+    return render_template("reintegration/referral_form.html", form=form, case=case, service=service,
+                           suggestions=found, officials=plans.officials_persecute(assessment),
+                           division_name=division_name, **_labels())
+
+
+@bp.route("/reintegration/referrals/<int:returnee_referral_id>", methods=["GET", "POST"])
+@staff_required
+def referral(returnee_referral_id: int):
+    row = access.get_or_404(db.session, current_user, Referral, returnee_referral_id)
+    case = _returnee(row.returnee_case_id)
+    form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome}) \
+        if request.method == "GET" else ReferralUpdateForm()
+    if form.validate_on_submit():
+        try:
+            plans.update_referral(db.session, current_user, case, row, ReferralStatus(form.status.data),
+                                  form.outcome.data, today_for(current_user))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "outcome")
+        else:
+            flash(_("The referral is updated."), "success")
+            return _back(case, "referrals-h")
+    return render_template("reintegration/referral_update.html", form=form, case=case, referral=row,
+                           division_name=division_name, **_labels())
+
+
+# Outcomes over time -------------------------------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/outcomes/new", methods=["GET", "POST"])
+@staff_required
+def new_outcome(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    form = OutcomeForm()
+    if request.method == "GET":
+        form.recorded_on.data = today_for(current_user)
+    if form.validate_on_submit():
+        try:
+            outcomes.record_outcome(db.session, current_user, case, outcomes.OutcomeData(
+                recorded_on=form.recorded_on.data, documents_obtained=Answer(form.documents_obtained.data),
+                children_in_school=Answer(form.children_in_school.data), work=WorkStatus(form.work.data),
+                safety=SafetyStatus(form.safety.data), migrated_again=Answer(form.migrated_again.data),
+                note=form.note.data), today_for(current_user))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "note")
+        else:
+            flash(_("The situation is recorded."), "success")
+            return _back(case, "outcomes-h")
+    return render_template("reintegration/outcome_form.html", form=form, case=case)
+
+
+# Reminders to the returnee ------------------------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/reminders", methods=["POST"])
+@staff_required
+def agree_to_reminders(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    form = RemindersConsentForm()
+    if not form.validate_on_submit():
+        flash(_("Give the date the person agreed to text reminders."), "error")
+        return _back(case, "reminders-h")
+    try:
+        followups.agree_to_reminders(db.session, current_user, case, form.given_on.data, today_for(current_user))
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("Text reminders of the follow-ups will be sent."), "success")
+    return _back(case, "reminders-h")
+
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/reminders/withdraw", methods=["POST"])
+@staff_required
+def withdraw_from_reminders(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    try:
+        followups.withdraw_from_reminders(db.session, current_user, case, today_for(current_user))
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("No more text reminders will be sent."), "success")
+    return _back(case, "reminders-h")
+
+
+# The directory of providers -----------------------------------------------------------------------
+
+@bp.route("/reintegration/providers")
+@staff_required
+def providers():
+    form = DirectoryFilterForm(request.args)
+    _country_and_division_choices(form)
+    form.country.choices = [("", "—")] + form.country.choices
+    wanted = directory.DirectoryFilter(country=form.country.data or None, division=form.division.data or None,
+                                       service=_service_arg(form.service.data))
+    page = page_number()
+    rows, has_next = directory.directory_page(db.session, access.scoped_owned(Provider, current_user), wanted, page,
+                                              current_app.config["PAGE_SIZE"])
+    return render_template("reintegration/providers.html", form=form, providers=rows, page=page, has_next=has_next,
+                           division_name=division_name, **_labels())
+
+
+def _provider_form(provider: Provider | None):  # type: ignore[no-untyped-def]
+    if request.method == "GET" and provider is not None:
+        form = ProviderForm(data={
+            "name": provider.name, "kind": provider.kind.value, "services": [s.value for s in provider.offered],
+            "country": provider.country, "division": provider.division or "", "municipality": provider.municipality,
+            "address": provider.address, "phone": provider.phone, "email": provider.email,
+            "contact_person": provider.contact_person, "languages": provider.language_codes,
+            "notes": provider.notes, "active": provider.active})
+    else:
+        form = ProviderForm()
+        if request.method == "GET":
+            form.country.data = settings.settings_for(db.session, current_user.organization).country
+    _country_and_division_choices(form)
+    form.languages.choices = language_choices()
+    if form.validate_on_submit():
+        try:
+            saved = directory.save_provider(db.session, current_user, provider, directory.ProviderData(
+                name=form.name.data, kind=ProviderKind(form.kind.data), country=form.country.data,
+                services=[Service(v) for v in form.services.data or []], division=form.division.data or None,
+                municipality=form.municipality.data, address=form.address.data, phone=form.phone.data,
+                email=form.email.data, contact_person=form.contact_person.data, languages=form.languages.data or [],
+                notes=form.notes.data, active=form.active.data))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "name")
+        else:
+            flash(_("The provider is saved."), "success")
+            return redirect(url_for("reintegration.providers", country=saved.country))
+    return render_template("reintegration/provider_form.html", form=form, provider=provider)
+
+
+@bp.route("/reintegration/providers/new", methods=["GET", "POST"])
+@staff_required
+def new_provider():
+    return _provider_form(None)
+
+
+@bp.route("/reintegration/providers/<int:provider_id>", methods=["GET", "POST"])
+@staff_required
+def edit_provider(provider_id: int):
+    return _provider_form(access.get_owned_or_404(db.session, current_user, Provider, provider_id))
+
+
+# The organization's settings ----------------------------------------------------------------------
+
+@bp.route("/reintegration/settings", methods=["GET", "POST"])
+@staff_required
+def organization_settings():
+    if not access.can_read_audit(current_user):  # admins and supervisors
+        access._audit_refusal(db.session, current_user, "page", None)
+        abort(403)
+    organization = current_user.organization
+    if request.method == "GET":
+        chosen = settings.settings_for(db.session, organization)
+        form = SettingsForm(data={"country": chosen.country or "",
+                                  "follow_up_days": " ".join(str(d) for d in chosen.follow_up_days),
+                                  "follow_up_time": chosen.follow_up_time,
+                                  "follow_up_place": chosen.follow_up_place})
+    else:
+        form = SettingsForm()
+    form.country.choices = [("", "—")] + [(c, n) for c, n in country_choices() if c != "US"]
+    if form.validate_on_submit():
+        try:
+            settings.save_settings(db.session, current_user, organization, form.country.data or None,
+                                   form.follow_up_days.data, form.follow_up_time.data, form.follow_up_place.data)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "follow_up_days")
+        else:
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for("reintegration.organization_settings"))
+    return render_template("reintegration/settings.html", form=form)

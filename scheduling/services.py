@@ -607,6 +607,13 @@ def drop_case_policy(session: Session, user: User, case: Case) -> None:
     session.commit()
 
 
+def replan_upcoming(session: Session, case_ids: list[int]) -> None:
+    """A household's consent or contact changed: its upcoming dates are planned again."""
+    if case_ids:
+        _replan_future(session, case_ids=case_ids)
+    session.commit()
+
+
 def _replan_future(session: Session, case_ids: list[int] | None = None, program_id: int | None = None) -> None:
     """A new policy applies to every upcoming date: unsent reminders are planned again."""
     stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id)

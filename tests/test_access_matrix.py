@@ -24,8 +24,9 @@ from casework.releases.models import DocumentKind, Release, ReleaseDocument, Rel
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
 from legal import services as legal_services
+from reintegration import directory, plans
 from reintegration import services as reintegration_services
-from reintegration.models import ReturnMethod
+from reintegration.models import PlanStatus, ProviderKind, ReturnMethod, Service
 from scheduling import links
 from scheduling import services as scheduling_services
 from scheduling.models import AppointmentKind, Court, Office, OfficeKind
@@ -124,6 +125,13 @@ def program_a(db_session):
         db_session, worker, {"given_names": "Rigoberta", "first_surname": "Ixcoy"},
         reintegration_services.ReturnData(country="GT", returned_on=today, method=ReturnMethod.FLIGHT,
                                           phone="+502 5555 0188", notes="Keep this note private"), today)
+    reception_admin = make_user(db_session, reception, Role.ADMIN)
+    provider = directory.save_provider(db_session, worker, None, directory.ProviderData(
+        name="Program A's shelter", kind=ProviderKind.NGO, country="GT", services=[Service.SHELTER]))
+    plan_item = plans.save_plan_item(db_session, worker, returnee, None, Service.SHELTER, "Keep this note private",
+                                     PlanStatus.OPEN, None, today)
+    returnee_referral = plans.refer(db_session, worker, returnee, provider, Service.SHELTER, plan_item,
+                                    "Keep this note private", None, today)
     db_session.commit()
     ids = {
         "family_id": family.id, "member_id": child.id, "case_id": case.id, "task_id": task.id,
@@ -132,9 +140,11 @@ def program_a(db_session):
         "appointment_id": appointment.id, "deadline_id": deadline.id, "office_id": office.id, "court_id": court.id,
         "family_token": family_token, "feed_token": feed_token, "revoked_token": revoked_token,
         "legal_referral_id": legal_referral.id, "organization_id": partner_org.id,
-        "returnee_case_id": returnee.id,
+        "returnee_case_id": returnee.id, "provider_id": provider.id, "plan_item_id": plan_item.id,
+        "returnee_referral_id": returnee_referral.id,
     }
-    return {"ids": ids, "admin": admin, "manager": manager, "partner": partner, "worker": worker}
+    return {"ids": ids, "admin": admin, "manager": manager, "partner": partner, "worker": worker,
+            "reception_admin": reception_admin}
 
 
 def _insider(rule, program_a):
@@ -142,6 +152,8 @@ def _insider(rule, program_a):
     /admin/, else its case manager."""
     if rule.rule.startswith("/partner"):
         return program_a["partner"]
+    if rule.rule == "/reintegration/settings":
+        return program_a["reception_admin"]
     if rule.rule.startswith("/reintegration"):
         return program_a["worker"]
     return program_a["admin"] if rule.rule.startswith("/admin/") else program_a["manager"]
@@ -191,7 +203,8 @@ def test_every_route_parameter_is_known():
     """A new parameter name fails here too, once, with the fix in the message."""
     known = {"family_id", "member_id", "case_id", "task_id", "note_id", "consent_id", "release_id",
              "document_id", "referral_id", "user_id", "appointment_id", "deadline_id", "office_id", "court_id",
-             "legal_referral_id", "organization_id", "returnee_case_id"}
+             "legal_referral_id", "organization_id", "returnee_case_id", "provider_id", "plan_item_id",
+             "returnee_referral_id"}
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
             continue

@@ -20,7 +20,10 @@ TODAY = date.today()
 def reception(db_session):
     org = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centro de Recepción Demo",
                             timezone="America/Guatemala")
-    return org, make_user(db_session, org, Role.CASE_MANAGER, email="rosa@reception.example.org")
+    worker = make_user(db_session, org, Role.CASE_MANAGER, email="rosa@reception.example.org")
+    worker.locale = "en"  # chose English; without a choice the Guatemalan center's pages are in Spanish
+    db_session.commit()
+    return org, worker
 
 
 @pytest.fixture()

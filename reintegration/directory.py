@@ -1,0 +1,146 @@
+"""The directory of service providers an in-country organization refers people to: NGOs,
+municipal offices, government programs, by country, department and municipality."""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy.orm import Session, selectinload
+
+from casework.accounts.models import User
+from casework.audit.models import AuditAction
+from casework.audit.services import record
+from casework.errors import ValidationError
+from casework.families.identifiers import parse_phone
+from casework.i18n import LANGUAGES
+from reintegration.divisions import DIVISIONS
+from reintegration.models import PUBLIC_PROVIDER_KINDS, Provider, ProviderKind, ProviderService, Service
+
+
+@dataclass
+class ProviderData:
+    name: str
+    kind: ProviderKind
+    country: str
+    services: list[Service]
+    division: str | None = None
+    municipality: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    contact_person: str | None = None
+    languages: list[str] = field(default_factory=list)
+    notes: str | None = None
+    active: bool = True
+
+
+def _clean(text: str | None) -> str | None:
+    return (text or "").strip() or None
+
+
+def save_provider(session: Session, user: User, provider: Provider | None, data: ProviderData) -> Provider:
+    if not _clean(data.name):
+        raise ValidationError(str(_l("Give the provider's name.")), "name")
+    if len(data.country or "") != 2:
+        raise ValidationError(str(_l("Choose the country.")), "country")
+    known = DIVISIONS.get(data.country)
+    if known and data.division and data.division not in {code for code, _ in known}:
+        raise ValidationError(str(_l("Choose a department or state of the provider's country.")), "division")
+    if not data.services:
+        raise ValidationError(str(_l("Choose at least one service the provider offers.")), "services")
+    unknown = [code for code in data.languages if code not in LANGUAGES]
+    if unknown:
+        raise ValidationError(str(_l("Choose languages from the list.")), "languages")
+    phone = parse_phone(data.phone, "phone", region=data.country) if _clean(data.phone) else None
+    provider = provider or Provider(organization_id=user.organization_id)
+    provider.name, provider.kind, provider.country = data.name.strip(), data.kind, data.country
+    provider.division = data.division or None
+    for name in ("municipality", "address", "email", "contact_person", "notes"):
+        setattr(provider, name, _clean(getattr(data, name)))
+    provider.phone = phone
+    provider.languages = " ".join(dict.fromkeys(data.languages)) or None
+    provider.active = data.active
+    wanted = list(dict.fromkeys(data.services))
+    provider.services = [s for s in provider.services if s.service in wanted] + [
+        ProviderService(service=s) for s in wanted if s not in provider.offered]
+    is_new = provider.id is None
+    session.add(provider)
+    session.flush()
+    record(session, user, AuditAction.CREATE if is_new else AuditAction.CHANGE, "provider", provider.id)
+    session.commit()
+    return provider
+
+
+def own_providers(user: User) -> ColumnElement[bool]:
+    return Provider.organization_id == user.organization_id
+
+
+def fold(text: str | None) -> str:
+    """Accents and case do not matter when matching a municipality: "Chiantla" is "chiantla"."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    country: str | None = None
+    division: str | None = None
+    service: Service | None = None
+    include_inactive: bool = False
+
+
+def directory_query(scope: Select, wanted: DirectoryFilter) -> Select:
+    stmt = scope
+    if wanted.country:
+        stmt = stmt.where(Provider.country == wanted.country)
+    if wanted.division:
+        stmt = stmt.where(Provider.division == wanted.division)
+    if wanted.service is not None:
+        stmt = stmt.where(Provider.id.in_(select(ProviderService.provider_id)
+                                          .where(ProviderService.service == wanted.service)))
+    if not wanted.include_inactive:
+        stmt = stmt.where(Provider.active.is_(True))
+    return stmt
+
+
+def directory_page(session: Session, scope: Select, wanted: DirectoryFilter, page: int,
+                   per_page: int) -> tuple[list[Provider], bool]:
+    stmt = (directory_query(scope, wanted).options(selectinload(Provider.services))
+            .order_by(Provider.country, Provider.division, Provider.municipality, Provider.name, Provider.id)
+            .offset((page - 1) * per_page).limit(per_page + 1))
+    rows = list(session.scalars(stmt))
+    return rows[:per_page], len(rows) > per_page
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    provider: Provider
+    where: str                # "municipality", "division" or "country": how close to the person
+    speaks_language: bool
+    public_barred: bool       # a public office, and the persecutors are officials
+
+
+def suggestions(session: Session, scope: Select, service: Service, country: str, division: str | None,
+                municipality: str | None, language: str | None, officials_persecute: bool,
+                limit: int = 30) -> list[Suggestion]:
+    """Providers of a service in the person's country, nearest first (their municipality, then their
+    department, then anywhere in the country), those who speak their language first within each.
+    When the persecutors are police or officials, public offices are shown as barred."""
+    stmt = (directory_query(scope, DirectoryFilter(country=country, service=service))
+            .options(selectinload(Provider.services)).limit(500))
+    found = []
+    for provider in session.scalars(stmt):
+        if municipality and provider.municipality and fold(provider.municipality) == fold(municipality) \
+                and (not division or not provider.division or provider.division == division):
+            where = "municipality"
+        elif division and provider.division == division:
+            where = "division"
+        else:
+            where = "country"
+        found.append(Suggestion(provider, where, bool(language and language in provider.language_codes),
+                                officials_persecute and provider.kind in PUBLIC_PROVIDER_KINDS))
+    rank = {"municipality": 0, "division": 1, "country": 2}
+    found.sort(key=lambda s: (s.public_barred, rank[s.where], not s.speaks_language, s.provider.name))
+    return found[:limit]

@@ -1,0 +1,101 @@
+"""Follow-ups after a return: a task for the worker on each chosen day, and the same date as an
+appointment of the household, so that the reminder engine texts the returnee about it when they
+agreed to reminders and gave a mobile number. Marking the follow-up done closes both."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.accounts.models import User
+from casework.cases import services as case_services
+from casework.cases.models import Case, Task
+from casework.db import utcnow
+from casework.errors import Conflict, ValidationError
+from casework.families import services as family_services
+from casework.families.models import ConsentKind, Member, Phone, PhoneKind, Relationship
+from reintegration.models import ReturneeCase
+from reintegration.settings import settings_for
+from scheduling import services as scheduling_services
+from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Outcome
+
+
+def follow_up_title(days: int) -> str:
+    return str(_l("Follow-up %(days)d days after return", days=days))
+
+
+def head_of(returnee: ReturneeCase) -> Member:
+    members = returnee.family.members
+    return next((m for m in members if m.relationship_to_head is Relationship.HEAD), members[0])
+
+
+def plan_follow_ups(session: Session, user: User, returnee: ReturneeCase, case: Case) -> None:
+    """The organization's follow-up days after the return; the caller commits."""
+    chosen = settings_for(session, returnee.family.program)
+    head = head_of(returnee)
+    for days in chosen.follow_up_days:
+        on = returnee.returned_on + timedelta(days=days)
+        task = case_services.add_follow_up_task(session, case, follow_up_title(days), on)
+        appointment = scheduling_services.create_appointment(session, user, case, scheduling_services.AppointmentData(
+            kind=AppointmentKind.OTHER, member_ids=[head.id], local_date=on, local_time=chosen.follow_up_time,
+            location_note=chosen.follow_up_place, timezone=returnee.family.program.timezone,
+            notes=follow_up_title(days)), commit=False)
+        appointment.follow_up_task_id = task.id
+    session.flush()
+
+
+def follow_up_dates(session: Session, returnee: ReturneeCase) -> dict[int, Appointment]:
+    """Each follow-up task's appointment, by task id."""
+    if returnee.case_id is None:
+        return {}
+    rows = session.scalars(select(Appointment).where(Appointment.case_id == returnee.case_id,
+                                                     Appointment.follow_up_task_id.is_not(None)))
+    return {a.follow_up_task_id: a for a in rows}  # type: ignore[misc]
+
+
+def complete(session: Session, user: User, task: Task) -> None:
+    """The worker saw or reached the person: the task is done, and the family's date with it (held,
+    or called off when done early, so no reminder goes out for a visit that already happened)."""
+    if task.completed_at is not None:
+        raise Conflict(str(_l("This follow-up is already done.")))
+    appointment = session.scalars(select(Appointment).where(Appointment.follow_up_task_id == task.id)).first()
+    if appointment is not None and appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None:
+        if appointment.starts_at <= utcnow():
+            scheduling_services.record_outcome(session, user, appointment,
+                                               scheduling_services.OutcomeData(outcome=Outcome.ATTENDED))
+        else:
+            scheduling_services.cancel_appointment(session, user, appointment)
+    session.refresh(task)
+    if task.completed_at is None:
+        case_services.complete_task(session, user, task)
+
+
+# Reminders to the returnee ------------------------------------------------------------------------
+
+def set_mobile(member: Member, number: str | None) -> None:
+    """The in-country phone is the head's mobile, where the reminder engine looks for it."""
+    member.phones = [p for p in member.phones if p.kind is not PhoneKind.MOBILE]
+    if number:
+        member.phones.append(Phone(number=number, kind=PhoneKind.MOBILE))
+
+
+def reminder_consent(returnee: ReturneeCase):  # type: ignore[no-untyped-def]
+    head = head_of(returnee)
+    return next((c for c in head.consents if c.kind is ConsentKind.SMS_REMINDERS and c.active), None)
+
+
+def agree_to_reminders(session: Session, user: User, returnee: ReturneeCase, given_on: date, today: date) -> None:
+    if not returnee.phone:
+        raise ValidationError(str(_l("Record the person's phone in the country first.")), "given_on")
+    family_services.record_consent(session, user, head_of(returnee), ConsentKind.SMS_REMINDERS, given_on, today)
+    scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
+
+
+def withdraw_from_reminders(session: Session, user: User, returnee: ReturneeCase, today: date) -> None:
+    consent = reminder_consent(returnee)
+    if consent is None:
+        raise Conflict(str(_l("No consent to text reminders is in force.")))
+    family_services.revoke_consent(session, user, consent, today)
+    scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
