@@ -6,7 +6,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.accounts.models import User
@@ -73,8 +73,11 @@ def save_provider(session: Session, user: User, provider: Provider | None, data:
     return provider
 
 
-def own_providers(user: User) -> ColumnElement[bool]:
-    return Provider.organization_id == user.organization_id
+def select_providers(user: User) -> Select:
+    """The organization's own directory (the same rule as the access scope's `scoped_owned`)."""
+    from casework.access import scoped_owned
+
+    return scoped_owned(Provider, user)
 
 
 def fold(text: str | None) -> str:

@@ -169,7 +169,7 @@ class PlanItemForm(FlaskForm):
 
 class ReferralForm(FlaskForm):
     service = SelectField(_l("Service"), choices=enum_choices(SERVICES))
-    provider_id = SelectField(_l("Provider"), coerce=int)
+    provider_id = SelectField(_l("Provider"), coerce=int, validate_choice=False)  # the service checks it
     plan_item_id = SelectField(_l("Plan line"), coerce=int)
     note = TextAreaField(_l("Note for the referral"), validators=[Optional(), Length(max=2000)])
 

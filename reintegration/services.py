@@ -21,7 +21,17 @@ from casework.families.models import (Consent, ConsentKind, Family, Member, Memb
                                       Relationship)
 from reintegration import followups
 from reintegration.divisions import DIVISIONS
-from reintegration.models import Answer, Assessment, RelativeInUS, ReturneeCase, ReturneeStatus, ReturnMethod
+from reintegration.models import (
+    Answer,
+    Assessment,
+    OutcomeRecord,
+    PlanItem,
+    Referral,
+    RelativeInUS,
+    ReturneeCase,
+    ReturneeStatus,
+    ReturnMethod,
+)
 
 _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
@@ -184,9 +194,26 @@ def cases_page(session: Session, scope, page: int, per_page: int) -> tuple[list[
 
 
 def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
+    """The follow-up tasks after the return (each has its date of the household)."""
+    from scheduling.models import Appointment
+
     if returnee.case_id is None:
         return []
-    return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id).order_by(Task.due_on, Task.id)))
+    dated = select(Appointment.follow_up_task_id).where(Appointment.case_id == returnee.case_id)
+    return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id, Task.id.in_(dated))
+                                .order_by(Task.due_on, Task.id)))
+
+
+def other_open_tasks(session: Session, returnee: ReturneeCase) -> list[Task]:
+    """What else the system asks of the worker: a call with an interpreter, a reply to follow up."""
+    from scheduling.models import Appointment
+
+    if returnee.case_id is None:
+        return []
+    dated = select(Appointment.follow_up_task_id).where(Appointment.case_id == returnee.case_id,
+                                                       Appointment.follow_up_task_id.is_not(None))
+    return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id, Task.id.not_in(dated),
+                                                   Task.completed_at.is_(None)).order_by(Task.due_on, Task.id)))
 
 
 def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) -> None:
@@ -199,6 +226,16 @@ def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) ->
     session.execute(update(ReturneeCase).where(ReturneeCase.family_id == family_id)
                     .values(phone=None, notes=None, municipality=None, arrival_point=None)
                     .execution_options(synchronize_session=False))
+    # What was said about the person in free text: threats, health, custody, plans, referrals.
+    erased = {
+        Assessment: {name: None for name in TEXT_FIELDS},
+        PlanItem: {"action": None},
+        Referral: {"note": None, "outcome": None},
+        OutcomeRecord: {"note": None},
+    }
+    for model, values in erased.items():
+        session.execute(update(model).where(model.returnee_case_id.in_(returnee_ids)).values(**values)
+                        .execution_options(synchronize_session=False))
 
 
 ANSWER_FIELDS = ("has_national_id", "children_birth_certificates", "has_shelter", "psychosocial_support",

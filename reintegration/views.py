@@ -51,6 +51,8 @@ from reintegration.models import (
     Service,
     WorkStatus,
 )
+from scheduling.messages import has_texts
+
 
 bp = Blueprint("reintegration", __name__)
 
@@ -142,6 +144,8 @@ def show(returnee_case_id: int):
     return render_template(
         "reintegration/show.html", case=case, family=case.family, division_name=division_name,
         follow_ups=services.follow_ups(db.session, case), follow_up_dates=followups.follow_up_dates(db.session, case),
+        other_tasks=services.other_open_tasks(db.session, case),
+        head=followups.head_of(case), written_reminders=has_texts(followups.head_of(case).preferred_language),
         assessment=assessment, needs=plans.needs(assessment), plan=plans.plan_of(db.session, case),
         referrals=plans.referrals_of(db.session, case), outcomes=outcomes.outcomes_of(db.session, case),
         reminder_consent=followups.reminder_consent(case), consent_form=RemindersConsentForm(

@@ -1,8 +1,8 @@
-"""The interface is complete in Spanish: every string in the code and templates has a translation.
+"""The interface is complete in Spanish and in French: every string in the code and templates has a translation.
 
 The strings are extracted afresh from the source (not read from translations/messages.pot, which may be stale),
 so a new user-facing string without a Spanish translation fails here with its msgid in the message.
-Fix: `make messages`, then translate the new entries in translations/es/LC_MESSAGES/messages.po.
+Fix: `make messages`, then translate the new entries in translations/{es,fr}/LC_MESSAGES/messages.po.
 """
 import re
 import subprocess
@@ -13,7 +13,7 @@ import pytest
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
-SPANISH_PO = ROOT / "translations/es/LC_MESSAGES/messages.po"
+CATALOGS = ("es", "fr")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
@@ -29,10 +29,11 @@ def extracted(tmp_path_factory):
         return [m for m in read_po(handle) if m.id]
 
 
-@pytest.fixture(scope="module")
-def spanish():
-    with SPANISH_PO.open("rb") as handle:
-        return read_po(handle, locale="es")
+@pytest.fixture(scope="module", params=CATALOGS)
+def catalog(request):
+    """Each shipped catalog in turn."""
+    with (ROOT / f"translations/{request.param}/LC_MESSAGES/messages.po").open("rb") as handle:
+        return read_po(handle, locale=request.param)
 
 
 def _forms(value) -> tuple:
@@ -47,24 +48,24 @@ def test_strings_are_extracted(extracted):
     assert len(extracted) > 100  # guards against an extraction that silently finds nothing
 
 
-def test_every_string_has_a_spanish_translation(extracted, spanish):
+def test_every_string_has_a_spanish_translation(extracted, catalog):
     missing = []
     for source in extracted:
-        message = spanish.get(source.id)
-        expected_forms = spanish.num_plurals if source.pluralizable else 1
+        message = catalog.get(source.id)
+        expected_forms = catalog.num_plurals if source.pluralizable else 1
         if (message is None or message.fuzzy
                 or len(_forms(message.string)) < expected_forms
                 or not all(form.strip() for form in _forms(message.string))):
             missing.append(source.id)
     assert not missing, (
-        f"{len(missing)} string(s) without a Spanish translation "
-        "(run `make messages` and translate translations/es/LC_MESSAGES/messages.po):\n"
+        f"{len(missing)} string(s) without a {catalog.locale} translation "
+        f"(run `make messages` and translate translations/{catalog.locale}/LC_MESSAGES/messages.po):\n"
         + "\n".join(repr(msgid) for msgid in missing))
 
 
-def test_translations_keep_their_placeholders(spanish):
+def test_translations_keep_their_placeholders(catalog):
     wrong = []
-    for message in spanish:
+    for message in catalog:
         if not message.id or not any(_forms(message.string)):
             continue
         ids, strings = _forms(message.id), _forms(message.string)
@@ -81,7 +82,7 @@ def test_translations_keep_their_placeholders(spanish):
     assert not wrong, "placeholders differ between msgid and msgstr:\n" + "\n".join(map(repr, wrong))
 
 
-def test_catalog_passes_babels_checks(spanish):
+def test_catalog_passes_babels_checks(catalog):
     """The same checks `pybabel compile` runs (python-format, number of plural forms)."""
-    problems = [(message.id, [str(error) for error in errors]) for message, errors in spanish.check()]
+    problems = [(message.id, [str(error) for error in errors]) for message, errors in catalog.check()]
     assert not problems, problems

@@ -156,11 +156,7 @@ def test_follow_ups_at_7_30_90_and_180_days_are_planned_and_done_by_the_worker(c
     assert db_session.get(Task, tasks[0].id).completed_at is not None
 
 
-def test_retention_erases_a_returnees_contacts_and_relatives(app, db_session, reception):
-    from casework.cases.models import Case, CaseStatus, ClosedReason
-    from casework.extensions import registry
-    from casework.retention import services as retention
-    from casework.timeutil import add_years
+def test_retention_erases_a_returnees_contacts_and_relatives(db_session, reception, run_retention):
     from reintegration import services
     from reintegration.models import RelativeInUS, ReturnMethod
 
@@ -169,15 +165,7 @@ def test_retention_erases_a_returnees_contacts_and_relatives(app, db_session, re
                                 services.ReturnData(country="GT", returned_on=TODAY, method=ReturnMethod.LAND,
                                                     phone="5555 0101", notes="Threatened in Zone 18",
                                                     relatives=[("Luis Cux", "son", None)]), TODAY)
-    case = db_session.get(Case, returnee.case_id)
-    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, add_years(TODAY, -3) - timedelta(days=1), \
-        ClosedReason.MOVED_AWAY
-    db_session.commit()
-    policy = retention.RetentionPolicy(years=3, warning_days=30)
-    with app.app_context():
-        retention.run(db_session, TODAY, policy, registry(app).anonymizers)
-        retention.run(db_session, TODAY + timedelta(days=30), policy, registry(app).anonymizers)
-    db_session.expire_all()
+    run_retention(returnee, TODAY)
     kept = db_session.get(ReturneeCase, returnee.id)
     assert (kept.phone, kept.notes) == (None, None) and kept.country == "GT"
     assert db_session.scalars(select(RelativeInUS)).first() is None
