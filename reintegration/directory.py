@@ -2,7 +2,6 @@
 municipal offices, government programs, by country, department and municipality."""
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
@@ -15,7 +14,7 @@ from casework.audit.services import record
 from casework.errors import ValidationError
 from casework.families.identifiers import parse_phone
 from casework.i18n import LANGUAGES
-from reintegration.divisions import DIVISIONS
+from reintegration.divisions import DIVISIONS, fold, resolve_place
 from reintegration.models import PUBLIC_PROVIDER_KINDS, Provider, ProviderKind, ProviderService, Service
 
 
@@ -53,11 +52,12 @@ def save_provider(session: Session, user: User, provider: Provider | None, data:
     unknown = [code for code in data.languages if code not in LANGUAGES]
     if unknown:
         raise ValidationError(str(_l("Choose languages from the list.")), "languages")
+    division, municipality = resolve_place(data.country, data.division or None, data.municipality)
     phone = parse_phone(data.phone, "phone", region=data.country) if _clean(data.phone) else None
     provider = provider or Provider(organization_id=user.organization_id)
     provider.name, provider.kind, provider.country = data.name.strip(), data.kind, data.country
-    provider.division = data.division or None
-    for name in ("municipality", "address", "email", "contact_person", "notes"):
+    provider.division, provider.municipality = division, municipality
+    for name in ("address", "email", "contact_person", "notes"):
         setattr(provider, name, _clean(getattr(data, name)))
     provider.phone = phone
     provider.languages = " ".join(dict.fromkeys(data.languages)) or None
@@ -78,12 +78,6 @@ def select_providers(user: User) -> Select:
     from casework.access import scoped_owned
 
     return scoped_owned(Provider, user)
-
-
-def fold(text: str | None) -> str:
-    """Accents and case do not matter when matching a municipality: "Chiantla" is "chiantla"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from reintegration.models import (
     ProviderKind,
     ReferralStatus,
     ReturnMethod,
+    ReturneeClosedReason,
     ReturneeStatus,
     SafetyStatus,
     Service,
@@ -202,3 +203,17 @@ class SettingsForm(FlaskForm):
     follow_up_time = TimeField(_l("Time of the follow-ups"), validators=[DataRequired()])
     follow_up_place = StringField(_l("Where the follow-ups are held"), validators=[Optional(), Length(max=300)],
                                   description=_l("Named in the reminders; the organization's name if empty."))
+
+
+CLOSED_REASONS = {
+    ReturneeClosedReason.SERVICES_COMPLETED: _l("Services completed"),
+    ReturneeClosedReason.MIGRATED_AGAIN: _l("Migrated again"),
+    ReturneeClosedReason.MOVED_AWAY: _l("Moved out of the organization's area"),
+    ReturneeClosedReason.LOST_CONTACT: _l("Lost contact"),
+    ReturneeClosedReason.DECLINED_SERVICES: _l("Declined further services"),
+}
+
+
+class CloseForm(FlaskForm):
+    closed_reason = SelectField(_l("Reason for closing"), choices=[("", "—")] + enum_choices(CLOSED_REASONS),
+                                validators=[Optional()])

@@ -26,6 +26,14 @@ class ReturneeStatus(enum.Enum):
     CLOSED = "closed"
 
 
+class ReturneeClosedReason(enum.Enum):
+    SERVICES_COMPLETED = "services_completed"
+    MIGRATED_AGAIN = "migrated_again"
+    MOVED_AWAY = "moved_away"
+    LOST_CONTACT = "lost_contact"
+    DECLINED_SERVICES = "declined_services"
+
+
 class ReturneeCase(TimestampMixin, Base):
     __tablename__ = "returnee_cases"
     __table_args__ = (Index("ix_returnee_cases_org_status", "organization_id", "status"),)
@@ -50,6 +58,9 @@ class ReturneeCase(TimestampMixin, Base):
     # The in-country organization's own case for the household: its tasks (follow-ups) and notes.
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), unique=True)
     consent_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_reason: Mapped[ReturneeClosedReason | None] = mapped_column(
+        enum_column(ReturneeClosedReason, "returnee_closed_reason"))
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
@@ -52,3 +52,37 @@ def outcomes_of(session: Session, returnee: ReturneeCase) -> list[OutcomeRecord]
 
 def days_after_return(returnee: ReturneeCase, row: OutcomeRecord) -> int:
     return (row.recorded_on - returnee.returned_on).days
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Of the returnees whose situation was recorded, where the latest record finds them."""
+
+    recorded: int
+    documents_obtained: int
+    children_in_school: int
+    working_or_training: int
+    at_risk: int
+    migrated_again: int
+
+
+def latest_figures(session: Session, returnee_scope: Select) -> Figures:
+    """One query: each returnee's newest record, counted."""
+    in_reach = returnee_scope.with_only_columns(ReturneeCase.id).scalar_subquery()
+    ranked = (select(OutcomeRecord, func.row_number().over(
+        partition_by=OutcomeRecord.returnee_case_id,
+        order_by=(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc())).label("rank"))
+        .where(OutcomeRecord.returnee_case_id.in_(in_reach)).subquery())
+    latest = select(ranked).where(ranked.c.rank == 1).subquery()
+
+    def count(condition) -> ColumnElement:  # type: ignore[no-untyped-def]
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    row = session.execute(select(
+        func.count(), count(latest.c.documents_obtained == Answer.YES.value),
+        count(latest.c.children_in_school == Answer.YES.value),
+        count(latest.c.work.in_([WorkStatus.EMPLOYED.value, WorkStatus.SELF_EMPLOYED.value,
+                                 WorkStatus.IN_TRAINING.value])),
+        count(latest.c.safety.in_([SafetyStatus.AT_RISK.value, SafetyStatus.DISPLACED.value])),
+        count(latest.c.migrated_again == Answer.YES.value)).select_from(latest)).one()
+    return Figures(*(int(v) for v in row))

@@ -22,6 +22,7 @@ from reintegration.models import (
     Referral,
     ReferralStatus,
     ReturneeCase,
+    ReturneeStatus,
     Service,
 )
 
@@ -118,6 +119,8 @@ def officials_persecute(assessment: Assessment | None) -> bool:
 
 def refer(session: Session, user: User, returnee: ReturneeCase, provider: Provider | None, service: Service,
           plan_item: PlanItem | None, note: str | None, assessment: Assessment | None, today: date) -> Referral:
+    if returnee.status is ReturneeStatus.CLOSED:
+        raise Conflict(str(_l("The case is closed; reopen it to refer the person.")))
     if provider is None or not provider.active:
         raise ValidationError(str(_l("Choose a provider from the directory.")), "provider_id")
     if service not in provider.offered:

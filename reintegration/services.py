@@ -20,7 +20,7 @@ from casework.families.services import refresh_family_name
 from casework.families.models import (Consent, ConsentKind, Family, Member, MemberLanguage, MemberVulnerability,
                                       Relationship)
 from reintegration import followups
-from reintegration.divisions import DIVISIONS
+from reintegration.divisions import DIVISIONS, resolve_place
 from reintegration.models import (
     Answer,
     Assessment,
@@ -29,6 +29,7 @@ from reintegration.models import (
     Referral,
     RelativeInUS,
     ReturneeCase,
+    ReturneeClosedReason,
     ReturneeStatus,
     ReturnMethod,
 )
@@ -71,6 +72,7 @@ def _check(data: ReturnData, today: date) -> str | None:
     known = DIVISIONS.get(data.country)
     if known and data.division and data.division not in {code for code, _ in known}:
         raise ValidationError(str(_l("Choose the department or state from the list.")), "division")
+    data.division, data.municipality = resolve_place(data.country, data.division, data.municipality)
     return parse_phone(data.phone, "phone", region=data.country) if data.phone else None
 
 
@@ -265,3 +267,58 @@ def save_assessment(session: Session, user: User, returnee: ReturneeCase, answer
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="assessment")
     session.commit()
     return assessment
+
+
+# Closing ------------------------------------------------------------------------------------------
+
+# How the organization's own case closes for each reason (its retention clock starts then).
+CASE_CLOSED_REASON = {
+    ReturneeClosedReason.SERVICES_COMPLETED: ClosedReason.SERVICES_COMPLETED,
+    ReturneeClosedReason.MIGRATED_AGAIN: ClosedReason.MOVED_AWAY,
+    ReturneeClosedReason.MOVED_AWAY: ClosedReason.MOVED_AWAY,
+    ReturneeClosedReason.LOST_CONTACT: ClosedReason.LOST_CONTACT,
+    ReturneeClosedReason.DECLINED_SERVICES: ClosedReason.DECLINED_SERVICES,
+}
+
+
+def close(session: Session, user: User, returnee: ReturneeCase, reason: ReturneeClosedReason | None,
+          today: date) -> None:
+    """The follow-up ends: no more reminders go out (the case is closed) and retention's clock starts.
+    Someone who migrated again is recorded as such in their situation over time."""
+    if returnee.status is ReturneeStatus.CLOSED:
+        raise Conflict(str(_l("This case is already closed.")))
+    if reason is None:
+        raise ValidationError(str(_l("Say why the case is closed.")), "closed_reason")
+    returnee.status, returnee.closed_on, returnee.closed_reason = ReturneeStatus.CLOSED, today, reason
+    if reason is ReturneeClosedReason.MIGRATED_AGAIN:
+        session.add(OutcomeRecord(returnee_case_id=returnee.id, recorded_on=today, migrated_again=Answer.YES,
+                                  recorded_by_id=user.id))
+    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
+           detail=f"closed {reason.value}")
+    if returnee.case is not None and returnee.case.status is not CaseStatus.CLOSED:
+        case_services.change_status(session, user, returnee.case, CaseStatus.CLOSED, CASE_CLOSED_REASON[reason], today)
+    session.commit()
+
+
+def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) -> None:
+    if returnee.status is not ReturneeStatus.CLOSED:
+        raise Conflict(str(_l("This case is open.")))
+    returnee.status, returnee.closed_on, returnee.closed_reason = ReturneeStatus.OPEN, None, None
+    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="reopened")
+    if returnee.case is not None and returnee.case.status is CaseStatus.CLOSED:
+        case_services.change_status(session, user, returnee.case, CaseStatus.ACTIVE, None, today)
+    session.commit()
+
+
+def due_follow_ups(session: Session, scope, today: date, horizon_days: int = 7,  # type: ignore[no-untyped-def]
+                   limit: int = 50) -> list[tuple[Task, ReturneeCase]]:
+    """Open follow-ups of open cases, overdue or due within the horizon, soonest first."""
+    from scheduling.models import Appointment
+
+    dated = select(Appointment.follow_up_task_id).where(Appointment.follow_up_task_id.is_not(None))
+    stmt = (scope.add_columns(Task).join(Task, Task.case_id == ReturneeCase.case_id)
+            .where(ReturneeCase.status == ReturneeStatus.OPEN, Task.completed_at.is_(None),
+                   Task.due_on <= today + timedelta(days=horizon_days), Task.id.in_(dated))
+            .options(selectinload(ReturneeCase.family))
+            .order_by(Task.due_on, Task.id).limit(limit))
+    return [(task, returnee) for returnee, task in session.execute(stmt)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any, Callable
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -21,10 +21,11 @@ from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import directory, followups, outcomes, plans, services, settings
-from reintegration.divisions import DIVISIONS, division_name
+from reintegration.divisions import DIVISIONS, division_name, municipalities
 from reintegration.forms import (
     COUNTRIES,
     AssessmentForm,
+    CloseForm,
     DirectoryFilterForm,
     HandoverForm,
     OutcomeForm,
@@ -46,6 +47,8 @@ from reintegration.models import (
     Referral,
     ReferralStatus,
     ReturneeCase,
+    ReturneeClosedReason,
+    ReturneeStatus,
     ReturnMethod,
     SafetyStatus,
     Service,
@@ -84,6 +87,15 @@ def _country_and_division_choices(form) -> None:  # type: ignore[no-untyped-def]
 
 def _return_choices(form: ReturnFields) -> None:
     _country_and_division_choices(form)
+    _suggest_municipalities(form)
+
+
+def _suggest_municipalities(form) -> None:  # type: ignore[no-untyped-def]
+    """The organization's country's municipalities as the field's suggestions (a datalist, no script)."""
+    country = settings.settings_for(db.session, current_user.organization).country
+    g.municipality_options = [(m.name, division_name(m.division)) for m in municipalities(country)]
+    if g.municipality_options:
+        form.municipality.render_kw = {"list": "municipality-options", "autocomplete": "off"}
 
 
 def _return_data(form: ReturnFields) -> services.ReturnData:
@@ -100,10 +112,16 @@ def _return_data(form: ReturnFields) -> services.ReturnData:
 @staff_required
 def index():
     page = page_number()
-    rows, has_next = services.cases_page(db.session, access.scoped(ReturneeCase, current_user), page,
-                                         current_app.config["PAGE_SIZE"])
-    return render_template("reintegration/index.html", cases=rows, page=page, has_next=has_next,
-                           division_name=division_name)
+    wanted = request.args.get("status", "open")
+    scope = access.scoped(ReturneeCase, current_user)
+    listed = scope if wanted == "all" else scope.where(
+        ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN))
+    rows, has_next = services.cases_page(db.session, listed, page, current_app.config["PAGE_SIZE"])
+    today = today_for(current_user)
+    return render_template("reintegration/index.html", cases=rows, page=page, has_next=has_next, status=wanted,
+                           division_name=division_name, today=today,
+                           due=services.due_follow_ups(db.session, scope, today),
+                           figures=outcomes.latest_figures(db.session, scope))
 
 
 @bp.route("/reintegration/cases/new", methods=["GET", "POST"])
@@ -148,7 +166,7 @@ def show(returnee_case_id: int):
         head=followups.head_of(case), written_reminders=has_texts(followups.head_of(case).preferred_language),
         assessment=assessment, needs=plans.needs(assessment), plan=plans.plan_of(db.session, case),
         referrals=plans.referrals_of(db.session, case), outcomes=outcomes.outcomes_of(db.session, case),
-        reminder_consent=followups.reminder_consent(case), consent_form=RemindersConsentForm(
+        close_form=CloseForm(), reminder_consent=followups.reminder_consent(case), consent_form=RemindersConsentForm(
             given_on=today_for(current_user)), today=today_for(current_user), **_labels())
 
 
@@ -157,7 +175,7 @@ def _labels() -> dict:
 
     return {"service_labels": forms.SERVICES, "plan_status_labels": forms.PLAN_STATUSES,
             "referral_status_labels": forms.REFERRAL_STATUSES, "provider_kind_labels": forms.PROVIDER_KINDS,
-            "answer_labels": forms.ANSWERS, "work_labels": forms.WORK_STATUSES, "safety_labels": forms.SAFETY_STATUSES,
+            "closed_reason_labels": forms.CLOSED_REASONS, "answer_labels": forms.ANSWERS, "work_labels": forms.WORK_STATUSES, "safety_labels": forms.SAFETY_STATUSES,
             "Answer": Answer, "PlanStatus": PlanStatus, "ReferralStatus": ReferralStatus,
             "WorkStatus": WorkStatus, "SafetyStatus": SafetyStatus}
 
@@ -446,6 +464,7 @@ def _provider_form(provider: Provider | None):  # type: ignore[no-untyped-def]
         if request.method == "GET":
             form.country.data = settings.settings_for(db.session, current_user.organization).country
     _country_and_division_choices(form)
+    _suggest_municipalities(form)
     form.languages.choices = language_choices()
     if form.validate_on_submit():
         try:
@@ -505,3 +524,36 @@ def organization_settings():
             flash(_("The settings are saved."), "success")
             return redirect(url_for("reintegration.organization_settings"))
     return render_template("reintegration/settings.html", form=form)
+
+
+# Closing ------------------------------------------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/close", methods=["POST"])
+@staff_required
+def close(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    form = CloseForm()
+    reason = ReturneeClosedReason(form.closed_reason.data) if form.validate_on_submit() and form.closed_reason.data \
+        else None
+    try:
+        services.close(db.session, current_user, case, reason, today_for(current_user))
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The case is closed; no more reminders go out."), "success")
+    return _back(case)
+
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/reopen", methods=["POST"])
+@staff_required
+def reopen(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    try:
+        services.reopen(db.session, current_user, case, today_for(current_user))
+    except CaseworkError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        flash(_("The case is open again."), "success")
+    return _back(case)

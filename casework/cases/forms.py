@@ -19,6 +19,8 @@ CLOSED_REASON_LABELS = {
     ClosedReason.TRANSFERRED: _l("Transferred"),
     ClosedReason.LOST_CONTACT: _l("Lost contact"),
     ClosedReason.REMOVED: _l("Removed"),
+    ClosedReason.SERVICES_COMPLETED: _l("Services completed"),
+    ClosedReason.DECLINED_SERVICES: _l("Declined further services"),
 }
 
 

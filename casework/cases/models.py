@@ -23,6 +23,8 @@ class ClosedReason(enum.Enum):
     TRANSFERRED = "transferred"
     LOST_CONTACT = "lost_contact"
     REMOVED = "removed"
+    SERVICES_COMPLETED = "services_completed"
+    DECLINED_SERVICES = "declined_services"
 
 
 class TaskKind(enum.Enum):

@@ -1,0 +1,92 @@
+"""Closing a returnee case ends its follow-ups; the organization's list shows what is due this week
+and where people stand at their latest recorded situation."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from casework.cases.models import Case, CaseStatus, ClosedReason
+from reintegration import directory, outcomes
+from reintegration.models import (
+    Answer,
+    OutcomeRecord,
+    ProviderKind,
+    Referral,
+    ReturneeClosedReason,
+    ReturneeStatus,
+    SafetyStatus,
+    Service,
+    WorkStatus,
+)
+from scheduling import dispatch
+from scheduling.models import Reminder, ReminderStatus
+from tests.factories import PASSWORD
+
+
+def test_closing_needs_a_reason_closes_the_organizations_case_and_can_be_undone(client, db_session, center, receive):
+    returnee = receive(days_ago=3, phone="5555 0123", reminders=True)
+    client.sign_in(center["worker"].email, PASSWORD)
+    show = f"/reintegration/cases/{returnee.id}"
+    page = client.post(f"{show}/close", {"closed_reason": ""}, page=show, follow_redirects=True).get_data(as_text=True)
+    assert "Say why the case is closed." in page
+    db_session.expire_all()
+    assert returnee.status is ReturneeStatus.OPEN
+    client.post(f"{show}/close", {"closed_reason": "migrated_again"}, page=show)
+    db_session.expire_all()
+    assert (returnee.status, returnee.closed_reason, returnee.closed_on) == (
+        ReturneeStatus.CLOSED, ReturneeClosedReason.MIGRATED_AGAIN, center["today"])
+    case = db_session.get(Case, returnee.case_id)
+    assert (case.status, case.closed_reason) == (CaseStatus.CLOSED, ClosedReason.MOVED_AWAY)
+    migrated = db_session.scalars(select(OutcomeRecord).where(OutcomeRecord.returnee_case_id == returnee.id)).one()
+    assert migrated.migrated_again is Answer.YES
+    page = client.get(show).get_data(as_text=True)
+    assert "not held: the case is closed" in page and "Mark as done" not in page
+    shelter = directory.save_provider(db_session, center["worker"], None, directory.ProviderData(
+        name="Casa Demo", kind=ProviderKind.NGO, country="GT", services=[Service.SHELTER]))
+    url = f"{show}/referrals/new"
+    refused = client.post(url, {"service": "shelter", "provider_id": shelter.id, "plan_item_id": 0, "note": ""},
+                          page=f"{url}?service=shelter").get_data(as_text=True)
+    assert "reopen it to refer the person" in refused
+    assert db_session.scalar(select(Referral.id)) is None
+    client.post(f"{show}/reopen", {}, page=show)
+    db_session.expire_all()
+    assert returnee.status is ReturneeStatus.OPEN and db_session.get(Case, returnee.case_id).status is CaseStatus.ACTIVE
+
+
+def test_no_reminder_goes_out_once_the_case_is_closed(app, client, db_session, center, receive):
+    returnee = receive(days_ago=6, phone="5555 0123", reminders=True)
+    client.sign_in(center["worker"].email, PASSWORD)
+    show = f"/reintegration/cases/{returnee.id}"
+    client.post(f"{show}/close", {"closed_reason": "services_completed"}, page=show)
+    rows = list(db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id,
+                                                          Reminder.status == ReminderStatus.PLANNED)))
+    assert rows, "the returnee had agreed to reminders"
+    first = min(rows, key=lambda r: r.due_at)
+    with app.app_context():
+        dispatch.dispatch_once(db_session, app.config, now=first.due_at + timedelta(minutes=1))
+    db_session.expire_all()
+    assert db_session.get(Reminder, first.id).status is ReminderStatus.SKIPPED
+    assert "case closed" in db_session.get(Reminder, first.id).last_error
+
+
+def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_session, center, receive):
+    soon = receive(days_ago=3)        # its 7-day follow-up is in 4 days
+    later = receive(days_ago=40)      # its next follow-up is in 50 days; the 30-day one is overdue
+    worker, today = center["worker"], center["today"]
+    for returnee, records in ((soon, [(Answer.NO, WorkStatus.LOOKING, SafetyStatus.SAFE, Answer.NO)]),
+                              (later, [(Answer.NO, WorkStatus.LOOKING, SafetyStatus.AT_RISK, Answer.NO),
+                                       (Answer.YES, WorkStatus.EMPLOYED, SafetyStatus.SAFE, Answer.NO)])):
+        for i, (documents, work, safety, migrated) in enumerate(records):
+            outcomes.record_outcome(db_session, worker, returnee, outcomes.OutcomeData(
+                recorded_on=today - timedelta(days=len(records) - 1 - i), documents_obtained=documents, work=work,
+                safety=safety, migrated_again=migrated), today)
+    client.sign_in(worker.email, PASSWORD)
+    page = client.get("/reintegration").get_data(as_text=True)
+    due = page[page.index('id="due-h"'):page.index('id="figures-h"')]
+    assert "Follow-up 7 days after return" in due and "Follow-up 30 days after return" in due
+    assert "Follow-up 90 days after return" not in due and "overdue" in due
+    figures = outcomes.latest_figures(db_session, select(type(soon)).where(type(soon).id.in_([soon.id, later.id])))
+    assert figures == outcomes.Figures(recorded=2, documents_obtained=1, children_in_school=0, working_or_training=1,
+                                       at_risk=0, migrated_again=0)
+    assert "At the latest recorded situation of 2 people." in page
