@@ -72,6 +72,19 @@ def complete(session: Session, user: User, task: Task) -> None:
         case_services.complete_task(session, user, task)
 
 
+def shift(session: Session, user: User, returnee: ReturneeCase, by: timedelta) -> None:
+    """The return date was corrected: open follow-ups keep their distance from it."""
+    dates = follow_up_dates(session, returnee)
+    for task in session.scalars(select(Task).where(Task.id.in_(list(dates)), Task.completed_at.is_(None))):
+        task.due_on += by
+        appointment = dates[task.id]
+        if appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None:
+            scheduling_services.update_appointment(session, user, appointment, scheduling_services.AppointmentData(
+                kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
+                local_date=appointment.local_date + by, local_time=appointment.local_time,
+                location_note=appointment.location_note, timezone=appointment.timezone, notes=appointment.notes))
+
+
 # Reminders to the returnee ------------------------------------------------------------------------
 
 def set_mobile(member: Member, number: str | None) -> None:

@@ -76,12 +76,14 @@ def _check(data: ReturnData, today: date) -> str | None:
     return parse_phone(data.phone, "phone", region=data.country) if data.phone else None
 
 
-def _apply(case: ReturneeCase, data: ReturnData, phone: str | None) -> None:
+def _apply(case: ReturneeCase, data: ReturnData, phone: str | None, with_relatives: bool = True) -> None:
     case.country, case.returned_on, case.method = data.country, data.returned_on, data.method
     for name in ("arrival_point", "reception_center", "division", "municipality", "notes"):
         setattr(case, name, (getattr(data, name) or "").strip() or None)
     case.phone = phone
     followups.set_mobile(followups.head_of(case), phone)
+    if not with_relatives:
+        return
     case.relatives = [RelativeInUS(name=name.strip(), relationship_to_returnee=(rel or "").strip() or None,
                                    phone=parse_phone(tel, "relatives") if tel else None)
                       for name, rel, tel in data.relatives if name and name.strip()]
@@ -322,3 +324,30 @@ def due_follow_ups(session: Session, scope, today: date, horizon_days: int = 7, 
             .options(selectinload(ReturneeCase.family))
             .order_by(Task.due_on, Task.id).limit(limit))
     return [(task, returnee) for returnee, task in session.execute(stmt)]
+
+
+def load_household(session: Session, returnee: ReturneeCase) -> Family:
+    """The household with what its page shows of each member, in a fixed number of queries (the
+    caller keeps the family it returns, and with it the loaded members)."""
+    member_options = selectinload(Family.members)
+    return session.scalars(select(Family).where(Family.id == returnee.family_id).options(
+        member_options.selectinload(Member.languages), member_options.selectinload(Member.vulnerabilities),
+        member_options.selectinload(Member.consents), member_options.selectinload(Member.phones))).one()
+
+
+def update_return(session: Session, user: User, returnee: ReturneeCase, data: ReturnData, today: date) -> None:
+    """Correct the return as recorded. A corrected return date moves the follow-ups still to come by
+    as much (the household is told if it was already reminded); a new phone gets the reminders."""
+    phone = _check(data, today)
+    moved_by = data.returned_on - returnee.returned_on
+    phone_changed = phone != returnee.phone
+    _apply(returnee, data, phone, with_relatives=False)
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="return")
+    if moved_by:
+        followups.shift(session, user, returnee, moved_by)
+    if phone_changed:
+        from scheduling import services as scheduling_services
+
+        scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
+    session.commit()

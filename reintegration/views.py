@@ -158,9 +158,10 @@ def show(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
     db.session.commit()
+    family = services.load_household(db.session, case)
     assessment = services.assessment_of(db.session, case)
     return render_template(
-        "reintegration/show.html", case=case, family=case.family, division_name=division_name,
+        "reintegration/show.html", case=case, family=family, division_name=division_name,
         follow_ups=services.follow_ups(db.session, case), follow_up_dates=followups.follow_up_dates(db.session, case),
         other_tasks=services.other_open_tasks(db.session, case),
         head=followups.head_of(case), written_reminders=has_texts(followups.head_of(case).preferred_language),
@@ -557,3 +558,30 @@ def reopen(returnee_case_id: int):
     else:
         flash(_("The case is open again."), "success")
     return _back(case)
+
+
+# Correcting the return ----------------------------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/return", methods=["GET", "POST"])
+@staff_required
+def edit_return(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    if request.method == "GET":
+        form = ReturnFields(data={
+            "country": case.country, "returned_on": case.returned_on, "method": case.method.value,
+            "arrival_point": case.arrival_point, "reception_center": case.reception_center,
+            "division": case.division or "", "municipality": case.municipality, "phone": case.phone,
+            "notes": case.notes})
+    else:
+        form = ReturnFields()
+    _return_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.update_return(db.session, current_user, case, _return_data(form), today_for(current_user))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "returned_on")
+        else:
+            flash(_("The return is corrected."), "success")
+            return _back(case)
+    return render_template("reintegration/return_form.html", form=form, case=case)

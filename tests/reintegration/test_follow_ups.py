@@ -132,3 +132,32 @@ def test_a_language_without_written_reminders_becomes_calls_with_an_interpreter(
     assert "no written reminder exists in Mam" in page and "Also to do" in page
     follow_ups = page[page.index('id="follow-h"'):page.index("Also to do")]
     assert follow_ups.count("days after return") == 4
+
+
+def test_correcting_the_return_moves_the_follow_ups_still_to_come_and_reminds_the_new_phone(
+        client, db_session, center, receive):
+    returnee = receive(days_ago=10, phone="5555 0123", reminders=True)
+    tasks = services.follow_ups(db_session, returnee)
+    done, *open_ones = tasks
+    followups.complete(db_session, center["worker"], done)
+    before = {t.id: t.due_on for t in tasks}
+    client.sign_in(center["worker"].email, PASSWORD)
+    url = f"/reintegration/cases/{returnee.id}/return"
+    assert 'value="+50255550123"' in client.get(url).get_data(as_text=True)
+    earlier = returnee.returned_on - timedelta(days=3)
+    form = {"country": "GT", "returned_on": earlier.isoformat(), "method": "land", "arrival_point": "El Carmen",
+            "reception_center": "", "division": "GT-HU", "municipality": "Chiantla", "phone": "5555 0456", "notes": ""}
+    page = client.post(url, dict(form, returned_on=(center["today"] + timedelta(days=1)).isoformat())).get_data(
+        as_text=True)
+    assert 'id="returned_on-error"' in page and 'value="El Carmen"' in page
+    assert client.post(url, form).status_code == 302
+    db_session.expire_all()
+    assert (returnee.returned_on, returnee.phone, returnee.method.value) == (earlier, "+50255550456", "land")
+    assert db_session.get(Task, done.id).due_on == before[done.id], "a follow-up already done stays where it was"
+    for task in open_ones:
+        assert db_session.get(Task, task.id).due_on == before[task.id] - timedelta(days=3)
+    dates = followups.follow_up_dates(db_session, returnee)
+    assert all(dates[t.id].local_date == before[t.id] - timedelta(days=3) for t in open_ones)
+    planned = list(db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id,
+                                                             Reminder.status == ReminderStatus.PLANNED)))
+    assert planned and {r.recipient for r in planned} == {"+50255550456"}
