@@ -35,7 +35,7 @@ def load(session: Session, program: Organization) -> str:
     org = Organization(name=ORG_NAME, kind=OrganizationKind.REINTEGRATION, timezone="America/Guatemala")
     session.add(org)
     session.flush()
-    worker = User(email=EMAIL, full_name="Rosa Reintegración", role=Role.CASE_MANAGER, organization_id=org.id,
+    worker = User(email=EMAIL, full_name="Rosa Reintegración", role=Role.SUPERVISOR, organization_id=org.id,
                   password_hash=hash_password(PASSWORD), locale="es")
     session.add(worker)
     session.flush()

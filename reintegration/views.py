@@ -21,6 +21,7 @@ from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import directory, followups, outcomes, plans, services, settings
+from reintegration import forms as labels
 from reintegration.divisions import DIVISIONS, division_name, municipalities
 from reintegration.forms import (
     COUNTRIES,
@@ -172,11 +173,11 @@ def show(returnee_case_id: int):
 
 
 def _labels() -> dict:
-    from reintegration import forms
-
-    return {"service_labels": forms.SERVICES, "plan_status_labels": forms.PLAN_STATUSES,
-            "referral_status_labels": forms.REFERRAL_STATUSES, "provider_kind_labels": forms.PROVIDER_KINDS,
-            "closed_reason_labels": forms.CLOSED_REASONS, "answer_labels": forms.ANSWERS, "work_labels": forms.WORK_STATUSES, "safety_labels": forms.SAFETY_STATUSES,
+    """The labels and enums the reintegration templates show."""
+    return {"service_labels": labels.SERVICES, "plan_status_labels": labels.PLAN_STATUSES,
+            "referral_status_labels": labels.REFERRAL_STATUSES, "provider_kind_labels": labels.PROVIDER_KINDS,
+            "closed_reason_labels": labels.CLOSED_REASONS, "answer_labels": labels.ANSWERS,
+            "work_labels": labels.WORK_STATUSES, "safety_labels": labels.SAFETY_STATUSES,
             "Answer": Answer, "PlanStatus": PlanStatus, "ReferralStatus": ReferralStatus,
             "WorkStatus": WorkStatus, "SafetyStatus": SafetyStatus}
 
@@ -278,10 +279,11 @@ def build_plan(returnee_case_id: int):
 
 
 def _plan_form(case: ReturneeCase, item: PlanItem | None):  # type: ignore[no-untyped-def]
-    form = PlanItemForm(obj=None)
     if request.method == "GET" and item is not None:
         form = PlanItemForm(data={"service": item.service.value, "action": item.action, "status": item.status.value,
                                   "due_on": item.due_on})
+    else:
+        form = PlanItemForm()
     if form.validate_on_submit():
         try:
             plans.save_plan_item(db.session, current_user, case, item, Service(form.service.data), form.action.data,
@@ -336,7 +338,7 @@ def refer(returnee_case_id: int):
                                    case.division, case.municipality, head.preferred_language,
                                    plans.officials_persecute(assessment)) if service else [])
     form.provider_id.choices = [(s.provider.id, s.provider.name) for s in found if not s.public_barred]
-    form.plan_item_id.choices = [(0, "—")] + [(i.id, str(_labels()["service_labels"][i.service])) for i in plan]
+    form.plan_item_id.choices = [(0, "—")] + [(i.id, str(labels.SERVICES[i.service])) for i in plan]
     if request.method == "POST" and form.validate_on_submit():
         provider = db.session.scalars(access.scoped_owned(Provider, current_user).where(
             Provider.id == form.provider_id.data)).first()

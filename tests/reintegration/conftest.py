@@ -1,12 +1,11 @@
+from datetime import date, timedelta
+
+import pytest
+
+from casework.accounts.models import OrganizationKind, Role
+from casework.timeutil import today_in
+from tests.factories import make_organization, make_user
 from tests.scheduling.conftest import family_case, manager, program  # noqa: F401  (shared fixtures)
-
-from datetime import date, timedelta  # noqa: E402
-
-import pytest  # noqa: E402
-
-from casework.accounts.models import OrganizationKind, Role  # noqa: E402
-from casework.timeutil import today_in  # noqa: E402
-from tests.factories import make_organization, make_user  # noqa: E402
 
 
 @pytest.fixture()

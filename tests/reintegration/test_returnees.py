@@ -133,6 +133,12 @@ def test_the_demo_reintegration_worker_lands_on_the_returnees(app, client, db_se
     page = client.get("/reintegration").get_data(as_text=True)
     assert page.count("/reintegration/cases/") >= 3
     assert "from a US case" in page or "de un caso en EE. UU." in page
+    assert "Seguimientos de esta semana" in page, "the demo worker reads Spanish and has follow-ups due"
+    directory_page = client.get("/reintegration/providers").get_data(as_text=True)
+    assert directory_page.count("/reintegration/providers/") >= 5
+    assert client.get("/reintegration/settings").status_code == 200
+    from reintegration.models import Referral
+    assert db_session.scalars(select(Referral)).first() is not None
 
 
 def test_follow_ups_at_7_30_90_and_180_days_are_planned_and_done_by_the_worker(client, db_session, reception):
