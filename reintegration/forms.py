@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from casework.families.forms import MultiCheckboxField
+from casework.families.forms import US_STATES, MultiCheckboxField
 from casework.forms_common import enum_choices
 from reintegration.models import (
     Answer,
@@ -217,3 +217,10 @@ CLOSED_REASONS = {
 class CloseForm(FlaskForm):
     closed_reason = SelectField(_l("Reason for closing"), choices=[("", "—")] + enum_choices(CLOSED_REASONS),
                                 validators=[Optional()])
+
+
+class RelativeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    relationship = StringField(_l("Their relationship"), validators=[Optional(), Length(max=100)])
+    phone = StringField(_l("Their phone in the US"), validators=[Optional(), Length(max=30)])
+    us_state = SelectField(_l("State"), choices=[("", "—")] + [(s, s) for s in US_STATES], validators=[Optional()])

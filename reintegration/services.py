@@ -351,3 +351,25 @@ def update_return(session: Session, user: User, returnee: ReturneeCase, data: Re
 
         scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
     session.commit()
+
+
+def add_relative(session: Session, user: User, returnee: ReturneeCase, name: str, relationship: str | None,
+                 phone: str | None, us_state: str | None) -> RelativeInUS:
+    if not (name or "").strip():
+        raise ValidationError(str(_l("Give the family member's name.")), "name")
+    relative = RelativeInUS(returnee_case_id=returnee.id, name=name.strip(),
+                            relationship_to_returnee=(relationship or "").strip() or None,
+                            phone=parse_phone(phone, "phone") if (phone or "").strip() else None,
+                            us_state=us_state or None)
+    session.add(relative)
+    session.flush()
+    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="relative added")
+    session.commit()
+    return relative
+
+
+def remove_relative(session: Session, user: User, returnee: ReturneeCase, relative: RelativeInUS) -> None:
+    session.delete(relative)
+    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
+           detail="relative removed")
+    session.commit()

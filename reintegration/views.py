@@ -35,6 +35,7 @@ from reintegration.forms import (
     ReceptionForm,
     ReferralForm,
     ReferralUpdateForm,
+    RelativeForm,
     RemindersConsentForm,
     ReturnFields,
     SettingsForm,
@@ -47,6 +48,7 @@ from reintegration.models import (
     ProviderKind,
     Referral,
     ReferralStatus,
+    RelativeInUS,
     ReturneeCase,
     ReturneeClosedReason,
     ReturneeStatus,
@@ -587,3 +589,33 @@ def edit_return(returnee_case_id: int):
             flash(_("The return is corrected."), "success")
             return _back(case)
     return render_template("reintegration/return_form.html", form=form, case=case)
+
+
+# Family who stayed in the United States -----------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/relatives", methods=["GET", "POST"])
+@staff_required
+def add_relative(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    form = RelativeForm()
+    if form.validate_on_submit():
+        try:
+            services.add_relative(db.session, current_user, case, form.name.data, form.relationship.data,
+                                  form.phone.data, form.us_state.data)
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "name")
+        else:
+            flash(_("The family member is added."), "success")
+            return _back(case, "us-h")
+    return render_template("reintegration/relative_form.html", form=form, case=case)
+
+
+@bp.route("/reintegration/relatives/<int:relative_id>/remove", methods=["POST"])
+@staff_required
+def remove_relative(relative_id: int):
+    relative = access.get_or_404(db.session, current_user, RelativeInUS, relative_id)
+    case = _returnee(relative.returnee_case_id)
+    services.remove_relative(db.session, current_user, case, relative)
+    flash(_("The family member is removed."), "success")
+    return _back(case, "us-h")

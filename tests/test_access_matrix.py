@@ -124,7 +124,8 @@ def program_a(db_session):
     returnee = reintegration_services.receive(
         db_session, worker, {"given_names": "Rigoberta", "first_surname": "Ixcoy"},
         reintegration_services.ReturnData(country="GT", returned_on=today, method=ReturnMethod.FLIGHT,
-                                          phone="+502 5555 0188", notes="Keep this note private"), today)
+                                          phone="+502 5555 0188", notes="Keep this note private",
+                                          relatives=[("Rigoberta Ixcoy", "sister", None)]), today)
     reception_admin = make_user(db_session, reception, Role.ADMIN)
     provider = directory.save_provider(db_session, worker, None, directory.ProviderData(
         name="Program A's shelter", kind=ProviderKind.NGO, country="GT", services=[Service.SHELTER]))
@@ -141,7 +142,7 @@ def program_a(db_session):
         "family_token": family_token, "feed_token": feed_token, "revoked_token": revoked_token,
         "legal_referral_id": legal_referral.id, "organization_id": partner_org.id,
         "returnee_case_id": returnee.id, "provider_id": provider.id, "plan_item_id": plan_item.id,
-        "returnee_referral_id": returnee_referral.id,
+        "returnee_referral_id": returnee_referral.id, "relative_id": returnee.relatives[0].id,
     }
     return {"ids": ids, "admin": admin, "manager": manager, "partner": partner, "worker": worker,
             "reception_admin": reception_admin}
@@ -204,7 +205,7 @@ def test_every_route_parameter_is_known():
     known = {"family_id", "member_id", "case_id", "task_id", "note_id", "consent_id", "release_id",
              "document_id", "referral_id", "user_id", "appointment_id", "deadline_id", "office_id", "court_id",
              "legal_referral_id", "organization_id", "returnee_case_id", "provider_id", "plan_item_id",
-             "returnee_referral_id"}
+             "returnee_referral_id", "relative_id"}
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
             continue

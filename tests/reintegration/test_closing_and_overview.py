@@ -90,3 +90,22 @@ def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_sessi
     assert figures == outcomes.Figures(recorded=2, documents_obtained=1, children_in_school=0, working_or_training=1,
                                        at_risk=0, migrated_again=0)
     assert "At the latest recorded situation of 2 people." in page
+
+
+def test_family_members_in_the_us_are_added_and_removed(client, db_session, center, receive):
+    from reintegration.models import RelativeInUS
+
+    returnee = receive()
+    client.sign_in(center["worker"].email, PASSWORD)
+    url = f"/reintegration/cases/{returnee.id}/relatives"
+    page = client.post(url, {"name": "Tomás Cux", "relationship": "hijo", "phone": "555", "us_state": "TX"}).get_data(
+        as_text=True)
+    assert 'id="phone-error"' in page and 'value="Tomás Cux"' in page
+    assert client.post(url, {"name": "Tomás Cux", "relationship": "hijo", "phone": "(713) 555-0199",
+                             "us_state": "TX"}).status_code == 302
+    relative = db_session.scalars(select(RelativeInUS)).one()
+    assert (relative.phone, relative.us_state) == ("+17135550199", "TX")
+    show = f"/reintegration/cases/{returnee.id}"
+    assert "Tomás Cux" in client.get(show).get_data(as_text=True)
+    client.post(f"/reintegration/relatives/{relative.id}/remove", {}, page=show)
+    assert db_session.scalars(select(RelativeInUS)).first() is None
