@@ -1,0 +1,142 @@
+"""Time the reintegration pages of an in-country organization with many returnees and a large
+directory, beside another organization of the same size; print median ms, SQL ms and statements.
+
+    python benchmarks/reintegration.py                       # SQLite in a temporary folder
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/casework_bench python benchmarks/reintegration.py
+
+The database named by DATABASE_URL is emptied and migrated first. Not a test: it prints figures
+(the statement counts are held constant by tests/reintegration/test_query_counts.py). The issue
+sets no budget; the ratio is against the minimal page of benchmarks/pages.py, rendered in the layout.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import render_template_string  # noqa: E402
+from flask_login import current_user  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from benchmarks.pages import StatementCounter  # noqa: E402
+from benchmarks.reminders import fresh  # noqa: E402
+from casework import create_app  # noqa: E402
+from casework.accounts.models import OrganizationKind, Role, User  # noqa: E402
+from casework.db import Database, db  # noqa: E402
+from casework.timeutil import today_in  # noqa: E402
+from reintegration import directory, outcomes, plans, services  # noqa: E402
+from reintegration.divisions import municipalities  # noqa: E402
+from reintegration.models import ProviderKind, ReturnMethod, Service, WorkStatus  # noqa: E402
+from reintegration.views import staff_required  # noqa: E402
+from tests.factories import PASSWORD, make_organization, make_user  # noqa: E402
+from tests.http import csrf_token_of  # noqa: E402
+
+GIVEN = ["Juan Carlos", "María Elena", "Wilmer Josué", "Reina Isabel", "Ana Lucía", "José Luis"]
+SURNAMES = ["Tzoc", "Xiloj", "Cux", "Menchú", "Ixcoy", "Pérez", "García", "Tum"]
+OFFERED = [[Service.SHELTER, Service.PSYCHOSOCIAL], [Service.IDENTITY_DOCUMENTS, Service.EDUCATION],
+           [Service.EMPLOYMENT], [Service.HEALTH, Service.PSYCHOSOCIAL], [Service.LEGAL, Service.PROTECTION],
+           [Service.CASH, Service.SHELTER]]
+
+
+def build(url: str):
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "SCHEDULER_ENABLED": False})
+
+    @app.route("/_bench/layout")
+    @staff_required
+    def minimal_in_layout():
+        user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
+        return render_template_string(
+            '{% extends "base.html" %}{% block content %}<p>{{ user.email }}</p>{% endblock %}', user=user)
+
+    return app
+
+
+def seed_organization(session, name: str, returnees: int, providers: int) -> tuple[User, int]:
+    org = make_organization(session, OrganizationKind.REINTEGRATION, name=name, timezone="America/Guatemala")
+    worker = make_user(session, org, Role.CASE_MANAGER)
+    worker.locale = "es"
+    today = today_in(org.timezone)
+    places = municipalities("GT")
+    for n in range(providers):
+        place = places[n % len(places)]
+        directory.save_provider(session, worker, None, directory.ProviderData(
+            name=f"Proveedor Demo {n}", kind=list(ProviderKind)[n % len(ProviderKind)], country="GT",
+            division=place.division, municipality=place.name if n % 3 else None, services=OFFERED[n % len(OFFERED)],
+            languages=["spa", "quc"] if n % 2 else ["spa"], phone=f"+502 5{n % 10}55 {n % 10000:04d}"))
+    last = 0
+    for n in range(returnees):
+        place = places[(n * 7) % len(places)]
+        returnee = services.receive(
+            session, worker, {"given_names": GIVEN[n % len(GIVEN)], "first_surname": SURNAMES[n % len(SURNAMES)],
+                              "preferred_language": "spa", "reminders_consent": n % 2 == 0},
+            services.ReturnData(country="GT", returned_on=today - timedelta(days=n % 200), method=ReturnMethod.FLIGHT,
+                                division=place.division, municipality=place.name,
+                                phone=f"+502 4{n % 10}{n // 10 % 10}0 {n % 10000:04d}"), today)
+        assessment = services.save_assessment(session, worker, returnee, {
+            "has_shelter": "no" if n % 3 == 0 else "yes", "has_national_id": "no", "cash_needs": "yes",
+            "work_skills": "Albañil" if n % 2 else ""})
+        plans.build_plan(session, worker, returnee, assessment)
+        outcomes.record_outcome(session, worker, returnee, outcomes.OutcomeData(
+            recorded_on=returnee.returned_on, work=WorkStatus.LOOKING), today)
+        last = returnee.id
+    session.commit()
+    return worker, last
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--returnees", type=int, default=2000)
+    parser.add_argument("--providers", type=int, default=600)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    fresh(url)
+    app = build(url)
+    started = time.perf_counter()
+    with app.app_context():
+        session = Database.state(app).sessionmaker()
+        seed_organization(session, "Otro centro de recepción", args.returnees, args.providers)
+        worker, returnee_id = seed_organization(session, "Centro de recepción", args.returnees, args.providers)
+        email = worker.email
+        session.close()
+    print(f"seeded 2 organizations × {args.returnees} returnees and {args.providers} providers "
+          f"in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})")
+    counter = StatementCounter(Database.state(app).engine)
+    client = app.test_client()
+    token = csrf_token_of(client.get("/sign-in").get_data(as_text=True))
+    client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    pages = [("minimal page in the layout", "/_bench/layout"),
+             ("returnees (due follow-ups, figures, list)", "/reintegration"),
+             ("directory", "/reintegration/providers"),
+             ("directory, shelter in Huehuetenango", "/reintegration/providers?country=GT&division=GT-HU&service=shelter"),
+             ("returnee page", f"/reintegration/cases/{returnee_id}"),
+             ("referral form, shelter suggestions", f"/reintegration/cases/{returnee_id}/referrals/new?service=shelter")]
+    base = None
+    print(f"{'page':45} {'median ms':>10} {'SQL ms':>8} {'statements':>11} {'ratio':>6}")
+    for label, path in pages:
+        for _ in range(2):
+            client.get(path)
+        timings, sql, statements = [], [], []
+        for _ in range(args.repeat):
+            counter.reset()
+            begin = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - begin) * 1000)
+            sql.append(counter.seconds * 1000)
+            statements.append(counter.count)
+            if response.status_code != 200:
+                sys.exit(f"{path} answered {response.status_code}")
+        median = statistics.median(timings)
+        base = base or median
+        print(f"{label:45} {median:10.1f} {statistics.median(sql):8.1f} {max(statements):11d} {median / base:6.1f}x")
+
+
+if __name__ == "__main__":
+    main()
