@@ -364,8 +364,12 @@ def refer(returnee_case_id: int):
 def referral(returnee_referral_id: int):
     row = access.get_or_404(db.session, current_user, Referral, returnee_referral_id)
     case = _returnee(row.returnee_case_id)
-    form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome}) \
-        if request.method == "GET" else ReferralUpdateForm()
+    if request.method == "GET":
+        record(db.session, current_user, AuditAction.VIEW, "returnee_referral", row.id, case.family_id)
+        db.session.commit()
+        form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome})
+    else:
+        form = ReferralUpdateForm()
     if form.validate_on_submit():
         try:
             plans.update_referral(db.session, current_user, case, row, ReferralStatus(form.status.data),

@@ -162,3 +162,26 @@ def test_correcting_the_return_moves_the_follow_ups_still_to_come_and_reminds_th
     planned = list(db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id,
                                                              Reminder.status == ReminderStatus.PLANNED)))
     assert planned and {r.recipient for r in planned} == {"+50255550456"}
+
+
+def test_the_returnee_is_texted_in_spanish_with_the_place_and_a_link_to_their_page(app, client, db_session, center,
+                                                                                  receive):
+    from scheduling import dispatch
+
+    client.sign_in(center["admin"].email, PASSWORD)
+    client.post("/reintegration/settings", {"country": "GT", "follow_up_days": "3", "follow_up_time": "10:00",
+                                            "follow_up_place": "Oficina Demo de Chiantla"})
+    client.post("/sign-out", {}, page="/account")
+    returnee = receive(days_ago=0, phone="5555 0123", reminders=True)
+    first = min(db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id)),
+                key=lambda r: r.due_at)
+    with app.app_context():
+        dispatch.dispatch_once(db_session, app.config, now=first.due_at + timedelta(minutes=1))
+    db_session.expire_all()
+    sent = db_session.get(Reminder, first.id)
+    assert sent.status is ReminderStatus.SENT and sent.recipient == "+50255550123"
+    assert "Oficina Demo de Chiantla" in sent.body and "Su cita" in sent.body and "STOP" in sent.body
+    assert "deport" not in sent.body.lower(), "a follow-up is not a hearing: no removal warning"
+    link = next(word for word in sent.body.split() if "/f/" in word)
+    page = client.get(link[link.index("/f/"):].rstrip(".")).get_data(as_text=True)
+    assert "Oficina Demo de Chiantla" in page, "the family's own page lists the follow-up"
