@@ -224,3 +224,19 @@ class RelativeForm(FlaskForm):
     relationship = StringField(_l("Their relationship"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Their phone in the US"), validators=[Optional(), Length(max=30)])
     us_state = SelectField(_l("State"), choices=[("", "—")] + [(s, s) for s in US_STATES], validators=[Optional()])
+
+
+class SearchForm(FlaskForm):
+    q = StringField(_l("Find a returnee"), validators=[Optional(), Length(max=200)],
+                    description=_l("A name, the reference (R-…) or the phone in the country."))
+
+
+class HouseholdMemberForm(FlaskForm):
+    given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=120)])
+    first_surname = StringField(_l("First surname"), validators=[DataRequired(), Length(max=80)])
+    second_surname = StringField(_l("Second surname"), validators=[Optional(), Length(max=80)])
+    relationship_to_head = SelectField(_l("Relationship to the person received"))
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    born_in_us = BooleanField(_l("Born in the United States"),
+                              description=_l("US-born children may need their birth registered in the country."))
+    preferred_language = SelectField(_l("Preferred language"), validators=[Optional()])

@@ -1,12 +1,13 @@
 """Returnee cases: reception intake, the hand-over of a removed family from a US case, reading."""
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
@@ -16,6 +17,7 @@ from casework.cases import services as case_services
 from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.identifiers import parse_phone
+from casework.families import services as family_services
 from casework.families.services import refresh_family_name
 from casework.families.models import (Consent, ConsentKind, Family, Member, MemberLanguage, MemberVulnerability,
                                       Relationship)
@@ -113,6 +115,7 @@ def receive(session: Session, user: User, head: dict, data: ReturnData, today: d
                                                   recorded_by_id=user.id))
     session.add(case)
     session.flush()
+    _index(session, family)
     _open_case(session, user, case, user.id, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id)
     session.commit()
@@ -128,6 +131,11 @@ def _open_case(session: Session, user: User, returnee: ReturneeCase, assign_to_i
 
 def _name_family(family: Family) -> None:
     refresh_family_name(family)  # the core's one rule for a household's name
+
+
+def _index(session: Session, family: Family) -> None:
+    for member in family.members:  # the core's name search reads these tokens
+        family_services.index_names(session, member)
 
 
 def can_hand_over(case: Case) -> bool:
@@ -172,6 +180,7 @@ def hand_over(session: Session, user: User, us_case: Case, organization_id: int,
     _apply(case, data, phone)
     session.add(case)
     session.flush()
+    _index(session, family)
     _open_case(session, user, case, None, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id, detail="handed over")
     record(session, user, AuditAction.CHANGE, "case", us_case.id, source.id,
@@ -187,6 +196,23 @@ def handed_over_to(session: Session, us_case_id: int) -> ReturneeCase | None:
 def in_country_organizations(session: Session) -> list[Organization]:
     return list(session.scalars(select(Organization).where(Organization.kind == OrganizationKind.REINTEGRATION)
                                 .order_by(Organization.name)))
+
+
+REFERENCE = re.compile(r"R-[A-Z0-9]{8}")
+
+
+def search(scope, query: str | None):  # type: ignore[no-untyped-def]
+    """Returnee cases in `scope` matching a reference (R-XXXXXXXX), a name (accents and case
+    ignored) or the phone in the country; the scope itself when the query is empty."""
+    query = (query or "").strip()
+    if REFERENCE.fullmatch(query.upper()):
+        return scope.where(ReturneeCase.reference == query.upper())
+    mode, matching = family_services.matching_families(query)
+    if mode == "all":
+        return scope
+    if matching is None:
+        return scope.where(false())
+    return scope.where(ReturneeCase.family_id.in_(matching))
 
 
 def cases_page(session: Session, scope, page: int, per_page: int) -> tuple[list[ReturneeCase], bool]:
@@ -373,3 +399,10 @@ def remove_relative(session: Session, user: User, returnee: ReturneeCase, relati
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
            detail="relative removed")
     session.commit()
+
+
+def add_household_member(session: Session, user: User, returnee: ReturneeCase, data, today: date) -> Member:  # type: ignore[no-untyped-def]
+    """Someone returned with the person (a child, a partner), through the core's one way to add a member."""
+    if data.relationship_to_head is Relationship.HEAD:
+        raise ValidationError(str(_l("Choose their relationship to the person received.")), "relationship_to_head")
+    return family_services.add_member(session, user, returnee.family, data, today)

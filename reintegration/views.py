@@ -18,6 +18,10 @@ from casework.db import db
 from casework.errors import CaseworkError
 from casework.forms_common import show_error
 from casework.i18n import country_choices, language_choices
+from casework.families import services as family_services
+from casework.families.forms import RELATIONSHIP_LABELS
+from casework.families.models import Relationship
+from casework.families.services import query_of, search_token
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import directory, followups, outcomes, plans, services, settings
@@ -29,6 +33,7 @@ from reintegration.forms import (
     CloseForm,
     DirectoryFilterForm,
     HandoverForm,
+    HouseholdMemberForm,
     OutcomeForm,
     PlanItemForm,
     ProviderForm,
@@ -38,6 +43,7 @@ from reintegration.forms import (
     RelativeForm,
     RemindersConsentForm,
     ReturnFields,
+    SearchForm,
     SettingsForm,
 )
 from reintegration.models import (
@@ -116,12 +122,16 @@ def _return_data(form: ReturnFields) -> services.ReturnData:
 def index():
     page = page_number()
     wanted = request.args.get("status", "open")
+    query = query_of(request.args.get("s"))
     scope = access.scoped(ReturneeCase, current_user)
-    listed = scope if wanted == "all" else scope.where(
-        ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN))
+    listed = services.search(scope, query) if query else scope
+    if wanted != "all":
+        listed = listed.where(
+            ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN))
     rows, has_next = services.cases_page(db.session, listed, page, current_app.config["PAGE_SIZE"])
     today = today_for(current_user)
     return render_template("reintegration/index.html", cases=rows, page=page, has_next=has_next, status=wanted,
+                           query=query, search_form=SearchForm(q=query),
                            division_name=division_name, today=today,
                            due=services.due_follow_ups(db.session, scope, today),
                            figures=outcomes.latest_figures(db.session, scope))
@@ -623,3 +633,43 @@ def remove_relative(relative_id: int):
     services.remove_relative(db.session, current_user, case, relative)
     flash(_("The family member is removed."), "success")
     return _back(case, "us-h")
+
+
+@bp.route("/reintegration/search", methods=["POST"])
+@staff_required
+def search():
+    """The query travels sealed (no name or phone in a URL), as the core's family search does."""
+    form = SearchForm()
+    query = (form.q.data or "").strip() if form.validate_on_submit() else ""
+    return redirect(url_for("reintegration.index", s=search_token(query), status="all") if query
+                    else url_for("reintegration.index"))
+
+
+# The household ------------------------------------------------------------------------------------
+
+@bp.route("/reintegration/cases/<int:returnee_case_id>/members/new", methods=["GET", "POST"])
+@staff_required
+def add_household_member(returnee_case_id: int):
+    case = _returnee(returnee_case_id)
+    form = HouseholdMemberForm()
+    form.relationship_to_head.choices = [(r.value, label) for r, label in RELATIONSHIP_LABELS.items()
+                                         if r is not Relationship.HEAD]
+    form.preferred_language.choices = [("", "—")] + language_choices()
+    if request.method == "GET":
+        form.preferred_language.data = followups.head_of(case).preferred_language or ""
+    if form.validate_on_submit():
+        data = family_services.MemberData(
+            given_names=form.given_names.data, first_surname=form.first_surname.data,
+            second_surname=form.second_surname.data, relationship_to_head=Relationship(form.relationship_to_head.data),
+            date_of_birth=form.date_of_birth.data, country_of_birth="US" if form.born_in_us.data else case.country,
+            preferred_language=form.preferred_language.data or None,
+            languages=[form.preferred_language.data] if form.preferred_language.data else [])
+        try:
+            services.add_household_member(db.session, current_user, case, data, today_for(current_user))
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "given_names")
+        else:
+            flash(_("The household member is added."), "success")
+            return _back(case, "people-h")
+    return render_template("reintegration/household_member_form.html", form=form, case=case)

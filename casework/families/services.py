@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 from typing import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, delete, func, or_, select
+from sqlalchemy import Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.access import family_clause
@@ -141,7 +141,8 @@ def _apply_member(session: Session, member: Member, data: MemberData, a_number: 
     return changed
 
 
-def _refresh_tokens(session: Session, member: Member) -> None:
+def index_names(session: Session, member: Member) -> None:
+    """The member's name tokens, which name search reads (a domain that adds members calls it too)."""
     session.flush()
     session.execute(delete(NameToken).where(NameToken.member_id == member.id))
     session.add_all(NameToken(member_id=member.id, family_id=member.family_id, token=token)
@@ -212,7 +213,7 @@ def create_family(session: Session, user: User, head: MemberData, address: Addre
     family.members.append(member)
     refresh_family_name(family)
     session.flush()
-    _refresh_tokens(session, member)
+    index_names(session, member)
     if address is not None:
         _check_address(address, today)
         family.addresses.append(_new_address(address, user))
@@ -235,7 +236,7 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
     family.members.append(member)
     refresh_family_name(family)
     session.flush()
-    _refresh_tokens(session, member)
+    index_names(session, member)
     family.updated_at = utcnow()
     record(session, user, AuditAction.CREATE, "member", member.id, family.id)
     session.commit()
@@ -252,7 +253,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
     changed = _apply_member(session, member, data, a_number, phones)
     if changed:
         refresh_family_name(family)
-        _refresh_tokens(session, member)
+        index_names(session, member)
         family.updated_at = utcnow()
         record(session, user, AuditAction.CHANGE, "member", member.id, family.id, detail=", ".join(changed))
     session.commit()
@@ -419,30 +420,34 @@ def _name_matches(tokens: list[str]):
     return matching
 
 
+def matching_families(query: str) -> tuple[str, Select | None]:
+    """What a query searches for ("name", "a_number", "phone"; "all" when empty) and a SELECT of the
+    matching families' ids, before any access scope (the caller narrows to its reach); None when
+    nothing can match."""
+    query = (query or "").strip()[:200]
+    if not query:
+        return "all", None
+    if looks_like_a_number(query):
+        return "a_number", select(Member.family_id.label("family_id")).where(
+            Member.a_number_index == a_number_index(parse_a_number(query)))
+    if looks_like_phone(query):
+        try:
+            number = parse_phone(query)
+        except ValidationError:
+            return "phone", None
+        return "phone", (select(Member.family_id.label("family_id")).join(Phone, Phone.member_id == Member.id)
+                         .where(Phone.number == number))
+    tokens = sorted(name_tokens(query), key=len, reverse=True)[:5]
+    return "name", _name_matches(tokens) if tokens else None
+
+
 def search_families(session: Session, user: User, query: str, page: int, per_page: int) -> SearchResult:
     """Families in reach matching a name (accents and case ignored), an A-number or a phone."""
-    query = (query or "").strip()[:200]
     base = select(Family).where(family_clause(user))
-    mode = "all"
-    if query:
-        if looks_like_a_number(query):
-            mode = "a_number"
-            matching = select(Member.family_id.label("family_id")).where(
-                Member.a_number_index == a_number_index(parse_a_number(query)))
-        elif looks_like_phone(query):
-            mode = "phone"
-            try:
-                number = parse_phone(query)
-            except ValidationError:
-                return SearchResult([], False, mode)
-            matching = (select(Member.family_id.label("family_id")).join(Phone, Phone.member_id == Member.id)
-                        .where(Phone.number == number))
-        else:
-            mode = "name"
-            tokens = sorted(name_tokens(query), key=len, reverse=True)[:5]
-            if not tokens:
-                return SearchResult([], False, mode)
-            matching = _name_matches(tokens)
+    mode, matching = matching_families(query)
+    if mode != "all":
+        if matching is None:
+            return SearchResult([], False, mode)
         # A join on the distinct matches lets the database start from the few matching families
         # rather than walk the whole program in list order.
         found = matching.distinct().subquery()
