@@ -45,6 +45,24 @@ OFFERED = [[Service.SHELTER, Service.PSYCHOSOCIAL], [Service.IDENTITY_DOCUMENTS,
            [Service.CASH, Service.SHELTER]]
 
 
+class SlowestStatement(StatementCounter):
+    """Also keeps the slowest statement of the request, to say where a page's SQL time goes."""
+
+    def reset(self) -> None:
+        super().reset()
+        self.slowest = (0.0, "")
+
+    def _before(self, conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def,override]
+        super()._before()
+        self._statement = statement
+
+    def _after(self, *args) -> None:  # type: ignore[no-untyped-def]
+        took = time.perf_counter() - self._started
+        super()._after()
+        if took > self.slowest[0]:
+            self.slowest = (took, " ".join(self._statement.split())[:90])
+
+
 def build(url: str):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "SCHEDULER_ENABLED": False})
 
@@ -95,6 +113,7 @@ def main() -> None:
     parser.add_argument("--returnees", type=int, default=2000)
     parser.add_argument("--providers", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--slowest", action="store_true", help="name each page's slowest statement")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
     fresh(url)
@@ -108,7 +127,8 @@ def main() -> None:
         session.close()
     print(f"seeded 2 organizations × {args.returnees} returnees and {args.providers} providers "
           f"in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})")
-    counter = StatementCounter(Database.state(app).engine)
+    counter = SlowestStatement(Database.state(app).engine)
+    counter.reset()
     client = app.test_client()
     token = csrf_token_of(client.get("/sign-in").get_data(as_text=True))
     client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token})
@@ -123,7 +143,7 @@ def main() -> None:
     for label, path in pages:
         for _ in range(2):
             client.get(path)
-        timings, sql, statements = [], [], []
+        timings, sql, statements, slowest = [], [], [], []
         for _ in range(args.repeat):
             counter.reset()
             begin = time.perf_counter()
@@ -131,11 +151,15 @@ def main() -> None:
             timings.append((time.perf_counter() - begin) * 1000)
             sql.append(counter.seconds * 1000)
             statements.append(counter.count)
+            slowest.append(counter.slowest)
             if response.status_code != 200:
                 sys.exit(f"{path} answered {response.status_code}")
         median = statistics.median(timings)
         base = base or median
         print(f"{label:45} {median:10.1f} {statistics.median(sql):8.1f} {max(statements):11d} {median / base:6.1f}x")
+        if args.slowest:
+            took, statement = max(slowest)
+            print(f"    slowest statement {took * 1000:.1f} ms: {statement}")
 
 
 if __name__ == "__main__":

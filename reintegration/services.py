@@ -343,10 +343,10 @@ def due_follow_ups(session: Session, scope, today: date, horizon_days: int = 7, 
     """Open follow-ups of open cases, overdue or due within the horizon, soonest first."""
     from scheduling.models import Appointment
 
-    dated = select(Appointment.follow_up_task_id).where(Appointment.follow_up_task_id.is_not(None))
     stmt = (scope.add_columns(Task).join(Task, Task.case_id == ReturneeCase.case_id)
+            .join(Appointment, Appointment.follow_up_task_id == Task.id)
             .where(ReturneeCase.status == ReturneeStatus.OPEN, Task.completed_at.is_(None),
-                   Task.due_on <= today + timedelta(days=horizon_days), Task.id.in_(dated))
+                   Task.due_on <= today + timedelta(days=horizon_days))
             .options(selectinload(ReturneeCase.family))
             .order_by(Task.due_on, Task.id).limit(limit))
     return [(task, returnee) for returnee, task in session.execute(stmt)]

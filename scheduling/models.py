@@ -107,6 +107,7 @@ class Appointment(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_appointments_case_starts", "case_id", "starts_at"),
         Index("ix_appointments_status_starts", "status", "starts_at"),
+        Index("ix_appointments_follow_up_task", "follow_up_task_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
