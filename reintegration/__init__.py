@@ -15,12 +15,13 @@ def init_app(app: Flask) -> None:
     from casework.cases.models import Case, Task
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Family, Member
-    from reintegration import demo, services, settings
+    from reintegration import cli, demo, services, settings
     from reintegration.forms import RETURN_METHODS
     from reintegration.models import OutcomeRecord, PlanItem, Referral, RelativeInUS, ReturneeCase
     from reintegration.views import bp, family_section
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.reintegration_cli)
     access.register_path(ReturneeCase, lambda q: q.join(Family, ReturneeCase.family_id == Family.id))
     access.register_path(RelativeInUS, lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id)
                          .join(Family, ReturneeCase.family_id == Family.id))

@@ -156,6 +156,7 @@ def downgrade() -> None:
         batch_op.drop_column('closed_reason')
         batch_op.drop_column('closed_on')
 
+    # The two reasons do not exist before 0014: such cases read as lost contact after a downgrade.
     op.execute("UPDATE cases SET closed_reason = 'lost_contact' "
                "WHERE closed_reason IN ('services_completed', 'declined_services')")
     with op.batch_alter_table('cases', schema=None) as batch_op:
