@@ -4,10 +4,11 @@ data/municipalities.csv (see the notice beside it). Elsewhere the division and m
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from casework.families.identifiers import fold as fold_accents
 
 DIVISIONS: dict[str, list[tuple[str, str]]] = {
     "GT": [("GT-AV", "Alta Verapaz"), ("GT-BV", "Baja Verapaz"), ("GT-CM", "Chimaltenango"), ("GT-CQ", "Chiquimula"),
@@ -59,8 +60,7 @@ class Municipality:
 
 def fold(text: str | None) -> str:
     """Accents, case and spacing do not matter when matching a place name: "chiantla" is "Chiantla"."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(fold_accents(text or "").split())
 
 
 @lru_cache(maxsize=1)

@@ -172,12 +172,13 @@ def show(returnee_case_id: int):
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
     db.session.commit()
     family = services.load_household(db.session, case)
+    head = followups.head_of(case)
     assessment = services.assessment_of(db.session, case)
     return render_template(
         "reintegration/show.html", case=case, family=family, division_name=division_name,
         follow_ups=services.follow_ups(db.session, case), follow_up_dates=followups.follow_up_dates(db.session, case),
         other_tasks=services.other_open_tasks(db.session, case),
-        head=followups.head_of(case), written_reminders=has_texts(followups.head_of(case).preferred_language),
+        head=head, written_reminders=has_texts(head.preferred_language),
         assessment=assessment, needs=plans.needs(assessment), plan=plans.plan_of(db.session, case),
         referrals=plans.referrals_of(db.session, case), outcomes=outcomes.outcomes_of(db.session, case),
         close_form=CloseForm(), reminder_consent=followups.reminder_consent(case), consent_form=RemindersConsentForm(
