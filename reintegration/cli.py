@@ -7,10 +7,9 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, Role, User
+from casework.accounts.cli import checked_new_account
 from casework.accounts.passwords import hash_password
-from casework.accounts.services import check_new_password, normalize_email
 from casework.db import db
-from casework.errors import ValidationError
 from reintegration.divisions import DIVISIONS
 from reintegration.settings import DEFAULT_FOLLOW_UP_DAYS, DEFAULT_FOLLOW_UP_TIME, save_settings
 from scheduling.timing import is_zone
@@ -21,18 +20,6 @@ ROLE_NAMES = sorted(r.value for r in PROGRAM_ROLES)
 @click.group("reintegration", help="In-country organizations and their staff.")
 def reintegration_cli() -> None:
     pass
-
-
-def _check_account(session, email: str, password: str) -> str:  # type: ignore[no-untyped-def]
-    """The normalized email of a new account, checked before anything is created."""
-    try:
-        check_new_password(password)
-    except ValidationError as error:
-        raise click.BadParameter(error.message, param_hint="password") from error
-    email = normalize_email(email)
-    if session.scalar(select(User.id).where(User.email == email)):
-        raise click.BadParameter("an account with this email exists", param_hint="email")
-    return email
 
 
 def _add_user(session, organization: Organization, email: str, full_name: str, role: str,  # type: ignore[no-untyped-def]
@@ -65,7 +52,7 @@ def add_organization(name: str, country: str, timezone: str, email: str, full_na
         raise click.BadParameter("an IANA time zone such as America/Guatemala", param_hint="timezone")
     if session.scalar(select(Organization.id).where(Organization.name == name.strip())):
         raise click.BadParameter("an organization with this name exists", param_hint="name")
-    email = _check_account(session, email, password)
+    email = checked_new_account(session, email, password)
     organization = Organization(name=name.strip(), kind=OrganizationKind.REINTEGRATION, timezone=timezone)
     session.add(organization)
     session.flush()
@@ -91,7 +78,7 @@ def add_user(organization_name: str, email: str, full_name: str, role: str, pass
         Organization.name == organization_name.strip(), Organization.kind == OrganizationKind.REINTEGRATION))
     if organization is None:
         raise click.BadParameter("no in-country organization of this name", param_hint="organization")
-    email = _check_account(session, email, password)
+    email = checked_new_account(session, email, password)
     user = _add_user(session, organization, email, full_name, role, password)
     session.commit()
     click.echo(f"{user.email} added to {organization.name} as {role}.")

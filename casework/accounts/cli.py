@@ -16,6 +16,19 @@ def users_cli() -> None:
     pass
 
 
+def checked_new_account(session, email: str, password: str) -> str:  # type: ignore[no-untyped-def]
+    """The normalized email of an account a command is about to create, once its password passes the
+    policy and no account has the email; any domain's command that creates accounts calls this."""
+    try:
+        check_new_password(password)
+    except ValidationError as error:
+        raise click.BadParameter(error.message, param_hint="password") from error
+    email = normalize_email(email)
+    if session.scalar(select(User.id).where(User.email == email)):
+        raise click.BadParameter("an account with this email exists", param_hint="email")
+    return email
+
+
 @users_cli.command("create-admin")
 @click.option("--email", required=True)
 @click.option("--name", "full_name", required=True)
@@ -26,13 +39,7 @@ def users_cli() -> None:
 def create_admin(email: str, full_name: str, program_name: str, timezone: str, password: str) -> None:
     """Create the first administrator of a program (for a production install)."""
     session = db.session
-    try:
-        check_new_password(password)
-    except ValidationError as error:
-        raise click.BadParameter(error.message, param_hint="password") from error
-    email = normalize_email(email)
-    if session.scalar(select(User.id).where(User.email == email)):
-        raise click.BadParameter("an account with this email exists", param_hint="email")
+    email = checked_new_account(session, email, password)
     program = session.scalar(select(Organization).where(Organization.name == program_name))
     if program is None:
         program = Organization(name=program_name, kind=OrganizationKind.PROGRAM, timezone=timezone)
