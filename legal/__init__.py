@@ -16,13 +16,14 @@ def init_app(app: Flask) -> None:
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Address, Family, Member
     from casework.releases.models import ReleaseDocument
-    from legal import demo, services
+    from legal import cli, demo, services
     from legal.forms import PARTNER_KINDS, REFERRAL_EVENTS, REFERRAL_STATUSES, REPRESENTATIONS
     from legal.models import LegalNote, Referral
     from legal.views import bp, family_section
     from scheduling.models import Appointment
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.legal_cli)
     access.register_path(Referral, lambda q: q.join(Case, Referral.case_id == Case.id).join(
         Family, Case.family_id == Family.id))
     access.register_path(LegalNote, lambda q: q.join(Case, LegalNote.case_id == Case.id).join(

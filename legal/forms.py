@@ -5,7 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from casework.families.forms import US_STATES, MultiCheckboxField
+from casework.families.zones import US_ZONES
 from casework.forms_common import enum_choices
 from legal.models import PartnerKind, ReferralEventKind, ReferralStatus, Representation
 
@@ -80,4 +82,18 @@ class ColleagueForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
-                             description=_l("At least 12 characters; not a common password."))
+                             description=_l("At least 8 characters; a long phrase is best."))
+
+
+class NewPartnerForm(FlaskForm):
+    name = StringField(_l("Organization's name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=enum_choices(PARTNER_KINDS))
+    timezone = SelectField(_l("Time zone"), choices=[(z, z) for z in US_ZONES],
+                           description=_l("The clock its dates are shown on."))
+    capacity = IntegerField(_l("Open cases they can take"), validators=[DataRequired(), NumberRange(min=0, max=10000)])
+    full_name = StringField(_l("First account: full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("First account: email"), validators=[DataRequired(), Email(), Length(max=254)],
+                       description=_l("This person manages their organization's accounts."))
+    password = PasswordField(_l("First account: password"),
+                             validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+                             description=_l("At least 8 characters; a long phrase is best."))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
 from casework.audit.models import AuditAction, AuditEvent
+from casework.accounts.services import add_account
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
 from casework.db import utcnow
@@ -30,6 +31,7 @@ from legal.models import (
 )
 from scheduling import notify
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
+from scheduling.timing import is_zone
 
 UNANSWERED_AFTER = timedelta(days=5)
 MERITS_WITHIN_DAYS = 60
@@ -98,6 +100,43 @@ def save_profile(session: Session, user: User, organization: Organization, data:
     record(session, user, AuditAction.CHANGE, "partner_profile", organization.id)
     session.commit()
     return profile
+
+
+@dataclass
+class NewPartnerOrganization:
+    """A legal partner organization as it is set up, with its first account (who manages the others)."""
+
+    name: str
+    timezone: str
+    kind: PartnerKind
+    capacity: int
+    email: str
+    full_name: str
+    password: str
+
+
+def create_partner_organization(session: Session, actor: User | None,
+                                data: NewPartnerOrganization) -> tuple[Organization, User]:
+    """The organization, its profile and its first account, checked like every account."""
+    name = " ".join((data.name or "").split())
+    if not name:
+        raise ValidationError(str(_l("Give the organization's name.")), "name")
+    if session.scalar(select(Organization.id).where(func.lower(Organization.name) == name.lower())) is not None:
+        raise ValidationError(str(_l("An organization with this name already exists.")), "name")
+    if not is_zone(data.timezone):
+        raise ValidationError(str(_l("Choose a time zone such as America/Chicago.")), "timezone")
+    if data.capacity < 0:
+        raise ValidationError(str(_l("Capacity cannot be negative.")), "capacity")
+    organization = Organization(name=name, kind=OrganizationKind.LEGAL_PARTNER, timezone=data.timezone)
+    session.add(organization)
+    session.flush()
+    record(session, actor, AuditAction.CREATE, "organization", organization.id)
+    user = add_account(session, actor, email=data.email, full_name=data.full_name, role=Role.LEGAL_PARTNER,
+                       organization_id=organization.id, password=data.password, manages_organization=True)
+    session.add(PartnerProfile(organization_id=organization.id, kind=data.kind, capacity=data.capacity,
+                               contact_name=user.full_name, contact_email=user.email))
+    session.flush()
+    return organization, user
 
 
 def open_load(session: Session) -> dict[int, int]:

@@ -29,6 +29,7 @@ from legal.forms import (
     ColleagueForm,
     DeclineForm,
     LegalNoteForm,
+    NewPartnerForm,
     ProfileForm,
     ReferralForm,
     RepresentationForm,
@@ -136,6 +137,30 @@ def overview():
                            figures=services.partner_figures(db.session, program_id),
                            partner_orgs=db.session.query(Organization).filter(
                                Organization.kind == OrganizationKind.LEGAL_PARTNER).order_by(Organization.name).all())
+
+
+@bp.route("/admin/legal-partners/new", methods=["GET", "POST"])
+@admin_required
+def new_partner():
+    form = NewPartnerForm()
+    if request.method == "GET":
+        form.timezone.data = current_user.organization.timezone
+    if form.validate_on_submit():
+        try:
+            organization, user = services.create_partner_organization(
+                db.session, current_user, services.NewPartnerOrganization(
+                    name=form.name.data, timezone=form.timezone.data, kind=PartnerKind(form.kind.data),
+                    capacity=form.capacity.data, email=form.email.data, full_name=form.full_name.data,
+                    password=form.password.data))
+            db.session.commit()
+        except CaseworkError as error:
+            db.session.rollback()
+            show_error(form, error, "password")
+        else:
+            flash(_("%(name)s is set up; %(email)s can sign in and add colleagues. Say which courts, states "
+                    "and languages it covers.", name=organization.name, email=user.email), "success")
+            return redirect(url_for("legal.edit_profile", organization_id=organization.id))
+    return render_template("legal/new_partner.html", form=form)
 
 
 @bp.route("/admin/legal-partners/<int:organization_id>", methods=["GET", "POST"])

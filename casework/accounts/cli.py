@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
 from casework.accounts.passwords import hash_password
-from casework.accounts.services import check_new_password, normalize_email
+from casework.accounts.services import check_new_password, checked_email
 from casework.db import db
 from casework.errors import ValidationError
 
@@ -21,9 +21,9 @@ def checked_new_account(session, email: str, password: str) -> str:  # type: ign
     policy and no account has the email; any domain's command that creates accounts calls this."""
     try:
         check_new_password(password)
+        email = checked_email(email)
     except ValidationError as error:
-        raise click.BadParameter(error.message, param_hint="password") from error
-    email = normalize_email(email)
+        raise click.BadParameter(error.message, param_hint=error.field.replace("new_", "")) from error
     if session.scalar(select(User.id).where(User.email == email)):
         raise click.BadParameter("an account with this email exists", param_hint="email")
     return email

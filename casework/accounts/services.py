@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -35,6 +36,15 @@ from casework.errors import NotAllowed, SignInRefused, ValidationError
 
 def normalize_email(email: str) -> str:
     return email.strip().lower()
+
+
+def checked_email(email: str) -> str:
+    """The normalized address of a new account, once it reads as an email address (no lookup: offline)."""
+    try:
+        validate_email(email.strip(), check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValidationError(str(_l("Enter an email address such as name@example.org.")), "email") from error
+    return normalize_email(email)
 
 
 class Throttle:
@@ -150,18 +160,29 @@ def _check_role_fits(session: Session, admin: User, role: Role, organization_id:
     return organization
 
 
-def create_user(session: Session, admin: User, *, email: str, full_name: str, role: Role,
-                organization_id: int, password: str) -> User:
-    email = normalize_email(email)
+def add_account(session: Session, actor: User | None, *, email: str, full_name: str, role: Role,
+                organization_id: int, password: str, manages_organization: bool = False) -> User:
+    """A new active account, once its email is free, a name is given and the password passes the
+    policy: every path that creates an account (admins, account managers, organization set-up) uses it."""
+    email = checked_email(email)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise ValidationError(str(_l("An account with this email already exists.")), "email")
-    _check_role_fits(session, admin, role, organization_id)
+    if not (full_name or "").strip():
+        raise ValidationError(str(_l("Give the person's name.")), "full_name")
     check_new_password(password)
     user = User(email=email, full_name=full_name.strip(), role=role, organization_id=organization_id,
-                password_hash=hash_password(password), active=True)
+                password_hash=hash_password(password), active=True, manages_organization=manages_organization)
     session.add(user)
     session.flush()
-    record(session, admin, AuditAction.CREATE, "user", user.id)
+    record(session, actor, AuditAction.CREATE, "user", user.id)
+    return user
+
+
+def create_user(session: Session, admin: User, *, email: str, full_name: str, role: Role,
+                organization_id: int, password: str) -> User:
+    _check_role_fits(session, admin, role, organization_id)
+    user = add_account(session, admin, email=email, full_name=full_name, role=role,
+                       organization_id=organization_id, password=password)
     session.commit()
     return user
 
@@ -213,17 +234,8 @@ def colleague(session: Session, actor: User, user_id: int) -> User | None:
 def add_colleague(session: Session, actor: User, *, email: str, full_name: str, password: str) -> User:
     """A new account in the actor's own organization, with the actor's role (never a program role)."""
     _check_manager(actor)
-    email = normalize_email(email)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise ValidationError(str(_l("An account with this email already exists.")), "email")
-    if not (full_name or "").strip():
-        raise ValidationError(str(_l("Give the person's name.")), "full_name")
-    check_new_password(password)
-    user = User(email=email, full_name=full_name.strip(), role=actor.role, organization_id=actor.organization_id,
-                password_hash=hash_password(password), active=True)
-    session.add(user)
-    session.flush()
-    record(session, actor, AuditAction.CREATE, "user", user.id)
+    user = add_account(session, actor, email=email, full_name=full_name, role=actor.role,
+                       organization_id=actor.organization_id, password=password)
     session.commit()
     return user
 

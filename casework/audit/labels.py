@@ -19,6 +19,7 @@ OBJECT_TYPE_LABELS = {
     "family": _l("family"),
     "member": _l("household member"),
     "note": _l("note"),
+    "organization": _l("organization"),
     "release": _l("release"),
     "school_enrollment": _l("school enrollment"),
     "service_referral": _l("service referral"),
