@@ -11,6 +11,7 @@ from casework.accounts.models import OrganizationKind, Role
 from casework.audit.models import AuditEvent
 from casework.families import services as family_services
 from casework.families.models import Consent, ConsentKind
+from casework.timeutil import today_in
 from legal import services
 from legal.models import PartnerKind, Referral, ReferralStatus, Representation
 from scheduling import dispatch
@@ -80,10 +81,11 @@ def test_the_whole_workflow_with_emails(app, client, other_client, db_session, m
     other_client.post(url, {"representation": "representing", "appearance_filed_on": ""}, page=url.rsplit("/", 1)[0])
     db_session.expire_all()
     assert db_session.get(Referral, referral.id).representation is Representation.NONE
-    other_client.post(url, {"representation": "representing", "appearance_filed_on": date.today().isoformat()},
+    filed_on = today_in(org.timezone)  # the partner's own day: UTC's may already be tomorrow
+    other_client.post(url, {"representation": "representing", "appearance_filed_on": filed_on.isoformat()},
                       page=url.rsplit("/", 1)[0])
     db_session.expire_all()
-    assert db_session.get(Referral, referral.id).appearance_filed_on == date.today()
+    assert db_session.get(Referral, referral.id).appearance_filed_on == filed_on
 
     # The partner moves the hearing: the family's reminders follow, and they are told it changed.
     sent = db_session.scalars(select(Reminder).where(Reminder.appointment_id == hearing.id)).first()

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from casework.accounts.models import OrganizationKind, Role
 from casework.cases.models import CaseStatus, ClosedReason
 from casework.families.models import Family, MemberVulnerability, Vulnerability
+from casework.timeutil import today_in
 from reintegration.models import ReturneeCase
 from tests.factories import PASSWORD, make_organization, make_user
 
-TODAY = date.today()
+TODAY = today_in("America/Guatemala")  # the center's day: UTC's may already be tomorrow
 
 
 @pytest.fixture()
@@ -38,7 +39,7 @@ def removed_case(db_session, family_case):
 def _handover_form(org_id, **overrides):
     data = {"organization_id": org_id, "consent_on": (TODAY - timedelta(days=1)).isoformat(), "country": "GT",
             "returned_on": TODAY.isoformat(), "method": "flight", "arrival_point": "La Aurora",
-            "reception_center": "", "division": "GT-QC", "municipality": "Chichicastenango", "phone": "",
+            "reception_center": "", "division": "GT-14", "municipality": "Chichicastenango", "phone": "",
             "relative_name": "Tomás García", "relative_relationship": "brother", "relative_phone": "(312) 555-0177",
             "notes": ""}
     data.update(overrides)
@@ -78,7 +79,7 @@ def test_the_handover_carries_identity_household_languages_and_vulnerabilities_o
     assert head.preferred_language == "spa" and {lang.code for lang in head.languages} == {"spa", "quc"}
     assert [v.flag for v in head.vulnerabilities] == [Vulnerability.INDIGENOUS]
     assert head.a_number is None and head.phones == [] and copy.addresses == []
-    assert returnee.relatives[0].phone == "+13125550177" and returnee.division == "GT-QC"
+    assert returnee.relatives[0].phone == "+13125550177" and returnee.division == "GT-14"
     assert "Handed over on" in client.get(f"/families/{family.id}").get_data(as_text=True)
     again = client.post(f"/cases/{case.id}/handover", _handover_form(org.id))
     assert again.status_code == 200 and db_session.scalar(select(func.count(ReturneeCase.id))) == 1
@@ -105,7 +106,7 @@ def test_each_in_country_organization_sees_only_its_returnees(client, other_clie
     response = client.post("/reintegration/cases/new", {
         "given_names": "Juan", "first_surname": "Tzoc", "second_surname": "", "date_of_birth": "",
         "preferred_language": "quc", "country": "GT", "returned_on": TODAY.isoformat(), "method": "land",
-        "arrival_point": "Tecún Umán", "reception_center": "", "division": "GT-SM", "municipality": "Malacatán",
+        "arrival_point": "Tecún Umán", "reception_center": "", "division": "GT-12", "municipality": "Malacatán",
         "phone": "5555 0101", "relative_name": "", "relative_relationship": "", "relative_phone": "", "notes": ""})
     assert response.status_code == 302
     returnee = db_session.scalars(select(ReturneeCase)).one()

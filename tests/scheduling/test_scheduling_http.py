@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from casework.accounts.models import Role
 from casework.cases.models import Task
+from casework.timeutil import today_in
 from scheduling import dispatch, services
 from scheduling.models import Appointment, AppointmentKind, Deadline, Outcome, Reminder, ReminderStatus
 from tests.factories import PASSWORD, make_user
@@ -186,7 +187,7 @@ def test_reminder_times_are_for_supervisors_and_refuse_what_they_cannot_read(cli
 def test_deadlines_are_added_met_and_remind_the_case_manager_once_per_mark(
         signed_in, db_session, manager, family_case):
     _family, case = family_case
-    due = date.today() + timedelta(days=40)
+    due = today_in(case.family.program.timezone) + timedelta(days=40)  # the program's day, not UTC's
     page = signed_in.post(f"/cases/{case.id}/deadlines/new", {"title": "", "due_on": due.isoformat(),
                                                               "member_id": "0"}).get_data(as_text=True)
     assert 'id="title-error"' in page
