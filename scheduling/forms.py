@@ -33,7 +33,9 @@ class AppointmentForm(FlaskForm):
                            description=_l("The local time at the court or office, as written on the notice."))
     fold = SelectField(_l("If the clocks move back that night, which one"), choices=FOLD_CHOICES,
                        validators=[Optional()], coerce=_fold)
-    court_id = SelectField(_l("Immigration court"), coerce=int, validators=[Optional()])
+    # The service checks the court, open or closed (it may have closed since the form was shown),
+    # and says which; a stale choice is not merely "not valid".
+    court_id = SelectField(_l("Immigration court"), coerce=int, validators=[Optional()], validate_choice=False)
     office_id = SelectField(_l("Office"), coerce=int, validators=[Optional()])
     location_note = StringField(_l("Other place"), validators=[Optional(), Length(max=300)],
                                 description=_l("Only for an appointment at neither a court nor a listed office."))
@@ -72,6 +74,24 @@ class PlaceForm(FlaskForm):
     postal_code = StringField(_l("ZIP code"), validators=[DataRequired(), Length(max=10)])
     timezone = SelectField(_l("Time zone"), choices=ZONE_CHOICES, validators=[DataRequired()])
     active = BooleanField(_l("In use"), default=True)
+
+
+class CourtForm(PlaceForm):
+    """An admin's correction of a court. For a court, not in use means closed by EOIR."""
+
+    active = None  # type: ignore[assignment]
+    closed = BooleanField(_l("Closed"), description=_l(
+        "EOIR has closed this court: it is no longer offered for new dates, and the dates still set "
+        "there are listed for case managers to move. Untick to reopen it."))
+    closed_on = DateField(_l("Closed on"), validators=[Optional()],
+                          description=_l("The day the court closed, if you know it."))
+    source_url = StringField(_l("Checked against"), validators=[Optional(), Length(max=300)],
+                             description=_l("The address of the page you checked the court against, "
+                                            "such as its page on justice.gov/eoir."))
+
+    def validate_closed_on(self, field) -> None:  # type: ignore[no-untyped-def]
+        if field.data and not self.closed.data:
+            raise ValidationError(_l("An open court has no closing date; tick “Closed” or clear the date."))
 
 
 class OfficeForm(PlaceForm):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.cases.models import Case
@@ -29,12 +29,37 @@ class PlaceMixin:
 
 
 class Court(PlaceMixin, TimestampMixin, Base):
-    """A US immigration court (EOIR). Shipped as reference data; admins may correct it."""
+    """A US immigration court (EOIR). Shipped as reference data; admins may correct it.
+
+    Closed means `active` is false, and nothing else: a closed court is offered for no new date,
+    and the dates still set there are listed for case managers to move. `closed_on` is the day it
+    closed, when known; an open court never has one. A court is never deleted, so appointments
+    keep pointing at it; a renamed court keeps its slug. `checked_on` and `source_url` say when
+    the row was last checked and against which public page; `replaced_by` names the slugs of the
+    courts that took over a closed court's cases, when known."""
 
     __tablename__ = "courts"
+    __table_args__ = (CheckConstraint("closed_on IS NULL OR NOT active", name="closed_is_inactive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    replaced_by: Mapped[str | None] = mapped_column(String(200))
+    checked_on: Mapped[date | None] = mapped_column(Date)
+    source_url: Mapped[str | None] = mapped_column(String(300))
+
+    @property
+    def closed(self) -> bool:
+        return not self.active
+
+    @property
+    def successor_slugs(self) -> list[str]:
+        return (self.replaced_by or "").split()
+
+    def closed_for(self, day: date) -> bool:
+        """Whether a date on `day` cannot be at this court: it is closed and the day is not
+        before its closing (a hearing held before the court closed was really there)."""
+        return not self.active and (self.closed_on is None or day >= self.closed_on)
 
 
 class OfficeKind(enum.Enum):

@@ -47,5 +47,6 @@ def dashboard_dates(session: Session, user: User, whole_program: bool, today: da
     now = utcnow()
     week, more_week = services.agenda(session, scope, now, now + timedelta(days=7), assigned, 1, DASHBOARD_ROWS)
     follow, more_follow = services.needing_follow_up(session, scope, now, assigned, 1, DASHBOARD_ROWS)
+    closed_courts = services.dates_at_closed_courts(session, scope, now, assigned)
     return {"week": week, "more_week": more_week, "follow": follow, "more_follow": more_follow,
-            "who": "all" if whole_program else None}
+            "closed_courts": closed_courts, "who": "all" if whole_program else None}

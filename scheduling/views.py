@@ -40,6 +40,7 @@ from scheduling import calendars, dispatch, family_texts, inbound, links, messag
 from scheduling.channels import signature_matches
 from scheduling.forms import (
     AppointmentForm,
+    CourtForm,
     DeadlineForm,
     OfficeForm,
     OutcomeForm,
@@ -75,10 +76,15 @@ def _whose() -> int | None:
 
 # Appointments -----------------------------------------------------------------------------------
 
-def _fill_appointment_choices(form: AppointmentForm, case: Case) -> AppointmentForm:
+def _fill_appointment_choices(form: AppointmentForm, case: Case, current: Court | None = None) -> AppointmentForm:
+    """Open courts only; a date already at a closed court keeps it listed (marked closed) so the
+    form shows where it is, and saving refuses it until another court is chosen."""
     form.member_ids.choices = [(m.id, m.full_name) for m in case.family.members]
-    form.court_id.choices = [(0, "—")] + [(c.id, f"{c.name} ({c.city}, {c.state})")
-                                          for c in services.active_courts(db.session)]
+    court_choices = [(c.id, f"{c.name} ({c.city}, {c.state})") for c in services.active_courts(db.session)]
+    if current is not None and not current.active:
+        court_choices.insert(0, (current.id, _("%(court)s (%(city)s, %(state)s) — closed",
+                                               court=current.name, city=current.city, state=current.state)))
+    form.court_id.choices = [(0, "—")] + court_choices
     form.office_id.choices = [(0, "—")] + [(o.id, o.name) for o in
                                            services.program_offices(db.session, case.family.program_id, True)]
     form.interpreter_language.choices = [("", "—")] + language_choices()
@@ -137,7 +143,7 @@ def edit_appointment(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     case = appointment.case
     form = AppointmentForm(data=_form_data(appointment)) if request.method == "GET" else AppointmentForm()
-    _fill_appointment_choices(form, case)
+    _fill_appointment_choices(form, case, appointment.court)
     if form.validate_on_submit():
         try:
             moved = services.update_appointment(db.session, current_user, appointment, _appointment_data(form))
@@ -161,9 +167,15 @@ def appointment(appointment_id: int):
     successor = db.session.get(Appointment, appointment.rescheduled_to_id) if appointment.rescheduled_to_id else None
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id)
     db.session.commit()
+    court = appointment.court
+    closed_court, successors = False, []
+    if (court is not None and appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None
+            and court.closed_for(appointment.local_date)):
+        closed_court, successors = True, services.courts_by_slug(db.session, court.successor_slugs)
     return render_template("scheduling/appointment.html", appointment=appointment, reminders=reminders,
                            replies=replies, successor=successor, now=utcnow(),
-                           warnings=planning.channel_warnings(appointment))
+                           warnings=planning.channel_warnings(appointment), closed_court=closed_court,
+                           successors=successors)
 
 
 @bp.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
@@ -360,7 +372,12 @@ def deadline_met(deadline_id: int):
 @bp.route("/courts")
 @program_staff_required
 def courts():
-    return render_template("scheduling/courts.html", courts=services.all_courts(db.session),
+    # Admins and supervisors see the program's dates still set at closed courts, to have them moved.
+    to_move = (services.dates_at_closed_courts(db.session, access.scoped(Appointment, current_user))
+               if current_user.role in (Role.ADMIN, Role.SUPERVISOR) else None)
+    all_courts = services.all_courts(db.session)
+    return render_template("scheduling/courts.html", courts=all_courts, to_move=to_move,
+                           by_slug={c.slug: c for c in all_courts},
                            offices=services.program_offices(db.session, current_user.organization_id))
 
 
@@ -373,20 +390,26 @@ def _place_data(form: PlaceForm, kind: OfficeKind | None = None, phone: str | No
 @bp.route("/admin/courts/<int:court_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_court(court_id: int):
-    court = db.session.get(Court, court_id) or abort(404)
-    form = PlaceForm(obj=court) if request.method == "GET" else PlaceForm()
+    court = db.session.get(Court, court_id) or abort(404)  # reference data, not a family's record
+    form = CourtForm(obj=court, closed=court.closed) if request.method == "GET" else CourtForm()
     if court.timezone not in dict(form.timezone.choices):
         form.timezone.choices = [(court.timezone, court.timezone)] + list(form.timezone.choices)
     if form.validate_on_submit():
+        data = services.PlaceData(name=form.name.data, street=form.street.data, city=form.city.data,
+                                  state=form.state.data, postal_code=form.postal_code.data,
+                                  timezone=form.timezone.data, active=not form.closed.data,
+                                  closed_on=form.closed_on.data, source_url=form.source_url.data)
         try:
-            services.update_court(db.session, current_user, court, _place_data(form))
+            services.update_court(db.session, current_user, court, data, today_for(current_user))
+            db.session.commit()
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "name")
         else:
-            flash(_("The court is saved."), "success")
+            flash(_("The court is closed; the dates still set there are listed on this page for case managers to move.")
+                  if court.closed else _("The court is saved."), "success")
             return redirect(url_for("scheduling.courts"))
-    return render_template("scheduling/place_form.html", form=form, title=court.name)
+    return render_template("scheduling/place_form.html", form=form, title=court.name, court=court)
 
 
 def _office_form(office: Office | None):  # type: ignore[no-untyped-def]
