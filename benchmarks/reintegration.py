@@ -139,7 +139,7 @@ def main() -> None:
     pages = [("minimal page in the layout", "/_bench/layout"),
              ("returnees (due follow-ups, figures, list)", "/reintegration"),
              ("directory", "/reintegration/providers"),
-             ("directory, shelter in Huehuetenango", "/reintegration/providers?country=GT&division=GT-HU&service=shelter"),
+             ("directory, shelter in Huehuetenango", "/reintegration/providers?country=GT&division=GT-13&service=shelter"),
              ("returnee page", f"/reintegration/cases/{returnee_id}"),
              ("referral form, shelter suggestions", f"/reintegration/cases/{returnee_id}/referrals/new?service=shelter")]
     base = None

@@ -43,8 +43,8 @@ def load(session: Session, program: Organization) -> str:
     settings.save_settings(session, worker, org, "GT", "7 30 90 180", time(10, 0), "Demo Returnee Reception Center")
     received = []
     for days, given, first, language, division, municipality, phone in (
-            (3, "Juan Carlos", "Tzoc", "quc", "GT-QC", "Santa Cruz del Quiché", None),
-            (12, "María Elena", "Xiloj", "spa", "GT-HU", "Chiantla", "+502 5555 0142")):
+            (3, "Juan Carlos", "Tzoc", "quc", "GT-14", "Santa Cruz del Quiché", None),
+            (12, "María Elena", "Xiloj", "spa", "GT-13", "Chiantla", "+502 5555 0142")):
         received.append(services.receive(
             session, worker, {"given_names": given, "first_surname": first, "preferred_language": language,
                               "reminders_consent": phone is not None},
@@ -65,7 +65,7 @@ def load(session: Session, program: Organization) -> str:
         session.flush()
         services.hand_over(session, manager, case, org.id, today - timedelta(days=2), services.ReturnData(
             country="GT", returned_on=today - timedelta(days=1), method=ReturnMethod.FLIGHT,
-            arrival_point="La Aurora airport", division="GT-SM", municipality="San Pedro Sacatepéquez"), today)
+            arrival_point="La Aurora airport", division="GT-12", municipality="San Pedro Sacatepéquez"), today)
         handed = 1
     session.commit()
     return f"Demo reintegration organization loaded: {EMAIL} ({PASSWORD}), {2 + handed} returnee cases."
@@ -73,15 +73,15 @@ def load(session: Session, program: Organization) -> str:
 
 # Fictional providers: a demo directory, not a list of real offices.
 DEMO_PROVIDERS = (
-    ("Casa Demo de Acogida", ProviderKind.NGO, "GT-HU", "Chiantla", [Service.SHELTER, Service.PSYCHOSOCIAL],
+    ("Casa Demo de Acogida", ProviderKind.NGO, "GT-13", "Chiantla", [Service.SHELTER, Service.PSYCHOSOCIAL],
      ["spa", "mam"], "+502 5555 0101"),
-    ("Oficina Municipal Demo de Chiantla", ProviderKind.MUNICIPAL_OFFICE, "GT-HU", "Chiantla",
+    ("Oficina Municipal Demo de Chiantla", ProviderKind.MUNICIPAL_OFFICE, "GT-13", "Chiantla",
      [Service.IDENTITY_DOCUMENTS, Service.EMPLOYMENT, Service.EDUCATION], ["spa"], "+502 5555 0102"),
-    ("Programa Demo de Empleo para Retornados", ProviderKind.GOVERNMENT_PROGRAM, "GT-GU", None,
+    ("Programa Demo de Empleo para Retornados", ProviderKind.GOVERNMENT_PROGRAM, "GT-01", None,
      [Service.EMPLOYMENT], ["spa"], "+502 5555 0103"),
-    ("Clínica Demo Comunitaria", ProviderKind.COMMUNITY_OR_FAITH, "GT-QC", "Santa Cruz del Quiché",
+    ("Clínica Demo Comunitaria", ProviderKind.COMMUNITY_OR_FAITH, "GT-14", "Santa Cruz del Quiché",
      [Service.HEALTH, Service.PSYCHOSOCIAL], ["spa", "quc"], "+502 5555 0104"),
-    ("Asociación Demo de Apoyo Legal", ProviderKind.NGO, "GT-GU", None,
+    ("Asociación Demo de Apoyo Legal", ProviderKind.NGO, "GT-01", None,
      [Service.LEGAL, Service.FAMILY_REUNIFICATION, Service.US_SCHOOL_RECORDS, Service.PROTECTION], ["spa", "eng"],
      "+502 5555 0105"),
 )

@@ -14,7 +14,7 @@ from casework.audit.services import record
 from casework.errors import ValidationError
 from casework.families.identifiers import parse_phone
 from casework.i18n import LANGUAGES
-from reintegration.divisions import DIVISIONS, fold, resolve_place
+from reintegration.divisions import DIVISIONS, municipality_key, resolve_place
 from reintegration.models import PUBLIC_PROVIDER_KINDS, Provider, ProviderKind, ProviderService, Service
 
 
@@ -25,7 +25,7 @@ class ProviderData:
     country: str
     services: list[Service]
     division: str | None = None
-    municipality: str | None = None
+    municipality: str | None = None     # as typed: a municipality, or in El Salvador a district
     address: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -52,11 +52,11 @@ def save_provider(session: Session, user: User, provider: Provider | None, data:
     unknown = [code for code in data.languages if code not in LANGUAGES]
     if unknown:
         raise ValidationError(str(_l("Choose languages from the list.")), "languages")
-    division, municipality = resolve_place(data.country, data.division or None, data.municipality)
+    place = resolve_place(data.country, data.division or None, data.municipality)
     phone = parse_phone(data.phone, "phone", region=data.country) if _clean(data.phone) else None
     provider = provider or Provider(organization_id=user.organization_id)
     provider.name, provider.kind, provider.country = data.name.strip(), data.kind, data.country
-    provider.division, provider.municipality = division, municipality
+    provider.division, provider.municipality, provider.district = place.division, place.municipality, place.district
     for name in ("address", "email", "contact_person", "notes"):
         setattr(provider, name, _clean(getattr(data, name)))
     provider.phone = phone
@@ -116,20 +116,25 @@ class Suggestion:
     provider: Provider
     where: str                # "municipality", "division" or "country": how close to the person
     speaks_language: bool
+    same_district: bool       # El Salvador: in the person's very district, first among their municipality's
     public_barred: bool       # a public office, and the persecutors are officials
 
 
 def suggestions(session: Session, scope: Select, service: Service, country: str, division: str | None,
                 municipality: str | None, language: str | None, officials_persecute: bool,
-                limit: int = 30) -> list[Suggestion]:
+                limit: int = 30, district: str | None = None) -> list[Suggestion]:
     """Providers of a service in the person's country, nearest first (their municipality, then their
     department, then anywhere in the country), those who speak their language first within each.
-    When the persecutors are police or officials, public offices are shown as barred."""
+    Municipalities are compared as El Salvador counts them since 2024: someone from Mejicanos is in
+    the municipality of a provider in San Salvador Centro or in Ayutuxtepeque, another of its
+    districts. When the persecutors are police or officials, public offices are shown as barred."""
     stmt = (directory_query(scope, DirectoryFilter(country=country, service=service))
             .options(selectinload(Provider.services)).limit(500))
     found = []
+    theirs = municipality_key(country, division, municipality) if municipality else None
     for provider in session.scalars(stmt):
-        if municipality and provider.municipality and fold(provider.municipality) == fold(municipality) \
+        if theirs and provider.municipality \
+                and municipality_key(provider.country, provider.division, provider.municipality) == theirs \
                 and (not division or not provider.division or provider.division == division):
             where = "municipality"
         elif division and provider.division == division:
@@ -137,7 +142,9 @@ def suggestions(session: Session, scope: Select, service: Service, country: str,
         else:
             where = "country"
         found.append(Suggestion(provider, where, bool(language and language in provider.language_codes),
+                                bool(where == "municipality" and district and provider.district == district),
                                 officials_persecute and provider.kind in PUBLIC_PROVIDER_KINDS))
     rank = {"municipality": 0, "division": 1, "country": 2}
-    found.sort(key=lambda s: (s.public_barred, rank[s.where], not s.speaks_language, s.provider.name))
+    found.sort(key=lambda s: (s.public_barred, rank[s.where], not s.speaks_language, not s.same_district,
+                              s.provider.name))
     return found[:limit]

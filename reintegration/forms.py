@@ -23,6 +23,11 @@ from reintegration.models import (
 RETURN_METHODS = {ReturnMethod.FLIGHT: _l("Flight"), ReturnMethod.LAND: _l("By land"), ReturnMethod.OTHER: _l("Other")}
 STATUSES = {ReturneeStatus.OPEN: _l("Open"), ReturneeStatus.CLOSED: _l("Closed")}
 COUNTRIES = ("GT", "HN", "SV", "MX", "HT")
+# The municipality field's help where the country's list has two levels.
+MUNICIPALITY_HELP = {
+    "SV": _l("A municipality of 2024 (San Salvador Centro) or one of its districts, the municipalities before "
+             "2024 (Mejicanos): a district is kept with its municipality."),
+}
 
 
 class ReturnFields(FlaskForm):

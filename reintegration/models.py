@@ -50,7 +50,8 @@ class ReturneeCase(TimestampMixin, Base):
     arrival_point: Mapped[str | None] = mapped_column(String(200))
     reception_center: Mapped[str | None] = mapped_column(String(200))
     division: Mapped[str | None] = mapped_column(String(120))        # ISO 3166-2 code, or typed
-    municipality: Mapped[str | None] = mapped_column(String(120))
+    municipality: Mapped[str | None] = mapped_column(String(120))    # El Salvador: the municipality of 2024
+    district: Mapped[str | None] = mapped_column(String(120))        # El Salvador: the district within it
     phone: Mapped[str | None] = mapped_column(String(20))            # in-country, E.164
     notes: Mapped[str | None] = mapped_column(Text)
     # The hand-over from a US case: the family's consent, and the link between the two records.
@@ -176,7 +177,8 @@ class Provider(TimestampMixin, Base):
     kind: Mapped[ProviderKind] = mapped_column(enum_column(ProviderKind, "provider_kind"))
     country: Mapped[str] = mapped_column(String(2))
     division: Mapped[str | None] = mapped_column(String(120))
-    municipality: Mapped[str | None] = mapped_column(String(120))
+    municipality: Mapped[str | None] = mapped_column(String(120))    # El Salvador: the municipality of 2024
+    district: Mapped[str | None] = mapped_column(String(120))        # El Salvador: the district within it
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))

@@ -35,7 +35,7 @@ def reintegration_setup(live_app):
     spanish = make_user(session, organization, Role.CASE_MANAGER, email="browser.reintegration.es@example.org",
                         name="Sara Sinidioma")
     session.flush()
-    place = dict(country="GT", division="GT-HU", municipality="Chiantla")
+    place = dict(country="GT", division="GT-13", municipality="Chiantla")
     directory.save_provider(session, worker, None, directory.ProviderData(
         name=NGO, kind=ProviderKind.NGO, services=[Service.SHELTER], languages=["spa", "mam"],
         phone="+502 7764 1200", contact_person="Hermana Demo", **place))
@@ -76,7 +76,7 @@ def test_receive_assess_plan_refer_and_follow_the_referral(browser, page, live_a
     page.get_by_label("Returned on").fill(today.isoformat())
     page.get_by_label("How").select_option("flight")
     page.get_by_label("Arrival point").fill("Base Aérea La Aurora")
-    page.get_by_label("Department or state of destination").select_option("GT-HU")
+    page.get_by_label("Department or state of destination").select_option("GT-13")
     page.get_by_label("Municipality of destination").fill("Chiantla")
     page.get_by_label("Phone in the country").fill("+502 5555 0123")
     page.get_by_label("Agrees to text reminders of the follow-ups").check()
@@ -87,7 +87,7 @@ def test_receive_assess_plan_refer_and_follow_the_referral(browser, page, live_a
     expect(page.get_by_label("Given names")).to_have_value("Rosa Amalia")
     expect(page.get_by_label("Second surname")).to_have_value("Mendoza")
     expect(page.get_by_label("Country of return")).to_have_value("GT")
-    expect(page.get_by_label("Department or state of destination")).to_have_value("GT-HU")
+    expect(page.get_by_label("Department or state of destination")).to_have_value("GT-13")
     expect(page.get_by_label("Municipality of destination")).to_have_value("Chiantla")
     expect(page.get_by_label("Phone in the country")).to_have_value("+502 5555 0123")
     expect(page.get_by_label("Agrees to text reminders of the follow-ups")).to_be_checked()
@@ -217,7 +217,7 @@ def test_a_provider_is_added_to_the_directory(page, live_app, reintegration_setu
     expect(page.get_by_role("combobox", name="Country", exact=True)).to_have_value("GT")  # the organization's country
     page.get_by_role("textbox", name="Name", exact=True).fill("Red Demo de Apoyo Psicosocial")
     page.get_by_label("Kind").select_option("community_or_faith")
-    page.get_by_label("Department or state", exact=True).select_option("GT-HU")
+    page.get_by_label("Department or state", exact=True).select_option("GT-13")
     page.get_by_label("Municipality", exact=True).fill("Chiantla")
     page.get_by_role("button", name="Save").click()
     expect(page.locator("#services-error")).to_contain_text("Choose at least one service the provider offers.")

@@ -27,7 +27,7 @@ def receive(db_session, center):
     from reintegration.models import ReturnMethod
 
     def make(days_ago: int = 0, phone: str | None = None, reminders: bool = False, language: str = "spa",
-             division: str | None = "GT-HU", municipality: str | None = "Chiantla"):
+             division: str | None = "GT-13", municipality: str | None = "Chiantla"):
         today: date = center["today"]
         return services.receive(
             db_session, center["worker"], {"given_names": "Ana Lucía", "first_surname": "Cux",

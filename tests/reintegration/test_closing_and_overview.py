@@ -56,18 +56,20 @@ def test_closing_needs_a_reason_closes_the_organizations_case_and_can_be_undone(
 
 def test_no_reminder_goes_out_once_the_case_is_closed(app, client, db_session, center, receive):
     returnee = receive(days_ago=6, phone="5555 0123", reminders=True)
-    client.sign_in(center["worker"].email, PASSWORD)
-    show = f"/reintegration/cases/{returnee.id}"
-    client.post(f"{show}/close", {"closed_reason": "services_completed"}, page=show)
     rows = list(db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id,
                                                           Reminder.status == ReminderStatus.PLANNED)))
     assert rows, "the returnee had agreed to reminders"
     first = min(rows, key=lambda r: r.due_at)
-    with app.app_context():
-        dispatch.dispatch_once(db_session, app.config, now=first.due_at + timedelta(minutes=1))
+    client.sign_in(center["worker"].email, PASSWORD)
+    show = f"/reintegration/cases/{returnee.id}"
+    client.post(f"{show}/close", {"closed_reason": "services_completed"}, page=show)
     db_session.expire_all()
-    assert db_session.get(Reminder, first.id).status is ReminderStatus.SKIPPED
-    assert "case closed" in db_session.get(Reminder, first.id).last_error
+    # Closing calls off the follow-ups still ahead and cancels their reminders (rows kept, not deleted).
+    assert {db_session.get(Reminder, r.id).status for r in rows} == {ReminderStatus.CANCELLED}
+    with app.app_context():
+        result = dispatch.dispatch_once(db_session, app.config, now=first.due_at + timedelta(minutes=1))
+    db_session.expire_all()
+    assert result.sent == 0 and db_session.get(Reminder, first.id).status is ReminderStatus.CANCELLED
 
 
 def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_session, center, receive):

@@ -10,7 +10,7 @@ from reintegration.models import OutcomeRecord, Provider, SafetyStatus, Service,
 from tests.factories import PASSWORD, make_organization, make_user
 
 PROVIDER = {"name": "Casa Demo de Acogida", "kind": "ngo", "services": ["shelter", "psychosocial"], "country": "GT",
-            "division": "GT-HU", "municipality": "Chiantla", "address": "3a calle 2-10", "phone": "5555 0101",
+            "division": "GT-13", "municipality": "Chiantla", "address": "3a calle 2-10", "phone": "5555 0101",
             "email": "casa@demo.example.org", "contact_person": "Hna. Demo", "languages": ["spa", "mam"],
             "notes": "Lunes a viernes", "active": "y"}
 

@@ -147,7 +147,7 @@ def test_correcting_the_return_moves_the_follow_ups_still_to_come_and_reminds_th
     assert 'value="+50255550123"' in edit and 'id="relative_name"' not in edit
     earlier = returnee.returned_on - timedelta(days=3)
     form = {"country": "GT", "returned_on": earlier.isoformat(), "method": "land", "arrival_point": "El Carmen",
-            "reception_center": "", "division": "GT-HU", "municipality": "Chiantla", "phone": "5555 0456", "notes": ""}
+            "reception_center": "", "division": "GT-13", "municipality": "Chiantla", "phone": "5555 0456", "notes": ""}
     page = client.post(url, dict(form, returned_on=(center["today"] + timedelta(days=1)).isoformat())).get_data(
         as_text=True)
     assert 'id="returned_on-error"' in page and 'value="El Carmen"' in page

@@ -14,7 +14,7 @@ ASSESSMENT = {"has_national_id": "no", "children_birth_certificates": "unknown",
               "work_skills": "", "cash_needs": "yes", "legal_remedies": ""}
 
 
-def _provider(db_session, center, name, kind=ProviderKind.NGO, services=(Service.SHELTER,), division="GT-HU",
+def _provider(db_session, center, name, kind=ProviderKind.NGO, services=(Service.SHELTER,), division="GT-13",
               municipality="Chiantla", languages=("spa",), country="GT"):
     return directory.save_provider(db_session, center["worker"], None, directory.ProviderData(
         name=name, kind=kind, country=country, services=list(services), division=division,
@@ -62,7 +62,7 @@ def test_a_plan_line_is_edited_with_bad_input_kept(client, db_session, center, r
 def test_suggestions_put_the_persons_municipality_and_language_first(client, db_session, center, receive):
     returnee = receive(language="mam")
     _provider(db_session, center, "Albergue Demo Departamental", municipality=None)
-    _provider(db_session, center, "Albergue Demo Nacional", division="GT-GU", municipality=None)
+    _provider(db_session, center, "Albergue Demo Nacional", division="GT-01", municipality=None)
     _provider(db_session, center, "Albergue Demo de Chiantla", municipality="chiantla", languages=("spa",))
     _provider(db_session, center, "Casa Demo Mam de Chiantla", municipality="Chiantla", languages=("spa", "mam"))
     _provider(db_session, center, "Albergue Demo en Honduras", country="HN", division="HN-CR", municipality=None)

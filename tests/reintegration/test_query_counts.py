@@ -37,7 +37,7 @@ def _returnee(db_session, center, receive, providers, index: int, rich: bool):
 
 def test_the_list_directory_and_case_page_do_not_grow_with_the_data(app, client, db_session, center, receive):
     providers = [directory.save_provider(db_session, center["worker"], None, directory.ProviderData(
-        name=f"Proveedor Demo {n}", kind=ProviderKind.NGO, country="GT", division="GT-HU", municipality="Chiantla",
+        name=f"Proveedor Demo {n}", kind=ProviderKind.NGO, country="GT", division="GT-13", municipality="Chiantla",
         services=[Service.SHELTER, Service.IDENTITY_DOCUMENTS, Service.CASH, Service.EMPLOYMENT],
         languages=["spa"])) for n in range(2)]
     small = _returnee(db_session, center, receive, providers, 0, rich=False)
