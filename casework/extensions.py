@@ -1,5 +1,6 @@
 """Where domain packages plug into the core: sections of the family page, links in the main
-menu and scheduled jobs. The core renders what is registered and knows no domain by name."""
+menu, scheduled jobs, what closing a case does to their dates, the titles of their tasks. The
+core renders what is registered and knows no domain by name."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,6 +33,28 @@ class NavLink:
     audience: str = "program"  # "program": program staff; "partner": legal partner users
 
 
+@dataclass(frozen=True)
+class CaseClosing:
+    """What a domain keeps dated for a case, and what becomes of it when the case closes or reopens.
+    `name` keys this domain's facts in the case's history (casework.cases.models.CaseEvent).
+
+    `ahead(session, case, now)`: what is still ahead, as casework.cases.closing.AheadItem rows.
+    `close(session, user, case, choice, now)`: apply the staff's choice (casework.cases.closing
+    .AheadChoice, or None when nothing was ahead); returns JSON-able facts of what was done.
+    `again(session, case, facts, now)`: on reopening, what could be planned again, given the facts
+    its `close` returned (an empty dict when the case was closed before these were recorded).
+    `reopen(session, user, case, facts, now)`: plan those again; returns facts of what was done.
+    `describe(facts)`: the facts as phrases in the reader's language.
+    All of them add and flush; none commits."""
+
+    name: str
+    ahead: Callable[..., list]
+    close: Callable[..., dict[str, Any]]
+    again: Callable[..., list]
+    reopen: Callable[..., dict[str, Any]]
+    describe: Callable[[dict[str, Any]], list[str]]
+
+
 @dataclass
 class Registry:
     family_sections: list[FamilySection] = field(default_factory=list)
@@ -47,6 +70,10 @@ class Registry:
     default_locales: list[Callable[..., str | None]] = field(default_factory=list)
     # Run by `casework demo` after the core's demo program exists: (session, program) -> summary line.
     demo_loaders: list[Callable[..., str]] = field(default_factory=list)
+    # What closing or reopening a case does to a domain's dates (see CaseClosing).
+    case_closing: list[CaseClosing] = field(default_factory=list)
+    # Titles the system gives tasks, by key: casework.cases.titles.TaskTitle, rendered for the reader.
+    task_titles: dict[str, Any] = field(default_factory=dict)
 
 
 def registry(app: Flask) -> Registry:

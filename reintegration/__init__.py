@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from casework.cases.models import Case, Task
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Family, Member
-    from reintegration import cli, demo, services, settings
+    from reintegration import cli, demo, followups, services, settings
     from reintegration.forms import RETURN_METHODS
     from reintegration.models import OutcomeRecord, PlanItem, Referral, RelativeInUS, ReturneeCase
     from reintegration.views import bp, family_section
@@ -40,6 +40,7 @@ def init_app(app: Flask) -> None:
     plugins.homes.append((services.is_reintegration_staff, "reintegration.index"))
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_returnee)
+    plugins.task_titles[followups.FOLLOW_UP.key] = followups.FOLLOW_UP
     OBJECT_TYPE_LABELS.update({"returnee_case": _l("returnee case"), "returnee_referral": _l("returnee referral"),
                                "returnee_outcome": _l("returnee's situation"), "provider": _l("service provider")})
     app.context_processor(lambda: {"return_methods": RETURN_METHODS})

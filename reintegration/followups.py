@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from casework.accounts.models import User
 from casework.cases import services as case_services
 from casework.cases.models import Case, Task
+from casework.cases.titles import TaskTitle
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families import services as family_services
@@ -22,8 +23,12 @@ from scheduling import services as scheduling_services
 from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Outcome
 
 
+FOLLOW_UP = TaskTitle("reintegration.follow_up", _l("Follow-up %(days)d days after return"))
+
+
 def follow_up_title(days: int) -> str:
-    return str(_l("Follow-up %(days)d days after return", days=days))
+    """The follow-up's title in the current language (the note of its appointment)."""
+    return FOLLOW_UP.render({"days": days})
 
 
 def head_of(returnee: ReturneeCase) -> Member:
@@ -37,7 +42,7 @@ def plan_follow_ups(session: Session, user: User, returnee: ReturneeCase, case: 
     head = head_of(returnee)
     for days in chosen.follow_up_days:
         on = returnee.returned_on + timedelta(days=days)
-        task = case_services.add_follow_up_task(session, case, follow_up_title(days), on)
+        task = case_services.add_follow_up_task(session, case, FOLLOW_UP, {"days": days}, on)
         appointment = scheduling_services.create_appointment(session, user, case, scheduling_services.AppointmentData(
             kind=AppointmentKind.OTHER, member_ids=[head.id], local_date=on, local_time=chosen.follow_up_time,
             location_note=chosen.follow_up_place, timezone=returnee.family.program.timezone,

@@ -14,6 +14,7 @@ from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKi
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
+from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.identifiers import parse_phone
@@ -60,7 +61,8 @@ class ReturnData:
     arrival_point: str | None = None
     reception_center: str | None = None
     division: str | None = None
-    municipality: str | None = None
+    municipality: str | None = None     # as typed: a municipality, or in El Salvador a district
+    district: str | None = None         # set from the municipality typed, never typed itself
     phone: str | None = None
     notes: str | None = None
     relatives: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # name, relationship, phone
@@ -74,13 +76,14 @@ def _check(data: ReturnData, today: date) -> str | None:
     known = DIVISIONS.get(data.country)
     if known and data.division and data.division not in {code for code, _ in known}:
         raise ValidationError(str(_l("Choose the department or state from the list.")), "division")
-    data.division, data.municipality = resolve_place(data.country, data.division, data.municipality)
+    place = resolve_place(data.country, data.division, data.municipality)
+    data.division, data.municipality, data.district = place.division, place.municipality, place.district
     return parse_phone(data.phone, "phone", region=data.country) if data.phone else None
 
 
 def _apply(case: ReturneeCase, data: ReturnData, phone: str | None, with_relatives: bool = True) -> None:
     case.country, case.returned_on, case.method = data.country, data.returned_on, data.method
-    for name in ("arrival_point", "reception_center", "division", "municipality", "notes"):
+    for name in ("arrival_point", "reception_center", "division", "municipality", "district", "notes"):
         setattr(case, name, (getattr(data, name) or "").strip() or None)
     case.phone = phone
     followups.set_mobile(followups.head_of(case), phone)
@@ -254,7 +257,7 @@ def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) ->
     session.execute(delete(RelativeInUS).where(RelativeInUS.returnee_case_id.in_(returnee_ids))
                     .execution_options(synchronize_session=False))
     session.execute(update(ReturneeCase).where(ReturneeCase.family_id == family_id)
-                    .values(phone=None, notes=None, municipality=None, arrival_point=None)
+                    .values(phone=None, notes=None, municipality=None, district=None, arrival_point=None)
                     .execution_options(synchronize_session=False))
     # What was said about the person in free text: threats, health, custody, plans, referrals.
     erased = {
@@ -324,7 +327,9 @@ def close(session: Session, user: User, returnee: ReturneeCase, reason: Returnee
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
            detail=f"closed {reason.value}")
     if returnee.case is not None and returnee.case.status is not CaseStatus.CLOSED:
-        case_services.change_status(session, user, returnee.case, CaseStatus.CLOSED, CASE_CLOSED_REASON[reason], today)
+        # The follow-up visits still ahead are the organization's own: they are called off with their reminders.
+        case_services.change_status(session, user, returnee.case, CaseStatus.CLOSED, CASE_CLOSED_REASON[reason], today,
+                                    ahead_choice=AheadChoice.CANCEL)
     session.commit()
 
 
@@ -334,7 +339,9 @@ def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) ->
     returnee.status, returnee.closed_on, returnee.closed_reason = ReturneeStatus.OPEN, None, None
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="reopened")
     if returnee.case is not None and returnee.case.status is CaseStatus.CLOSED:
-        case_services.change_status(session, user, returnee.case, CaseStatus.ACTIVE, None, today)
+        # Follow-up visits still ahead are held again, with their reminders.
+        case_services.change_status(session, user, returnee.case, CaseStatus.ACTIVE, None, today,
+                                    again_choice=AgainChoice.PLAN)
     session.commit()
 
 

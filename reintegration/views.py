@@ -26,7 +26,7 @@ from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import directory, followups, outcomes, plans, services, settings
 from reintegration import forms as labels
-from reintegration.divisions import DIVISIONS, division_name, municipalities
+from reintegration.divisions import DIVISIONS, division_name, place_input, place_text, suggested, suggestion
 from reintegration.forms import (
     COUNTRIES,
     AssessmentForm,
@@ -100,9 +100,12 @@ def _return_choices(form: ReturnFields) -> None:
 
 
 def _suggest_municipalities(form) -> None:  # type: ignore[no-untyped-def]
-    """The organization's country's municipalities as the field's suggestions (a datalist, no script)."""
+    """The organization's country's municipalities as the field's suggestions (a datalist, no script):
+    in El Salvador its municipalities and their districts; in Mexico the chosen state's only."""
     country = settings.settings_for(db.session, current_user.organization).country
-    g.municipality_options = [(m.name, division_name(m.division)) for m in municipalities(country)]
+    g.municipality_options = [suggestion(m) for m in suggested(country, form.division.data or None)]
+    if country in labels.MUNICIPALITY_HELP and not form.municipality.description:
+        form.municipality.description = labels.MUNICIPALITY_HELP[country]
     if g.municipality_options:
         form.municipality.render_kw = {"list": "municipality-options", "autocomplete": "off"}
 
@@ -115,6 +118,13 @@ def _return_data(form: ReturnFields) -> services.ReturnData:
         arrival_point=form.arrival_point.data, reception_center=form.reception_center.data,
         division=form.division.data or None, municipality=form.municipality.data, phone=form.phone.data or None,
         notes=form.notes.data, relatives=relatives)
+
+
+@bp.app_template_global("place_of")
+def place_of(record) -> str:  # type: ignore[no-untyped-def]
+    """A returnee's destination or a provider's place as it reads: "Mejicanos, district of San Salvador
+    Centro, San Salvador"."""
+    return place_text(record.country, record.division, record.municipality, record.district)
 
 
 @bp.route("/reintegration")
@@ -349,7 +359,7 @@ def refer(returnee_case_id: int):
     head = followups.head_of(case)
     found = (directory.suggestions(db.session, access.scoped_owned(Provider, current_user), service, case.country,
                                    case.division, case.municipality, head.preferred_language,
-                                   plans.officials_persecute(assessment)) if service else [])
+                                   plans.officials_persecute(assessment), district=case.district) if service else [])
     form.provider_id.choices = [(s.provider.id, s.provider.name) for s in found if not s.public_barred]
     form.plan_item_id.choices = [(0, "—")] + [(i.id, str(labels.SERVICES[i.service])) for i in plan]
     if request.method == "POST" and form.validate_on_submit():
@@ -475,7 +485,8 @@ def _provider_form(provider: Provider | None):  # type: ignore[no-untyped-def]
     if request.method == "GET" and provider is not None:
         form = ProviderForm(data={
             "name": provider.name, "kind": provider.kind.value, "services": [s.value for s in provider.offered],
-            "country": provider.country, "division": provider.division or "", "municipality": provider.municipality,
+            "country": provider.country, "division": provider.division or "",
+            "municipality": place_input(provider.district, provider.municipality),
             "address": provider.address, "phone": provider.phone, "email": provider.email,
             "contact_person": provider.contact_person, "languages": provider.language_codes,
             "notes": provider.notes, "active": provider.active})
@@ -589,7 +600,8 @@ def edit_return(returnee_case_id: int):
         form = ReturnFields(data={
             "country": case.country, "returned_on": case.returned_on, "method": case.method.value,
             "arrival_point": case.arrival_point, "reception_center": case.reception_center,
-            "division": case.division or "", "municipality": case.municipality, "phone": case.phone,
+            "division": case.division or "", "municipality": place_input(case.district, case.municipality),
+            "phone": case.phone,
             "notes": case.notes})
     else:
         form = ReturnFields()

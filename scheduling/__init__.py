@@ -45,4 +45,8 @@ def init_app(app: Flask) -> None:
     OBJECT_TYPE_LABELS.update(labels.AUDIT_OBJECT_TYPES)
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_family_dates)
+    from scheduling import closing, task_titles
+
+    plugins.case_closing.append(closing.PROVIDER)
+    plugins.task_titles.update({title.key: title for title in task_titles.ALL})
     app.context_processor(lambda: {"sched": labels, "local_when": sections.local_when})

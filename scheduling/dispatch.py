@@ -15,16 +15,16 @@ from datetime import datetime, timedelta
 from typing import Any, Mapping
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session, joinedload
 
-from casework.cases.models import Case, CaseStatus, Task
-from casework.cases.services import add_follow_up_task
+from casework.cases.models import Case, CaseStatus
+from casework.cases.services import add_follow_up_task, has_titled_task
+from casework.cases.titles import TaskTitle
 from casework.db import utcnow
 from casework.families.identifiers import format_phone
 from casework.families.models import ConsentKind, Family, Member, PhoneKind
-from scheduling import calendars, links, messages, notify
+from scheduling import calendars, links, messages, notify, task_titles
 from scheduling.channels import Channel as Sender
 from scheduling.channels import DeliveryError, Outgoing, email_channel, sms_channel
 from scheduling.models import (
@@ -45,6 +45,8 @@ LEASE = timedelta(minutes=5)
 BACKOFF_FIRST = timedelta(minutes=2)
 BACKOFF_MAX = timedelta(minutes=30)
 ATTEMPTS_BEFORE_ALERT = 5
+# A reminder must not send a family to a building that has closed: the case manager moves the date first.
+COURT_CLOSED = "court closed: the date must be moved to the court on the family's new notice"
 FAILED_DELIVERIES_BEFORE_ALERT = 2
 CONSENT_FOR = {Channel.SMS: ConsentKind.SMS_REMINDERS, Channel.EMAIL: ConsentKind.EMAIL_REMINDERS}
 
@@ -107,6 +109,8 @@ def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
     appointment = reminder.appointment
     if appointment.case.status is CaseStatus.CLOSED:
         return "case closed: the program no longer follows the family"
+    if reminder.kind is not MessageKind.CANCELLED and appointment.court is not None and not appointment.court.active:
+        return COURT_CLOSED
     if reminder.kind is not MessageKind.CANCELLED:
         if appointment.status is AppointmentStatus.CANCELLED or appointment.outcome is not None:
             return "appointment no longer scheduled"
@@ -193,12 +197,10 @@ def compose(batch: Batch, reminder: Reminder) -> Outgoing:
     return Outgoing(to=reminder.recipient, subject=message.subject, text=message.text, ics=ics)
 
 
-def alert_once(session: Session, case: Case, title: str, now: datetime) -> None:
+def alert_once(session: Session, case: Case, title: TaskTitle, values: dict, now: datetime) -> None:
     """One open task per problem: a second failure does not pile up a second task."""
-    exists = session.scalar(select(Task.id).where(Task.case_id == case.id, Task.title == title,
-                                                  Task.completed_at.is_(None)))
-    if exists is None:
-        add_follow_up_task(session, case, title, now.date())
+    if not has_titled_task(session, case.id, title, values, open_only=True):
+        add_follow_up_task(session, case, title, values, now.date())
 
 
 def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) -> None:
@@ -207,10 +209,8 @@ def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) ->
         Reminder.recipient == reminder.recipient,
         or_(Reminder.status == ReminderStatus.FAILED, Reminder.delivery_status.in_(("failed", "undelivered")))))
     if failures >= FAILED_DELIVERIES_BEFORE_ALERT:
-        label = str(_l("text")) if reminder.channel is Channel.SMS else str(_l("email"))
-        alert_once(session, reminder.appointment.case, str(_l(
-            "Reminders by %(channel)s to %(member)s failed twice: check the number or address",
-            channel=label, member=reminder.member.full_name)), now)
+        alert_once(session, reminder.appointment.case, task_titles.DELIVERY_FAILED,
+                   {"channel": reminder.channel.value, "member": reminder.member.full_name}, now)
         session.commit()
 
 
@@ -251,6 +251,8 @@ def _handle(batch: Batch, senders: dict[Channel, Sender], reminder: Reminder, no
     """Decide, send and return the row's outcome; follow-ups needing their own writes go to `after`."""
     reason = _still_wanted(reminder, now)
     if reason is not None:
+        if reason == COURT_CLOSED:
+            after.append(("court_closed", reminder))
         result.skipped += 1
         return _outcome(reminder, ReminderStatus.SKIPPED, last_error=reason)
     appointment = reminder.appointment
@@ -283,13 +285,16 @@ def _handle(batch: Batch, senders: dict[Channel, Sender], reminder: Reminder, no
 
 
 def _follow_up(session: Session, kind: str, reminder: Reminder, now: datetime) -> None:
+    appointment = reminder.appointment
     if kind == "failed":
         note_failed_delivery(session, reminder, now)
+    elif kind == "court_closed":
+        alert_once(session, appointment.case, task_titles.COURT_CLOSED,
+                   {"court": appointment.court.name, "date": appointment.local_date.isoformat()}, now)
     else:
-        alert_once(session, reminder.appointment.case, str(_l(
-            "Reminders for %(date)s are not going out yet: the message service keeps failing",
-            date=reminder.appointment.local_date.isoformat())), now)
-        session.commit()
+        alert_once(session, appointment.case, task_titles.NOT_GOING_OUT,
+                   {"date": appointment.local_date.isoformat()}, now)
+    session.commit()
 
 
 def _process(session: Session, config: Mapping[str, Any], senders: dict[Channel, Sender], ids: list[int],

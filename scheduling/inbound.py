@@ -5,7 +5,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
@@ -13,7 +12,7 @@ from casework.cases.models import Case
 from casework.db import utcnow
 from casework.families import services as family_services
 from casework.timeutil import today_in
-from scheduling import planning
+from scheduling import planning, task_titles
 from scheduling.dispatch import alert_once, note_failed_delivery
 from scheduling.models import Appointment, Channel, InboundMessage, Reminder, ReminderStatus
 
@@ -80,16 +79,14 @@ def receive(session: Session, sender: str, body: str, provider_id: str | None, z
     elif word in NEED_WORDS and reminder is not None:
         reminder.reply = "needs_help"
         appointment = reminder.appointment
-        alert_once(session, appointment.case, str(_l(
-            "The family needs a ride or an interpreter for the date of %(date)s: call them",
-            date=appointment.local_date.isoformat())), now)
+        alert_once(session, appointment.case, task_titles.FAMILY_NEEDS_HELP,
+                   {"date": appointment.local_date.isoformat()}, now)
         handled, answer = "need", ANSWERS["need"]
     else:
         if reminder is not None:
             reminder.reply = "other"
-            alert_once(session, reminder.appointment.case, str(_l(
-                "The family answered a reminder for %(date)s: read the reply on the appointment",
-                date=reminder.appointment.local_date.isoformat())), now)
+            alert_once(session, reminder.appointment.case, task_titles.FAMILY_REPLIED,
+                       {"date": reminder.appointment.local_date.isoformat()}, now)
         handled, answer = "other", None
     session.add(InboundMessage(provider_id=provider_id, sender=sender, body=body[:1600], received_at=now,
                                reminder_id=reminder.id if reminder else None, handled_as=handled))

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from casework.cases.models import Task
-from casework.cases.services import add_follow_up_task
+from casework.cases.models import CaseStatus
+from casework.cases.services import add_follow_up_task, has_titled_task
 from casework.db import utcnow
 from casework.families.models import ConsentKind, Member, PhoneKind, Relationship
 from casework.i18n import LANGUAGES
-from casework.timeutil import age_on
+from casework.timeutil import age_on, today_in
 from scheduling import links
 from scheduling.messages import has_texts
 from scheduling.models import (
@@ -32,6 +32,7 @@ from scheduling.models import (
     ReminderPolicy,
     ReminderStatus,
 )
+from scheduling.task_titles import INTERPRETER_CALL
 from scheduling.timing import Step, next_allowed, parse_steps, step_instant
 
 DEFAULT_STEPS = "7@10:00 2@10:00 1@18:00 0@08:00"
@@ -159,23 +160,31 @@ def _add(session: Session, appointment: Appointment, contact: Contact, kind: Mes
     return reminder
 
 
-def _needs_interpreter_call(session: Session, appointment: Appointment, contact: Contact) -> None:
+def interpreter_call_due(appointment: Appointment, policy: Policy, now: datetime) -> date:
+    """When to call: as long before the date as the first reminder would go out (7 days by default),
+    on the family's calendar; never before tomorrow there, never after the date itself."""
+    tomorrow = today_in(recipient_zone(appointment), now) + timedelta(days=1)
+    lead = max((step.days_before for step in policy.steps), default=7)
+    return min(max(appointment.local_date - timedelta(days=lead), tomorrow), appointment.local_date)
+
+
+def _needs_interpreter_call(session: Session, appointment: Appointment, contact: Contact, policy: Policy,
+                            now: datetime) -> None:
     """No written text in their language: a person calls, with an interpreter; never a silent fallback."""
-    language = LANGUAGES.get(contact.member.preferred_language or "", contact.member.preferred_language)
-    title = str(_l("Call the family with a %(language)s interpreter about the date of %(date)s",
-                   language=language, date=appointment.local_date.isoformat()))
-    exists = session.scalar(select(Task.id).where(Task.case_id == appointment.case_id, Task.title == title))
-    if exists is None:
-        today = utcnow().date()
-        add_follow_up_task(session, appointment.case, title, min(today + timedelta(days=1), appointment.local_date))
+    values = {"language": contact.member.preferred_language or "", "date": appointment.local_date.isoformat()}
+    if not has_titled_task(session, appointment.case_id, INTERPRETER_CALL, values):
+        add_follow_up_task(session, appointment.case, INTERPRETER_CALL, values,
+                           interpreter_call_due(appointment, policy, now))
 
 
 def plan(session: Session, appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
     """The reminders an upcoming appointment needs and does not have yet."""
     now = now or utcnow()
     if appointment.status is not AppointmentStatus.SCHEDULED or appointment.outcome is not None \
-            or appointment.starts_at <= now:
-        return []
+            or appointment.starts_at <= now or appointment.case.status is CaseStatus.CLOSED:
+        return []  # a closed case's dates (kept for another program) get no reminders from us
+    if appointment.court is not None and not appointment.court.active:
+        return []  # never send a family to a closed court: the date is listed for its case manager to move
     policy = policy_for(session, appointment.case_id, appointment.case.family.program_id)
     zone = recipient_zone(appointment)
     latest = appointment.starts_at - MIN_LEAD
@@ -196,7 +205,7 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
         links.ensure_family_link(session, appointment.case.family_id)
     for contact in found.values():
         if not has_texts(contact.member.preferred_language):
-            _needs_interpreter_call(session, appointment, contact)
+            _needs_interpreter_call(session, appointment, contact, policy, now)
             continue
         for step_key, due in moments:
             row = _add(session, appointment, contact, MessageKind.REMINDER, step_key, due)
@@ -241,7 +250,7 @@ def _notice(session: Session, appointment: Appointment, kind: MessageKind, now: 
         if has_texts(contact.member.preferred_language):
             _add(session, appointment, contact, kind, f"n{appointment.sequence}", due)
         else:
-            _needs_interpreter_call(session, appointment, contact)
+            _needs_interpreter_call(session, appointment, contact, policy, now)
 
 
 def replan(session: Session, appointment: Appointment, now: datetime | None = None) -> None:
@@ -270,6 +279,18 @@ def cancel(session: Session, appointment: Appointment, now: datetime | None = No
     if appointment.starts_at > now:
         _notice(session, appointment, MessageKind.CANCELLED, now)
     session.flush()
+
+
+def stop_case(session: Session, case_id: int) -> int:
+    """The case closed: every unsent message about its dates is cancelled (rows kept, never
+    deleted). Returns how many."""
+    appointment_ids = list(session.scalars(
+        select(Reminder.appointment_id).join(Appointment, Reminder.appointment_id == Appointment.id)
+        .where(Appointment.case_id == case_id, Reminder.status.in_(UNSENT)).distinct()
+        .order_by(Reminder.appointment_id)))
+    cancelled = sum(_cancel_unsent(session, appointment_id) for appointment_id in appointment_ids)
+    session.flush()
+    return cancelled
 
 
 def retire(session: Session, appointment: Appointment) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
@@ -22,8 +22,8 @@ from casework.errors import Conflict, ValidationError
 from casework.i18n import LANGUAGES
 from casework.families.models import Family
 from casework.releases.models import Release
-from casework.timeutil import add_years
-from scheduling import planning
+from casework.timeutil import add_years, today_in
+from scheduling import planning, task_titles
 from scheduling.models import (
     HEARING_KINDS,
     Appointment,
@@ -55,27 +55,183 @@ OFFICE_FOR_KIND = {
 
 # Courts and offices -----------------------------------------------------------------------------
 
-def load_courts(session: Session, path: Path = COURTS_CSV, update: bool = False) -> tuple[int, int]:
-    """Add the shipped courts that are missing; with `update`, also overwrite edited ones.
-    Returns (added, updated)."""
+COURT_PLACE_FIELDS = ("name", "street", "city", "state", "postal_code", "timezone")
+COURT_FILE_COLUMNS = COURT_PLACE_FIELDS + ("slug", "status", "closed_on", "replaced_by", "checked_on", "source", "note")
+
+
+@dataclass(frozen=True)
+class CourtRow:
+    """One line of the shipped courts file, read and checked."""
+
+    slug: str
+    name: str
+    street: str
+    city: str
+    state: str
+    postal_code: str
+    timezone: str
+    closed: bool
+    closed_on: date | None
+    replaced_by: str | None
+    checked_on: date | None
+    source_url: str | None
+    note: str | None
+
+    @property
+    def address(self) -> str:
+        return f"{self.street}, {self.city}, {self.state} {self.postal_code}"
+
+
+def _file_date(value: str, what: str, line: int) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ValidationError(f"line {line}: {what} {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def read_courts_file(path: Path = COURTS_CSV) -> list[CourtRow]:
+    """Every row of the courts file, checked: a known zone and state, open or closed, ISO dates,
+    successors that are rows of the file, and either the date and source of its check or a note
+    saying why it could not be checked. A bad file raises ValidationError naming the line."""
     with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    existing = {c.slug: c for c in session.scalars(select(Court))}
-    added = updated = 0
-    for row in rows:
+        reader = csv.DictReader(handle)
+        missing = set(COURT_FILE_COLUMNS) - set(reader.fieldnames or ())
+        if missing:
+            raise ValidationError(f"{path.name}: missing column(s) {', '.join(sorted(missing))}")
+        raw = [(number, {k: (v or "").strip() for k, v in row.items() if k}) for number, row in enumerate(reader, 2)]
+    rows: list[CourtRow] = []
+    seen: set[str] = set()
+    for line, row in raw:
+        slug = row["slug"]
+        if not slug or slug in seen:
+            raise ValidationError(f"line {line}: the slug {slug!r} is empty or repeated")
+        seen.add(slug)
+        if not all(row[key] for key in COURT_PLACE_FIELDS):
+            raise ValidationError(f"line {line}: {slug} lacks a name, street, city, state, ZIP code or zone")
         if not is_zone(row["timezone"]):
-            raise ValidationError(f"unknown time zone {row['timezone']!r} for {row['slug']}")
-        values = {k: row[k].strip() for k in ("name", "street", "city", "state", "postal_code", "timezone")}
-        court = existing.get(row["slug"])
+            raise ValidationError(f"line {line}: unknown time zone {row['timezone']!r} for {slug}")
+        if len(row["state"]) != 2 or not row["state"].isupper():
+            raise ValidationError(f"line {line}: the state of {slug} is not a two-letter code")
+        if row["status"] not in ("open", "closed"):
+            raise ValidationError(f"line {line}: the status of {slug} is neither 'open' nor 'closed'")
+        closed = row["status"] == "closed"
+        closed_on = _file_date(row["closed_on"], "closed_on", line)
+        if closed_on is not None and not closed:
+            raise ValidationError(f"line {line}: {slug} is open but has a closing date")
+        checked_on = _file_date(row["checked_on"], "checked_on", line)
+        if checked_on is not None and urlsplit(row["source"]).scheme not in ("https", "http"):
+            raise ValidationError(f"line {line}: {slug} was checked, but against no web address")
+        if checked_on is None and not row["note"]:
+            raise ValidationError(f"line {line}: {slug} has neither a check date nor a note saying why")
+        rows.append(CourtRow(
+            slug=slug, name=row["name"], street=row["street"], city=row["city"], state=row["state"],
+            postal_code=row["postal_code"], timezone=row["timezone"], closed=closed, closed_on=closed_on,
+            replaced_by=" ".join(row["replaced_by"].split()) or None, checked_on=checked_on,
+            source_url=row["source"] or None, note=row["note"] or None))
+    for court_row in rows:
+        unknown = [s for s in (court_row.replaced_by or "").split() if s not in seen or s == court_row.slug]
+        if unknown:
+            raise ValidationError(f"{court_row.slug}: replaced_by names {', '.join(unknown)}, "
+                                  "not another row of the file")
+    return rows
+
+
+@dataclass(frozen=True)
+class CourtChange:
+    """What `courts load` did to one court, for the command to print."""
+
+    kind: str        # added, renamed, moved, rezoned, closed, reopened
+    slug: str
+    name: str
+    before: str | None = None
+    after: str | None = None
+
+
+@dataclass
+class CourtsLoad:
+    changes: list[CourtChange] = field(default_factory=list)
+    checked: int = 0                 # rows whose check date, source or successors were brought up to date
+    differing: list[str] = field(default_factory=list)    # without update: rows the file would change
+    not_added_closed: list[str] = field(default_factory=list)   # closed in the file, absent here: not added
+    not_in_file: list[str] = field(default_factory=list)  # courts here the file does not list: kept
+    to_move: list[Appointment] = field(default_factory=list)   # future dates at closed courts
+
+    def count(self, kind: str) -> int:
+        return sum(1 for c in self.changes if c.kind == kind)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.changes) or self.checked > 0
+
+
+def _court_from_row(row: CourtRow) -> Court:
+    return Court(slug=row.slug, **{key: getattr(row, key) for key in COURT_PLACE_FIELDS}, active=not row.closed,
+                 closed_on=row.closed_on, replaced_by=row.replaced_by, checked_on=row.checked_on,
+                 source_url=row.source_url)
+
+
+def _apply_row(court: Court, row: CourtRow, report: CourtsLoad) -> None:
+    if court.name != row.name:
+        report.changes.append(CourtChange("renamed", row.slug, row.name, court.name, row.name))
+    if (court.street, court.city, court.state, court.postal_code) != (row.street, row.city, row.state, row.postal_code):
+        report.changes.append(CourtChange("moved", row.slug, row.name, court.address, row.address))
+    if court.timezone != row.timezone:
+        report.changes.append(CourtChange("rezoned", row.slug, row.name, court.timezone, row.timezone))
+    if row.closed and court.active:
+        report.changes.append(CourtChange("closed", row.slug, row.name, None,
+                                          row.closed_on.isoformat() if row.closed_on else None))
+    elif not row.closed and not court.active:
+        report.changes.append(CourtChange("reopened", row.slug, row.name))
+    elif row.closed and court.closed_on != row.closed_on:
+        report.changes.append(CourtChange("closed", row.slug, row.name,
+                                          court.closed_on.isoformat() if court.closed_on else None,
+                                          row.closed_on.isoformat() if row.closed_on else None))
+    if (court.replaced_by, court.checked_on, court.source_url) != (row.replaced_by, row.checked_on, row.source_url):
+        report.checked += 1
+    for key in COURT_PLACE_FIELDS:
+        setattr(court, key, getattr(row, key))
+    court.active = not row.closed
+    court.closed_on = row.closed_on
+    court.replaced_by, court.checked_on, court.source_url = row.replaced_by, row.checked_on, row.source_url
+
+
+def _differs(court: Court, row: CourtRow) -> bool:
+    return (any(getattr(court, key) != getattr(row, key) for key in COURT_PLACE_FIELDS)
+            or court.active == row.closed or (row.closed and court.closed_on != row.closed_on))
+
+
+def load_courts(session: Session, path: Path = COURTS_CSV, update: bool = False,
+                now: datetime | None = None) -> CourtsLoad:
+    """Bring the courts table to the shipped file, court by court, and say what changed.
+
+    Missing courts are added (a court the file lists as closed is not: no date can point at it).
+    Courts already here are left as they are (admins' corrections are kept) unless `update`: then
+    each takes the file's name, address, zone, status and check, and a court closed in the file is
+    marked closed. No court is ever deleted. The report ends with the scheduled dates still set at
+    closed courts, for case managers to move. Adds and flushes; the caller commits."""
+    rows = read_courts_file(path)
+    existing = {c.slug: c for c in session.scalars(select(Court))}
+    report = CourtsLoad()
+    for row in rows:
+        court = existing.get(row.slug)
         if court is None:
-            session.add(Court(slug=row["slug"], **values))
-            added += 1
+            if row.closed:
+                report.not_added_closed.append(row.slug)
+                continue
+            session.add(_court_from_row(row))
+            report.changes.append(CourtChange("added", row.slug, row.name, None, row.address))
         elif update:
-            for key, value in values.items():
-                setattr(court, key, value)
-            updated += 1
-    session.commit()
-    return added, updated
+            _apply_row(court, row, report)
+        elif _differs(court, row):
+            report.differing.append(row.slug)
+    listed = {row.slug for row in rows}
+    report.not_in_file = sorted(slug for slug in existing if slug not in listed)
+    session.flush()
+    report.to_move = dates_at_closed_courts(session, select(Appointment).join(Case, Appointment.case_id == Case.id),
+                                            now)
+    return report
 
 
 def active_courts(session: Session) -> list[Court]:
@@ -84,6 +240,35 @@ def active_courts(session: Session) -> list[Court]:
 
 def all_courts(session: Session) -> list[Court]:
     return list(session.scalars(select(Court).order_by(Court.state, Court.name)))
+
+
+def courts_by_slug(session: Session, slugs: list[str]) -> list[Court]:
+    """The courts named by slug (a closed court's successors), in the order given."""
+    if not slugs:
+        return []
+    found = {c.slug: c for c in session.scalars(select(Court).where(Court.slug.in_(slugs)))}
+    return [found[s] for s in slugs if s in found]
+
+
+def dates_at_closed_courts(session: Session, scope, now: datetime | None = None,  # type: ignore[no-untyped-def]
+                           assigned_to: int | None = None) -> list[Appointment]:
+    """Scheduled dates with no outcome yet, in open cases, from today on (at the court's zone),
+    at a court that has closed (and not before its closing day): the dates case managers must
+    move to the court named on the family's new notice. `scope` selects appointments already
+    joined to their case (access.scoped(Appointment, user), or every case for the command)."""
+    now = now or utcnow()
+    stmt = (scope.join(Court, Appointment.court_id == Court.id)
+            .where(Court.active.is_(False),
+                   or_(Court.closed_on.is_(None), Appointment.local_date >= Court.closed_on),
+                   Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
+                   Case.status != CaseStatus.CLOSED,
+                   # Every zone's today is within a day of UTC's; the exact test is below.
+                   Appointment.local_date >= now.date() - timedelta(days=1))
+            .options(contains_eager(Appointment.court), joinedload(Appointment.case))
+            .order_by(Appointment.local_date, Appointment.local_time, Appointment.id))
+    if assigned_to is not None:
+        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+    return [a for a in session.scalars(stmt).unique() if a.local_date >= today_in(a.timezone, now)]
 
 
 @dataclass
@@ -97,6 +282,8 @@ class PlaceData:
     active: bool = True
     phone: str | None = None
     kind: OfficeKind | None = None
+    closed_on: date | None = None     # courts only: the day it closed, when known
+    source_url: str | None = None     # courts only: the page the address was checked against
 
 
 def _check_place(data: PlaceData) -> None:
@@ -107,12 +294,29 @@ def _check_place(data: PlaceData) -> None:
         raise ValidationError(str(_l("Choose a time zone from the list.")), "timezone")
 
 
-def update_court(session: Session, user: User, court: Court, data: PlaceData) -> None:
+def update_court(session: Session, user: User, court: Court, data: PlaceData, today: date) -> None:
+    """An admin's correction of a court, or its closing or reopening. Whoever saves vouches for
+    the row as of today; the source is the page they checked it against, if any."""
     _check_place(data)
-    for key in ("name", "street", "city", "state", "postal_code", "timezone", "active"):
+    if data.active and data.closed_on is not None:
+        raise ValidationError(str(_l("An open court has no closing date; tick “Closed” or clear the date.")),
+                              "closed_on")
+    if data.closed_on is not None and data.closed_on > today:
+        raise ValidationError(str(_l("Mark the court closed once it has closed; the date cannot be in the future.")),
+                              "closed_on")
+    source = (data.source_url or "").strip() or None
+    if source is not None and urlsplit(source).scheme not in ("https", "http"):
+        raise ValidationError(str(_l("Give the address of the page, starting with https://")), "source_url")
+    before = court.active
+    for key in ("name", "street", "city", "state", "postal_code", "timezone", "active", "closed_on"):
         setattr(court, key, getattr(data, key))
-    record(session, user, AuditAction.CHANGE, "court", court.id)
-    session.commit()
+    court.checked_on = today
+    court.source_url = source
+    if court.active:
+        court.replaced_by = None
+    detail = "" if before == court.active else ("reopened" if court.active else "closed")
+    record(session, user, AuditAction.CHANGE, "court", court.id, detail=detail)
+    session.flush()
 
 
 def program_offices(session: Session, program_id: int, active_only: bool = False) -> list[Office]:
@@ -162,8 +366,11 @@ def _place_and_zone(session: Session, case: Case, data: AppointmentData) -> tupl
     court = office = None
     if data.kind in HEARING_KINDS:
         court = session.get(Court, data.court_id) if data.court_id else None
-        if court is None or not court.active:
+        if court is None:
             raise ValidationError(str(_l("Choose the immigration court.")), "court_id")
+        if court.closed_for(data.local_date):
+            raise ValidationError(str(_l("%(court)s has closed; choose the court named on the family's new "
+                                         "hearing notice.", court=court.name)), "court_id")
         return court, None, court.timezone
     wanted = OFFICE_FOR_KIND.get(data.kind)
     if data.office_id:
@@ -362,9 +569,9 @@ def follow_up_missing_outcomes(session: Session, now: datetime | None = None, gr
     for appointment in session.scalars(stmt):
         case = appointment.case
         zone = case.family.program.timezone
-        title = str(_l("Record what happened at the %(kind)s of %(date)s",
-                       kind=kind_label(appointment.kind), date=appointment.local_date.isoformat()))
-        task = add_follow_up_task(session, case, title, now.astimezone(_zone(zone)).date())
+        task = add_follow_up_task(session, case, task_titles.RECORD_OUTCOME,
+                                  {"kind": appointment.kind.value, "date": appointment.local_date.isoformat()},
+                                  now.astimezone(_zone(zone)).date())
         appointment.follow_up_task_id = task.id
         count += 1
     session.commit()
@@ -375,12 +582,6 @@ def _zone(name: str):  # type: ignore[no-untyped-def]
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
-
-
-def kind_label(kind: AppointmentKind) -> str:
-    from scheduling.labels import APPOINTMENT_KINDS
-
-    return str(APPOINTMENT_KINDS[kind])
 
 
 # Reading ----------------------------------------------------------------------------------------
@@ -542,9 +743,9 @@ def remind_deadlines(session: Session, now: datetime | None = None) -> int:
         previous = _warning_mark((deadline.due_on - deadline.reminded_on).days) if deadline.reminded_on else None
         if previous is not None and mark >= previous:
             continue
-        add_follow_up_task(session, deadline.case, str(_l("Deadline on %(date)s: %(title)s",
-                                                          date=deadline.due_on.isoformat(),
-                                                          title=deadline.title)), today)
+        add_follow_up_task(session, deadline.case, task_titles.DEADLINE,
+                           {"date": deadline.due_on.isoformat(), "title": deadline.title,
+                            "kind": deadline.kind.value}, today)
         deadline.reminded_on = today
         count += 1
     session.commit()

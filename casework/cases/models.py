@@ -3,7 +3,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
@@ -51,6 +53,33 @@ class Case(TimestampMixin, Base):
 
     family: Mapped[Family] = relationship()
     assigned_to: Mapped[User | None] = relationship()
+    # Closings and reopenings, newest first: read on the family page.
+    events: Mapped[list["CaseEvent"]] = relationship(
+        viewonly=True, order_by=lambda: (CaseEvent.created_at.desc(), CaseEvent.id.desc()))
+
+
+class CaseEventKind(enum.Enum):
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+
+class CaseEvent(Base):
+    """What closing or reopening a case did to what was still ahead. The facts are stored (by the
+    domain that acted: {"scheduling": {"cancelled": [ids], "reminders_cancelled": 5}}); the
+    sentence is written when read, in the reader's language."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index("ix_case_events_case_created", "case_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[CaseEventKind] = mapped_column(enum_column(CaseEventKind, "case_event_kind"))
+    happened_on: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User | None] = relationship(lazy="joined")
 
 
 class CaseAssignment(Base):
@@ -91,7 +120,11 @@ class Task(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     kind: Mapped[TaskKind] = mapped_column(enum_column(TaskKind, "task_kind"), default=TaskKind.GENERAL)
+    # As typed, or for a title the system gives: the English sentence (search and exports read it).
     title: Mapped[str] = mapped_column(String(200))
+    # A title the system gives: its key (casework.cases.titles) and values; shown in the reader's language.
+    title_key: Mapped[str | None] = mapped_column(String(60))
+    title_values: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     due_on: Mapped[date] = mapped_column(Date)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
+from typing import Any, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -11,25 +12,31 @@ from sqlalchemy.orm import Session, joinedload
 from casework.accounts.models import PROGRAM_ROLES, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.cases import closing as case_closing
+from casework.cases.closing import AgainChoice, AheadChoice, AheadItem
 from casework.cases.models import (
     ADDRESS_CHANGE_KINDS,
     Case,
     CaseAssignment,
+    CaseEvent,
+    CaseEventKind,
     CaseStatus,
     ClosedReason,
     Note,
     Task,
     TaskKind,
 )
+from casework.cases.titles import ADDRESS_CHANGE_COURT, ADDRESS_CHANGE_USCIS, TaskTitle
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
+from casework.extensions import CaseClosing
 from casework.families.models import Family
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 ADDRESS_TASK_TITLES = {
-    TaskKind.ADDRESS_CHANGE_COURT: _l("File the change of address with the immigration court (EOIR-33)"),
-    TaskKind.ADDRESS_CHANGE_USCIS: _l("File the change of address with USCIS (AR-11)"),
+    TaskKind.ADDRESS_CHANGE_COURT: ADDRESS_CHANGE_COURT,
+    TaskKind.ADDRESS_CHANGE_USCIS: ADDRESS_CHANGE_USCIS,
 }
 
 
@@ -83,25 +90,92 @@ def family_cases(session: Session, family: Family) -> list[Case]:
                                 .options(joinedload(Case.assigned_to)).order_by(Case.opened_on.desc(), Case.id.desc())))
 
 
+def dates_ahead(session: Session, case: Case, now: datetime | None = None,
+                closing: Sequence[CaseClosing] | None = None) -> list[AheadItem]:
+    """What is still ahead of an open case (future appointments...), as closing would list it."""
+    if case.status is CaseStatus.CLOSED:
+        return []
+    now = now or utcnow()
+    return [item for provider in case_closing.providers(closing) for item in provider.ahead(session, case, now)]
+
+
+def last_closing(session: Session, case: Case) -> CaseEvent | None:
+    return session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == CaseEventKind.CLOSED)
+                           .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc()).limit(1)).first()
+
+
+def dates_to_plan_again(session: Session, case: Case, now: datetime | None = None,
+                        closing: Sequence[CaseClosing] | None = None) -> list[AheadItem]:
+    """What reopening a closed case could plan again: the dates still ahead that closing kept or cancelled."""
+    if case.status is not CaseStatus.CLOSED:
+        return []
+    now = now or utcnow()
+    event = last_closing(session, case)
+    facts = (event.facts or {}) if event is not None else {}
+    return [item for provider in case_closing.providers(closing)
+            for item in provider.again(session, case, facts.get(provider.name) or {}, now)]
+
+
+def _summary(facts: dict[str, Any]) -> str:
+    """The audit's short account of what closing or reopening did: counts, never names."""
+    parts = []
+    for domain, values in sorted(facts.items()):
+        counts = " ".join(f"{k}={len(v) if isinstance(v, list) else v}" for k, v in sorted(values.items()))
+        parts.append(f"{domain}: {counts}")
+    return "; ".join(parts)
+
+
 def change_status(session: Session, user: User, case: Case, status: CaseStatus,
-                  reason: ClosedReason | None, today: date) -> None:
+                  reason: ClosedReason | None, today: date, ahead_choice: AheadChoice | None = None,
+                  again_choice: AgainChoice | None = None, now: datetime | None = None,
+                  closing: Sequence[CaseClosing] | None = None) -> CaseEvent | None:
+    """Change a case's status. Closing a case with dates still ahead needs `ahead_choice` (cancel
+    them, or keep them for another program); either way its unsent reminders are cancelled.
+    Reopening a case whose dates closing kept or cancelled needs `again_choice`. What was done is
+    recorded as a CaseEvent (returned) and audited. Adds and flushes; the caller commits once."""
+    now = now or utcnow()
+    taking_part = case_closing.providers(closing)
+    reopening = case.status is CaseStatus.CLOSED and status is not CaseStatus.CLOSED
     if status is CaseStatus.CLOSED:
         if reason is None:
             raise ValidationError(str(_l("Say why the case is closed.")), "closed_reason")
         if case.status is CaseStatus.CLOSED:
             raise Conflict(str(_l("This case is already closed.")))
-        case.closed_on, case.closed_reason = today, reason
+        if ahead_choice is None and dates_ahead(session, case, now, taking_part):
+            raise ValidationError(str(_l("Choose what becomes of the appointments still ahead.")), "ahead_choice")
     else:
         if reason is not None:
             raise ValidationError(str(_l("A reason is only given when closing.")), "closed_reason")
-        case.closed_on, case.closed_reason = None, None
+        if reopening and again_choice is None and dates_to_plan_again(session, case, now, taking_part):
+            raise ValidationError(str(_l("Choose whether reminders are planned again for the dates still ahead.")),
+                                  "again_choice")
     if case.status is status:
-        return
+        return None
     previous = case.status
-    case.status = status
-    record(session, user, AuditAction.CHANGE, "case", case.id, case.family_id,
-           detail=f"status {previous.value} -> {status.value}")
-    session.commit()
+    event = None
+    if status is CaseStatus.CLOSED:
+        case.status, case.closed_on, case.closed_reason = status, today, reason
+        facts = {p.name: p.close(session, user, case, ahead_choice, now) for p in taking_part}
+        event = CaseEvent(case_id=case.id, kind=CaseEventKind.CLOSED, happened_on=today, user_id=user.id,
+                          facts={name: f for name, f in facts.items() if f})
+    else:
+        case.status, case.closed_on, case.closed_reason = status, None, None
+        if reopening:
+            facts = {}
+            if again_choice is AgainChoice.PLAN:
+                closed = last_closing(session, case)
+                earlier = (closed.facts or {}) if closed is not None else {}
+                facts = {p.name: p.reopen(session, user, case, earlier.get(p.name) or {}, now) for p in taking_part}
+            event = CaseEvent(case_id=case.id, kind=CaseEventKind.REOPENED, happened_on=today, user_id=user.id,
+                              facts={name: f for name, f in facts.items() if f})
+    if event is not None:
+        session.add(event)
+    detail = f"status {previous.value} -> {status.value}"
+    if event is not None and event.facts:
+        detail += f"; {_summary(event.facts)}"
+    record(session, user, AuditAction.CHANGE, "case", case.id, case.family_id, detail=detail)
+    session.flush()
+    return event
 
 
 def reassign(session: Session, user: User, case: Case, assignee_id: int | None) -> None:
@@ -164,15 +238,26 @@ def add_task(session: Session, user: User, case: Case, title: str, due_on: date,
     return task
 
 
-def add_follow_up_task(session: Session, case: Case, title: str, due_on: date) -> Task:
+def add_follow_up_task(session: Session, case: Case, title: TaskTitle, values: dict[str, Any], due_on: date) -> Task:
     """A task the system raises for the case's manager (a missed date, a failed reminder, a
-    family's request); the caller commits with the change that caused it."""
-    task = Task(case_id=case.id, title=title[:200], due_on=due_on, kind=TaskKind.GENERAL,
-                assignee_id=case.assigned_to_id)
+    family's request), titled by `title` and its `values` so each reader reads it in their
+    language; the caller commits with the change that caused it."""
+    task = Task(case_id=case.id, title=title.english(values), title_key=title.key, title_values=dict(values),
+                due_on=due_on, kind=TaskKind.GENERAL, assignee_id=case.assigned_to_id)
     session.add(task)
     session.flush()
     record(session, None, AuditAction.CREATE, "task", task.id, case.family_id, detail="follow-up")
     return task
+
+
+def has_titled_task(session: Session, case_id: int, title: TaskTitle, values: dict[str, Any],
+                    open_only: bool = False) -> bool:
+    """Whether the case already has a task with this title and these values (the same question
+    asked twice is one task)."""
+    stmt = select(Task.title_values).where(Task.case_id == case_id, Task.title_key == title.key)
+    if open_only:
+        stmt = stmt.where(Task.completed_at.is_(None))
+    return any((found or {}) == values for found in session.scalars(stmt))
 
 
 def plan_address_change_tasks(session: Session, user: User, case: Case, due_on: date) -> list[Task]:
@@ -183,8 +268,8 @@ def plan_address_change_tasks(session: Session, user: User, case: Case, due_on: 
     for kind, title in ADDRESS_TASK_TITLES.items():
         if kind in existing:
             continue
-        task = Task(case_id=case.id, kind=kind, title=str(title), due_on=due_on,
-                    assignee_id=case.assigned_to_id or user.id, created_by_id=user.id)
+        task = Task(case_id=case.id, kind=kind, title=title.english({}), title_key=title.key, title_values={},
+                    due_on=due_on, assignee_id=case.assigned_to_id or user.id, created_by_id=user.id)
         session.add(task)
         tasks.append(task)
     session.flush()
@@ -231,8 +316,10 @@ def count_open_tasks(session: Session, case_ids: list[int]) -> int:
 
 
 def anonymize_case_records(session: Session, case_ids: list[int]) -> None:
-    """Notes are free text about people: they go; tasks keep their dates but lose typed titles."""
+    """Notes are free text about people: they go; tasks keep their dates but lose their titles and
+    the values of generated ones (a name, a deadline's typed title)."""
     if not case_ids:
         return
     session.execute(delete(Note).where(Note.case_id.in_(case_ids)))
-    session.execute(update(Task).where(Task.case_id.in_(case_ids), Task.kind == TaskKind.GENERAL).values(title="—"))
+    session.execute(update(Task).where(Task.case_id.in_(case_ids), Task.kind == TaskKind.GENERAL)
+                    .values(title="—", title_key=None, title_values=None))

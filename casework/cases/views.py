@@ -8,10 +8,13 @@ from casework import access
 from casework.access import program_staff_required
 from casework.accounts.services import staff_choices
 from casework.cases import services
+from casework.cases.closing import event_text
 from casework.cases.forms import CLOSED_REASON_LABELS, STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
 from casework.cases.models import CaseStatus, ClosedReason, Task
+from casework.cases.titles import CORE_TITLES, display_title
 from casework.db import db
 from casework.errors import CaseworkError
+from casework.extensions import registry
 from casework.forms_common import show_error
 from casework.pagination import page_number
 from casework.timeutil import today_for
@@ -19,16 +22,20 @@ from casework.timeutil import today_for
 bp = Blueprint("cases", __name__)
 
 
+@bp.record_once
+def _register_titles(state) -> None:  # type: ignore[no-untyped-def]
+    registry(state.app).task_titles.update({title.key: title for title in CORE_TITLES})
+
+
 def task_title(task: Task) -> str:
-    """Tasks the system plans are titled in the reader's language; others as typed."""
-    planned = services.ADDRESS_TASK_TITLES.get(task.kind)
-    return str(planned) if planned else task.title
+    """Titles the system gives are written in the reader's language; typed ones as typed."""
+    return display_title(task)
 
 
 @bp.app_context_processor
 def _helpers():
     return {"status_labels": STATUS_LABELS, "closed_reason_labels": CLOSED_REASON_LABELS,
-            "task_title": task_title}
+            "task_title": task_title, "case_event_text": event_text}
 
 
 def _family_page(case):
@@ -42,19 +49,27 @@ def _staff_choices(case):
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
 @program_staff_required
 def status(case_id: int):
+    """The status, and when closing a case with appointments still ahead (or reopening one whose
+    appointments closing kept or cancelled) what becomes of them: one transaction, one commit."""
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = StatusForm(status=case.status.value)
+    ahead = services.dates_ahead(db.session, case)
+    again = services.dates_to_plan_again(db.session, case)
+    form.plan_again_label(len(again))
     if form.validate_on_submit():
         reason = ClosedReason(form.closed_reason.data) if form.closed_reason.data else None
         try:
-            services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason, today_for(current_user))
+            services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason,
+                                   today_for(current_user), ahead_choice=form.choice_of_ahead(),
+                                   again_choice=form.choice_of_again())
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "status")
         else:
+            db.session.commit()
             flash(_("The case status is saved."), "success")
             return _family_page(case)
-    return render_template("cases/status_form.html", form=form, case=case)
+    return render_template("cases/status_form.html", form=form, case=case, ahead=ahead, again=again)
 
 
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])

@@ -190,3 +190,32 @@ def test_closing_the_case_stops_its_reminders(app, db_session, config, gateway, 
     assert result.sent == 0 and result.skipped == 2 and gateway.sent == [] and smtp.count == 0
     assert {r.last_error for r in _rows(db_session, hearing) if r.status is ReminderStatus.SKIPPED} == {
         "case closed: the program no longer follows the family"}
+
+
+def test_no_reminder_sends_a_family_to_a_closed_court(app, db_session, config, smtp, gateway, manager, hearing,
+                                                      courts):
+    from scheduling import planning, services
+    from scheduling.task_titles import COURT_CLOSED
+
+    planned = _rows(db_session, hearing)
+    assert planned, "the hearing had its reminders before the court closed"
+    court = courts["chicago"]
+    court.active, court.closed_on = False, date.today() - timedelta(days=1)
+    db_session.commit()
+    for now in (planned[0].due_at, planned[1].due_at):
+        _sweep(app, db_session, config, now)
+    db_session.expire_all()
+    assert smtp.messages == [] and gateway.sent == [], "nothing went out with the closed building's address"
+    skipped = [r for r in _rows(db_session, hearing) if r.status is ReminderStatus.SKIPPED]
+    assert skipped and all(r.last_error == dispatch.COURT_CLOSED for r in skipped)
+    tasks = [t for t in db_session.scalars(select(Task).where(Task.case_id == hearing.case_id))
+             if t.title_key == COURT_CLOSED.key]
+    assert len(tasks) == 1, "one task to move the date, however many reminders were held back"
+    assert tasks[0].title_values == {"court": court.name, "date": hearing.local_date.isoformat()}
+    assert planning.plan(db_session, hearing) == [], "nothing is planned for a date at a closed court"
+
+    # Moved to an open court, the date is reminded again.
+    services.update_appointment(db_session, manager, hearing, services.AppointmentData(
+        kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees], local_date=hearing.local_date,
+        local_time=hearing.local_time, court_id=courts["phoenix"].id))
+    assert any(r.status is ReminderStatus.PLANNED for r in _rows(db_session, hearing))
