@@ -101,11 +101,13 @@ def _register_blueprints(app: Flask) -> None:
 
     import legal
     import reintegration
+    import reports
     import scheduling
 
     scheduling.init_app(app)
     legal.init_app(app)
     reintegration.init_app(app)
+    reports.init_app(app)
     app.context_processor(lambda: {"nav_links": registry(app).nav_links})
 
 

@@ -1,0 +1,248 @@
+"""Time the report pages on seeded data against the minimal page; print median ms, ratio and SQL statements.
+
+    DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench casework db upgrade
+    DATABASE_URL=... casework seed --families 2000                 # one program of 2,000 households
+    DATABASE_URL=... python benchmarks/reports.py [--months 24] [--repeat 10]
+
+Not a test: it prints figures. The first run adds the appointment history the reports read (seeded
+families have none): for every case of the supervisor's program, check-ins every six weeks or so,
+hearings every few months and a USCIS appointment, over `--months` months since the case opened,
+with outcomes (a few recent ones missing) and the reminders sent before each date with what the
+carrier said. Bulk inserts, deterministic (seeded random). Budget: every report page within 3
+times the minimal page; the appearance report under 300 ms median on PostgreSQL.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, insert, select, text  # noqa: E402
+
+from benchmarks.pages import StatementCounter, build_app  # noqa: E402
+from casework.accounts.models import Organization, User  # noqa: E402
+from casework.cases.models import Case  # noqa: E402
+from casework.db import Database, db  # noqa: E402
+from casework.demo.seed import PASSWORD  # noqa: E402
+from casework.families.models import Consent, ConsentKind, Family, Member, Relationship  # noqa: E402
+from scheduling.models import (Appointment, AppointmentKind, AppointmentStatus, AttendanceMode, Channel,  # noqa: E402
+                               Court, MessageKind, Office, OfficeKind, Outcome, Reminder, ReminderStatus)
+from tests.http import csrf_token_of  # noqa: E402
+
+BUDGET = 3.0
+TARGET_MS = 300
+SUPERVISOR = "seed-supervisor@example.org"
+BATCH = 5000
+
+
+def _offices(session, program: Organization) -> dict[OfficeKind, int]:
+    found = {o.kind: o.id for o in session.scalars(select(Office).where(Office.program_id == program.id))}
+    for kind, name in ((OfficeKind.ICE, "ICE field office"), (OfficeKind.ATD, "ATD reporting office"),
+                       (OfficeKind.USCIS, "USCIS field office")):
+        if kind not in found:
+            office = Office(program_id=program.id, kind=kind, name=f"Benchmark {name}", street="101 W Congress Pkwy",
+                            city="Chicago", state="IL", postal_code="60605", timezone=program.timezone)
+            session.add(office)
+            session.flush()
+            found[kind] = office.id
+    return found
+
+
+def _courts(session) -> list[int]:
+    ids = list(session.scalars(select(Court.id).where(Court.active.is_(True)).order_by(Court.id).limit(8)))
+    if not ids:
+        from scheduling.services import load_courts
+
+        load_courts(session)
+        ids = list(session.scalars(select(Court.id).where(Court.active.is_(True)).order_by(Court.id).limit(8)))
+    return ids
+
+
+def _next_id(session, model) -> int:
+    return (session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def seed_history(session, program: Organization, months: int, rng: random.Random) -> tuple[int, int]:
+    """Appointments and reminders for every case of `program`, inserted in bulk with explicit ids."""
+    zone = ZoneInfo(program.timezone)
+    today = datetime.now(UTC).astimezone(zone).date()
+    earliest = today - timedelta(days=months * 30)
+    now = datetime.now(UTC)
+    offices = _offices(session, program)
+    courts = _courts(session)
+    sms = select(Consent.member_id).where(Consent.kind == ConsentKind.SMS_REMINDERS, Consent.revoked_on.is_(None))
+    cases = session.execute(
+        select(Case.id, Case.family_id, Case.opened_on, Case.closed_on, Member.id, Member.preferred_language,
+               Member.id.in_(sms))
+        .join(Family, Case.family_id == Family.id)
+        .join(Member, (Member.family_id == Family.id) & (Member.relationship_to_head == Relationship.HEAD))
+        .where(Family.program_id == program.id).order_by(Case.id)).all()
+    appointment_id, reminder_id = _next_id(session, Appointment), _next_id(session, Reminder)
+    appointments: list[dict] = []
+    reminders: list[dict] = []
+    made = sent = 0
+
+    def flush() -> None:
+        nonlocal appointments, reminders
+        if appointments:
+            session.execute(insert(Appointment), appointments)
+        if reminders:
+            session.execute(insert(Reminder), reminders)
+        session.commit()
+        appointments, reminders = [], []
+
+    for case_id, family_id, opened_on, closed_on, head_id, language, texts in cases:
+        start, stop = max(opened_on, earliest), min(closed_on or today, today)
+        plan: list[tuple[AppointmentKind, date]] = []
+        day = start + timedelta(days=rng.randint(10, 40))
+        while day < stop:
+            plan.append((AppointmentKind.ICE_CHECK_IN if case_id % 2 else AppointmentKind.ATD_CHECK_IN, day))
+            day += timedelta(days=rng.randint(35, 50))
+        day = start + timedelta(days=rng.randint(40, 80))
+        while day < stop:
+            plan.append((AppointmentKind.MASTER_HEARING, day))
+            day += timedelta(days=rng.randint(85, 150))
+        if case_id % 3 == 0 and start + timedelta(days=90) < stop:
+            plan.append((AppointmentKind.USCIS_BIOMETRICS, start + timedelta(days=90)))
+        for kind, day in plan:
+            hearing = kind is AppointmentKind.MASTER_HEARING
+            starts_at = datetime(day.year, day.month, day.day, 9, tzinfo=zone).astimezone(UTC)
+            recent = (today - day).days <= 21
+            roll = rng.random()
+            outcome = (None if rng.random() < (0.2 if recent else 0.004) else Outcome.MISSED if roll < 0.03
+                       else Outcome.RESCHEDULED if hearing and roll < 0.06 else Outcome.ATTENDED)
+            appointments.append({
+                "id": appointment_id, "case_id": case_id, "kind": kind,
+                "court_id": courts[case_id % len(courts)] if hearing else None,
+                "office_id": None if hearing else offices[
+                    OfficeKind.USCIS if kind is AppointmentKind.USCIS_BIOMETRICS
+                    else OfficeKind.ICE if kind is AppointmentKind.ICE_CHECK_IN else OfficeKind.ATD],
+                "local_date": day, "local_time": datetime.min.time().replace(hour=9), "timezone": program.timezone,
+                "fold": 0, "starts_at": starts_at, "mode": AttendanceMode.IN_PERSON,
+                "status": AppointmentStatus.SCHEDULED, "outcome": outcome,
+                "outcome_recorded_at": min(starts_at + timedelta(hours=4), now) if outcome else None,
+                "uid": f"bench-{appointment_id}@casework", "sequence": 0,
+                "created_at": now, "updated_at": now})
+            if texts:
+                for days in (7, 1):
+                    due = starts_at - timedelta(days=days)
+                    failed = rng.random() < 0.03
+                    reminders.append({
+                        "id": reminder_id, "appointment_id": appointment_id, "family_id": family_id,
+                        "member_id": head_id, "kind": MessageKind.REMINDER, "step": f"{days}@10:00",
+                        "channel": Channel.SMS, "recipient": "+13125550100", "language": language or "spa",
+                        "due_at": due, "status": ReminderStatus.FAILED if failed else ReminderStatus.SENT,
+                        "dedupe_key": f"bench:{reminder_id}", "attempts": 1, "sent_at": None if failed else due,
+                        "delivery_status": None if failed else ("delivered" if rng.random() < 0.9 else None),
+                        "reply": "confirmed" if days == 7 and rng.random() < 0.2 else None, "created_at": due})
+                    reminder_id += 1
+                    sent += 1
+            appointment_id += 1
+            made += 1
+            if len(appointments) >= BATCH:
+                flush()
+    flush()
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("appointments", "reminders"):
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                 f"(SELECT max(id) FROM {table}))"))
+        session.execute(text("ANALYZE"))
+        session.commit()
+    return made, sent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=int(os.environ.get("BENCH_REPEAT", "10")))
+    parser.add_argument("--months", type=int, default=24, help="months of history to add on the first run")
+    parser.add_argument("--email", default=os.environ.get("BENCH_EMAIL", SUPERVISOR))
+    parser.add_argument("--password", default=os.environ.get("BENCH_PASSWORD", PASSWORD))
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("Set DATABASE_URL to the seeded database.")
+    app = build_app(url)
+    with app.app_context():
+        session = db.session
+        user = session.scalar(select(User).where(User.email == args.email))
+        if user is None:
+            sys.exit(f"No account {args.email}: seed first (casework seed --families N).")
+        program = session.get(Organization, user.organization_id)
+        cases = session.scalar(select(func.count(Case.id)).join(Family, Case.family_id == Family.id)
+                               .where(Family.program_id == program.id))
+        dates = session.scalar(select(func.count(Appointment.id)).join(Case, Appointment.case_id == Case.id)
+                               .join(Family, Case.family_id == Family.id).where(Family.program_id == program.id))
+        if not dates:
+            started = time.perf_counter()
+            made, sent = seed_history(session, program, args.months, random.Random(2026))
+            print(f"added {made} appointments and {sent} reminders in {time.perf_counter() - started:.0f} s")
+            dates = made
+        program_name = program.name
+
+    counter = StatementCounter(Database.state(app).engine)
+    client = app.test_client()
+    token = csrf_token_of(client.get("/sign-in").get_data(as_text=True))
+    response = client.post("/sign-in", data={"email": args.email, "password": args.password, "csrf_token": token})
+    if response.status_code != 302:
+        sys.exit(f"Sign-in as {args.email} failed ({response.status_code}).")
+    today = date.today()
+    months = urlencode({"start": (today.replace(day=1) - timedelta(days=args.months * 30)).replace(day=1).isoformat(),
+                        "end": (today.replace(day=1) - timedelta(days=1)).isoformat()})
+    pages = [
+        ("minimal page", "/_bench/minimal"),
+        ("minimal page in the layout", "/_bench/layout"),
+        ("appearance, last 12 months", "/reports"),
+        (f"appearance, {args.months} months", f"/reports?{months}"),
+        ("appearance, one language", "/reports?language=spa"),
+        ("outcomes missing (check-ins)", "/reports/outcomes-missing?category=check_in"),
+        ("reminder reach, last 12 months", "/reports/reminders"),
+        ("caseload, last 12 months", "/reports/caseload"),
+        ("download: by reach (CSV)", "/reports/export?table=appearance-by-reach&format=csv"),
+        ("download: by place (XLSX, shared)", "/reports/export?table=appearance-by-place&format=xlsx&share=1"),
+    ]
+    results = []
+    for label, path in pages:
+        client.get(path)  # warm caches and compiled statements
+        timings, sql_times, statements = [], [], []
+        for _ in range(args.repeat):
+            counter.reset()
+            start = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - start) * 1000)
+            sql_times.append(counter.seconds * 1000)
+            statements.append(counter.count)
+            if response.status_code != 200:
+                sys.exit(f"{path} answered {response.status_code}")
+        results.append((label, statistics.median(timings), statistics.median(sql_times), max(statements)))
+
+    base = results[0][1]
+    dialect = Database.state(app).engine.dialect.name
+    print(f"{dialect}, program {program_name!r}: {cases} cases, {dates} appointments; "
+          f"{args.repeat} requests per page, as {args.email}")
+    print(f"ratio: to the minimal page. Budget {BUDGET:.0f}x; the appearance report under {TARGET_MS} ms "
+          f"on PostgreSQL.")
+    print(f"{'page':<36} {'median ms':>10} {'SQL ms':>7} {'SQL':>4} {'ratio':>7}")
+    worst = 0.0
+    for label, median, sql_ms, count in results:
+        ratio = median / base
+        if not label.startswith("minimal"):
+            worst = max(worst, ratio)
+        flag = "" if ratio <= BUDGET else "  over budget"
+        print(f"{label[:36]:<36} {median:>10.1f} {sql_ms:>7.1f} {count:>4} {ratio:>7.2f}{flag}")
+    appearance = next(median for label, median, _, _ in results if label.startswith("appearance, last"))
+    print(f"appearance report median: {appearance:.0f} ms "
+          f"({'within' if appearance <= TARGET_MS else 'over'} {TARGET_MS} ms)")
+    sys.exit(0 if worst <= BUDGET else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Program reports: appearance rates, reminder reach, representation, deadlines, school and
+caseload for US programs; follow-ups and outcomes for in-country organizations; with charts
+and downloads.
+
+`init_app` is what the app factory calls: the blueprint, the menu link and the small-count
+threshold of exports shared outside the program. Reports read core, scheduling, legal and
+reintegration; nothing imports reports.
+"""
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app: Flask) -> None:
+    from casework.extensions import NavLink, registry
+    from reports.views import bp
+
+    # Counts under this are suppressed in exports shared outside the program.
+    app.config.setdefault("REPORT_SMALL_COUNT", int(os.environ.get("REPORT_SMALL_COUNT", "5")))
+    app.register_blueprint(bp)
+    registry(app).nav_links.append(NavLink("reports.index", _l("Reports")))
+    registry(app).nav_links.append(NavLink("reports.reintegration", _l("Reports"), audience="reintegration"))

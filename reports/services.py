@@ -1,0 +1,1024 @@
+"""The program's figures, aggregated in SQL: each function runs a fixed number of statements,
+whatever the number of appointments, and returns small dataclasses.
+
+Every query starts from the access scope (`casework.access.scoped`): program admins and
+supervisors reach their whole program, a case manager the cases assigned to them now.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import (ColumnElement, Date, Integer, Select, String, and_, case, cast, exists, extract, func,
+                        literal, literal_column, or_, select, text, tuple_, union_all)
+from sqlalchemy.orm import Session, aliased
+
+from casework import access
+from casework.accounts.models import User
+from casework.cases.models import Case, CaseStatus, Task
+from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
+from legal.models import Referral
+from scheduling.models import (
+    HEARING_KINDS,
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    Channel,
+    Court,
+    Decision,
+    MessageKind,
+    Office,
+    Outcome,
+    Reminder,
+    ReminderStatus,
+)
+
+# The three kinds of obligation whose attendance the program reports, each on its own.
+CATEGORIES = ("hearing", "check_in", "uscis")
+KINDS_OF: dict[str, tuple[AppointmentKind, ...]] = {
+    "hearing": tuple(HEARING_KINDS),
+    "check_in": (AppointmentKind.ICE_CHECK_IN, AppointmentKind.ATD_CHECK_IN),
+    "uscis": (AppointmentKind.USCIS_BIOMETRICS, AppointmentKind.USCIS_INTERVIEW),
+}
+REPORTED_KINDS = tuple(kind for kinds in KINDS_OF.values() for kind in kinds)
+
+# What reached the household before the date, best first (see `reach_of`).
+REACH = ("sms_delivered", "sms_sent", "email_only", "failed", "opted_out", "no_consent", "other")
+DELIVERED = ("delivered", "read")
+UNDELIVERED = ("failed", "undelivered")
+# Messages that tell the family the date: reminders, and notices of a changed date.
+DATE_MESSAGES = (MessageKind.REMINDER, MessageKind.DATE_CHANGED)
+REMINDER_CONSENTS = (ConsentKind.SMS_REMINDERS, ConsentKind.EMAIL_REMINDERS)
+
+LONGEST_PERIOD_MONTHS = 60
+
+
+# Periods and filters -----------------------------------------------------------------------------
+
+PRESETS = ("last_month", "last_quarter", "last_12_months")
+
+
+def _months_before(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def preset_period(name: str, today: date) -> tuple[date, date]:
+    """Whole calendar months before today's (in the program's zone): the last one, the last
+    quarter (January-March, ...), or the last twelve."""
+    first_of_month = today.replace(day=1)
+    if name == "last_month":
+        return _months_before(first_of_month, 1), first_of_month - timedelta(days=1)
+    if name == "last_quarter":
+        quarter_start = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)
+        return _months_before(quarter_start, 3), quarter_start - timedelta(days=1)
+    if name == "last_12_months":
+        return _months_before(first_of_month, 12), first_of_month - timedelta(days=1)
+    raise ValueError(name)
+
+
+def months_between(start: date, end: date) -> list[tuple[int, int]]:
+    months = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader chose: ids and codes only, never a person's data."""
+
+    start: date
+    end: date  # inclusive
+    court_id: int | None = None
+    office_id: int | None = None
+    manager_id: int | None = None
+    language: str | None = None
+    kind: AppointmentKind | None = None
+
+    @property
+    def months(self) -> list[tuple[int, int]]:
+        return months_between(self.start, self.end)
+
+    def query_args(self) -> dict[str, str]:
+        """The same filters as GET parameters, for links and downloads."""
+        args = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.court_id:
+            args["place"] = f"court-{self.court_id}"
+        if self.office_id:
+            args["place"] = f"office-{self.office_id}"
+        if self.manager_id:
+            args["manager"] = str(self.manager_id)
+        if self.language:
+            args["language"] = self.language
+        if self.kind:
+            args["kind"] = self.kind.value
+        return args
+
+    def instants(self, zone: str) -> tuple[datetime, datetime]:
+        """The period as UTC instants: from the first day's midnight to the midnight after the last, in `zone`."""
+        tz = ZoneInfo(zone)
+        return (datetime.combine(self.start, time(0), tz).astimezone(UTC),
+                datetime.combine(self.end + timedelta(days=1), time(0), tz).astimezone(UTC))
+
+
+# Reach: the access scope, narrowed to a case manager's caseload ---------------------------------
+
+def caseload_only(user: User) -> bool:
+    """A case manager reports on the cases assigned to them; admins and supervisors on the program."""
+    return not user.sees_whole_program
+
+
+def _narrow(query: Select, user: User) -> Select:
+    return query.where(Case.assigned_to_id == user.id) if caseload_only(user) else query
+
+
+def appointments_in_reach(user: User) -> Select:
+    return _narrow(access.scoped(Appointment, user), user)
+
+
+def cases_in_reach(user: User) -> Select:
+    return _narrow(access.scoped(Case, user), user)
+
+
+def household_language(family_id: ColumnElement) -> ColumnElement:
+    """The head's preferred language: the household's language in every breakdown and filter."""
+    return (select(Member.preferred_language)
+            .where(Member.family_id == family_id, Member.relationship_to_head == Relationship.HEAD)
+            .order_by(Member.id).limit(1).scalar_subquery())
+
+
+def household_languages(user: User):  # type: ignore[no-untyped-def]
+    """The head's preferred language of each household in reach, as a subquery to join (one row
+    per household even if two members were ever marked head): cheaper at scale than a look-up per row."""
+    return (access.scoped(Member, user).where(Member.relationship_to_head == Relationship.HEAD)
+            .with_only_columns(Member.family_id.label("family_id"), func.min(Member.preferred_language).label("language"))
+            .group_by(Member.family_id).subquery("heads"))
+
+
+def year_month(column: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
+    return cast(extract("year", column), Integer), cast(extract("month", column), Integer)
+
+
+# Figure 1: appearance ------------------------------------------------------------------------------
+
+def category_of() -> ColumnElement:
+    return case((Appointment.kind.in_(KINDS_OF["hearing"]), literal("hearing")),
+                (Appointment.kind.in_(KINDS_OF["check_in"]), literal("check_in")),
+                else_=literal("uscis"))
+
+
+def result_of(now: datetime) -> ColumnElement:
+    """attended, missed, missing (past its date, no outcome), left_out (cancelled or rescheduled)
+    or ahead. A hearing adjourned to a later date, or ending in a decision other than an in
+    absentia order, was attended; an in absentia order means the family was not there."""
+    in_absentia = Appointment.decision == Decision.IN_ABSENTIA_ORDER
+    return case(
+        (or_(Appointment.status == AppointmentStatus.CANCELLED, Appointment.outcome == Outcome.RESCHEDULED),
+         literal("left_out")),
+        (or_(Appointment.outcome.in_((Outcome.ATTENDED, Outcome.ADJOURNED)),
+             and_(Appointment.outcome == Outcome.DECISION,
+                  or_(Appointment.decision.is_(None), Appointment.decision != Decision.IN_ABSENTIA_ORDER))),
+         literal("attended")),
+        (or_(Appointment.outcome == Outcome.MISSED, in_absentia), literal("missed")),
+        (and_(Appointment.outcome.is_(None), Appointment.starts_at < now), literal("missing")),
+        else_=literal("ahead"))
+
+
+def represented_at_hearing() -> ColumnElement:
+    """A legal partner had filed its notice of appearance (EOIR-28) on or before the hearing's
+    date, and the referral was not closed before the hearing."""
+    return exists(select(Referral.id).where(
+        Referral.case_id == Appointment.case_id, Referral.appearance_filed_on.is_not(None),
+        Referral.appearance_filed_on <= Appointment.local_date,
+        or_(Referral.closed_at.is_(None), Referral.closed_at >= Appointment.starts_at)))
+
+
+def _consents(*conditions: ColumnElement) -> ColumnElement:
+    return exists(select(Consent.id).join(Member, Consent.member_id == Member.id).where(
+        Member.family_id == Case.family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions))
+
+
+def reached_before(user: User, filters: Filters):  # type: ignore[no-untyped-def]
+    """Per appointment of the period in reach, what its messages did before its date: a text
+    delivered, a text sent (not reported undelivered), an email sent, a message that failed.
+    One pass over the period's reminders, grouped, instead of a look-up per appointment."""
+    sent_before = and_(Reminder.status == ReminderStatus.SENT, Reminder.sent_at < Appointment.starts_at)
+    sms, email = Reminder.channel == Channel.SMS, Reminder.channel == Channel.EMAIL
+
+    def flag(condition: ColumnElement) -> ColumnElement:
+        return func.max(case((condition, 1), else_=0))
+
+    return (reminders_in_reach(user)
+            .where(Reminder.kind.in_(DATE_MESSAGES), Appointment.kind.in_(REPORTED_KINDS),
+                   Appointment.local_date >= filters.start, Appointment.local_date <= filters.end)
+            .with_only_columns(
+                Reminder.appointment_id.label("appointment_id"),
+                flag(and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED))).label("sms_delivered"),
+                flag(and_(sent_before, sms, or_(Reminder.delivery_status.is_(None),
+                                                Reminder.delivery_status.not_in(UNDELIVERED)))).label("sms_sent"),
+                flag(and_(sent_before, email)).label("email_sent"),
+                flag(and_(Reminder.due_at < Appointment.starts_at,
+                          or_(Reminder.status == ReminderStatus.FAILED,
+                              and_(Reminder.status == ReminderStatus.SENT,
+                                   Reminder.delivery_status.in_(UNDELIVERED))))).label("failed"))
+            .group_by(Reminder.appointment_id).subquery("reached"))
+
+
+def reach_of(reached) -> ColumnElement:  # type: ignore[no-untyped-def]
+    """What reached the household before the date, the best that did:
+    sms_delivered: a text the carrier confirmed delivered; sms_sent: a text sent, delivery never
+    confirmed (nor reported failed); email_only: no text, an email sent (email delivery cannot be
+    confirmed); then nothing reached them: failed (a message was tried and failed or bounced),
+    other (consent to reminders in force on the date but nothing went out: no mobile number or
+    email, no written text in their language, a date set too late), opted_out (no consent in
+    force on the date, one was withdrawn before it), no_consent (none was ever given by then).
+    Reminders and notices of a changed date count; a message sent after the date does not."""
+    in_force = _consents(Consent.given_on <= Appointment.local_date,
+                         or_(Consent.revoked_on.is_(None), Consent.revoked_on > Appointment.local_date))
+    withdrawn = _consents(Consent.revoked_on.is_not(None), Consent.revoked_on <= Appointment.local_date)
+    return case(
+        (reached.c.sms_delivered == 1, literal("sms_delivered")),
+        (reached.c.sms_sent == 1, literal("sms_sent")),
+        (reached.c.email_sent == 1, literal("email_only")),
+        (reached.c.failed == 1, literal("failed")),
+        (in_force, literal("other")),
+        (withdrawn, literal("opted_out")),
+        else_=literal("no_consent"))
+
+
+def _filtered(query: Select, filters: Filters, language: ColumnElement | None = None) -> Select:
+    """The period, kinds reported and filters; `language`: the household language column to filter
+    on (default: a look-up of the head's)."""
+    query = query.where(Appointment.kind.in_(REPORTED_KINDS), Appointment.local_date >= filters.start,
+                        Appointment.local_date <= filters.end)
+    if filters.court_id:
+        query = query.where(Appointment.court_id == filters.court_id)
+    if filters.office_id:
+        query = query.where(Appointment.office_id == filters.office_id)
+    if filters.manager_id:
+        query = query.where(Case.assigned_to_id == filters.manager_id)
+    if filters.language:
+        query = query.where((household_language(Case.family_id) if language is None else language)
+                            == filters.language)
+    if filters.kind:
+        query = query.where(Appointment.kind == filters.kind)
+    return query
+
+
+@dataclass(frozen=True)
+class Counts:
+    attended: int = 0
+    missed: int = 0
+    missing: int = 0
+    left_out: int = 0
+    ahead: int = 0
+
+    @property
+    def denominator(self) -> int:
+        return self.attended + self.missed
+
+    @property
+    def rate(self) -> float | None:
+        return self.attended / self.denominator if self.denominator else None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.denominator or self.missing)
+
+    def __add__(self, other: "Counts") -> "Counts":
+        return Counts(self.attended + other.attended, self.missed + other.missed, self.missing + other.missing,
+                      self.left_out + other.left_out, self.ahead + other.ahead)
+
+
+@dataclass
+class RateRow:
+    """One line of a breakdown: its key (an id or code, for links and sorting), its label, and
+    the counts of each category."""
+
+    key: str
+    label: str = ""
+    counts: dict[str, Counts] = field(default_factory=dict)
+
+    def of(self, category: str) -> Counts:
+        return self.counts.get(category, Counts())
+
+    @property
+    def total(self) -> Counts:
+        total = Counts()
+        for counts in self.counts.values():
+            total = total + counts
+        return total
+
+
+@dataclass
+class Appearance:
+    summary: dict[str, Counts]
+    months: list[RateRow]
+    places: list[RateRow]
+    languages: list[RateRow]
+    managers: list[RateRow]
+    representation: list[RateRow]
+    reach: list[RateRow]
+
+
+COUNTED = ("attended", "missed", "missing")
+DIMENSIONS = ("summary", "month", "place", "language", "manager", "representation", "reach")
+
+
+def without_jit(session: Session) -> None:
+    """PostgreSQL compiles a query it estimates costly (these aggregations, at scale) to machine code
+    first, which takes longer than running it: switched off for the rest of this read-only
+    transaction; and the grouping of a period's reminders gets the memory to stay off the disk."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
+
+
+def appearance(session: Session, user: User, filters: Filters, now: datetime) -> Appearance:
+    """Figure 1 and all its breakdowns in one statement: the period's appointments in reach are
+    read once, then counted by category and by each dimension (on PostgreSQL one pass with
+    GROUPING SETS; on SQLite, which has none, a CTE it materializes and UNION ALL of seven GROUP
+    BYs); then the names of the courts, offices and case managers found (three small look-ups)."""
+    without_jit(session)
+    year, month = year_month(Appointment.local_date)
+    reached = reached_before(user, filters)
+    hearing = Appointment.kind.in_(KINDS_OF["hearing"])
+    heads = household_languages(user)
+    facts = (_filtered(appointments_in_reach(user).outerjoin(heads, heads.c.family_id == Case.family_id), filters,
+                       heads.c.language)
+             .outerjoin(reached, reached.c.appointment_id == Appointment.id)
+             .with_only_columns(
+                 category_of().label("category"), result_of(now).label("result"),
+                 (year * 100 + month).label("month"), Appointment.court_id.label("court_id"),
+                 Appointment.office_id.label("office_id"), Case.assigned_to_id.label("manager_id"),
+                 heads.c.language.label("language"),
+                 case((and_(hearing, represented_at_hearing()), literal("represented")),
+                      else_=literal("unrepresented")).label("represented"),
+                 reach_of(reached).label("reach")))
+    found: dict[str, dict[str, RateRow]] = {dim: {} for dim in DIMENSIONS}
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    for dim, key, category, counts in (_grouping_sets if postgresql else _union)(session, facts):
+        if dim != "summary":
+            if not (counts.attended or counts.missed or counts.missing) or (
+                    dim == "representation" and category != "hearing"):
+                continue
+            counts = Counts(counts.attended, counts.missed, counts.missing)
+        key = key or ""
+        if dim == "month":
+            key = f"{int(key) // 100:04d}-{int(key) % 100:02d}"
+        found[dim].setdefault(key, RateRow(key)).counts[category] = counts
+    summary = found["summary"].get("", RateRow(""))
+    _name_places(session, found["place"])
+    _name_managers(session, found["manager"])
+    by_size = lambda r: (-r.total.denominator - r.total.missing, r.label, r.key)  # noqa: E731
+    return Appearance(
+        summary={c: summary.of(c) for c in CATEGORIES},
+        months=[found["month"].get(f"{y:04d}-{m:02d}", RateRow(f"{y:04d}-{m:02d}")) for y, m in filters.months],
+        places=sorted(found["place"].values(), key=by_size),
+        languages=sorted(found["language"].values(), key=by_size),
+        managers=sorted(found["manager"].values(), key=lambda r: (r.label == "", r.label, r.key)),
+        representation=[found["representation"].get(k, RateRow(k)) for k in ("represented", "unrepresented")],
+        reach=[found["reach"].get(k, RateRow(k)) for k in REACH])
+
+
+def _keys(facts) -> dict[str, ColumnElement]:  # type: ignore[no-untyped-def]
+    """Each breakdown's key as text. Literals are written into the SQL (not bound), so that the same
+    expression in the select list and in GROUPING SETS is recognised as the same on PostgreSQL."""
+    place = case((facts.c.court_id.is_not(None), literal_column("'court-'") + cast(facts.c.court_id, String)),
+                 (facts.c.office_id.is_not(None), literal_column("'office-'") + cast(facts.c.office_id, String)),
+                 else_=literal_column("'none'"))
+    return {"month": cast(facts.c.month, String), "place": place,
+            "language": func.coalesce(facts.c.language, literal_column("''")),
+            "manager": func.coalesce(cast(facts.c.manager_id, String), literal_column("''")),
+            "representation": facts.c.represented, "reach": facts.c.reach}
+
+
+def _union(session: Session, query: Select):  # type: ignore[no-untyped-def]
+    facts = query.cte("facts")
+    keys = {"summary": literal_column("''"), **_keys(facts)}
+    counted = facts.c.result.in_(COUNTED)
+    branches = [select(literal(dim).label("dim"), keys[dim].label("key"), facts.c.category.label("category"),
+                       *_sums(facts)).where(*([] if dim == "summary" else [counted]))
+                .group_by(keys[dim], facts.c.category) for dim in DIMENSIONS]
+    for row in session.execute(union_all(*branches)):
+        yield row.dim, row.key, row.category, _counts(row)
+
+
+def _grouping_sets(session: Session, query: Select):  # type: ignore[no-untyped-def]
+    facts = query.subquery("facts")
+    keys = _keys(facts)
+    names = list(keys)
+    columns = [keys[name] for name in names]
+    # GROUPING(...) has a bit set for each key left out of the row's set, the first key highest.
+    everything = (1 << len(names)) - 1
+    dims = {everything: "summary"}
+    dims.update({everything - (1 << (len(names) - 1 - i)): name for i, name in enumerate(names)})
+    stmt = (select(func.grouping(*columns).label("grouping"), *[c.label(f"key_{n}") for n, c in keys.items()],
+                   facts.c.category, *_sums(facts))
+            .group_by(func.grouping_sets(tuple_(facts.c.category),
+                                         *[tuple_(column, facts.c.category) for column in columns])))
+    for row in session.execute(stmt):
+        dim = dims[row.grouping]
+        yield dim, "" if dim == "summary" else getattr(row, f"key_{dim}"), row.category, _counts(row)
+
+
+def _ids(rows: dict[str, RateRow], prefix: str = "") -> list[int]:
+    return [int(key[len(prefix):]) for key in rows if key.startswith(prefix) and key[len(prefix):].isdigit()]
+
+
+def _name_places(session: Session, rows: dict[str, RateRow]) -> None:
+    names = {}
+    for model, prefix in ((Court, "court-"), (Office, "office-")):  # a look-up each, found or not: fixed statements
+        names.update({f"{prefix}{i}": name for i, name in session.execute(
+            select(model.id, model.name).where(model.id.in_(_ids(rows, prefix))))})
+    for key, row in rows.items():
+        row.label = names.get(key, "")
+
+
+def _name_managers(session: Session, rows: dict[str, RateRow]) -> None:
+    names = {i: name for i, name in session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows))))}
+    for key, row in rows.items():
+        row.label = names.get(int(key), "") if key.isdigit() else ""
+
+
+def _sums(facts) -> list[ColumnElement]:  # type: ignore[no-untyped-def]
+    return [func.sum(case((facts.c.result == name, 1), else_=0)).label(name)
+            for name in ("attended", "missed", "missing", "left_out", "ahead")]
+
+
+def _counts(row) -> Counts:  # type: ignore[no-untyped-def]
+    return Counts(int(row.attended or 0), int(row.missed or 0), int(row.missing or 0), int(row.left_out or 0),
+                  int(row.ahead or 0))
+
+
+@dataclass(frozen=True)
+class MissingOutcome:
+    appointment: Appointment
+    family_id: int
+    family_name: str
+    place: str | None
+    manager: str | None
+
+
+def missing_outcomes(session: Session, user: User, filters: Filters, category: str, now: datetime,
+                     page: int, per_page: int) -> tuple[list[MissingOutcome], bool, int]:
+    """The dates of a category past with no outcome recorded: one page, whether more follow, and the count."""
+    manager = aliased(User)
+    base = (_filtered(appointments_in_reach(user), filters)
+            .where(Appointment.kind.in_(KINDS_OF[category]), Appointment.status == AppointmentStatus.SCHEDULED,
+                   Appointment.outcome.is_(None), Appointment.starts_at < now))
+    total = session.scalar(base.with_only_columns(func.count(Appointment.id)))
+    stmt = (base.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, Office.name,
+                                   manager.full_name)
+            .outerjoin(Court, Court.id == Appointment.court_id).outerjoin(Office, Office.id == Appointment.office_id)
+            .outerjoin(manager, manager.id == Case.assigned_to_id)
+            .order_by(Appointment.local_date, Appointment.local_time, Appointment.id)
+            .offset((page - 1) * per_page).limit(per_page + 1))
+    rows = [MissingOutcome(a, family_id, name, court or office, who)
+            for a, family_id, name, court, office, who in session.execute(stmt)]
+    return rows[:per_page], len(rows) > per_page, int(total or 0)
+
+
+# Figure 2: reminder reach -------------------------------------------------------------------------
+
+# The English sentence of interpreter-call tasks (before titles had keys), and their key since.
+INTERPRETER_CALL_KEY = "scheduling.interpreter_call"
+INTERPRETER_CALL_TITLE = "Call the family with a % interpreter about the date of %"
+CONSENT_WITHDRAWN = "consent withdrawn"  # the dispatcher's reason for holding a row back (scheduling.dispatch)
+REACH_COUNTS = ("planned", "sent", "delivered", "failed", "held_no_consent", "held_other", "cancelled", "waiting",
+                "confirmed", "needs_help", "opt_outs", "calls_created", "calls_done")
+
+
+@dataclass
+class ReachRow:
+    key: str
+    values: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> int:
+        return self.values.get(name, 0)
+
+    def add(self, other: dict[str, int]) -> None:
+        for name, value in other.items():
+            self.values[name] = self.values.get(name, 0) + int(value or 0)
+
+
+def reminders_in_reach(user: User) -> Select:
+    query = (access.scoped(Reminder, user).join(Appointment, Reminder.appointment_id == Appointment.id)
+             .join(Case, Appointment.case_id == Case.id))
+    return _narrow(query, user)
+
+
+def _case_filters(query: Select, filters: Filters) -> Select:
+    if filters.manager_id:
+        query = query.where(Case.assigned_to_id == filters.manager_id)
+    if filters.language:
+        query = query.where(household_language(Case.family_id) == filters.language)
+    return query
+
+
+def _appointment_filters(query: Select, filters: Filters) -> Select:
+    if filters.court_id:
+        query = query.where(Appointment.court_id == filters.court_id)
+    if filters.office_id:
+        query = query.where(Appointment.office_id == filters.office_id)
+    if filters.kind:
+        query = query.where(Appointment.kind == filters.kind)
+    return _case_filters(query, filters)
+
+
+def _sum(condition: ColumnElement) -> ColumnElement:
+    return func.sum(case((condition, 1), else_=0))
+
+
+@dataclass
+class ReminderReach:
+    by_language: list[ReachRow]
+    by_channel: list[ReachRow]
+    total: ReachRow
+
+
+def reminder_reach(session: Session, user: User, filters: Filters, zone: str) -> ReminderReach:
+    """The outbox of the period (rows due in it), by the recipient's language and by channel; the
+    consents to reminders withdrawn in it (opt-outs); the interpreter calls raised in it. Three statements."""
+    without_jit(session)
+    start, end = filters.instants(zone)
+    sent = Reminder.status == ReminderStatus.SENT
+    outbox = (_appointment_filters(reminders_in_reach(user), filters)
+              .where(Reminder.due_at >= start, Reminder.due_at < end)
+              .with_only_columns(
+                  Reminder.language.label("language"), Reminder.channel.label("channel"),
+                  func.count(Reminder.id).label("planned"), _sum(sent).label("sent"),
+                  _sum(and_(sent, Reminder.delivery_status.in_(DELIVERED))).label("delivered"),
+                  _sum(or_(Reminder.status == ReminderStatus.FAILED,
+                           and_(sent, Reminder.delivery_status.in_(UNDELIVERED)))).label("failed"),
+                  _sum(and_(Reminder.status == ReminderStatus.SKIPPED,
+                            Reminder.last_error == CONSENT_WITHDRAWN)).label("held_no_consent"),
+                  _sum(and_(Reminder.status == ReminderStatus.SKIPPED,
+                            or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN)))
+                  .label("held_other"),
+                  _sum(Reminder.status == ReminderStatus.CANCELLED).label("cancelled"),
+                  _sum(Reminder.status.in_((ReminderStatus.PLANNED, ReminderStatus.SENDING))).label("waiting"),
+                  _sum(Reminder.reply == "confirmed").label("confirmed"),
+                  _sum(Reminder.reply == "needs_help").label("needs_help"))
+              .group_by(Reminder.language, Reminder.channel))
+    languages: dict[str, ReachRow] = {}
+    channels: dict[str, ReachRow] = {}
+    total = ReachRow("total")
+    names = ("planned", "sent", "delivered", "failed", "held_no_consent", "held_other", "cancelled", "waiting",
+             "confirmed", "needs_help")
+    for row in session.execute(outbox):
+        values = {name: int(getattr(row, name) or 0) for name in names}
+        channel = row.channel.value if isinstance(row.channel, Channel) else str(row.channel)
+        languages.setdefault(row.language or "", ReachRow(row.language or "")).add(values)
+        channels.setdefault(channel, ReachRow(channel)).add(values)
+        total.add(values)
+
+    member_family = Member.family_id
+    opt_outs = (access.scoped(Consent, user)
+                .where(Consent.kind.in_(REMINDER_CONSENTS), Consent.revoked_on >= filters.start,
+                       Consent.revoked_on <= filters.end)
+                .with_only_columns(Member.preferred_language.label("language"), Consent.kind.label("kind"),
+                                   func.count(Consent.id).label("n"))
+                .group_by(Member.preferred_language, Consent.kind))
+    caseload = select(Case.family_id)
+    if caseload_only(user):
+        opt_outs = opt_outs.where(member_family.in_(caseload.where(Case.assigned_to_id == user.id)))
+    if filters.manager_id:
+        opt_outs = opt_outs.where(member_family.in_(caseload.where(Case.assigned_to_id == filters.manager_id)))
+    if filters.language:
+        opt_outs = opt_outs.where(household_language(member_family) == filters.language)
+    for row in session.execute(opt_outs):
+        channel = "sms" if row.kind is ConsentKind.SMS_REMINDERS else "email"
+        languages.setdefault(row.language or "", ReachRow(row.language or "")).add({"opt_outs": row.n})
+        channels.setdefault(channel, ReachRow(channel)).add({"opt_outs": row.n})
+        total.add({"opt_outs": row.n})
+
+    language = household_language(Case.family_id)
+    calls = (_case_filters(_narrow(access.scoped(Task, user), user), filters)
+             .where(or_(Task.title_key == INTERPRETER_CALL_KEY,
+                        and_(Task.title_key.is_(None), Task.title.like(INTERPRETER_CALL_TITLE))),
+                    Task.created_at >= start, Task.created_at < end)
+             .with_only_columns(language.label("language"), func.count(Task.id).label("created"),
+                                _sum(Task.completed_at.is_not(None)).label("done"))
+             .group_by(language))
+    for row in session.execute(calls):
+        values = {"calls_created": int(row.created or 0), "calls_done": int(row.done or 0)}
+        languages.setdefault(row.language or "", ReachRow(row.language or "")).add(values)
+        total.add(values)
+    order = lambda r: (-r["planned"] - r["calls_created"] - r["opt_outs"], r.key)  # noqa: E731
+    return ReminderReach(sorted(languages.values(), key=order),
+                         [channels.get(c.value, ReachRow(c.value)) for c in Channel], total)
+
+
+# Figure 6: caseload ------------------------------------------------------------------------------
+
+@dataclass
+class ManagerLoad:
+    key: str
+    name: str
+    open_cases: int = 0
+    in_intake: int = 0
+    overdue_tasks: int = 0
+
+
+@dataclass
+class MonthFlow:
+    key: str
+    intakes: int = 0
+    closures: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def closed(self) -> int:
+        return sum(self.closures.values())
+
+
+@dataclass
+class Caseload:
+    managers: list[ManagerLoad]
+    months: list[MonthFlow]
+    closure_reasons: list[str]
+
+
+def caseload(session: Session, user: User, filters: Filters, today: date) -> Caseload:
+    """Open cases and overdue tasks per case manager today; intakes and closures (by reason) per
+    month of the period. Four statements."""
+    manager = aliased(User)
+    cases = _case_filters(cases_in_reach(user), filters)
+    open_rows = session.execute(
+        cases.where(Case.status != CaseStatus.CLOSED).outerjoin(manager, manager.id == Case.assigned_to_id)
+        .with_only_columns(Case.assigned_to_id, manager.full_name, func.count(Case.id).label("n"),
+                           _sum(Case.status == CaseStatus.INTAKE).label("intake"))
+        .group_by(Case.assigned_to_id, manager.full_name))
+    loads: dict[str, ManagerLoad] = {}
+    for assigned, name, n, intake in open_rows:
+        loads[str(assigned or "")] = ManagerLoad(str(assigned or ""), name or "", int(n), int(intake or 0))
+    tasks = (_case_filters(_narrow(access.scoped(Task, user), user), filters)
+             .where(Task.completed_at.is_(None), Task.due_on < today)
+             .outerjoin(manager, manager.id == Task.assignee_id)
+             .with_only_columns(Task.assignee_id, manager.full_name, func.count(Task.id))
+             .group_by(Task.assignee_id, manager.full_name))
+    for assignee, name, n in session.execute(tasks):
+        load = loads.setdefault(str(assignee or ""), ManagerLoad(str(assignee or ""), name or ""))
+        load.overdue_tasks = int(n)
+
+    months = {f"{y:04d}-{m:02d}": MonthFlow(f"{y:04d}-{m:02d}") for y, m in filters.months}
+    year, month = year_month(Case.opened_on)
+    for y, m, n in session.execute(
+            cases.where(Case.opened_on >= filters.start, Case.opened_on <= filters.end)
+            .with_only_columns(year, month, func.count(Case.id)).group_by(year, month)):
+        months[f"{int(y):04d}-{int(m):02d}"].intakes = int(n)
+    year, month = year_month(Case.closed_on)
+    reasons: set[str] = set()
+    for y, m, reason, n in session.execute(
+            cases.where(Case.status == CaseStatus.CLOSED, Case.closed_on >= filters.start,
+                        Case.closed_on <= filters.end)
+            .with_only_columns(year, month, Case.closed_reason, func.count(Case.id))
+            .group_by(year, month, Case.closed_reason)):
+        key = reason.value if reason is not None else ""
+        reasons.add(key)
+        months[f"{int(y):04d}-{int(m):02d}"].closures[key] = int(n)
+    managers = sorted(loads.values(), key=lambda load: (load.name == "", load.name, load.key))
+    return Caseload(managers, list(months.values()), sorted(reasons, key=lambda r: (r == "", r)))
+
+
+# Date arithmetic both databases agree on ---------------------------------------------------------
+
+def days_between(session: Session, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+    """Whole days from one date column to another."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(later) - func.julianday(earlier), Integer)
+    return cast(later - earlier, Integer)
+
+
+def plus_days(session: Session, day: ColumnElement, days: int) -> ColumnElement:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(day, f"{days:+d} days")
+    return day + days
+
+
+def plus_years(session: Session, day: ColumnElement, years: int) -> ColumnElement:
+    if session.get_bind().dialect.name == "sqlite":
+        return func.date(day, f"{years:+d} years")
+    return cast(day + func.make_interval(years), Date)
+
+
+def local_day(session: Session, instant: ColumnElement, zone: str) -> ColumnElement:
+    """The calendar day of a stored instant in `zone`: PostgreSQL converts it itself; on SQLite a
+    function of this connection does, with the same zone database (zoneinfo)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.timezone(zone, instant), Date)
+    raw = session.connection().connection.driver_connection
+    raw.create_function("casework_local_day", 2, _sqlite_local_day, deterministic=True)
+    return func.casework_local_day(instant, zone)
+
+
+def _sqlite_local_day(value: str | None, zone: str) -> str | None:
+    if value is None:
+        return None
+    instant = datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(ZoneInfo(zone)).date().isoformat()
+
+
+LIST_SIZE = 50
+
+
+# Figure 3: legal representation -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class MeritsRow:
+    appointment: Appointment
+    family_id: int
+    family_name: str
+    court: str | None
+    manager: str | None
+
+
+@dataclass
+class RepresentationFigure:
+    households: int = 0          # with a hearing in the period
+    accepted: int = 0            # ... whose referral a legal partner had accepted by the end of the period
+    appeared: int = 0            # ... for whom a notice of appearance was filed by then
+    either: int = 0
+    represented: int = 0         # households whose first notice of appearance was filed in the period
+    median_days: float | None = None   # ... days from release to that notice, median
+    merits_count: int = 0        # unrepresented households with a merits hearing within 60 days (today)
+    merits: list[MeritsRow] = field(default_factory=list)
+
+
+def representation(session: Session, user: User, filters: Filters, zone: str, now: datetime) -> RepresentationFigure:
+    """Five statements: the households with a hearing and their referrals; the count and the
+    middle of the release-to-representation delays; the merits hearings without counsel (count, list)."""
+    from casework.releases.models import Release
+    from legal.models import ReferralStatus, Representation
+
+    figure = RepresentationFigure()
+    _, end_instant = filters.instants(zone)
+    households = (_filtered(appointments_in_reach(user), filters)
+                  .where(Appointment.kind.in_(KINDS_OF["hearing"]), Appointment.status != AppointmentStatus.CANCELLED)
+                  .with_only_columns(Case.family_id.label("family_id")).distinct().subquery("households"))
+    referral = select(Referral.id).join(Case, Referral.case_id == Case.id).where(
+        Case.family_id == households.c.family_id)
+    accepted = exists(referral.where(Referral.answered_at.is_not(None), Referral.answered_at < end_instant,
+                                     Referral.status != ReferralStatus.DECLINED))
+    appeared = exists(referral.where(Referral.appearance_filed_on.is_not(None),
+                                     Referral.appearance_filed_on <= filters.end))
+    row = session.execute(select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared)))
+                          .select_from(households)).one()
+    figure.households, figure.accepted, figure.appeared, figure.either = (int(v or 0) for v in row)
+
+    first = (_case_filters(_narrow(access.scoped(Referral, user), user), filters)
+             .where(Referral.appearance_filed_on.is_not(None))
+             .with_only_columns(Case.family_id.label("family_id"),
+                                func.min(Referral.appearance_filed_on).label("filed_on"))
+             .group_by(Case.family_id).subquery("first_appearance"))
+    released = (access.scoped(Release, user)
+                .with_only_columns(Release.family_id.label("family_id"),
+                                   func.min(Release.released_on).label("released_on"))
+                .group_by(Release.family_id).subquery("first_release"))
+    delay = days_between(session, first.c.filed_on, released.c.released_on)
+    delays = (select(delay.label("days")).select_from(first)
+              .join(released, released.c.family_id == first.c.family_id)
+              .where(first.c.filed_on >= filters.start, first.c.filed_on <= filters.end))
+    figure.represented = n = int(session.scalar(select(func.count()).select_from(delays.subquery())) or 0)
+    # The middle one (odd count) or two (even count), read without reading the others.
+    middle = list(session.scalars(delays.order_by(delay).offset(max(n - 1, 0) // 2).limit(2 - n % 2)))
+    figure.median_days = sum(middle) / len(middle) if n and middle else None
+
+    counsel = select(Referral.case_id).where(Referral.status == ReferralStatus.ACCEPTED,
+                                             Referral.representation == Representation.REPRESENTING)
+    merits = (_case_filters(appointments_in_reach(user), filters)
+              .where(Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
+                     Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
+                     Appointment.starts_at >= now, Appointment.starts_at < now + timedelta(days=60),
+                     Case.status != CaseStatus.CLOSED, Appointment.case_id.not_in(counsel)))
+    if filters.court_id:
+        merits = merits.where(Appointment.court_id == filters.court_id)
+    figure.merits_count = int(session.scalar(merits.with_only_columns(
+        func.count(func.distinct(Case.family_id)))) or 0)
+    manager = aliased(User)
+    listing = (merits.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, manager.full_name)
+               .outerjoin(Court, Court.id == Appointment.court_id)
+               .outerjoin(manager, manager.id == Case.assigned_to_id)
+               .order_by(Appointment.starts_at, Appointment.id).limit(LIST_SIZE))
+    figure.merits = [MeritsRow(a, family_id, name, court, who)
+                     for a, family_id, name, court, who in session.execute(listing)]
+    return figure
+
+
+# Figure 5: deadlines -------------------------------------------------------------------------------
+
+@dataclass
+class DeadlineRow:
+    key: str
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.missed + self.pending
+
+
+def deadlines(session: Session, user: User, filters: Filters, zone: str, today: date) -> list[DeadlineRow]:
+    """The one-year asylum filing deadlines due in the period (met on time, met late, missed,
+    pending), and the changes of address to file with the court and with USCIS within 5 days of
+    the moves of the period (filed on time, late, not filed and past due, still within the 5 days).
+    Three statements."""
+    from casework.cases.models import TaskKind
+    from scheduling.models import Deadline, DeadlineKind
+
+    asylum = (_case_filters(_narrow(access.scoped(Deadline, user), user), filters)
+              .where(Deadline.kind == DeadlineKind.ASYLUM_ONE_YEAR, Deadline.due_on >= filters.start,
+                     Deadline.due_on <= filters.end)
+              .with_only_columns(
+                  _sum(and_(Deadline.met_on.is_not(None), Deadline.met_on <= Deadline.due_on)).label("on_time"),
+                  _sum(and_(Deadline.met_on.is_not(None), Deadline.met_on > Deadline.due_on)).label("late"),
+                  _sum(and_(Deadline.met_on.is_(None), Deadline.due_on < today)).label("missed"),
+                  _sum(and_(Deadline.met_on.is_(None), Deadline.due_on >= today)).label("pending")))
+    rows = [DeadlineRow("asylum", *(int(v or 0) for v in session.execute(asylum).one()))]
+    done_on = local_day(session, Task.completed_at, zone)
+    moved_on = plus_days(session, Task.due_on, -5)
+    address = (_case_filters(_narrow(access.scoped(Task, user), user), filters)
+               .where(Task.kind.in_((TaskKind.ADDRESS_CHANGE_COURT, TaskKind.ADDRESS_CHANGE_USCIS)),
+                      moved_on >= filters.start, moved_on <= filters.end)
+               .with_only_columns(
+                   Task.kind,
+                   _sum(and_(Task.completed_at.is_not(None), done_on <= Task.due_on)).label("on_time"),
+                   _sum(and_(Task.completed_at.is_not(None), done_on > Task.due_on)).label("late"),
+                   _sum(and_(Task.completed_at.is_(None), Task.due_on < today)).label("missed"),
+                   _sum(and_(Task.completed_at.is_(None), Task.due_on >= today)).label("pending"))
+               .group_by(Task.kind))
+    found = {kind: DeadlineRow(kind.value, *(int(v or 0) for v in values))
+             for kind, *values in session.execute(address)}
+    for kind in (TaskKind.ADDRESS_CHANGE_COURT, TaskKind.ADDRESS_CHANGE_USCIS):
+        rows.append(found.get(kind, DeadlineRow(kind.value)))
+    return rows
+
+
+def _household_filters(query: Select, user: User, filters: Filters, family_id: ColumnElement) -> Select:
+    """For records of a household rather than of a case: the caseload and the case manager and
+    language filters, as conditions on the household (one row per record, whatever its cases)."""
+    if caseload_only(user):
+        query = query.where(family_id.in_(select(Case.family_id).where(Case.assigned_to_id == user.id)))
+    if filters.manager_id:
+        query = query.where(family_id.in_(select(Case.family_id).where(Case.assigned_to_id == filters.manager_id)))
+    if filters.language:
+        query = query.where(household_language(family_id) == filters.language)
+    return query
+
+
+# Figure 4: school ------------------------------------------------------------------------------------
+
+ENROLLED_WITHIN = (30, 60, 90)
+
+
+@dataclass
+class SchoolFigure:
+    children: int = 0                           # school-age at the release of the period's households
+    within: dict[int, int] = field(default_factory=dict)   # enrolled within N days of release (cumulative)
+    later: int = 0
+    not_enrolled: int = 0
+    now_by_status: dict[str, int] = field(default_factory=dict)  # school-age today, open cases, not enrolled
+
+
+def school(session: Session, user: User, filters: Filters, today: date) -> SchoolFigure:
+    """Two statements: the school-age children of the households released in the period and when
+    they were enrolled; the school-age children of open cases not enrolled today, by where they stand."""
+    from casework.releases.models import Release
+    from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, EnrollmentStatus, SchoolEnrollment
+    from casework.schooling.services import birth_date_range
+
+    figure = SchoolFigure()
+    released = (access.scoped(Release, user)
+                .with_only_columns(Release.family_id.label("family_id"),
+                                   func.min(Release.released_on).label("released_on"))
+                .group_by(Release.family_id).subquery("first_release"))
+    enrolled = and_(SchoolEnrollment.status == EnrollmentStatus.ENROLLED, SchoolEnrollment.enrolled_on.is_not(None))
+    delay = days_between(session, SchoolEnrollment.enrolled_on, released.c.released_on)
+    children = (_household_filters(access.scoped(Member, user), user, filters, Member.family_id)
+                .join(released, released.c.family_id == Member.family_id)
+                .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
+                .where(released.c.released_on >= filters.start, released.c.released_on <= filters.end,
+                       Member.date_of_birth.is_not(None),
+                       plus_years(session, Member.date_of_birth, SCHOOL_AGE_MIN) <= released.c.released_on,
+                       plus_years(session, Member.date_of_birth, SCHOOL_AGE_MAX + 1) > released.c.released_on)
+                .with_only_columns(func.count(func.distinct(Member.id)),
+                                   *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
+                                   _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
+                                   _sum(or_(SchoolEnrollment.id.is_(None), ~enrolled))))
+    total, *within, later, not_enrolled = (int(v or 0) for v in session.execute(children).one())
+    figure.children, figure.later, figure.not_enrolled = total, later, not_enrolled
+    figure.within = dict(zip(ENROLLED_WITHIN, within))
+
+    oldest, youngest = birth_date_range(today)
+    status = case((SchoolEnrollment.id.is_(None), literal("not_started")), else_=cast(SchoolEnrollment.status, String))
+    open_cases = select(Case.family_id).where(Case.status != CaseStatus.CLOSED)
+    waiting = (_household_filters(access.scoped(Member, user), user, filters, Member.family_id)
+               .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
+               .where(Member.family_id.in_(open_cases), Member.date_of_birth >= oldest,
+                      Member.date_of_birth <= youngest,
+                      or_(SchoolEnrollment.id.is_(None), SchoolEnrollment.status != EnrollmentStatus.ENROLLED))
+               .with_only_columns(status.label("status"), func.count(func.distinct(Member.id)))
+               .group_by(status))
+    figure.now_by_status = {str(key): int(n) for key, n in session.execute(waiting)}
+    return figure
+
+
+# Figure 7: reintegration, for in-country organizations ---------------------------------------------
+
+def returnees_in_reach(user: User) -> Select:
+    """An in-country organization's returnee cases through the access scope: its supervisors and
+    admins see them all, a case manager those assigned to them."""
+    from reintegration.models import ReturneeCase
+
+    query = access.scoped(ReturneeCase, user)
+    return query if user.sees_whole_program else query.where(ReturneeCase.assigned_to_id == user.id)
+
+
+@dataclass
+class FollowUpRow:
+    days: int
+    on_time: int = 0
+    late: int = 0
+    missed: int = 0
+    pending: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.on_time + self.late + self.missed + self.pending
+
+
+@dataclass
+class Reintegration:
+    follow_ups: list[FollowUpRow]
+    situation: dict[str, int]          # at each returnee's latest follow-up by the end of the period
+    referrals: dict[str, dict[str, int]]   # service -> status -> count, referred in the period
+    received: int
+    handed_over: int
+
+
+SITUATION = ("documents_obtained", "children_in_school", "working_or_training", "safe", "at_risk", "displaced",
+             "migrated_again")
+
+
+def reintegration(session: Session, user: User, filters: Filters, zone: str, today: date) -> Reintegration:
+    """Four statements: follow-ups due in the period by how many days after the return (done on
+    or before the day, done later, not done and past due, not due yet); the situation at each
+    returnee's latest follow-up; provider referrals of the period by service and outcome; the
+    returnees received in the period, and how many of them a US program handed over."""
+    from reintegration.models import Answer, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
+    from reintegration.models import Referral as ProviderReferral
+
+    without_jit(session)
+    days = days_between(session, Task.due_on, ReturneeCase.returned_on)
+    done_on = local_day(session, Task.completed_at, zone)
+    follow_up = exists(select(Appointment.id).where(Appointment.follow_up_task_id == Task.id))
+    rows = session.execute(
+        returnees_in_reach(user).join(Task, Task.case_id == ReturneeCase.case_id)
+        .where(follow_up, Task.due_on >= filters.start, Task.due_on <= filters.end)
+        .with_only_columns(days.label("days"),
+                           _sum(and_(Task.completed_at.is_not(None), done_on <= Task.due_on)),
+                           _sum(and_(Task.completed_at.is_not(None), done_on > Task.due_on)),
+                           _sum(and_(Task.completed_at.is_(None), Task.due_on < today)),
+                           _sum(and_(Task.completed_at.is_(None), Task.due_on >= today)))
+        .group_by(days).order_by(days))
+    follow_ups = [FollowUpRow(int(d), *(int(v or 0) for v in values)) for d, *values in rows]
+
+    later = aliased(OutcomeRecord)
+    newer = exists(select(later.id).where(
+        later.returnee_case_id == OutcomeRecord.returnee_case_id, later.recorded_on <= filters.end,
+        or_(later.recorded_on > OutcomeRecord.recorded_on,
+            and_(later.recorded_on == OutcomeRecord.recorded_on, later.id > OutcomeRecord.id))))
+    situation = session.execute(
+        returnees_in_reach(user).join(OutcomeRecord, OutcomeRecord.returnee_case_id == ReturneeCase.id)
+        .where(OutcomeRecord.recorded_on <= filters.end, ~newer)
+        .with_only_columns(
+            func.count(OutcomeRecord.id),
+            _sum(OutcomeRecord.documents_obtained == Answer.YES), _sum(OutcomeRecord.children_in_school == Answer.YES),
+            _sum(OutcomeRecord.work.in_((WorkStatus.EMPLOYED, WorkStatus.SELF_EMPLOYED, WorkStatus.IN_TRAINING))),
+            _sum(OutcomeRecord.safety == SafetyStatus.SAFE), _sum(OutcomeRecord.safety == SafetyStatus.AT_RISK),
+            _sum(OutcomeRecord.safety == SafetyStatus.DISPLACED), _sum(OutcomeRecord.migrated_again == Answer.YES))
+    ).one()
+    counts = [int(v or 0) for v in situation]
+    referrals: dict[str, dict[str, int]] = {}
+    scoped_referrals = access.scoped(ProviderReferral, user)
+    if not user.sees_whole_program:
+        scoped_referrals = scoped_referrals.where(ReturneeCase.assigned_to_id == user.id)
+    for service, status, n in session.execute(
+            scoped_referrals.where(ProviderReferral.referred_on >= filters.start,
+                                   ProviderReferral.referred_on <= filters.end)
+            .with_only_columns(ProviderReferral.service, ProviderReferral.status, func.count(ProviderReferral.id))
+            .group_by(ProviderReferral.service, ProviderReferral.status)):
+        referrals.setdefault(service.value, {})[status.value] = int(n)
+    received, handed = session.execute(
+        returnees_in_reach(user).where(ReturneeCase.returned_on >= filters.start,
+                                       ReturneeCase.returned_on <= filters.end)
+        .with_only_columns(func.count(ReturneeCase.id), _sum(ReturneeCase.us_case_id.is_not(None)))).one()
+    return Reintegration(follow_ups, {"total": counts[0], **dict(zip(SITUATION, counts[1:]))}, referrals,
+                         int(received or 0), int(handed or 0))

@@ -1,0 +1,130 @@
+"""Figures 2 (reminder reach) and 6 (caseload), against hand-built data."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime, time, timedelta
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from casework.cases import services as case_services
+from casework.cases.models import CaseStatus, ClosedReason, Task
+from casework.families.models import Consent
+from reports import services
+from reports.services import Filters
+from scheduling.models import AppointmentKind, Channel, MessageKind, ReminderStatus
+from tests.factories import PASSWORD
+from tests.reports.conftest import ZONE, appointment, household, other_program, reminder
+
+
+def _at(day, hour=10) -> datetime:
+    return datetime.combine(day, time(hour), ZoneInfo(ZONE)).astimezone(UTC)
+
+
+@pytest.fixture()
+def outbox(db_session, program):
+    p = program
+    _f1, case1 = household(db_session, p.manager, "spa", opened_on=p.day(4), given="Rigoberta", surname="Ixcoy")
+    _f2, case2 = household(db_session, p.other_manager, "mam", opened_on=p.day(4), given="Wilmer", surname="Tzoc")
+    f3, case3 = household(db_session, p.manager, "hat", given="Marie-Claude", surname="Joseph")
+    _f4, case4 = household(db_session, p.other_manager, "spa", opened_on=p.day(1), given="Reina", surname="Pérez")
+    date10 = appointment(db_session, case1, p.day(10), AppointmentKind.MASTER_HEARING, court=p.court)
+    sms, email = Channel.SMS, Channel.EMAIL
+    reminder(db_session, date10, sms, delivery="delivered", reply="confirmed")
+    reminder(db_session, date10, sms, delivery="undelivered")
+    reminder(db_session, date10, sms, reply="needs_help")
+    reminder(db_session, date10, email)
+    reminder(db_session, date10, sms, ReminderStatus.FAILED)
+    reminder(db_session, date10, sms, ReminderStatus.SKIPPED).last_error = "consent withdrawn"
+    reminder(db_session, date10, sms, ReminderStatus.SKIPPED).last_error = "too late: the appointment is about to start"
+    reminder(db_session, date10, sms, ReminderStatus.CANCELLED)
+    reminder(db_session, date10, sms, ReminderStatus.PLANNED, kind=MessageKind.DATE_CHANGED)
+    outside = appointment(db_session, case1, p.end + timedelta(days=5), AppointmentKind.MASTER_HEARING, court=p.court)
+    reminder(db_session, outside, sms, delivery="delivered")  # due after the period
+
+    for created, done in ((p.day(6), True), (p.day(7), False), (p.end + timedelta(days=2), True)):
+        db_session.add(Task(case_id=case2.id, title="Call the family with a Mam interpreter about the date of x",
+                            title_key="scheduling.interpreter_call", title_values={"language": "mam", "date": "x"},
+                            due_on=created, created_at=_at(created), completed_at=_at(created) if done else None))
+    db_session.add(Task(case_id=case2.id, title="Call the family with a Mam interpreter about the date of 2026-01-01",
+                        due_on=p.day(8), created_at=_at(p.day(8))))  # before titles had keys
+    consent = db_session.scalars(select(Consent).where(Consent.member_id == f3.members[0].id)).one()
+    consent.revoked_on = p.day(5)
+
+    case_services.add_task(db_session, p.manager, case1, "Call the school", p.today - timedelta(days=1), p.manager.id)
+    done = case_services.add_task(db_session, p.manager, case1, "Visit", p.today - timedelta(days=3), p.manager.id)
+    done.completed_at = _at(p.today)
+    case4.status, case4.closed_on, case4.closed_reason = CaseStatus.CLOSED, p.day(15), ClosedReason.MOVED_AWAY
+
+    _elsewhere, their_manager, _admin = other_program(db_session)
+    _fx, their_case = household(db_session, their_manager, "spa", opened_on=p.day(4), given="Yusmary", surname="Rojas")
+    theirs = appointment(db_session, their_case, p.day(10), AppointmentKind.MASTER_HEARING, court=p.court)
+    reminder(db_session, theirs, sms, delivery="delivered")
+    db_session.commit()
+    return p
+
+
+def test_reminder_reach_counts_each_state_by_language_and_channel(db_session, outbox):
+    p = outbox
+    reach = services.reminder_reach(db_session, p.supervisor, Filters(p.start, p.end), ZONE)
+    by_channel = {row.key: row.values for row in reach.by_channel}
+    assert by_channel["sms"] == {"planned": 8, "sent": 3, "delivered": 1, "failed": 2, "held_no_consent": 1,
+                                 "held_other": 1, "cancelled": 1, "waiting": 1, "confirmed": 1, "needs_help": 1,
+                                 "opt_outs": 1}
+    assert by_channel["email"]["planned"] == 1 and by_channel["email"]["sent"] == 1
+    languages = {row.key: row for row in reach.by_language}
+    assert languages["spa"]["planned"] == 9 and languages["spa"]["opt_outs"] == 0
+    assert languages["hat"]["opt_outs"] == 1
+    assert (languages["mam"]["calls_created"], languages["mam"]["calls_done"]) == (3, 1)
+    assert reach.total["planned"] == 9 and reach.total["calls_created"] == 3
+
+
+def test_reminder_page_and_download(client, outbox):
+    p = outbox
+    client.sign_in(p.supervisor.email, PASSWORD)
+    query = urlencode({"start": p.start.isoformat(), "end": p.end.isoformat()})
+    page = client.get("/reports/reminders?" + query).get_data(as_text=True)
+    assert "Reminder reach" in page and "<svg" in page and "Haitian Creole" in page
+    assert "Yusmary" not in page
+    body = client.get(f"/reports/export?table=reminders-by-channel&format=csv&{query}").get_data()
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    sms = dict(zip(rows[0], rows[1]))
+    assert sms["Channel"] == "Text (SMS)" and sms["Planned (every message due)"] == "8" and sms["Sent"] == "3"
+
+
+def test_a_case_manager_sees_the_reach_of_their_own_cases(db_session, outbox):
+    p = outbox
+    mine = services.reminder_reach(db_session, p.other_manager, Filters(p.start, p.end), ZONE)
+    assert mine.total["planned"] == 0 and mine.total["calls_created"] == 3 and mine.total["opt_outs"] == 0
+
+
+def test_caseload_by_manager_and_month(db_session, outbox):
+    p = outbox
+    load = services.caseload(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    managers = {m.name: (m.open_cases, m.in_intake, m.overdue_tasks) for m in load.managers}
+    assert managers["Marta Quispe"] == (2, 2, 1)
+    assert managers["Carlos Ortiz"] == (1, 1, 0)
+    assert len(load.months) == 1
+    month = load.months[0]
+    assert month.intakes == 3 and month.closures == {"moved_away": 1}
+
+
+def test_caseload_page_filters_and_access(client, other_client, outbox):
+    p = outbox
+    query = urlencode({"start": p.start.isoformat(), "end": p.end.isoformat()})
+    client.sign_in(p.supervisor.email, PASSWORD)
+    page = client.get("/reports/caseload?" + query).get_data(as_text=True)
+    assert "Marta Quispe" in page and "Carlos Ortiz" in page and "Closed: Moved away" in page
+    narrowed = client.get("/reports/caseload?" + query + f"&manager={p.other_manager.id}").get_data(as_text=True)
+    row = 'data-label="Case manager">%s</th>'
+    assert row % "Carlos Ortiz" in narrowed and row % "Marta Quispe" not in narrowed
+    assert f'<option selected value="{p.other_manager.id}">Carlos Ortiz</option>' in narrowed
+    other_client.sign_in(p.other_manager.email, PASSWORD)
+    own = other_client.get("/reports/caseload?" + query).get_data(as_text=True)
+    assert "Carlos Ortiz" in own and "Marta Quispe" not in own
+    shared = client.get(f"/reports/export?table=caseload-by-manager&format=csv&share=1&{query}").get_data()
+    text = shared.decode("utf-8-sig")
+    assert "Marta Quispe" not in text and "Case manager 1" in text and "<5" in text
