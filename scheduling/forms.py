@@ -80,7 +80,7 @@ class CourtForm(PlaceForm):
     """An admin's correction of a court. For a court, not in use means closed by EOIR."""
 
     active = None  # type: ignore[assignment]
-    closed = BooleanField(_l("Closed"), description=_l(
+    closed = BooleanField(_l("This court has closed"), description=_l(
         "EOIR has closed this court: it is no longer offered for new dates, and the dates still set "
         "there are listed for case managers to move. Untick to reopen it."))
     closed_on = DateField(_l("Closed on"), validators=[Optional()],

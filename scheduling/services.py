@@ -299,7 +299,7 @@ def update_court(session: Session, user: User, court: Court, data: PlaceData, to
     the row as of today; the source is the page they checked it against, if any."""
     _check_place(data)
     if data.active and data.closed_on is not None:
-        raise ValidationError(str(_l("An open court has no closing date; tick “Closed” or clear the date.")),
+        raise ValidationError(str(_l("An open court has no closing date; tick “This court has closed” or clear the date.")),
                               "closed_on")
     if data.closed_on is not None and data.closed_on > today:
         raise ValidationError(str(_l("Mark the court closed once it has closed; the date cannot be in the future.")),

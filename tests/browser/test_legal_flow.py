@@ -2,7 +2,7 @@
 and a new hearing date; the case manager sees it all."""
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +11,7 @@ from casework.accounts.models import OrganizationKind, Role
 from casework.db import Database
 from casework.families.models import ConsentKind, Family
 from casework.families import services as family_services
+from casework.timeutil import today_in  # the program's day and the partner's: UTC's may already be tomorrow
 from legal import services as legal_services
 from legal.models import PartnerKind
 from scheduling import services as scheduling_services
@@ -42,7 +43,7 @@ def legal_setup(live_app):
     legal_services.save_profile(session, attorney, clinic, legal_services.ProfileData(
         kind=PartnerKind.NONPROFIT, capacity=5, states=["IL"], languages=["hat", "fra"], court_ids=[court.id],
         contact_name=None, contact_email=None, contact_phone=None))
-    today = date.today()
+    today = today_in("America/Chicago")
     family_services.record_consent(session, manager, family.members[0], ConsentKind.LEGAL_SHARING, today, today)
     hearing = scheduling_services.create_appointment(session, manager, case, scheduling_services.AppointmentData(
         kind=AppointmentKind.INDIVIDUAL_HEARING, member_ids=[family.members[0].id],
@@ -76,7 +77,7 @@ def test_refer_accept_represent_and_move_the_hearing(browser, live_app, legal_se
     partner.get_by_role("button", name="Accept the referral").click()
     expect(partner.get_by_text("You accepted the referral")).to_be_visible()
     partner.get_by_label("Representation").select_option("representing")
-    partner.get_by_label("Notice of appearance (EOIR-28) filed on").fill(date.today().isoformat())
+    partner.get_by_label("Notice of appearance (EOIR-28) filed on").fill(today_in("America/Chicago").isoformat())
     partner.get_by_role("button", name="Save").click()
     expect(partner.get_by_text("The representation is updated.")).to_be_visible()
     screenshot(partner, "legal-partner-case-phone")
@@ -84,7 +85,7 @@ def test_refer_accept_represent_and_move_the_hearing(browser, live_app, legal_se
 
     partner.get_by_role("link", name="Record the outcome or a new date").first.click()
     partner.get_by_label("What happened").select_option("rescheduled")
-    new_day = date.today() + timedelta(days=75)
+    new_day = today_in("America/Chicago") + timedelta(days=75)
     partner.locator("#new_local_date").fill(new_day.isoformat())
     partner.locator("#new_local_time").fill("13:30")
     partner.get_by_role("button", name="Save").click()
