@@ -15,6 +15,7 @@ from sqlalchemy import delete
 
 from casework.accounts.models import SignInAttempt, UserSession
 from casework.db import db, utcnow
+from casework.transactions import unit_of_work
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,6 @@ def prune_sign_in_records() -> int:
     cutoff = utcnow() - SIGN_IN_ATTEMPTS_KEPT
     attempts = db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
     sessions = db.session.execute(delete(UserSession).where(UserSession.expires_at < cutoff))
-    db.session.commit()
     return (attempts.rowcount or 0) + (sessions.rowcount or 0)
 
 
@@ -47,7 +47,7 @@ def _in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]
     def run() -> None:
         with app.app_context():
             try:
-                job()
+                unit_of_work(job)()
             except Exception:
                 log.exception("scheduled job %s failed", job.__name__)
     return run

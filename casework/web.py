@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from casework import i18n
 from casework.db import db
 from casework.extensions import registry
+from casework.transactions import commit_views_once
 
 if TYPE_CHECKING:
     from casework.accounts.services import SessionPolicy
@@ -80,6 +81,7 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     i18n.init_app(app)
     _register_blueprints(app)
+    commit_views_once(app)
     _register_cli(app)
     _register_error_pages(app)
     app.after_request(_security_headers)

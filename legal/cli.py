@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from casework.db import db
 from casework.errors import CaseworkError
+from casework.transactions import unit_of_work
 from legal import services
 from legal.forms import PARTNER_KINDS
 from legal.models import PartnerKind
@@ -28,6 +29,7 @@ def legal_cli() -> None:
 @click.option("--full-name", required=True)
 @click.password_option()
 @with_appcontext
+@unit_of_work
 def add_organization(name: str, kind: str, timezone: str, capacity: int, email: str, full_name: str,
                      password: str) -> None:
     """Create a legal partner organization with its profile and first account."""
@@ -36,9 +38,7 @@ def add_organization(name: str, kind: str, timezone: str, capacity: int, email: 
             name=name, timezone=timezone, kind=PartnerKind(kind), capacity=capacity, email=email,
             full_name=full_name, password=password))
     except CaseworkError as error:
-        db.session.rollback()
         hint = {"new_password": "password", "full_name": "full-name"}.get(error.field or "", error.field)
         raise click.BadParameter(error.message, param_hint=hint) from error
-    db.session.commit()
     click.echo(f"Legal partner {organization.name} created; {user.email} signs in and adds colleagues. "
                f"An admin sets its courts, states and languages under Legal.")

@@ -64,5 +64,5 @@ def load(session: Session, program: Organization) -> str:
             referral.appearance_filed_on = (utcnow() - timedelta(days=1)).date()
             services.timeline_event(referral, None, ReferralEventKind.REPRESENTATION, "representing")
         session.add(referral)
-    session.commit()
+    session.flush()
     return f"Demo legal partner loaded: {PARTNER_EMAIL} ({PASSWORD}), {len(cases)} referred cases."

@@ -98,7 +98,7 @@ def save_profile(session: Session, user: User, organization: Organization, data:
     profile.courts = [PartnerCourt(court_id=court_id) for court_id in sorted(set(data.court_ids))]
     session.flush()
     record(session, user, AuditAction.CHANGE, "partner_profile", organization.id)
-    session.commit()
+    session.flush()
     return profile
 
 
@@ -220,7 +220,7 @@ def refer(session: Session, user: User, case: Case, partner_id: int, member_ids:
                        str(_l("%(program)s has referred case %(reference)s to your organization. Sign in to "
                               "accept or decline it: %(url)s", program=family.program.name,
                               reference=case.reference, url=f"{base_url.rstrip('/')}/partner")))
-    session.commit()
+    session.flush()
     return referral
 
 
@@ -249,7 +249,7 @@ def accept(session: Session, user: User, referral: Referral, base_url: str) -> N
     timeline_event(referral, user, ReferralEventKind.ACCEPTED)
     record(session, user, AuditAction.CHANGE, "legal_referral", referral.id, referral.case.family_id, "accepted")
     _tell_case_manager(session, referral, str(_l("accepted")), base_url)
-    session.commit()
+    session.flush()
 
 
 def decline(session: Session, user: User, referral: Referral, reason: str, base_url: str) -> None:
@@ -264,7 +264,7 @@ def decline(session: Session, user: User, referral: Referral, reason: str, base_
     timeline_event(referral, user, ReferralEventKind.DECLINED, reason)
     record(session, user, AuditAction.CHANGE, "legal_referral", referral.id, referral.case.family_id, "declined")
     _tell_case_manager(session, referral, str(_l("declined")), base_url)
-    session.commit()
+    session.flush()
 
 
 def set_representation(session: Session, user: User, referral: Referral, representation: Representation,
@@ -283,7 +283,7 @@ def set_representation(session: Session, user: User, referral: Referral, represe
     detail = representation.value + (f" {filed_on.isoformat()}" if referral.appearance_filed_on else "")
     timeline_event(referral, user, ReferralEventKind.REPRESENTATION, detail)
     record(session, user, AuditAction.CHANGE, "legal_referral", referral.id, referral.case.family_id, detail)
-    session.commit()
+    session.flush()
 
 
 def close(session: Session, user: User, referral: Referral, reason: str | None) -> None:
@@ -295,7 +295,7 @@ def close(session: Session, user: User, referral: Referral, reason: str | None) 
     referral.status, referral.closed_at = ReferralStatus.CLOSED, utcnow()
     timeline_event(referral, user, ReferralEventKind.CLOSED, (reason or "").strip())
     record(session, user, AuditAction.CHANGE, "legal_referral", referral.id, referral.case.family_id, "closed")
-    session.commit()
+    session.flush()
 
 
 def add_legal_note(session: Session, user: User, case: Case, body: str) -> LegalNote:
@@ -306,7 +306,7 @@ def add_legal_note(session: Session, user: User, case: Case, body: str) -> Legal
     session.add(note)
     session.flush()
     record(session, user, AuditAction.CREATE, "legal_note", note.id, case.family_id)
-    session.commit()
+    session.flush()
     return note
 
 

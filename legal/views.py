@@ -152,7 +152,6 @@ def new_partner():
                     name=form.name.data, timezone=form.timezone.data, kind=PartnerKind(form.kind.data),
                     capacity=form.capacity.data, email=form.email.data, full_name=form.full_name.data,
                     password=form.password.data))
-            db.session.commit()
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "password")
@@ -222,7 +221,6 @@ def partner_case(legal_referral_id: int):
     documents = list(db.session.scalars(access.scoped(ReleaseDocument, current_user).where(
         Family.id == family.id).order_by(ReleaseDocument.id)))
     record(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
-    db.session.commit()
     return render_template("legal/partner_case.html", referral=referral, family=family, case=case,
                            appointments=appointments, notes=notes, note_form=LegalNoteForm(), documents=documents,
                            decline_form=DeclineForm(), representation_form=RepresentationForm(
@@ -315,7 +313,6 @@ def partner_outcome(appointment_id: int):
         return _back(referral)
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, referral.case.family_id,
            detail="partner portal")
-    db.session.commit()
     return render_template("legal/partner_outcome.html", form=form, appointment=appointment, referral=referral)
 
 

@@ -10,6 +10,7 @@ from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKi
 from casework.accounts.cli import checked_new_account
 from casework.accounts.passwords import hash_password
 from casework.db import db
+from casework.transactions import unit_of_work
 from reintegration.divisions import DIVISIONS
 from reintegration.settings import DEFAULT_FOLLOW_UP_DAYS, DEFAULT_FOLLOW_UP_TIME, save_settings
 from scheduling.timing import is_zone
@@ -41,6 +42,7 @@ def _add_user(session, organization: Organization, email: str, full_name: str, r
               help="A supervisor or admin of the organization changes its follow-up settings.")
 @click.password_option()
 @with_appcontext
+@unit_of_work
 def add_organization(name: str, country: str, timezone: str, email: str, full_name: str, role: str,
                      password: str) -> None:
     """Create an in-country organization with its first account."""
@@ -71,6 +73,7 @@ def add_organization(name: str, country: str, timezone: str, email: str, full_na
 @click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.CASE_MANAGER.value, show_default=True)
 @click.password_option()
 @with_appcontext
+@unit_of_work
 def add_user(organization_name: str, email: str, full_name: str, role: str, password: str) -> None:
     """Add a member of staff to an in-country organization."""
     session = db.session
@@ -80,5 +83,4 @@ def add_user(organization_name: str, email: str, full_name: str, role: str, pass
         raise click.BadParameter("no in-country organization of this name", param_hint="organization")
     email = checked_new_account(session, email, password)
     user = _add_user(session, organization, email, full_name, role, password)
-    session.commit()
     click.echo(f"{user.email} added to {organization.name} as {role}.")

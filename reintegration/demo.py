@@ -67,7 +67,7 @@ def load(session: Session, program: Organization) -> str:
             country="GT", returned_on=today - timedelta(days=1), method=ReturnMethod.FLIGHT,
             arrival_point="La Aurora airport", division="GT-12", municipality="San Pedro Sacatepéquez"), today)
         handed = 1
-    session.commit()
+    session.flush()
     return f"Demo reintegration organization loaded: {EMAIL} ({PASSWORD}), {2 + handed} returnee cases."
 
 

@@ -69,7 +69,7 @@ def save_provider(session: Session, user: User, provider: Provider | None, data:
     session.add(provider)
     session.flush()
     record(session, user, AuditAction.CREATE if is_new else AuditAction.CHANGE, "provider", provider.id)
-    session.commit()
+    session.flush()
     return provider
 
 

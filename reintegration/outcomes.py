@@ -40,7 +40,7 @@ def record_outcome(session: Session, user: User, returnee: ReturneeCase, data: O
     session.add(row)
     session.flush()
     record(session, user, AuditAction.CREATE, "returnee_outcome", row.id, returnee.family_id)
-    session.commit()
+    session.flush()
     return row
 
 

@@ -81,7 +81,7 @@ def build_plan(session: Session, user: User, returnee: ReturneeCase, assessment:
     session.flush()
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
            detail=f"plan built, {len(added)} lines")
-    session.commit()
+    session.flush()
     return added
 
 
@@ -96,7 +96,7 @@ def save_plan_item(session: Session, user: User, returnee: ReturneeCase, item: P
     session.flush()
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
            detail=f"plan line {item.id}")
-    session.commit()
+    session.flush()
     return item
 
 
@@ -145,7 +145,7 @@ def refer(session: Session, user: User, returnee: ReturneeCase, provider: Provid
         plan_item.status = PlanStatus.IN_PROGRESS
     session.flush()
     record(session, user, AuditAction.CREATE, "returnee_referral", referral.id, returnee.family_id)
-    session.commit()
+    session.flush()
     return referral
 
 
@@ -168,7 +168,7 @@ def update_referral(session: Session, user: User, returnee: ReturneeCase, referr
     session.flush()
     record(session, user, AuditAction.CHANGE, "returnee_referral", referral.id, returnee.family_id,
            detail=status.value)
-    session.commit()
+    session.flush()
 
 
 def referrals_of(session: Session, returnee: ReturneeCase) -> list[Referral]:

@@ -121,7 +121,7 @@ def receive(session: Session, user: User, head: dict, data: ReturnData, today: d
     _index(session, family)
     _open_case(session, user, case, user.id, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id)
-    session.commit()
+    session.flush()
     return case
 
 
@@ -188,7 +188,7 @@ def hand_over(session: Session, user: User, us_case: Case, organization_id: int,
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id, detail="handed over")
     record(session, user, AuditAction.CHANGE, "case", us_case.id, source.id,
            detail=f"handed over to {organization.name}")
-    session.commit()
+    session.flush()
     return case
 
 
@@ -296,7 +296,7 @@ def save_assessment(session: Session, user: User, returnee: ReturneeCase, answer
     session.add(assessment)
     session.flush()
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="assessment")
-    session.commit()
+    session.flush()
     return assessment
 
 
@@ -330,7 +330,7 @@ def close(session: Session, user: User, returnee: ReturneeCase, reason: Returnee
         # The follow-up visits still ahead are the organization's own: they are called off with their reminders.
         case_services.change_status(session, user, returnee.case, CaseStatus.CLOSED, CASE_CLOSED_REASON[reason], today,
                                     ahead_choice=AheadChoice.CANCEL)
-    session.commit()
+    session.flush()
 
 
 def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) -> None:
@@ -342,7 +342,7 @@ def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) ->
         # Follow-up visits still ahead are held again, with their reminders.
         case_services.change_status(session, user, returnee.case, CaseStatus.ACTIVE, None, today,
                                     again_choice=AgainChoice.PLAN)
-    session.commit()
+    session.flush()
 
 
 def due_follow_ups(session: Session, scope, today: date, horizon_days: int = 7,  # type: ignore[no-untyped-def]
@@ -383,7 +383,7 @@ def update_return(session: Session, user: User, returnee: ReturneeCase, data: Re
         from scheduling import services as scheduling_services
 
         scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
-    session.commit()
+    session.flush()
 
 
 def add_relative(session: Session, user: User, returnee: ReturneeCase, name: str, relationship: str | None,
@@ -397,7 +397,7 @@ def add_relative(session: Session, user: User, returnee: ReturneeCase, name: str
     session.add(relative)
     session.flush()
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="relative added")
-    session.commit()
+    session.flush()
     return relative
 
 
@@ -405,7 +405,7 @@ def remove_relative(session: Session, user: User, returnee: ReturneeCase, relati
     session.delete(relative)
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
            detail="relative removed")
-    session.commit()
+    session.flush()
 
 
 def add_household_member(session: Session, user: User, returnee: ReturneeCase, data, today: date) -> Member:  # type: ignore[no-untyped-def]

@@ -77,7 +77,7 @@ def save_settings(session: Session, user: User, organization: Organization, coun
     session.add(row)
     session.flush()
     record(session, user, AuditAction.CHANGE, "organization", organization.id, None, detail="in-country settings")
-    session.commit()
+    session.flush()
     return settings_for(session, organization)
 
 

@@ -180,7 +180,6 @@ def _returnee(returnee_case_id: int) -> ReturneeCase:
 def show(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
-    db.session.commit()
     family = services.load_household(db.session, case)
     head = followups.head_of(case)
     assessment = services.assessment_of(db.session, case)
@@ -387,7 +386,6 @@ def referral(returnee_referral_id: int):
     case = _returnee(row.returnee_case_id)
     if request.method == "GET":
         record(db.session, current_user, AuditAction.VIEW, "returnee_referral", row.id, case.family_id)
-        db.session.commit()
         form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome})
     else:
         form = ReferralUpdateForm()

@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from casework.db import Database, db
 from casework.errors import CaseworkError
+from casework.transactions import unit_of_work
 from scheduling import dispatch, services
 
 
@@ -79,15 +80,14 @@ def print_courts_load(report: services.CourtsLoad) -> None:
               help="Also apply the file to courts already present: names, addresses, zones, closings "
                    "(admins' corrections are overwritten). No court is ever deleted.")
 @with_appcontext
+@unit_of_work
 def load_command(update: bool) -> None:
     """Add the shipped US immigration courts that are missing and say what changed; with --update,
     bring every court to the file. Lists the dates still set at closed courts."""
     try:
         report = services.load_courts(db.session, update=update)
     except CaseworkError as error:
-        db.session.rollback()
         raise click.ClickException(error.message) from None
-    db.session.commit()
     print_courts_load(report)
 
 
@@ -108,6 +108,7 @@ def dispatch_command(once: bool) -> None:
 
 @reminders_cli.command("daily")
 @with_appcontext
+@unit_of_work
 def daily_command() -> None:
     """Raise follow-up tasks for past dates without an outcome and for coming deadlines."""
     follow_ups, deadlines = run_daily()

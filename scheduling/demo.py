@@ -58,7 +58,7 @@ def load(session: Session, program: Organization) -> str:
     exists = session.scalar(select(Appointment.id).join(Case, Appointment.case_id == Case.id)
                             .join(Family, Case.family_id == Family.id).where(Family.program_id == program.id).limit(1))
     if exists:
-        session.commit()
+        session.flush()
         return "Demo dates already loaded."
     courts = list(session.scalars(select(Court).where(Court.active.is_(True))))
     chicago = next((c for c in courts if c.city == "Chicago"), courts[0])
@@ -108,12 +108,12 @@ def load(session: Session, program: Organization) -> str:
                 past.outcome = Outcome.ATTENDED
                 past.outcome_recorded_at = datetime.now(UTC)
             made += 1
-    session.commit()
+    session.flush()
     past, messages = _history(session, program, chicago, others, offices, today, random.Random(2024))
-    session.commit()
+    session.flush()
     for case in cases:
         services.refresh_computed_deadlines(session, case)
-    session.commit()
+    session.flush()
     return (f"Demo dates loaded: {made} appointments, {len(offices)} offices; history of {past} past dates "
             f"and {messages} reminders.")
 

@@ -5,6 +5,11 @@ locks with SKIP LOCKED, so concurrent dispatchers (workers, hosts) each take dif
 SQLite the single statement holds the database's write lock. A claimed row carries a lease:
 if its dispatcher dies mid-send, the row becomes due again when the lease runs out, so no
 reminder is lost (at worst one is sent twice, never none).
+
+Unlike a request, a command or another job, which each commit once at their end, the dispatcher
+commits on its own, in short transactions: the claim, each batch's outcomes, each follow-up.
+That is the outbox pattern: a claim must be visible to other dispatchers before anything is
+sent, and what was sent must be written soon after, whatever happens to the rest of the sweep.
 """
 from __future__ import annotations
 
@@ -211,7 +216,6 @@ def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) ->
     if failures >= FAILED_DELIVERIES_BEFORE_ALERT:
         alert_once(session, reminder.appointment.case, task_titles.DELIVERY_FAILED,
                    {"channel": reminder.channel.value, "member": reminder.member.full_name}, now)
-        session.commit()
 
 
 # The outcome of each row, written for several rows at once: one statement, one commit.

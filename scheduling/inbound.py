@@ -90,7 +90,7 @@ def receive(session: Session, sender: str, body: str, provider_id: str | None, z
         handled, answer = "other", None
     session.add(InboundMessage(provider_id=provider_id, sender=sender, body=body[:1600], received_at=now,
                                reminder_id=reminder.id if reminder else None, handled_as=handled))
-    session.commit()
+    session.flush()
     return InboundResult(handled, answer)
 
 
@@ -108,7 +108,7 @@ def delivery_status(session: Session, provider_id: str, status: str, now: dateti
         return False
     reminder.delivery_status = status
     reminder.delivery_updated_at = now or utcnow()
-    session.commit()
+    session.flush()
     if status in ("failed", "undelivered"):
         note_failed_delivery(session, reminder, now or utcnow())
     return True

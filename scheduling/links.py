@@ -52,7 +52,7 @@ def caseload_feed(session: Session, secret: str, user: User, create: bool = Fals
     if feed is None and create:
         feed = _new(session, scope=FeedScope.CASELOAD, user_id=user.id)
         record(session, user, AuditAction.CREATE, "calendar_feed", feed.id)
-        session.commit()
+        session.flush()
     return feed, token_of(secret, feed) if feed else None
 
 
@@ -89,13 +89,13 @@ def renew_family_link(session: Session, user: User, family: Family) -> None:
         feed.revoked_at = utcnow()
     new = _new(session, scope=FeedScope.FAMILY, family_id=family.id)
     record(session, user, AuditAction.CHANGE, "calendar_feed", new.id, family.id, detail="family link renewed")
-    session.commit()
+    session.flush()
 
 
 def revoke(session: Session, user: User, feed: CalendarFeed) -> None:
     feed.revoked_at = utcnow()
     record(session, user, AuditAction.CHANGE, "calendar_feed", feed.id, feed.family_id, detail="revoked")
-    session.commit()
+    session.flush()
 
 
 def find(session: Session, secret: str, token: str, scope: FeedScope) -> CalendarFeed | None:

@@ -335,7 +335,7 @@ def save_office(session: Session, user: User, office: Office | None, data: Place
         setattr(office, key, getattr(data, key))
     session.flush()
     record(session, user, AuditAction.CHANGE, "office", office.id)
-    session.commit()
+    session.flush()
     return office
 
 
@@ -460,7 +460,7 @@ def create_appointment(session: Session, user: User, case: Case, data: Appointme
     record(session, user, AuditAction.CREATE, "appointment", appointment.id, case.family_id)
     planning.plan(session, appointment)
     if commit:
-        session.commit()
+        session.flush()
     return appointment
 
 
@@ -484,7 +484,7 @@ def update_appointment(session: Session, user: User, appointment: Appointment, d
         planning.replan(session, appointment)
     else:
         planning.plan(session, appointment)
-    session.commit()
+    session.flush()
     return moved
 
 
@@ -499,7 +499,7 @@ def cancel_appointment(session: Session, user: User, appointment: Appointment) -
     record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
            detail="cancelled")
     planning.cancel(session, appointment)
-    session.commit()
+    session.flush()
 
 
 @dataclass
@@ -552,7 +552,7 @@ def record_outcome(session: Session, user: User, appointment: Appointment, data:
             task.completed_by_id = user.id
     record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
            detail=f"outcome {data.outcome.value}")
-    session.commit()
+    session.flush()
     return successor
 
 
@@ -574,7 +574,7 @@ def follow_up_missing_outcomes(session: Session, now: datetime | None = None, gr
                                   now.astimezone(_zone(zone)).date())
         appointment.follow_up_task_id = task.id
         count += 1
-    session.commit()
+    session.flush()
     return count
 
 
@@ -674,8 +674,8 @@ def refresh_all_computed_deadlines(session: Session, batch: int = 500) -> int:
         refresh_computed_deadlines(session, case)
         count += 1
         if count % batch == 0:
-            session.commit()
-    session.commit()
+            session.flush()
+    session.flush()
     return count
 
 
@@ -691,7 +691,7 @@ def add_deadline(session: Session, user: User, case: Case, title: str, due_on: d
     session.add(deadline)
     session.flush()
     record(session, user, AuditAction.CREATE, "deadline", deadline.id, case.family_id)
-    session.commit()
+    session.flush()
     return deadline
 
 
@@ -700,7 +700,7 @@ def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date
         raise Conflict(str(_l("This deadline is already marked as met.")))
     deadline.met_on = on
     record(session, user, AuditAction.CHANGE, "deadline", deadline.id, deadline.case.family_id, detail="met")
-    session.commit()
+    session.flush()
 
 
 def open_address_tasks(session: Session, case_ids: list[int]) -> list[Task]:
@@ -748,7 +748,7 @@ def remind_deadlines(session: Session, now: datetime | None = None) -> int:
                             "kind": deadline.kind.value}, today)
         deadline.reminded_on = today
         count += 1
-    session.commit()
+    session.flush()
     return count
 
 
@@ -794,7 +794,7 @@ def save_policy(session: Session, user: User, steps: str, quiet_start: time, qui
     session.flush()
     record(session, user, AuditAction.CHANGE, "reminder_policy", row.id, case.family_id if case else None)
     _replan_future(session, case_ids=[case.id] if case else None, program_id=program_id)
-    session.commit()
+    session.flush()
     return row
 
 
@@ -805,14 +805,14 @@ def drop_case_policy(session: Session, user: User, case: Case) -> None:
         record(session, user, AuditAction.CHANGE, "reminder_policy", row.id, case.family_id, detail="removed")
         session.flush()
         _replan_future(session, case_ids=[case.id])
-    session.commit()
+    session.flush()
 
 
 def replan_upcoming(session: Session, case_ids: list[int]) -> None:
     """A household's consent or contact changed: its upcoming dates are planned again."""
     if case_ids:
         _replan_future(session, case_ids=case_ids)
-    session.commit()
+    session.flush()
 
 
 def _replan_future(session: Session, case_ids: list[int] | None = None, program_id: int | None = None) -> None:

@@ -166,7 +166,6 @@ def appointment(appointment_id: int):
     replies = inbound.replies_for(db.session, [r.id for r in reminders])
     successor = db.session.get(Appointment, appointment.rescheduled_to_id) if appointment.rescheduled_to_id else None
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id)
-    db.session.commit()
     court = appointment.court
     closed_court, successors = False, []
     if (court is not None and appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None
@@ -248,7 +247,6 @@ def appointment_ics(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id,
            detail="ics")
-    db.session.commit()
     cal = calendars.calendar_of([appointment], _staff_text, appointment.case.reference)
     return _ics_response(cal, f"{appointment.case.reference}.ics")
 
@@ -315,7 +313,6 @@ def family_reminders(family_id: int):
             .order_by(Reminder.due_at.desc(), Reminder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1))
     rows = list(db.session.scalars(stmt))
     record(db.session, current_user, AuditAction.VIEW, "reminder_log", family.id, family.id)
-    db.session.commit()
     return render_template("scheduling/reminder_log.html", family=family, reminders=rows[:per_page],
                            page=page, has_next=len(rows) > per_page)
 
@@ -401,7 +398,6 @@ def edit_court(court_id: int):
                                   closed_on=form.closed_on.data, source_url=form.source_url.data)
         try:
             services.update_court(db.session, current_user, court, data, today_for(current_user))
-            db.session.commit()
         except CaseworkError as error:
             db.session.rollback()
             show_error(form, error, "name")
@@ -549,7 +545,6 @@ def caseload_feed(token: str):
     if not user.in_program:
         # Fetched by a calendar provider for someone outside the program: one line per fetch.
         record(db.session, user, AuditAction.VIEW, "calendar_feed", feed.id, detail=f"{len(appointments)} dates")
-    db.session.commit()
     return _ics_response(calendars.calendar_of(appointments, _staff_text, _("My caseload")), "caseload.ics")
 
 
@@ -596,7 +591,6 @@ def family_page(token: str):
         "bring": family_texts.PAGE_TEXTS[language]["bring_" + dispatch.category_of(a)],
     } for a in upcoming]
     record(db.session, None, AuditAction.VIEW, "family_link", family.id, family.id)
-    db.session.commit()
     phone = family.program.phone
     response = Response(render_template(
         "scheduling/family_page.html", texts=family_texts.PAGE_TEXTS[language], shown=shown, token=token,
@@ -618,7 +612,6 @@ def family_feed(token: str):
 
     appointments = calendars.feed_appointments(_upcoming_for_family(family))
     record(db.session, None, AuditAction.VIEW, "family_link", family.id, family.id, detail="ics")
-    db.session.commit()
     return _ics_response(calendars.calendar_of(appointments, describe, wording.what["appointment"]), "dates.ics")
 
 

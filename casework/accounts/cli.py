@@ -8,6 +8,7 @@ from casework.accounts.models import Organization, OrganizationKind, Role, User
 from casework.accounts.passwords import hash_password
 from casework.accounts.services import check_new_password, checked_email
 from casework.db import db
+from casework.transactions import unit_of_work
 from casework.errors import ValidationError
 
 
@@ -36,6 +37,7 @@ def checked_new_account(session, email: str, password: str) -> str:  # type: ign
 @click.option("--timezone", default="America/New_York", show_default=True)
 @click.password_option()
 @with_appcontext
+@unit_of_work
 def create_admin(email: str, full_name: str, program_name: str, timezone: str, password: str) -> None:
     """Create the first administrator of a program (for a production install)."""
     session = db.session
@@ -47,5 +49,4 @@ def create_admin(email: str, full_name: str, program_name: str, timezone: str, p
         session.flush()
     session.add(User(email=email, full_name=full_name, role=Role.ADMIN, organization_id=program.id,
                      password_hash=hash_password(password)))
-    session.commit()
     click.echo(f"Administrator {email} created for {program_name}.")

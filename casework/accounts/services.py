@@ -72,7 +72,7 @@ def record_failed_attempt(session: Session, user: User, address: str) -> None:
     """A wrong second-step code counts as a failed sign-in of the account."""
     session.add(SignInAttempt(email=user.email, address=address, succeeded=False))
     record(session, user, AuditAction.SIGN_IN_FAILED, "user", user.id, detail="two-factor code")
-    session.commit()
+    session.flush()
 
 
 def sign_in(session: Session, email: str, password: str, address: str, throttle: Throttle) -> User:
@@ -80,7 +80,7 @@ def sign_in(session: Session, email: str, password: str, address: str, throttle:
     email = normalize_email(email)
     if throttled(session, email, address, throttle):
         session.add(SignInAttempt(email=email, address=address, succeeded=False))
-        session.commit()
+        session.flush()
         raise SignInRefused(str(_l(
             "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
             minutes=int(throttle.window.total_seconds() // 60))))
@@ -89,13 +89,13 @@ def sign_in(session: Session, email: str, password: str, address: str, throttle:
     if not valid or user is None or not user.active:
         session.add(SignInAttempt(email=email, address=address, succeeded=False))
         record(session, None, AuditAction.SIGN_IN_FAILED, "user", user.id if user else None)
-        session.commit()
+        session.flush()
         raise SignInRefused(str(_l("The email or password is not right, or the account is deactivated.")))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.add(SignInAttempt(email=email, address=address, succeeded=True))
     record(session, user, AuditAction.SIGN_IN, "user", user.id)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -118,12 +118,12 @@ def change_password(session: Session, user: User, current: str, new: str, keep_t
     user.password_changed_at = utcnow()
     revoke_sessions(session, user, keep_token)
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="password")
-    session.commit()
+    session.flush()
 
 
 def set_locale(session: Session, user: User, locale: str) -> None:
     user.locale = locale
-    session.commit()
+    session.flush()
 
 
 def organizations_for(session: Session, admin: User) -> list[Organization]:
@@ -183,7 +183,7 @@ def create_user(session: Session, admin: User, *, email: str, full_name: str, ro
     _check_role_fits(session, admin, role, organization_id)
     user = add_account(session, admin, email=email, full_name=full_name, role=role,
                        organization_id=organization_id, password=password)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -209,7 +209,7 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
         revoke_sessions(session, user)
     if changed:
         record(session, admin, AuditAction.CHANGE, "user", user.id, detail=", ".join(changed))
-    session.commit()
+    session.flush()
 
 
 # An organization outside a program manages its own accounts ------------------------------------
@@ -236,7 +236,7 @@ def add_colleague(session: Session, actor: User, *, email: str, full_name: str, 
     _check_manager(actor)
     user = add_account(session, actor, email=email, full_name=full_name, role=actor.role,
                        organization_id=actor.organization_id, password=password)
-    session.commit()
+    session.flush()
     return user
 
 
@@ -248,7 +248,7 @@ def set_colleague_active(session: Session, actor: User, user: User, active: bool
     if not active:
         revoke_sessions(session, user)
     record(session, actor, AuditAction.CHANGE, "user", user.id, detail="activated" if active else "deactivated")
-    session.commit()
+    session.flush()
 
 
 def staff_choices(session: Session, program_id: int) -> list[tuple[int, str]]:
@@ -283,7 +283,7 @@ def start_session(session: Session, user: User, address: str, policy: SessionPol
     now = utcnow()
     session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), address=address[:64],
                             created_at=now, last_seen_at=now, expires_at=now + policy.lifetime))
-    session.commit()
+    session.flush()
     return token
 
 
@@ -299,7 +299,7 @@ def resume_session(session: Session, token: str | None, policy: SessionPolicy,
         return None
     if now - found.last_seen_at >= policy.touch_every:
         found.last_seen_at = now
-        session.commit()
+        session.flush()
     return found.user
 
 
@@ -307,7 +307,7 @@ def end_session(session: Session, token: str | None) -> None:
     if token:
         session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token),
                                                   UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
-        session.commit()
+        session.flush()
 
 
 def revoke_sessions(session: Session, user: User, keep_token: str | None = None) -> None:

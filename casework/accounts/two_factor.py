@@ -45,7 +45,7 @@ def set_required(session: Session, admin: User, requirements: dict[Role, bool]) 
             policy.two_factor_required = required
     record(session, admin, AuditAction.CHANGE, "two_factor_policy", None,
            detail=", ".join(f"{r.value}={int(v)}" for r, v in requirements.items()))
-    session.commit()
+    session.flush()
 
 
 def new_secret() -> str:
@@ -81,7 +81,7 @@ def enable(session: Session, user: User, password: str, secret: str, code: str, 
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
     codes = _replace_recovery_codes(session, user)
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="two-factor enabled")
-    session.commit()
+    session.flush()
     return codes
 
 
@@ -103,7 +103,7 @@ def disable(session: Session, user: User, password: str, required: bool) -> None
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="two-factor disabled")
-    session.commit()
+    session.flush()
 
 
 def verify(session: Session, user: User, code: str, now: float | None = None) -> bool:
@@ -113,7 +113,7 @@ def verify(session: Session, user: User, code: str, now: float | None = None) ->
         step = _matching_step(user.totp_secret, code, time.time() if now is None else now)
         if step is not None and (user.totp_last_step is None or step > user.totp_last_step):
             user.totp_last_step = step
-            session.commit()
+            session.flush()
             return True
         return False
     spare = session.scalar(select(RecoveryCode).where(
@@ -122,7 +122,7 @@ def verify(session: Session, user: User, code: str, now: float | None = None) ->
         return False
     spare.used_at = utcnow()
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="recovery code used")
-    session.commit()
+    session.flush()
     return True
 
 

@@ -186,7 +186,7 @@ def reassign(session: Session, user: User, case: Case, assignee_id: int | None) 
     case.assigned_to_id = new_id
     session.add(CaseAssignment(case_id=case.id, user_id=new_id, assigned_by_id=user.id))
     record(session, user, AuditAction.CHANGE, "case", case.id, case.family_id, detail="reassigned")
-    session.commit()
+    session.flush()
 
 
 def assignment_history(session: Session, case: Case) -> list[CaseAssignment]:
@@ -211,7 +211,7 @@ def add_note(session: Session, user: User, case: Case, body: str) -> Note:
     session.add(note)
     session.flush()
     record(session, user, AuditAction.CREATE, "note", note.id, case.family_id)
-    session.commit()
+    session.flush()
     return note
 
 
@@ -234,7 +234,7 @@ def add_task(session: Session, user: User, case: Case, title: str, due_on: date,
     session.add(task)
     session.flush()
     record(session, user, AuditAction.CREATE, "task", task.id, case.family_id)
-    session.commit()
+    session.flush()
     return task
 
 
@@ -282,7 +282,7 @@ def complete_task(session: Session, user: User, task: Task) -> None:
     task.completed_at = utcnow()
     task.completed_by_id = user.id
     record(session, user, AuditAction.CHANGE, "task", task.id, task.case.family_id, detail="completed")
-    session.commit()
+    session.flush()
 
 
 def reopen_task(session: Session, user: User, task: Task) -> None:
@@ -291,7 +291,7 @@ def reopen_task(session: Session, user: User, task: Task) -> None:
     task.completed_at = None
     task.completed_by_id = None
     record(session, user, AuditAction.CHANGE, "task", task.id, task.case.family_id, detail="reopened")
-    session.commit()
+    session.flush()
 
 
 def case_tasks(session: Session, case_ids: list[int]) -> list[Task]:

@@ -66,7 +66,6 @@ def status(case_id: int):
             db.session.rollback()
             show_error(form, error, "status")
         else:
-            db.session.commit()
             flash(_("The case status is saved."), "success")
             return _family_page(case)
     return render_template("cases/status_form.html", form=form, case=case, ahead=ahead, again=again)

@@ -51,7 +51,7 @@ def create_referral(session: Session, user: User, case: Case, data: ReferralData
     session.flush()
     record(session, user, AuditAction.CREATE, "service_referral", referral.id, case.family_id,
            detail=data.category.value)
-    session.commit()
+    session.flush()
     return referral
 
 
@@ -69,7 +69,7 @@ def change_status(session: Session, user: User, referral: ServiceReferral, statu
         case = session.get(Case, referral.case_id)
         record(session, user, AuditAction.CHANGE, "service_referral", referral.id,
                case.family_id if case else None, detail=", ".join(changed))
-    session.commit()
+    session.flush()
 
 
 def anonymize_referrals(session: Session, case_ids: list[int]) -> None:

@@ -7,10 +7,12 @@ from flask.cli import with_appcontext
 from casework.db import db
 from casework.demo.demo import PASSWORD, accounts_summary, demo_program, load_demo
 from casework.extensions import registry
+from casework.transactions import unit_of_work
 
 
 @click.command("demo")
 @with_appcontext
+@unit_of_work
 def demo_command() -> None:
     """Load the demo program, accounts and families (idempotent)."""
     result = load_demo(db.session)

@@ -88,7 +88,7 @@ def load_demo(session: Session, seed: int = 2026) -> DemoResult:
     managers = [users["manager@example.org"]] * 3 + [users["caseworker2@example.org"], users["caseworker3@example.org"]]
     for index in range(FAMILY_COUNT):
         _household(session, rng, index, rng.choice(managers), users["supervisor@example.org"], today)
-    session.commit()
+    session.flush()
     return DemoResult(True, FAMILY_COUNT)
 
 

@@ -154,6 +154,8 @@ def seed(session: Session, count: int, program_name: str | None = None, progress
             while done < adding:
                 size = min(BATCH_SIZE, adding - done)
                 generator.batch(session, size)
+                # A bulk generator for benchmarks, not an operation: it commits each batch so that a
+                # run of two million families neither holds one transaction nor loses all on a fault.
                 session.commit()
                 done += size
                 if progress:

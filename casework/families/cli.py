@@ -9,6 +9,7 @@ from casework.audit.services import record
 from casework.crypto import field_keys
 from casework.db import db
 from casework.families.models import Member
+from casework.transactions import unit_of_work
 
 
 @click.group("keys", help="Encryption keys of identifiers stored at rest.")
@@ -28,16 +29,15 @@ def rotate_a_numbers(session, batch: int = 1000) -> int:
         session.execute(update(Member), [
             {"id": member_id, "a_number": a_number, "a_number_index": keys.blind_index(a_number)}
             for member_id, a_number in rows])
-        session.commit()
         last_id, done = rows[-1].id, done + len(rows)
     record(session, None, AuditAction.CHANGE, "member", None, detail=f"A-numbers re-encrypted: {done}")
-    session.commit()
     return done
 
 
 @keys_cli.command("rotate")
 @click.option("--batch", default=1000, show_default=True, type=click.IntRange(1, 100_000))
 @with_appcontext
+@unit_of_work
 def rotate_command(batch: int) -> None:
     """Re-encrypt A-numbers under the first key of FIELD_ENCRYPTION_KEYS (then older keys can go)
     and recompute blind indexes under BLIND_INDEX_KEY."""

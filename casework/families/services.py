@@ -221,7 +221,7 @@ def create_family(session: Session, user: User, head: MemberData, address: Addre
         member.consents.append(Consent(kind=kind, given_on=today, recorded_by_id=user.id))
     case_services.open_case(session, user, family, today, assign_to_id)
     record(session, user, AuditAction.CREATE, "family", family.id, family.id)
-    session.commit()
+    session.flush()
     return family
 
 
@@ -239,7 +239,7 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
     index_names(session, member)
     family.updated_at = utcnow()
     record(session, user, AuditAction.CREATE, "member", member.id, family.id)
-    session.commit()
+    session.flush()
     return member
 
 
@@ -256,7 +256,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
         index_names(session, member)
         family.updated_at = utcnow()
         record(session, user, AuditAction.CHANGE, "member", member.id, family.id, detail=", ".join(changed))
-    session.commit()
+    session.flush()
     return member
 
 
@@ -295,7 +295,7 @@ def change_address(session: Session, user: User, family: Family, data: AddressDa
         case_services.plan_address_change_tasks(session, user, case, data.moved_in_on + timedelta(days=ADDRESS_FILING_DAYS))
     family.updated_at = utcnow()
     record(session, user, AuditAction.CHANGE, "address", address.id, family.id, detail="moved")
-    session.commit()
+    session.flush()
     return address
 
 
@@ -311,7 +311,7 @@ def record_consent(session: Session, user: User, member: Member, kind: ConsentKi
     member.consents.append(consent)
     session.flush()
     record(session, user, AuditAction.CREATE, "consent", consent.id, member.family_id, detail=kind.value)
-    session.commit()
+    session.flush()
     return consent
 
 
@@ -323,7 +323,7 @@ def revoke_consent(session: Session, user: User, consent: Consent, today: date) 
     member = session.get(Member, consent.member_id)
     record(session, user, AuditAction.CHANGE, "consent", consent.id, member.family_id if member else None,
            detail=f"revoked {consent.kind.value}")
-    session.commit()
+    session.flush()
 
 
 def members_with_mobile(session: Session, number: str) -> list[Member]:
@@ -378,7 +378,7 @@ def load_family_page(session: Session, family: Family) -> Family:
 
 def record_view(session: Session, user: User, family: Family) -> None:
     record(session, user, AuditAction.VIEW, "family", family.id, family.id)
-    session.commit()
+    session.flush()
 
 
 @dataclass

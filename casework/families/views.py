@@ -157,7 +157,6 @@ def export():
     if not access.can_read_audit(current_user):
         abort(403)
     record(db.session, current_user, AuditAction.VIEW, "export", None, detail="families csv")
-    db.session.commit()
     header = [_("Case"), _("Household"), _("Members"), _("Status"), _("Case manager"), _("Opened"), _("Closed")]
     rows = ((reference, name, members, str(STATUS_LABELS[status]), manager or "", opened, closed or "")
             for reference, name, members, status, manager, opened, closed

@@ -68,7 +68,7 @@ def create_release(session: Session, user: User, family: Family, data: ReleaseDa
     session.add(release)
     session.flush()
     record(session, user, AuditAction.CREATE, "release", release.id, family.id)
-    session.commit()
+    session.flush()
     return release
 
 
@@ -78,7 +78,7 @@ def update_release(session: Session, user: User, release: Release, family: Famil
     changed = _apply(release, data)
     if changed:
         record(session, user, AuditAction.CHANGE, "release", release.id, family.id, detail=", ".join(changed))
-    session.commit()
+    session.flush()
 
 
 def add_document(session: Session, user: User, release: Release, kind: DocumentKind, received_on: date | None,
@@ -90,7 +90,7 @@ def add_document(session: Session, user: User, release: Release, kind: DocumentK
     session.flush()
     record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
            detail=f"document added: {kind.value}")
-    session.commit()
+    session.flush()
     return document
 
 
@@ -100,7 +100,7 @@ def remove_document(session: Session, user: User, document: ReleaseDocument) -> 
     session.delete(document)
     record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
            detail=f"document removed: {document.kind.value}")
-    session.commit()
+    session.flush()
     return release.family_id
 
 
@@ -110,7 +110,7 @@ def set_document_shared(session: Session, user: User, document: ReleaseDocument,
     document.shared_with_partners = shared
     record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
            detail=f"document {'shared with' if shared else 'withdrawn from'} legal partners: {document.kind.value}")
-    session.commit()
+    session.flush()
 
 
 def anonymize_releases(session: Session, family_id: int) -> None:

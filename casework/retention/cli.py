@@ -6,6 +6,7 @@ from flask.cli import with_appcontext
 
 from casework.db import db, utcnow
 from casework.extensions import registry
+from casework.transactions import unit_of_work
 from casework.retention import services
 from casework.retention.views import policy
 
@@ -22,6 +23,7 @@ def retention_cli() -> None:
 
 @retention_cli.command("run")
 @with_appcontext
+@unit_of_work
 def run_command() -> None:
     """List newly due households for the supervisors; anonymize those listed for the warning period."""
     listed, anonymized = run_retention()

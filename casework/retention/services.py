@@ -78,7 +78,7 @@ def run(session: Session, today: date, policy: RetentionPolicy,
             record(session, None, AuditAction.CHANGE, "family", entry.family.id, entry.family.id,
                    detail=f"retention warning: anonymized from {entry.due_on.isoformat()}")
             listed += 1
-    session.commit()
+    session.flush()
     last_closed = _last_closed()
     due = session.scalars(select(Family).where(
         Family.anonymized_at.is_(None), _all_closed(), last_closed <= add_years(today, -policy.years),
@@ -86,5 +86,5 @@ def run(session: Session, today: date, policy: RetentionPolicy,
         .options(selectinload(Family.members), selectinload(Family.addresses)).limit(10_000)).all()
     for family in due:
         _anonymize(session, family, extra)
-        session.commit()
+        session.flush()
     return listed, len(due)

@@ -111,7 +111,7 @@ def update_enrollment(session: Session, user: User, member: Member, data: Enroll
     session.flush()
     record(session, user, AuditAction.CREATE if created else AuditAction.CHANGE, "school_enrollment",
            enrollment.id, member.family_id, detail=f"status {data.status.value}")
-    session.commit()
+    session.flush()
     return enrollment
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from casework.accounts.models import SignInAttempt, UserSession
 from casework.db import utcnow
 from casework.scheduler import JOBS, configure, prune_sign_in_records
+from casework.transactions import unit_of_work
 from tests.factories import make_organization, make_user
 
 
@@ -18,8 +19,8 @@ def test_prune_removes_only_old_records(app, db_session):
         UserSession(user_id=user.id, token_hash="b" * 64, address="127.0.0.1", expires_at=utcnow() + timedelta(hours=1)),
     ])
     db_session.commit()
-    with app.app_context():
-        assert prune_sign_in_records() == 2
+    with app.app_context():  # as the scheduler runs a job: one unit of work
+        assert unit_of_work(prune_sign_in_records)() == 2
     assert db_session.scalar(select(func.count()).select_from(SignInAttempt)) == 1
     assert db_session.scalar(select(func.count()).select_from(UserSession)) == 1
 
