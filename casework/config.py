@@ -28,11 +28,16 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
+DOMAINS = ("scheduling", "legal", "reintegration", "reports")
+
+
 def load_settings(instance_path: Path) -> dict[str, Any]:
     production = os.environ.get("CASEWORK_ENV", "development") == "production"
     default_db = f"sqlite:///{instance_path / 'casework.sqlite3'}"
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        # The domain packages the app loads, each after those it depends on; the core names none.
+        "DOMAINS": tuple(os.environ.get("CASEWORK_DOMAINS", " ".join(DOMAINS)).split()),
         "SECRET_KEY": _secret_key(instance_path),
         "PRODUCTION": production,
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,6 +1,7 @@
 """Wires extensions, blueprints, error pages and response headers into the app."""
 from __future__ import annotations
 
+import importlib
 import logging
 
 from datetime import timedelta
@@ -101,15 +102,8 @@ def _register_blueprints(app: Flask) -> None:
                       schooling_bp, community_bp, retention_bp):
         app.register_blueprint(blueprint)
 
-    import legal
-    import reintegration
-    import reports
-    import scheduling
-
-    scheduling.init_app(app)
-    legal.init_app(app)
-    reintegration.init_app(app)
-    reports.init_app(app)
+    for name in app.config["DOMAINS"]:
+        importlib.import_module(name).init_app(app)
     app.context_processor(lambda: {"nav_links": registry(app).nav_links})
 
 
