@@ -46,7 +46,7 @@ def plan_follow_ups(session: Session, user: User, returnee: ReturneeCase, case: 
         appointment = scheduling_services.create_appointment(session, user, case, scheduling_services.AppointmentData(
             kind=AppointmentKind.OTHER, member_ids=[head.id], local_date=on, local_time=chosen.follow_up_time,
             location_note=chosen.follow_up_place, timezone=returnee.family.program.timezone,
-            notes=follow_up_title(days)), commit=False)
+            notes=follow_up_title(days)))
         appointment.follow_up_task_id = task.id
     session.flush()
 

@@ -87,18 +87,18 @@ def load(session: Session, program: Organization) -> str:
         services.create_appointment(session, user, case, services.AppointmentData(
             kind=AppointmentKind.INDIVIDUAL_HEARING if index % 6 == 0 else AppointmentKind.MASTER_HEARING,
             member_ids=everyone, local_date=hearing_day, local_time=time(8 + index % 5, 30 if index % 2 else 0),
-            court_id=court.id, interpreter_language=head.preferred_language), commit=False)
+            court_id=court.id, interpreter_language=head.preferred_language))
         made += 1
         if index % 3 == 0:
             services.create_appointment(session, user, case, services.AppointmentData(
                 kind=AppointmentKind.ICE_CHECK_IN, member_ids=[head.id],
                 local_date=_weekday(today + timedelta(days=1 + index % 12)),
-                local_time=time(9, 0), office_id=offices[OfficeKind.ICE].id), commit=False)
+                local_time=time(9, 0), office_id=offices[OfficeKind.ICE].id))
             made += 1
         if index % 5 == 1:
             past = services.create_appointment(session, user, case, services.AppointmentData(
                 kind=AppointmentKind.ATD_CHECK_IN, member_ids=[head.id], local_date=today + timedelta(days=2),
-                local_time=time(10, 0), office_id=offices[OfficeKind.ATD].id), commit=False)
+                local_time=time(10, 0), office_id=offices[OfficeKind.ATD].id))
             # A date that has passed: moved back in time as if it had been entered weeks ago.
             past.local_date = today - timedelta(days=4 + index % 9)
             past.starts_at = datetime.combine(past.local_date, past.local_time).replace(

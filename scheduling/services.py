@@ -450,8 +450,7 @@ def new_uid() -> str:
     return secrets.token_hex(16) + "@casework"
 
 
-def create_appointment(session: Session, user: User, case: Case, data: AppointmentData,
-                       commit: bool = True) -> Appointment:
+def create_appointment(session: Session, user: User, case: Case, data: AppointmentData) -> Appointment:
     appointment = Appointment(case_id=case.id, case=case, uid=new_uid(), sequence=0, created_by_id=user.id,
                               status=AppointmentStatus.SCHEDULED)
     _apply(session, case, appointment, data)
@@ -459,8 +458,6 @@ def create_appointment(session: Session, user: User, case: Case, data: Appointme
     session.flush()
     record(session, user, AuditAction.CREATE, "appointment", appointment.id, case.family_id)
     planning.plan(session, appointment)
-    if commit:
-        session.flush()
     return appointment
 
 
@@ -535,7 +532,7 @@ def record_outcome(session: Session, user: User, appointment: Appointment, data:
     if data.new_date is not None:
         if data.outcome not in (Outcome.RESCHEDULED, Outcome.ADJOURNED):
             raise ValidationError(str(_l("A new date goes with 'rescheduled' or 'adjourned'.")), "outcome")
-        successor = create_appointment(session, user, appointment.case, data.new_date, commit=False)
+        successor = create_appointment(session, user, appointment.case, data.new_date)
         appointment.rescheduled_to_id = successor.id
         planning.announce_move(session, appointment, successor)
     appointment.outcome = data.outcome
