@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install dev translations messages clean
+.PHONY: run test lint install dev translations messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: install translations
 
 test: dev translations
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Static checks, configured in pyproject.toml: types (mypy).
+lint: dev
+	$(BIN)/mypy
 
 # Refresh the catalogs after changing user-facing strings; then translate translations/es.
 messages: install

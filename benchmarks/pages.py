@@ -25,7 +25,7 @@ from sqlalchemy import event, func, select  # noqa: E402
 
 from casework import create_app
 from casework.families.services import search_token  # noqa: E402
-from casework.access import program_staff_required  # noqa: E402
+from casework.access import requires  # noqa: E402
 from casework.accounts.models import User  # noqa: E402
 from casework.db import Database, db  # noqa: E402
 from casework.demo.seed import MANAGER_EMAIL, PASSWORD  # noqa: E402
@@ -42,13 +42,13 @@ def build_app(url: str):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "SCHEDULER_ENABLED": False})
 
     @app.route("/_bench/minimal")
-    @program_staff_required
+    @requires("program_staff")
     def minimal():
         user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
         return render_template_string("<p>{{ user.email }}</p>", user=user)
 
     @app.route("/_bench/layout")
-    @program_staff_required
+    @requires("program_staff")
     def minimal_in_layout():
         user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
         return render_template_string(

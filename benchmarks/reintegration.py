@@ -34,7 +34,7 @@ from casework.timeutil import today_in  # noqa: E402
 from reintegration import directory, outcomes, plans, services  # noqa: E402
 from reintegration.divisions import municipalities  # noqa: E402
 from reintegration.models import ProviderKind, ReturnMethod, Service, WorkStatus  # noqa: E402
-from reintegration.views import staff_required  # noqa: E402
+from casework.access import requires  # noqa: E402
 from tests.factories import PASSWORD, make_organization, make_user  # noqa: E402
 from tests.http import csrf_token_of  # noqa: E402
 
@@ -67,7 +67,7 @@ def build(url: str):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "SCHEDULER_ENABLED": False})
 
     @app.route("/_bench/layout")
-    @staff_required
+    @requires("in_country_staff")
     def minimal_in_layout():
         user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
         return render_template_string(

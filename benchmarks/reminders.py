@@ -29,6 +29,7 @@ from casework import create_app  # noqa: E402
 from casework.accounts.models import Role  # noqa: E402
 from casework.db import Database, make_engine  # noqa: E402
 from casework.migrate import upgrade  # noqa: E402
+from casework.timeutil import today_in  # noqa: E402
 from scheduling import dispatch, links  # noqa: E402
 from scheduling.models import Court, Reminder, ReminderStatus  # noqa: E402
 from tests.fake_servers import SmsGateway, SmtpServer  # noqa: E402
@@ -63,7 +64,7 @@ def seed(app, households: int, feed_appointments: int):
                         city="Phoenix", state="AZ", postal_code="85003", timezone="America/Phoenix")
         session.add_all([court, phoenix])
         session.flush()
-        day = date.today() + timedelta(days=30)
+        day = today_in("America/Chicago") + timedelta(days=30)
         started = time.perf_counter()
         for n in range(households):
             _family, case = household(session, manager, phone=f"(312) 55{n // 10000 % 10}-{n % 10000:04d}",
@@ -74,7 +75,7 @@ def seed(app, households: int, feed_appointments: int):
         _family, case = household(session, feed_manager, consents=(), phone=None, email=None)
         for n in range(feed_appointments):
             make_appointment(session, feed_manager, case, court if n % 2 else phoenix,
-                             day=date.today() + timedelta(days=1 + n % 300), at=clock(8 + n % 8, 30))
+                             day=today_in("America/Chicago") + timedelta(days=1 + n % 300), at=clock(8 + n % 8, 30))
         _feed, token = links.caseload_feed(session, SECRET, feed_manager, create=True)
         total = session.scalar(select(func.count(Reminder.id)).where(Reminder.status == ReminderStatus.PLANNED))
         session.commit()

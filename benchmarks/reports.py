@@ -32,6 +32,7 @@ from benchmarks.pages import StatementCounter, build_app  # noqa: E402
 from casework.accounts.models import Organization, User  # noqa: E402
 from casework.cases.models import Case  # noqa: E402
 from casework.db import Database, db  # noqa: E402
+from casework.timeutil import today_in  # noqa: E402
 from casework.demo.seed import PASSWORD  # noqa: E402
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship  # noqa: E402
 from scheduling.models import (Appointment, AppointmentKind, AppointmentStatus, AttendanceMode, Channel,  # noqa: E402
@@ -194,7 +195,7 @@ def main() -> None:
     response = client.post("/sign-in", data={"email": args.email, "password": args.password, "csrf_token": token})
     if response.status_code != 302:
         sys.exit(f"Sign-in as {args.email} failed ({response.status_code}).")
-    today = date.today()
+    today = today_in("America/Chicago")
     months = urlencode({"start": (today.replace(day=1) - timedelta(days=args.months * 30)).replace(day=1).isoformat(),
                         "end": (today.replace(day=1) - timedelta(days=1)).isoformat()})
     pages = [

@@ -6,9 +6,10 @@ cannot be told apart from ids that do not exist.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
@@ -21,6 +22,7 @@ from casework.community.models import ServiceReferral
 from casework.families.models import Address, Consent, Family, Member
 from casework.releases.models import Release, ReleaseDocument
 from casework.schooling.models import SchoolEnrollment
+from casework.security import login_manager
 
 T = TypeVar("T")
 
@@ -58,12 +60,12 @@ def family_clause(user: User) -> ColumnElement[bool]:
     return grant.families(user) if grant is not None else false()
 
 
-def scoped_families(user: User) -> Select:
+def scoped_families(user: User) -> Select[Family]:
     return select(Family).where(family_clause(user))
 
 
 # How each kind of record reaches its family, as joins added to `select(model)`.
-_PATHS: dict[type, Callable[[Select], Select]] = {
+_PATHS: dict[type, Callable[[Select[Any]], Select[Any]]] = {
     Family: lambda q: q,
     Member: lambda q: q.join(Family, Member.family_id == Family.id),
     Address: lambda q: q.join(Family, Address.family_id == Family.id),
@@ -81,12 +83,12 @@ _PATHS: dict[type, Callable[[Select], Select]] = {
 }
 
 
-def register_path(model: type, path: Callable[[Select], Select]) -> None:
+def register_path(model: type, path: Callable[[Select[Any]], Select[Any]]) -> None:
     """A domain package says how its family-bound records reach their family."""
     _PATHS[model] = path
 
 
-def scoped(model: type[T], user: User) -> Select:
+def scoped(model: type[T], user: User) -> Select[T]:
     """`select(model)` narrowed to the records `user` may see."""
     query = _PATHS[model](select(model))
     grant = grant_for(user)
@@ -130,7 +132,7 @@ def get_program_record_or_404(session: Session, user: User, model: type[T], reco
     return record
 
 
-def scoped_owned(model: type[T], user: User) -> Select:
+def scoped_owned(model: type[T], user: User) -> Select[T]:
     """Records an organization owns rather than a family (an in-country organization's directory):
     its own staff's, whatever the organization's kind."""
     if not (user.is_authenticated and user.active) or user.role not in PROGRAM_ROLES:
@@ -159,58 +161,99 @@ def get_case_or_404(session: Session, user: User, case_id: int) -> Case:
     return get_or_404(session, user, Case, case_id)
 
 
-def can_read_audit(user: User) -> bool:
-    return user.role in (Role.ADMIN, Role.SUPERVISOR)
+# Capabilities: what a person may do, by name, each a predicate on the user defined once. The core
+# defines its own here; each domain registers its own from its init_app. Routes declare theirs with
+# `@requires(name)`, templates ask `can(name)`, and the menu shows a link when its capability holds.
+
+_CAPABILITIES: dict[str, Callable[[User], bool]] = {}
 
 
-def can_manage_users(user: User) -> bool:
-    return user.role is Role.ADMIN
+def register_capability(name: str, allows: Callable[[User], bool]) -> None:
+    """Name what `allows` lets a signed-in, active user do. Registering a name again replaces it
+    (each app made, in tests, registers its domains' capabilities again)."""
+    _CAPABILITIES[name] = allows
 
 
-def program_staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages of the program's own casework: signed in and on a program's staff."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            from flask import current_app
-
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        if not current_user.in_program:
-            from casework.db import db
-
-            _audit_refusal(db.session, current_user, "page", None)
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+def capability_names() -> frozenset[str]:
+    return frozenset(_CAPABILITIES)
 
 
-def reach_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages for anyone who reaches some families: program staff, or people a domain grants reach."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            from flask import current_app
-
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        if not current_user.in_program and grant_for(current_user) is None:
-            from casework.db import db
-
-            _audit_refusal(db.session, current_user, "page", None)
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
+def has(user: User, capability: str) -> bool:
+    """Whether `user` (possibly anonymous) holds `capability`; an unknown name is an error, not a no."""
+    try:
+        allows = _CAPABILITIES[capability]
+    except KeyError:
+        raise LookupError(f"no capability is registered as {capability!r}") from None
+    return bool(user.is_authenticated and user.active and allows(user))
 
 
-def admin_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    @wraps(view)
-    @program_staff_required
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not can_manage_users(current_user):
-            abort(403)
-        return view(*args, **kwargs)
+def can(capability: str) -> bool:
+    """The template helper (`can("manage_users")`): whether the person making the request holds it."""
+    return has(current_user, capability)
 
-    return wrapper
+
+def refuse(user: User) -> NoReturn:
+    """A page refused: the refusal is audited at once, on its own, and the answer is 403."""
+    from casework.db import db
+
+    _audit_refusal(db.session, user, "page", None)
+    abort(403)
+
+
+V = TypeVar("V", bound=Callable[..., Any])
+
+
+def requires(capability: str) -> Callable[[V], V]:
+    """The one route decorator. Not signed in: the sign-in page. Signed in without the capability:
+    the refusal is audited at once and the answer is 403. The view records what it requires
+    (`view.required_capability`), which tests/test_access_matrix.py reads."""
+
+    def decorate(view: V) -> V:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not has(current_user, capability):
+                refuse(current_user)
+            return view(*args, **kwargs)
+
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
+        return cast(V, wrapper)
+
+    return decorate
+
+
+def _signed_in(user: User) -> bool:
+    return True
+
+
+def _program_staff(user: User) -> bool:
+    return user.in_program
+
+
+def _program_admin(user: User) -> bool:
+    return user.in_program and user.role is Role.ADMIN
+
+
+def _program_admin_or_supervisor(user: User) -> bool:
+    return user.in_program and user.role in (Role.ADMIN, Role.SUPERVISOR)
+
+
+def _reaches_families(user: User) -> bool:
+    return user.in_program or grant_for(user) is not None
+
+
+# Their own account: the account page, two-factor sign-in, signing out.
+register_capability("own_account", _signed_in)
+# The program's own casework: families, cases, tasks, releases, school, services, dates, offices.
+register_capability("program_staff", _program_staff)
+# Anyone who reaches some families: program staff, or people a domain grants reach (calendar feed).
+register_capability("reach_families", _reaches_families)
+# The program's user accounts and sign-in security.
+register_capability("manage_users", _program_admin)
+# Reference data every program shares: the immigration courts, the legal partners' profiles.
+register_capability("edit_reference_data", _program_admin)
+# The audit log of a family, the export of every family, the retention list.
+register_capability("read_audit", _program_admin_or_supervisor)
+# The whole program's view: its reminder policy, its dashboard, the dates to move from closed courts.
+register_capability("supervise_program", _program_admin_or_supervisor)

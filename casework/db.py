@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeAlias
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import CursorResult, DateTime, Enum, MetaData, Result, Row, Select, Table, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -19,13 +19,30 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
+# A SELECT, and a row, of any columns: what the access scope and the reports pass around.
+AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def table_of(model: type[Base]) -> Table:
+    """A mapped class's table, for Core statements (Declarative types `__table__` as any FROM clause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def rows_matched(result: Result[*tuple[Any, ...]]) -> int:
+    """How many rows an UPDATE or DELETE run through a session matched."""
+    assert isinstance(result, CursorResult)  # what executing a DML statement returns
+    return result.rowcount or 0
 
 
 class UTCDateTime(TypeDecorator):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import Flask
+from flask.sansio.app import App
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,12 @@ class DashboardSection:
 
 @dataclass(frozen=True)
 class NavLink:
+    """A link of the main menu, shown to whoever holds `capability` (casework.access), the one
+    the page at `endpoint` requires."""
+
     endpoint: str
     label: Any  # a lazy string
-    audience: str = "program"  # "program": program staff; "partner": legal partner users
+    capability: str
 
 
 @dataclass(frozen=True)
@@ -76,5 +79,5 @@ class Registry:
     task_titles: dict[str, Any] = field(default_factory=dict)
 
 
-def registry(app: Flask) -> Registry:
+def registry(app: App) -> Registry:
     return app.extensions.setdefault("casework.registry", Registry())

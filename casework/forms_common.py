@@ -1,19 +1,36 @@
 """Small helpers shared by the domain forms and views."""
 from __future__ import annotations
 
+import enum
+from typing import Mapping, TypeVar
+
 from casework.errors import CaseworkError
 
+E = TypeVar("E", bound=enum.Enum)
+T = TypeVar("T")
 
-def enum_choices(labels: dict) -> list[tuple[str, object]]:
+
+def enum_choices(labels: Mapping[E, str]) -> list[tuple[str, str]]:
+    """An enum's labels (lazy strings) as select choices: (value, label)."""
     return [(key.value, label) for key, label in labels.items()]
 
 
-def show_error(form, error: CaseworkError, fallback: str) -> None:
-    """Put a service's error next to the field it names, else next to `fallback`."""
-    target = getattr(form, error.field, None) if error.field else None
+def show_error(form, error: CaseworkError, fallback: str, fields: Mapping[str, str] | None = None) -> None:
+    """Put a service's error next to the field it names, else next to `fallback`; `fields` renames
+    the service's field names that the form calls otherwise."""
+    name = (fields or {}).get(error.field, error.field) if error.field else None
+    target = getattr(form, name, None) if name else None
     if target is None:
         target = getattr(form, fallback)
-    target.errors = list(target.errors) + [error.message]
+    target.errors = [*target.errors, error.message]
+
+
+def filled(value: T | None) -> T:
+    """A required field's data once its form has validated: its DataRequired or InputRequired
+    validator let no missing value through (WTForms types every field's data as optional)."""
+    if value is None:
+        raise ValueError("a required field without data: the form was not validated")
+    return value
 
 
 def blank_to_none(value: str | None) -> str | None:

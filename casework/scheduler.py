@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Callable
+from typing import Callable, TypeVar
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete
 
 from casework.accounts.models import SignInAttempt, UserSession
-from casework.db import db, utcnow
+from casework.db import db, rows_matched, utcnow
 from casework.transactions import unit_of_work
 
 log = logging.getLogger(__name__)
+
+S = TypeVar("S", bound=BaseScheduler)
 
 SIGN_IN_ATTEMPTS_KEPT = timedelta(days=30)
 
@@ -27,7 +30,7 @@ def prune_sign_in_records() -> int:
     cutoff = utcnow() - SIGN_IN_ATTEMPTS_KEPT
     attempts = db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < cutoff))
     sessions = db.session.execute(delete(UserSession).where(UserSession.expires_at < cutoff))
-    return (attempts.rowcount or 0) + (sessions.rowcount or 0)
+    return rows_matched(attempts) + rows_matched(sessions)
 
 
 # (job id, function run inside an app context, trigger arguments)
@@ -53,7 +56,7 @@ def _in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]
     return run
 
 
-def configure(scheduler, app: Flask):  # type: ignore[no-untyped-def]
+def configure(scheduler: S, app: Flask) -> S:
     from casework.extensions import registry
 
     for job_id, job, trigger in JOBS + registry(app).jobs:

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from casework.db import utcnow
+
+if TYPE_CHECKING:
+    from casework.accounts.models import User
 
 
 def today_in(zone_name: str, now: datetime | None = None) -> date:
@@ -12,7 +16,7 @@ def today_in(zone_name: str, now: datetime | None = None) -> date:
     return instant.astimezone(ZoneInfo(zone_name)).date()
 
 
-def today_for(user) -> date:  # type: ignore[no-untyped-def]
+def today_for(user: User) -> date:
     """Today in the user's organization's time zone: the day every view and form reasons in."""
     return today_in(user.organization.timezone)
 

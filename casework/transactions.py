@@ -10,14 +10,20 @@ and a refused access, written at once on its own (casework/access.py).
 """
 from __future__ import annotations
 
+import weakref
 from functools import wraps
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, ParamSpec, TypeVar, cast
 
 from flask import Flask, g
+from flask.typing import ResponseReturnValue
 
 from casework.db import db
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# The views already made one unit of work, so that none is wrapped twice.
+_wrapped_views: weakref.WeakSet[Callable[..., Any]] = weakref.WeakSet()
 
 
 def _rollback() -> None:
@@ -27,11 +33,11 @@ def _rollback() -> None:
         session.rollback()
 
 
-def unit_of_work(work: F) -> F:
+def unit_of_work(work: Callable[P, R]) -> Callable[P, R]:
     """Run `work`, then commit once; if it raises, roll everything back and let the error go on."""
 
     @wraps(work)
-    def run(*args: Any, **kwargs: Any) -> Any:
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             result = work(*args, **kwargs)
         except BaseException:
@@ -40,13 +46,14 @@ def unit_of_work(work: F) -> F:
         db.session.commit()
         return result
 
-    return run  # type: ignore[return-value]
+    return run
 
 
 def commit_views_once(app: Flask) -> None:
     """Every view of the app becomes one unit of work. Called once, after every blueprint is registered."""
     for endpoint, view in list(app.view_functions.items()):
-        if endpoint != "static" and not getattr(view, "_one_unit_of_work", False):
-            wrapped = unit_of_work(view)
-            wrapped._one_unit_of_work = True  # type: ignore[attr-defined]
+        if endpoint != "static" and view not in _wrapped_views:
+            # Casework's views are plain functions, none async: each returns its response.
+            wrapped = unit_of_work(cast("Callable[..., ResponseReturnValue]", view))
+            _wrapped_views.add(wrapped)
             app.view_functions[endpoint] = wrapped

@@ -4,28 +4,23 @@ from __future__ import annotations
 import importlib
 import logging
 
-from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, g, render_template, request, session
-from werkzeug.routing import IntegerConverter
-from flask_login import LoginManager
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask import Flask, abort, flash, g, redirect, render_template, request
+from werkzeug.routing import IntegerConverter, Map
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
-
-from typing import TYPE_CHECKING
 
 from casework import i18n
 from casework.db import db
+from casework.errors import CaseworkError, Conflict, NotAllowed, ValidationError
 from casework.extensions import registry
+from casework.security import csrf, login_manager
 from casework.transactions import commit_views_once
-
-if TYPE_CHECKING:
-    from casework.accounts.services import SessionPolicy
+from casework.urls import safe_next_url
 
 log = logging.getLogger(__name__)
-
-login_manager = LoginManager()
-csrf = CSRFProtect()
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -34,29 +29,10 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def session_policy() -> SessionPolicy:
-    from casework.accounts.services import SessionPolicy
-
-    return SessionPolicy(idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
-                         lifetime=timedelta(hours=current_app.config["SESSION_MAX_HOURS"]))
-
-
-@login_manager.user_loader
-def _load_user(user_id: str):
-    """Only a live server-side session signs a request in; a copied cookie of an ended one does not."""
-    from casework.accounts.services import resume_session
-
-    user = resume_session(db.session, session.get("sid"), session_policy())
-    if user is None or str(user.id) != user_id:
-        session.clear()
-        return None
-    return user
-
-
 class DatabaseIntegerConverter(IntegerConverter):
     """Ids in URLs fit the database's integer columns; larger numbers are simply not found."""
 
-    def __init__(self, map, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
@@ -102,9 +78,22 @@ def _register_blueprints(app: Flask) -> None:
                       schooling_bp, community_bp, retention_bp):
         app.register_blueprint(blueprint)
 
+    # The menu: the core's links around those of the domains, each shown to whoever may open it.
+    from flask_babel import lazy_gettext as _l
+
+    from casework import access
+    from casework.extensions import NavLink
+
+    menu = registry(app).nav_links
+    menu += [NavLink("dashboard.index", _l("Dashboard"), "program_staff"),
+             NavLink("families.index", _l("Families"), "program_staff"),
+             NavLink("cases.my_tasks", _l("Tasks"), "program_staff")]
     for name in app.config["DOMAINS"]:
         importlib.import_module(name).init_app(app)
+    menu += [NavLink("accounts.users", _l("Users"), "manage_users"),
+             NavLink("retention.index", _l("Retention"), "read_audit")]
     app.context_processor(lambda: {"nav_links": registry(app).nav_links})
+    app.add_template_global(access.can, "can")
 
 
 def _register_cli(app: Flask) -> None:
@@ -150,6 +139,35 @@ def _register_error_pages(app: Flask) -> None:
 
     app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(500, internal_error)
+    app.register_error_handler(CaseworkError, _domain_error)
+
+
+# What a service's refusal that no view caught answers with (anything else: 400).
+DOMAIN_ERROR_STATUS: tuple[tuple[type[CaseworkError], int], ...] = (
+    (ValidationError, 400), (NotAllowed, 403), (Conflict, 409))
+
+
+def _domain_error(error: CaseworkError):
+    """A domain error that escaped its view: roll back (the view's unit of work already did, this makes
+    sure), then say why, never a 500. A button pressed on a page of this site goes back to that page
+    with the message; anything else gets a page with the message and a status that fits."""
+    db.session.rollback()
+    log.info("%s refused on %s %s", type(error).__name__, request.method, request.url_rule)
+    back = _page_of_this_site() if request.method == "POST" else None
+    if back is not None:
+        flash(error.message, "error")
+        return redirect(back)
+    status = next((code for kind, code in DOMAIN_ERROR_STATUS if isinstance(error, kind)), 400)
+    return render_template("errors/refused.html", message=error.message), status
+
+
+def _page_of_this_site() -> str | None:
+    """The page the request came from (its Referer), only when it has this site's origin."""
+    referrer = urlsplit(request.referrer or "")
+    here = urlsplit(request.host_url)
+    if (referrer.scheme, referrer.netloc) != (here.scheme, here.netloc):
+        return None
+    return safe_next_url(referrer.path + (f"?{referrer.query}" if referrer.query else ""))
 
 
 def _security_headers(response):

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from legal.forms import PARTNER_KINDS, REFERRAL_EVENTS, REFERRAL_STATUSES, REPRESENTATIONS
     from legal.models import LegalNote, Referral
     from legal.views import bp, family_section
-    from scheduling.models import Appointment
+    from scheduling.api import Appointment
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.legal_cli)
@@ -38,8 +38,14 @@ def init_app(app: Flask) -> None:
 
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("legal/_section.html", family_section))
-    plugins.nav_links.append(NavLink("legal.overview", _l("Legal")))
-    plugins.nav_links.append(NavLink("legal.portal", _l("Referred cases"), audience="partner"))
+    # The program's side of legal work (refer, follow, the partners' figures); a partner's portal;
+    # a partner's account manager adds and deactivates their colleagues.
+    access.register_capability("refer_to_partner", lambda user: user.in_program)
+    access.register_capability("use_partner_portal", services.is_partner)
+    access.register_capability("manage_partner_accounts",
+                               lambda user: services.is_partner(user) and user.manages_organization)
+    plugins.nav_links.append(NavLink("legal.overview", _l("Legal"), "refer_to_partner"))
+    plugins.nav_links.append(NavLink("legal.portal", _l("Referred cases"), "use_partner_portal"))
     plugins.homes.append((services.is_partner, "legal.portal"))
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_legal_records)

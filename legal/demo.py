@@ -23,7 +23,7 @@ from legal.models import (
     ReferralStatus,
     Representation,
 )
-from scheduling.models import Court
+from scheduling.api import Court
 
 PARTNER_NAME = "Demo Immigrant Legal Clinic"
 PARTNER_EMAIL = "partner@example.org"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
@@ -29,9 +29,7 @@ from legal.models import (
     ReferralStatus,
     Representation,
 )
-from scheduling import notify
-from scheduling.models import Appointment, AppointmentKind, AppointmentStatus
-from scheduling.timing import is_zone
+from scheduling.api import Appointment, AppointmentKind, AppointmentStatus, is_zone, queue_email
 
 UNANSWERED_AFTER = timedelta(days=5)
 MERITS_WITHIN_DAYS = 60
@@ -154,7 +152,7 @@ class Suggestion:
     room: int
 
     @property
-    def score(self) -> tuple:
+    def score(self) -> tuple[bool, bool, bool, int]:
         return (self.room > 0, self.covers_court, self.speaks, self.room)
 
 
@@ -215,7 +213,7 @@ def refer(session: Session, user: User, case: Case, partner_id: int, member_ids:
     session.add(referral)
     session.flush()
     record(session, user, AuditAction.CREATE, "legal_referral", referral.id, family.id)
-    notify.queue_email(session, _partner_addresses(session, partner_id),
+    queue_email(session, _partner_addresses(session, partner_id),
                        str(_l("A new referral from %(program)s", program=family.program.name)),
                        str(_l("%(program)s has referred case %(reference)s to your organization. Sign in to "
                               "accept or decline it: %(url)s", program=family.program.name,
@@ -234,7 +232,7 @@ def _tell_case_manager(session: Session, referral: Referral, what: str, base_url
     manager = case.assigned_to
     if manager is None or not manager.active:
         return
-    notify.queue_email(session, [manager.email], str(_l("Referral of case %(reference)s: %(what)s",
+    queue_email(session, [manager.email], str(_l("Referral of case %(reference)s: %(what)s",
                                                         reference=case.reference, what=what)),
                        str(_l("%(partner)s answered the referral of case %(reference)s: %(what)s. %(url)s",
                               partner=referral.partner.name, reference=case.reference, what=what,
@@ -280,7 +278,8 @@ def set_representation(session: Session, user: User, referral: Referral, represe
             raise ValidationError(str(_l("The filing date cannot be in the future.")), "appearance_filed_on")
     referral.representation = representation
     referral.appearance_filed_on = filed_on if representation is Representation.REPRESENTING else None
-    detail = representation.value + (f" {filed_on.isoformat()}" if referral.appearance_filed_on else "")
+    filed = referral.appearance_filed_on
+    detail = representation.value + (f" {filed.isoformat()}" if filed else "")
     timeline_event(referral, user, ReferralEventKind.REPRESENTATION, detail)
     record(session, user, AuditAction.CHANGE, "legal_referral", referral.id, referral.case.family_id, detail)
     session.flush()
@@ -339,7 +338,8 @@ def partner_views(session: Session, referral: Referral, limit: int = 100) -> lis
     return list(session.scalars(stmt))
 
 
-def open_referrals_for_partner(session: Session, scope, page: int, per_page: int) -> tuple[list[Referral], bool]:
+def open_referrals_for_partner(session: Session, scope: Select[Referral], page: int,
+                               per_page: int) -> tuple[list[Referral], bool]:
     stmt = (scope.options(joinedload(Referral.case).joinedload(Case.family))
             .order_by(Referral.status, Referral.sent_at.desc(), Referral.id.desc())
             .offset((page - 1) * per_page).limit(per_page + 1))
@@ -389,6 +389,8 @@ def partner_figures(session: Session, program_id: int) -> list[PartnerFigures]:
         .where(Family.program_id == program_id, Referral.answered_at.is_not(None))).all()
     by_partner: dict[int, list[float]] = {}
     for partner_id, sent, answered_at in answered:
+        if answered_at is None:  # not selected: answered referrals only
+            continue
         by_partner.setdefault(partner_id, []).append((answered_at - sent).total_seconds() / 3600)
     figures = []
     for profile in partners(session):

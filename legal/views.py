@@ -1,23 +1,25 @@
 """Legal referrals: the program's side (refer, follow, close, watch) and the partner portal."""
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any, Callable
+from datetime import date
+from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from casework import access
-from casework.access import admin_required, program_staff_required
-from casework.accounts.models import Organization, OrganizationKind
+from casework.access import requires
+from casework.accounts.models import Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import db, utcnow
-from casework.errors import CaseworkError
 from casework.families.identifiers import format_a_number, format_phone, parse_phone
 from casework.families.models import Family
-from casework.forms_common import show_error
+from casework.form_actions import performed, submitted
+from casework.forms_common import filled
 from casework.releases.models import ReleaseDocument
 from casework.i18n import language_choices
 from casework.pagination import page_number
@@ -34,11 +36,9 @@ from legal.forms import (
     ReferralForm,
     RepresentationForm,
 )
-from legal.models import PartnerKind, Referral, Representation
-from scheduling import services as scheduling_services
-from scheduling.forms import OutcomeForm
-from scheduling.models import Appointment
-from scheduling.views import save_outcome
+from legal.models import PartnerKind, PartnerProfile, Referral, Representation
+from scheduling import api as scheduling
+from scheduling.api import Appointment, OutcomeForm, save_outcome
 
 bp = Blueprint("legal", __name__)
 
@@ -47,25 +47,10 @@ def _base_url() -> str:
     return current_app.config["PUBLIC_BASE_URL"]
 
 
-def partner_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages of the partner portal: signed in as a legal partner's user."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        if not services.is_partner(current_user):
-            access._audit_refusal(db.session, current_user, "page", None)
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 # The program's side ------------------------------------------------------------------------------
 
 @bp.route("/cases/<int:case_id>/legal-referrals/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("refer_to_partner")
 def new_referral(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     suggestions = services.suggest(db.session, case)
@@ -76,22 +61,17 @@ def new_referral(case_id: int):
     if request.method == "GET":
         form.member_ids.data = [m.id for m in case.family.members]
     consent = services.has_sharing_consent(case.family)
-    if form.validate_on_submit():
-        try:
-            services.refer(db.session, current_user, case, form.partner_id.data, list(form.member_ids.data or []),
-                           form.message.data, _base_url())
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "partner_id")
-        else:
-            flash(_("The referral is sent; the partner is notified by email."), "success")
-            return redirect(url_for("families.show", family_id=case.family_id))
+    if submitted(form, lambda: services.refer(db.session, current_user, case, form.partner_id.data,
+                                              list(form.member_ids.data or []), form.message.data, _base_url()),
+                 "partner_id"):
+        flash(_("The referral is sent; the partner is notified by email."), "success")
+        return redirect(url_for("families.show", family_id=case.family_id))
     return render_template("legal/referral_form.html", form=form, case=case, suggestions=suggestions,
                            consent=consent)
 
 
 @bp.route("/legal-referrals/<int:legal_referral_id>")
-@program_staff_required
+@requires("refer_to_partner")
 def referral(legal_referral_id: int):
     referral = access.get_or_404(db.session, current_user, Referral, legal_referral_id)
     return render_template("legal/referral.html", referral=referral, close_form=CloseForm(),
@@ -99,27 +79,22 @@ def referral(legal_referral_id: int):
 
 
 @bp.route("/legal-referrals/<int:legal_referral_id>/close", methods=["POST"])
-@program_staff_required
+@requires("refer_to_partner")
 def close_referral(legal_referral_id: int):
     referral = access.get_or_404(db.session, current_user, Referral, legal_referral_id)
     form = CloseForm()
-    try:
-        services.close(db.session, current_user, referral, form.reason.data)
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.close(db.session, current_user, referral, form.reason.data)):
         flash(_("The referral is closed; the partner no longer sees the case."), "success")
     return redirect(url_for("legal.referral", legal_referral_id=referral.id))
 
 
 @bp.route("/cases/<int:case_id>/legal-notes", methods=["POST"])
-@program_staff_required
+@requires("refer_to_partner")
 def program_legal_note(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = LegalNoteForm()
     if form.validate_on_submit():
-        services.add_legal_note(db.session, current_user, case, form.body.data)
+        services.add_legal_note(db.session, current_user, case, filled(form.body.data))
         flash(_("The legal note is saved."), "success")
     else:
         flash(_("Write the note."), "error")
@@ -127,7 +102,7 @@ def program_legal_note(case_id: int):
 
 
 @bp.route("/legal")
-@program_staff_required
+@requires("refer_to_partner")
 def overview():
     now = utcnow()
     program_id = current_user.organization_id
@@ -140,35 +115,31 @@ def overview():
 
 
 @bp.route("/admin/legal-partners/new", methods=["GET", "POST"])
-@admin_required
+@requires("edit_reference_data")
 def new_partner():
     form = NewPartnerForm()
     if request.method == "GET":
         form.timezone.data = current_user.organization.timezone
-    if form.validate_on_submit():
-        try:
-            organization, user = services.create_partner_organization(
-                db.session, current_user, services.NewPartnerOrganization(
-                    name=form.name.data, timezone=form.timezone.data, kind=PartnerKind(form.kind.data),
-                    capacity=form.capacity.data, email=form.email.data, full_name=form.full_name.data,
-                    password=form.password.data))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "password")
-        else:
-            flash(_("%(name)s is set up; %(email)s can sign in and add colleagues. Say which courts, states "
-                    "and languages it covers.", name=organization.name, email=user.email), "success")
-            return redirect(url_for("legal.edit_profile", organization_id=organization.id))
+    created = submitted(form, lambda: services.create_partner_organization(
+        db.session, current_user, services.NewPartnerOrganization(
+            name=filled(form.name.data), timezone=form.timezone.data, kind=PartnerKind(form.kind.data),
+            capacity=filled(form.capacity.data), email=filled(form.email.data), full_name=filled(form.full_name.data),
+            password=filled(form.password.data))), "password")
+    if created:
+        organization, user = created.value
+        flash(_("%(name)s is set up; %(email)s can sign in and add colleagues. Say which courts, states "
+                "and languages it covers.", name=organization.name, email=user.email), "success")
+        return redirect(url_for("legal.edit_profile", organization_id=organization.id))
     return render_template("legal/new_partner.html", form=form)
 
 
 @bp.route("/admin/legal-partners/<int:organization_id>", methods=["GET", "POST"])
-@admin_required
+@requires("edit_reference_data")
 def edit_profile(organization_id: int):
     organization = db.session.get(Organization, organization_id)
     if organization is None or organization.kind is not OrganizationKind.LEGAL_PARTNER:
         abort(404)
-    profile = db.session.get(services.PartnerProfile, organization.id)
+    profile = db.session.get(PartnerProfile, organization.id)
     if request.method == "GET" and profile is not None:
         form = ProfileForm(kind=profile.kind.value, capacity=profile.capacity, states=profile.state_list,
                            languages=profile.language_list, court_ids=[c.court_id for c in profile.courts],
@@ -176,29 +147,23 @@ def edit_profile(organization_id: int):
                            contact_phone=format_phone(profile.contact_phone))
     else:
         form = ProfileForm()
-    form.court_ids.choices = [(c.id, f"{c.name} ({c.state})") for c in scheduling_services.active_courts(db.session)]
+    form.court_ids.choices = [(c.id, f"{c.name} ({c.state})") for c in scheduling.active_courts(db.session)]
     form.languages.choices = language_choices()
-    if form.validate_on_submit():
-        try:
-            phone = parse_phone(form.contact_phone.data, "contact_phone") if form.contact_phone.data else None
-            services.save_profile(db.session, current_user, organization, services.ProfileData(
-                kind=PartnerKind(form.kind.data), capacity=form.capacity.data, states=list(form.states.data or []),
-                languages=list(form.languages.data or []), court_ids=list(form.court_ids.data or []),
-                contact_name=form.contact_name.data or None, contact_email=form.contact_email.data or None,
-                contact_phone=phone))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "kind")
-        else:
-            flash(_("The partner's profile is saved."), "success")
-            return redirect(url_for("legal.overview"))
+    if submitted(form, lambda: services.save_profile(db.session, current_user, organization, services.ProfileData(
+            kind=PartnerKind(form.kind.data), capacity=filled(form.capacity.data), states=list(form.states.data or []),
+            languages=list(form.languages.data or []), court_ids=list(form.court_ids.data or []),
+            contact_name=form.contact_name.data or None, contact_email=form.contact_email.data or None,
+            contact_phone=parse_phone(form.contact_phone.data, "contact_phone") if form.contact_phone.data else None)),
+            "kind"):
+        flash(_("The partner's profile is saved."), "success")
+        return redirect(url_for("legal.overview"))
     return render_template("legal/profile_form.html", form=form, organization=organization)
 
 
 # The partner portal ------------------------------------------------------------------------------
 
 @bp.route("/partner")
-@partner_required
+@requires("use_partner_portal")
 def portal():
     page = page_number()
     rows, has_next = services.open_referrals_for_partner(
@@ -211,12 +176,12 @@ def _partner_referral(legal_referral_id: int) -> Referral:
 
 
 @bp.route("/partner/referrals/<int:legal_referral_id>")
-@partner_required
+@requires("use_partner_portal")
 def partner_case(legal_referral_id: int):
     referral = _partner_referral(legal_referral_id)
     case = referral.case
     family = access.get_family_or_404(db.session, current_user, case.family_id)
-    appointments = scheduling_services.family_appointments(db.session, family)
+    appointments = scheduling.family_appointments(db.session, family)
     notes = services.case_legal_notes(db.session, [case.id])
     documents = list(db.session.scalars(access.scoped(ReleaseDocument, current_user).where(
         Family.id == family.id).order_by(ReleaseDocument.id)))
@@ -229,75 +194,57 @@ def partner_case(legal_referral_id: int):
                            format_a_number=format_a_number)
 
 
-def _back(referral: Referral):  # type: ignore[no-untyped-def]
+def _back(referral: Referral) -> ResponseReturnValue:
     return redirect(url_for("legal.partner_case", legal_referral_id=referral.id))
 
 
 @bp.route("/partner/referrals/<int:legal_referral_id>/accept", methods=["POST"])
-@partner_required
+@requires("use_partner_portal")
 def accept(legal_referral_id: int):
     referral = _partner_referral(legal_referral_id)
-    try:
-        services.accept(db.session, current_user, referral, _base_url())
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.accept(db.session, current_user, referral, _base_url())):
         flash(_("You accepted the referral; the case manager is told."), "success")
     return _back(referral)
 
 
 @bp.route("/partner/referrals/<int:legal_referral_id>/decline", methods=["POST"])
-@partner_required
+@requires("use_partner_portal")
 def decline(legal_referral_id: int):
     referral = _partner_referral(legal_referral_id)
     form = DeclineForm()
-    try:
-        services.decline(db.session, current_user, referral, form.reason.data or "", _base_url())
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not performed(lambda: services.decline(db.session, current_user, referral, form.reason.data or "", _base_url())):
         return _back(referral)
     flash(_("You declined the referral; the case manager is told."), "success")
     return redirect(url_for("legal.portal"))
 
 
 @bp.route("/partner/referrals/<int:legal_referral_id>/representation", methods=["POST"])
-@partner_required
+@requires("use_partner_portal")
 def representation(legal_referral_id: int):
     referral = _partner_referral(legal_referral_id)
     form = RepresentationForm()
     if not form.validate():
         flash(_("Check the date."), "error")
         return _back(referral)
-    try:
-        services.set_representation(db.session, current_user, referral, Representation(form.representation.data),
-                                    form.appearance_filed_on.data, today_for(current_user))
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.set_representation(db.session, current_user, referral,
+                                                     Representation(form.representation.data),
+                                                     form.appearance_filed_on.data, today_for(current_user))):
         flash(_("The representation is updated."), "success")
     return _back(referral)
 
 
 @bp.route("/partner/referrals/<int:legal_referral_id>/notes", methods=["POST"])
-@partner_required
+@requires("use_partner_portal")
 def partner_note(legal_referral_id: int):
     referral = _partner_referral(legal_referral_id)
     form = LegalNoteForm()
-    try:
-        services.add_legal_note(db.session, current_user, referral.case, form.body.data or "")
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.add_legal_note(db.session, current_user, referral.case, form.body.data or "")):
         flash(_("The legal note is saved."), "success")
     return _back(referral)
 
 
 @bp.route("/partner/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
-@partner_required
+@requires("use_partner_portal")
 def partner_outcome(appointment_id: int):
     """Partners record what happened at a hearing, and the new date the court gave (which re-plans
     the family's reminders)."""
@@ -317,45 +264,32 @@ def partner_outcome(appointment_id: int):
 
 
 @bp.route("/partner/users", methods=["GET", "POST"])
-@partner_required
+@requires("manage_partner_accounts")
 def partner_users():
     """A partner's account manager adds and deactivates their colleagues' accounts."""
-    if not current_user.manages_organization:
-        abort(403)
     form = ColleagueForm()
-    if form.validate_on_submit():
-        try:
-            account_services.add_colleague(db.session, current_user, email=form.email.data,
-                                           full_name=form.full_name.data, password=form.password.data)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "email")
-        else:
-            flash(_("The account is created; give the person their password in person or by phone."), "success")
-            return redirect(url_for("legal.partner_users"))
+    if submitted(form, lambda: account_services.add_colleague(db.session, current_user, email=filled(form.email.data),
+                                                              full_name=filled(form.full_name.data),
+                                                              password=filled(form.password.data)), "email"):
+        flash(_("The account is created; give the person their password in person or by phone."), "success")
+        return redirect(url_for("legal.partner_users"))
     return render_template("legal/partner_users.html", form=form,
                            users=account_services.colleagues(db.session, current_user))
 
 
 @bp.route("/partner/users/<int:user_id>/active", methods=["POST"])
-@partner_required
+@requires("manage_partner_accounts")
 def partner_user_active(user_id: int):
-    if not current_user.manages_organization:
-        abort(403)
     user = account_services.colleague(db.session, current_user, user_id)
     if user is None:
         abort(404)
-    try:
-        account_services.set_colleague_active(db.session, current_user, user, not user.active)
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: account_services.set_colleague_active(db.session, current_user, user, not user.active)):
         flash(_("The account can sign in again.") if user.active else _("The account is deactivated."), "success")
     return redirect(url_for("legal.partner_users"))
 
 
-def family_section(session, user, family, case_ids, today) -> dict:  # type: ignore[no-untyped-def]
+def family_section(session: Session, user: User, family: Family, case_ids: list[int],
+                   today: date) -> dict[str, Any]:
     return {"referrals": services.case_referrals(session, case_ids),
             "legal_notes": services.case_legal_notes(session, case_ids),
             "consent": services.has_sharing_consent(family), "note_form": LegalNoteForm()}

@@ -5,14 +5,18 @@ the access scope, the hand-over section of the US family page, menu, landing pag
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
     from casework import access
+    from casework.accounts.models import Role
     from casework.audit.labels import OBJECT_TYPE_LABELS
     from casework.cases.models import Case, Task
+    from casework.db import AnySelect
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Family, Member
     from reintegration import cli, demo, followups, services, settings
@@ -25,16 +29,24 @@ def init_app(app: Flask) -> None:
     access.register_path(ReturneeCase, lambda q: q.join(Family, ReturneeCase.family_id == Family.id))
     access.register_path(RelativeInUS, lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id)
                          .join(Family, ReturneeCase.family_id == Family.id))
+
+    def through_returnee_case(model: type[PlanItem | Referral | OutcomeRecord]) -> Callable[[AnySelect], AnySelect]:
+        return lambda q: q.join(ReturneeCase, model.returnee_case_id == ReturneeCase.id).join(
+            Family, ReturneeCase.family_id == Family.id)
+
     for model in (PlanItem, Referral, OutcomeRecord):
-        access.register_path(model, lambda q, model=model: q.join(
-            ReturneeCase, model.returnee_case_id == ReturneeCase.id).join(Family, ReturneeCase.family_id == Family.id))
+        access.register_path(model, through_returnee_case(model))
     access.register_grant(access.Grant(applies=services.is_reintegration_staff, families=services.own_families,
                                        models=frozenset({Family, Member, Case, Task, ReturneeCase, RelativeInUS,
                                                          PlanItem, Referral, OutcomeRecord})))
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("reintegration/_section.html", family_section))
-    plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), audience="reintegration"))
-    plugins.nav_links.append(NavLink("reintegration.providers", _l("Service providers"), audience="reintegration"))
+    # An in-country organization's staff and its returnees; its admins and supervisors, its settings.
+    access.register_capability("in_country_staff", services.is_reintegration_staff)
+    access.register_capability("manage_in_country_settings", lambda user: services.is_reintegration_staff(user)
+                               and user.role in (Role.ADMIN, Role.SUPERVISOR))
+    plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), "in_country_staff"))
+    plugins.nav_links.append(NavLink("reintegration.providers", _l("Service providers"), "in_country_staff"))
     plugins.default_locales.append(lambda session, user: settings.default_locale(session, user)
                                    if services.is_reintegration_staff(user) else None)
     plugins.homes.append((services.is_reintegration_staff, "reintegration.index"))

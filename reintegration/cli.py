@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, Role, User
 from casework.accounts.cli import checked_new_account
@@ -13,7 +14,7 @@ from casework.db import db
 from casework.transactions import unit_of_work
 from reintegration.divisions import DIVISIONS
 from reintegration.settings import DEFAULT_FOLLOW_UP_DAYS, DEFAULT_FOLLOW_UP_TIME, save_settings
-from scheduling.timing import is_zone
+from scheduling.api import is_zone
 
 ROLE_NAMES = sorted(r.value for r in PROGRAM_ROLES)
 
@@ -23,7 +24,7 @@ def reintegration_cli() -> None:
     pass
 
 
-def _add_user(session, organization: Organization, email: str, full_name: str, role: str,  # type: ignore[no-untyped-def]
+def _add_user(session: Session, organization: Organization, email: str, full_name: str, role: str,
               password: str) -> User:
     user = User(email=email, full_name=full_name.strip(), role=Role(role), organization_id=organization.id,
                 password_hash=hash_password(password))

@@ -53,7 +53,8 @@ def save_provider(session: Session, user: User, provider: Provider | None, data:
     if unknown:
         raise ValidationError(str(_l("Choose languages from the list.")), "languages")
     place = resolve_place(data.country, data.division or None, data.municipality)
-    phone = parse_phone(data.phone, "phone", region=data.country) if _clean(data.phone) else None
+    phone_text = _clean(data.phone)
+    phone = parse_phone(phone_text, "phone", region=data.country) if phone_text else None
     provider = provider or Provider(organization_id=user.organization_id)
     provider.name, provider.kind, provider.country = data.name.strip(), data.kind, data.country
     provider.division, provider.municipality, provider.district = place.division, place.municipality, place.district

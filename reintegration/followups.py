@@ -16,11 +16,11 @@ from casework.cases.titles import TaskTitle
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families import services as family_services
-from casework.families.models import ConsentKind, Member, Phone, PhoneKind, Relationship
+from casework.families.models import Consent, ConsentKind, Member, Phone, PhoneKind, Relationship
 from reintegration.models import ReturneeCase
 from reintegration.settings import settings_for
-from scheduling import services as scheduling_services
-from scheduling.models import Appointment, AppointmentKind, AppointmentStatus, Outcome
+from scheduling import api as scheduling
+from scheduling.api import Appointment, AppointmentKind, AppointmentStatus, Outcome
 
 
 FOLLOW_UP = TaskTitle("reintegration.follow_up", _l("Follow-up %(days)d days after return"))
@@ -43,7 +43,7 @@ def plan_follow_ups(session: Session, user: User, returnee: ReturneeCase, case: 
     for days in chosen.follow_up_days:
         on = returnee.returned_on + timedelta(days=days)
         task = case_services.add_follow_up_task(session, case, FOLLOW_UP, {"days": days}, on)
-        appointment = scheduling_services.create_appointment(session, user, case, scheduling_services.AppointmentData(
+        appointment = scheduling.create_appointment(session, user, case, scheduling.AppointmentData(
             kind=AppointmentKind.OTHER, member_ids=[head.id], local_date=on, local_time=chosen.follow_up_time,
             location_note=chosen.follow_up_place, timezone=returnee.family.program.timezone,
             notes=follow_up_title(days)))
@@ -57,7 +57,7 @@ def follow_up_dates(session: Session, returnee: ReturneeCase) -> dict[int, Appoi
         return {}
     rows = session.scalars(select(Appointment).where(Appointment.case_id == returnee.case_id,
                                                      Appointment.follow_up_task_id.is_not(None)))
-    return {a.follow_up_task_id: a for a in rows}  # type: ignore[misc]
+    return {a.follow_up_task_id: a for a in rows if a.follow_up_task_id is not None}  # every one: so selected
 
 
 def complete(session: Session, user: User, task: Task) -> None:
@@ -68,10 +68,10 @@ def complete(session: Session, user: User, task: Task) -> None:
     appointment = session.scalars(select(Appointment).where(Appointment.follow_up_task_id == task.id)).first()
     if appointment is not None and appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None:
         if appointment.starts_at <= utcnow():
-            scheduling_services.record_outcome(session, user, appointment,
-                                               scheduling_services.OutcomeData(outcome=Outcome.ATTENDED))
+            scheduling.record_outcome(session, user, appointment,
+                                               scheduling.OutcomeData(outcome=Outcome.ATTENDED))
         else:
-            scheduling_services.cancel_appointment(session, user, appointment)
+            scheduling.cancel_appointment(session, user, appointment)
     session.refresh(task)
     if task.completed_at is None:
         case_services.complete_task(session, user, task)
@@ -84,7 +84,7 @@ def shift(session: Session, user: User, returnee: ReturneeCase, by: timedelta) -
         task.due_on += by
         appointment = dates[task.id]
         if appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None:
-            scheduling_services.update_appointment(session, user, appointment, scheduling_services.AppointmentData(
+            scheduling.update_appointment(session, user, appointment, scheduling.AppointmentData(
                 kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
                 local_date=appointment.local_date + by, local_time=appointment.local_time,
                 location_note=appointment.location_note, timezone=appointment.timezone, notes=appointment.notes))
@@ -99,7 +99,7 @@ def set_mobile(member: Member, number: str | None) -> None:
         member.phones.append(Phone(number=number, kind=PhoneKind.MOBILE))
 
 
-def reminder_consent(returnee: ReturneeCase):  # type: ignore[no-untyped-def]
+def reminder_consent(returnee: ReturneeCase) -> Consent | None:
     head = head_of(returnee)
     return next((c for c in head.consents if c.kind is ConsentKind.SMS_REMINDERS and c.active), None)
 
@@ -108,7 +108,7 @@ def agree_to_reminders(session: Session, user: User, returnee: ReturneeCase, giv
     if not returnee.phone:
         raise ValidationError(str(_l("Record the person's phone in the country first.")), "given_on")
     family_services.record_consent(session, user, head_of(returnee), ConsentKind.SMS_REMINDERS, given_on, today)
-    scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
+    scheduling.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
 
 
 def withdraw_from_reminders(session: Session, user: User, returnee: ReturneeCase, today: date) -> None:
@@ -116,4 +116,4 @@ def withdraw_from_reminders(session: Session, user: User, returnee: ReturneeCase
     if consent is None:
         raise Conflict(str(_l("No consent to text reminders is in force.")))
     family_services.revoke_consent(session, user, consent, today)
-    scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
+    scheduling.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])

@@ -65,7 +65,7 @@ class HandoverForm(ReturnFields):
 ANSWERS = {Answer.UNKNOWN: _l("Not known yet"), Answer.YES: _l("Yes"), Answer.NO: _l("No")}
 
 
-def _answer(label):  # type: ignore[no-untyped-def]
+def _answer(label: str) -> SelectField:
     return SelectField(label, choices=enum_choices(ANSWERS))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -75,7 +76,7 @@ def latest_figures(session: Session, returnee_scope: Select) -> Figures:
         .where(OutcomeRecord.returnee_case_id.in_(in_reach)).subquery())
     latest = select(ranked).where(ranked.c.rank == 1).subquery()
 
-    def count(condition) -> ColumnElement:  # type: ignore[no-untyped-def]
+    def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     row = session.execute(select(

@@ -117,8 +117,10 @@ def officials_persecute(assessment: Assessment | None) -> bool:
     return bool(assessment and assessment.persecutors_are_officials)
 
 
-def refer(session: Session, user: User, returnee: ReturneeCase, provider: Provider | None, service: Service,
+def refer(session: Session, user: User, returnee: ReturneeCase, provider: Provider | None, service: Service | None,
           plan_item: PlanItem | None, note: str | None, assessment: Assessment | None, today: date) -> Referral:
+    """Refer the returnee to a provider of the directory for a service (none chosen: refused, as a service
+    the provider does not offer)."""
     if returnee.status is ReturneeStatus.CLOSED:
         raise Conflict(str(_l("The case is closed; reopen it to refer the person.")))
     if provider is None or not provider.active:

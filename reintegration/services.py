@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
@@ -19,7 +21,7 @@ from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.identifiers import parse_phone
 from casework.families import services as family_services
-from casework.families.services import refresh_family_name
+from casework.families.services import MemberData, refresh_family_name
 from casework.families.models import (Consent, ConsentKind, Family, Member, MemberLanguage, MemberVulnerability,
                                       Relationship)
 from reintegration import followups
@@ -94,7 +96,7 @@ def _apply(case: ReturneeCase, data: ReturnData, phone: str | None, with_relativ
                       for name, rel, tel in data.relatives if name and name.strip()]
 
 
-def receive(session: Session, user: User, head: dict, data: ReturnData, today: date) -> ReturneeCase:
+def receive(session: Session, user: User, head: Mapping[str, Any], data: ReturnData, today: date) -> ReturneeCase:
     """Reception of someone returned who was not followed in the US: the household and its return."""
     if not is_reintegration_staff(user):
         raise NotAllowed(str(_l("Only an in-country organization's staff receive returnees.")))
@@ -204,7 +206,7 @@ def in_country_organizations(session: Session) -> list[Organization]:
 REFERENCE = re.compile(r"R-[A-Z0-9]{8}")
 
 
-def search(scope, query: str | None):  # type: ignore[no-untyped-def]
+def search(scope: Select[ReturneeCase], query: str | None) -> Select[ReturneeCase]:
     """Returnee cases in `scope` matching a reference (R-XXXXXXXX), a name (accents and case
     ignored) or the phone in the country; the scope itself when the query is empty."""
     query = (query or "").strip()
@@ -218,7 +220,7 @@ def search(scope, query: str | None):  # type: ignore[no-untyped-def]
     return scope.where(ReturneeCase.family_id.in_(matching))
 
 
-def cases_page(session: Session, scope, page: int, per_page: int) -> tuple[list[ReturneeCase], bool]:
+def cases_page(session: Session, scope: Select[ReturneeCase], page: int, per_page: int) -> tuple[list[ReturneeCase], bool]:
     stmt = (scope.options(selectinload(ReturneeCase.family))
             .order_by(ReturneeCase.status, ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
             .offset((page - 1) * per_page).limit(per_page + 1))
@@ -228,7 +230,7 @@ def cases_page(session: Session, scope, page: int, per_page: int) -> tuple[list[
 
 def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
     """The follow-up tasks after the return (each has its date of the household)."""
-    from scheduling.models import Appointment
+    from scheduling.api import Appointment
 
     if returnee.case_id is None:
         return []
@@ -239,7 +241,7 @@ def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
 
 def other_open_tasks(session: Session, returnee: ReturneeCase) -> list[Task]:
     """What else the system asks of the worker: a call with an interpreter, a reply to follow up."""
-    from scheduling.models import Appointment
+    from scheduling.api import Appointment
 
     if returnee.case_id is None:
         return []
@@ -260,7 +262,7 @@ def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) ->
                     .values(phone=None, notes=None, municipality=None, district=None, arrival_point=None)
                     .execution_options(synchronize_session=False))
     # What was said about the person in free text: threats, health, custody, plans, referrals.
-    erased = {
+    erased: dict[type[Assessment | PlanItem | Referral | OutcomeRecord], dict[str, None]] = {
         Assessment: {name: None for name in TEXT_FIELDS},
         PlanItem: {"action": None},
         Referral: {"note": None, "outcome": None},
@@ -280,7 +282,7 @@ def assessment_of(session: Session, returnee: ReturneeCase) -> Assessment | None
     return session.scalars(select(Assessment).where(Assessment.returnee_case_id == returnee.id)).first()
 
 
-def save_assessment(session: Session, user: User, returnee: ReturneeCase, answers: dict) -> Assessment:
+def save_assessment(session: Session, user: User, returnee: ReturneeCase, answers: Mapping[str, Any]) -> Assessment:
     """Record or update the reception assessment. Persecutors who are police or officials must be
     said explicitly, so that no referral goes to them."""
     assessment = assessment_of(session, returnee) or Assessment(returnee_case_id=returnee.id)
@@ -345,10 +347,10 @@ def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) ->
     session.flush()
 
 
-def due_follow_ups(session: Session, scope, today: date, horizon_days: int = 7,  # type: ignore[no-untyped-def]
+def due_follow_ups(session: Session, scope: Select[ReturneeCase], today: date, horizon_days: int = 7,
                    limit: int = 50) -> list[tuple[Task, ReturneeCase]]:
     """Open follow-ups of open cases, overdue or due within the horizon, soonest first."""
-    from scheduling.models import Appointment
+    from scheduling.api import Appointment
 
     stmt = (scope.add_columns(Task).join(Task, Task.case_id == ReturneeCase.case_id)
             .join(Appointment, Appointment.follow_up_task_id == Task.id)
@@ -380,9 +382,9 @@ def update_return(session: Session, user: User, returnee: ReturneeCase, data: Re
     if moved_by:
         followups.shift(session, user, returnee, moved_by)
     if phone_changed:
-        from scheduling import services as scheduling_services
+        from scheduling import api as scheduling
 
-        scheduling_services.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
+        scheduling.replan_upcoming(session, [returnee.case_id] if returnee.case_id else [])
     session.flush()
 
 
@@ -392,7 +394,7 @@ def add_relative(session: Session, user: User, returnee: ReturneeCase, name: str
         raise ValidationError(str(_l("Give the family member's name.")), "name")
     relative = RelativeInUS(returnee_case_id=returnee.id, name=name.strip(),
                             relationship_to_returnee=(relationship or "").strip() or None,
-                            phone=parse_phone(phone, "phone") if (phone or "").strip() else None,
+                            phone=parse_phone(phone, "phone") if phone and phone.strip() else None,
                             us_state=us_state or None)
     session.add(relative)
     session.flush()
@@ -408,7 +410,8 @@ def remove_relative(session: Session, user: User, returnee: ReturneeCase, relati
     session.flush()
 
 
-def add_household_member(session: Session, user: User, returnee: ReturneeCase, data, today: date) -> Member:  # type: ignore[no-untyped-def]
+def add_household_member(session: Session, user: User, returnee: ReturneeCase, data: MemberData,
+                         today: date) -> Member:
     """Someone returned with the person (a child, a partner), through the core's one way to add a member."""
     if data.relationship_to_head is Relationship.HEAD:
         raise ValidationError(str(_l("Choose their relationship to the person received.")), "relationship_to_head")

@@ -1,26 +1,29 @@
 """Reintegration: the in-country organization's returnee cases, and the hand-over from a US case."""
 from __future__ import annotations
 
-from functools import wraps
-from typing import Any, Callable
+from datetime import date
+from typing import Any
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from casework import access
-from casework.access import program_staff_required
+from casework.access import requires
+from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Task
 from casework.db import db
-from casework.errors import CaseworkError
-from casework.forms_common import show_error
+from casework.form_actions import performed, submitted
+from casework.forms_common import filled
 from casework.i18n import country_choices, language_choices
 from casework.families import services as family_services
 from casework.families.forms import RELATIONSHIP_LABELS
-from casework.families.models import Relationship
+from casework.families.models import Family, Relationship
 from casework.families.services import query_of, search_token
 from casework.pagination import page_number
 from casework.timeutil import today_for
@@ -63,31 +66,17 @@ from reintegration.models import (
     Service,
     WorkStatus,
 )
-from scheduling.messages import has_texts
+from scheduling.api import has_texts
 
 
 bp = Blueprint("reintegration", __name__)
 
 
-def staff_required(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Pages of an in-country organization's staff."""
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if not current_user.is_authenticated:
-            return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-        if not services.is_reintegration_staff(current_user):
-            access._audit_refusal(db.session, current_user, "page", None)
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-def _country_and_division_choices(form) -> None:  # type: ignore[no-untyped-def]
+def _country_and_division_choices(form: ReturnFields | ProviderForm | DirectoryFilterForm,
+                                  any_country: bool = False) -> None:
     frequent = [(code, name) for code, name in country_choices() if code in COUNTRIES]
     others = [(code, name) for code, name in country_choices() if code not in COUNTRIES and code != "US"]
-    form.country.choices = frequent + others
+    form.country.choices = ([("", "—")] if any_country else []) + frequent + others
     names = dict(frequent)
     # Every country's divisions in one list (no script on the page); the service checks they match.
     form.division.choices = [("", "—")] + [(code, f"{names[country]} · {name}")
@@ -99,7 +88,7 @@ def _return_choices(form: ReturnFields) -> None:
     _suggest_municipalities(form)
 
 
-def _suggest_municipalities(form) -> None:  # type: ignore[no-untyped-def]
+def _suggest_municipalities(form: ReturnFields | ProviderForm) -> None:
     """The organization's country's municipalities as the field's suggestions (a datalist, no script):
     in El Salvador its municipalities and their districts; in Mexico the chosen state's only."""
     country = settings.settings_for(db.session, current_user.organization).country
@@ -114,21 +103,21 @@ def _return_data(form: ReturnFields) -> services.ReturnData:
     relatives = [(form.relative_name.data, form.relative_relationship.data, form.relative_phone.data)] \
         if form.relative_name.data else []
     return services.ReturnData(
-        country=form.country.data, returned_on=form.returned_on.data, method=ReturnMethod(form.method.data),
+        country=form.country.data, returned_on=filled(form.returned_on.data), method=ReturnMethod(form.method.data),
         arrival_point=form.arrival_point.data, reception_center=form.reception_center.data,
         division=form.division.data or None, municipality=form.municipality.data, phone=form.phone.data or None,
         notes=form.notes.data, relatives=relatives)
 
 
 @bp.app_template_global("place_of")
-def place_of(record) -> str:  # type: ignore[no-untyped-def]
+def place_of(record: ReturneeCase | Provider) -> str:
     """A returnee's destination or a provider's place as it reads: "Mejicanos, district of San Salvador
     Centro, San Salvador"."""
     return place_text(record.country, record.division, record.municipality, record.district)
 
 
 @bp.route("/reintegration")
-@staff_required
+@requires("in_country_staff")
 def index():
     page = page_number()
     wanted = request.args.get("status", "open")
@@ -148,26 +137,21 @@ def index():
 
 
 @bp.route("/reintegration/cases/new", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def receive():
     form = ReceptionForm()
     if request.method == "GET":
         form.returned_on.data = today_for(current_user)
     _return_choices(form)
     form.preferred_language.choices = [("", "—")] + language_choices()
-    if form.validate_on_submit():
-        try:
-            case = services.receive(db.session, current_user, {
-                "given_names": form.given_names.data, "first_surname": form.first_surname.data,
-                "second_surname": form.second_surname.data, "date_of_birth": form.date_of_birth.data,
-                "preferred_language": form.preferred_language.data,
-                "reminders_consent": form.reminders_consent.data}, _return_data(form), today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "given_names")
-        else:
-            flash(_("The returnee is received."), "success")
-            return redirect(url_for("reintegration.show", returnee_case_id=case.id))
+    received = submitted(form, lambda: services.receive(db.session, current_user, {
+        "given_names": form.given_names.data, "first_surname": form.first_surname.data,
+        "second_surname": form.second_surname.data, "date_of_birth": form.date_of_birth.data,
+        "preferred_language": form.preferred_language.data,
+        "reminders_consent": form.reminders_consent.data}, _return_data(form), today_for(current_user)), "given_names")
+    if received:
+        flash(_("The returnee is received."), "success")
+        return redirect(url_for("reintegration.show", returnee_case_id=received.value.id))
     return render_template("reintegration/reception_form.html", form=form)
 
 
@@ -176,7 +160,7 @@ def _returnee(returnee_case_id: int) -> ReturneeCase:
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>")
-@staff_required
+@requires("in_country_staff")
 def show(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
@@ -205,7 +189,7 @@ def _labels() -> dict:
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/assessment", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def assessment(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     existing = services.assessment_of(db.session, case)
@@ -216,28 +200,17 @@ def assessment(returnee_case_id: int):
                                     "persecutors_are_officials": existing.persecutors_are_officials})
     else:
         form = AssessmentForm()
-    if form.validate_on_submit():
-        try:
-            services.save_assessment(db.session, current_user, case, form.data)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "threatened_by")
-        else:
-            flash(_("The assessment is saved."), "success")
-            return redirect(url_for("reintegration.show", returnee_case_id=case.id))
+    if submitted(form, lambda: services.save_assessment(db.session, current_user, case, form.data), "threatened_by"):
+        flash(_("The assessment is saved."), "success")
+        return redirect(url_for("reintegration.show", returnee_case_id=case.id))
     return render_template("reintegration/assessment_form.html", form=form, case=case)
 
 
 @bp.route("/reintegration/tasks/<int:task_id>/done", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def task_done(task_id: int):
     task = access.get_or_404(db.session, current_user, Task, task_id)
-    try:
-        followups.complete(db.session, current_user, task)
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: followups.complete(db.session, current_user, task)):
         flash(_("The follow-up is marked as done."), "success")
     returnee = db.session.scalars(access.scoped(ReturneeCase, current_user).where(
         ReturneeCase.case_id == task.case_id)).first()
@@ -246,7 +219,7 @@ def task_done(task_id: int):
 
 
 @bp.route("/cases/<int:case_id>/handover", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def handover(case_id: int):
     """The US side: a case closed because the family was removed goes to an in-country organization."""
     us_case = access.get_case_or_404(db.session, current_user, case_id)
@@ -257,21 +230,17 @@ def handover(case_id: int):
         form.country.data = next((m.country_of_birth for m in us_case.family.members if m.country_of_birth), None)
     _return_choices(form)
     form.organization_id.choices = [(0, "—")] + [(o.id, o.name) for o in services.in_country_organizations(db.session)]
-    if done is None and form.validate_on_submit():
-        try:
-            services.hand_over(db.session, current_user, us_case, form.organization_id.data, form.consent_on.data,
-                               _return_data(form), today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "organization_id")
-        else:
-            flash(_("The family is handed over; the in-country organization sees them now."), "success")
-            return redirect(url_for("families.show", family_id=us_case.family_id))
+    if done is None and submitted(form, lambda: services.hand_over(
+            db.session, current_user, us_case, form.organization_id.data, form.consent_on.data, _return_data(form),
+            today_for(current_user)), "organization_id"):
+        flash(_("The family is handed over; the in-country organization sees them now."), "success")
+        return redirect(url_for("families.show", family_id=us_case.family_id))
     return render_template("reintegration/handover_form.html", form=form, case=us_case, done=done,
                            allowed=services.can_hand_over(us_case))
 
 
-def family_section(session, user, family, case_ids, today) -> dict:  # type: ignore[no-untyped-def]
+def family_section(session: Session, user: User, family: Family, case_ids: list[int],
+                   today: date) -> dict[str, Any]:
     from casework.cases.models import Case
 
     cases = [session.get(Case, cid) for cid in case_ids]
@@ -279,54 +248,46 @@ def family_section(session, user, family, case_ids, today) -> dict:  # type: ign
     return {"removed": removed, "handed": services.handed_over_to(session, removed.id) if removed else None}
 
 
-def _back(case: ReturneeCase, anchor: str = ""):  # type: ignore[no-untyped-def]
+def _back(case: ReturneeCase, anchor: str = "") -> ResponseReturnValue:
     return redirect(url_for("reintegration.show", returnee_case_id=case.id) + (f"#{anchor}" if anchor else ""))
 
 
 # Service plan -------------------------------------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/plan/build", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def build_plan(returnee_case_id: int):
     case = _returnee(returnee_case_id)
-    try:
-        added = plans.build_plan(db.session, current_user, case, services.assessment_of(db.session, case))
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        flash(ngettext("%(num)d line added to the plan.", "%(num)d lines added to the plan.", len(added))
-              if added else _("The plan already has a line for every need."), "success")
+    built = performed(lambda: plans.build_plan(db.session, current_user, case,
+                                               services.assessment_of(db.session, case)))
+    if built:
+        flash(ngettext("%(num)d line added to the plan.", "%(num)d lines added to the plan.", len(built.value))
+              if built.value else _("The plan already has a line for every need."), "success")
     return _back(case, "plan-h")
 
 
-def _plan_form(case: ReturneeCase, item: PlanItem | None):  # type: ignore[no-untyped-def]
+def _plan_form(case: ReturneeCase, item: PlanItem | None) -> ResponseReturnValue:
     if request.method == "GET" and item is not None:
         form = PlanItemForm(data={"service": item.service.value, "action": item.action, "status": item.status.value,
                                   "due_on": item.due_on})
     else:
         form = PlanItemForm()
-    if form.validate_on_submit():
-        try:
-            plans.save_plan_item(db.session, current_user, case, item, Service(form.service.data), form.action.data,
-                                 PlanStatus(form.status.data), form.due_on.data, today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "action")
-        else:
-            flash(_("The plan is saved."), "success")
-            return _back(case, "plan-h")
+    if submitted(form, lambda: plans.save_plan_item(db.session, current_user, case, item, Service(form.service.data),
+                                                    form.action.data, PlanStatus(form.status.data), form.due_on.data,
+                                                    today_for(current_user)), "action"):
+        flash(_("The plan is saved."), "success")
+        return _back(case, "plan-h")
     return render_template("reintegration/plan_item_form.html", form=form, case=case, item=item)
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/plan/new", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def new_plan_item(returnee_case_id: int):
     return _plan_form(_returnee(returnee_case_id), None)
 
 
 @bp.route("/reintegration/plan/<int:plan_item_id>", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def edit_plan_item(plan_item_id: int):
     item = access.get_or_404(db.session, current_user, PlanItem, plan_item_id)
     return _plan_form(_returnee(item.returnee_case_id), item)
@@ -342,7 +303,7 @@ def _service_arg(value: str | None) -> Service | None:
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/referrals/new", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def refer(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     assessment = services.assessment_of(db.session, case)
@@ -361,26 +322,23 @@ def refer(returnee_case_id: int):
                                    plans.officials_persecute(assessment), district=case.district) if service else [])
     form.provider_id.choices = [(s.provider.id, s.provider.name) for s in found if not s.public_barred]
     form.plan_item_id.choices = [(0, "—")] + [(i.id, str(labels.SERVICES[i.service])) for i in plan]
-    if request.method == "POST" and form.validate_on_submit():
+    def refer() -> None:
         provider = db.session.scalars(access.scoped_owned(Provider, current_user).where(
             Provider.id == form.provider_id.data)).first()
         item = next((i for i in plan if i.id == form.plan_item_id.data), None)
-        try:
-            plans.refer(db.session, current_user, case, provider, service, item, form.note.data,  # type: ignore[arg-type]
-                        assessment, today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "provider_id")
-        else:
-            flash(_("The referral is recorded."), "success")
-            return _back(case, "referrals-h")
+        plans.refer(db.session, current_user, case, provider, service, item, form.note.data,
+                    assessment, today_for(current_user))
+
+    if submitted(form, refer, "provider_id"):
+        flash(_("The referral is recorded."), "success")
+        return _back(case, "referrals-h")
     return render_template("reintegration/referral_form.html", form=form, case=case, service=service,
                            suggestions=found, officials=plans.officials_persecute(assessment),
                            division_name=division_name, **_labels())
 
 
 @bp.route("/reintegration/referrals/<int:returnee_referral_id>", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def referral(returnee_referral_id: int):
     row = access.get_or_404(db.session, current_user, Referral, returnee_referral_id)
     case = _returnee(row.returnee_case_id)
@@ -389,16 +347,11 @@ def referral(returnee_referral_id: int):
         form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome})
     else:
         form = ReferralUpdateForm()
-    if form.validate_on_submit():
-        try:
-            plans.update_referral(db.session, current_user, case, row, ReferralStatus(form.status.data),
-                                  form.outcome.data, today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "outcome")
-        else:
-            flash(_("The referral is updated."), "success")
-            return _back(case, "referrals-h")
+    if submitted(form, lambda: plans.update_referral(db.session, current_user, case, row,
+                                                     ReferralStatus(form.status.data), form.outcome.data,
+                                                     today_for(current_user)), "outcome"):
+        flash(_("The referral is updated."), "success")
+        return _back(case, "referrals-h")
     return render_template("reintegration/referral_update.html", form=form, case=case, referral=row,
                            division_name=division_name, **_labels())
 
@@ -406,58 +359,43 @@ def referral(returnee_referral_id: int):
 # Outcomes over time -------------------------------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/outcomes/new", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def new_outcome(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = OutcomeForm()
     if request.method == "GET":
         form.recorded_on.data = today_for(current_user)
-    if form.validate_on_submit():
-        try:
-            outcomes.record_outcome(db.session, current_user, case, outcomes.OutcomeData(
-                recorded_on=form.recorded_on.data, documents_obtained=Answer(form.documents_obtained.data),
-                children_in_school=Answer(form.children_in_school.data), work=WorkStatus(form.work.data),
-                safety=SafetyStatus(form.safety.data), migrated_again=Answer(form.migrated_again.data),
-                note=form.note.data), today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "note")
-        else:
-            flash(_("The situation is recorded."), "success")
-            return _back(case, "outcomes-h")
+    if submitted(form, lambda: outcomes.record_outcome(db.session, current_user, case, outcomes.OutcomeData(
+            recorded_on=filled(form.recorded_on.data), documents_obtained=Answer(form.documents_obtained.data),
+            children_in_school=Answer(form.children_in_school.data), work=WorkStatus(form.work.data),
+            safety=SafetyStatus(form.safety.data), migrated_again=Answer(form.migrated_again.data),
+            note=form.note.data), today_for(current_user)), "note"):
+        flash(_("The situation is recorded."), "success")
+        return _back(case, "outcomes-h")
     return render_template("reintegration/outcome_form.html", form=form, case=case)
 
 
 # Reminders to the returnee ------------------------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/reminders", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def agree_to_reminders(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = RemindersConsentForm()
     if not form.validate_on_submit():
         flash(_("Give the date the person agreed to text reminders."), "error")
         return _back(case, "reminders-h")
-    try:
-        followups.agree_to_reminders(db.session, current_user, case, form.given_on.data, today_for(current_user))
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: followups.agree_to_reminders(db.session, current_user, case, filled(form.given_on.data),
+                                                      today_for(current_user))):
         flash(_("Text reminders of the follow-ups will be sent."), "success")
     return _back(case, "reminders-h")
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/reminders/withdraw", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def withdraw_from_reminders(returnee_case_id: int):
     case = _returnee(returnee_case_id)
-    try:
-        followups.withdraw_from_reminders(db.session, current_user, case, today_for(current_user))
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: followups.withdraw_from_reminders(db.session, current_user, case, today_for(current_user))):
         flash(_("No more text reminders will be sent."), "success")
     return _back(case, "reminders-h")
 
@@ -465,11 +403,10 @@ def withdraw_from_reminders(returnee_case_id: int):
 # The directory of providers -----------------------------------------------------------------------
 
 @bp.route("/reintegration/providers")
-@staff_required
+@requires("in_country_staff")
 def providers():
     form = DirectoryFilterForm(request.args)
-    _country_and_division_choices(form)
-    form.country.choices = [("", "—")] + form.country.choices
+    _country_and_division_choices(form, any_country=True)
     wanted = directory.DirectoryFilter(country=form.country.data or None, division=form.division.data or None,
                                        service=_service_arg(form.service.data))
     page = page_number()
@@ -479,7 +416,7 @@ def providers():
                            division_name=division_name, **_labels())
 
 
-def _provider_form(provider: Provider | None):  # type: ignore[no-untyped-def]
+def _provider_form(provider: Provider | None) -> ResponseReturnValue:
     if request.method == "GET" and provider is not None:
         form = ProviderForm(data={
             "name": provider.name, "kind": provider.kind.value, "services": [s.value for s in provider.offered],
@@ -495,31 +432,26 @@ def _provider_form(provider: Provider | None):  # type: ignore[no-untyped-def]
     _country_and_division_choices(form)
     _suggest_municipalities(form)
     form.languages.choices = language_choices()
-    if form.validate_on_submit():
-        try:
-            saved = directory.save_provider(db.session, current_user, provider, directory.ProviderData(
-                name=form.name.data, kind=ProviderKind(form.kind.data), country=form.country.data,
-                services=[Service(v) for v in form.services.data or []], division=form.division.data or None,
-                municipality=form.municipality.data, address=form.address.data, phone=form.phone.data,
-                email=form.email.data, contact_person=form.contact_person.data, languages=form.languages.data or [],
-                notes=form.notes.data, active=form.active.data))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "name")
-        else:
-            flash(_("The provider is saved."), "success")
-            return redirect(url_for("reintegration.providers", country=saved.country))
+    saved = submitted(form, lambda: directory.save_provider(db.session, current_user, provider, directory.ProviderData(
+        name=filled(form.name.data), kind=ProviderKind(form.kind.data), country=form.country.data,
+        services=[Service(v) for v in form.services.data or []], division=form.division.data or None,
+        municipality=form.municipality.data, address=form.address.data, phone=form.phone.data,
+        email=form.email.data, contact_person=form.contact_person.data, languages=form.languages.data or [],
+        notes=form.notes.data, active=form.active.data)), "name")
+    if saved:
+        flash(_("The provider is saved."), "success")
+        return redirect(url_for("reintegration.providers", country=saved.value.country))
     return render_template("reintegration/provider_form.html", form=form, provider=provider)
 
 
 @bp.route("/reintegration/providers/new", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def new_provider():
     return _provider_form(None)
 
 
 @bp.route("/reintegration/providers/<int:provider_id>", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def edit_provider(provider_id: int):
     return _provider_form(access.get_owned_or_404(db.session, current_user, Provider, provider_id))
 
@@ -527,11 +459,8 @@ def edit_provider(provider_id: int):
 # The organization's settings ----------------------------------------------------------------------
 
 @bp.route("/reintegration/settings", methods=["GET", "POST"])
-@staff_required
+@requires("manage_in_country_settings")
 def organization_settings():
-    if not access.can_read_audit(current_user):  # admins and supervisors
-        access._audit_refusal(db.session, current_user, "page", None)
-        abort(403)
     organization = current_user.organization
     if request.method == "GET":
         chosen = settings.settings_for(db.session, organization)
@@ -542,48 +471,33 @@ def organization_settings():
     else:
         form = SettingsForm()
     form.country.choices = [("", "—")] + [(c, n) for c, n in country_choices() if c != "US"]
-    if form.validate_on_submit():
-        try:
-            settings.save_settings(db.session, current_user, organization, form.country.data or None,
-                                   form.follow_up_days.data, form.follow_up_time.data, form.follow_up_place.data)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "follow_up_days")
-        else:
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for("reintegration.organization_settings"))
+    if submitted(form, lambda: settings.save_settings(
+            db.session, current_user, organization, form.country.data or None, filled(form.follow_up_days.data),
+            filled(form.follow_up_time.data), form.follow_up_place.data), "follow_up_days"):
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("reintegration.organization_settings"))
     return render_template("reintegration/settings.html", form=form)
 
 
 # Closing ------------------------------------------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/close", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def close(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = CloseForm()
     reason = ReturneeClosedReason(form.closed_reason.data) if form.validate_on_submit() and form.closed_reason.data \
         else None
-    try:
-        services.close(db.session, current_user, case, reason, today_for(current_user))
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.close(db.session, current_user, case, reason, today_for(current_user))):
         flash(_("The case is closed; no more reminders go out."), "success")
     return _back(case)
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/reopen", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def reopen(returnee_case_id: int):
     case = _returnee(returnee_case_id)
-    try:
-        services.reopen(db.session, current_user, case, today_for(current_user))
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.reopen(db.session, current_user, case, today_for(current_user))):
         flash(_("The case is open again."), "success")
     return _back(case)
 
@@ -591,7 +505,7 @@ def reopen(returnee_case_id: int):
 # Correcting the return ----------------------------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/return", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def edit_return(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     if request.method == "GET":
@@ -604,40 +518,30 @@ def edit_return(returnee_case_id: int):
     else:
         form = ReturnFields()
     _return_choices(form)
-    if form.validate_on_submit():
-        try:
-            services.update_return(db.session, current_user, case, _return_data(form), today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "returned_on")
-        else:
-            flash(_("The return is corrected."), "success")
-            return _back(case)
+    if submitted(form, lambda: services.update_return(db.session, current_user, case, _return_data(form),
+                                                      today_for(current_user)), "returned_on"):
+        flash(_("The return is corrected."), "success")
+        return _back(case)
     return render_template("reintegration/return_form.html", form=form, case=case)
 
 
 # Family who stayed in the United States -----------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/relatives", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def add_relative(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = RelativeForm()
-    if form.validate_on_submit():
-        try:
-            services.add_relative(db.session, current_user, case, form.name.data, form.relationship.data,
-                                  form.phone.data, form.us_state.data)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "name")
-        else:
-            flash(_("The family member is added."), "success")
-            return _back(case, "us-h")
+    if submitted(form, lambda: services.add_relative(db.session, current_user, case, filled(form.name.data),
+                                                     form.relationship.data, form.phone.data, form.us_state.data),
+                 "name"):
+        flash(_("The family member is added."), "success")
+        return _back(case, "us-h")
     return render_template("reintegration/relative_form.html", form=form, case=case)
 
 
 @bp.route("/reintegration/relatives/<int:relative_id>/remove", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def remove_relative(relative_id: int):
     relative = access.get_or_404(db.session, current_user, RelativeInUS, relative_id)
     case = _returnee(relative.returnee_case_id)
@@ -647,7 +551,7 @@ def remove_relative(relative_id: int):
 
 
 @bp.route("/reintegration/search", methods=["POST"])
-@staff_required
+@requires("in_country_staff")
 def search():
     """The query travels sealed (no name or phone in a URL), as the core's family search does."""
     form = SearchForm()
@@ -659,7 +563,7 @@ def search():
 # The household ------------------------------------------------------------------------------------
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/members/new", methods=["GET", "POST"])
-@staff_required
+@requires("in_country_staff")
 def add_household_member(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = HouseholdMemberForm()
@@ -668,19 +572,13 @@ def add_household_member(returnee_case_id: int):
     form.preferred_language.choices = [("", "—")] + language_choices()
     if request.method == "GET":
         form.preferred_language.data = followups.head_of(case).preferred_language or ""
-    if form.validate_on_submit():
-        data = family_services.MemberData(
-            given_names=form.given_names.data, first_surname=form.first_surname.data,
+    if submitted(form, lambda: services.add_household_member(db.session, current_user, case, family_services.MemberData(
+            given_names=filled(form.given_names.data), first_surname=filled(form.first_surname.data),
             second_surname=form.second_surname.data, relationship_to_head=Relationship(form.relationship_to_head.data),
             date_of_birth=form.date_of_birth.data, country_of_birth="US" if form.born_in_us.data else case.country,
             preferred_language=form.preferred_language.data or None,
-            languages=[form.preferred_language.data] if form.preferred_language.data else [])
-        try:
-            services.add_household_member(db.session, current_user, case, data, today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "given_names")
-        else:
-            flash(_("The household member is added."), "success")
-            return _back(case, "people-h")
+            languages=[form.preferred_language.data] if form.preferred_language.data else []),
+            today_for(current_user)), "given_names"):
+        flash(_("The household member is added."), "success")
+        return _back(case, "people-h")
     return render_template("reintegration/household_member_form.html", form=form, case=case)

@@ -15,11 +15,18 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:
+    from casework import access
     from casework.extensions import NavLink, registry
     from reports.views import bp
 
     # Counts under this are suppressed in exports shared outside the program.
     app.config.setdefault("REPORT_SMALL_COUNT", int(os.environ.get("REPORT_SMALL_COUNT", "5")))
     app.register_blueprint(bp)
-    registry(app).nav_links.append(NavLink("reports.index", _l("Reports")))
-    registry(app).nav_links.append(NavLink("reports.reintegration", _l("Reports"), audience="reintegration"))
+    # A program's reports (its case managers' cover their own caseload), an in-country organization's
+    # report, and the downloads of either: each person downloads the tables of their own reports.
+    access.register_capability("view_reports", lambda user: user.in_program)
+    access.register_capability("view_reintegration_reports", lambda user: access.has(user, "in_country_staff"))
+    access.register_capability("download_reports", lambda user: access.has(user, "view_reports")
+                               or access.has(user, "view_reintegration_reports"))
+    registry(app).nav_links.append(NavLink("reports.index", _l("Reports"), "view_reports"))
+    registry(app).nav_links.append(NavLink("reports.reintegration", _l("Reports"), "view_reintegration_reports"))

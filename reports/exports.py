@@ -150,7 +150,7 @@ def xlsx_bytes(table: Table, about: list[tuple[str, str]]) -> bytes:
     sheet = book.create_sheet(_sheet_title(table.title))
     sheet.append([safe_cell(_header(c)) for c in table.columns])
     for i in range(len(table.rows)):
-        line = []
+        line: list[object] = []
         for column in table.columns:
             value = _cell(table, i, column)
             if isinstance(value, str):

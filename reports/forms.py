@@ -9,8 +9,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from reports.services import LONGEST_PERIOD_MONTHS, PRESETS, Filters, months_between, preset_period
-from scheduling.labels import APPOINTMENT_KINDS
-from scheduling.models import AppointmentKind
+from scheduling.api import APPOINTMENT_KINDS, AppointmentKind
 
 PRESET_LABELS = {
     "last_month": _l("Last month"),

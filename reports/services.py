@@ -6,20 +6,23 @@ supervisors reach their whole program, a case manager the cases assigned to them
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (ColumnElement, Date, Integer, Select, String, and_, case, cast, exists, extract, func,
-                        literal, literal_column, or_, select, text, tuple_, union_all)
+from sqlalchemy import (ColumnElement, Date, FromClause, Integer, SQLColumnExpression, String, Subquery, and_, case,
+                        cast, exists, extract, func, literal, literal_column, or_, select, text, tuple_, union_all)
 from sqlalchemy.orm import Session, aliased
 
 from casework import access
 from casework.accounts.models import User
 from casework.cases.models import Case, CaseStatus, Task
+from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
-from legal.models import Referral
-from scheduling.models import (
+from legal.api import Referral
+from scheduling.api import (
     HEARING_KINDS,
     Appointment,
     AppointmentKind,
@@ -132,26 +135,26 @@ def caseload_only(user: User) -> bool:
     return not user.sees_whole_program
 
 
-def _narrow(query: Select, user: User) -> Select:
+def _narrow(query: AnySelect, user: User) -> AnySelect:
     return query.where(Case.assigned_to_id == user.id) if caseload_only(user) else query
 
 
-def appointments_in_reach(user: User) -> Select:
+def appointments_in_reach(user: User) -> AnySelect:
     return _narrow(access.scoped(Appointment, user), user)
 
 
-def cases_in_reach(user: User) -> Select:
+def cases_in_reach(user: User) -> AnySelect:
     return _narrow(access.scoped(Case, user), user)
 
 
-def household_language(family_id: ColumnElement) -> ColumnElement:
+def household_language(family_id: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """The head's preferred language: the household's language in every breakdown and filter."""
     return (select(Member.preferred_language)
             .where(Member.family_id == family_id, Member.relationship_to_head == Relationship.HEAD)
             .order_by(Member.id).limit(1).scalar_subquery())
 
 
-def household_languages(user: User):  # type: ignore[no-untyped-def]
+def household_languages(user: User) -> Subquery[Any]:
     """The head's preferred language of each household in reach, as a subquery to join (one row
     per household even if two members were ever marked head): cheaper at scale than a look-up per row."""
     return (access.scoped(Member, user).where(Member.relationship_to_head == Relationship.HEAD)
@@ -159,19 +162,19 @@ def household_languages(user: User):  # type: ignore[no-untyped-def]
             .group_by(Member.family_id).subquery("heads"))
 
 
-def year_month(column: ColumnElement) -> tuple[ColumnElement, ColumnElement]:
+def year_month(column: SQLColumnExpression[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return cast(extract("year", column), Integer), cast(extract("month", column), Integer)
 
 
 # Figure 1: appearance ------------------------------------------------------------------------------
 
-def category_of() -> ColumnElement:
+def category_of() -> ColumnElement[Any]:
     return case((Appointment.kind.in_(KINDS_OF["hearing"]), literal("hearing")),
                 (Appointment.kind.in_(KINDS_OF["check_in"]), literal("check_in")),
                 else_=literal("uscis"))
 
 
-def result_of(now: datetime) -> ColumnElement:
+def result_of(now: datetime) -> ColumnElement[Any]:
     """attended, missed, missing (past its date, no outcome), left_out (cancelled or rescheduled)
     or ahead. A hearing adjourned to a later date, or ending in a decision other than an in
     absentia order, was attended; an in absentia order means the family was not there."""
@@ -188,7 +191,7 @@ def result_of(now: datetime) -> ColumnElement:
         else_=literal("ahead"))
 
 
-def represented_at_hearing() -> ColumnElement:
+def represented_at_hearing() -> ColumnElement[Any]:
     """A legal partner had filed its notice of appearance (EOIR-28) on or before the hearing's
     date, and the referral was not closed before the hearing."""
     return exists(select(Referral.id).where(
@@ -197,19 +200,19 @@ def represented_at_hearing() -> ColumnElement:
         or_(Referral.closed_at.is_(None), Referral.closed_at >= Appointment.starts_at)))
 
 
-def _consents(*conditions: ColumnElement) -> ColumnElement:
+def _consents(*conditions: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     return exists(select(Consent.id).join(Member, Consent.member_id == Member.id).where(
         Member.family_id == Case.family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions))
 
 
-def reached_before(user: User, filters: Filters):  # type: ignore[no-untyped-def]
+def reached_before(user: User, filters: Filters) -> Subquery[Any]:
     """Per appointment of the period in reach, what its messages did before its date: a text
     delivered, a text sent (not reported undelivered), an email sent, a message that failed.
     One pass over the period's reminders, grouped, instead of a look-up per appointment."""
     sent_before = and_(Reminder.status == ReminderStatus.SENT, Reminder.sent_at < Appointment.starts_at)
     sms, email = Reminder.channel == Channel.SMS, Reminder.channel == Channel.EMAIL
 
-    def flag(condition: ColumnElement) -> ColumnElement:
+    def flag(condition: SQLColumnExpression[Any]) -> ColumnElement[Any]:
         return func.max(case((condition, 1), else_=0))
 
     return (reminders_in_reach(user)
@@ -228,7 +231,7 @@ def reached_before(user: User, filters: Filters):  # type: ignore[no-untyped-def
             .group_by(Reminder.appointment_id).subquery("reached"))
 
 
-def reach_of(reached) -> ColumnElement:  # type: ignore[no-untyped-def]
+def reach_of(reached: FromClause[Any]) -> ColumnElement[Any]:
     """What reached the household before the date, the best that did:
     sms_delivered: a text the carrier confirmed delivered; sms_sent: a text sent, delivery never
     confirmed (nor reported failed); email_only: no text, an email sent (email delivery cannot be
@@ -250,7 +253,7 @@ def reach_of(reached) -> ColumnElement:  # type: ignore[no-untyped-def]
         else_=literal("no_consent"))
 
 
-def _filtered(query: Select, filters: Filters, language: ColumnElement | None = None) -> Select:
+def _filtered(query: AnySelect, filters: Filters, language: SQLColumnExpression[Any] | None = None) -> AnySelect:
     """The period, kinds reported and filters; `language`: the household language column to filter
     on (default: a look-up of the head's)."""
     query = query.where(Appointment.kind.in_(REPORTED_KINDS), Appointment.local_date >= filters.start,
@@ -384,7 +387,7 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
         reach=[found["reach"].get(k, RateRow(k)) for k in REACH])
 
 
-def _keys(facts) -> dict[str, ColumnElement]:  # type: ignore[no-untyped-def]
+def _keys(facts: FromClause[Any]) -> dict[str, ColumnElement[Any]]:
     """Each breakdown's key as text. Literals are written into the SQL (not bound), so that the same
     expression in the select list and in GROUPING SETS is recognised as the same on PostgreSQL."""
     place = case((facts.c.court_id.is_not(None), literal_column("'court-'") + cast(facts.c.court_id, String)),
@@ -396,7 +399,7 @@ def _keys(facts) -> dict[str, ColumnElement]:  # type: ignore[no-untyped-def]
             "representation": facts.c.represented, "reach": facts.c.reach}
 
 
-def _union(session: Session, query: Select):  # type: ignore[no-untyped-def]
+def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, Counts]]:
     facts = query.cte("facts")
     keys = {"summary": literal_column("''"), **_keys(facts)}
     counted = facts.c.result.in_(COUNTED)
@@ -407,7 +410,7 @@ def _union(session: Session, query: Select):  # type: ignore[no-untyped-def]
         yield row.dim, row.key, row.category, _counts(row)
 
 
-def _grouping_sets(session: Session, query: Select):  # type: ignore[no-untyped-def]
+def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, Counts]]:
     facts = query.subquery("facts")
     keys = _keys(facts)
     names = list(keys)
@@ -444,12 +447,12 @@ def _name_managers(session: Session, rows: dict[str, RateRow]) -> None:
         row.label = names.get(int(key), "") if key.isdigit() else ""
 
 
-def _sums(facts) -> list[ColumnElement]:  # type: ignore[no-untyped-def]
+def _sums(facts: FromClause[Any]) -> list[ColumnElement[Any]]:
     return [func.sum(case((facts.c.result == name, 1), else_=0)).label(name)
             for name in ("attended", "missed", "missing", "left_out", "ahead")]
 
 
-def _counts(row) -> Counts:  # type: ignore[no-untyped-def]
+def _counts(row: AnyRow) -> Counts:
     return Counts(int(row.attended or 0), int(row.missed or 0), int(row.missing or 0), int(row.left_out or 0),
                   int(row.ahead or 0))
 
@@ -505,13 +508,13 @@ class ReachRow:
             self.values[name] = self.values.get(name, 0) + int(value or 0)
 
 
-def reminders_in_reach(user: User) -> Select:
+def reminders_in_reach(user: User) -> AnySelect:
     query = (access.scoped(Reminder, user).join(Appointment, Reminder.appointment_id == Appointment.id)
              .join(Case, Appointment.case_id == Case.id))
     return _narrow(query, user)
 
 
-def _case_filters(query: Select, filters: Filters) -> Select:
+def _case_filters(query: AnySelect, filters: Filters) -> AnySelect:
     if filters.manager_id:
         query = query.where(Case.assigned_to_id == filters.manager_id)
     if filters.language:
@@ -519,7 +522,7 @@ def _case_filters(query: Select, filters: Filters) -> Select:
     return query
 
 
-def _appointment_filters(query: Select, filters: Filters) -> Select:
+def _appointment_filters(query: AnySelect, filters: Filters) -> AnySelect:
     if filters.court_id:
         query = query.where(Appointment.court_id == filters.court_id)
     if filters.office_id:
@@ -529,7 +532,7 @@ def _appointment_filters(query: Select, filters: Filters) -> Select:
     return _case_filters(query, filters)
 
 
-def _sum(condition: ColumnElement) -> ColumnElement:
+def _sum(condition: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     return func.sum(case((condition, 1), else_=0))
 
 
@@ -686,31 +689,32 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
 
 # Date arithmetic both databases agree on ---------------------------------------------------------
 
-def days_between(session: Session, later: ColumnElement, earlier: ColumnElement) -> ColumnElement:
+def days_between(session: Session, later: SQLColumnExpression[Any], earlier: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """Whole days from one date column to another."""
     if session.get_bind().dialect.name == "sqlite":
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
     return cast(later - earlier, Integer)
 
 
-def plus_days(session: Session, day: ColumnElement, days: int) -> ColumnElement:
+def plus_days(session: Session, day: SQLColumnExpression[Any], days: int) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "sqlite":
         return func.date(day, f"{days:+d} days")
     return day + days
 
 
-def plus_years(session: Session, day: ColumnElement, years: int) -> ColumnElement:
+def plus_years(session: Session, day: SQLColumnExpression[Any], years: int) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "sqlite":
         return func.date(day, f"{years:+d} years")
     return cast(day + func.make_interval(years), Date)
 
 
-def local_day(session: Session, instant: ColumnElement, zone: str) -> ColumnElement:
+def local_day(session: Session, instant: SQLColumnExpression[Any], zone: str) -> ColumnElement[Any]:
     """The calendar day of a stored instant in `zone`: PostgreSQL converts it itself; on SQLite a
     function of this connection does, with the same zone database (zoneinfo)."""
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.timezone(zone, instant), Date)
     raw = session.connection().connection.driver_connection
+    assert raw is not None, "a connection in use has its driver's connection"
     raw.create_function("casework_local_day", 2, _sqlite_local_day, deterministic=True)
     return func.casework_local_day(instant, zone)
 
@@ -754,7 +758,7 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     """Five statements: the households with a hearing and their referrals; the count and the
     middle of the release-to-representation delays; the merits hearings without counsel (count, list)."""
     from casework.releases.models import Release
-    from legal.models import ReferralStatus, Representation
+    from legal.api import ReferralStatus, Representation
 
     figure = RepresentationFigure()
     _, end_instant = filters.instants(zone)
@@ -831,7 +835,7 @@ def deadlines(session: Session, user: User, filters: Filters, zone: str, today: 
     the moves of the period (filed on time, late, not filed and past due, still within the 5 days).
     Three statements."""
     from casework.cases.models import TaskKind
-    from scheduling.models import Deadline, DeadlineKind
+    from scheduling.api import Deadline, DeadlineKind
 
     asylum = (_case_filters(_narrow(access.scoped(Deadline, user), user), filters)
               .where(Deadline.kind == DeadlineKind.ASYLUM_ONE_YEAR, Deadline.due_on >= filters.start,
@@ -861,7 +865,7 @@ def deadlines(session: Session, user: User, filters: Filters, zone: str, today: 
     return rows
 
 
-def _household_filters(query: Select, user: User, filters: Filters, family_id: ColumnElement) -> Select:
+def _household_filters(query: AnySelect, user: User, filters: Filters, family_id: SQLColumnExpression[Any]) -> AnySelect:
     """For records of a household rather than of a case: the caseload and the case manager and
     language filters, as conditions on the household (one row per record, whatever its cases)."""
     if caseload_only(user):
@@ -932,10 +936,10 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
 
 # Figure 7: reintegration, for in-country organizations ---------------------------------------------
 
-def returnees_in_reach(user: User) -> Select:
+def returnees_in_reach(user: User) -> AnySelect:
     """An in-country organization's returnee cases through the access scope: its supervisors and
     admins see them all, a case manager those assigned to them."""
-    from reintegration.models import ReturneeCase
+    from reintegration.api import ReturneeCase
 
     query = access.scoped(ReturneeCase, user)
     return query if user.sees_whole_program else query.where(ReturneeCase.assigned_to_id == user.id)
@@ -972,8 +976,8 @@ def reintegration(session: Session, user: User, filters: Filters, zone: str, tod
     or before the day, done later, not done and past due, not due yet); the situation at each
     returnee's latest follow-up; provider referrals of the period by service and outcome; the
     returnees received in the period, and how many of them a US program handed over."""
-    from reintegration.models import Answer, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
-    from reintegration.models import Referral as ProviderReferral
+    from reintegration.api import Answer, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
+    from reintegration.api import Referral as ProviderReferral
 
     without_jit(session)
     days = days_between(session, Task.due_on, ReturneeCase.returned_on)

@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 from casework.i18n import language_name
 from reports.exports import Column, Table
-from reports.services import RateRow
+from reports.services import (Caseload, DeadlineRow, RateRow, ReachRow, Reintegration, ReminderReach,
+                              RepresentationFigure, SchoolFigure)
 
 CATEGORY_LABELS = {
     "hearing": _l("Immigration court hearings"),
@@ -141,8 +142,8 @@ def _reach_columns(with_calls: bool) -> list[Column]:
     return columns
 
 
-def reach_tables(reach) -> dict[str, Table]:  # type: ignore[no-untyped-def]
-    def values(row, with_calls: bool) -> dict:  # type: ignore[no-untyped-def]
+def reach_tables(reach: ReminderReach) -> dict[str, Table]:
+    def values(row: ReachRow, with_calls: bool) -> dict[str, int]:
         keys = [c.key for c in _reach_columns(with_calls)]
         return {key: row[key] for key in keys}
 
@@ -161,7 +162,7 @@ def reach_tables(reach) -> dict[str, Table]:  # type: ignore[no-untyped-def]
 
 # Figure 6: caseload --------------------------------------------------------------------------------
 
-def caseload_tables(load) -> dict[str, Table]:  # type: ignore[no-untyped-def]
+def caseload_tables(load: Caseload) -> dict[str, Table]:
     from casework.cases.forms import CLOSED_REASON_LABELS
     from casework.cases.models import ClosedReason
 
@@ -230,7 +231,7 @@ def _share_columns(what: str, count: str, of: str) -> list[Column]:
             Column("share", str(_l("Share")), kind="rate", of=("count", "of"))]
 
 
-def representation_tables(figure) -> dict[str, Table]:  # type: ignore[no-untyped-def]
+def representation_tables(figure: RepresentationFigure) -> dict[str, Table]:
     n = figure.households
     rows = [{"what": str(_l("Had a referral accepted by a legal partner")), "count": figure.accepted, "of": n},
             {"what": str(_l("Had a notice of appearance (EOIR-28) filed")), "count": figure.appeared, "of": n},
@@ -257,7 +258,7 @@ DEADLINE_LABELS = {
 }
 
 
-def deadline_tables(rows) -> dict[str, Table]:  # type: ignore[no-untyped-def]
+def deadline_tables(rows: list[DeadlineRow]) -> dict[str, Table]:
     columns = [Column("what", str(_l("Deadline")), kind="label"), Column("on_time", str(_l("Met on time"))),
                Column("late", str(_l("Met late"))), Column("missed", str(_l("Missed (past due, not met)"))),
                Column("pending", str(_l("Pending (not yet due)"))),
@@ -273,7 +274,7 @@ SCHOOL_STATUS_LABELS = {"not_started": _l("Not started"), "documents_requested":
                         "barrier": _l("Facing a barrier")}
 
 
-def school_tables(figure) -> dict[str, Table]:  # type: ignore[no-untyped-def]
+def school_tables(figure: SchoolFigure) -> dict[str, Table]:
     n = figure.children
     rows = [{"what": str(_l("Enrolled within %(days)d days of release", days=days)), "count": figure.within[days],
              "of": n} for days in sorted(figure.within)]
@@ -306,9 +307,8 @@ SITUATION_LABELS = {
 }
 
 
-def reintegration_tables(figure) -> dict[str, Table]:  # type: ignore[no-untyped-def]
-    from reintegration.forms import REFERRAL_STATUSES, SERVICES
-    from reintegration.models import ReferralStatus, Service
+def reintegration_tables(figure: Reintegration) -> dict[str, Table]:
+    from reintegration.api import REFERRAL_STATUSES, SERVICES, ReferralStatus, Service
 
     follow_ups = [{"what": str(_l("%(days)d days after the return", days=r.days)), "on_time": r.on_time,
                    "late": r.late, "missed": r.missed, "pending": r.pending, "total": r.total}

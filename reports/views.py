@@ -3,6 +3,7 @@ missing, and downloads. Every page reads through the access scope (reports.servi
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date, format_decimal, format_percent
@@ -12,7 +13,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from casework import access
-from casework.access import program_staff_required
+from casework.access import requires
 from casework.accounts.models import PROGRAM_ROLES, User
 from casework.db import db, utcnow
 from casework.i18n import language_choices
@@ -21,8 +22,8 @@ from casework.timeutil import today_for
 from reports import charts, exports, services, tables
 from reports.forms import FilterForm, PeriodForm
 from reports.services import CATEGORIES, KINDS_OF, Filters
-from scheduling import services as scheduling_services
-from scheduling.models import Court
+from scheduling import api as scheduling
+from scheduling.api import Court
 
 bp = Blueprint("reports", __name__)
 
@@ -30,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.app_template_filter("report_number")
-def report_number(value) -> str:  # type: ignore[no-untyped-def]
+def report_number(value: float | None) -> str:
     return "—" if value is None else format_decimal(value)
 
 
@@ -39,7 +40,7 @@ bp.add_app_template_global(tables.page_cell, "report_page_cell")
 
 
 @bp.app_template_filter("report_percent")
-def report_percent(value) -> str:  # type: ignore[no-untyped-def]
+def report_percent(value: float | None) -> str:
     return "—" if value is None else format_percent(value, "#,##0.0%")
 
 
@@ -48,7 +49,7 @@ def _filter_form() -> FilterForm:
     session = db.session
     courts = [(f"court-{c.id}", c.name) for c in session.scalars(select(Court).order_by(Court.name))]
     offices = [(f"office-{o.id}", o.name)
-               for o in scheduling_services.program_offices(session, current_user.organization_id)]
+               for o in scheduling.program_offices(session, current_user.organization_id)]
     form.place.choices = {"": [("", _("All courts and offices"))], _("Immigration courts"): courts,
                           _("Offices"): offices}
     form.language.choices = [("", _("All languages"))] + language_choices()
@@ -111,7 +112,7 @@ def report_pages() -> list[tuple[str, str]]:
             ("reports.school", _("School")), ("reports.caseload", _("Caseload"))]
 
 
-def _page(template: str, form: PeriodForm, filters: Filters | None, **context):  # type: ignore[no-untyped-def]
+def _page(template: str, form: PeriodForm, filters: Filters | None, **context: Any) -> str:
     pages = [] if context.get("in_country") else report_pages()
     return render_template(template, form=form, report_pages=pages, filters=filters,
                            args=filters.query_args() if filters else {}, small_count=current_app.config["REPORT_SMALL_COUNT"],
@@ -119,7 +120,7 @@ def _page(template: str, form: PeriodForm, filters: Filters | None, **context): 
 
 
 @bp.route("/reports")
-@program_staff_required
+@requires("view_reports")
 def index():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -134,7 +135,7 @@ def index():
 
 
 @bp.route("/reports/outcomes-missing")
-@program_staff_required
+@requires("view_reports")
 def outcomes_missing():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -164,7 +165,7 @@ def _share_text(part: int, whole: int) -> str:
 
 
 @bp.route("/reports/reminders")
-@program_staff_required
+@requires("view_reports")
 def reminders():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -188,7 +189,7 @@ def caseload_data(filters: Filters, now: datetime) -> dict:
 
 
 @bp.route("/reports/caseload")
-@program_staff_required
+@requires("view_reports")
 def caseload():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -223,7 +224,7 @@ def representation_data(filters: Filters, now: datetime) -> dict:
 
 
 @bp.route("/reports/representation")
-@program_staff_required
+@requires("view_reports")
 def representation():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -241,7 +242,7 @@ def deadline_data(filters: Filters, now: datetime) -> dict:
 
 
 @bp.route("/reports/deadlines")
-@program_staff_required
+@requires("view_reports")
 def deadlines():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -260,7 +261,7 @@ def school_data(filters: Filters, now: datetime) -> dict:
 
 
 @bp.route("/reports/school")
-@program_staff_required
+@requires("view_reports")
 def school():
     form = _filter_form()
     filters = form.filters(today_for(current_user))
@@ -274,30 +275,16 @@ def school():
 
 # In-country organizations ------------------------------------------------------------------------------
 
-def in_country_staff(user) -> bool:  # type: ignore[no-untyped-def]
-    from reintegration.services import is_reintegration_staff
-
-    return user.is_authenticated and user.active and is_reintegration_staff(user)
-
-
-def _refuse():  # type: ignore[no-untyped-def]
-    access._audit_refusal(db.session, current_user, "page", None)
-    abort(403)
-
-
 def reintegration_data(filters: Filters, now: datetime) -> dict:
     return {"figure": services.reintegration(db.session, current_user, filters, current_user.organization.timezone,
                                              today_for(current_user))}
 
 
 @bp.route("/reintegration/reports")
+@requires("view_reintegration_reports")
 def reintegration():
     """The in-country organization's report: its supervisors and admins see the organization, a
     case manager the returnees assigned to them. Program staff and legal partners are refused."""
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    if not in_country_staff(current_user):
-        return _refuse()
     form = PeriodForm(request.args)
     filters = form.filters(today_for(current_user))
     if filters is None:
@@ -324,6 +311,8 @@ FIGURES = {"appearance": ("reports.index", appearance_data, tables.appearance_ta
            "reintegration": ("reports.reintegration", reintegration_data,
                              lambda data, categories: tables.reintegration_tables(data["figure"]))}
 IN_COUNTRY_FIGURES = {"reintegration"}
+# Who may download a figure: in-country organizations theirs, programs the others.
+FIGURE_CAPABILITY = {True: "view_reintegration_reports", False: "view_reports"}
 
 
 def figure_of(table_name: str) -> str | None:
@@ -344,26 +333,24 @@ def _about(table: exports.Table, filters: Filters, shared: bool) -> list[tuple[s
 
 
 @bp.route("/reports/export")
+@requires("download_reports")
 def export():
-    if not current_user.is_authenticated:
-        return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    if not (current_user.in_program or in_country_staff(current_user)):
-        return _refuse()
     name = request.args.get("table", "")
     fmt = request.args.get("format", "csv")
-    in_country = in_country_staff(current_user)
+    in_country = access.has(current_user, "view_reintegration_reports")
     if not name:  # the tables are chosen on the report pages
         return redirect(url_for("reports.reintegration" if in_country else "reports.index"))
     figure = figure_of(name)
     if figure is None or fmt not in ("csv", "xlsx"):
         abort(404)
-    if (figure in IN_COUNTRY_FIGURES) != in_country:
-        return _refuse()  # each reads its own organization's records
+    if not access.has(current_user, FIGURE_CAPABILITY[figure in IN_COUNTRY_FIGURES]):
+        access.refuse(current_user)  # each reads its own organization's records
     endpoint, load, build = FIGURES[figure]
     form = PeriodForm(request.args) if in_country else _filter_form()
     filters = form.filters(today_for(current_user))
     if filters is None:
-        return redirect(url_for(endpoint, **request.args.to_dict()))
+        args: dict[str, Any] = request.args.to_dict()
+        return redirect(url_for(endpoint, **args))
     built = build(load(filters, utcnow()), _categories(filters))
     if name not in built:
         abort(404)

@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     from scheduling.views import bp, sms_inbound, sms_status
 
     app.register_blueprint(bp)
-    from casework.web import csrf
+    from casework.security import csrf
 
     csrf.exempt(sms_inbound)  # signed by the gateway instead; see views._signed_form
     csrf.exempt(sms_status)
@@ -35,8 +35,8 @@ def init_app(app: Flask) -> None:
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("scheduling/_section.html", sections.family_dates))
     plugins.dashboard_sections.append(DashboardSection("scheduling/_dashboard.html", sections.dashboard_dates))
-    plugins.nav_links.append(NavLink("scheduling.agenda", _l("Agenda")))
-    plugins.nav_links.append(NavLink("scheduling.month_calendar", _l("Calendar")))
+    plugins.nav_links.append(NavLink("scheduling.agenda", _l("Agenda"), "program_staff"))
+    plugins.nav_links.append(NavLink("scheduling.month_calendar", _l("Calendar"), "program_staff"))
     plugins.jobs.append(("reminders-dispatch", cli.run_dispatch,
                          {"trigger": "interval", "seconds": app.config["REMINDER_SWEEP_SECONDS"]}))
     plugins.jobs.append(("scheduling-daily", cli.run_daily, {"trigger": "cron", "hour": "*/6", "minute": 7}))

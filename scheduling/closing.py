@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext, ngettext
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import User
@@ -33,7 +33,7 @@ from scheduling.sections import local_when
 NAME = "scheduling"
 
 
-def _loaded(stmt):  # type: ignore[no-untyped-def]
+def _loaded(stmt: Select[Appointment]) -> Select[Appointment]:
     return stmt.options(joinedload(Appointment.court), joinedload(Appointment.office)).order_by(
         Appointment.starts_at, Appointment.id)
 

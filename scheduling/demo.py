@@ -17,7 +17,7 @@ from casework.families.models import Address, Consent, ConsentKind, Family, Memb
 from casework.releases.models import Release
 from casework.schooling.models import SchoolEnrollment
 from casework.timeutil import today_in
-from scheduling import services
+from scheduling import planning, services
 from scheduling.messages import has_texts
 from scheduling.models import (
     Appointment,
@@ -44,7 +44,7 @@ OFFICES = [
 DEMO_PHONE = "+13125550100"
 
 
-def _weekday(day):  # type: ignore[no-untyped-def]
+def _weekday(day: date) -> date:
     """Courts and offices sit Monday to Friday: a weekend day moves to the Monday."""
     return day + timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
@@ -80,6 +80,7 @@ def load(session: Session, program: Organization) -> str:
     for index, case in enumerate(cases):
         user = case.assigned_to or session.scalars(select(User).where(
             User.organization_id == program.id, User.role == Role.CASE_MANAGER)).first()
+        assert user is not None, "the demo program has case managers"
         head = case.family.members[0]
         everyone = [m.id for m in case.family.members]
         court = chicago if index % 4 else rng.choice(others)
@@ -103,18 +104,18 @@ def load(session: Session, program: Organization) -> str:
             past.local_date = today - timedelta(days=4 + index % 9)
             past.starts_at = datetime.combine(past.local_date, past.local_time).replace(
                 tzinfo=ZoneInfo(past.timezone)).astimezone(UTC)
-            services.planning.retire(session, past)
+            planning.retire(session, past)
             if index % 10 == 1:
                 past.outcome = Outcome.ATTENDED
                 past.outcome_recorded_at = datetime.now(UTC)
             made += 1
     session.flush()
-    past, messages = _history(session, program, chicago, others, offices, today, random.Random(2024))
+    past_dates, messages = _history(session, program, chicago, others, offices, today, random.Random(2024))
     session.flush()
     for case in cases:
         services.refresh_computed_deadlines(session, case)
     session.flush()
-    return (f"Demo dates loaded: {made} appointments, {len(offices)} offices; history of {past} past dates "
+    return (f"Demo dates loaded: {made} appointments, {len(offices)} offices; history of {past_dates} past dates "
             f"and {messages} reminders.")
 
 
@@ -150,7 +151,8 @@ def _age_households(session: Session, program: Organization, today: date, rng: r
             address.moved_in_on -= shift  # the first address; a recent move stays recent
         for enrollment in session.scalars(select(SchoolEnrollment).where(SchoolEnrollment.member_id.in_(member_ids),
                                                                         SchoolEnrollment.enrolled_on.is_not(None))):
-            enrollment.enrolled_on -= shift
+            if enrollment.enrolled_on is not None:  # always: selected with a date
+                enrollment.enrolled_on -= shift
         if case.status is not CaseStatus.CLOSED and index % 5 == 4:
             closed_on = min(case.opened_on + timedelta(days=rng.randint(120, 330)), today - timedelta(days=10))
             case.status, case.closed_on = CaseStatus.CLOSED, closed_on
@@ -198,7 +200,8 @@ def _history(session: Session, program: Organization, chicago: Court, others: li
             opted_out += 1
         court = chicago if index % 4 else others[index % len(others)]
         check_office = offices[OfficeKind.ICE] if index % 2 else offices[OfficeKind.ATD]
-        plan = [(AppointmentKind.ICE_CHECK_IN if index % 2 else AppointmentKind.ATD_CHECK_IN, d, check_office)
+        plan: list[tuple[AppointmentKind, date, Court | Office]] = [
+            (AppointmentKind.ICE_CHECK_IN if index % 2 else AppointmentKind.ATD_CHECK_IN, d, check_office)
                 for d in _dates(start, stop, rng.randint(14, 35), (35, 50), rng)]
         hearings = _dates(start, stop, rng.randint(40, 80), (85, 150), rng)
         plan += [(AppointmentKind.INDIVIDUAL_HEARING if n >= 3 else AppointmentKind.MASTER_HEARING, d, court)
@@ -224,7 +227,8 @@ def _history(session: Session, program: Organization, chicago: Court, others: li
     return len(rows), len(messages)
 
 
-def _past_date(case: Case, head: Member, kind: AppointmentKind, day: date, place, rng: random.Random) -> Appointment:  # type: ignore[no-untyped-def]
+def _past_date(case: Case, head: Member, kind: AppointmentKind, day: date, place: Court | Office,
+               rng: random.Random) -> Appointment:
     at = time(8 + rng.randint(0, 5), rng.choice((0, 30)))
     hearing = isinstance(place, Court)
     appointment = Appointment(

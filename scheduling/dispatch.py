@@ -14,19 +14,18 @@ sent, and what was sent must be written soon after, whatever happens to the rest
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Mapping
 
 from flask_babel import force_locale
-from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy import bindparam, func, or_, select, text
 from sqlalchemy.orm import Session, joinedload
 
 from casework.cases.models import Case, CaseStatus
 from casework.cases.services import add_follow_up_task, has_titled_task
 from casework.cases.titles import TaskTitle
-from casework.db import utcnow
+from casework.db import table_of, utcnow
 from casework.families.identifiers import format_phone
 from casework.families.models import ConsentKind, Family, Member, PhoneKind
 from scheduling import calendars, links, messages, notify, task_titles
@@ -41,14 +40,12 @@ from scheduling.models import (
     Reminder,
     ReminderStatus,
 )
-from scheduling.planning import MIN_LEAD, policies_for, recipient_zone
+from scheduling.outbox import BACKOFF_FIRST, BACKOFF_MAX, claim
+from scheduling.planning import MIN_LEAD, Policy, policies_for, recipient_zone
 from scheduling.timing import next_allowed
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(minutes=5)
-BACKOFF_FIRST = timedelta(minutes=2)
-BACKOFF_MAX = timedelta(minutes=30)
 ATTEMPTS_BEFORE_ALERT = 5
 # A reminder must not send a family to a building that has closed: the case manager moves the date first.
 COURT_CLOSED = "court closed: the date must be moved to the court on the family's new notice"
@@ -69,29 +66,6 @@ class SweepResult:
     @property
     def handled(self) -> int:
         return self.sent + self.retried + self.failed + self.skipped + self.deferred
-
-
-def _due(model: type, now: datetime):  # type: ignore[no-untyped-def]
-    return or_(and_(model.status == ReminderStatus.PLANNED, model.due_at <= now),
-               and_(model.status == ReminderStatus.SENDING, model.claimed_until < now))
-
-
-def claim(session: Session, now: datetime, limit: int, model: type = Reminder) -> list[int]:
-    """Take up to `limit` due rows of an outbox table (reminders, notifications) under a lease."""
-    token = secrets.token_hex(16)
-    due = select(model.id).where(_due(model, now)).order_by(model.due_at, model.id).limit(limit)
-    if session.get_bind().dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    session.execute(update(model).where(model.id.in_(due.scalar_subquery()))
-                    .values(status=ReminderStatus.SENDING, claim_token=token, claimed_until=now + LEASE,
-                            attempts=model.attempts + 1)
-                    .execution_options(synchronize_session=False))
-    session.commit()
-    ids = list(session.scalars(select(model.id).where(model.claim_token == token).order_by(model.due_at, model.id)))
-    for row in session.identity_map.values():
-        if isinstance(row, model) and row.id in ids:
-            session.expire(row)
-    return ids
 
 
 def _load_batch(session: Session, ids: list[int]) -> list[Reminder]:
@@ -173,7 +147,7 @@ class Batch:
         self.phones = {r.appointment.case.family.program_id: format_phone(r.appointment.case.family.program.phone)
                        for r in reminders if r.appointment.case.family.program.phone}
 
-    def policy(self, appointment: Appointment):  # type: ignore[no-untyped-def]
+    def policy(self, appointment: Appointment) -> Policy:
         return self.policies[(appointment.case_id, appointment.case.family.program_id)]
 
     def is_first(self, reminder: Reminder) -> bool:
@@ -213,15 +187,16 @@ def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) ->
     failures = session.scalar(select(func.count(Reminder.id)).where(
         Reminder.recipient == reminder.recipient,
         or_(Reminder.status == ReminderStatus.FAILED, Reminder.delivery_status.in_(("failed", "undelivered")))))
-    if failures >= FAILED_DELIVERIES_BEFORE_ALERT:
+    if (failures or 0) >= FAILED_DELIVERIES_BEFORE_ALERT:
         alert_once(session, reminder.appointment.case, task_titles.DELIVERY_FAILED,
                    {"channel": reminder.channel.value, "member": reminder.member.full_name}, now)
 
 
 # The outcome of each row, written for several rows at once: one statement, one commit.
-_OUTCOME = (Reminder.__table__.update()
-            .where(Reminder.__table__.c.id == bindparam("row_id"),
-                   Reminder.__table__.c.claim_token == bindparam("row_claim"))
+_REMINDERS = table_of(Reminder)
+_OUTCOME = (_REMINDERS.update()
+            .where(_REMINDERS.c.id == bindparam("row_id"),
+                   _REMINDERS.c.claim_token == bindparam("row_claim"))
             .values(status=bindparam("new_status"), due_at=bindparam("new_due_at"),
                     attempts=bindparam("new_attempts"), sent_at=bindparam("new_sent_at"),
                     provider_id=bindparam("new_provider_id"), body=bindparam("new_body"),
@@ -293,6 +268,7 @@ def _follow_up(session: Session, kind: str, reminder: Reminder, now: datetime) -
     if kind == "failed":
         note_failed_delivery(session, reminder, now)
     elif kind == "court_closed":
+        assert appointment.court is not None  # said only of a date at a court
         alert_once(session, appointment.case, task_titles.COURT_CLOSED,
                    {"court": appointment.court.name, "date": appointment.local_date.isoformat()}, now)
     else:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from casework.families.forms import US_STATES, MultiCheckboxField
@@ -55,7 +55,12 @@ class OutcomeForm(FlaskForm):
     new_fold = SelectField(_l("If the clocks move back that night, which one"), choices=FOLD_CHOICES,
                            validators=[Optional()], coerce=_fold)
 
-    def validate_new_local_time(self, field) -> None:  # type: ignore[no-untyped-def]
+    def validate_new_local_date(self, field: Field) -> None:
+        # A date without a time: the check below does not run on an empty time (Optional stops it).
+        if field.data and not self.new_local_time.data:
+            raise ValidationError(_l("Give both the new date and the new time."))
+
+    def validate_new_local_time(self, field: Field) -> None:
         if bool(self.new_local_date.data) != bool(field.data):
             raise ValidationError(_l("Give both the new date and the new time."))
 
@@ -89,7 +94,7 @@ class CourtForm(PlaceForm):
                              description=_l("The address of the page you checked the court against, "
                                             "such as its page on justice.gov/eoir."))
 
-    def validate_closed_on(self, field) -> None:  # type: ignore[no-untyped-def]
+    def validate_closed_on(self, field: Field) -> None:
         if field.data and not self.closed.data:
             raise ValidationError(_l("An open court has no closing date; tick “Closed” or clear the date."))
 

@@ -34,14 +34,14 @@ def token_of(secret: str, feed: CalendarFeed) -> str:
     return feed.nonce + _mac(secret, feed.nonce)
 
 
-def _new(session: Session, **owner) -> CalendarFeed:  # type: ignore[no-untyped-def]
+def _new(session: Session, **owner: FeedScope | int) -> CalendarFeed:
     feed = CalendarFeed(nonce=secrets.token_urlsafe(6)[:NONCE_LENGTH], **owner)
     session.add(feed)
     session.flush()
     return feed
 
 
-def _active(session: Session, **owner) -> CalendarFeed | None:  # type: ignore[no-untyped-def]
+def _active(session: Session, **owner: FeedScope | int) -> CalendarFeed | None:
     stmt = select(CalendarFeed).filter_by(**owner).where(CalendarFeed.revoked_at.is_(None)).order_by(
         CalendarFeed.id.desc())
     return session.scalars(stmt).first()

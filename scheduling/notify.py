@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from casework.db import utcnow
 from scheduling.channels import Channel, DeliveryError, Outgoing
 from scheduling.models import Notification, ReminderStatus
+from scheduling.outbox import BACKOFF_FIRST, BACKOFF_MAX, claim
 
 MAX_ATTEMPTS = 10
 
@@ -24,8 +25,6 @@ def queue_email(session: Session, recipients: list[str], subject: str, body: str
 
 
 def send_due(session: Session, sender: Channel, now: datetime, result: Any, limit: int = 200) -> None:
-    from scheduling.dispatch import BACKOFF_FIRST, BACKOFF_MAX, claim
-
     while True:
         ids = claim(session, now, limit, Notification)
         if not ids:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from casework.cases.models import CaseStatus
 from casework.cases.services import add_follow_up_task, has_titled_task
-from casework.db import utcnow
+from casework.db import rows_matched, utcnow
 from casework.families.models import ConsentKind, Member, PhoneKind, Relationship
 from casework.i18n import LANGUAGES
 from casework.timeutil import age_on, today_in
@@ -85,7 +85,7 @@ class Contact:
     address: str
 
 
-def _candidates(appointment: Appointment, on) -> list[Member]:  # type: ignore[no-untyped-def]
+def _candidates(appointment: Appointment, on: date) -> list[Member]:
     """Whom to write to, best first: adults on the date, then the head, then other adults."""
     attending = {a.member_id for a in appointment.attendees}
     members = appointment.case.family.members
@@ -225,7 +225,7 @@ def _cancel_unsent(session: Session, appointment_id: int) -> int:
     result = session.execute(update(Reminder).where(
         Reminder.appointment_id == appointment_id, Reminder.status.in_(UNSENT))
         .values(**_cancelled_values()).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def drop_planned_reminders(session: Session, appointment_id: int) -> int:
@@ -233,7 +233,7 @@ def drop_planned_reminders(session: Session, appointment_id: int) -> int:
     result = session.execute(update(Reminder).where(
         Reminder.appointment_id == appointment_id, Reminder.kind == MessageKind.REMINDER,
         Reminder.status.in_(UNSENT)).values(**_cancelled_values()).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rows_matched(result)
 
 
 def _was_reminded(session: Session, appointment_id: int) -> bool:
@@ -304,4 +304,4 @@ def stop_channel(session: Session, address: str, channel: Channel) -> int:
     result = session.execute(update(Reminder).where(
         Reminder.recipient == address, Reminder.channel == channel, Reminder.status.in_(UNSENT))
         .values(**_cancelled_values()).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    return rows_matched(result)

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
+from sqlalchemy.orm.interfaces import LoaderOption
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
@@ -250,7 +252,7 @@ def courts_by_slug(session: Session, slugs: list[str]) -> list[Court]:
     return [found[s] for s in slugs if s in found]
 
 
-def dates_at_closed_courts(session: Session, scope, now: datetime | None = None,  # type: ignore[no-untyped-def]
+def dates_at_closed_courts(session: Session, scope: Select[Appointment], now: datetime | None = None,
                            assigned_to: int | None = None) -> list[Appointment]:
     """Scheduled dates with no outcome yet, in open cases, from today on (at the court's zone),
     at a court that has closed (and not before its closing day): the dates case managers must
@@ -461,7 +463,7 @@ def create_appointment(session: Session, user: User, case: Case, data: Appointme
     return appointment
 
 
-def _schedule_of(appointment: Appointment) -> tuple:
+def _schedule_of(appointment: Appointment) -> tuple[object, ...]:
     return tuple(getattr(appointment, name) for name in SCHEDULE_FIELDS)
 
 
@@ -575,15 +577,13 @@ def follow_up_missing_outcomes(session: Session, now: datetime | None = None, gr
     return count
 
 
-def _zone(name: str):  # type: ignore[no-untyped-def]
-    from zoneinfo import ZoneInfo
-
+def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
 # Reading ----------------------------------------------------------------------------------------
 
-def _with_place():  # type: ignore[no-untyped-def]
+def _with_place() -> tuple[LoaderOption, ...]:
     return (joinedload(Appointment.court), joinedload(Appointment.office),
             selectinload(Appointment.attendees).joinedload(AppointmentMember.member))
 
@@ -595,7 +595,7 @@ def family_appointments(session: Session, family: Family) -> list[Appointment]:
     return list(session.scalars(stmt))
 
 
-def agenda(session: Session, scope, start: datetime, end: datetime, assigned_to: int | None,
+def agenda(session: Session, scope: Select[Appointment], start: datetime, end: datetime, assigned_to: int | None,
            page: int, per_page: int) -> tuple[list[Appointment], bool]:
     """Scheduled dates between two instants in the scoped open cases, soonest first, one page."""
     stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
@@ -608,7 +608,7 @@ def agenda(session: Session, scope, start: datetime, end: datetime, assigned_to:
     return rows[:per_page], len(rows) > per_page
 
 
-def needing_follow_up(session: Session, scope, now: datetime, assigned_to: int | None,
+def needing_follow_up(session: Session, scope: Select[Appointment], now: datetime, assigned_to: int | None,
                       page: int, per_page: int) -> tuple[list[Appointment], bool]:
     """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
     stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
@@ -623,7 +623,7 @@ def needing_follow_up(session: Session, scope, now: datetime, assigned_to: int |
     return rows[:per_page], len(rows) > per_page
 
 
-def month_appointments(session: Session, scope, first: date, last: date, assigned_to: int | None,
+def month_appointments(session: Session, scope: Select[Appointment], first: date, last: date, assigned_to: int | None,
                        limit: int = 1000) -> list[Appointment]:
     stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
                         Appointment.local_date >= first, Appointment.local_date <= last)
@@ -645,6 +645,8 @@ def refresh_computed_deadlines(session: Session, case: Case) -> None:
     existing = {d.source: d for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
     members = [m for m in case.family.members]
     for release in releases:
+        if release.arrived_on is None:  # not selected: releases with an arrival date only
+            continue
         people = [m for m in members if release.member_id in (None, m.id)]
         for member in people:
             source = f"asylum:{member.id}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar as month_grid
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -17,28 +18,30 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from casework import access
-from casework.access import admin_required, program_staff_required
-from casework.accounts.models import Role, User
+from casework.access import requires
+from casework.accounts.models import User
 from casework.accounts.services import set_program_phone
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case
 from casework.db import db, utcnow
-from casework.errors import CaseworkError
 from casework.families.models import Family
 from casework.families.identifiers import format_phone, mask_a_number, parse_phone
-from casework.forms_common import blank_to_none, show_error
+from casework.form_actions import performed, submitted
+from casework.forms_common import blank_to_none, filled
 from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from scheduling import calendars, dispatch, family_texts, inbound, links, messages, planning, services
 from scheduling.channels import signature_matches
 from scheduling.forms import (
+    ZONE_CHOICES,
     AppointmentForm,
     CourtForm,
     DeadlineForm,
@@ -62,6 +65,7 @@ from scheduling.models import (
     OfficeKind,
     Outcome,
     Reminder,
+    ReminderPolicy,
 )
 
 bp = Blueprint("scheduling", __name__)
@@ -94,35 +98,27 @@ def _fill_appointment_choices(form: AppointmentForm, case: Case, current: Court 
 def _appointment_data(form: AppointmentForm) -> services.AppointmentData:
     kind = AppointmentKind(form.kind.data)
     return services.AppointmentData(
-        kind=kind, member_ids=list(form.member_ids.data or []), local_date=form.local_date.data,
-        local_time=form.local_time.data, court_id=form.court_id.data or None,
+        kind=kind, member_ids=list(form.member_ids.data or []), local_date=filled(form.local_date.data),
+        local_time=filled(form.local_time.data), court_id=form.court_id.data or None,
         office_id=form.office_id.data or None, location_note=blank_to_none(form.location_note.data),
         timezone=form.timezone.data or None, fold=form.fold.data, mode=AttendanceMode(form.mode.data),
         video_link=blank_to_none(form.video_link.data),
         interpreter_language=form.interpreter_language.data or None, notes=form.notes.data)
 
 
-def _ambiguous(error: CaseworkError) -> bool:
-    return error.field == "fold"
-
-
 @bp.route("/cases/<int:case_id>/appointments/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def new_appointment(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = _fill_appointment_choices(AppointmentForm(), case)
     if request.method == "GET":
         form.member_ids.data = [m.id for m in case.family.members]
         form.timezone.data = case.family.program.timezone
-    if form.validate_on_submit():
-        try:
-            appointment = services.create_appointment(db.session, current_user, case, _appointment_data(form))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "kind")
-        else:
-            flash(_("The date is saved and its reminders are planned."), "success")
-            return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
+    created = submitted(form, lambda: services.create_appointment(db.session, current_user, case,
+                                                                  _appointment_data(form)), "kind")
+    if created:
+        flash(_("The date is saved and its reminders are planned."), "success")
+        return redirect(url_for("scheduling.appointment", appointment_id=created.value.id))
     return render_template("scheduling/appointment_form.html", form=form, case=case, appointment=None)
 
 
@@ -138,27 +134,23 @@ def _form_data(appointment: Appointment) -> dict:
 
 
 @bp.route("/appointments/<int:appointment_id>/edit", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def edit_appointment(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     case = appointment.case
     form = AppointmentForm(data=_form_data(appointment)) if request.method == "GET" else AppointmentForm()
     _fill_appointment_choices(form, case, appointment.court)
-    if form.validate_on_submit():
-        try:
-            moved = services.update_appointment(db.session, current_user, appointment, _appointment_data(form))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "kind")
-        else:
-            flash(_("The new date is saved; the family's reminders follow it.") if moved
-                  else _("The changes are saved."), "success")
-            return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
+    saved = submitted(form, lambda: services.update_appointment(db.session, current_user, appointment,
+                                                                _appointment_data(form)), "kind")
+    if saved:
+        flash(_("The new date is saved; the family's reminders follow it.") if saved.value
+              else _("The changes are saved."), "success")
+        return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
     return render_template("scheduling/appointment_form.html", form=form, case=case, appointment=appointment)
 
 
 @bp.route("/appointments/<int:appointment_id>")
-@program_staff_required
+@requires("program_staff")
 def appointment(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     reminders = list(db.session.scalars(select(Reminder).where(Reminder.appointment_id == appointment.id)
@@ -178,21 +170,16 @@ def appointment(appointment_id: int):
 
 
 @bp.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
-@program_staff_required
+@requires("program_staff")
 def cancel_appointment(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
-    try:
-        services.cancel_appointment(db.session, current_user, appointment)
-    except CaseworkError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.cancel_appointment(db.session, current_user, appointment)):
         flash(_("The date is cancelled; the family will be told."), "success")
     return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
 
 
 @bp.route("/appointments/<int:appointment_id>/outcome", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def outcome(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     form = OutcomeForm()
@@ -206,27 +193,22 @@ def outcome(appointment_id: int):
 def save_outcome(form: OutcomeForm, appointment: Appointment) -> tuple[bool, Appointment | None]:
     """Record the outcome the form describes, with any new date at the same place for the same
     people; errors go next to their fields. Returns (saved, the new appointment if any)."""
-    if not form.validate_on_submit():
-        return False, None
-    new_date = None
-    if form.new_local_date.data:
-        new_date = services.AppointmentData(
+    def new_date() -> services.AppointmentData | None:
+        if not form.new_local_date.data:
+            return None
+        return services.AppointmentData(
             kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
-            local_date=form.new_local_date.data, local_time=form.new_local_time.data, fold=form.new_fold.data,
+            local_date=form.new_local_date.data, local_time=filled(form.new_local_time.data), fold=form.new_fold.data,
             court_id=appointment.court_id, office_id=appointment.office_id, location_note=appointment.location_note,
             timezone=appointment.timezone, mode=appointment.mode, video_link=appointment.video_link,
             interpreter_language=appointment.interpreter_language, notes=appointment.notes)
-    try:
-        successor = services.record_outcome(db.session, current_user, appointment, services.OutcomeData(
+
+    recorded = submitted(form, lambda: services.record_outcome(
+        db.session, current_user, appointment, services.OutcomeData(
             outcome=Outcome(form.outcome.data), decision=Decision(form.decision.data) if form.decision.data else None,
-            note=form.note.data, new_date=new_date))
-    except CaseworkError as error:
-        db.session.rollback()
-        if error.field in ("local_time", "fold"):
-            error.field = "new_local_time" if error.field == "local_time" else "new_fold"
-        show_error(form, error, "outcome")
-        return False, None
-    return True, successor
+            note=form.note.data, new_date=new_date())),
+        "outcome", fields={"local_time": "new_local_time", "fold": "new_fold"})
+    return (True, recorded.value) if recorded else (False, None)
 
 
 def _staff_text(appointment: Appointment) -> calendars.EventText:
@@ -242,7 +224,7 @@ def _ics_response(ics: bytes, filename: str) -> Response:
 
 
 @bp.route("/appointments/<int:appointment_id>/calendar.ics")
-@program_staff_required
+@requires("program_staff")
 def appointment_ics(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id,
@@ -254,7 +236,7 @@ def appointment_ics(appointment_id: int):
 # Lists ------------------------------------------------------------------------------------------
 
 @bp.route("/agenda")
-@program_staff_required
+@requires("program_staff")
 def agenda():
     now = utcnow()
     today = today_for(current_user)
@@ -269,7 +251,7 @@ def agenda():
 
 
 @bp.route("/follow-up")
-@program_staff_required
+@requires("program_staff")
 def follow_up():
     page = page_number()
     rows, has_next = services.needing_follow_up(db.session, access.scoped(Appointment, current_user), utcnow(),
@@ -287,7 +269,7 @@ def _month() -> date:
 
 
 @bp.route("/calendar")
-@program_staff_required
+@requires("program_staff")
 def month_calendar():
     first = _month()
     weeks = month_grid.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
@@ -304,7 +286,7 @@ def month_calendar():
 
 
 @bp.route("/families/<int:family_id>/reminders")
-@program_staff_required
+@requires("program_staff")
 def family_reminders(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     page = page_number()
@@ -318,7 +300,7 @@ def family_reminders(family_id: int):
 
 
 @bp.route("/outbox")
-@program_staff_required
+@requires("program_staff")
 def outbox():
     """What the demo's outbox channel 'sent': the program's messages, newest first."""
     page = page_number()
@@ -333,33 +315,23 @@ def outbox():
 # Deadlines --------------------------------------------------------------------------------------
 
 @bp.route("/cases/<int:case_id>/deadlines/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def new_deadline(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = DeadlineForm()
     form.member_id.choices = [(0, _("The whole household"))] + [(m.id, m.full_name) for m in case.family.members]
-    if form.validate_on_submit():
-        try:
-            services.add_deadline(db.session, current_user, case, form.title.data, form.due_on.data,
-                                  form.member_id.data or None)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "title")
-        else:
-            flash(_("The deadline is saved."), "success")
-            return redirect(url_for("families.show", family_id=case.family_id))
+    if submitted(form, lambda: services.add_deadline(db.session, current_user, case, filled(form.title.data),
+                                                     filled(form.due_on.data), form.member_id.data or None), "title"):
+        flash(_("The deadline is saved."), "success")
+        return redirect(url_for("families.show", family_id=case.family_id))
     return render_template("scheduling/deadline_form.html", form=form, case=case)
 
 
 @bp.route("/deadlines/<int:deadline_id>/met", methods=["POST"])
-@program_staff_required
+@requires("program_staff")
 def deadline_met(deadline_id: int):
     deadline = access.get_or_404(db.session, current_user, Deadline, deadline_id)
-    try:
-        services.mark_deadline_met(db.session, current_user, deadline, today_for(current_user))
-    except CaseworkError as error:
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.mark_deadline_met(db.session, current_user, deadline, today_for(current_user))):
         flash(_("The deadline is marked as met."), "success")
     return redirect(url_for("families.show", family_id=deadline.case.family_id))
 
@@ -367,11 +339,11 @@ def deadline_met(deadline_id: int):
 # Courts and offices -----------------------------------------------------------------------------
 
 @bp.route("/courts")
-@program_staff_required
+@requires("program_staff")
 def courts():
     # Admins and supervisors see the program's dates still set at closed courts, to have them moved.
     to_move = (services.dates_at_closed_courts(db.session, access.scoped(Appointment, current_user))
-               if current_user.role in (Role.ADMIN, Role.SUPERVISOR) else None)
+               if access.has(current_user, "supervise_program") else None)
     all_courts = services.all_courts(db.session)
     return render_template("scheduling/courts.html", courts=all_courts, to_move=to_move,
                            by_slug={c.slug: c for c in all_courts},
@@ -379,70 +351,61 @@ def courts():
 
 
 def _place_data(form: PlaceForm, kind: OfficeKind | None = None, phone: str | None = None) -> services.PlaceData:
-    return services.PlaceData(name=form.name.data, street=form.street.data, city=form.city.data,
-                              state=form.state.data, postal_code=form.postal_code.data,
+    return services.PlaceData(name=filled(form.name.data), street=filled(form.street.data), city=filled(form.city.data),
+                              state=form.state.data, postal_code=filled(form.postal_code.data),
                               timezone=form.timezone.data, active=form.active.data, kind=kind, phone=phone)
 
 
 @bp.route("/admin/courts/<int:court_id>/edit", methods=["GET", "POST"])
-@admin_required
+@requires("edit_reference_data")
 def edit_court(court_id: int):
     court = db.session.get(Court, court_id) or abort(404)  # reference data, not a family's record
     form = CourtForm(obj=court, closed=court.closed) if request.method == "GET" else CourtForm()
-    if court.timezone not in dict(form.timezone.choices):
-        form.timezone.choices = [(court.timezone, court.timezone)] + list(form.timezone.choices)
-    if form.validate_on_submit():
-        data = services.PlaceData(name=form.name.data, street=form.street.data, city=form.city.data,
-                                  state=form.state.data, postal_code=form.postal_code.data,
-                                  timezone=form.timezone.data, active=not form.closed.data,
-                                  closed_on=form.closed_on.data, source_url=form.source_url.data)
-        try:
-            services.update_court(db.session, current_user, court, data, today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "name")
-        else:
-            flash(_("The court is closed; the dates still set there are listed on this page for case managers to move.")
-                  if court.closed else _("The court is saved."), "success")
-            return redirect(url_for("scheduling.courts"))
+    if court.timezone not in dict(ZONE_CHOICES):
+        form.timezone.choices = [(court.timezone, court.timezone), *ZONE_CHOICES]
+    if submitted(form, lambda: services.update_court(db.session, current_user, court, services.PlaceData(
+            name=filled(form.name.data), street=filled(form.street.data), city=filled(form.city.data),
+            state=form.state.data, postal_code=filled(form.postal_code.data), timezone=form.timezone.data,
+            active=not form.closed.data,
+            closed_on=form.closed_on.data, source_url=form.source_url.data), today_for(current_user)), "name"):
+        flash(_("The court is closed; the dates still set there are listed on this page for case managers to move.")
+              if court.closed else _("The court is saved."), "success")
+        return redirect(url_for("scheduling.courts"))
     return render_template("scheduling/place_form.html", form=form, title=court.name, court=court)
 
 
-def _office_form(office: Office | None):  # type: ignore[no-untyped-def]
+def _phone(form: OfficeForm | ProgramPolicyForm) -> str | None:
+    return parse_phone(form.phone.data) if form.phone.data and form.phone.data.strip() else None
+
+
+def _office_form(office: Office | None) -> ResponseReturnValue:
     if request.method == "GET" and office is not None:
         form = OfficeForm(obj=office, kind=office.kind.value, phone=format_phone(office.phone))
     else:
         form = OfficeForm()
-    if form.validate_on_submit():
-        try:
-            phone = parse_phone(form.phone.data) if (form.phone.data or "").strip() else None
-            services.save_office(db.session, current_user, office,
-                                 _place_data(form, OfficeKind(form.kind.data), phone))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "name")
-        else:
-            flash(_("The office is saved."), "success")
-            return redirect(url_for("scheduling.courts"))
+    if submitted(form, lambda: services.save_office(db.session, current_user, office, _place_data(
+            form, OfficeKind(form.kind.data), _phone(form))), "name"):
+        flash(_("The office is saved."), "success")
+        return redirect(url_for("scheduling.courts"))
     return render_template("scheduling/place_form.html", form=form,
                            title=office.name if office else _("New office"))
 
 
 @bp.route("/offices/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def new_office():
     return _office_form(None)
 
 
 @bp.route("/offices/<int:office_id>/edit", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def edit_office(office_id: int):
     return _office_form(access.get_program_record_or_404(db.session, current_user, Office, office_id))
 
 
 # Reminder policy --------------------------------------------------------------------------------
 
-def _policy_defaults(row) -> dict:  # type: ignore[no-untyped-def]
+def _policy_defaults(row: ReminderPolicy | None) -> dict[str, Any]:
     if row is None:
         return {"steps": planning.DEFAULT_STEPS, "quiet_start": planning.DEFAULT_QUIET_START,
                 "quiet_end": planning.DEFAULT_QUIET_END}
@@ -450,31 +413,25 @@ def _policy_defaults(row) -> dict:  # type: ignore[no-untyped-def]
 
 
 @bp.route("/reminder-policy", methods=["GET", "POST"])
-@program_staff_required
+@requires("supervise_program")
 def program_policy():
-    if current_user.role not in (Role.ADMIN, Role.SUPERVISOR):
-        abort(403)
     program = current_user.organization
     row = services.policy_row(db.session, program_id=program.id)
     form = (ProgramPolicyForm(data={**_policy_defaults(row), "phone": format_phone(program.phone)})
             if request.method == "GET" else ProgramPolicyForm())
-    if form.validate_on_submit():
-        try:
-            phone = parse_phone(form.phone.data) if (form.phone.data or "").strip() else None
-            set_program_phone(db.session, current_user, phone)
-            services.save_policy(db.session, current_user, form.steps.data, form.quiet_start.data,
-                                 form.quiet_end.data, program_id=program.id)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "steps")
-        else:
-            flash(_("The reminder policy is saved; upcoming reminders follow it."), "success")
-            return redirect(url_for("scheduling.program_policy"))
+    def save() -> None:
+        set_program_phone(db.session, current_user, _phone(form))
+        services.save_policy(db.session, current_user, filled(form.steps.data), filled(form.quiet_start.data),
+                             filled(form.quiet_end.data), program_id=program.id)
+
+    if submitted(form, save, "steps"):
+        flash(_("The reminder policy is saved; upcoming reminders follow it."), "success")
+        return redirect(url_for("scheduling.program_policy"))
     return render_template("scheduling/policy_form.html", form=form, case=None)
 
 
 @bp.route("/cases/<int:case_id>/reminder-policy", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def case_policy(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     row = services.policy_row(db.session, case_id=case.id)
@@ -488,23 +445,18 @@ def case_policy(case_id: int):
         services.drop_case_policy(db.session, current_user, case)
         flash(_("This case follows the program's reminder policy again."), "success")
         return redirect(url_for("families.show", family_id=case.family_id))
-    if form.validate_on_submit():
-        try:
-            services.save_policy(db.session, current_user, form.steps.data, form.quiet_start.data,
-                                 form.quiet_end.data, case=case)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "steps")
-        else:
-            flash(_("This case's reminder policy is saved."), "success")
-            return redirect(url_for("families.show", family_id=case.family_id))
+    if submitted(form, lambda: services.save_policy(db.session, current_user, filled(form.steps.data),
+                                                    filled(form.quiet_start.data), filled(form.quiet_end.data),
+                                                    case=case), "steps"):
+        flash(_("This case's reminder policy is saved."), "success")
+        return redirect(url_for("families.show", family_id=case.family_id))
     return render_template("scheduling/policy_form.html", form=form, case=case, own=own)
 
 
 # Calendar feeds ---------------------------------------------------------------------------------
 
 @bp.route("/calendar/subscription", methods=["GET", "POST"])
-@access.reach_required
+@requires("reach_families")
 def subscription():
     secret = current_app.config["SECRET_KEY"]
     if request.method == "POST":
@@ -521,7 +473,7 @@ def subscription():
 
 
 @bp.route("/families/<int:family_id>/link", methods=["POST"])
-@program_staff_required
+@requires("program_staff")
 def renew_family_link(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     links.renew_family_link(db.session, current_user, family)
@@ -533,7 +485,7 @@ def renew_family_link(family_id: int):
 def caseload_feed(token: str):
     feed = links.find(db.session, current_app.config["SECRET_KEY"], token, FeedScope.CASELOAD)
     user = db.session.get(User, feed.user_id) if feed is not None and feed.user_id else None
-    if feed is None or user is None or not user.active or not (user.in_program or access.grant_for(user)):
+    if feed is None or user is None or not access.has(user, "reach_families"):
         abort(404)
     now = utcnow()
     # Program staff follow the cases assigned to them; a partner, every case referred to it.
@@ -551,7 +503,7 @@ def caseload_feed(token: str):
 
 # The family's own page and feed (no sign-in: the unguessable link is the key) --------------------
 
-def _family_by_token(token: str):  # type: ignore[no-untyped-def]
+def _family_by_token(token: str) -> Family:
     feed = links.find(db.session, current_app.config["SECRET_KEY"], token, FeedScope.FAMILY)
     if feed is None:
         abort(404)

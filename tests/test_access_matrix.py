@@ -322,3 +322,166 @@ def test_a_partner_with_a_referral_reaches_nothing_outside_its_portal(rule, clie
         assert response.status_code in (403, 404), f"partner: {method} {url} answered {response.status_code}"
         _assert_hides_secrets(response, url, method)
     assert _snapshot(db_session) == before
+
+
+# Capabilities --------------------------------------------------------------------------------------
+# Every route declares the capability it requires (`@requires(...)` in casework/access.py), or is in
+# one of the lists above (public, token, signed webhook) or below. The table says which capabilities
+# each role holds, written out here rather than read from the code, so that a change of who may do
+# what shows up as a change of this table.
+
+# The second step of sign-in: the pending sign-in kept in the session is the key; without one, the
+# sign-in page.
+SIGN_IN_STEPS = {"accounts.sign_in_code"}
+UNDECLARED_ENDPOINTS = PUBLIC_ENDPOINTS | SIGN_IN_STEPS | set(TOKEN_ENDPOINTS) | SIGNED_WEBHOOKS
+
+_PROGRAM_STAFF = {"own_account", "program_staff", "reach_families", "refer_to_partner", "view_reports",
+                  "download_reports"}
+_IN_COUNTRY_STAFF = {"own_account", "reach_families", "in_country_staff", "view_reintegration_reports",
+                     "download_reports"}
+_PARTNER = {"own_account", "reach_families", "use_partner_portal"}
+ROLE_CAPABILITIES = {
+    "program_admin": _PROGRAM_STAFF | {"manage_users", "edit_reference_data", "read_audit", "supervise_program"},
+    "program_supervisor": _PROGRAM_STAFF | {"read_audit", "supervise_program"},
+    "program_case_manager": _PROGRAM_STAFF,
+    "partner_user": _PARTNER,
+    "partner_account_manager": _PARTNER | {"manage_partner_accounts"},
+    "in_country_admin": _IN_COUNTRY_STAFF | {"manage_in_country_settings"},
+    "in_country_supervisor": _IN_COUNTRY_STAFF | {"manage_in_country_settings"},
+    "in_country_case_manager": _IN_COUNTRY_STAFF,
+    "anonymous": set(),
+}
+
+
+def _required_capability(app, endpoint: str) -> str | None:
+    return getattr(app.view_functions[endpoint], "required_capability", None)
+
+
+@pytest.fixture()
+def everyone(db_session, program_a):
+    """Program A's people in every role, with the people program_a() already made."""
+    from casework.accounts.models import Organization, User
+
+    partner = program_a["partner"]
+    supervisor = make_user(db_session, program_a["admin"].organization, Role.SUPERVISOR)
+    colleague = make_user(db_session, db_session.get(Organization, partner.organization_id), Role.LEGAL_PARTNER)
+    reception = db_session.get(Organization, program_a["worker"].organization_id)
+    reception_supervisor = make_user(db_session, reception, Role.SUPERVISOR)
+    db_session.commit()
+    people: dict[str, User | None] = {
+        "program_admin": program_a["admin"], "program_supervisor": supervisor,
+        "program_case_manager": program_a["manager"], "partner_user": colleague, "partner_account_manager": partner,
+        "in_country_admin": program_a["reception_admin"], "in_country_supervisor": reception_supervisor,
+        "in_country_case_manager": program_a["worker"], "anonymous": None}
+    return people
+
+
+def test_every_endpoint_declares_its_capability(app):
+    """A new route fails here until it says what it requires, or is added to a list above on purpose."""
+    from casework import access
+
+    known = access.capability_names()
+    for endpoint in app.view_functions:
+        required = _required_capability(app, endpoint)
+        if endpoint in UNDECLARED_ENDPOINTS:
+            assert required is None, f"{endpoint} is listed as open but requires {required!r}"
+            continue
+        assert required is not None, (f"{endpoint} declares no capability: decorate it with "
+                                      "@requires(...) (casework/access.py), or list it in tests/test_access_matrix.py")
+        assert required in known, f"{endpoint} requires {required!r}, which no one registers"
+
+
+def test_the_role_table_is_the_code(app, everyone):
+    """Each role holds exactly the capabilities of the table: a new capability is added to it."""
+    from flask_login import AnonymousUserMixin
+
+    from casework import access
+
+    assert set().union(*ROLE_CAPABILITIES.values()) == access.capability_names()
+    with app.test_request_context():
+        for role, user in everyone.items():
+            held = {name for name in access.capability_names()
+                    if access.has(user if user is not None else AnonymousUserMixin(), name)}
+            assert held == ROLE_CAPABILITIES[role], f"{role} holds {sorted(held)}"
+
+
+def _walk_order(rule) -> tuple[bool, str]:
+    return rule.endpoint == "accounts.sign_out", rule.rule  # signing out last
+
+
+def _refusals(db_session) -> int:
+    from sqlalchemy import func
+
+    from casework.audit.models import AuditAction, AuditEvent
+
+    return db_session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == AuditAction.REFUSED))
+
+
+@pytest.mark.parametrize("role", list(ROLE_CAPABILITIES))
+def test_each_role_opens_exactly_the_routes_of_its_capabilities(role, app, client, db_session, program_a, everyone):
+    """Every declared route, GET and POST (with a CSRF token), as each role: without the capability,
+    403 and the refusal audited (anonymous: the sign-in page); with it, never a 403."""
+    user = everyone[role]
+    if user is not None:
+        response = client.sign_in(user.email, PASSWORD)
+        assert response.status_code == 302 and not _redirects_to_sign_in(response), f"{role} cannot sign in"
+    token = client.token("/account" if user is not None else "/sign-in")
+    held = ROLE_CAPABILITIES[role]
+    rules = sorted((r for r in RULES if r.endpoint not in UNDECLARED_ENDPOINTS), key=_walk_order)
+    for rule in rules:
+        required = _required_capability(app, rule.endpoint)
+        url = _url(rule, program_a["ids"])
+        for method in _methods(rule):
+            refusals = _refusals(db_session)
+            response = client.get(url) if method == "GET" else client.raw.open(url, method=method,
+                                                                                 data={"csrf_token": token})
+            where = f"{role}: {method} {url} ({rule.endpoint}, requires {required})"
+            if user is None:
+                assert _redirects_to_sign_in(response), f"{where} answered {response.status_code}"
+            elif required not in held:
+                assert response.status_code == 403, f"{where} answered {response.status_code}"
+                assert _refusals(db_session) == refusals + 1, f"{where}: the refusal is not audited"
+                _assert_hides_secrets(response, url, method)
+            elif rule.endpoint == "accounts.sign_out":
+                assert response.status_code == 302, f"{where} answered {response.status_code}"
+            else:
+                assert response.status_code != 403 and not _redirects_to_sign_in(response), (
+                    f"{where} answered {response.status_code}")
+
+
+_NAV = re.compile(r'<nav class="nav"[^>]*>(.*?)</nav>', re.S)
+
+
+@pytest.mark.parametrize("role", list(ROLE_CAPABILITIES))
+def test_each_roles_menu_shows_exactly_the_pages_it_may_open(role, app, client, db_session, program_a, everyone):
+    from casework.extensions import registry
+
+    user = everyone[role]
+    if user is not None:
+        client.sign_in(user.email, PASSWORD)
+    page = client.get("/account" if user is not None else "/sign-in")
+    assert page.status_code == 200
+    nav = _NAV.search(page.get_data(as_text=True))
+    assert nav, "no main menu on the page"
+    adapter = app.url_map.bind("localhost")
+    shown = set()
+    for href in re.findall(r'<a [^>]*href="([^"]+)"', nav.group(1)):
+        endpoint, _args = adapter.match(urlsplit(href).path, method="GET")
+        shown.add(endpoint)
+        required = _required_capability(app, endpoint)
+        assert endpoint in PUBLIC_ENDPOINTS or required in ROLE_CAPABILITIES[role], (
+            f"{role}'s menu links to {href} ({endpoint}), which requires {required}")
+        if endpoint in PUBLIC_ENDPOINTS:
+            continue
+        response = client.get(href)
+        assert response.status_code != 403 and not _redirects_to_sign_in(response), (
+            f"{role}'s menu links to {href}, which answers {response.status_code}")
+    for link in registry(app).nav_links:
+        if link.capability in ROLE_CAPABILITIES[role]:
+            assert link.endpoint in shown, f"{role} may open {link.endpoint} but the menu does not show it"
+        else:
+            assert link.endpoint not in shown, f"{role}'s menu shows {link.endpoint}"
+        assert _required_capability(app, link.endpoint) == link.capability, (
+            f"the menu link to {link.endpoint} says {link.capability}, the route requires "
+            f"{_required_capability(app, link.endpoint)}")

@@ -3,6 +3,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
 from casework.accounts.passwords import hash_password
@@ -17,14 +18,15 @@ def users_cli() -> None:
     pass
 
 
-def checked_new_account(session, email: str, password: str) -> str:  # type: ignore[no-untyped-def]
+def checked_new_account(session: Session, email: str, password: str) -> str:
     """The normalized email of an account a command is about to create, once its password passes the
     policy and no account has the email; any domain's command that creates accounts calls this."""
     try:
         check_new_password(password)
         email = checked_email(email)
     except ValidationError as error:
-        raise click.BadParameter(error.message, param_hint=error.field.replace("new_", "")) from error
+        hint = error.field.replace("new_", "") if error.field else None
+        raise click.BadParameter(error.message, param_hint=hint) from error
     if session.scalar(select(User.id).where(User.email == email)):
         raise click.BadParameter("an account with this email exists", param_hint="email")
     return email

@@ -54,7 +54,7 @@ class Throttle:
         self.window = timedelta(minutes=window_minutes)
 
 
-def _recent_failures(session: Session, since, **match: str) -> int:
+def _recent_failures(session: Session, since: datetime, **match: str) -> int:
     stmt = select(func.count()).select_from(SignInAttempt).where(
         SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since,
         *(getattr(SignInAttempt, column) == value for column, value in match.items()),

@@ -6,9 +6,9 @@ import segno
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
-from casework.access import admin_required
+from casework.access import requires
 from casework.accounts import services
 from casework.accounts import two_factor
 from casework.accounts.forms import (
@@ -27,12 +27,13 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import db
 from casework.extensions import registry
-from casework.errors import CaseworkError, SignInRefused
-from casework.forms_common import show_error
+from casework.errors import SignInRefused, ValidationError
+from casework.form_actions import submitted
+from casework.forms_common import filled
 from casework.i18n import SUPPORTED_LOCALES
 from casework.pagination import page_number
 from casework.urls import safe_next_url
-from casework.web import session_policy
+from casework.security import session_policy
 
 bp = Blueprint("accounts", __name__)
 
@@ -64,10 +65,12 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_in(db.session, form.email.data, form.password.data,
+            user = services.sign_in(db.session, filled(form.email.data), filled(form.password.data),
                                     request.remote_addr or "unknown", _throttle())
         except SignInRefused as refused:
-            form.password.errors.append(refused.message)
+            # Caught here on purpose, without the rollback of `submitted`: the failed attempt that
+            # services.sign_in recorded must be committed with this request, since throttling counts it.
+            form.password.errors = [*form.password.errors, refused.message]
         else:
             if two_factor.enabled(user):
                 locale = session.get("locale")
@@ -100,25 +103,25 @@ def sign_in_code():
     """The second step of sign-in, for accounts with two-factor sign-in."""
     pending = session.get("pending_sign_in")
     user = db.session.get(User, pending["user_id"]) if pending else None
-    if user is None or not user.active or time.time() - pending["at"] > PENDING_SECONDS:
+    if not pending or user is None or not user.active or time.time() - pending["at"] > PENDING_SECONDS:
         session.pop("pending_sign_in", None)
         return redirect(url_for("accounts.sign_in"))
     form = CodeForm()
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
         if services.throttled(db.session, user.email, address, _throttle()):
-            form.code.errors.append(_("Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
-                                      minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"]))
-        elif two_factor.verify(db.session, user, form.code.data):
+            form.code.errors = [*form.code.errors, _("Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+                                                     minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])]
+        elif two_factor.verify(db.session, user, filled(form.code.data)):
             return _complete_sign_in(user)
         else:
             services.record_failed_attempt(db.session, user, address)
-            form.code.errors.append(_("This code is not right, or was already used."))
+            form.code.errors = [*form.code.errors, _("This code is not right, or was already used.")]
     return render_template("accounts/sign_in_code.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])
-@login_required
+@requires("own_account")
 def sign_out():
     record(db.session, current_user, AuditAction.SIGN_OUT, "user", current_user.id)
     services.end_session(db.session, session.get("sid"))
@@ -139,23 +142,19 @@ def set_language():
 
 
 @bp.route("/account", methods=["GET", "POST"])
-@login_required
+@requires("own_account")
 def account():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(db.session, current_user, form.current_password.data,
-                                     form.new_password.data, keep_token=session.get("sid"))
-        except CaseworkError as error:
-            getattr(form, error.field or "new_password").errors.append(error.message)
-        else:
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.account"))
+    if submitted(form, lambda: services.change_password(db.session, current_user, filled(form.current_password.data),
+                                                        filled(form.new_password.data), keep_token=session.get("sid")),
+                 "new_password"):
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)
 
 
 @bp.route("/admin/users")
-@admin_required
+@requires("manage_users")
 def users():
     page = page_number()
     users, has_next = services.managed_users(db.session, current_user, page,
@@ -171,28 +170,26 @@ def _user_form(form: UserForm) -> UserForm:
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
-@admin_required
+@requires("manage_users")
 def new_user():
     form = _user_form(UserForm(organization_id=current_user.organization_id))
-    if form.validate_on_submit():
-        if not form.new_password.data:
-            form.new_password.errors.append(_("Give the new account a password."))
-        else:
-            try:
-                services.create_user(
-                    db.session, current_user, email=form.email.data, full_name=form.full_name.data,
-                    role=Role(form.role.data), organization_id=form.organization_id.data,
-                    password=form.new_password.data)
-            except CaseworkError as error:
-                getattr(form, error.field or "email").errors.append(error.message)
-            else:
-                flash(_("The account is created."), "success")
-                return redirect(url_for("accounts.users"))
+    if submitted(form, lambda: services.create_user(
+            db.session, current_user, email=filled(form.email.data), full_name=filled(form.full_name.data),
+            role=Role(form.role.data),
+            organization_id=form.organization_id.data, password=_new_password(form)), "email"):
+        flash(_("The account is created."), "success")
+        return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None)
 
 
+def _new_password(form: UserForm) -> str:
+    if not form.new_password.data:
+        raise ValidationError(_("Give the new account a password."), "new_password")
+    return form.new_password.data
+
+
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
-@admin_required
+@requires("manage_users")
 def edit_user(user_id: int):
     from flask import abort
 
@@ -203,18 +200,13 @@ def edit_user(user_id: int):
     form.email.render_kw = {"readonly": True}
     if request.method == "POST":
         form.email.data = user.email
-    if form.validate_on_submit():
-        try:
-            services.update_user(db.session, current_user, user, full_name=form.full_name.data,
-                                 role=Role(form.role.data), organization_id=form.organization_id.data,
-                                 active=form.active.data, new_password=form.new_password.data or None,
-                                 manages_organization=form.manages_organization.data)
-        except CaseworkError as error:
-            db.session.rollback()
-            getattr(form, error.field or "full_name").errors.append(error.message)
-        else:
-            flash(_("The account is saved."), "success")
-            return redirect(url_for("accounts.users"))
+    if submitted(form, lambda: services.update_user(
+            db.session, current_user, user, full_name=filled(form.full_name.data), role=Role(form.role.data),
+            organization_id=form.organization_id.data, active=form.active.data,
+            new_password=form.new_password.data or None, manages_organization=form.manages_organization.data),
+            "full_name"):
+        flash(_("The account is saved."), "success")
+        return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user)
 
 
@@ -228,41 +220,31 @@ def required_by_settings() -> frozenset[Role]:
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
-@login_required
+@requires("own_account")
 def two_factor_settings():
     required = _two_factor_required(current_user)
     enable_form, disable_form = EnableTwoFactorForm(prefix="enable"), DisableTwoFactorForm(prefix="disable")
     if not two_factor.enabled(current_user):
         secret = session.get("totp_enrolment") or two_factor.new_secret()
         session["totp_enrolment"] = secret
-        if enable_form.validate_on_submit():
-            try:
-                codes = two_factor.enable(db.session, current_user, enable_form.password.data, secret,
-                                          enable_form.code.data)
-            except CaseworkError as error:
-                db.session.rollback()
-                show_error(enable_form, error, "code")
-            else:
-                session.pop("totp_enrolment", None)
-                return render_template("accounts/recovery_codes.html", codes=codes)
+        enabled = submitted(enable_form, lambda: two_factor.enable(
+            db.session, current_user, filled(enable_form.password.data), secret, filled(enable_form.code.data)), "code")
+        if enabled:
+            session.pop("totp_enrolment", None)
+            return render_template("accounts/recovery_codes.html", codes=enabled.value)
         uri = two_factor.provisioning_uri(current_user, secret)
         return render_template("accounts/two_factor.html", enable_form=enable_form, secret=secret,
                                qr=segno.make(uri, error="m").svg_data_uri(scale=4), required=required)
-    if disable_form.validate_on_submit():
-        try:
-            two_factor.disable(db.session, current_user, disable_form.password.data, required)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(disable_form, error, "password")
-        else:
-            flash(_("Two-factor sign-in is turned off."), "success")
-            return redirect(url_for("accounts.account"))
+    if submitted(disable_form, lambda: two_factor.disable(db.session, current_user, filled(disable_form.password.data),
+                                                          required), "password"):
+        flash(_("Two-factor sign-in is turned off."), "success")
+        return redirect(url_for("accounts.account"))
     return render_template("accounts/two_factor.html", disable_form=disable_form, required=required,
                            codes_left=two_factor.recovery_codes_left(db.session, current_user))
 
 
 @bp.route("/admin/security", methods=["GET", "POST"])
-@admin_required
+@requires("manage_users")
 def security():
     current = two_factor.required_roles(db.session, required_by_settings())
     form = TwoFactorPolicyForm(data={role.value: value for role, value in current.items()})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, UOWTransaction
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction, AuditEvent
@@ -28,7 +28,7 @@ def family_log(session: Session, family_id: int, limit: int = 100) -> list[Audit
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_audit_rewrites(session: Session, flush_context, instances) -> None:  # type: ignore[no-untyped-def]
+def _refuse_audit_rewrites(session: Session, flush_context: UOWTransaction, instances: object) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
             raise PermissionError("the audit log is append-only")

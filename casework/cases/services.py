@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any, Sequence
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import PROGRAM_ROLES, User
@@ -300,7 +300,8 @@ def case_tasks(session: Session, case_ids: list[int]) -> list[Task]:
     return list(session.scalars(stmt))
 
 
-def open_tasks_for(session: Session, user: User, page: int, per_page: int, scope) -> tuple[list[Task], bool]:
+def open_tasks_for(session: Session, user: User, page: int, per_page: int,
+                   scope: ColumnElement[bool]) -> tuple[list[Task], bool]:
     """The user's open tasks, soonest due first, within the access scope `scope` (a clause on Family)."""
     stmt = (select(Task).join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id)
             .where(scope, Task.assignee_id == user.id, Task.completed_at.is_(None))

@@ -49,7 +49,7 @@ class TaskTitle:
             args[name] = reader_date(args[name])
         for name, table in self.labels.items():
             code = args.get(name)
-            args[name] = str(table[code]) if code in table else (code or "?")
+            args[name] = str(table[code]) if code is not None and code in table else (code or "?")
         if self.prepare is not None:
             args = self.prepare(args)
         return str(self.template) % args

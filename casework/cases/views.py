@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from casework import access
-from casework.access import program_staff_required
+from casework.access import requires
 from casework.accounts.services import staff_choices
 from casework.cases import services
 from casework.cases.closing import event_text
@@ -13,9 +14,9 @@ from casework.cases.forms import CLOSED_REASON_LABELS, STATUS_LABELS, AssignForm
 from casework.cases.models import CaseStatus, ClosedReason, Task
 from casework.cases.titles import CORE_TITLES, display_title
 from casework.db import db
-from casework.errors import CaseworkError
 from casework.extensions import registry
-from casework.forms_common import show_error
+from casework.form_actions import performed, submitted
+from casework.forms_common import filled
 from casework.pagination import page_number
 from casework.timeutil import today_for
 
@@ -23,7 +24,7 @@ bp = Blueprint("cases", __name__)
 
 
 @bp.record_once
-def _register_titles(state) -> None:  # type: ignore[no-untyped-def]
+def _register_titles(state: BlueprintSetupState) -> None:
     registry(state.app).task_titles.update({title.key: title for title in CORE_TITLES})
 
 
@@ -47,7 +48,7 @@ def _staff_choices(case):
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def status(case_id: int):
     """The status, and when closing a case with appointments still ahead (or reopening one whose
     appointments closing kept or cancelled) what becomes of them: one transaction, one commit."""
@@ -56,103 +57,73 @@ def status(case_id: int):
     ahead = services.dates_ahead(db.session, case)
     again = services.dates_to_plan_again(db.session, case)
     form.plan_again_label(len(again))
-    if form.validate_on_submit():
-        reason = ClosedReason(form.closed_reason.data) if form.closed_reason.data else None
-        try:
-            services.change_status(db.session, current_user, case, CaseStatus(form.status.data), reason,
-                                   today_for(current_user), ahead_choice=form.choice_of_ahead(),
-                                   again_choice=form.choice_of_again())
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "status")
-        else:
-            flash(_("The case status is saved."), "success")
-            return _family_page(case)
+    if submitted(form, lambda: services.change_status(
+            db.session, current_user, case, CaseStatus(form.status.data),
+            ClosedReason(form.closed_reason.data) if form.closed_reason.data else None, today_for(current_user),
+            ahead_choice=form.choice_of_ahead(), again_choice=form.choice_of_again()), "status"):
+        flash(_("The case status is saved."), "success")
+        return _family_page(case)
     return render_template("cases/status_form.html", form=form, case=case, ahead=ahead, again=again)
 
 
 @bp.route("/cases/<int:case_id>/assign", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def assign(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = AssignForm(assigned_to_id=case.assigned_to_id or 0)
     form.assigned_to_id.choices = _staff_choices(case)
-    if form.validate_on_submit():
-        try:
-            services.reassign(db.session, current_user, case, form.assigned_to_id.data or None)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "assigned_to_id")
-        else:
-            flash(_("The case is assigned."), "success")
-            return _family_page(case)
+    if submitted(form, lambda: services.reassign(db.session, current_user, case, form.assigned_to_id.data or None),
+                 "assigned_to_id"):
+        flash(_("The case is assigned."), "success")
+        return _family_page(case)
     return render_template("cases/assign_form.html", form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/notes", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def add_note(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            services.add_note(db.session, current_user, case, form.body.data)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "body")
-        else:
-            flash(_("The note is added."), "success")
-            return _family_page(case)
+    if submitted(form, lambda: services.add_note(db.session, current_user, case, filled(form.body.data)), "body"):
+        flash(_("The note is added."), "success")
+        return _family_page(case)
     return render_template("cases/note_form.html", form=form, case=case)
 
 
 @bp.route("/cases/<int:case_id>/tasks", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def add_task(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = TaskForm(assignee_id=current_user.id)
     form.assignee_id.choices = _staff_choices(case)
-    if form.validate_on_submit():
-        try:
-            services.add_task(db.session, current_user, case, form.title.data, form.due_on.data,
-                              form.assignee_id.data or None)
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "title")
-        else:
-            flash(_("The task is added."), "success")
-            return _family_page(case)
+    if submitted(form, lambda: services.add_task(db.session, current_user, case, filled(form.title.data),
+                                                 filled(form.due_on.data),
+                                                 form.assignee_id.data or None), "title"):
+        flash(_("The task is added."), "success")
+        return _family_page(case)
     return render_template("cases/task_form.html", form=form, case=case)
 
 
 @bp.route("/tasks/<int:task_id>/complete", methods=["POST"])
-@program_staff_required
+@requires("program_staff")
 def complete_task(task_id: int):
     task = access.get_or_404(db.session, current_user, Task, task_id)
-    try:
-        services.complete_task(db.session, current_user, task)
-    except CaseworkError as error:
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.complete_task(db.session, current_user, task)):
         flash(_("The task is marked done."), "success")
     return _family_page(task.case)
 
 
 @bp.route("/tasks/<int:task_id>/reopen", methods=["POST"])
-@program_staff_required
+@requires("program_staff")
 def reopen_task(task_id: int):
     task = access.get_or_404(db.session, current_user, Task, task_id)
-    try:
-        services.reopen_task(db.session, current_user, task)
-    except CaseworkError as error:
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.reopen_task(db.session, current_user, task)):
         flash(_("The task is open again."), "success")
     return _family_page(task.case)
 
 
 @bp.route("/tasks")
-@program_staff_required
+@requires("program_staff")
 def my_tasks():
     page = page_number()
     tasks, has_next = services.open_tasks_for(db.session, current_user, page, current_app.config["PAGE_SIZE"],

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, Row, and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import User
@@ -18,13 +19,16 @@ PANEL_SIZE = 20
 UPCOMING_DAYS = 14
 
 
+T = TypeVar("T")
+
+
 @dataclass
-class Panel:
-    rows: list
+class Panel(Generic[T]):
+    rows: list[T]
     more: bool
 
 
-def _panel(rows: list) -> Panel:
+def _panel(rows: list[T]) -> Panel[T]:
     return Panel(rows[:PANEL_SIZE], len(rows) > PANEL_SIZE)
 
 
@@ -35,7 +39,7 @@ def _open_cases(user: User, whole_program: bool, scope: ColumnElement[bool]) -> 
     return conditions
 
 
-def counts(session: Session, user: User, whole_program: bool, scope, today: date) -> dict[str, int]:
+def counts(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> dict[str, int]:
     caseload = and_(*_open_cases(user, whole_program, scope))
     row = session.execute(
         select(
@@ -46,14 +50,14 @@ def counts(session: Session, user: User, whole_program: bool, scope, today: date
     return {"families": row[0], "in_intake": row[1]}
 
 
-def my_families(session: Session, user: User, whole_program: bool, scope) -> Panel:
+def my_families(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool]) -> Panel[Row[Family, Case]]:
     stmt = (select(Family, Case).join(Case, Case.family_id == Family.id)
             .where(*_open_cases(user, whole_program, scope))
             .order_by(Family.updated_at.desc(), Family.id.desc()).limit(PANEL_SIZE + 1))
     return _panel(list(session.execute(stmt).all()))
 
 
-def _tasks(session: Session, user: User, whole_program: bool, scope, *conditions) -> Panel:
+def _tasks(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], *conditions: ColumnElement[bool]) -> Panel[Task]:
     stmt = (select(Task).join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id)
             .where(scope, Task.completed_at.is_(None), *conditions)
             .options(joinedload(Task.case).joinedload(Case.family), joinedload(Task.assignee))
@@ -63,20 +67,20 @@ def _tasks(session: Session, user: User, whole_program: bool, scope, *conditions
     return _panel(list(session.scalars(stmt).unique()))
 
 
-def overdue_tasks(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+def overdue_tasks(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Task]:
     return _tasks(session, user, whole_program, scope, Task.due_on < today)
 
 
-def upcoming_tasks(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+def upcoming_tasks(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Task]:
     return _tasks(session, user, whole_program, scope, Task.due_on >= today,
                   Task.due_on <= today + timedelta(days=UPCOMING_DAYS))
 
 
-def unfiled_address_changes(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+def unfiled_address_changes(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Task]:
     return _tasks(session, user, whole_program, scope, Task.kind.in_(ADDRESS_CHANGE_KINDS))
 
 
-def unenrolled_children(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+def unenrolled_children(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Row[Member, Family, date]]:
     """School-age children not enrolled N days after the household's release (or case opening)."""
     oldest, youngest = birth_date_range(today)
     first_release = (select(func.min(Release.released_on)).where(Release.family_id == Family.id)
@@ -93,7 +97,7 @@ def unenrolled_children(session: Session, user: User, whole_program: bool, scope
     return _panel(list(session.execute(stmt).all()))
 
 
-def missing_consent(session: Session, user: User, whole_program: bool, scope, today: date) -> Panel:
+def missing_consent(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Row[Family, Case]]:
     """Open cases whose household has no consent in force for reminders or sharing."""
     any_consent = (exists().where(Consent.member_id == Member.id, Consent.revoked_on.is_(None),
                                   Member.family_id == Family.id))

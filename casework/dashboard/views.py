@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
 from casework import access
-from casework.access import program_staff_required
+from casework.access import requires
 from casework.dashboard import services
 from casework.db import db
 from casework.extensions import registry
@@ -14,9 +14,9 @@ bp = Blueprint("dashboard", __name__)
 
 
 @bp.route("/dashboard")
-@program_staff_required
+@requires("program_staff")
 def index():
-    whole_program = current_user.sees_whole_program and request.args.get("view") == "program"
+    whole_program = access.has(current_user, "supervise_program") and request.args.get("view") == "program"
     today = today_for(current_user)
     scope = access.family_clause(current_user)
     args = (db.session, current_user, whole_program, scope)

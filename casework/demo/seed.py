@@ -158,7 +158,7 @@ def seed(session: Session, count: int, program_name: str | None = None, progress
                 # run of two million families neither holds one transaction nor loses all on a fault.
                 session.commit()
                 done += size
-                if progress:
+                if shown is not None:  # a progress bar was asked for
                     shown.update(size)
     managers = first_managers
     if session.get_bind().dialect.name == "postgresql":
@@ -254,9 +254,8 @@ class _Generator:
         rng, today = self.rng, self.today
         country, language, others, interpreter, _prefix = rng.choice(PROFILES)
         female_head = rng.random() < 0.55
-        first, second = rng.sample(SEED_SURNAMES, 2)
-        if country == "HT":
-            second = None
+        first, other = rng.sample(SEED_SURNAMES, 2)
+        second = None if country == "HT" else other
         released_on = today - timedelta(days=rng.randint(5, 700))
         opened_on = min(released_on + timedelta(days=rng.randint(1, 14)), today)
         created_at = datetime.combine(opened_on, datetime.min.time(), timezone.utc) + timedelta(hours=rng.randint(13, 22))

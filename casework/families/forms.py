@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -136,7 +139,7 @@ class IntakeForm(MemberFields, AddressFields):
 
     ADDRESS_FIELDS = ("line1", "line2", "city", "state", "postal_code", "moved_in_on")
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[override]
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         valid = super().validate(extra_validators)
         given = [name for name in self.ADDRESS_FIELDS if self[name].data]
         if given:

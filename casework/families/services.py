@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
-from typing import Iterable
+from typing import Any, Iterable, Iterator, TypedDict
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.access import family_clause
@@ -88,7 +88,8 @@ class AddressData:
 
 
 def _check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple[str, PhoneKind]]]:
-    a_number = parse_a_number(data.a_number) if blank_to_none(data.a_number) else None
+    a_number_text = blank_to_none(data.a_number)
+    a_number = parse_a_number(a_number_text) if a_number_text else None
     phones = []
     for index, (text, kind) in enumerate(data.phones):
         if blank_to_none(text):
@@ -175,7 +176,8 @@ def _name_similarity(a: str, b: str) -> float:
 def find_duplicates(session: Session, user: User, data: MemberData,
                     exclude_member_id: int | None = None) -> list[DuplicateCandidate]:
     """Members in the user's reach sharing the A-number, or a close name and the same birth date."""
-    a_number = parse_a_number(data.a_number) if blank_to_none(data.a_number) else None
+    a_number_text = blank_to_none(data.a_number)
+    a_number = parse_a_number(a_number_text) if a_number_text else None
     conditions = []
     if a_number:
         conditions.append(Member.a_number_index == a_number_index(a_number))
@@ -407,11 +409,11 @@ def query_of(token: str | None) -> str:
         return ""
 
 
-def _token_range(token: str):
+def _token_range(token: str) -> ColumnElement[bool]:
     return and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token))
 
 
-def _name_matches(tokens: list[str]):
+def _name_matches(tokens: list[str]) -> Select[int]:
     """Families with a member whose names start with every token (longest token first: the rarest)."""
     first, *rest = tokens
     matching = select(NameToken.family_id.label("family_id")).where(_token_range(first))
@@ -420,7 +422,7 @@ def _name_matches(tokens: list[str]):
     return matching
 
 
-def matching_families(query: str) -> tuple[str, Select | None]:
+def matching_families(query: str) -> tuple[str, Select[int] | None]:
     """What a query searches for ("name", "a_number", "phone"; "all" when empty) and a SELECT of the
     matching families' ids, before any access scope (the caller narrows to its reach); None when
     nothing can match."""
@@ -457,7 +459,12 @@ def search_families(session: Session, user: User, query: str, page: int, per_pag
     return SearchResult(families[:per_page], len(families) > per_page, mode)
 
 
-def family_list_details(session: Session, families: list[Family]) -> dict[int, dict]:
+class ListDetails(TypedDict):
+    members: int
+    case: Case | None
+
+
+def family_list_details(session: Session, families: list[Family]) -> dict[int, ListDetails]:
     """Per family of a list page: member count, current case and its manager, in two statements."""
     ids = [f.id for f in families]
     if not ids:
@@ -487,7 +494,7 @@ def anonymize_household(session: Session, family: Family) -> None:
     family.anonymized_at = utcnow()
 
 
-def export_rows(session: Session, user: User, batch: int = 1000):
+def export_rows(session: Session, user: User, batch: int = 1000) -> Iterator[tuple[Any, ...]]:
     """One row per case of a household in reach, in batches of ordinary queries (no server-side
     cursor: the rows are streamed to the browser): reference, household, members, case status,
     case manager, opened, closed."""

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -16,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
-from casework.access import program_staff_required
+from casework.access import requires
 from casework.accounts.services import staff_choices
 from casework.audit.labels import AUDIT_ACTION_LABELS, OBJECT_TYPE_LABELS
 from casework.audit.models import AuditAction
@@ -26,9 +27,9 @@ from casework.cases import services as case_services
 from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
 from casework.community import services as community_services
 from casework.db import db
-from casework.errors import CaseworkError
 from casework.extensions import registry
-from casework.forms_common import show_error
+from casework.form_actions import performed, submitted
+from casework.forms_common import filled
 from casework.families import services
 from casework.families.forms import (
     CONSENT_LABELS,
@@ -114,28 +115,24 @@ def _duplicates_or_none(form, data: services.MemberData, exclude_member_id=None)
 
 def _save_member_form(form, save, exclude_member_id=None):
     """Validate, show possible duplicates once, then save. Returns (what `save` returned, duplicates)."""
-    if not form.validate_on_submit():
-        return None, None
-    data = _member_data(form)
-    try:
+    def check_then_save():
+        data = _member_data(form)
         duplicates = _duplicates_or_none(form, data, exclude_member_id)
-        if duplicates:
-            return None, duplicates
-        return save(data), None
-    except CaseworkError as error:
-        db.session.rollback()
-        form.confirm_not_duplicate.data = ""
-        show_error(form, error, "given_names")
-        return None, None
+        return (None, duplicates) if duplicates else (save(data), None)
+
+    outcome = submitted(form, check_then_save, "given_names")
+    if outcome.error is not None:
+        form.confirm_not_duplicate.data = ""  # after a refusal, look for duplicates again
+    return outcome.value if outcome else (None, None)
 
 
 @bp.route("/families", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def index():
     """The family list and search. A search is POSTed and comes back as an opaque token in the URL."""
     form = SearchForm()
     if request.method == "POST":
-        if form.validate_on_submit() and (form.q.data or "").strip():
+        if form.validate_on_submit() and form.q.data and form.q.data.strip():
             return redirect(url_for("families.index", s=services.search_token(form.q.data)))
         if not form.errors:
             return redirect(url_for("families.index"))
@@ -151,11 +148,9 @@ def index():
 
 
 @bp.route("/families/export.csv")
-@program_staff_required
+@requires("read_audit")
 def export():
     """The program's households as CSV, for supervisors and admins; every export is audited."""
-    if not access.can_read_audit(current_user):
-        abort(403)
     record(db.session, current_user, AuditAction.VIEW, "export", None, detail="families csv")
     header = [_("Case"), _("Household"), _("Members"), _("Status"), _("Case manager"), _("Opened"), _("Closed")]
     rows = ((reference, name, members, str(STATUS_LABELS[status]), manager or "", opened, closed or "")
@@ -167,7 +162,7 @@ def export():
 
 
 @bp.route("/families/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def new():
     form = _fill_choices(IntakeForm(assigned_to_id=current_user.id, moved_in_on=None))
 
@@ -190,7 +185,7 @@ def new():
 
 
 @bp.route("/families/<int:family_id>")
-@program_staff_required
+@requires("program_staff")
 def show(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     family = services.load_family_page(db.session, family)
@@ -198,7 +193,7 @@ def show(family_id: int):
     case_ids = [c.id for c in cases]
     current = next((c for c in cases if c.status.value != "closed"), cases[0] if cases else None)
     on_day = today_for(current_user)
-    context = {
+    context: dict[str, Any] = {
         "family": family,
         "today": on_day,
         "address": services.current_address(family),
@@ -210,7 +205,7 @@ def show(family_id: int):
         "releases": release_services.for_family(db.session, family),
         "children": school_services.for_family(db.session, family, on_day),
         "service_referrals": community_services.for_cases(db.session, case_ids),
-        "audit": family_log(db.session, family.id) if access.can_read_audit(current_user) else None,
+        "audit": family_log(db.session, family.id) if access.has(current_user, "read_audit") else None,
         "sections": [(s.template, s.load(db.session, current_user, family, case_ids, on_day))
                      for s in registry(current_app).family_sections],
     }
@@ -227,7 +222,7 @@ def show(family_id: int):
 
 
 @bp.route("/families/<int:family_id>/members/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def new_member(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     form = _fill_choices(MemberForm())
@@ -259,7 +254,7 @@ def _member_form_data(member) -> dict:
 
 
 @bp.route("/members/<int:member_id>/edit", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def edit_member(member_id: int):
     member = access.get_member_or_404(db.session, current_user, member_id)
     family = member.family
@@ -276,53 +271,37 @@ def edit_member(member_id: int):
 
 
 @bp.route("/families/<int:family_id>/address", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def change_address(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     form = AddressForm()
-    if form.validate_on_submit():
-        try:
-            services.change_address(db.session, current_user, family, services.AddressData(
-                line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
-                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data,
-                timezone=form.timezone.data or None), today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "line1")
-        else:
-            flash(_("The new address is saved. Tasks to file the change of address are due in 5 days."), "success")
-            return redirect(url_for("families.show", family_id=family.id))
+    if submitted(form, lambda: services.change_address(db.session, current_user, family, services.AddressData(
+            line1=filled(form.line1.data), line2=form.line2.data, city=filled(form.city.data), state=form.state.data,
+            postal_code=filled(form.postal_code.data), moved_in_on=filled(form.moved_in_on.data),
+            timezone=form.timezone.data or None), today_for(current_user)), "line1"):
+        flash(_("The new address is saved. Tasks to file the change of address are due in 5 days."), "success")
+        return redirect(url_for("families.show", family_id=family.id))
     return render_template("families/address_form.html", form=form, family=family,
                            current=services.current_address(family))
 
 
 @bp.route("/members/<int:member_id>/consents/new", methods=["GET", "POST"])
-@program_staff_required
+@requires("program_staff")
 def new_consent(member_id: int):
     member = access.get_member_or_404(db.session, current_user, member_id)
     form = ConsentForm(given_on=today_for(current_user))
-    if form.validate_on_submit():
-        try:
-            services.record_consent(db.session, current_user, member, ConsentKind(form.kind.data),
-                                    form.given_on.data, today_for(current_user))
-        except CaseworkError as error:
-            db.session.rollback()
-            show_error(form, error, "kind")
-        else:
-            flash(_("The consent is recorded."), "success")
-            return redirect(url_for("families.show", family_id=member.family_id))
+    if submitted(form, lambda: services.record_consent(db.session, current_user, member, ConsentKind(form.kind.data),
+                                                       filled(form.given_on.data), today_for(current_user)), "kind"):
+        flash(_("The consent is recorded."), "success")
+        return redirect(url_for("families.show", family_id=member.family_id))
     return render_template("families/consent_form.html", form=form, member=member)
 
 
 @bp.route("/consents/<int:consent_id>/revoke", methods=["POST"])
-@program_staff_required
+@requires("program_staff")
 def revoke_consent(consent_id: int):
     consent: Consent = access.get_or_404(db.session, current_user, Consent, consent_id)
     member = access.get_member_or_404(db.session, current_user, consent.member_id)
-    try:
-        services.revoke_consent(db.session, current_user, consent, today_for(current_user))
-    except CaseworkError as error:
-        flash(error.message, "error")
-    else:
+    if performed(lambda: services.revoke_consent(db.session, current_user, consent, today_for(current_user))):
         flash(_("The consent is revoked."), "success")
     return redirect(url_for("families.show", family_id=member.family_id))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Callable, Iterable
 
-from sqlalchemy import ColumnElement, and_, exists, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.audit.models import AuditAction
@@ -34,7 +34,7 @@ class Listed:
     due_on: date
 
 
-def _last_closed():
+def _last_closed() -> ScalarSelect[date | None]:
     return (select(func.max(Case.closed_on)).where(Case.family_id == Family.id)
             .correlate(Family).scalar_subquery())
 
@@ -52,7 +52,8 @@ def warning_list(session: Session, scope: ColumnElement[bool], today: date, poli
     stmt = (select(Family, last_closed.label("last_closed_on")).where(
         scope, Family.anonymized_at.is_(None), _all_closed(), last_closed <= cutoff)
         .order_by(last_closed, Family.id).limit(limit))
-    return [Listed(family, closed, add_years(closed, policy.years)) for family, closed in session.execute(stmt)]
+    return [Listed(family, closed, add_years(closed, policy.years)) for family, closed in session.execute(stmt)
+            if closed is not None]  # always: a household whose every case closed has a last closing
 
 
 def _anonymize(session: Session, family: Family, extra: Iterable[Callable[..., None]]) -> None:

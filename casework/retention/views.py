@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, current_app, render_template
 from flask_login import current_user
 
 from casework import access
-from casework.access import program_staff_required
+from casework.access import requires
 from casework.db import db
 from casework.retention import services
 from casework.timeutil import today_for
@@ -17,10 +17,8 @@ def policy() -> services.RetentionPolicy:
 
 
 @bp.route("/retention")
-@program_staff_required
+@requires("read_audit")
 def index():
-    if not access.can_read_audit(current_user):
-        abort(403)
     today = today_for(current_user)
     listed = services.warning_list(db.session, access.family_clause(current_user), today, policy())
     return render_template("retention/index.html", listed=listed, policy=policy(), today=today)

@@ -77,7 +77,8 @@ def for_family(session: Session, family: Family, on: date) -> list[Child]:
     overdue = started is not None and started + timedelta(days=alert_days) <= on
     result = []
     for member in children:
-        child = Child(member, age_on(member.date_of_birth, on), enrollments.get(member.id))  # type: ignore[arg-type]
+        assert member.date_of_birth is not None  # a child of school age has a known birth date
+        child = Child(member, age_on(member.date_of_birth, on), enrollments.get(member.id))
         child.alert = overdue and child.status is not EnrollmentStatus.ENROLLED
         result.append(child)
     return result

@@ -3,7 +3,7 @@ exist, and finds the hearing on the agenda and the calendar; the family's own pa
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -13,6 +13,7 @@ from scheduling import links
 from scheduling.models import Court
 from tests.browser.conftest import screenshot
 from tests.browser.test_intake_flow import sign_in
+from tests.scheduling.conftest import program_today
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +35,7 @@ def test_a_hearing_from_the_form_to_the_agenda_and_calendar(page, live_app, cour
     sign_in(page, live_app)
     page.goto(f"{live_app['url']}/families/{live_app['family_id']}")
     page.get_by_role("link", name="Add a date").click()
-    day = date.today() + timedelta(days=9)
+    day = program_today() + timedelta(days=9)
     page.get_by_label("Kind").select_option("master_hearing")
     page.locator("#local_date").fill(day.isoformat())
     page.locator("#local_time").fill("08:30")
@@ -59,7 +60,7 @@ def test_a_hearing_from_the_form_to_the_agenda_and_calendar(page, live_app, cour
     expect(page.get_by_role("link", name="Master calendar hearing")).to_be_visible()
     screenshot(page, "dates-agenda-desktop")
     page.get_by_role("link", name="Calendar", exact=True).first.click()
-    if new_day.month != date.today().month:
+    if new_day.month != program_today().month:
         page.get_by_role("link", name="Next month").click()
     expect(page.get_by_role("link", name=re.compile("08:30 Master calendar hearing"))).to_be_visible()
     screenshot(page, "dates-calendar-desktop")

@@ -18,7 +18,7 @@ from scheduling import dispatch
 from scheduling.models import Appointment, MessageKind, Notification, Reminder, ReminderStatus
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.fake_servers import SmtpServer
-from tests.scheduling.conftest import household, make_appointment
+from tests.scheduling.conftest import household, make_appointment, program_today
 
 
 @pytest.fixture()
@@ -35,7 +35,7 @@ def clinic(db_session, courts):
 @pytest.fixture()
 def referred_family(db_session, manager, courts):
     family, case = household(db_session, manager, consents=(ConsentKind.SMS_REMINDERS, ConsentKind.LEGAL_SHARING))
-    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=30))
+    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=30))
     return family, case, hearing
 
 
@@ -93,7 +93,7 @@ def test_the_whole_workflow_with_emails(app, client, other_client, db_session, m
     hearing.starts_at = hearing.starts_at - timedelta(days=31)  # as if the date had just passed
     db_session.commit()
     outcome_url = f"/partner/appointments/{hearing.id}/outcome"
-    new_day = date.today() + timedelta(days=90)
+    new_day = program_today() + timedelta(days=90)
     assert other_client.post(outcome_url, {"outcome": "adjourned", "decision": "", "note": "",
                                            "new_local_date": new_day.isoformat(), "new_local_time": "13:00",
                                            "new_fold": ""}).status_code == 302
@@ -151,7 +151,7 @@ def test_revoking_consent_to_share_ends_the_partners_access_at_once(
     other_client.sign_in(attorney.email, PASSWORD)
     assert other_client.get(f"/partner/referrals/{referral.id}").status_code == 200
     consent = db_session.scalars(select(Consent).where(Consent.kind == ConsentKind.LEGAL_SHARING)).one()
-    family_services.revoke_consent(db_session, manager, consent, date.today())
+    family_services.revoke_consent(db_session, manager, consent, program_today())
     response = other_client.get(f"/partner/referrals/{referral.id}")
     assert response.status_code == 404 and family.members[0].given_names not in response.get_data(as_text=True)
     assert case.reference not in other_client.get("/partner").get_data(as_text=True)
@@ -190,7 +190,7 @@ def test_the_program_sees_unanswered_referrals_and_merits_hearings_without_couns
 
     org, _attorney = clinic
     family, case, _hearing = referred_family
-    merits = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=40),
+    merits = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=40),
                               kind=AppointmentKind.INDIVIDUAL_HEARING)
     referral = services.refer(db_session, manager, case, org.id, [family.members[0].id], None, "http://x")
     referral.sent_at = utcnow() - timedelta(days=6)
@@ -273,7 +273,7 @@ def test_a_partner_sees_only_the_documents_marked_as_shared(client, other_client
 
     org, attorney = clinic
     family, case, _hearing = referred_family
-    release = Release(family_id=family.id, released_on=date.today(), agency=ReleasingAgency.CBP,
+    release = Release(family_id=family.id, released_on=program_today(), agency=ReleasingAgency.CBP,
                       release_type=ReleaseType.PAROLE)
     release.documents = [ReleaseDocument(kind=DocumentKind.NOTICE_TO_APPEAR, received_on=date(2026, 10, 1)),
                          ReleaseDocument(kind=DocumentKind.I94, received_on=date(2026, 10, 2))]
@@ -304,7 +304,7 @@ def test_retention_erases_the_texts_of_the_legal_work(app, db_session, manager, 
     services.accept(db_session, attorney, referral, "http://x")
     services.add_legal_note(db_session, attorney, case, "Declaration drafted; client fears MS-13")
     services.close(db_session, manager, referral, "Relief granted")
-    today = date.today()
+    today = program_today()
     case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, add_years(today, -3) - timedelta(days=1), \
         ClosedReason.RELIEF_GRANTED
     db_session.commit()

@@ -9,9 +9,19 @@ from sqlalchemy import select
 from casework.accounts.models import Role
 from casework.cases.models import Case
 from casework.families.models import ConsentKind, PhoneKind, Relationship
+from casework.timeutil import today_in
 from scheduling import services
 from scheduling.models import AppointmentKind, Court, Office, OfficeKind
 from tests.factories import make_family, make_organization, make_user, member_data
+
+PROGRAM_ZONE = "America/Chicago"
+
+
+def program_today() -> date:
+    """Today on the test program's clock: between midnight UTC and midnight in Chicago, UTC's date
+    is already tomorrow, and a test that used it would fail at night."""
+    return today_in(PROGRAM_ZONE)
+
 
 COURTS = {
     # slug: (name, street, city, state, zip, zone)
@@ -44,7 +54,7 @@ def courts(db_session) -> dict[str, Court]:
 
 @pytest.fixture()
 def program(db_session):
-    program = make_organization(db_session, name="Chicago Families Program", timezone="America/Chicago")
+    program = make_organization(db_session, name="Chicago Families Program", timezone=PROGRAM_ZONE)
     program.phone = "+13125550100"
     db_session.flush()
     return program
@@ -88,7 +98,7 @@ def make_appointment(db_session, user, case, court=None, day=None, at=time(8, 30
                      members=None, **overrides):
     data = services.AppointmentData(
         kind=kind, member_ids=members or [m.id for m in case.family.members],
-        local_date=day or (date.today() + timedelta(days=30)), local_time=at,
+        local_date=day or (program_today() + timedelta(days=30)), local_time=at,
         court_id=court.id if court is not None else None, **overrides)
     return services.create_appointment(db_session, user, case, data)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
@@ -16,7 +16,7 @@ from scheduling.models import Court, Reminder, ReminderStatus
 from tests.conftest import fresh_database_url
 from tests.fake_servers import SmsGateway, SmtpServer
 from tests.factories import make_organization, make_user
-from tests.scheduling.conftest import household, make_appointment
+from tests.scheduling.conftest import household, make_appointment, program_today
 
 HOUSEHOLDS = 40
 
@@ -38,7 +38,7 @@ def test_two_dispatchers_send_each_reminder_exactly_once(tmp_path):
                           city="Chicago", state="IL", postal_code="60607", timezone="America/Chicago")
             session.add(court)
             session.flush()
-            hearing_day = date.today() + timedelta(days=30)
+            hearing_day = program_today() + timedelta(days=30)
             for n in range(HOUSEHOLDS):
                 _family, case = household(session, manager, phone=f"(312) 555-{1000 + n:04d}",
                                           email=f"family{n}@example.org")

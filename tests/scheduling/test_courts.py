@@ -19,7 +19,7 @@ from scheduling.models import Appointment, Court, Reminder
 from scheduling.timing import resolve
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.http import Client
-from tests.scheduling.conftest import make_appointment
+from tests.scheduling.conftest import make_appointment, program_today
 
 ROWS = list(csv.DictReader(services.COURTS_CSV.open(encoding="utf-8")))
 BY_SLUG = {r["slug"]: r for r in ROWS}
@@ -220,10 +220,10 @@ def _old_install(db_session) -> dict[str, Court]:
 def test_load_update_on_an_old_install_prints_what_changed_and_never_deletes(app, db_session, manager, family_case):
     old = _old_install(db_session)
     _family, case = family_case
-    day = date.today() + timedelta(days=40)
+    day = program_today() + timedelta(days=40)
     at_arlington = make_appointment(db_session, manager, case, old["arlington"], day=day)
     past_at_olive = make_appointment(db_session, manager, case, old["los-angeles-olive-street"],
-                                     day=date.today() + timedelta(days=10))
+                                     day=program_today() + timedelta(days=10))
     past_at_olive.local_date = date(2024, 3, 1)   # a hearing held there before it closed
     db_session.commit()
 
@@ -281,7 +281,7 @@ def closed_court(db_session):
 
 def _close(db_session, court: Court) -> None:
     court.active = False
-    court.closed_on = date.today() - timedelta(days=30)
+    court.closed_on = program_today() - timedelta(days=30)
     court.replaced_by = "annandale sterling"
     db_session.commit()
 
@@ -292,7 +292,7 @@ def _court(db_session, slug: str) -> Court:
 
 def _form(case, court_id, **overrides):
     data = {"kind": "master_hearing", "member_ids": [m.id for m in case.family.members],
-            "local_date": (date.today() + timedelta(days=21)).isoformat(), "local_time": "08:30", "fold": "",
+            "local_date": (program_today() + timedelta(days=21)).isoformat(), "local_time": "08:30", "fold": "",
             "court_id": str(court_id), "office_id": "0", "location_note": "", "timezone": "America/New_York",
             "mode": "in_person", "video_link": "", "interpreter_language": "spa", "notes": "Bring the NTA"}
     data.update(overrides)
@@ -318,7 +318,7 @@ def test_a_closed_court_is_not_offered_and_refused_for_a_new_date(client, db_ses
 def test_a_date_at_a_closed_court_is_shown_listed_and_can_be_moved(app, client, other_client, db_session, program,
                                                                     manager, family_case, closed_court):
     _family, case = family_case
-    day = date.today() + timedelta(days=45)
+    day = program_today() + timedelta(days=45)
     hearing = make_appointment(db_session, manager, case, closed_court, day=day)
     _close(db_session, closed_court)
     client.sign_in(manager.email, PASSWORD)
@@ -360,12 +360,12 @@ def test_a_date_at_a_closed_court_is_shown_listed_and_can_be_moved(app, client, 
 
 def test_a_hearing_held_before_the_court_closed_stays_valid(db_session, manager, family_case, closed_court):
     _family, case = family_case
-    hearing = make_appointment(db_session, manager, case, closed_court, day=date.today() + timedelta(days=5))
+    hearing = make_appointment(db_session, manager, case, closed_court, day=program_today() + timedelta(days=5))
     closed_court.active = False
-    closed_court.closed_on = date.today() + timedelta(days=10)   # not allowed from the form; the rule still holds
+    closed_court.closed_on = program_today() + timedelta(days=10)   # not allowed from the form; the rule still holds
     db_session.flush()
     assert not closed_court.closed_for(hearing.local_date)
-    assert closed_court.closed_for(date.today() + timedelta(days=10))
+    assert closed_court.closed_for(program_today() + timedelta(days=10))
     assert services.dates_at_closed_courts(db_session, select(Appointment).join(
         Appointment.case)) == []
 
@@ -380,7 +380,7 @@ def test_an_admin_closes_and_reopens_a_court(client, db_session, program, closed
     fields = {"name": closed_court.name, "street": closed_court.street, "city": closed_court.city,
               "state": closed_court.state, "postal_code": closed_court.postal_code,
               "timezone": closed_court.timezone, "source_url": "https://www.justice.gov/eoir/arlington-immigration-court"}
-    future = client.post(url, dict(fields, closed="y", closed_on=(date.today() + timedelta(days=3)).isoformat()))
+    future = client.post(url, dict(fields, closed="y", closed_on=(program_today() + timedelta(days=3)).isoformat()))
     page = future.get_data(as_text=True)
     assert future.status_code == 200 and 'id="closed_on-error"' in page and "cannot be in the future" in page
     assert 'value="https://www.justice.gov/eoir/arlington-immigration-court"' in page

@@ -2,7 +2,7 @@
 what waits, what is retried, and that an outage or a dead dispatcher loses nothing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from casework.cases.models import Task
 from casework.families.models import Consent, ConsentKind
-from scheduling import dispatch
+from scheduling import dispatch, outbox
 from scheduling.messages import is_gsm7, segments
 from scheduling.models import Channel, Reminder, ReminderStatus
 from tests.fake_servers import SmsGateway, SmtpServer, free_port
-from tests.scheduling.conftest import make_appointment
+from tests.scheduling.conftest import make_appointment, program_today
 
 
 @pytest.fixture()
@@ -53,7 +53,7 @@ def _sweep(app, db_session, config, now):
 @pytest.fixture()
 def hearing(db_session, manager, family_case, courts):
     _family, case = family_case
-    return make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=30))
+    return make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=30))
 
 
 def test_the_first_reminder_goes_by_text_and_email_once(app, db_session, config, smtp, gateway, hearing):
@@ -145,10 +145,10 @@ def test_a_refused_number_fails_at_once_and_two_failures_alert_the_case_manager(
 def test_a_dispatcher_killed_mid_send_leaves_its_rows_to_the_next_after_the_lease(
         app, db_session, config, gateway, smtp, hearing):
     now = _rows(db_session, hearing)[0].due_at + timedelta(minutes=1)
-    claimed = dispatch.claim(db_session, now, 10)  # ... and the process dies here
+    claimed = outbox.claim(db_session, now, 10)  # ... and the process dies here
     assert len(claimed) == 2
     assert _sweep(app, db_session, config, now + timedelta(minutes=1)).handled == 0, "the lease still holds"
-    result = _sweep(app, db_session, config, now + dispatch.LEASE + timedelta(seconds=1))
+    result = _sweep(app, db_session, config, now + outbox.LEASE + timedelta(seconds=1))
     assert result.sent == 2 and len(gateway.sent) == 1 and len(smtp.messages) == 1
 
 
@@ -156,7 +156,7 @@ def test_consent_withdrawn_after_planning_stops_the_message(app, db_session, con
     family, _case = family_case
     consent = db_session.scalars(select(Consent).where(Consent.member_id == family.members[0].id,
                                                        Consent.kind == ConsentKind.SMS_REMINDERS)).one()
-    consent.revoked_on = date.today()
+    consent.revoked_on = program_today()
     db_session.commit()
     result = _sweep(app, db_session, config, _rows(db_session, hearing)[0].due_at + timedelta(minutes=1))
     assert result.skipped == 1 and gateway.sent == []
@@ -184,7 +184,7 @@ def test_closing_the_case_stops_its_reminders(app, db_session, config, gateway, 
     from casework.cases.models import CaseStatus, ClosedReason
 
     case = hearing.case
-    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, date.today(), ClosedReason.REMOVED
+    case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, program_today(), ClosedReason.REMOVED
     db_session.commit()
     result = _sweep(app, db_session, config, _rows(db_session, hearing)[0].due_at + timedelta(minutes=1))
     assert result.sent == 0 and result.skipped == 2 and gateway.sent == [] and smtp.count == 0
@@ -200,7 +200,7 @@ def test_no_reminder_sends_a_family_to_a_closed_court(app, db_session, config, s
     planned = _rows(db_session, hearing)
     assert planned, "the hearing had its reminders before the court closed"
     court = courts["chicago"]
-    court.active, court.closed_on = False, date.today() - timedelta(days=1)
+    court.active, court.closed_on = False, program_today() - timedelta(days=1)
     db_session.commit()
     for now in (planned[0].due_at, planned[1].due_at):
         _sweep(app, db_session, config, now)

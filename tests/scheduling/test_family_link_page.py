@@ -1,14 +1,14 @@
 """The family's own page: no sign-in, their language, the next dates, masked A-numbers, audited."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
 from casework.audit.models import AuditEvent
 from casework.families import services as family_services
 from scheduling import links, services
-from tests.scheduling.conftest import household, make_appointment
+from tests.scheduling.conftest import household, make_appointment, program_today
 
 SECRET = "test-secret-key"
 
@@ -17,8 +17,8 @@ def test_the_page_shows_the_next_dates_in_the_familys_language(client, db_sessio
     family, case = household(db_session, manager)
     head = family.members[0]
     family_services.update_member(db_session, manager, head, family_services.MemberData(
-        **{**_data(head), "a_number": "A-201-555-987"}), date.today())
-    day = date.today() + timedelta(days=12)
+        **{**_data(head), "a_number": "A-201-555-987"}), program_today())
+    day = program_today() + timedelta(days=12)
     hearing = make_appointment(db_session, manager, case, courts["chicago"], day=day)
     gone = make_appointment(db_session, manager, case, courts["chicago"], day=day + timedelta(days=5))
     services.cancel_appointment(db_session, manager, gone)

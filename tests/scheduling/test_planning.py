@@ -1,7 +1,7 @@
 """Planning the outbox: one household, one message per step and channel; re-planning; cancelling."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from casework.cases.models import Task
 from casework.families.models import ConsentKind
 from scheduling import planning, services
 from scheduling.models import Channel, MessageKind, Reminder, ReminderStatus
-from tests.scheduling.conftest import household, make_appointment
+from tests.scheduling.conftest import household, make_appointment, program_today
 
 
 def _rows(db_session, appointment, status=None):
@@ -21,7 +21,7 @@ def _rows(db_session, appointment, status=None):
 
 def test_a_new_hearing_plans_each_step_once_per_channel_for_the_household(db_session, manager, family_case, courts):
     family, case = family_case
-    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=30))
+    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=30))
     rows = _rows(db_session, hearing)
     # Two people on the hearing, one household: 4 steps × (SMS + email), addressed to the head.
     assert len(rows) == 8
@@ -91,12 +91,12 @@ def test_a_language_without_written_texts_becomes_a_call_task_not_a_silent_fallb
 
 def test_changing_the_date_replans_unsent_and_announces_the_change_if_reminded(db_session, manager, family_case, courts):
     _family, case = family_case
-    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=5))
+    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=5))
     first = _rows(db_session, hearing, ReminderStatus.PLANNED)[0]
     first.status = ReminderStatus.SENT  # the family was already reminded of the old date
     db_session.commit()
     data = services.AppointmentData(kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees],
-                                    local_date=date.today() + timedelta(days=40), local_time=time(13, 0),
+                                    local_date=program_today() + timedelta(days=40), local_time=time(13, 0),
                                     court_id=courts["chicago"].id)
     assert services.update_appointment(db_session, manager, hearing, data) is True
     rows = _rows(db_session, hearing)
@@ -104,7 +104,7 @@ def test_changing_the_date_replans_unsent_and_announces_the_change_if_reminded(d
     assert len(notices) == 2 and all(r.status is ReminderStatus.PLANNED for r in notices)
     planned_reminders = [r for r in rows if r.kind is MessageKind.REMINDER and r.status is ReminderStatus.PLANNED]
     chicago = ZoneInfo("America/Chicago")
-    assert all(r.due_at.astimezone(chicago).date() >= date.today() + timedelta(days=33) for r in planned_reminders)
+    assert all(r.due_at.astimezone(chicago).date() >= program_today() + timedelta(days=33) for r in planned_reminders)
     assert len(planned_reminders) == 8
     assert hearing.sequence == 1
 
@@ -156,8 +156,8 @@ def test_reminders_follow_the_clock_of_the_familys_address(db_session, manager, 
     family, case = family_case
     family_services.change_address(db_session, manager, family, family_services.AddressData(
         line1="1200 E Yandell Dr", city="El Paso", state="TX", postal_code="79902",
-        moved_in_on=date.today() - timedelta(days=1), timezone="America/Denver"), date.today())
-    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=30))
+        moved_in_on=program_today() - timedelta(days=1), timezone="America/Denver"), program_today())
+    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=30))
     denver = ZoneInfo("America/Denver")
     first = _rows(db_session, hearing)[0]
     assert first.due_at.astimezone(denver).hour == 10
@@ -169,5 +169,5 @@ def test_an_address_gets_its_states_usual_zone_unless_told_otherwise(db_session,
     family, _case = family_case
     address = family_services.change_address(db_session, manager, family, family_services.AddressData(
         line1="250 N 7th Ave", city="Phoenix", state="AZ", postal_code="85007",
-        moved_in_on=date.today() - timedelta(days=1)), date.today())
+        moved_in_on=program_today() - timedelta(days=1)), program_today())
     assert address.timezone == "America/Phoenix"

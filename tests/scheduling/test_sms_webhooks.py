@@ -2,7 +2,7 @@
 replies recorded on the appointment; delivery-status callbacks."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +11,7 @@ from casework.cases.models import Task
 from casework.families.models import Consent, ConsentKind
 from scheduling.channels import twilio_signature
 from scheduling.models import Channel, InboundMessage, Reminder, ReminderStatus
-from tests.scheduling.conftest import make_appointment
+from tests.scheduling.conftest import make_appointment, program_today
 
 TOKEN = "sms-webhook-secret"
 BASE = "https://casework.example.org"
@@ -33,7 +33,7 @@ def post_signed(client, path, fields, token=TOKEN):
 @pytest.fixture()
 def sent_reminder(db_session, manager, family_case, courts):
     _family, case = family_case
-    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=date.today() + timedelta(days=10))
+    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=10))
     row = db_session.scalars(select(Reminder).where(Reminder.appointment_id == hearing.id,
                                                     Reminder.channel == Channel.SMS)).first()
     row.status, row.provider_id = ReminderStatus.SENT, "SM0001"
