@@ -33,9 +33,12 @@ run: install translations
 test: dev translations
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Static checks, configured in pyproject.toml: types (mypy).
+# Static checks, configured in pyproject.toml: lint and format (ruff), types (mypy), import contracts.
 lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Refresh the catalogs after changing user-facing strings; then translate translations/es.
 messages: install

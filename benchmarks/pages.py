@@ -8,6 +8,7 @@ Not a test: it prints figures. The minimal page signs in the same way and runs o
 (a user by primary key) and renders a one-line template, so the ratio measures what each page
 costs above the fixed price of a request (session, sign-in check, CSRF, headers).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,20 +20,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import render_template_string  # noqa: E402
-from flask_login import current_user  # noqa: E402
-from sqlalchemy import event, func, select  # noqa: E402
+from flask import render_template_string
+from flask_login import current_user
+from sqlalchemy import event, func, select
 
 from casework import create_app
-from casework.families.services import search_token  # noqa: E402
-from casework.access import requires  # noqa: E402
-from casework.accounts.models import User  # noqa: E402
-from casework.db import Database, db  # noqa: E402
-from casework.demo.seed import MANAGER_EMAIL, PASSWORD  # noqa: E402
-from casework.families.identifiers import format_a_number, format_phone  # noqa: E402
-from casework.families.models import Family, Member, Phone, Relationship  # noqa: E402
-from casework.cases.models import Case  # noqa: E402
-from tests.http import csrf_token_of  # noqa: E402
+from casework.access import requires
+from casework.accounts.models import User
+from casework.cases.models import Case
+from casework.db import Database, db
+from casework.demo.seed import MANAGER_EMAIL, PASSWORD
+from casework.families.identifiers import format_a_number, format_phone
+from casework.families.models import Family, Member, Phone, Relationship
+from casework.families.services import search_token
+from tests.http import csrf_token_of
 
 BUDGET = 3.0
 
@@ -52,7 +53,8 @@ def build_app(url: str):
     def minimal_in_layout():
         user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
         return render_template_string(
-            '{% extends "base.html" %}{% block content %}<p>{{ user.email }}</p>{% endblock %}', user=user)
+            '{% extends "base.html" %}{% block content %}<p>{{ user.email }}</p>{% endblock %}', user=user
+        )
 
     return app
 
@@ -85,14 +87,25 @@ def sample_queries(app, email: str) -> dict[str, str]:
         manager = session.scalar(select(User).where(User.email == email))
         if manager is None:
             sys.exit(f"No account {email}: seed first (casework seed --families N).")
-        family_id = session.scalar(select(Case.family_id).where(Case.assigned_to_id == manager.id)
-                                   .order_by(Case.id.desc()).limit(1))
-        head = session.scalar(select(Member).where(Member.family_id == family_id,
-                                                   Member.relationship_to_head == Relationship.HEAD))
-        a_number = session.scalar(select(Member.a_number).join(Family, Member.family_id == Family.id).where(
-            Family.program_id == manager.organization_id, Member.a_number.is_not(None)).limit(1).offset(500))
-        phone = session.scalar(select(Phone.number).join(Member, Phone.member_id == Member.id).where(
-            Member.family_id == family_id).limit(1))
+        family_id = session.scalar(
+            select(Case.family_id).where(Case.assigned_to_id == manager.id).order_by(Case.id.desc()).limit(1)
+        )
+        head = session.scalar(
+            select(Member).where(Member.family_id == family_id, Member.relationship_to_head == Relationship.HEAD)
+        )
+        a_number = session.scalar(
+            select(Member.a_number)
+            .join(Family, Member.family_id == Family.id)
+            .where(Family.program_id == manager.organization_id, Member.a_number.is_not(None))
+            .limit(1)
+            .offset(500)
+        )
+        phone = session.scalar(
+            select(Phone.number)
+            .join(Member, Phone.member_id == Member.id)
+            .where(Member.family_id == family_id)
+            .limit(1)
+        )
         return {
             "name": f"{head.first_surname} {head.given_names.split()[0]}",
             "a_number": format_a_number(a_number),
@@ -153,15 +166,19 @@ def main() -> None:
     base, layout = results[0][1], results[1][1]
     dialect = Database.state(app).engine.dialect.name
     print(f"{dialect}, {families} families, {args.repeat} requests per page, as {args.email}")
-    print(f"ratio: to the minimal page; layout ratio: to the minimal page in the layout (base.html). "
-          f"Budget {BUDGET:.0f}x.")
+    print(
+        f"ratio: to the minimal page; layout ratio: to the minimal page in the layout (base.html). "
+        f"Budget {BUDGET:.0f}x."
+    )
     print(f"{'page':<40} {'median ms':>10} {'SQL ms':>7} {'SQL':>4} {'ratio':>7} {'layout ratio':>13}")
     worst = 0.0
     for label, median, sql_ms, count in results:
         ratio = median / base
         worst = max(worst, ratio)
         flag = "" if ratio <= BUDGET else "  over budget"
-        print(f"{label[:40]:<40} {median:>10.1f} {sql_ms:>7.1f} {count:>4} {ratio:>7.2f} {median / layout:>13.2f}{flag}")
+        print(
+            f"{label[:40]:<40} {median:>10.1f} {sql_ms:>7.1f} {count:>4} {ratio:>7.2f} {median / layout:>13.2f}{flag}"
+        )
     sys.exit(0 if worst <= BUDGET else 1)
 
 

@@ -8,6 +8,7 @@ The database named by DATABASE_URL is emptied and migrated first. Not a test: it
 (the statement counts are held constant by tests/reintegration/test_query_counts.py). The issue
 sets no budget; the ratio is against the minimal page of benchmarks/pages.py, rendered in the layout.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,28 +22,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask import render_template_string  # noqa: E402
-from flask_login import current_user  # noqa: E402
-from sqlalchemy import select, text  # noqa: E402
+from flask import render_template_string
+from flask_login import current_user
+from sqlalchemy import select, text
 
-from benchmarks.pages import StatementCounter  # noqa: E402
-from benchmarks.reminders import fresh  # noqa: E402
-from casework import create_app  # noqa: E402
-from casework.accounts.models import OrganizationKind, Role, User  # noqa: E402
-from casework.db import Database, db  # noqa: E402
-from casework.timeutil import today_in  # noqa: E402
-from reintegration import directory, outcomes, plans, services  # noqa: E402
-from reintegration.divisions import municipalities  # noqa: E402
-from reintegration.models import ProviderKind, ReturnMethod, Service, WorkStatus  # noqa: E402
-from casework.access import requires  # noqa: E402
-from tests.factories import PASSWORD, make_organization, make_user  # noqa: E402
-from tests.http import csrf_token_of  # noqa: E402
+from benchmarks.pages import StatementCounter
+from benchmarks.reminders import fresh
+from casework import create_app
+from casework.access import requires
+from casework.accounts.models import OrganizationKind, Role, User
+from casework.db import Database, db
+from casework.timeutil import today_in
+from reintegration import directory, outcomes, plans, services
+from reintegration.divisions import municipalities
+from reintegration.models import ProviderKind, ReturnMethod, Service, WorkStatus
+from tests.factories import PASSWORD, make_organization, make_user
+from tests.http import csrf_token_of
 
 GIVEN = ["Juan Carlos", "María Elena", "Wilmer Josué", "Reina Isabel", "Ana Lucía", "José Luis"]
 SURNAMES = ["Tzoc", "Xiloj", "Cux", "Menchú", "Ixcoy", "Pérez", "García", "Tum"]
-OFFERED = [[Service.SHELTER, Service.PSYCHOSOCIAL], [Service.IDENTITY_DOCUMENTS, Service.EDUCATION],
-           [Service.EMPLOYMENT], [Service.HEALTH, Service.PSYCHOSOCIAL], [Service.LEGAL, Service.PROTECTION],
-           [Service.CASH, Service.SHELTER]]
+OFFERED = [
+    [Service.SHELTER, Service.PSYCHOSOCIAL],
+    [Service.IDENTITY_DOCUMENTS, Service.EDUCATION],
+    [Service.EMPLOYMENT],
+    [Service.HEALTH, Service.PSYCHOSOCIAL],
+    [Service.LEGAL, Service.PROTECTION],
+    [Service.CASH, Service.SHELTER],
+]
 
 
 class SlowestStatement(StatementCounter):
@@ -71,7 +77,8 @@ def build(url: str):
     def minimal_in_layout():
         user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
         return render_template_string(
-            '{% extends "base.html" %}{% block content %}<p>{{ user.email }}</p>{% endblock %}', user=user)
+            '{% extends "base.html" %}{% block content %}<p>{{ user.email }}</p>{% endblock %}', user=user
+        )
 
     return app
 
@@ -84,25 +91,62 @@ def seed_organization(session, name: str, returnees: int, providers: int) -> tup
     places = municipalities("GT")
     for n in range(providers):
         place = places[n % len(places)]
-        directory.save_provider(session, worker, None, directory.ProviderData(
-            name=f"Proveedor Demo {n}", kind=list(ProviderKind)[n % len(ProviderKind)], country="GT",
-            division=place.division, municipality=place.name if n % 3 else None, services=OFFERED[n % len(OFFERED)],
-            languages=["spa", "quc"] if n % 2 else ["spa"], phone=f"+502 5{n % 10}55 {n % 10000:04d}"))
+        directory.save_provider(
+            session,
+            worker,
+            None,
+            directory.ProviderData(
+                name=f"Proveedor Demo {n}",
+                kind=list(ProviderKind)[n % len(ProviderKind)],
+                country="GT",
+                division=place.division,
+                municipality=place.name if n % 3 else None,
+                services=OFFERED[n % len(OFFERED)],
+                languages=["spa", "quc"] if n % 2 else ["spa"],
+                phone=f"+502 5{n % 10}55 {n % 10000:04d}",
+            ),
+        )
     last = 0
     for n in range(returnees):
         place = places[(n * 7) % len(places)]
         returnee = services.receive(
-            session, worker, {"given_names": GIVEN[n % len(GIVEN)], "first_surname": SURNAMES[n % len(SURNAMES)],
-                              "preferred_language": "spa", "reminders_consent": n % 2 == 0},
-            services.ReturnData(country="GT", returned_on=today - timedelta(days=n % 200), method=ReturnMethod.FLIGHT,
-                                division=place.division, municipality=place.name,
-                                phone=f"+502 4{n % 10}{n // 10 % 10}0 {n % 10000:04d}"), today)
-        assessment = services.save_assessment(session, worker, returnee, {
-            "has_shelter": "no" if n % 3 == 0 else "yes", "has_national_id": "no", "cash_needs": "yes",
-            "work_skills": "Albañil" if n % 2 else ""})
+            session,
+            worker,
+            {
+                "given_names": GIVEN[n % len(GIVEN)],
+                "first_surname": SURNAMES[n % len(SURNAMES)],
+                "preferred_language": "spa",
+                "reminders_consent": n % 2 == 0,
+            },
+            services.ReturnData(
+                country="GT",
+                returned_on=today - timedelta(days=n % 200),
+                method=ReturnMethod.FLIGHT,
+                division=place.division,
+                municipality=place.name,
+                phone=f"+502 4{n % 10}{n // 10 % 10}0 {n % 10000:04d}",
+            ),
+            today,
+        )
+        assessment = services.save_assessment(
+            session,
+            worker,
+            returnee,
+            {
+                "has_shelter": "no" if n % 3 == 0 else "yes",
+                "has_national_id": "no",
+                "cash_needs": "yes",
+                "work_skills": "Albañil" if n % 2 else "",
+            },
+        )
         plans.build_plan(session, worker, returnee, assessment)
-        outcomes.record_outcome(session, worker, returnee, outcomes.OutcomeData(
-            recorded_on=returnee.returned_on, work=WorkStatus.LOOKING), today)
+        outcomes.record_outcome(
+            session,
+            worker,
+            returnee,
+            outcomes.OutcomeData(recorded_on=returnee.returned_on, work=WorkStatus.LOOKING),
+            today,
+        )
         last = returnee.id
     session.commit()
     return worker, last
@@ -129,19 +173,23 @@ def main() -> None:
         with Database.state(app).engine.connect() as connection:  # planner statistics, as autovacuum would keep
             connection.execute(text("ANALYZE"))
             connection.commit()
-    print(f"seeded 2 organizations × {args.returnees} returnees and {args.providers} providers "
-          f"in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})")
+    print(
+        f"seeded 2 organizations × {args.returnees} returnees and {args.providers} providers "
+        f"in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})"
+    )
     counter = SlowestStatement(Database.state(app).engine)
     counter.reset()
     client = app.test_client()
     token = csrf_token_of(client.get("/sign-in").get_data(as_text=True))
     client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    pages = [("minimal page in the layout", "/_bench/layout"),
-             ("returnees (due follow-ups, figures, list)", "/reintegration"),
-             ("directory", "/reintegration/providers"),
-             ("directory, shelter in Huehuetenango", "/reintegration/providers?country=GT&division=GT-13&service=shelter"),
-             ("returnee page", f"/reintegration/cases/{returnee_id}"),
-             ("referral form, shelter suggestions", f"/reintegration/cases/{returnee_id}/referrals/new?service=shelter")]
+    pages = [
+        ("minimal page in the layout", "/_bench/layout"),
+        ("returnees (due follow-ups, figures, list)", "/reintegration"),
+        ("directory", "/reintegration/providers"),
+        ("directory, shelter in Huehuetenango", "/reintegration/providers?country=GT&division=GT-13&service=shelter"),
+        ("returnee page", f"/reintegration/cases/{returnee_id}"),
+        ("referral form, shelter suggestions", f"/reintegration/cases/{returnee_id}/referrals/new?service=shelter"),
+    ]
     base = None
     print(f"{'page':45} {'median ms':>10} {'SQL ms':>8} {'statements':>11} {'ratio':>6}")
     for label, path in pages:

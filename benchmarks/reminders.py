@@ -7,6 +7,7 @@ calendar feed of 1,000 appointments. Prints figures; not a test.
 The database named by DATABASE_URL is emptied and migrated first. Targets (issue 3): at least 500
 reminders per second with one dispatcher, and the 1,000-appointment feed in under 200 ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,19 +24,19 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, select, update  # noqa: E402
+from sqlalchemy import func, select, update
 
-from casework import create_app  # noqa: E402
-from casework.accounts.models import Role  # noqa: E402
-from casework.db import Database, make_engine  # noqa: E402
-from casework.migrate import upgrade  # noqa: E402
-from casework.timeutil import today_in  # noqa: E402
-from scheduling import dispatch, links  # noqa: E402
-from scheduling.models import Court, Reminder, ReminderStatus  # noqa: E402
-from tests.fake_servers import SmsGateway, SmtpServer  # noqa: E402
-from tests.conftest import _reset_database  # noqa: E402
-from tests.factories import make_organization, make_user  # noqa: E402
-from tests.scheduling.conftest import household, make_appointment  # noqa: E402
+from casework import create_app
+from casework.accounts.models import Role
+from casework.db import Database, make_engine
+from casework.migrate import upgrade
+from casework.timeutil import today_in
+from scheduling import dispatch, links
+from scheduling.models import Court, Reminder, ReminderStatus
+from tests.conftest import _reset_database
+from tests.factories import make_organization, make_user
+from tests.fake_servers import SmsGateway, SmtpServer
+from tests.scheduling.conftest import household, make_appointment
 
 REMINDERS_PER_HOUSEHOLD = 8  # 4 steps × (SMS + email)
 SECRET = "benchmark-secret"
@@ -58,24 +59,45 @@ def seed(app, households: int, feed_appointments: int):
         program = make_organization(session, name="Benchmark program", timezone="America/Chicago")
         program.phone = "+13125550100"
         manager = make_user(session, program, Role.CASE_MANAGER, email="bench.manager@example.org")
-        court = Court(slug="chicago", name="Chicago Immigration Court", street="525 West Van Buren Street, Suite 500",
-                      city="Chicago", state="IL", postal_code="60607", timezone="America/Chicago")
-        phoenix = Court(slug="phoenix", name="Phoenix Immigration Court", street="250 North 7th Avenue, Suite 300",
-                        city="Phoenix", state="AZ", postal_code="85003", timezone="America/Phoenix")
+        court = Court(
+            slug="chicago",
+            name="Chicago Immigration Court",
+            street="525 West Van Buren Street, Suite 500",
+            city="Chicago",
+            state="IL",
+            postal_code="60607",
+            timezone="America/Chicago",
+        )
+        phoenix = Court(
+            slug="phoenix",
+            name="Phoenix Immigration Court",
+            street="250 North 7th Avenue, Suite 300",
+            city="Phoenix",
+            state="AZ",
+            postal_code="85003",
+            timezone="America/Phoenix",
+        )
         session.add_all([court, phoenix])
         session.flush()
         day = today_in("America/Chicago") + timedelta(days=30)
         started = time.perf_counter()
         for n in range(households):
-            _family, case = household(session, manager, phone=f"(312) 55{n // 10000 % 10}-{n % 10000:04d}",
-                                      email=f"family{n}@example.org")
+            _family, case = household(
+                session, manager, phone=f"(312) 55{n // 10000 % 10}-{n % 10000:04d}", email=f"family{n}@example.org"
+            )
             make_appointment(session, manager, case, court, day=day)
         planning_seconds = time.perf_counter() - started
         feed_manager = make_user(session, program, Role.CASE_MANAGER, email="feed.manager@example.org")
         _family, case = household(session, feed_manager, consents=(), phone=None, email=None)
         for n in range(feed_appointments):
-            make_appointment(session, feed_manager, case, court if n % 2 else phoenix,
-                             day=today_in("America/Chicago") + timedelta(days=1 + n % 300), at=clock(8 + n % 8, 30))
+            make_appointment(
+                session,
+                feed_manager,
+                case,
+                court if n % 2 else phoenix,
+                day=today_in("America/Chicago") + timedelta(days=1 + n % 300),
+                at=clock(8 + n % 8, 30),
+            )
         _feed, token = links.caseload_feed(session, SECRET, feed_manager, create=True)
         total = session.scalar(select(func.count(Reminder.id)).where(Reminder.status == ReminderStatus.PLANNED))
         session.commit()
@@ -87,8 +109,16 @@ def make_all_due(app, day: date) -> datetime:
     noon = datetime.combine(day - timedelta(days=10), clock(12), ZoneInfo("America/Chicago"))
     with app.app_context():
         session = Database.state(app).sessionmaker()
-        session.execute(update(Reminder).values(due_at=noon, status=ReminderStatus.PLANNED, attempts=0,
-                                                claim_token=None, claimed_until=None, sent_at=None))
+        session.execute(
+            update(Reminder).values(
+                due_at=noon,
+                status=ReminderStatus.PLANNED,
+                attempts=0,
+                claim_token=None,
+                claimed_until=None,
+                sent_at=None,
+            )
+        )
         session.commit()
         session.close()
     return noon + timedelta(minutes=1)
@@ -141,13 +171,23 @@ def main() -> None:
     planning_seconds, total, token, day = seed(app, households, args.feed)
     Database.state(app).engine.dispose()
     print(f"database: {make_engine(url).dialect.name}")
-    print(f"planned {total} reminders for {households} hearings in {planning_seconds:.1f} s "
-          f"({total / planning_seconds:.0f} reminders/s, including creating the households)")
+    print(
+        f"planned {total} reminders for {households} hearings in {planning_seconds:.1f} s "
+        f"({total / planning_seconds:.0f} reminders/s, including creating the households)"
+    )
 
     smtp, gateway = SmtpServer().start(), SmsGateway().start()
-    config = {**app.config, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
-              "SMS_BACKEND": "twilio", "SMS_BASE_URL": gateway.url, "SMS_ACCOUNT_SID": "AC1",
-              "SMS_AUTH_TOKEN": "t", "SMS_FROM": "+13125550199"}
+    config = {
+        **app.config,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp.port,
+        "SMS_BACKEND": "twilio",
+        "SMS_BASE_URL": gateway.url,
+        "SMS_ACCOUNT_SID": "AC1",
+        "SMS_AUTH_TOKEN": "t",
+        "SMS_FROM": "+13125550199",
+    }
     try:
         for processes in (1, 2):
             now = make_all_due(app, day)
@@ -155,17 +195,21 @@ def main() -> None:
             gateway.sent.clear()
             sent, elapsed = dispatch_with(url, config, now, processes)
             delivered = smtp.count + len(gateway.sent)
-            print(f"{processes} dispatcher(s): {sent} sent in {elapsed:.1f} s = {sent / elapsed:.0f} reminders/s "
-                  f"(SMTP received {smtp.count}, SMS gateway {len(gateway.sent)}; "
-                  f"{'each once' if delivered == sent == total else 'MISMATCH'})")
+            print(
+                f"{processes} dispatcher(s): {sent} sent in {elapsed:.1f} s = {sent / elapsed:.0f} reminders/s "
+                f"(SMTP received {smtp.count}, SMS gateway {len(gateway.sent)}; "
+                f"{'each once' if delivered == sent == total else 'MISMATCH'})"
+            )
     finally:
         smtp.stop()
         gateway.stop()
 
     timings = time_feed(build(url), token, args.repeat + 1)
-    print(f"caseload feed of {args.feed} appointments: first request {timings[0]:.0f} ms (events serialized), "
-          f"then median {statistics.median(timings[1:]):.0f} ms, max {max(timings[1:]):.0f} ms over {args.repeat} "
-          f"requests (target < 200 ms)")
+    print(
+        f"caseload feed of {args.feed} appointments: first request {timings[0]:.0f} ms (events serialized), "
+        f"then median {statistics.median(timings[1:]):.0f} ms, max {max(timings[1:]):.0f} ms over {args.repeat} "
+        f"requests (target < 200 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ with outcomes (a few recent ones missing) and the reminders sent before each dat
 carrier said. Bulk inserts, deterministic (seeded random). Budget: every report page within 3
 times the minimal page; the appearance report under 300 ms median on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,18 +27,30 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import func, insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select, text
 
-from benchmarks.pages import StatementCounter, build_app  # noqa: E402
-from casework.accounts.models import Organization, User  # noqa: E402
-from casework.cases.models import Case  # noqa: E402
-from casework.db import Database, db  # noqa: E402
-from casework.timeutil import today_in  # noqa: E402
-from casework.demo.seed import PASSWORD  # noqa: E402
-from casework.families.models import Consent, ConsentKind, Family, Member, Relationship  # noqa: E402
-from scheduling.models import (Appointment, AppointmentKind, AppointmentStatus, AttendanceMode, Channel,  # noqa: E402
-                               Court, MessageKind, Office, OfficeKind, Outcome, Reminder, ReminderStatus)
-from tests.http import csrf_token_of  # noqa: E402
+from benchmarks.pages import StatementCounter, build_app
+from casework.accounts.models import Organization, User
+from casework.cases.models import Case
+from casework.db import Database, db
+from casework.demo.seed import PASSWORD
+from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
+from casework.timeutil import today_in
+from scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    AttendanceMode,
+    Channel,
+    Court,
+    MessageKind,
+    Office,
+    OfficeKind,
+    Outcome,
+    Reminder,
+    ReminderStatus,
+)
+from tests.http import csrf_token_of
 
 BUDGET = 3.0
 TARGET_MS = 300
@@ -47,11 +60,22 @@ BATCH = 5000
 
 def _offices(session, program: Organization) -> dict[OfficeKind, int]:
     found = {o.kind: o.id for o in session.scalars(select(Office).where(Office.program_id == program.id))}
-    for kind, name in ((OfficeKind.ICE, "ICE field office"), (OfficeKind.ATD, "ATD reporting office"),
-                       (OfficeKind.USCIS, "USCIS field office")):
+    for kind, name in (
+        (OfficeKind.ICE, "ICE field office"),
+        (OfficeKind.ATD, "ATD reporting office"),
+        (OfficeKind.USCIS, "USCIS field office"),
+    ):
         if kind not in found:
-            office = Office(program_id=program.id, kind=kind, name=f"Benchmark {name}", street="101 W Congress Pkwy",
-                            city="Chicago", state="IL", postal_code="60605", timezone=program.timezone)
+            office = Office(
+                program_id=program.id,
+                kind=kind,
+                name=f"Benchmark {name}",
+                street="101 W Congress Pkwy",
+                city="Chicago",
+                state="IL",
+                postal_code="60605",
+                timezone=program.timezone,
+            )
             session.add(office)
             session.flush()
             found[kind] = office.id
@@ -82,11 +106,20 @@ def seed_history(session, program: Organization, months: int, rng: random.Random
     courts = _courts(session)
     sms = select(Consent.member_id).where(Consent.kind == ConsentKind.SMS_REMINDERS, Consent.revoked_on.is_(None))
     cases = session.execute(
-        select(Case.id, Case.family_id, Case.opened_on, Case.closed_on, Member.id, Member.preferred_language,
-               Member.id.in_(sms))
+        select(
+            Case.id,
+            Case.family_id,
+            Case.opened_on,
+            Case.closed_on,
+            Member.id,
+            Member.preferred_language,
+            Member.id.in_(sms),
+        )
         .join(Family, Case.family_id == Family.id)
         .join(Member, (Member.family_id == Family.id) & (Member.relationship_to_head == Relationship.HEAD))
-        .where(Family.program_id == program.id).order_by(Case.id)).all()
+        .where(Family.program_id == program.id)
+        .order_by(Case.id)
+    ).all()
     appointment_id, reminder_id = _next_id(session, Appointment), _next_id(session, Reminder)
     appointments: list[dict] = []
     reminders: list[dict] = []
@@ -119,32 +152,70 @@ def seed_history(session, program: Organization, months: int, rng: random.Random
             starts_at = datetime(day.year, day.month, day.day, 9, tzinfo=zone).astimezone(UTC)
             recent = (today - day).days <= 21
             roll = rng.random()
-            outcome = (None if rng.random() < (0.2 if recent else 0.004) else Outcome.MISSED if roll < 0.03
-                       else Outcome.RESCHEDULED if hearing and roll < 0.06 else Outcome.ATTENDED)
-            appointments.append({
-                "id": appointment_id, "case_id": case_id, "kind": kind,
-                "court_id": courts[case_id % len(courts)] if hearing else None,
-                "office_id": None if hearing else offices[
-                    OfficeKind.USCIS if kind is AppointmentKind.USCIS_BIOMETRICS
-                    else OfficeKind.ICE if kind is AppointmentKind.ICE_CHECK_IN else OfficeKind.ATD],
-                "local_date": day, "local_time": datetime.min.time().replace(hour=9), "timezone": program.timezone,
-                "fold": 0, "starts_at": starts_at, "mode": AttendanceMode.IN_PERSON,
-                "status": AppointmentStatus.SCHEDULED, "outcome": outcome,
-                "outcome_recorded_at": min(starts_at + timedelta(hours=4), now) if outcome else None,
-                "uid": f"bench-{appointment_id}@casework", "sequence": 0,
-                "created_at": now, "updated_at": now})
+            outcome = (
+                None
+                if rng.random() < (0.2 if recent else 0.004)
+                else Outcome.MISSED
+                if roll < 0.03
+                else Outcome.RESCHEDULED
+                if hearing and roll < 0.06
+                else Outcome.ATTENDED
+            )
+            appointments.append(
+                {
+                    "id": appointment_id,
+                    "case_id": case_id,
+                    "kind": kind,
+                    "court_id": courts[case_id % len(courts)] if hearing else None,
+                    "office_id": None
+                    if hearing
+                    else offices[
+                        OfficeKind.USCIS
+                        if kind is AppointmentKind.USCIS_BIOMETRICS
+                        else OfficeKind.ICE
+                        if kind is AppointmentKind.ICE_CHECK_IN
+                        else OfficeKind.ATD
+                    ],
+                    "local_date": day,
+                    "local_time": datetime.min.time().replace(hour=9),
+                    "timezone": program.timezone,
+                    "fold": 0,
+                    "starts_at": starts_at,
+                    "mode": AttendanceMode.IN_PERSON,
+                    "status": AppointmentStatus.SCHEDULED,
+                    "outcome": outcome,
+                    "outcome_recorded_at": min(starts_at + timedelta(hours=4), now) if outcome else None,
+                    "uid": f"bench-{appointment_id}@casework",
+                    "sequence": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             if texts:
                 for days in (7, 1):
                     due = starts_at - timedelta(days=days)
                     failed = rng.random() < 0.03
-                    reminders.append({
-                        "id": reminder_id, "appointment_id": appointment_id, "family_id": family_id,
-                        "member_id": head_id, "kind": MessageKind.REMINDER, "step": f"{days}@10:00",
-                        "channel": Channel.SMS, "recipient": "+13125550100", "language": language or "spa",
-                        "due_at": due, "status": ReminderStatus.FAILED if failed else ReminderStatus.SENT,
-                        "dedupe_key": f"bench:{reminder_id}", "attempts": 1, "sent_at": None if failed else due,
-                        "delivery_status": None if failed else ("delivered" if rng.random() < 0.9 else None),
-                        "reply": "confirmed" if days == 7 and rng.random() < 0.2 else None, "created_at": due})
+                    reminders.append(
+                        {
+                            "id": reminder_id,
+                            "appointment_id": appointment_id,
+                            "family_id": family_id,
+                            "member_id": head_id,
+                            "kind": MessageKind.REMINDER,
+                            "step": f"{days}@10:00",
+                            "channel": Channel.SMS,
+                            "recipient": "+13125550100",
+                            "language": language or "spa",
+                            "due_at": due,
+                            "status": ReminderStatus.FAILED if failed else ReminderStatus.SENT,
+                            "dedupe_key": f"bench:{reminder_id}",
+                            "attempts": 1,
+                            "sent_at": None if failed else due,
+                            "delivery_status": None if failed else ("delivered" if rng.random() < 0.9 else None),
+                            "reply": "confirmed" if days == 7 and rng.random() < 0.2 else None,
+                            "created_at": due,
+                        }
+                    )
                     reminder_id += 1
                     sent += 1
             appointment_id += 1
@@ -154,8 +225,9 @@ def seed_history(session, program: Organization, months: int, rng: random.Random
     flush()
     if session.get_bind().dialect.name == "postgresql":
         for table in ("appointments", "reminders"):
-            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                 f"(SELECT max(id) FROM {table}))"))
+            session.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+            )
         session.execute(text("ANALYZE"))
         session.commit()
     return made, sent
@@ -178,10 +250,15 @@ def main() -> None:
         if user is None:
             sys.exit(f"No account {args.email}: seed first (casework seed --families N).")
         program = session.get(Organization, user.organization_id)
-        cases = session.scalar(select(func.count(Case.id)).join(Family, Case.family_id == Family.id)
-                               .where(Family.program_id == program.id))
-        dates = session.scalar(select(func.count(Appointment.id)).join(Case, Appointment.case_id == Case.id)
-                               .join(Family, Case.family_id == Family.id).where(Family.program_id == program.id))
+        cases = session.scalar(
+            select(func.count(Case.id)).join(Family, Case.family_id == Family.id).where(Family.program_id == program.id)
+        )
+        dates = session.scalar(
+            select(func.count(Appointment.id))
+            .join(Case, Appointment.case_id == Case.id)
+            .join(Family, Case.family_id == Family.id)
+            .where(Family.program_id == program.id)
+        )
         if not dates:
             started = time.perf_counter()
             made, sent = seed_history(session, program, args.months, random.Random(2026))
@@ -196,8 +273,12 @@ def main() -> None:
     if response.status_code != 302:
         sys.exit(f"Sign-in as {args.email} failed ({response.status_code}).")
     today = today_in("America/Chicago")
-    months = urlencode({"start": (today.replace(day=1) - timedelta(days=args.months * 30)).replace(day=1).isoformat(),
-                        "end": (today.replace(day=1) - timedelta(days=1)).isoformat()})
+    months = urlencode(
+        {
+            "start": (today.replace(day=1) - timedelta(days=args.months * 30)).replace(day=1).isoformat(),
+            "end": (today.replace(day=1) - timedelta(days=1)).isoformat(),
+        }
+    )
     pages = [
         ("minimal page", "/_bench/minimal"),
         ("minimal page in the layout", "/_bench/layout"),
@@ -227,10 +308,13 @@ def main() -> None:
 
     base = results[0][1]
     dialect = Database.state(app).engine.dialect.name
-    print(f"{dialect}, program {program_name!r}: {cases} cases, {dates} appointments; "
-          f"{args.repeat} requests per page, as {args.email}")
-    print(f"ratio: to the minimal page. Budget {BUDGET:.0f}x; the appearance report under {TARGET_MS} ms "
-          f"on PostgreSQL.")
+    print(
+        f"{dialect}, program {program_name!r}: {cases} cases, {dates} appointments; "
+        f"{args.repeat} requests per page, as {args.email}"
+    )
+    print(
+        f"ratio: to the minimal page. Budget {BUDGET:.0f}x; the appearance report under {TARGET_MS} ms on PostgreSQL."
+    )
     print(f"{'page':<36} {'median ms':>10} {'SQL ms':>7} {'SQL':>4} {'ratio':>7}")
     worst = 0.0
     for label, median, sql_ms, count in results:
@@ -240,8 +324,10 @@ def main() -> None:
         flag = "" if ratio <= BUDGET else "  over budget"
         print(f"{label[:36]:<36} {median:>10.1f} {sql_ms:>7.1f} {count:>4} {ratio:>7.2f}{flag}")
     appearance = next(median for label, median, _, _ in results if label.startswith("appearance, last"))
-    print(f"appearance report median: {appearance:.0f} ms "
-          f"({'within' if appearance <= TARGET_MS else 'over'} {TARGET_MS} ms)")
+    print(
+        f"appearance report median: {appearance:.0f} ms "
+        f"({'within' if appearance <= TARGET_MS else 'over'} {TARGET_MS} ms)"
+    )
     sys.exit(0 if worst <= BUDGET else 1)
 
 

@@ -1,4 +1,5 @@
 """Casework: case management for post-release and reintegration services."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,12 +23,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
 
-    from casework import web
-    from casework import crypto
+    from casework import crypto, web
     from casework.db import db
 
-    crypto.install(app, crypto.load_field_keys(instance_path, app.config["PRODUCTION"],
-                                               app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"]))
+    crypto.install(
+        app,
+        crypto.load_field_keys(
+            instance_path, app.config["PRODUCTION"], app.config["FIELD_ENCRYPTION_KEYS"], app.config["BLIND_INDEX_KEY"]
+        ),
+    )
     db.init_app(app)
     web.init_app(app)
     return app

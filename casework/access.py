@@ -4,6 +4,7 @@
 answer 404 for anything outside the user's reach, so that ids of other programs' records
 cannot be told apart from ids that do not exist.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -71,15 +72,18 @@ _PATHS: dict[type, Callable[[Select[Any]], Select[Any]]] = {
     Address: lambda q: q.join(Family, Address.family_id == Family.id),
     Release: lambda q: q.join(Family, Release.family_id == Family.id),
     ReleaseDocument: lambda q: q.join(Release, ReleaseDocument.release_id == Release.id).join(
-        Family, Release.family_id == Family.id),
+        Family, Release.family_id == Family.id
+    ),
     Case: lambda q: q.join(Family, Case.family_id == Family.id),
     Consent: lambda q: q.join(Member, Consent.member_id == Member.id).join(Family, Member.family_id == Family.id),
     SchoolEnrollment: lambda q: q.join(Member, SchoolEnrollment.member_id == Member.id).join(
-        Family, Member.family_id == Family.id),
+        Family, Member.family_id == Family.id
+    ),
     Note: lambda q: q.join(Case, Note.case_id == Case.id).join(Family, Case.family_id == Family.id),
     Task: lambda q: q.join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id),
     ServiceReferral: lambda q: q.join(Case, ServiceReferral.case_id == Case.id).join(
-        Family, Case.family_id == Family.id),
+        Family, Case.family_id == Family.id
+    ),
 }
 
 

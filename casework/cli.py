@@ -1,4 +1,5 @@
 """The `casework` console script: Flask's CLI with every domain's commands."""
+
 from flask.cli import FlaskGroup
 
 from casework import create_app

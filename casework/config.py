@@ -1,4 +1,5 @@
 """Settings from the environment, with safe defaults for the embedded SQLite mode."""
+
 from __future__ import annotations
 
 import os
@@ -81,7 +82,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
         "PAGE_SIZE": int(os.environ.get("PAGE_SIZE", "50")),
         # Roles that must use two-factor sign-in unless an admin decides otherwise on /admin/security.
         "TWO_FACTOR_REQUIRED_ROLES": os.environ.get(
-            "TWO_FACTOR_REQUIRED_ROLES", "admin,legal_partner" if production else ""),
+            "TWO_FACTOR_REQUIRED_ROLES", "admin,legal_partner" if production else ""
+        ),
         "RETENTION_YEARS": int(os.environ.get("RETENTION_YEARS", "3")),
         "RETENTION_WARNING_DAYS": int(os.environ.get("RETENTION_WARNING_DAYS", "30")),
         "FIELD_ENCRYPTION_KEYS": os.environ.get("FIELD_ENCRYPTION_KEYS"),

@@ -5,6 +5,7 @@ holds `key-id:base64(nonce + ciphertext + tag)`, and search goes through HMAC-SH
 normalized value under a separate key. Keys come from settings; the first encryption key is the
 current one, the others only decrypt until `casework keys rotate` has re-encrypted every row.
 """
+
 from __future__ import annotations
 
 import base64
@@ -30,7 +31,7 @@ class FieldKeys:
         for key_id, key in encryption_keys:
             if ":" in key_id or len(key) != 32:
                 raise ValueError(f"encryption key {key_id!r} must be 32 bytes with an id without ':'")
-        self.current_id, current = encryption_keys[0]
+        self.current_id, _current = encryption_keys[0]
         self._ciphers = {key_id: AESGCM(key) for key_id, key in encryption_keys}
         self._current = self._ciphers[self.current_id]
         self._index_key = index_key
@@ -63,8 +64,7 @@ def _new_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
 
 
-def load_field_keys(instance_path: Path, production: bool, encryption: str | None,
-                    index: str | None) -> FieldKeys:
+def load_field_keys(instance_path: Path, production: bool, encryption: str | None, index: str | None) -> FieldKeys:
     """From FIELD_ENCRYPTION_KEYS ("id:base64key,id:base64key", current first) and BLIND_INDEX_KEY;
     outside production, keys generated once into instance/field_keys.json when those are unset."""
     if not (encryption and index):

@@ -1,8 +1,9 @@
 """Database plumbing: declarative base, aware timestamps, one session per app context."""
+
 from __future__ import annotations
 
 import enum
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
 from flask import Flask, current_app, g
@@ -36,7 +37,7 @@ def table_of(model: type[Base]) -> Table:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def rows_matched(result: Result[*tuple[Any, ...]]) -> int:
@@ -56,14 +57,14 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None or value.utcoffset() is None:
             raise ValueError("naive datetime refused: store aware instants only")
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
@@ -81,9 +82,7 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
 
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
-    )
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
 def _configure_sqlite_connection(dbapi_connection: Any, connection_record: Any) -> None:
@@ -120,7 +119,7 @@ class Database:
         app.teardown_appcontext(self._close_session)
 
     @staticmethod
-    def state(app: Flask | None = None) -> "_AppDatabase":
+    def state(app: Flask | None = None) -> _AppDatabase:
         return (app or current_app).extensions["casework.db"]
 
     @property
@@ -146,7 +145,8 @@ class _AppDatabase:
         self.sessionmaker = sessionmaker(bind=engine, expire_on_commit=False)
         # For background jobs that read then write in one transaction, beside other processes.
         self.writer_sessionmaker = sessionmaker(
-            bind=engine.execution_options(sqlite_begin_immediate=True), expire_on_commit=False)
+            bind=engine.execution_options(sqlite_begin_immediate=True), expire_on_commit=False
+        )
 
 
 db = Database()

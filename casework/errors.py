@@ -1,4 +1,5 @@
 """Domain errors raised by services and turned into messages by views."""
+
 from __future__ import annotations
 
 

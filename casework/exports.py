@@ -1,9 +1,10 @@
 """CSV exports that a spreadsheet cannot turn into formulas."""
+
 from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,10 +1,12 @@
 """Where domain packages plug into the core: sections of the family page, links in the main
 menu, scheduled jobs, what closing a case does to their dates, the titles of their tasks. The
 core renders what is registered and knows no domain by name."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from flask.sansio.app import App
 

@@ -13,6 +13,7 @@ A domain error a view lets escape reaches the app's handler (casework/web.py), w
 and answers with the message, never a 500. One view catches its error itself, without rolling back:
 sign-in, whose failed attempt must be saved (casework/accounts/views.py).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -59,8 +60,9 @@ def _run(action: Callable[[], T], say: Callable[[CaseworkError], None]) -> Outco
     return Outcome(done=True, value=value)
 
 
-def submitted(form: FlaskForm, action: Callable[[], T], field: str,
-              fields: Mapping[str, str] | None = None) -> Outcome[T]:
+def submitted(
+    form: FlaskForm, action: Callable[[], T], field: str, fields: Mapping[str, str] | None = None
+) -> Outcome[T]:
     """Validate `form`, then run `action`. On a domain error roll back and show the message next to
     the field it names, else next to `field`; `fields` renames the service's field names the form
     calls otherwise."""

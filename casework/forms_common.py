@@ -1,8 +1,10 @@
 """Small helpers shared by the domain forms and views."""
+
 from __future__ import annotations
 
 import enum
-from typing import Mapping, TypeVar
+from collections.abc import Mapping
+from typing import TypeVar
 
 from casework.errors import CaseworkError
 

@@ -1,4 +1,5 @@
 """Locale choice, translation helpers and the language and country lists used in forms."""
+
 from __future__ import annotations
 
 from babel import Locale
@@ -98,9 +99,15 @@ def country_choices() -> list[tuple[str, str]]:
     territories = Locale.parse(str(get_locale())).territories
     frequent = [(code, territories[code]) for code in FREQUENT_COUNTRIES]
     others = sorted(
-        ((code, name) for code, name in territories.items()
-         if len(code) == 2 and code.isalpha() and code not in FREQUENT_COUNTRIES
-         and (not code.startswith("X") or code == "XK") and code not in {"ZZ", "EU", "EZ", "UN", "QO"}),
+        (
+            (code, name)
+            for code, name in territories.items()
+            if len(code) == 2
+            and code.isalpha()
+            and code not in FREQUENT_COUNTRIES
+            and (not code.startswith("X") or code == "XK")
+            and code not in {"ZZ", "EU", "EZ", "UN", "QO"}
+        ),
         key=lambda c: c[1],
     )
     return frequent + others
@@ -116,4 +123,4 @@ def init_app(app: Flask) -> None:
     )
 
 
-__all__ = ["gettext", "lazy_gettext", "LANGUAGES", "SUPPORTED_LOCALES", "init_app"]
+__all__ = ["LANGUAGES", "SUPPORTED_LOCALES", "gettext", "init_app", "lazy_gettext"]

@@ -1,4 +1,5 @@
 """Application logs carry a request id and the acting user's id, never a client's personal data."""
+
 from __future__ import annotations
 
 import logging

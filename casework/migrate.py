@@ -1,4 +1,5 @@
 """`casework db ...`: the schema comes from Alembic migrations only."""
+
 from __future__ import annotations
 
 import click
@@ -55,5 +56,4 @@ def current_command() -> None:
 @with_appcontext
 def revision_command(message: str, autogenerate: bool) -> None:
     """Write a new migration, by default compared against the models."""
-    command.revision(alembic_config(current_app.config["DATABASE_URL"]), message=message,
-                     autogenerate=autogenerate)
+    command.revision(alembic_config(current_app.config["DATABASE_URL"]), message=message, autogenerate=autogenerate)

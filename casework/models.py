@@ -1,4 +1,5 @@
 """Imports every model of the core so the metadata is complete (for Alembic and the mappers)."""
+
 from casework.accounts.models import Organization, OrganizationKind, Role, SignInAttempt, User
 from casework.audit.models import AuditAction, AuditEvent
 from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task, TaskKind
@@ -22,11 +23,42 @@ from casework.releases.models import DocumentKind, Release, ReleaseDocument, Rel
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
 
 __all__ = [
-    "Address", "AuditAction", "AuditEvent", "Barrier", "Base", "Case", "CaseAssignment",
-    "CaseStatus", "ClosedReason", "Consent", "ConsentKind", "DocumentKind", "EnrollmentStatus",
-    "Family", "Member", "MemberLanguage", "MemberVulnerability", "NameToken", "Note",
-    "Organization", "OrganizationKind", "Phone", "PhoneKind", "ReferralStatus", "Relationship",
-    "Release", "ReleaseDocument", "ReleaseType", "ReleasingAgency", "Role", "SchoolEnrollment",
-    "ServiceCategory", "ServiceReferral", "SignInAttempt", "Task", "TaskKind", "User",
+    "Address",
+    "AuditAction",
+    "AuditEvent",
+    "Barrier",
+    "Base",
+    "Case",
+    "CaseAssignment",
+    "CaseStatus",
+    "ClosedReason",
+    "Consent",
+    "ConsentKind",
+    "DocumentKind",
+    "EnrollmentStatus",
+    "Family",
+    "Member",
+    "MemberLanguage",
+    "MemberVulnerability",
+    "NameToken",
+    "Note",
+    "Organization",
+    "OrganizationKind",
+    "Phone",
+    "PhoneKind",
+    "ReferralStatus",
+    "Relationship",
+    "Release",
+    "ReleaseDocument",
+    "ReleaseType",
+    "ReleasingAgency",
+    "Role",
+    "SchoolEnrollment",
+    "ServiceCategory",
+    "ServiceReferral",
+    "SignInAttempt",
+    "Task",
+    "TaskKind",
+    "User",
     "Vulnerability",
 ]

@@ -1,4 +1,5 @@
 """Page numbers from the query string: lists fetch one row more than a page to know if more follow."""
+
 from __future__ import annotations
 
 from flask import request

@@ -1,10 +1,12 @@
 """APScheduler wiring. The scheduler only triggers sweeps; every job's state lives in the database,
 so a restart loses nothing and several processes may run the same sweeps."""
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 import click
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -53,6 +55,7 @@ def _in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]
                 unit_of_work(job)()
             except Exception:
                 log.exception("scheduled job %s failed", job.__name__)
+
     return run
 
 
@@ -60,8 +63,9 @@ def configure(scheduler: S, app: Flask) -> S:
     from casework.extensions import registry
 
     for job_id, job, trigger in JOBS + registry(app).jobs:
-        scheduler.add_job(_in_app_context(app, job), id=job_id, replace_existing=True,
-                          coalesce=True, max_instances=1, **trigger)
+        scheduler.add_job(
+            _in_app_context(app, job), id=job_id, replace_existing=True, coalesce=True, max_instances=1, **trigger
+        )
     return scheduler
 
 

@@ -1,5 +1,6 @@
 """Sign-in sessions and CSRF: the extensions every blueprint relies on, apart from the app's wiring
 (casework/web.py) so that views and domains import them without importing the wiring."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -22,8 +23,10 @@ csrf = CSRFProtect()
 def session_policy() -> SessionPolicy:
     from casework.accounts.services import SessionPolicy
 
-    return SessionPolicy(idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
-                         lifetime=timedelta(hours=current_app.config["SESSION_MAX_HOURS"]))
+    return SessionPolicy(
+        idle=timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"]),
+        lifetime=timedelta(hours=current_app.config["SESSION_MAX_HOURS"]),
+    )
 
 
 @login_manager.user_loader

@@ -1,4 +1,5 @@
 """Dates and instants: 'today' is always the organization's local date, never the server's."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -34,4 +35,3 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
-

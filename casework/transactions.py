@@ -8,11 +8,13 @@ nothing of it saved:
 Two writers keep transactions of their own, on purpose: the outbox dispatcher (scheduling/dispatch.py)
 and a refused access, written at once on its own (casework/access.py).
 """
+
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from functools import wraps
-from typing import Any, Callable, ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
 from flask import Flask, g
 from flask.typing import ResponseReturnValue

@@ -1,16 +1,17 @@
 """Wires extensions, blueprints, error pages and response headers into the app."""
+
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
-
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, redirect, render_template, request
-from werkzeug.routing import IntegerConverter, Map
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from werkzeug.routing import IntegerConverter, Map
 
 from casework import i18n
 from casework.db import db
@@ -74,8 +75,16 @@ def _register_blueprints(app: Flask) -> None:
     from casework.retention.views import bp as retention_bp
     from casework.schooling.views import bp as schooling_bp
 
-    for blueprint in (accounts_bp, dashboard_bp, families_bp, cases_bp, releases_bp,
-                      schooling_bp, community_bp, retention_bp):
+    for blueprint in (
+        accounts_bp,
+        dashboard_bp,
+        families_bp,
+        cases_bp,
+        releases_bp,
+        schooling_bp,
+        community_bp,
+        retention_bp,
+    ):
         app.register_blueprint(blueprint)
 
     # The menu: the core's links around those of the domains, each shown to whoever may open it.
@@ -85,13 +94,17 @@ def _register_blueprints(app: Flask) -> None:
     from casework.extensions import NavLink
 
     menu = registry(app).nav_links
-    menu += [NavLink("dashboard.index", _l("Dashboard"), "program_staff"),
-             NavLink("families.index", _l("Families"), "program_staff"),
-             NavLink("cases.my_tasks", _l("Tasks"), "program_staff")]
+    menu += [
+        NavLink("dashboard.index", _l("Dashboard"), "program_staff"),
+        NavLink("families.index", _l("Families"), "program_staff"),
+        NavLink("cases.my_tasks", _l("Tasks"), "program_staff"),
+    ]
     for name in app.config["DOMAINS"]:
         importlib.import_module(name).init_app(app)
-    menu += [NavLink("accounts.users", _l("Users"), "manage_users"),
-             NavLink("retention.index", _l("Retention"), "read_audit")]
+    menu += [
+        NavLink("accounts.users", _l("Users"), "manage_users"),
+        NavLink("retention.index", _l("Retention"), "read_audit"),
+    ]
     app.context_processor(lambda: {"nav_links": registry(app).nav_links})
     app.add_template_global(access.can, "can")
 
@@ -100,11 +113,20 @@ def _register_cli(app: Flask) -> None:
     from casework.accounts.cli import users_cli
     from casework.demo.cli import demo_command, seed_command
     from casework.families.cli import keys_cli
-    from casework.retention.cli import retention_cli
     from casework.migrate import db_cli
+    from casework.retention.cli import retention_cli
     from casework.scheduler import scheduler_command, serve_command
 
-    for command in (db_cli, users_cli, keys_cli, retention_cli, demo_command, seed_command, scheduler_command, serve_command):
+    for command in (
+        db_cli,
+        users_cli,
+        keys_cli,
+        retention_cli,
+        demo_command,
+        seed_command,
+        scheduler_command,
+        serve_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -120,10 +142,9 @@ def _register_error_pages(app: Flask) -> None:
 
     def database_unavailable(error: Exception):
         log.warning("database unavailable: %s", type(error).__name__)
-        try:
+        # The connection may be gone; the session is discarded at teardown.
+        with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
-        except Exception:  # the connection may be gone; the session is discarded at teardown
-            pass
         # The page must not need the database: render it as for a signed-out visitor.
         g._login_user = login_manager.anonymous_user()
         return render_template("errors/503.html"), 503, {"Retry-After": "30"}
@@ -144,7 +165,10 @@ def _register_error_pages(app: Flask) -> None:
 
 # What a service's refusal that no view caught answers with (anything else: 400).
 DOMAIN_ERROR_STATUS: tuple[tuple[type[CaseworkError], int], ...] = (
-    (ValidationError, 400), (NotAllowed, 403), (Conflict, 409))
+    (ValidationError, 400),
+    (NotAllowed, 403),
+    (Conflict, 409),
+)
 
 
 def _domain_error(error: CaseworkError):

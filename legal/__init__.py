@@ -3,6 +3,7 @@
 `init_app` is what the app factory calls: the blueprint, the partners' reach in the access
 scope, the family page section, menu links, landing page and demo data.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -24,17 +25,25 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.legal_cli)
-    access.register_path(Referral, lambda q: q.join(Case, Referral.case_id == Case.id).join(
-        Family, Case.family_id == Family.id))
-    access.register_path(LegalNote, lambda q: q.join(Case, LegalNote.case_id == Case.id).join(
-        Family, Case.family_id == Family.id))
+    access.register_path(
+        Referral, lambda q: q.join(Case, Referral.case_id == Case.id).join(Family, Case.family_id == Family.id)
+    )
+    access.register_path(
+        LegalNote, lambda q: q.join(Case, LegalNote.case_id == Case.id).join(Family, Case.family_id == Family.id)
+    )
     # What a partner's users see of a referred family: the household, contact, dates and legal
     # work; never case notes, tasks, service referrals, other partners' referrals or other families.
-    access.register_grant(access.Grant(
-        applies=services.is_partner, families=services.partner_families,
-        models=frozenset({Family, Member, Address, Case, Appointment, Referral, LegalNote, ReleaseDocument}),
-        narrow={Referral: services.own_referrals,
-                ReleaseDocument: lambda user: ReleaseDocument.shared_with_partners.is_(True)}))
+    access.register_grant(
+        access.Grant(
+            applies=services.is_partner,
+            families=services.partner_families,
+            models=frozenset({Family, Member, Address, Case, Appointment, Referral, LegalNote, ReleaseDocument}),
+            narrow={
+                Referral: services.own_referrals,
+                ReleaseDocument: lambda user: ReleaseDocument.shared_with_partners.is_(True),
+            },
+        )
+    )
 
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("legal/_section.html", family_section))
@@ -42,14 +51,26 @@ def init_app(app: Flask) -> None:
     # a partner's account manager adds and deactivates their colleagues.
     access.register_capability("refer_to_partner", lambda user: user.in_program)
     access.register_capability("use_partner_portal", services.is_partner)
-    access.register_capability("manage_partner_accounts",
-                               lambda user: services.is_partner(user) and user.manages_organization)
+    access.register_capability(
+        "manage_partner_accounts", lambda user: services.is_partner(user) and user.manages_organization
+    )
     plugins.nav_links.append(NavLink("legal.overview", _l("Legal"), "refer_to_partner"))
     plugins.nav_links.append(NavLink("legal.portal", _l("Referred cases"), "use_partner_portal"))
     plugins.homes.append((services.is_partner, "legal.portal"))
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_legal_records)
-    OBJECT_TYPE_LABELS.update({"legal_referral": _l("legal referral"), "legal_note": _l("legal note"),
-                               "partner_profile": _l("partner profile")})
-    app.context_processor(lambda: {"legal_partner_kinds": PARTNER_KINDS, "referral_statuses": REFERRAL_STATUSES,
-                                   "representations": REPRESENTATIONS, "event_labels": REFERRAL_EVENTS})
+    OBJECT_TYPE_LABELS.update(
+        {
+            "legal_referral": _l("legal referral"),
+            "legal_note": _l("legal note"),
+            "partner_profile": _l("partner profile"),
+        }
+    )
+    app.context_processor(
+        lambda: {
+            "legal_partner_kinds": PARTNER_KINDS,
+            "referral_statuses": REFERRAL_STATUSES,
+            "representations": REPRESENTATIONS,
+            "event_labels": REFERRAL_EVENTS,
+        }
+    )

@@ -1,4 +1,5 @@
 """Demo data: a legal partner clinic with partner@example.org, and some demo cases referred to it."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,25 +36,52 @@ def load(session: Session, program: Organization) -> str:
     partner = Organization(name=PARTNER_NAME, kind=OrganizationKind.LEGAL_PARTNER, timezone=program.timezone)
     session.add(partner)
     session.flush()
-    session.add(User(email=PARTNER_EMAIL, full_name="Paula Partner", role=Role.LEGAL_PARTNER,
-                     organization_id=partner.id, password_hash=hash_password(PASSWORD), manages_organization=True))
+    session.add(
+        User(
+            email=PARTNER_EMAIL,
+            full_name="Paula Partner",
+            role=Role.LEGAL_PARTNER,
+            organization_id=partner.id,
+            password_hash=hash_password(PASSWORD),
+            manages_organization=True,
+        )
+    )
     chicago = session.scalars(select(Court).where(Court.city == "Chicago")).first()
-    profile = PartnerProfile(organization_id=partner.id, kind=PartnerKind.NONPROFIT, capacity=12, states="IL IN WI",
-                             languages="eng spa", contact_name="Paula Partner", contact_email=PARTNER_EMAIL,
-                             contact_phone="+13125550160")
+    profile = PartnerProfile(
+        organization_id=partner.id,
+        kind=PartnerKind.NONPROFIT,
+        capacity=12,
+        states="IL IN WI",
+        languages="eng spa",
+        contact_name="Paula Partner",
+        contact_email=PARTNER_EMAIL,
+        contact_phone="+13125550160",
+    )
     session.add(profile)
     session.flush()
     if chicago is not None:
         profile.courts = [PartnerCourt(court_id=chicago.id)]
     manager = session.scalars(select(User).where(User.email == "manager@example.org")).first()
-    cases = [c for c in session.scalars(select(Case).join(Family, Case.family_id == Family.id).where(
-        Family.program_id == program.id, Case.status != CaseStatus.CLOSED).order_by(Case.id))
-        if services.has_sharing_consent(c.family)][:5]
+    cases = [
+        c
+        for c in session.scalars(
+            select(Case)
+            .join(Family, Case.family_id == Family.id)
+            .where(Family.program_id == program.id, Case.status != CaseStatus.CLOSED)
+            .order_by(Case.id)
+        )
+        if services.has_sharing_consent(c.family)
+    ][:5]
     for index, case in enumerate(cases):
-        referral = Referral(case_id=case.id, case=case, partner_id=partner.id, status=ReferralStatus.SENT,
-                            message="Master calendar hearing coming; the family seeks asylum.",
-                            created_by_id=manager.id if manager else None,
-                            sent_at=utcnow() - timedelta(days=2 + index * 2))
+        referral = Referral(
+            case_id=case.id,
+            case=case,
+            partner_id=partner.id,
+            status=ReferralStatus.SENT,
+            message="Master calendar hearing coming; the family seeks asylum.",
+            created_by_id=manager.id if manager else None,
+            sent_at=utcnow() - timedelta(days=2 + index * 2),
+        )
         referral.people = [ReferralMember(member_id=m.id) for m in case.family.members]
         services.timeline_event(referral, manager, ReferralEventKind.SENT)
         if index < 2:

@@ -44,9 +44,11 @@ REPRESENTATIONS = {
 class ReferralForm(FlaskForm):
     partner_id = SelectField(_l("Legal partner"), coerce=int)
     member_ids = MultiCheckboxField(_l("Who is referred"), coerce=int)
-    message = TextAreaField(_l("Message to the partner"), validators=[Optional(), Length(max=5000)],
-                            description=_l("What the partner needs to know: the next hearing, the relief sought. "
-                                           "The partner sees it."))
+    message = TextAreaField(
+        _l("Message to the partner"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("What the partner needs to know: the next hearing, the relief sought. The partner sees it."),
+    )
 
 
 class DeclineForm(FlaskForm):
@@ -63,8 +65,11 @@ class CloseForm(FlaskForm):
 
 
 class LegalNoteForm(FlaskForm):
-    body = TextAreaField(_l("Legal note"), validators=[DataRequired(), Length(max=20000)],
-                         description=_l("Seen by the program and by the partner working on the case."))
+    body = TextAreaField(
+        _l("Legal note"),
+        validators=[DataRequired(), Length(max=20000)],
+        description=_l("Seen by the program and by the partner working on the case."),
+    )
 
 
 class ProfileForm(FlaskForm):
@@ -81,19 +86,28 @@ class ProfileForm(FlaskForm):
 class ColleagueForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)],
-                             description=_l("At least 8 characters; a long phrase is best."))
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=256)],
+        description=_l("At least 8 characters; a long phrase is best."),
+    )
 
 
 class NewPartnerForm(FlaskForm):
     name = StringField(_l("Organization's name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=enum_choices(PARTNER_KINDS))
-    timezone = SelectField(_l("Time zone"), choices=[(z, z) for z in US_ZONES],
-                           description=_l("The clock its dates are shown on."))
+    timezone = SelectField(
+        _l("Time zone"), choices=[(z, z) for z in US_ZONES], description=_l("The clock its dates are shown on.")
+    )
     capacity = IntegerField(_l("Open cases they can take"), validators=[DataRequired(), NumberRange(min=0, max=10000)])
     full_name = StringField(_l("First account: full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("First account: email"), validators=[DataRequired(), Email(), Length(max=254)],
-                       description=_l("This person manages their organization's accounts."))
-    password = PasswordField(_l("First account: password"),
-                             validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
-                             description=_l("At least 8 characters; a long phrase is best."))
+    email = EmailField(
+        _l("First account: email"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        description=_l("This person manages their organization's accounts."),
+    )
+    password = PasswordField(
+        _l("First account: password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        description=_l("At least 8 characters; a long phrase is best."),
+    )

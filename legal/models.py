@@ -1,4 +1,5 @@
 """Legal partner organizations, referrals of cases to them, representation, and legal notes."""
+
 from __future__ import annotations
 
 import enum
@@ -28,14 +29,14 @@ class PartnerProfile(TimestampMixin, Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
     kind: Mapped[PartnerKind] = mapped_column(enum_column(PartnerKind, "partner_kind"))
     capacity: Mapped[int] = mapped_column(default=0)  # open cases they can take
-    states: Mapped[str] = mapped_column(String(200), default="")      # "IL IN WI"
-    languages: Mapped[str] = mapped_column(String(200), default="")   # ISO 639-3 codes: "spa eng"
+    states: Mapped[str] = mapped_column(String(200), default="")  # "IL IN WI"
+    languages: Mapped[str] = mapped_column(String(200), default="")  # ISO 639-3 codes: "spa eng"
     contact_name: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
     contact_phone: Mapped[str | None] = mapped_column(String(20))
 
     organization: Mapped[Organization] = relationship(lazy="joined")
-    courts: Mapped[list["PartnerCourt"]] = relationship(cascade="all, delete-orphan")
+    courts: Mapped[list[PartnerCourt]] = relationship(cascade="all, delete-orphan")
 
     @property
     def state_list(self) -> list[str]:
@@ -84,10 +85,11 @@ class Referral(TimestampMixin, Base):
     partner_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus, "legal_referral_status"))
     representation: Mapped[Representation] = mapped_column(
-        enum_column(Representation, "representation"), default=Representation.NONE)
-    appearance_filed_on: Mapped[date | None] = mapped_column(Date)   # the notice of appearance (EOIR-28)
+        enum_column(Representation, "representation"), default=Representation.NONE
+    )
+    appearance_filed_on: Mapped[date | None] = mapped_column(Date)  # the notice of appearance (EOIR-28)
     decline_reason: Mapped[str | None] = mapped_column(String(500))
-    message: Mapped[str | None] = mapped_column(Text)                # the case manager's note to the partner
+    message: Mapped[str | None] = mapped_column(Text)  # the case manager's note to the partner
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -95,10 +97,12 @@ class Referral(TimestampMixin, Base):
 
     case: Mapped[Case] = relationship()
     partner: Mapped[Organization] = relationship()
-    people: Mapped[list["ReferralMember"]] = relationship(cascade="all, delete-orphan",
-                                                          order_by="ReferralMember.member_id")
-    events: Mapped[list["ReferralEvent"]] = relationship(cascade="all, delete-orphan",
-                                                         order_by="ReferralEvent.at, ReferralEvent.id")
+    people: Mapped[list[ReferralMember]] = relationship(
+        cascade="all, delete-orphan", order_by="ReferralMember.member_id"
+    )
+    events: Mapped[list[ReferralEvent]] = relationship(
+        cascade="all, delete-orphan", order_by="ReferralEvent.at, ReferralEvent.id"
+    )
 
     @property
     def is_open(self) -> bool:

@@ -1,4 +1,5 @@
 """Legal partners: profiles and suggestions, the referral workflow, representation, legal notes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,8 +10,8 @@ from sqlalchemy import ColumnElement, Select, and_, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
-from casework.audit.models import AuditAction, AuditEvent
 from casework.accounts.services import add_account
+from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
 from casework.db import utcnow
@@ -37,21 +38,28 @@ MERITS_WITHIN_DAYS = 60
 
 # Who may see what -------------------------------------------------------------------------------
 
+
 def is_partner(user: User) -> bool:
     return user.role is Role.LEGAL_PARTNER and user.organization.kind is OrganizationKind.LEGAL_PARTNER
 
 
 def sharing_consented() -> ColumnElement[bool]:
     """SQL on `Family`: someone in the household consents, now, to sharing with legal partners."""
-    return exists(select(Consent.id).join(Member, Consent.member_id == Member.id).where(
-        Member.family_id == Family.id, Consent.kind == ConsentKind.LEGAL_SHARING, Consent.revoked_on.is_(None)))
+    return exists(
+        select(Consent.id)
+        .join(Member, Consent.member_id == Member.id)
+        .where(Member.family_id == Family.id, Consent.kind == ConsentKind.LEGAL_SHARING, Consent.revoked_on.is_(None))
+    )
 
 
 def partner_families(user: User) -> ColumnElement[bool]:
     """The families of the cases referred to the user's organization and not declined or closed,
     while the family's consent to share stands: revoking it ends every partner's access at once."""
-    referred = select(Case.family_id).join(Referral, Referral.case_id == Case.id).where(
-        Referral.partner_id == user.organization_id, Referral.status.in_(OPEN_STATUSES))
+    referred = (
+        select(Case.family_id)
+        .join(Referral, Referral.case_id == Case.id)
+        .where(Referral.partner_id == user.organization_id, Referral.status.in_(OPEN_STATUSES))
+    )
     return and_(Family.id.in_(referred), sharing_consented())
 
 
@@ -61,9 +69,14 @@ def own_referrals(user: User) -> ColumnElement[bool]:
 
 # Partners ---------------------------------------------------------------------------------------
 
+
 def partners(session: Session) -> list[PartnerProfile]:
-    stmt = (select(PartnerProfile).join(Organization, PartnerProfile.organization_id == Organization.id)
-            .options(selectinload(PartnerProfile.courts)).order_by(Organization.name))
+    stmt = (
+        select(PartnerProfile)
+        .join(Organization, PartnerProfile.organization_id == Organization.id)
+        .options(selectinload(PartnerProfile.courts))
+        .order_by(Organization.name)
+    )
     return list(session.scalars(stmt))
 
 
@@ -92,7 +105,10 @@ def save_profile(session: Session, user: User, organization: Organization, data:
     profile.states = " ".join(sorted(set(data.states)))
     profile.languages = " ".join(sorted(set(data.languages)))
     profile.contact_name, profile.contact_email, profile.contact_phone = (
-        data.contact_name, data.contact_email, data.contact_phone)
+        data.contact_name,
+        data.contact_email,
+        data.contact_phone,
+    )
     profile.courts = [PartnerCourt(court_id=court_id) for court_id in sorted(set(data.court_ids))]
     session.flush()
     record(session, user, AuditAction.CHANGE, "partner_profile", organization.id)
@@ -113,8 +129,9 @@ class NewPartnerOrganization:
     password: str
 
 
-def create_partner_organization(session: Session, actor: User | None,
-                                data: NewPartnerOrganization) -> tuple[Organization, User]:
+def create_partner_organization(
+    session: Session, actor: User | None, data: NewPartnerOrganization
+) -> tuple[Organization, User]:
     """The organization, its profile and its first account, checked like every account."""
     name = " ".join((data.name or "").split())
     if not name:
@@ -129,18 +146,36 @@ def create_partner_organization(session: Session, actor: User | None,
     session.add(organization)
     session.flush()
     record(session, actor, AuditAction.CREATE, "organization", organization.id)
-    user = add_account(session, actor, email=data.email, full_name=data.full_name, role=Role.LEGAL_PARTNER,
-                       organization_id=organization.id, password=data.password, manages_organization=True)
-    session.add(PartnerProfile(organization_id=organization.id, kind=data.kind, capacity=data.capacity,
-                               contact_name=user.full_name, contact_email=user.email))
+    user = add_account(
+        session,
+        actor,
+        email=data.email,
+        full_name=data.full_name,
+        role=Role.LEGAL_PARTNER,
+        organization_id=organization.id,
+        password=data.password,
+        manages_organization=True,
+    )
+    session.add(
+        PartnerProfile(
+            organization_id=organization.id,
+            kind=data.kind,
+            capacity=data.capacity,
+            contact_name=user.full_name,
+            contact_email=user.email,
+        )
+    )
     session.flush()
     return organization, user
 
 
 def open_load(session: Session) -> dict[int, int]:
     """Open (sent or accepted) referrals per partner organization."""
-    rows = session.execute(select(Referral.partner_id, func.count(Referral.id))
-                           .where(Referral.status.in_(OPEN_STATUSES)).group_by(Referral.partner_id))
+    rows = session.execute(
+        select(Referral.partner_id, func.count(Referral.id))
+        .where(Referral.status.in_(OPEN_STATUSES))
+        .group_by(Referral.partner_id)
+    )
     return dict(rows.all())
 
 
@@ -158,23 +193,37 @@ class Suggestion:
 
 def suggest(session: Session, case: Case) -> list[Suggestion]:
     """Partners for this case, best first: room left, covering the family's court, speaking their language."""
-    court_ids = set(session.scalars(select(Appointment.court_id).where(
-        Appointment.case_id == case.id, Appointment.court_id.is_not(None),
-        Appointment.status == AppointmentStatus.SCHEDULED)))
+    court_ids = set(
+        session.scalars(
+            select(Appointment.court_id).where(
+                Appointment.case_id == case.id,
+                Appointment.court_id.is_not(None),
+                Appointment.status == AppointmentStatus.SCHEDULED,
+            )
+        )
+    )
     languages = {m.preferred_language for m in case.family.members if m.preferred_language}
     load = open_load(session)
-    found = [Suggestion(profile=p, covers_court=bool(court_ids & {c.court_id for c in p.courts}),
-                        speaks=bool(languages & set(p.language_list)),
-                        room=p.capacity - load.get(p.organization_id, 0))
-             for p in partners(session) if p.organization.kind is OrganizationKind.LEGAL_PARTNER]
+    found = [
+        Suggestion(
+            profile=p,
+            covers_court=bool(court_ids & {c.court_id for c in p.courts}),
+            speaks=bool(languages & set(p.language_list)),
+            room=p.capacity - load.get(p.organization_id, 0),
+        )
+        for p in partners(session)
+        if p.organization.kind is OrganizationKind.LEGAL_PARTNER
+    ]
     return sorted(found, key=lambda s: s.score, reverse=True)
 
 
 # The referral workflow --------------------------------------------------------------------------
 
+
 def timeline_event(referral: Referral, user: User | None, kind: ReferralEventKind, detail: str = "") -> None:
-    referral.events.append(ReferralEvent(kind=kind, detail=detail[:500], user_id=user.id if user else None,
-                                         at=utcnow()))
+    referral.events.append(
+        ReferralEvent(kind=kind, detail=detail[:500], user_id=user.id if user else None, at=utcnow())
+    )
 
 
 def has_sharing_consent(family: Family) -> bool:
@@ -183,19 +232,25 @@ def has_sharing_consent(family: Family) -> bool:
 
 def _partner_addresses(session: Session, partner_id: int) -> list[str]:
     profile = session.get(PartnerProfile, partner_id)
-    users = session.scalars(select(User.email).where(User.organization_id == partner_id, User.active.is_(True),
-                                                     User.role == Role.LEGAL_PARTNER))
+    users = session.scalars(
+        select(User.email).where(
+            User.organization_id == partner_id, User.active.is_(True), User.role == Role.LEGAL_PARTNER
+        )
+    )
     return ([profile.contact_email] if profile and profile.contact_email else []) + list(users)
 
 
-def refer(session: Session, user: User, case: Case, partner_id: int, member_ids: list[int],
-          message: str | None, base_url: str) -> Referral:
+def refer(
+    session: Session, user: User, case: Case, partner_id: int, member_ids: list[int], message: str | None, base_url: str
+) -> Referral:
     family = case.family
     if case.status is CaseStatus.CLOSED:
         raise Conflict(str(_l("The case is closed.")))
     if not has_sharing_consent(family):
-        raise ValidationError(str(_l("No one in the household has consented to sharing with legal partners. "
-                                     "Record that consent first.")), "partner_id")
+        raise ValidationError(
+            str(_l("No one in the household has consented to sharing with legal partners. Record that consent first.")),
+            "partner_id",
+        )
     partner = session.get(Organization, partner_id)
     if partner is None or partner.kind is not OrganizationKind.LEGAL_PARTNER:
         raise ValidationError(str(_l("Choose a legal partner from the list.")), "partner_id")
@@ -203,21 +258,40 @@ def refer(session: Session, user: User, case: Case, partner_id: int, member_ids:
     chosen = [m for m in dict.fromkeys(member_ids) if m in household]
     if not chosen or len(chosen) != len(set(member_ids)):
         raise ValidationError(str(_l("Choose who in the household is referred.")), "member_ids")
-    if session.scalar(select(Referral.id).where(Referral.case_id == case.id, Referral.partner_id == partner_id,
-                                                Referral.status.in_(OPEN_STATUSES))):
+    if session.scalar(
+        select(Referral.id).where(
+            Referral.case_id == case.id, Referral.partner_id == partner_id, Referral.status.in_(OPEN_STATUSES)
+        )
+    ):
         raise Conflict(str(_l("This case is already referred to this partner.")), "partner_id")
-    referral = Referral(case_id=case.id, case=case, partner_id=partner_id, status=ReferralStatus.SENT,
-                        message=(message or "").strip() or None, created_by_id=user.id, sent_at=utcnow())
+    referral = Referral(
+        case_id=case.id,
+        case=case,
+        partner_id=partner_id,
+        status=ReferralStatus.SENT,
+        message=(message or "").strip() or None,
+        created_by_id=user.id,
+        sent_at=utcnow(),
+    )
     referral.people = [ReferralMember(member_id=m) for m in chosen]
     timeline_event(referral, user, ReferralEventKind.SENT)
     session.add(referral)
     session.flush()
     record(session, user, AuditAction.CREATE, "legal_referral", referral.id, family.id)
-    queue_email(session, _partner_addresses(session, partner_id),
-                       str(_l("A new referral from %(program)s", program=family.program.name)),
-                       str(_l("%(program)s has referred case %(reference)s to your organization. Sign in to "
-                              "accept or decline it: %(url)s", program=family.program.name,
-                              reference=case.reference, url=f"{base_url.rstrip('/')}/partner")))
+    queue_email(
+        session,
+        _partner_addresses(session, partner_id),
+        str(_l("A new referral from %(program)s", program=family.program.name)),
+        str(
+            _l(
+                "%(program)s has referred case %(reference)s to your organization. Sign in to "
+                "accept or decline it: %(url)s",
+                program=family.program.name,
+                reference=case.reference,
+                url=f"{base_url.rstrip('/')}/partner",
+            )
+        ),
+    )
     session.flush()
     return referral
 
@@ -232,11 +306,20 @@ def _tell_case_manager(session: Session, referral: Referral, what: str, base_url
     manager = case.assigned_to
     if manager is None or not manager.active:
         return
-    queue_email(session, [manager.email], str(_l("Referral of case %(reference)s: %(what)s",
-                                                        reference=case.reference, what=what)),
-                       str(_l("%(partner)s answered the referral of case %(reference)s: %(what)s. %(url)s",
-                              partner=referral.partner.name, reference=case.reference, what=what,
-                              url=f"{base_url.rstrip('/')}/legal-referrals/{referral.id}")))
+    queue_email(
+        session,
+        [manager.email],
+        str(_l("Referral of case %(reference)s: %(what)s", reference=case.reference, what=what)),
+        str(
+            _l(
+                "%(partner)s answered the referral of case %(reference)s: %(what)s. %(url)s",
+                partner=referral.partner.name,
+                reference=case.reference,
+                what=what,
+                url=f"{base_url.rstrip('/')}/legal-referrals/{referral.id}",
+            )
+        ),
+    )
 
 
 def accept(session: Session, user: User, referral: Referral, base_url: str) -> None:
@@ -265,15 +348,17 @@ def decline(session: Session, user: User, referral: Referral, reason: str, base_
     session.flush()
 
 
-def set_representation(session: Session, user: User, referral: Referral, representation: Representation,
-                       filed_on: date | None, today: date) -> None:
+def set_representation(
+    session: Session, user: User, referral: Referral, representation: Representation, filed_on: date | None, today: date
+) -> None:
     _check_partner(user, referral)
     if referral.status is not ReferralStatus.ACCEPTED:
         raise Conflict(str(_l("Accept the referral first.")))
     if representation is Representation.REPRESENTING:
         if filed_on is None:
-            raise ValidationError(str(_l("Give the date the notice of appearance (EOIR-28) was filed.")),
-                                  "appearance_filed_on")
+            raise ValidationError(
+                str(_l("Give the date the notice of appearance (EOIR-28) was filed.")), "appearance_filed_on"
+            )
         if filed_on > today:
             raise ValidationError(str(_l("The filing date cannot be in the future.")), "appearance_filed_on")
     referral.representation = representation
@@ -311,64 +396,103 @@ def add_legal_note(session: Session, user: User, case: Case, body: str) -> Legal
 
 # Reading ----------------------------------------------------------------------------------------
 
+
 def case_referrals(session: Session, case_ids: list[int]) -> list[Referral]:
     if not case_ids:
         return []
-    stmt = (select(Referral).where(Referral.case_id.in_(case_ids))
-            .options(joinedload(Referral.partner), selectinload(Referral.events))
-            .order_by(Referral.sent_at.desc(), Referral.id.desc()))
+    stmt = (
+        select(Referral)
+        .where(Referral.case_id.in_(case_ids))
+        .options(joinedload(Referral.partner), selectinload(Referral.events))
+        .order_by(Referral.sent_at.desc(), Referral.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
 def case_legal_notes(session: Session, case_ids: list[int]) -> list[LegalNote]:
     if not case_ids:
         return []
-    stmt = (select(LegalNote).where(LegalNote.case_id.in_(case_ids))
-            .options(joinedload(LegalNote.author), joinedload(LegalNote.organization))
-            .order_by(LegalNote.created_at.desc(), LegalNote.id.desc()))
+    stmt = (
+        select(LegalNote)
+        .where(LegalNote.case_id.in_(case_ids))
+        .options(joinedload(LegalNote.author), joinedload(LegalNote.organization))
+        .order_by(LegalNote.created_at.desc(), LegalNote.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
 def partner_views(session: Session, referral: Referral, limit: int = 100) -> list[AuditEvent]:
     """Who at the partner looked at the family, and when: for the case manager."""
-    stmt = (select(AuditEvent).join(User, AuditEvent.user_id == User.id)
-            .where(AuditEvent.family_id == referral.case.family_id, User.organization_id == referral.partner_id,
-                   AuditEvent.action == AuditAction.VIEW)
-            .options(joinedload(AuditEvent.user)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
+    stmt = (
+        select(AuditEvent)
+        .join(User, AuditEvent.user_id == User.id)
+        .where(
+            AuditEvent.family_id == referral.case.family_id,
+            User.organization_id == referral.partner_id,
+            AuditEvent.action == AuditAction.VIEW,
+        )
+        .options(joinedload(AuditEvent.user))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 
-def open_referrals_for_partner(session: Session, scope: Select[Referral], page: int,
-                               per_page: int) -> tuple[list[Referral], bool]:
-    stmt = (scope.options(joinedload(Referral.case).joinedload(Case.family))
-            .order_by(Referral.status, Referral.sent_at.desc(), Referral.id.desc())
-            .offset((page - 1) * per_page).limit(per_page + 1))
+def open_referrals_for_partner(
+    session: Session, scope: Select[Referral], page: int, per_page: int
+) -> tuple[list[Referral], bool]:
+    stmt = (
+        scope.options(joinedload(Referral.case).joinedload(Case.family))
+        .order_by(Referral.status, Referral.sent_at.desc(), Referral.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     rows = list(session.scalars(stmt))
     return rows[:per_page], len(rows) > per_page
 
 
 # What the program watches -----------------------------------------------------------------------
 
+
 def unanswered(session: Session, program_id: int, now: datetime) -> list[Referral]:
-    stmt = (select(Referral).join(Case, Referral.case_id == Case.id).join(Family, Case.family_id == Family.id)
-            .where(Family.program_id == program_id, Referral.status == ReferralStatus.SENT,
-                   Referral.sent_at < now - UNANSWERED_AFTER)
-            .options(joinedload(Referral.partner), joinedload(Referral.case).joinedload(Case.family))
-            .order_by(Referral.sent_at).limit(200))
+    stmt = (
+        select(Referral)
+        .join(Case, Referral.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .where(
+            Family.program_id == program_id,
+            Referral.status == ReferralStatus.SENT,
+            Referral.sent_at < now - UNANSWERED_AFTER,
+        )
+        .options(joinedload(Referral.partner), joinedload(Referral.case).joinedload(Case.family))
+        .order_by(Referral.sent_at)
+        .limit(200)
+    )
     return list(session.scalars(stmt))
 
 
 def merits_without_counsel(session: Session, program_id: int, now: datetime) -> list[Appointment]:
     """Individual (merits) hearings within 60 days whose case has no accepted representation."""
-    represented = select(Referral.case_id).where(Referral.status == ReferralStatus.ACCEPTED,
-                                                 Referral.representation == Representation.REPRESENTING)
-    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id).join(Family, Case.family_id == Family.id)
-            .where(Family.program_id == program_id, Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
-                   Case.status != CaseStatus.CLOSED,
-                   Appointment.status == AppointmentStatus.SCHEDULED, Appointment.starts_at >= now,
-                   Appointment.starts_at < now + timedelta(days=MERITS_WITHIN_DAYS),
-                   Appointment.case_id.not_in(represented))
-            .options(joinedload(Appointment.case).joinedload(Case.family)).order_by(Appointment.starts_at).limit(200))
+    represented = select(Referral.case_id).where(
+        Referral.status == ReferralStatus.ACCEPTED, Referral.representation == Representation.REPRESENTING
+    )
+    stmt = (
+        select(Appointment)
+        .join(Case, Appointment.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .where(
+            Family.program_id == program_id,
+            Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
+            Case.status != CaseStatus.CLOSED,
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.starts_at >= now,
+            Appointment.starts_at < now + timedelta(days=MERITS_WITHIN_DAYS),
+            Appointment.case_id.not_in(represented),
+        )
+        .options(joinedload(Appointment.case).joinedload(Case.family))
+        .order_by(Appointment.starts_at)
+        .limit(200)
+    )
     return list(session.scalars(stmt))
 
 
@@ -385,8 +509,10 @@ def partner_figures(session: Session, program_id: int) -> list[PartnerFigures]:
     load = open_load(session)
     answered = session.execute(
         select(Referral.partner_id, Referral.sent_at, Referral.answered_at)
-        .join(Case, Referral.case_id == Case.id).join(Family, Case.family_id == Family.id)
-        .where(Family.program_id == program_id, Referral.answered_at.is_not(None))).all()
+        .join(Case, Referral.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .where(Family.program_id == program_id, Referral.answered_at.is_not(None))
+    ).all()
     by_partner: dict[int, list[float]] = {}
     for partner_id, sent, answered_at in answered:
         if answered_at is None:  # not selected: answered referrals only
@@ -406,10 +532,22 @@ def anonymize_legal_records(session: Session, family_id: int, case_ids: list[int
 
     if not case_ids:
         return
-    session.execute(update(LegalNote).where(LegalNote.case_id.in_(case_ids)).values(body="—")
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(LegalNote)
+        .where(LegalNote.case_id.in_(case_ids))
+        .values(body="—")
+        .execution_options(synchronize_session=False)
+    )
     referral_ids = select(Referral.id).where(Referral.case_id.in_(case_ids)).scalar_subquery()
-    session.execute(update(Referral).where(Referral.case_id.in_(case_ids)).values(message=None, decline_reason=None)
-                    .execution_options(synchronize_session=False))
-    session.execute(update(ReferralEvent).where(ReferralEvent.referral_id.in_(referral_ids)).values(detail="")
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Referral)
+        .where(Referral.case_id.in_(case_ids))
+        .values(message=None, decline_reason=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(ReferralEvent)
+        .where(ReferralEvent.referral_id.in_(referral_ids))
+        .values(detail="")
+        .execution_options(synchronize_session=False)
+    )

@@ -1,4 +1,5 @@
 """Legal referrals: the program's side (refer, follow, close, watch) and the partner portal."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from casework import access
 from casework.access import requires
+from casework.accounts import services as account_services
 from casework.accounts.models import Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
@@ -20,12 +22,11 @@ from casework.families.identifiers import format_a_number, format_phone, parse_p
 from casework.families.models import Family
 from casework.form_actions import performed, submitted
 from casework.forms_common import filled
-from casework.releases.models import ReleaseDocument
 from casework.i18n import language_choices
 from casework.pagination import page_number
+from casework.releases.models import ReleaseDocument
 from casework.timeutil import today_for
 from legal import services
-from casework.accounts import services as account_services
 from legal.forms import (
     CloseForm,
     ColleagueForm,
@@ -49,33 +50,48 @@ def _base_url() -> str:
 
 # The program's side ------------------------------------------------------------------------------
 
+
 @bp.route("/cases/<int:case_id>/legal-referrals/new", methods=["GET", "POST"])
 @requires("refer_to_partner")
 def new_referral(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     suggestions = services.suggest(db.session, case)
     form = ReferralForm()
-    form.partner_id.choices = [(0, "—")] + [(s.profile.organization_id, s.profile.organization.name)
-                                            for s in suggestions]
+    form.partner_id.choices = [(0, "—")] + [
+        (s.profile.organization_id, s.profile.organization.name) for s in suggestions
+    ]
     form.member_ids.choices = [(m.id, m.full_name) for m in case.family.members]
     if request.method == "GET":
         form.member_ids.data = [m.id for m in case.family.members]
     consent = services.has_sharing_consent(case.family)
-    if submitted(form, lambda: services.refer(db.session, current_user, case, form.partner_id.data,
-                                              list(form.member_ids.data or []), form.message.data, _base_url()),
-                 "partner_id"):
+    if submitted(
+        form,
+        lambda: services.refer(
+            db.session,
+            current_user,
+            case,
+            form.partner_id.data,
+            list(form.member_ids.data or []),
+            form.message.data,
+            _base_url(),
+        ),
+        "partner_id",
+    ):
         flash(_("The referral is sent; the partner is notified by email."), "success")
         return redirect(url_for("families.show", family_id=case.family_id))
-    return render_template("legal/referral_form.html", form=form, case=case, suggestions=suggestions,
-                           consent=consent)
+    return render_template("legal/referral_form.html", form=form, case=case, suggestions=suggestions, consent=consent)
 
 
 @bp.route("/legal-referrals/<int:legal_referral_id>")
 @requires("refer_to_partner")
 def referral(legal_referral_id: int):
     referral = access.get_or_404(db.session, current_user, Referral, legal_referral_id)
-    return render_template("legal/referral.html", referral=referral, close_form=CloseForm(),
-                           views=services.partner_views(db.session, referral))
+    return render_template(
+        "legal/referral.html",
+        referral=referral,
+        close_form=CloseForm(),
+        views=services.partner_views(db.session, referral),
+    )
 
 
 @bp.route("/legal-referrals/<int:legal_referral_id>/close", methods=["POST"])
@@ -106,12 +122,16 @@ def program_legal_note(case_id: int):
 def overview():
     now = utcnow()
     program_id = current_user.organization_id
-    return render_template("legal/overview.html",
-                           unanswered=services.unanswered(db.session, program_id, now),
-                           merits=services.merits_without_counsel(db.session, program_id, now),
-                           figures=services.partner_figures(db.session, program_id),
-                           partner_orgs=db.session.query(Organization).filter(
-                               Organization.kind == OrganizationKind.LEGAL_PARTNER).order_by(Organization.name).all())
+    return render_template(
+        "legal/overview.html",
+        unanswered=services.unanswered(db.session, program_id, now),
+        merits=services.merits_without_counsel(db.session, program_id, now),
+        figures=services.partner_figures(db.session, program_id),
+        partner_orgs=db.session.query(Organization)
+        .filter(Organization.kind == OrganizationKind.LEGAL_PARTNER)
+        .order_by(Organization.name)
+        .all(),
+    )
 
 
 @bp.route("/admin/legal-partners/new", methods=["GET", "POST"])
@@ -120,15 +140,34 @@ def new_partner():
     form = NewPartnerForm()
     if request.method == "GET":
         form.timezone.data = current_user.organization.timezone
-    created = submitted(form, lambda: services.create_partner_organization(
-        db.session, current_user, services.NewPartnerOrganization(
-            name=filled(form.name.data), timezone=form.timezone.data, kind=PartnerKind(form.kind.data),
-            capacity=filled(form.capacity.data), email=filled(form.email.data), full_name=filled(form.full_name.data),
-            password=filled(form.password.data))), "password")
+    created = submitted(
+        form,
+        lambda: services.create_partner_organization(
+            db.session,
+            current_user,
+            services.NewPartnerOrganization(
+                name=filled(form.name.data),
+                timezone=form.timezone.data,
+                kind=PartnerKind(form.kind.data),
+                capacity=filled(form.capacity.data),
+                email=filled(form.email.data),
+                full_name=filled(form.full_name.data),
+                password=filled(form.password.data),
+            ),
+        ),
+        "password",
+    )
     if created:
         organization, user = created.value
-        flash(_("%(name)s is set up; %(email)s can sign in and add colleagues. Say which courts, states "
-                "and languages it covers.", name=organization.name, email=user.email), "success")
+        flash(
+            _(
+                "%(name)s is set up; %(email)s can sign in and add colleagues. Say which courts, states "
+                "and languages it covers.",
+                name=organization.name,
+                email=user.email,
+            ),
+            "success",
+        )
         return redirect(url_for("legal.edit_profile", organization_id=organization.id))
     return render_template("legal/new_partner.html", form=form)
 
@@ -141,20 +180,41 @@ def edit_profile(organization_id: int):
         abort(404)
     profile = db.session.get(PartnerProfile, organization.id)
     if request.method == "GET" and profile is not None:
-        form = ProfileForm(kind=profile.kind.value, capacity=profile.capacity, states=profile.state_list,
-                           languages=profile.language_list, court_ids=[c.court_id for c in profile.courts],
-                           contact_name=profile.contact_name, contact_email=profile.contact_email,
-                           contact_phone=format_phone(profile.contact_phone))
+        form = ProfileForm(
+            kind=profile.kind.value,
+            capacity=profile.capacity,
+            states=profile.state_list,
+            languages=profile.language_list,
+            court_ids=[c.court_id for c in profile.courts],
+            contact_name=profile.contact_name,
+            contact_email=profile.contact_email,
+            contact_phone=format_phone(profile.contact_phone),
+        )
     else:
         form = ProfileForm()
     form.court_ids.choices = [(c.id, f"{c.name} ({c.state})") for c in scheduling.active_courts(db.session)]
     form.languages.choices = language_choices()
-    if submitted(form, lambda: services.save_profile(db.session, current_user, organization, services.ProfileData(
-            kind=PartnerKind(form.kind.data), capacity=filled(form.capacity.data), states=list(form.states.data or []),
-            languages=list(form.languages.data or []), court_ids=list(form.court_ids.data or []),
-            contact_name=form.contact_name.data or None, contact_email=form.contact_email.data or None,
-            contact_phone=parse_phone(form.contact_phone.data, "contact_phone") if form.contact_phone.data else None)),
-            "kind"):
+    if submitted(
+        form,
+        lambda: services.save_profile(
+            db.session,
+            current_user,
+            organization,
+            services.ProfileData(
+                kind=PartnerKind(form.kind.data),
+                capacity=filled(form.capacity.data),
+                states=list(form.states.data or []),
+                languages=list(form.languages.data or []),
+                court_ids=list(form.court_ids.data or []),
+                contact_name=form.contact_name.data or None,
+                contact_email=form.contact_email.data or None,
+                contact_phone=parse_phone(form.contact_phone.data, "contact_phone")
+                if form.contact_phone.data
+                else None,
+            ),
+        ),
+        "kind",
+    ):
         flash(_("The partner's profile is saved."), "success")
         return redirect(url_for("legal.overview"))
     return render_template("legal/profile_form.html", form=form, organization=organization)
@@ -162,12 +222,14 @@ def edit_profile(organization_id: int):
 
 # The partner portal ------------------------------------------------------------------------------
 
+
 @bp.route("/partner")
 @requires("use_partner_portal")
 def portal():
     page = page_number()
     rows, has_next = services.open_referrals_for_partner(
-        db.session, access.scoped(Referral, current_user), page, current_app.config["PAGE_SIZE"])
+        db.session, access.scoped(Referral, current_user), page, current_app.config["PAGE_SIZE"]
+    )
     return render_template("legal/portal.html", referrals=rows, page=page, has_next=has_next)
 
 
@@ -183,15 +245,27 @@ def partner_case(legal_referral_id: int):
     family = access.get_family_or_404(db.session, current_user, case.family_id)
     appointments = scheduling.family_appointments(db.session, family)
     notes = services.case_legal_notes(db.session, [case.id])
-    documents = list(db.session.scalars(access.scoped(ReleaseDocument, current_user).where(
-        Family.id == family.id).order_by(ReleaseDocument.id)))
+    documents = list(
+        db.session.scalars(
+            access.scoped(ReleaseDocument, current_user).where(Family.id == family.id).order_by(ReleaseDocument.id)
+        )
+    )
     record(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
-    return render_template("legal/partner_case.html", referral=referral, family=family, case=case,
-                           appointments=appointments, notes=notes, note_form=LegalNoteForm(), documents=documents,
-                           decline_form=DeclineForm(), representation_form=RepresentationForm(
-                               representation=referral.representation.value,
-                               appearance_filed_on=referral.appearance_filed_on),
-                           format_a_number=format_a_number)
+    return render_template(
+        "legal/partner_case.html",
+        referral=referral,
+        family=family,
+        case=case,
+        appointments=appointments,
+        notes=notes,
+        note_form=LegalNoteForm(),
+        documents=documents,
+        decline_form=DeclineForm(),
+        representation_form=RepresentationForm(
+            representation=referral.representation.value, appearance_filed_on=referral.appearance_filed_on
+        ),
+        format_a_number=format_a_number,
+    )
 
 
 def _back(referral: Referral) -> ResponseReturnValue:
@@ -226,9 +300,16 @@ def representation(legal_referral_id: int):
     if not form.validate():
         flash(_("Check the date."), "error")
         return _back(referral)
-    if performed(lambda: services.set_representation(db.session, current_user, referral,
-                                                     Representation(form.representation.data),
-                                                     form.appearance_filed_on.data, today_for(current_user))):
+    if performed(
+        lambda: services.set_representation(
+            db.session,
+            current_user,
+            referral,
+            Representation(form.representation.data),
+            form.appearance_filed_on.data,
+            today_for(current_user),
+        )
+    ):
         flash(_("The representation is updated."), "success")
     return _back(referral)
 
@@ -249,8 +330,9 @@ def partner_outcome(appointment_id: int):
     """Partners record what happened at a hearing, and the new date the court gave (which re-plans
     the family's reminders)."""
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
-    referral = db.session.scalars(access.scoped(Referral, current_user).where(
-        Referral.case_id == appointment.case_id)).first()
+    referral = db.session.scalars(
+        access.scoped(Referral, current_user).where(Referral.case_id == appointment.case_id)
+    ).first()
     if referral is None:
         abort(404)
     form = OutcomeForm()
@@ -258,8 +340,15 @@ def partner_outcome(appointment_id: int):
     if saved:
         flash(_("The outcome is recorded; the family's reminders follow any new date."), "success")
         return _back(referral)
-    record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, referral.case.family_id,
-           detail="partner portal")
+    record(
+        db.session,
+        current_user,
+        AuditAction.VIEW,
+        "appointment",
+        appointment.id,
+        referral.case.family_id,
+        detail="partner portal",
+    )
     return render_template("legal/partner_outcome.html", form=form, appointment=appointment, referral=referral)
 
 
@@ -268,13 +357,22 @@ def partner_outcome(appointment_id: int):
 def partner_users():
     """A partner's account manager adds and deactivates their colleagues' accounts."""
     form = ColleagueForm()
-    if submitted(form, lambda: account_services.add_colleague(db.session, current_user, email=filled(form.email.data),
-                                                              full_name=filled(form.full_name.data),
-                                                              password=filled(form.password.data)), "email"):
+    if submitted(
+        form,
+        lambda: account_services.add_colleague(
+            db.session,
+            current_user,
+            email=filled(form.email.data),
+            full_name=filled(form.full_name.data),
+            password=filled(form.password.data),
+        ),
+        "email",
+    ):
         flash(_("The account is created; give the person their password in person or by phone."), "success")
         return redirect(url_for("legal.partner_users"))
-    return render_template("legal/partner_users.html", form=form,
-                           users=account_services.colleagues(db.session, current_user))
+    return render_template(
+        "legal/partner_users.html", form=form, users=account_services.colleagues(db.session, current_user)
+    )
 
 
 @bp.route("/partner/users/<int:user_id>/active", methods=["POST"])
@@ -288,9 +386,10 @@ def partner_user_active(user_id: int):
     return redirect(url_for("legal.partner_users"))
 
 
-def family_section(session: Session, user: User, family: Family, case_ids: list[int],
-                   today: date) -> dict[str, Any]:
-    return {"referrals": services.case_referrals(session, case_ids),
-            "legal_notes": services.case_legal_notes(session, case_ids),
-            "consent": services.has_sharing_consent(family), "note_form": LegalNoteForm()}
-
+def family_section(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict[str, Any]:
+    return {
+        "referrals": services.case_referrals(session, case_ids),
+        "legal_notes": services.case_legal_notes(session, case_ids),
+        "consent": services.has_sharing_consent(family),
+        "note_form": LegalNoteForm(),
+    }

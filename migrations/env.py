@@ -1,11 +1,11 @@
 from alembic import context
 
-from casework.crypto import EncryptedString
-from casework.db import UTCDateTime, make_engine
-from casework.models import Base
 import legal.models  # noqa: F401  (each domain's tables belong to the one schema)
 import reintegration.models  # noqa: F401
 import scheduling.models  # noqa: F401
+from casework.crypto import EncryptedString
+from casework.db import UTCDateTime, make_engine
+from casework.models import Base
 
 config = context.config
 target_metadata = Base.metadata

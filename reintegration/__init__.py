@@ -3,6 +3,7 @@
 `init_app` is what the app factory calls: the blueprint, the in-country organizations' reach in
 the access scope, the hand-over section of the US family page, menu, landing page and demo data.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -27,32 +28,52 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(cli.reintegration_cli)
     access.register_path(ReturneeCase, lambda q: q.join(Family, ReturneeCase.family_id == Family.id))
-    access.register_path(RelativeInUS, lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id)
-                         .join(Family, ReturneeCase.family_id == Family.id))
+    access.register_path(
+        RelativeInUS,
+        lambda q: q.join(ReturneeCase, RelativeInUS.returnee_case_id == ReturneeCase.id).join(
+            Family, ReturneeCase.family_id == Family.id
+        ),
+    )
 
     def through_returnee_case(model: type[PlanItem | Referral | OutcomeRecord]) -> Callable[[AnySelect], AnySelect]:
         return lambda q: q.join(ReturneeCase, model.returnee_case_id == ReturneeCase.id).join(
-            Family, ReturneeCase.family_id == Family.id)
+            Family, ReturneeCase.family_id == Family.id
+        )
 
     for model in (PlanItem, Referral, OutcomeRecord):
         access.register_path(model, through_returnee_case(model))
-    access.register_grant(access.Grant(applies=services.is_reintegration_staff, families=services.own_families,
-                                       models=frozenset({Family, Member, Case, Task, ReturneeCase, RelativeInUS,
-                                                         PlanItem, Referral, OutcomeRecord})))
+    access.register_grant(
+        access.Grant(
+            applies=services.is_reintegration_staff,
+            families=services.own_families,
+            models=frozenset(
+                {Family, Member, Case, Task, ReturneeCase, RelativeInUS, PlanItem, Referral, OutcomeRecord}
+            ),
+        )
+    )
     plugins = registry(app)
     plugins.family_sections.append(FamilySection("reintegration/_section.html", family_section))
     # An in-country organization's staff and its returnees; its admins and supervisors, its settings.
     access.register_capability("in_country_staff", services.is_reintegration_staff)
-    access.register_capability("manage_in_country_settings", lambda user: services.is_reintegration_staff(user)
-                               and user.role in (Role.ADMIN, Role.SUPERVISOR))
+    access.register_capability(
+        "manage_in_country_settings",
+        lambda user: services.is_reintegration_staff(user) and user.role in (Role.ADMIN, Role.SUPERVISOR),
+    )
     plugins.nav_links.append(NavLink("reintegration.index", _l("Returnees"), "in_country_staff"))
     plugins.nav_links.append(NavLink("reintegration.providers", _l("Service providers"), "in_country_staff"))
-    plugins.default_locales.append(lambda session, user: settings.default_locale(session, user)
-                                   if services.is_reintegration_staff(user) else None)
+    plugins.default_locales.append(
+        lambda session, user: settings.default_locale(session, user) if services.is_reintegration_staff(user) else None
+    )
     plugins.homes.append((services.is_reintegration_staff, "reintegration.index"))
     plugins.demo_loaders.append(demo.load)
     plugins.anonymizers.append(services.anonymize_returnee)
     plugins.task_titles[followups.FOLLOW_UP.key] = followups.FOLLOW_UP
-    OBJECT_TYPE_LABELS.update({"returnee_case": _l("returnee case"), "returnee_referral": _l("returnee referral"),
-                               "returnee_outcome": _l("returnee's situation"), "provider": _l("service provider")})
+    OBJECT_TYPE_LABELS.update(
+        {
+            "returnee_case": _l("returnee case"),
+            "returnee_referral": _l("returnee referral"),
+            "returnee_outcome": _l("returnee's situation"),
+            "provider": _l("service provider"),
+        }
+    )
     app.context_processor(lambda: {"return_methods": RETURN_METHODS})

@@ -1,5 +1,6 @@
 """The reintegration domain's public face: what reports (or a later domain) may use. The rest of
 the package is reintegration's own; the import contracts in pyproject.toml hold that line."""
+
 from __future__ import annotations
 
 from reintegration.forms import REFERRAL_STATUSES, SERVICES
@@ -15,5 +16,16 @@ from reintegration.models import (
 )
 from reintegration.services import is_reintegration_staff
 
-__all__ = ["REFERRAL_STATUSES", "SERVICES", "Answer", "OutcomeRecord", "Referral", "ReferralStatus", "ReturneeCase",
-           "SafetyStatus", "Service", "WorkStatus", "is_reintegration_staff"]
+__all__ = [
+    "REFERRAL_STATUSES",
+    "SERVICES",
+    "Answer",
+    "OutcomeRecord",
+    "Referral",
+    "ReferralStatus",
+    "ReturneeCase",
+    "SafetyStatus",
+    "Service",
+    "WorkStatus",
+    "is_reintegration_staff",
+]

@@ -1,5 +1,6 @@
 """`casework reintegration ...`: set up an in-country organization and its staff on an install
 (program admins can also add staff to it under Users)."""
+
 from __future__ import annotations
 
 import click
@@ -7,8 +8,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, Role, User
 from casework.accounts.cli import checked_new_account
+from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, Role, User
 from casework.accounts.passwords import hash_password
 from casework.db import db
 from casework.transactions import unit_of_work
@@ -24,10 +25,16 @@ def reintegration_cli() -> None:
     pass
 
 
-def _add_user(session: Session, organization: Organization, email: str, full_name: str, role: str,
-              password: str) -> User:
-    user = User(email=email, full_name=full_name.strip(), role=Role(role), organization_id=organization.id,
-                password_hash=hash_password(password))
+def _add_user(
+    session: Session, organization: Organization, email: str, full_name: str, role: str, password: str
+) -> User:
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        role=Role(role),
+        organization_id=organization.id,
+        password_hash=hash_password(password),
+    )
     session.add(user)
     session.flush()
     return user
@@ -39,13 +46,19 @@ def _add_user(session: Session, organization: Organization, email: str, full_nam
 @click.option("--timezone", required=True, help="IANA zone, e.g. America/Guatemala.")
 @click.option("--email", required=True, help="Its first account.")
 @click.option("--full-name", required=True)
-@click.option("--role", type=click.Choice(ROLE_NAMES), default=Role.SUPERVISOR.value, show_default=True,
-              help="A supervisor or admin of the organization changes its follow-up settings.")
+@click.option(
+    "--role",
+    type=click.Choice(ROLE_NAMES),
+    default=Role.SUPERVISOR.value,
+    show_default=True,
+    help="A supervisor or admin of the organization changes its follow-up settings.",
+)
 @click.password_option()
 @with_appcontext
 @unit_of_work
-def add_organization(name: str, country: str, timezone: str, email: str, full_name: str, role: str,
-                     password: str) -> None:
+def add_organization(
+    name: str, country: str, timezone: str, email: str, full_name: str, role: str, password: str
+) -> None:
     """Create an in-country organization with its first account."""
     session = db.session
     country = country.strip().upper()
@@ -60,11 +73,13 @@ def add_organization(name: str, country: str, timezone: str, email: str, full_na
     session.add(organization)
     session.flush()
     user = _add_user(session, organization, email, full_name, role, password)
-    save_settings(session, user, organization, country, " ".join(map(str, DEFAULT_FOLLOW_UP_DAYS)),
-                  DEFAULT_FOLLOW_UP_TIME, None)
+    save_settings(
+        session, user, organization, country, " ".join(map(str, DEFAULT_FOLLOW_UP_DAYS)), DEFAULT_FOLLOW_UP_TIME, None
+    )
     known = "" if country in DIVISIONS else " (its departments and municipalities are typed)"
-    click.echo(f"In-country organization {organization.name} created in {country}{known}; "
-               f"{user.email} signs in as {role}.")
+    click.echo(
+        f"In-country organization {organization.name} created in {country}{known}; {user.email} signs in as {role}."
+    )
 
 
 @reintegration_cli.command("add-user")
@@ -78,8 +93,11 @@ def add_organization(name: str, country: str, timezone: str, email: str, full_na
 def add_user(organization_name: str, email: str, full_name: str, role: str, password: str) -> None:
     """Add a member of staff to an in-country organization."""
     session = db.session
-    organization = session.scalar(select(Organization).where(
-        Organization.name == organization_name.strip(), Organization.kind == OrganizationKind.REINTEGRATION))
+    organization = session.scalar(
+        select(Organization).where(
+            Organization.name == organization_name.strip(), Organization.kind == OrganizationKind.REINTEGRATION
+        )
+    )
     if organization is None:
         raise click.BadParameter("no in-country organization of this name", param_hint="organization")
     email = checked_new_account(session, email, password)

@@ -1,5 +1,6 @@
 """The directory of service providers an in-country organization refers people to: NGOs,
 municipal offices, government programs, by country, department and municipality."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ class ProviderData:
     country: str
     services: list[Service]
     division: str | None = None
-    municipality: str | None = None     # as typed: a municipality, or in El Salvador a district
+    municipality: str | None = None  # as typed: a municipality, or in El Salvador a district
     address: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -65,7 +66,8 @@ def save_provider(session: Session, user: User, provider: Provider | None, data:
     provider.active = data.active
     wanted = list(dict.fromkeys(data.services))
     provider.services = [s for s in provider.services if s.service in wanted] + [
-        ProviderService(service=s) for s in wanted if s not in provider.offered]
+        ProviderService(service=s) for s in wanted if s not in provider.offered
+    ]
     is_new = provider.id is None
     session.add(provider)
     session.flush()
@@ -96,18 +98,24 @@ def directory_query(scope: Select, wanted: DirectoryFilter) -> Select:
     if wanted.division:
         stmt = stmt.where(Provider.division == wanted.division)
     if wanted.service is not None:
-        stmt = stmt.where(Provider.id.in_(select(ProviderService.provider_id)
-                                          .where(ProviderService.service == wanted.service)))
+        stmt = stmt.where(
+            Provider.id.in_(select(ProviderService.provider_id).where(ProviderService.service == wanted.service))
+        )
     if not wanted.include_inactive:
         stmt = stmt.where(Provider.active.is_(True))
     return stmt
 
 
-def directory_page(session: Session, scope: Select, wanted: DirectoryFilter, page: int,
-                   per_page: int) -> tuple[list[Provider], bool]:
-    stmt = (directory_query(scope, wanted).options(selectinload(Provider.services))
-            .order_by(Provider.country, Provider.division, Provider.municipality, Provider.name, Provider.id)
-            .offset((page - 1) * per_page).limit(per_page + 1))
+def directory_page(
+    session: Session, scope: Select, wanted: DirectoryFilter, page: int, per_page: int
+) -> tuple[list[Provider], bool]:
+    stmt = (
+        directory_query(scope, wanted)
+        .options(selectinload(Provider.services))
+        .order_by(Provider.country, Provider.division, Provider.municipality, Provider.name, Provider.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     rows = list(session.scalars(stmt))
     return rows[:per_page], len(rows) > per_page
 
@@ -115,37 +123,59 @@ def directory_page(session: Session, scope: Select, wanted: DirectoryFilter, pag
 @dataclass(frozen=True)
 class Suggestion:
     provider: Provider
-    where: str                # "municipality", "division" or "country": how close to the person
+    where: str  # "municipality", "division" or "country": how close to the person
     speaks_language: bool
-    same_district: bool       # El Salvador: in the person's very district, first among their municipality's
-    public_barred: bool       # a public office, and the persecutors are officials
+    same_district: bool  # El Salvador: in the person's very district, first among their municipality's
+    public_barred: bool  # a public office, and the persecutors are officials
 
 
-def suggestions(session: Session, scope: Select, service: Service, country: str, division: str | None,
-                municipality: str | None, language: str | None, officials_persecute: bool,
-                limit: int = 30, district: str | None = None) -> list[Suggestion]:
+def suggestions(
+    session: Session,
+    scope: Select,
+    service: Service,
+    country: str,
+    division: str | None,
+    municipality: str | None,
+    language: str | None,
+    officials_persecute: bool,
+    limit: int = 30,
+    district: str | None = None,
+) -> list[Suggestion]:
     """Providers of a service in the person's country, nearest first (their municipality, then their
     department, then anywhere in the country), those who speak their language first within each.
     Municipalities are compared as El Salvador counts them since 2024: someone from Mejicanos is in
     the municipality of a provider in San Salvador Centro or in Ayutuxtepeque, another of its
     districts. When the persecutors are police or officials, public offices are shown as barred."""
-    stmt = (directory_query(scope, DirectoryFilter(country=country, service=service))
-            .options(selectinload(Provider.services)).limit(500))
+    stmt = (
+        directory_query(scope, DirectoryFilter(country=country, service=service))
+        .options(selectinload(Provider.services))
+        .limit(500)
+    )
     found = []
     theirs = municipality_key(country, division, municipality) if municipality else None
     for provider in session.scalars(stmt):
-        if theirs and provider.municipality \
-                and municipality_key(provider.country, provider.division, provider.municipality) == theirs \
-                and (not division or not provider.division or provider.division == division):
+        if (
+            theirs
+            and provider.municipality
+            and municipality_key(provider.country, provider.division, provider.municipality) == theirs
+            and (not division or not provider.division or provider.division == division)
+        ):
             where = "municipality"
         elif division and provider.division == division:
             where = "division"
         else:
             where = "country"
-        found.append(Suggestion(provider, where, bool(language and language in provider.language_codes),
-                                bool(where == "municipality" and district and provider.district == district),
-                                officials_persecute and provider.kind in PUBLIC_PROVIDER_KINDS))
+        found.append(
+            Suggestion(
+                provider,
+                where,
+                bool(language and language in provider.language_codes),
+                bool(where == "municipality" and district and provider.district == district),
+                officials_persecute and provider.kind in PUBLIC_PROVIDER_KINDS,
+            )
+        )
     rank = {"municipality": 0, "division": 1, "country": 2}
-    found.sort(key=lambda s: (s.public_barred, rank[s.where], not s.speaks_language, not s.same_district,
-                              s.provider.name))
+    found.sort(
+        key=lambda s: (s.public_barred, rank[s.where], not s.speaks_language, not s.same_district, s.provider.name)
+    )
     return found[:limit]

@@ -3,6 +3,7 @@
 the notice beside it): Guatemala's, Honduras', El Salvador's 44 municipalities of 2024 with their 262
 districts (the former municipalities), Haiti's communes with their arrondissement, and Mexico's
 municipalities from INEGI. Elsewhere the division and municipality are typed."""
+
 from __future__ import annotations
 
 import csv
@@ -16,33 +17,112 @@ from casework.families.identifiers import fold as fold_accents
 # Guatemala's codes are numeric since ISO 3166-2 replaced the letters (GT-01 ... GT-22, INE's
 # department codes). Each list is in alphabetical order, as the forms offer it.
 DIVISIONS: dict[str, list[tuple[str, str]]] = {
-    "GT": [("GT-16", "Alta Verapaz"), ("GT-15", "Baja Verapaz"), ("GT-04", "Chimaltenango"), ("GT-20", "Chiquimula"),
-           ("GT-02", "El Progreso"), ("GT-05", "Escuintla"), ("GT-01", "Guatemala"), ("GT-13", "Huehuetenango"),
-           ("GT-18", "Izabal"), ("GT-21", "Jalapa"), ("GT-22", "Jutiapa"), ("GT-17", "Petén"),
-           ("GT-09", "Quetzaltenango"), ("GT-14", "Quiché"), ("GT-11", "Retalhuleu"), ("GT-03", "Sacatepéquez"),
-           ("GT-12", "San Marcos"), ("GT-06", "Santa Rosa"), ("GT-07", "Sololá"), ("GT-10", "Suchitepéquez"),
-           ("GT-08", "Totonicapán"), ("GT-19", "Zacapa")],
-    "HN": [("HN-AT", "Atlántida"), ("HN-CH", "Choluteca"), ("HN-CL", "Colón"), ("HN-CM", "Comayagua"),
-           ("HN-CP", "Copán"), ("HN-CR", "Cortés"), ("HN-EP", "El Paraíso"), ("HN-FM", "Francisco Morazán"),
-           ("HN-GD", "Gracias a Dios"), ("HN-IN", "Intibucá"), ("HN-IB", "Islas de la Bahía"), ("HN-LP", "La Paz"),
-           ("HN-LE", "Lempira"), ("HN-OC", "Ocotepeque"), ("HN-OL", "Olancho"), ("HN-SB", "Santa Bárbara"),
-           ("HN-VA", "Valle"), ("HN-YO", "Yoro")],
-    "SV": [("SV-AH", "Ahuachapán"), ("SV-CA", "Cabañas"), ("SV-CH", "Chalatenango"), ("SV-CU", "Cuscatlán"),
-           ("SV-LI", "La Libertad"), ("SV-PA", "La Paz"), ("SV-UN", "La Unión"), ("SV-MO", "Morazán"),
-           ("SV-SM", "San Miguel"), ("SV-SS", "San Salvador"), ("SV-SV", "San Vicente"), ("SV-SA", "Santa Ana"),
-           ("SV-SO", "Sonsonate"), ("SV-US", "Usulután")],
-    "MX": [("MX-AGU", "Aguascalientes"), ("MX-BCN", "Baja California"), ("MX-BCS", "Baja California Sur"),
-           ("MX-CAM", "Campeche"), ("MX-CHP", "Chiapas"), ("MX-CHH", "Chihuahua"), ("MX-CMX", "Ciudad de México"),
-           ("MX-COA", "Coahuila"), ("MX-COL", "Colima"), ("MX-DUR", "Durango"), ("MX-GUA", "Guanajuato"),
-           ("MX-GRO", "Guerrero"), ("MX-HID", "Hidalgo"), ("MX-JAL", "Jalisco"), ("MX-MEX", "México"),
-           ("MX-MIC", "Michoacán"), ("MX-MOR", "Morelos"), ("MX-NAY", "Nayarit"), ("MX-NLE", "Nuevo León"),
-           ("MX-OAX", "Oaxaca"), ("MX-PUE", "Puebla"), ("MX-QUE", "Querétaro"), ("MX-ROO", "Quintana Roo"),
-           ("MX-SLP", "San Luis Potosí"), ("MX-SIN", "Sinaloa"), ("MX-SON", "Sonora"), ("MX-TAB", "Tabasco"),
-           ("MX-TAM", "Tamaulipas"), ("MX-TLA", "Tlaxcala"), ("MX-VER", "Veracruz"), ("MX-YUC", "Yucatán"),
-           ("MX-ZAC", "Zacatecas")],
-    "HT": [("HT-AR", "Artibonite"), ("HT-CE", "Centre"), ("HT-GA", "Grand'Anse"), ("HT-NI", "Nippes"),
-           ("HT-ND", "Nord"), ("HT-NE", "Nord-Est"), ("HT-NO", "Nord-Ouest"), ("HT-OU", "Ouest"), ("HT-SD", "Sud"),
-           ("HT-SE", "Sud-Est")],
+    "GT": [
+        ("GT-16", "Alta Verapaz"),
+        ("GT-15", "Baja Verapaz"),
+        ("GT-04", "Chimaltenango"),
+        ("GT-20", "Chiquimula"),
+        ("GT-02", "El Progreso"),
+        ("GT-05", "Escuintla"),
+        ("GT-01", "Guatemala"),
+        ("GT-13", "Huehuetenango"),
+        ("GT-18", "Izabal"),
+        ("GT-21", "Jalapa"),
+        ("GT-22", "Jutiapa"),
+        ("GT-17", "Petén"),
+        ("GT-09", "Quetzaltenango"),
+        ("GT-14", "Quiché"),
+        ("GT-11", "Retalhuleu"),
+        ("GT-03", "Sacatepéquez"),
+        ("GT-12", "San Marcos"),
+        ("GT-06", "Santa Rosa"),
+        ("GT-07", "Sololá"),
+        ("GT-10", "Suchitepéquez"),
+        ("GT-08", "Totonicapán"),
+        ("GT-19", "Zacapa"),
+    ],
+    "HN": [
+        ("HN-AT", "Atlántida"),
+        ("HN-CH", "Choluteca"),
+        ("HN-CL", "Colón"),
+        ("HN-CM", "Comayagua"),
+        ("HN-CP", "Copán"),
+        ("HN-CR", "Cortés"),
+        ("HN-EP", "El Paraíso"),
+        ("HN-FM", "Francisco Morazán"),
+        ("HN-GD", "Gracias a Dios"),
+        ("HN-IN", "Intibucá"),
+        ("HN-IB", "Islas de la Bahía"),
+        ("HN-LP", "La Paz"),
+        ("HN-LE", "Lempira"),
+        ("HN-OC", "Ocotepeque"),
+        ("HN-OL", "Olancho"),
+        ("HN-SB", "Santa Bárbara"),
+        ("HN-VA", "Valle"),
+        ("HN-YO", "Yoro"),
+    ],
+    "SV": [
+        ("SV-AH", "Ahuachapán"),
+        ("SV-CA", "Cabañas"),
+        ("SV-CH", "Chalatenango"),
+        ("SV-CU", "Cuscatlán"),
+        ("SV-LI", "La Libertad"),
+        ("SV-PA", "La Paz"),
+        ("SV-UN", "La Unión"),
+        ("SV-MO", "Morazán"),
+        ("SV-SM", "San Miguel"),
+        ("SV-SS", "San Salvador"),
+        ("SV-SV", "San Vicente"),
+        ("SV-SA", "Santa Ana"),
+        ("SV-SO", "Sonsonate"),
+        ("SV-US", "Usulután"),
+    ],
+    "MX": [
+        ("MX-AGU", "Aguascalientes"),
+        ("MX-BCN", "Baja California"),
+        ("MX-BCS", "Baja California Sur"),
+        ("MX-CAM", "Campeche"),
+        ("MX-CHP", "Chiapas"),
+        ("MX-CHH", "Chihuahua"),
+        ("MX-CMX", "Ciudad de México"),
+        ("MX-COA", "Coahuila"),
+        ("MX-COL", "Colima"),
+        ("MX-DUR", "Durango"),
+        ("MX-GUA", "Guanajuato"),
+        ("MX-GRO", "Guerrero"),
+        ("MX-HID", "Hidalgo"),
+        ("MX-JAL", "Jalisco"),
+        ("MX-MEX", "México"),
+        ("MX-MIC", "Michoacán"),
+        ("MX-MOR", "Morelos"),
+        ("MX-NAY", "Nayarit"),
+        ("MX-NLE", "Nuevo León"),
+        ("MX-OAX", "Oaxaca"),
+        ("MX-PUE", "Puebla"),
+        ("MX-QUE", "Querétaro"),
+        ("MX-ROO", "Quintana Roo"),
+        ("MX-SLP", "San Luis Potosí"),
+        ("MX-SIN", "Sinaloa"),
+        ("MX-SON", "Sonora"),
+        ("MX-TAB", "Tabasco"),
+        ("MX-TAM", "Tamaulipas"),
+        ("MX-TLA", "Tlaxcala"),
+        ("MX-VER", "Veracruz"),
+        ("MX-YUC", "Yucatán"),
+        ("MX-ZAC", "Zacatecas"),
+    ],
+    "HT": [
+        ("HT-AR", "Artibonite"),
+        ("HT-CE", "Centre"),
+        ("HT-GA", "Grand'Anse"),
+        ("HT-NI", "Nippes"),
+        ("HT-ND", "Nord"),
+        ("HT-NE", "Nord-Est"),
+        ("HT-NO", "Nord-Ouest"),
+        ("HT-OU", "Ouest"),
+        ("HT-SD", "Sud"),
+        ("HT-SE", "Sud-Est"),
+    ],
 }
 
 NAMES = {code: name for divisions in DIVISIONS.values() for code, name in divisions}
@@ -67,10 +147,10 @@ class Municipality:
     country: str
     division: str
     name: str
-    part_of: str | None = None          # El Salvador: the municipality of 2024 a district belongs to
-    arrondissement: str | None = None   # Haiti: the arrondissement of a commune
-    aliases: tuple[str, ...] = ()       # common short names: "Ixcán" for "Playa Grande Ixcán"
-    code: str | None = None             # the statistics office's code (INE Guatemala, INEGI)
+    part_of: str | None = None  # El Salvador: the municipality of 2024 a district belongs to
+    arrondissement: str | None = None  # Haiti: the arrondissement of a commune
+    aliases: tuple[str, ...] = ()  # common short names: "Ixcán" for "Playa Grande Ixcán"
+    code: str | None = None  # the statistics office's code (INE Guatemala, INEGI)
 
     @property
     def is_district(self) -> bool:
@@ -106,9 +186,17 @@ def _municipalities() -> dict[str, list[Municipality]]:
     found: dict[str, list[Municipality]] = {}
     with MUNICIPALITIES_CSV.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            found.setdefault(row["country"], []).append(Municipality(
-                row["country"], row["division"], row["name"], row["part_of"] or None, row["arrondissement"] or None,
-                tuple(a for a in row["aliases"].split("|") if a), row["code"] or None))
+            found.setdefault(row["country"], []).append(
+                Municipality(
+                    row["country"],
+                    row["division"],
+                    row["name"],
+                    row["part_of"] or None,
+                    row["arrondissement"] or None,
+                    tuple(a for a in row["aliases"].split("|") if a),
+                    row["code"] or None,
+                )
+            )
     return found
 
 
@@ -160,8 +248,7 @@ def find_municipality(country: str, division: str | None, typed: str | None) -> 
     """The shipped places named `typed` (by name or alias) in `country`, and whether the country has
     a list at all."""
     name, hint = _split(typed or "")
-    found = [m for m in _by_name().get(country, {}).get(fold(name), [])
-             if division is None or m.division == division]
+    found = [m for m in _by_name().get(country, {}).get(fold(name), []) if division is None or m.division == division]
     return _narrowed(found, hint), bool(municipalities(country))
 
 
@@ -188,15 +275,24 @@ def resolve_place(country: str, division: str | None, typed: str | None) -> Plac
         return places[0]
     name, _ = _split(typed)
     if len(places) > 1:
-        raise ValidationError(str(_l("Several municipalities are called %(name)s: choose the department or state.",
-                                     name=name)), "division")
+        raise ValidationError(
+            str(_l("Several municipalities are called %(name)s: choose the department or state.", name=name)),
+            "division",
+        )
     if listed and division:
         elsewhere, _ = find_municipality(country, None, typed)
         if elsewhere:
-            raise ValidationError(str(_l("%(name)s is in %(where)s, not in %(division)s: check the department "
-                                         "or state.", name=elsewhere[0].name,
-                                         where=", ".join(dict.fromkeys(division_name(m.division) for m in elsewhere)),
-                                         division=division_name(division))), "municipality")
+            raise ValidationError(
+                str(
+                    _l(
+                        "%(name)s is in %(where)s, not in %(division)s: check the department or state.",
+                        name=elsewhere[0].name,
+                        where=", ".join(dict.fromkeys(division_name(m.division) for m in elsewhere)),
+                        division=division_name(division),
+                    )
+                ),
+                "municipality",
+            )
     return Place(division, typed)
 
 
@@ -204,15 +300,19 @@ def municipality_key(country: str | None, division: str | None, municipality: st
     """What two places are compared by: the municipality, in El Salvador the one of 2024 (so that
     Mejicanos and San Salvador Centro are one place), under its official name (Ixcán is Playa Grande
     Ixcán); a name the list does not have, folded."""
-    found = [m for m in _by_name().get(country or "", {}).get(fold(municipality), [])
-             if division is None or m.division == division]
+    found = [
+        m
+        for m in _by_name().get(country or "", {}).get(fold(municipality), [])
+        if division is None or m.division == division
+    ]
     municipalities_of = {m.municipality for m in found}
     return fold(municipalities_of.pop() if len(municipalities_of) == 1 else municipality)
 
 
 def _commune(country: str | None, division: str | None, name: str | None) -> Municipality | None:
-    found = [m for m in _by_name().get(country or "", {}).get(fold(name), [])
-             if m.division == division and m.name == name]
+    found = [
+        m for m in _by_name().get(country or "", {}).get(fold(name), []) if m.division == division and m.name == name
+    ]
     return found[0] if len(found) == 1 else None
 
 
@@ -242,8 +342,7 @@ def suggestion(m: Municipality) -> tuple[str, str]:
     return m.name, label
 
 
-def place_text(country: str | None, division: str | None, municipality: str | None,
-               district: str | None = None) -> str:
+def place_text(country: str | None, division: str | None, municipality: str | None, district: str | None = None) -> str:
     """How a place reads on a page: "Mejicanos, district of San Salvador Centro, San Salvador";
     "Fond-des-Blancs, arrondissement of Aquin, Sud"."""
     from flask_babel import gettext as _
@@ -254,8 +353,13 @@ def place_text(country: str | None, division: str | None, municipality: str | No
     elif municipality:
         commune = _commune(country, division, municipality)
         if commune is not None and commune.arrondissement and fold(commune.arrondissement) != fold(municipality):
-            parts.append(_("%(commune)s, arrondissement of %(arrondissement)s", commune=municipality,
-                           arrondissement=commune.arrondissement))
+            parts.append(
+                _(
+                    "%(commune)s, arrondissement of %(arrondissement)s",
+                    commune=municipality,
+                    arrondissement=commune.arrondissement,
+                )
+            )
         else:
             parts.append(municipality)
     if division:

@@ -1,6 +1,7 @@
 """Follow-ups after a return: a task for the worker on each chosen day, and the same date as an
 appointment of the household, so that the reminder engine texts the returnee about it when they
 agreed to reminders and gave a mobile number. Marking the follow-up done closes both."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -22,7 +23,6 @@ from reintegration.settings import settings_for
 from scheduling import api as scheduling
 from scheduling.api import Appointment, AppointmentKind, AppointmentStatus, Outcome
 
-
 FOLLOW_UP = TaskTitle("reintegration.follow_up", _l("Follow-up %(days)d days after return"))
 
 
@@ -43,10 +43,20 @@ def plan_follow_ups(session: Session, user: User, returnee: ReturneeCase, case: 
     for days in chosen.follow_up_days:
         on = returnee.returned_on + timedelta(days=days)
         task = case_services.add_follow_up_task(session, case, FOLLOW_UP, {"days": days}, on)
-        appointment = scheduling.create_appointment(session, user, case, scheduling.AppointmentData(
-            kind=AppointmentKind.OTHER, member_ids=[head.id], local_date=on, local_time=chosen.follow_up_time,
-            location_note=chosen.follow_up_place, timezone=returnee.family.program.timezone,
-            notes=follow_up_title(days)))
+        appointment = scheduling.create_appointment(
+            session,
+            user,
+            case,
+            scheduling.AppointmentData(
+                kind=AppointmentKind.OTHER,
+                member_ids=[head.id],
+                local_date=on,
+                local_time=chosen.follow_up_time,
+                location_note=chosen.follow_up_place,
+                timezone=returnee.family.program.timezone,
+                notes=follow_up_title(days),
+            ),
+        )
         appointment.follow_up_task_id = task.id
     session.flush()
 
@@ -55,8 +65,9 @@ def follow_up_dates(session: Session, returnee: ReturneeCase) -> dict[int, Appoi
     """Each follow-up task's appointment, by task id."""
     if returnee.case_id is None:
         return {}
-    rows = session.scalars(select(Appointment).where(Appointment.case_id == returnee.case_id,
-                                                     Appointment.follow_up_task_id.is_not(None)))
+    rows = session.scalars(
+        select(Appointment).where(Appointment.case_id == returnee.case_id, Appointment.follow_up_task_id.is_not(None))
+    )
     return {a.follow_up_task_id: a for a in rows if a.follow_up_task_id is not None}  # every one: so selected
 
 
@@ -68,8 +79,7 @@ def complete(session: Session, user: User, task: Task) -> None:
     appointment = session.scalars(select(Appointment).where(Appointment.follow_up_task_id == task.id)).first()
     if appointment is not None and appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None:
         if appointment.starts_at <= utcnow():
-            scheduling.record_outcome(session, user, appointment,
-                                               scheduling.OutcomeData(outcome=Outcome.ATTENDED))
+            scheduling.record_outcome(session, user, appointment, scheduling.OutcomeData(outcome=Outcome.ATTENDED))
         else:
             scheduling.cancel_appointment(session, user, appointment)
     session.refresh(task)
@@ -84,13 +94,24 @@ def shift(session: Session, user: User, returnee: ReturneeCase, by: timedelta) -
         task.due_on += by
         appointment = dates[task.id]
         if appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None:
-            scheduling.update_appointment(session, user, appointment, scheduling.AppointmentData(
-                kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
-                local_date=appointment.local_date + by, local_time=appointment.local_time,
-                location_note=appointment.location_note, timezone=appointment.timezone, notes=appointment.notes))
+            scheduling.update_appointment(
+                session,
+                user,
+                appointment,
+                scheduling.AppointmentData(
+                    kind=appointment.kind,
+                    member_ids=[a.member_id for a in appointment.attendees],
+                    local_date=appointment.local_date + by,
+                    local_time=appointment.local_time,
+                    location_note=appointment.location_note,
+                    timezone=appointment.timezone,
+                    notes=appointment.notes,
+                ),
+            )
 
 
 # Reminders to the returnee ------------------------------------------------------------------------
+
 
 def set_mobile(member: Member, number: str | None) -> None:
     """The in-country phone is the head's mobile, where the reminder engine looks for it."""

@@ -12,9 +12,9 @@ from reintegration.models import (
     PlanStatus,
     ProviderKind,
     ReferralStatus,
-    ReturnMethod,
     ReturneeClosedReason,
     ReturneeStatus,
+    ReturnMethod,
     SafetyStatus,
     Service,
     WorkStatus,
@@ -25,8 +25,10 @@ STATUSES = {ReturneeStatus.OPEN: _l("Open"), ReturneeStatus.CLOSED: _l("Closed")
 COUNTRIES = ("GT", "HN", "SV", "MX", "HT")
 # The municipality field's help where the country's list has two levels.
 MUNICIPALITY_HELP = {
-    "SV": _l("A municipality of 2024 (San Salvador Centro) or one of its districts, the municipalities before "
-             "2024 (Mejicanos): a district is kept with its municipality."),
+    "SV": _l(
+        "A municipality of 2024 (San Salvador Centro) or one of its districts, the municipalities before "
+        "2024 (Mejicanos): a district is kept with its municipality."
+    ),
 }
 
 
@@ -34,13 +36,17 @@ class ReturnFields(FlaskForm):
     country = SelectField(_l("Country of return"), validators=[DataRequired()])
     returned_on = DateField(_l("Returned on"), validators=[DataRequired()])
     method = SelectField(_l("How"), choices=enum_choices(RETURN_METHODS))
-    arrival_point = StringField(_l("Arrival point"), validators=[Optional(), Length(max=200)],
-                                description=_l("Airport or border crossing."))
+    arrival_point = StringField(
+        _l("Arrival point"), validators=[Optional(), Length(max=200)], description=_l("Airport or border crossing.")
+    )
     reception_center = StringField(_l("Reception center"), validators=[Optional(), Length(max=200)])
     division = SelectField(_l("Department or state of destination"), validators=[Optional()])
     municipality = StringField(_l("Municipality of destination"), validators=[Optional(), Length(max=120)])
-    phone = StringField(_l("Phone in the country"), validators=[Optional(), Length(max=30)],
-                        description=_l("With the country code if it is not the country of return."))
+    phone = StringField(
+        _l("Phone in the country"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("With the country code if it is not the country of return."),
+    )
     relative_name = StringField(_l("Family member who stayed in the US"), validators=[Optional(), Length(max=200)])
     relative_relationship = StringField(_l("Their relationship"), validators=[Optional(), Length(max=100)])
     relative_phone = StringField(_l("Their phone in the US"), validators=[Optional(), Length(max=30)])
@@ -53,14 +59,20 @@ class ReceptionForm(ReturnFields):
     second_surname = StringField(_l("Second surname"), validators=[Optional(), Length(max=80)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     preferred_language = SelectField(_l("Preferred language"), validators=[Optional()])
-    reminders_consent = BooleanField(_l("Agrees to text reminders of the follow-ups"),
-                                     description=_l("Sent to the phone in the country, in their language."))
+    reminders_consent = BooleanField(
+        _l("Agrees to text reminders of the follow-ups"),
+        description=_l("Sent to the phone in the country, in their language."),
+    )
 
 
 class HandoverForm(ReturnFields):
     organization_id = SelectField(_l("In-country organization"), coerce=int)
-    consent_on = DateField(_l("The family consented to the hand-over on"), validators=[Optional()],
-                           description=_l("Without the family's consent nothing is sent."))
+    consent_on = DateField(
+        _l("The family consented to the hand-over on"),
+        validators=[Optional()],
+        description=_l("Without the family's consent nothing is sent."),
+    )
+
 
 ANSWERS = {Answer.UNKNOWN: _l("Not known yet"), Answer.YES: _l("Yes"), Answer.NO: _l("No")}
 
@@ -78,10 +90,12 @@ class AssessmentForm(FlaskForm):
     psychosocial_support = _answer(_l("Wants psychosocial support"))
     safe_at_destination = _answer(_l("It is safe to go to the destination"))
     threatened_by = TextAreaField(_l("Who threatens them"), validators=[Optional(), Length(max=2000)])
-    persecutors_are_officials = BooleanField(_l("The persecutors are police or officials"),
-                                             description=_l("Then no referral goes to a public office."))
-    separation_or_custody = TextAreaField(_l("Family separation or custody questions"),
-                                          validators=[Optional(), Length(max=2000)])
+    persecutors_are_officials = BooleanField(
+        _l("The persecutors are police or officials"), description=_l("Then no referral goes to a public office.")
+    )
+    separation_or_custody = TextAreaField(
+        _l("Family separation or custody questions"), validators=[Optional(), Length(max=2000)]
+    )
     children_enrolled = _answer(_l("The children are enrolled in school"))
     us_school_records = _answer(_l("US school records are in hand"))
     work_skills = TextAreaField(_l("Work skills and certifications"), validators=[Optional(), Length(max=2000)])
@@ -145,15 +159,21 @@ class ProviderForm(FlaskForm):
     services = MultiCheckboxField(_l("Services offered"), choices=enum_choices(SERVICES), validators=[Optional()])
     country = SelectField(_l("Country"), validators=[DataRequired()])
     division = SelectField(_l("Department or state"), validators=[Optional()])
-    municipality = StringField(_l("Municipality"), validators=[Optional(), Length(max=120)],
-                               description=_l("Leave empty for a provider that serves the whole department."))
+    municipality = StringField(
+        _l("Municipality"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Leave empty for a provider that serves the whole department."),
+    )
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
     email = StringField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
     contact_person = StringField(_l("Contact person"), validators=[Optional(), Length(max=200)])
     languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
-    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=2000)],
-                          description=_l("Opening hours, what to bring, whom to ask for."))
+    notes = TextAreaField(
+        _l("Notes"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Opening hours, what to bring, whom to ask for."),
+    )
     active = BooleanField(_l("Takes referrals"), default=True)
 
 
@@ -163,7 +183,7 @@ class DirectoryFilterForm(FlaskForm):
 
     country = SelectField(_l("Country"), validators=[Optional()])
     division = SelectField(_l("Department or state"), validators=[Optional()])
-    service = SelectField(_l("Service"), choices=[("", "—")] + enum_choices(SERVICES), validators=[Optional()])
+    service = SelectField(_l("Service"), choices=[("", "—"), *enum_choices(SERVICES)], validators=[Optional()])
 
 
 class PlanItemForm(FlaskForm):
@@ -200,14 +220,25 @@ class RemindersConsentForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
-    country = SelectField(_l("Country of the organization"), validators=[Optional()],
-                          description=_l("Sets the staff's language until each person chooses: Spanish in "
-                                         "Central America and Mexico, French in Haiti."))
-    follow_up_days = StringField(_l("Follow-ups, in days after the return"), validators=[DataRequired()],
-                                 description=_l("For example 7 30 90 180. Applies to people received from now on."))
+    country = SelectField(
+        _l("Country of the organization"),
+        validators=[Optional()],
+        description=_l(
+            "Sets the staff's language until each person chooses: Spanish in "
+            "Central America and Mexico, French in Haiti."
+        ),
+    )
+    follow_up_days = StringField(
+        _l("Follow-ups, in days after the return"),
+        validators=[DataRequired()],
+        description=_l("For example 7 30 90 180. Applies to people received from now on."),
+    )
     follow_up_time = TimeField(_l("Time of the follow-ups"), validators=[DataRequired()])
-    follow_up_place = StringField(_l("Where the follow-ups are held"), validators=[Optional(), Length(max=300)],
-                                  description=_l("Named in the reminders; the organization's name if empty."))
+    follow_up_place = StringField(
+        _l("Where the follow-ups are held"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Named in the reminders; the organization's name if empty."),
+    )
 
 
 CLOSED_REASONS = {
@@ -220,8 +251,9 @@ CLOSED_REASONS = {
 
 
 class CloseForm(FlaskForm):
-    closed_reason = SelectField(_l("Reason for closing"), choices=[("", "—")] + enum_choices(CLOSED_REASONS),
-                                validators=[Optional()])
+    closed_reason = SelectField(
+        _l("Reason for closing"), choices=[("", "—"), *enum_choices(CLOSED_REASONS)], validators=[Optional()]
+    )
 
 
 class RelativeForm(FlaskForm):
@@ -232,8 +264,11 @@ class RelativeForm(FlaskForm):
 
 
 class SearchForm(FlaskForm):
-    q = StringField(_l("Find a returnee"), validators=[Optional(), Length(max=200)],
-                    description=_l("A name, the reference (R-…) or the phone in the country."))
+    q = StringField(
+        _l("Find a returnee"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("A name, the reference (R-…) or the phone in the country."),
+    )
 
 
 class HouseholdMemberForm(FlaskForm):
@@ -242,6 +277,8 @@ class HouseholdMemberForm(FlaskForm):
     second_surname = StringField(_l("Second surname"), validators=[Optional(), Length(max=80)])
     relationship_to_head = SelectField(_l("Relationship to the person received"))
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
-    born_in_us = BooleanField(_l("Born in the United States"),
-                              description=_l("US-born children may need their birth registered in the country."))
+    born_in_us = BooleanField(
+        _l("Born in the United States"),
+        description=_l("US-born children may need their birth registered in the country."),
+    )
     preferred_language = SelectField(_l("Preferred language"), validators=[Optional()])

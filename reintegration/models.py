@@ -1,6 +1,7 @@
 """Returnee cases: people returned to their home country, received and followed by an in-country
 organization. The household itself is a `Family` of that organization, so every record reaches
 its people through the one access scope."""
+
 from __future__ import annotations
 
 import enum
@@ -42,17 +43,18 @@ class ReturneeCase(TimestampMixin, Base):
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    status: Mapped[ReturneeStatus] = mapped_column(enum_column(ReturneeStatus, "returnee_status"),
-                                                   default=ReturneeStatus.OPEN)
+    status: Mapped[ReturneeStatus] = mapped_column(
+        enum_column(ReturneeStatus, "returnee_status"), default=ReturneeStatus.OPEN
+    )
     country: Mapped[str] = mapped_column(String(2))
     returned_on: Mapped[date] = mapped_column(Date)
     method: Mapped[ReturnMethod] = mapped_column(enum_column(ReturnMethod, "return_method"))
     arrival_point: Mapped[str | None] = mapped_column(String(200))
     reception_center: Mapped[str | None] = mapped_column(String(200))
-    division: Mapped[str | None] = mapped_column(String(120))        # ISO 3166-2 code, or typed
-    municipality: Mapped[str | None] = mapped_column(String(120))    # El Salvador: the municipality of 2024
-    district: Mapped[str | None] = mapped_column(String(120))        # El Salvador: the district within it
-    phone: Mapped[str | None] = mapped_column(String(20))            # in-country, E.164
+    division: Mapped[str | None] = mapped_column(String(120))  # ISO 3166-2 code, or typed
+    municipality: Mapped[str | None] = mapped_column(String(120))  # El Salvador: the municipality of 2024
+    district: Mapped[str | None] = mapped_column(String(120))  # El Salvador: the district within it
+    phone: Mapped[str | None] = mapped_column(String(20))  # in-country, E.164
     notes: Mapped[str | None] = mapped_column(Text)
     # The hand-over from a US case: the family's consent, and the link between the two records.
     us_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), unique=True)
@@ -61,7 +63,8 @@ class ReturneeCase(TimestampMixin, Base):
     consent_on: Mapped[date | None] = mapped_column(Date)
     closed_on: Mapped[date | None] = mapped_column(Date)
     closed_reason: Mapped[ReturneeClosedReason | None] = mapped_column(
-        enum_column(ReturneeClosedReason, "returnee_closed_reason"))
+        enum_column(ReturneeClosedReason, "returnee_closed_reason")
+    )
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -69,8 +72,7 @@ class ReturneeCase(TimestampMixin, Base):
     us_case: Mapped[Case | None] = relationship(foreign_keys=[us_case_id])
     case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
-    relatives: Mapped[list["RelativeInUS"]] = relationship(cascade="all, delete-orphan",
-                                                           order_by="RelativeInUS.id")
+    relatives: Mapped[list[RelativeInUS]] = relationship(cascade="all, delete-orphan", order_by="RelativeInUS.id")
 
 
 class RelativeInUS(Base):
@@ -100,21 +102,30 @@ class Assessment(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"), unique=True)
-    has_national_id: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_has_national_id"), default=Answer.UNKNOWN)
-    children_birth_certificates: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_children_birth_certificates"),
-                                                                default=Answer.UNKNOWN)
+    has_national_id: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_has_national_id"), default=Answer.UNKNOWN
+    )
+    children_birth_certificates: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_children_birth_certificates"), default=Answer.UNKNOWN
+    )
     us_born_children: Mapped[bool] = mapped_column(default=False)
     has_shelter: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_has_shelter"), default=Answer.UNKNOWN)
     health_needs: Mapped[str | None] = mapped_column(Text)
-    psychosocial_support: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_psychosocial_support"),
-                                                         default=Answer.UNKNOWN)
-    safe_at_destination: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_safe_at_destination"),
-                                                        default=Answer.UNKNOWN)
+    psychosocial_support: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_psychosocial_support"), default=Answer.UNKNOWN
+    )
+    safe_at_destination: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_safe_at_destination"), default=Answer.UNKNOWN
+    )
     threatened_by: Mapped[str | None] = mapped_column(Text)
     persecutors_are_officials: Mapped[bool] = mapped_column(default=False)
     separation_or_custody: Mapped[str | None] = mapped_column(Text)
-    children_enrolled: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_children_enrolled"), default=Answer.UNKNOWN)
-    us_school_records: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_us_school_records"), default=Answer.UNKNOWN)
+    children_enrolled: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_children_enrolled"), default=Answer.UNKNOWN
+    )
+    us_school_records: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_us_school_records"), default=Answer.UNKNOWN
+    )
     work_skills: Mapped[str | None] = mapped_column(Text)
     cash_needs: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_cash_needs"), default=Answer.UNKNOWN)
     legal_remedies: Mapped[str | None] = mapped_column(Text)
@@ -159,7 +170,7 @@ class InCountrySettings(TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), unique=True)
     country: Mapped[str | None] = mapped_column(String(2))
-    follow_up_days: Mapped[str] = mapped_column(String(100))            # "7 30 90 180"
+    follow_up_days: Mapped[str] = mapped_column(String(100))  # "7 30 90 180"
     follow_up_time: Mapped[time] = mapped_column(Time)
     follow_up_place: Mapped[str | None] = mapped_column(String(300))
 
@@ -168,8 +179,9 @@ class Provider(TimestampMixin, Base):
     """A service provider in an in-country organization's directory."""
 
     __tablename__ = "in_country_providers"
-    __table_args__ = (Index("ix_in_country_providers_org_place", "organization_id", "country", "division",
-                            "municipality"),)
+    __table_args__ = (
+        Index("ix_in_country_providers_org_place", "organization_id", "country", "division", "municipality"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))
@@ -177,18 +189,19 @@ class Provider(TimestampMixin, Base):
     kind: Mapped[ProviderKind] = mapped_column(enum_column(ProviderKind, "provider_kind"))
     country: Mapped[str] = mapped_column(String(2))
     division: Mapped[str | None] = mapped_column(String(120))
-    municipality: Mapped[str | None] = mapped_column(String(120))    # El Salvador: the municipality of 2024
-    district: Mapped[str | None] = mapped_column(String(120))        # El Salvador: the district within it
+    municipality: Mapped[str | None] = mapped_column(String(120))  # El Salvador: the municipality of 2024
+    district: Mapped[str | None] = mapped_column(String(120))  # El Salvador: the district within it
     address: Mapped[str | None] = mapped_column(String(300))
     phone: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254))
     contact_person: Mapped[str | None] = mapped_column(String(200))
-    languages: Mapped[str | None] = mapped_column(String(200))         # ISO 639-3 codes, space-separated
+    languages: Mapped[str | None] = mapped_column(String(200))  # ISO 639-3 codes, space-separated
     notes: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(default=True)
 
-    services: Mapped[list["ProviderService"]] = relationship(cascade="all, delete-orphan",
-                                                             order_by="ProviderService.service")
+    services: Mapped[list[ProviderService]] = relationship(
+        cascade="all, delete-orphan", order_by="ProviderService.service"
+    )
 
     @property
     def is_public(self) -> bool:
@@ -251,8 +264,9 @@ class Referral(TimestampMixin, Base):
     provider_id: Mapped[int] = mapped_column(ForeignKey("in_country_providers.id"))
     plan_item_id: Mapped[int | None] = mapped_column(ForeignKey("returnee_plan_items.id"))
     service: Mapped[Service] = mapped_column(enum_column(Service, "referral_service"))
-    status: Mapped[ReferralStatus] = mapped_column(enum_column(ReferralStatus, "returnee_referral_status"),
-                                                   default=ReferralStatus.REFERRED)
+    status: Mapped[ReferralStatus] = mapped_column(
+        enum_column(ReferralStatus, "returnee_referral_status"), default=ReferralStatus.REFERRED
+    )
     referred_on: Mapped[date] = mapped_column(Date)
     status_changed_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
@@ -287,15 +301,17 @@ class OutcomeRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"))
     recorded_on: Mapped[date] = mapped_column(Date)
-    documents_obtained: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_documents_obtained"),
-                                                       default=Answer.UNKNOWN)
-    children_in_school: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_children_in_school"),
-                                                       default=Answer.UNKNOWN)
+    documents_obtained: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_documents_obtained"), default=Answer.UNKNOWN
+    )
+    children_in_school: Mapped[Answer] = mapped_column(
+        enum_column(Answer, "answer_children_in_school"), default=Answer.UNKNOWN
+    )
     work: Mapped[WorkStatus] = mapped_column(enum_column(WorkStatus, "work_status"), default=WorkStatus.UNKNOWN)
-    safety: Mapped[SafetyStatus] = mapped_column(enum_column(SafetyStatus, "safety_status"),
-                                                 default=SafetyStatus.UNKNOWN)
-    migrated_again: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_migrated_again"),
-                                                   default=Answer.UNKNOWN)
+    safety: Mapped[SafetyStatus] = mapped_column(
+        enum_column(SafetyStatus, "safety_status"), default=SafetyStatus.UNKNOWN
+    )
+    migrated_again: Mapped[Answer] = mapped_column(enum_column(Answer, "answer_migrated_again"), default=Answer.UNKNOWN)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,5 +1,6 @@
 """Outcomes over time: where a returnee stands at each follow-up (documents, school, work, safety,
 whether they migrated again), read as a timeline and as the latest state of each."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,16 +29,24 @@ class OutcomeData:
     note: str | None = None
 
 
-def record_outcome(session: Session, user: User, returnee: ReturneeCase, data: OutcomeData,
-                   today: date) -> OutcomeRecord:
+def record_outcome(
+    session: Session, user: User, returnee: ReturneeCase, data: OutcomeData, today: date
+) -> OutcomeRecord:
     if data.recorded_on > today:
         raise ValidationError(str(_l("The date cannot be in the future.")), "recorded_on")
     if data.recorded_on < returnee.returned_on:
         raise ValidationError(str(_l("The date cannot be before the return.")), "recorded_on")
-    row = OutcomeRecord(returnee_case_id=returnee.id, recorded_on=data.recorded_on,
-                        documents_obtained=data.documents_obtained, children_in_school=data.children_in_school,
-                        work=data.work, safety=data.safety, migrated_again=data.migrated_again,
-                        note=(data.note or "").strip() or None, recorded_by_id=user.id)
+    row = OutcomeRecord(
+        returnee_case_id=returnee.id,
+        recorded_on=data.recorded_on,
+        documents_obtained=data.documents_obtained,
+        children_in_school=data.children_in_school,
+        work=data.work,
+        safety=data.safety,
+        migrated_again=data.migrated_again,
+        note=(data.note or "").strip() or None,
+        recorded_by_id=user.id,
+    )
     session.add(row)
     session.flush()
     record(session, user, AuditAction.CREATE, "returnee_outcome", row.id, returnee.family_id)
@@ -47,8 +56,13 @@ def record_outcome(session: Session, user: User, returnee: ReturneeCase, data: O
 
 def outcomes_of(session: Session, returnee: ReturneeCase) -> list[OutcomeRecord]:
     """Newest first."""
-    return list(session.scalars(select(OutcomeRecord).where(OutcomeRecord.returnee_case_id == returnee.id)
-                                .order_by(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc())))
+    return list(
+        session.scalars(
+            select(OutcomeRecord)
+            .where(OutcomeRecord.returnee_case_id == returnee.id)
+            .order_by(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc())
+        )
+    )
 
 
 def days_after_return(returnee: ReturneeCase, row: OutcomeRecord) -> int:
@@ -70,20 +84,36 @@ class Figures:
 def latest_figures(session: Session, returnee_scope: Select) -> Figures:
     """One query: each returnee's newest record, counted."""
     in_reach = returnee_scope.with_only_columns(ReturneeCase.id).scalar_subquery()
-    ranked = (select(OutcomeRecord, func.row_number().over(
-        partition_by=OutcomeRecord.returnee_case_id,
-        order_by=(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc())).label("rank"))
-        .where(OutcomeRecord.returnee_case_id.in_(in_reach)).subquery())
+    ranked = (
+        select(
+            OutcomeRecord,
+            func.row_number()
+            .over(
+                partition_by=OutcomeRecord.returnee_case_id,
+                order_by=(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(OutcomeRecord.returnee_case_id.in_(in_reach))
+        .subquery()
+    )
     latest = select(ranked).where(ranked.c.rank == 1).subquery()
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    row = session.execute(select(
-        func.count(), count(latest.c.documents_obtained == Answer.YES.value),
-        count(latest.c.children_in_school == Answer.YES.value),
-        count(latest.c.work.in_([WorkStatus.EMPLOYED.value, WorkStatus.SELF_EMPLOYED.value,
-                                 WorkStatus.IN_TRAINING.value])),
-        count(latest.c.safety.in_([SafetyStatus.AT_RISK.value, SafetyStatus.DISPLACED.value])),
-        count(latest.c.migrated_again == Answer.YES.value)).select_from(latest)).one()
+    row = session.execute(
+        select(
+            func.count(),
+            count(latest.c.documents_obtained == Answer.YES.value),
+            count(latest.c.children_in_school == Answer.YES.value),
+            count(
+                latest.c.work.in_(
+                    [WorkStatus.EMPLOYED.value, WorkStatus.SELF_EMPLOYED.value, WorkStatus.IN_TRAINING.value]
+                )
+            ),
+            count(latest.c.safety.in_([SafetyStatus.AT_RISK.value, SafetyStatus.DISPLACED.value])),
+            count(latest.c.migrated_again == Answer.YES.value),
+        ).select_from(latest)
+    ).one()
     return Figures(*(int(v) for v in row))

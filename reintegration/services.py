@@ -1,4 +1,5 @@
 """Returnee cases: reception intake, the hand-over of a removed family from a US case, reading."""
+
 from __future__ import annotations
 
 import re
@@ -19,11 +20,18 @@ from casework.cases import services as case_services
 from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.errors import Conflict, NotAllowed, ValidationError
-from casework.families.identifiers import parse_phone
 from casework.families import services as family_services
+from casework.families.identifiers import parse_phone
+from casework.families.models import (
+    Consent,
+    ConsentKind,
+    Family,
+    Member,
+    MemberLanguage,
+    MemberVulnerability,
+    Relationship,
+)
 from casework.families.services import MemberData, refresh_family_name
-from casework.families.models import (Consent, ConsentKind, Family, Member, MemberLanguage, MemberVulnerability,
-                                      Relationship)
 from reintegration import followups
 from reintegration.divisions import DIVISIONS, resolve_place
 from reintegration.models import (
@@ -63,8 +71,8 @@ class ReturnData:
     arrival_point: str | None = None
     reception_center: str | None = None
     division: str | None = None
-    municipality: str | None = None     # as typed: a municipality, or in El Salvador a district
-    district: str | None = None         # set from the municipality typed, never typed itself
+    municipality: str | None = None  # as typed: a municipality, or in El Salvador a district
+    district: str | None = None  # set from the municipality typed, never typed itself
     phone: str | None = None
     notes: str | None = None
     relatives: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # name, relationship, phone
@@ -91,9 +99,15 @@ def _apply(case: ReturneeCase, data: ReturnData, phone: str | None, with_relativ
     followups.set_mobile(followups.head_of(case), phone)
     if not with_relatives:
         return
-    case.relatives = [RelativeInUS(name=name.strip(), relationship_to_returnee=(rel or "").strip() or None,
-                                   phone=parse_phone(tel, "relatives") if tel else None)
-                      for name, rel, tel in data.relatives if name and name.strip()]
+    case.relatives = [
+        RelativeInUS(
+            name=name.strip(),
+            relationship_to_returnee=(rel or "").strip() or None,
+            phone=parse_phone(tel, "relatives") if tel else None,
+        )
+        for name, rel, tel in data.relatives
+        if name and name.strip()
+    ]
 
 
 def receive(session: Session, user: User, head: Mapping[str, Any], data: ReturnData, today: date) -> ReturneeCase:
@@ -104,20 +118,33 @@ def receive(session: Session, user: User, head: Mapping[str, Any], data: ReturnD
         raise ValidationError(str(_l("Give the person's given names and first surname.")), "given_names")
     phone = _check(data, today)
     family = Family(program_id=user.organization_id, created_by_id=user.id)
-    family.members = [Member(given_names=head["given_names"].strip(), first_surname=head["first_surname"].strip(),
-                             second_surname=(head.get("second_surname") or "").strip() or None,
-                             date_of_birth=head.get("date_of_birth"), country_of_birth=data.country,
-                             preferred_language=head.get("preferred_language") or None,
-                             relationship_to_head=Relationship.HEAD)]
+    family.members = [
+        Member(
+            given_names=head["given_names"].strip(),
+            first_surname=head["first_surname"].strip(),
+            second_surname=(head.get("second_surname") or "").strip() or None,
+            date_of_birth=head.get("date_of_birth"),
+            country_of_birth=data.country,
+            preferred_language=head.get("preferred_language") or None,
+            relationship_to_head=Relationship.HEAD,
+        )
+    ]
     _name_family(family)
-    case = ReturneeCase(family=family, organization_id=user.organization_id, reference=new_reference(),
-                        status=ReturneeStatus.OPEN, assigned_to_id=user.id, created_by_id=user.id)
+    case = ReturneeCase(
+        family=family,
+        organization_id=user.organization_id,
+        reference=new_reference(),
+        status=ReturneeStatus.OPEN,
+        assigned_to_id=user.id,
+        created_by_id=user.id,
+    )
     _apply(case, data, phone)
     if head.get("reminders_consent"):
         if phone is None:
             raise ValidationError(str(_l("Give the phone in the country to send text reminders to.")), "phone")
-        family.members[0].consents.append(Consent(kind=ConsentKind.SMS_REMINDERS, given_on=today,
-                                                  recorded_by_id=user.id))
+        family.members[0].consents.append(
+            Consent(kind=ConsentKind.SMS_REMINDERS, given_on=today, recorded_by_id=user.id)
+        )
     session.add(case)
     session.flush()
     _index(session, family)
@@ -147,8 +174,15 @@ def can_hand_over(case: Case) -> bool:
     return case.status is CaseStatus.CLOSED and case.closed_reason is ClosedReason.REMOVED
 
 
-def hand_over(session: Session, user: User, us_case: Case, organization_id: int, consent_on: date | None,
-              data: ReturnData, today: date) -> ReturneeCase:
+def hand_over(
+    session: Session,
+    user: User,
+    us_case: Case,
+    organization_id: int,
+    consent_on: date | None,
+    data: ReturnData,
+    today: date,
+) -> ReturneeCase:
     """A US case closed because the family was removed goes to an in-country organization in one
     step: with the family's consent, its identity, household, languages and vulnerabilities cross
     (never A-numbers, notes or US addresses) and the two records are linked. Without consent
@@ -158,8 +192,9 @@ def hand_over(session: Session, user: User, us_case: Case, organization_id: int,
     if session.scalar(select(ReturneeCase.id).where(ReturneeCase.us_case_id == us_case.id)):
         raise Conflict(str(_l("This case was already handed over.")))
     if consent_on is None:
-        raise ValidationError(str(_l("Record the family's consent to the hand-over; without it nothing is sent.")),
-                              "consent_on")
+        raise ValidationError(
+            str(_l("Record the family's consent to the hand-over; without it nothing is sent.")), "consent_on"
+        )
     if consent_on > today:
         raise ValidationError(str(_l("Consent cannot be dated in the future.")), "consent_on")
     organization = session.get(Organization, organization_id)
@@ -169,27 +204,42 @@ def hand_over(session: Session, user: User, us_case: Case, organization_id: int,
     source = us_case.family
     family = Family(program_id=organization.id, created_by_id=user.id)
     for member in source.members:
-        copy = Member(given_names=member.given_names, first_surname=member.first_surname,
-                      second_surname=member.second_surname, preferred_name=member.preferred_name,
-                      date_of_birth=member.date_of_birth, birth_date_estimated=member.birth_date_estimated,
-                      relationship_to_head=member.relationship_to_head, country_of_birth=member.country_of_birth,
-                      preferred_language=member.preferred_language, needs_interpreter=member.needs_interpreter)
+        copy = Member(
+            given_names=member.given_names,
+            first_surname=member.first_surname,
+            second_surname=member.second_surname,
+            preferred_name=member.preferred_name,
+            date_of_birth=member.date_of_birth,
+            birth_date_estimated=member.birth_date_estimated,
+            relationship_to_head=member.relationship_to_head,
+            country_of_birth=member.country_of_birth,
+            preferred_language=member.preferred_language,
+            needs_interpreter=member.needs_interpreter,
+        )
         copy.languages = [MemberLanguage(code=lang.code) for lang in member.languages]
-        copy.vulnerabilities = [MemberVulnerability(flag=v.flag, confidential=v.confidential)
-                                for v in member.vulnerabilities]
+        copy.vulnerabilities = [
+            MemberVulnerability(flag=v.flag, confidential=v.confidential) for v in member.vulnerabilities
+        ]
         family.members.append(copy)
     _name_family(family)
-    case = ReturneeCase(family=family, organization_id=organization.id, reference=new_reference(),
-                        status=ReturneeStatus.OPEN, us_case_id=us_case.id, consent_on=consent_on,
-                        created_by_id=user.id)
+    case = ReturneeCase(
+        family=family,
+        organization_id=organization.id,
+        reference=new_reference(),
+        status=ReturneeStatus.OPEN,
+        us_case_id=us_case.id,
+        consent_on=consent_on,
+        created_by_id=user.id,
+    )
     _apply(case, data, phone)
     session.add(case)
     session.flush()
     _index(session, family)
     _open_case(session, user, case, None, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id, detail="handed over")
-    record(session, user, AuditAction.CHANGE, "case", us_case.id, source.id,
-           detail=f"handed over to {organization.name}")
+    record(
+        session, user, AuditAction.CHANGE, "case", us_case.id, source.id, detail=f"handed over to {organization.name}"
+    )
     session.flush()
     return case
 
@@ -199,8 +249,11 @@ def handed_over_to(session: Session, us_case_id: int) -> ReturneeCase | None:
 
 
 def in_country_organizations(session: Session) -> list[Organization]:
-    return list(session.scalars(select(Organization).where(Organization.kind == OrganizationKind.REINTEGRATION)
-                                .order_by(Organization.name)))
+    return list(
+        session.scalars(
+            select(Organization).where(Organization.kind == OrganizationKind.REINTEGRATION).order_by(Organization.name)
+        )
+    )
 
 
 REFERENCE = re.compile(r"R-[A-Z0-9]{8}")
@@ -220,10 +273,15 @@ def search(scope: Select[ReturneeCase], query: str | None) -> Select[ReturneeCas
     return scope.where(ReturneeCase.family_id.in_(matching))
 
 
-def cases_page(session: Session, scope: Select[ReturneeCase], page: int, per_page: int) -> tuple[list[ReturneeCase], bool]:
-    stmt = (scope.options(selectinload(ReturneeCase.family))
-            .order_by(ReturneeCase.status, ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
-            .offset((page - 1) * per_page).limit(per_page + 1))
+def cases_page(
+    session: Session, scope: Select[ReturneeCase], page: int, per_page: int
+) -> tuple[list[ReturneeCase], bool]:
+    stmt = (
+        scope.options(selectinload(ReturneeCase.family))
+        .order_by(ReturneeCase.status, ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     rows = list(session.scalars(stmt))
     return rows[:per_page], len(rows) > per_page
 
@@ -235,8 +293,11 @@ def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
     if returnee.case_id is None:
         return []
     dated = select(Appointment.follow_up_task_id).where(Appointment.case_id == returnee.case_id)
-    return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id, Task.id.in_(dated))
-                                .order_by(Task.due_on, Task.id)))
+    return list(
+        session.scalars(
+            select(Task).where(Task.case_id == returnee.case_id, Task.id.in_(dated)).order_by(Task.due_on, Task.id)
+        )
+    )
 
 
 def other_open_tasks(session: Session, returnee: ReturneeCase) -> list[Task]:
@@ -245,10 +306,16 @@ def other_open_tasks(session: Session, returnee: ReturneeCase) -> list[Task]:
 
     if returnee.case_id is None:
         return []
-    dated = select(Appointment.follow_up_task_id).where(Appointment.case_id == returnee.case_id,
-                                                       Appointment.follow_up_task_id.is_not(None))
-    return list(session.scalars(select(Task).where(Task.case_id == returnee.case_id, Task.id.not_in(dated),
-                                                   Task.completed_at.is_(None)).order_by(Task.due_on, Task.id)))
+    dated = select(Appointment.follow_up_task_id).where(
+        Appointment.case_id == returnee.case_id, Appointment.follow_up_task_id.is_not(None)
+    )
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.case_id == returnee.case_id, Task.id.not_in(dated), Task.completed_at.is_(None))
+            .order_by(Task.due_on, Task.id)
+        )
+    )
 
 
 def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) -> None:
@@ -256,25 +323,43 @@ def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) ->
     from sqlalchemy import delete, update
 
     returnee_ids = select(ReturneeCase.id).where(ReturneeCase.family_id == family_id).scalar_subquery()
-    session.execute(delete(RelativeInUS).where(RelativeInUS.returnee_case_id.in_(returnee_ids))
-                    .execution_options(synchronize_session=False))
-    session.execute(update(ReturneeCase).where(ReturneeCase.family_id == family_id)
-                    .values(phone=None, notes=None, municipality=None, district=None, arrival_point=None)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        delete(RelativeInUS)
+        .where(RelativeInUS.returnee_case_id.in_(returnee_ids))
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(ReturneeCase)
+        .where(ReturneeCase.family_id == family_id)
+        .values(phone=None, notes=None, municipality=None, district=None, arrival_point=None)
+        .execution_options(synchronize_session=False)
+    )
     # What was said about the person in free text: threats, health, custody, plans, referrals.
     erased: dict[type[Assessment | PlanItem | Referral | OutcomeRecord], dict[str, None]] = {
-        Assessment: {name: None for name in TEXT_FIELDS},
+        Assessment: dict.fromkeys(TEXT_FIELDS),
         PlanItem: {"action": None},
         Referral: {"note": None, "outcome": None},
         OutcomeRecord: {"note": None},
     }
     for model, values in erased.items():
-        session.execute(update(model).where(model.returnee_case_id.in_(returnee_ids)).values(**values)
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(model)
+            .where(model.returnee_case_id.in_(returnee_ids))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
 
 
-ANSWER_FIELDS = ("has_national_id", "children_birth_certificates", "has_shelter", "psychosocial_support",
-                 "safe_at_destination", "children_enrolled", "us_school_records", "cash_needs")
+ANSWER_FIELDS = (
+    "has_national_id",
+    "children_birth_certificates",
+    "has_shelter",
+    "psychosocial_support",
+    "safe_at_destination",
+    "children_enrolled",
+    "us_school_records",
+    "cash_needs",
+)
 TEXT_FIELDS = ("health_needs", "threatened_by", "separation_or_custody", "work_skills", "legal_remedies")
 
 
@@ -314,8 +399,9 @@ CASE_CLOSED_REASON = {
 }
 
 
-def close(session: Session, user: User, returnee: ReturneeCase, reason: ReturneeClosedReason | None,
-          today: date) -> None:
+def close(
+    session: Session, user: User, returnee: ReturneeCase, reason: ReturneeClosedReason | None, today: date
+) -> None:
     """The follow-up ends: no more reminders go out (the case is closed) and retention's clock starts.
     Someone who migrated again is recorded as such in their situation over time."""
     if returnee.status is ReturneeStatus.CLOSED:
@@ -324,14 +410,31 @@ def close(session: Session, user: User, returnee: ReturneeCase, reason: Returnee
         raise ValidationError(str(_l("Say why the case is closed.")), "closed_reason")
     returnee.status, returnee.closed_on, returnee.closed_reason = ReturneeStatus.CLOSED, today, reason
     if reason is ReturneeClosedReason.MIGRATED_AGAIN:
-        session.add(OutcomeRecord(returnee_case_id=returnee.id, recorded_on=today, migrated_again=Answer.YES,
-                                  recorded_by_id=user.id))
-    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
-           detail=f"closed {reason.value}")
+        session.add(
+            OutcomeRecord(
+                returnee_case_id=returnee.id, recorded_on=today, migrated_again=Answer.YES, recorded_by_id=user.id
+            )
+        )
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "returnee_case",
+        returnee.id,
+        returnee.family_id,
+        detail=f"closed {reason.value}",
+    )
     if returnee.case is not None and returnee.case.status is not CaseStatus.CLOSED:
         # The follow-up visits still ahead are the organization's own: they are called off with their reminders.
-        case_services.change_status(session, user, returnee.case, CaseStatus.CLOSED, CASE_CLOSED_REASON[reason], today,
-                                    ahead_choice=AheadChoice.CANCEL)
+        case_services.change_status(
+            session,
+            user,
+            returnee.case,
+            CaseStatus.CLOSED,
+            CASE_CLOSED_REASON[reason],
+            today,
+            ahead_choice=AheadChoice.CANCEL,
+        )
     session.flush()
 
 
@@ -342,22 +445,31 @@ def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) ->
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="reopened")
     if returnee.case is not None and returnee.case.status is CaseStatus.CLOSED:
         # Follow-up visits still ahead are held again, with their reminders.
-        case_services.change_status(session, user, returnee.case, CaseStatus.ACTIVE, None, today,
-                                    again_choice=AgainChoice.PLAN)
+        case_services.change_status(
+            session, user, returnee.case, CaseStatus.ACTIVE, None, today, again_choice=AgainChoice.PLAN
+        )
     session.flush()
 
 
-def due_follow_ups(session: Session, scope: Select[ReturneeCase], today: date, horizon_days: int = 7,
-                   limit: int = 50) -> list[tuple[Task, ReturneeCase]]:
+def due_follow_ups(
+    session: Session, scope: Select[ReturneeCase], today: date, horizon_days: int = 7, limit: int = 50
+) -> list[tuple[Task, ReturneeCase]]:
     """Open follow-ups of open cases, overdue or due within the horizon, soonest first."""
     from scheduling.api import Appointment
 
-    stmt = (scope.add_columns(Task).join(Task, Task.case_id == ReturneeCase.case_id)
-            .join(Appointment, Appointment.follow_up_task_id == Task.id)
-            .where(ReturneeCase.status == ReturneeStatus.OPEN, Task.completed_at.is_(None),
-                   Task.due_on <= today + timedelta(days=horizon_days))
-            .options(selectinload(ReturneeCase.family))
-            .order_by(Task.due_on, Task.id).limit(limit))
+    stmt = (
+        scope.add_columns(Task)
+        .join(Task, Task.case_id == ReturneeCase.case_id)
+        .join(Appointment, Appointment.follow_up_task_id == Task.id)
+        .where(
+            ReturneeCase.status == ReturneeStatus.OPEN,
+            Task.completed_at.is_(None),
+            Task.due_on <= today + timedelta(days=horizon_days),
+        )
+        .options(selectinload(ReturneeCase.family))
+        .order_by(Task.due_on, Task.id)
+        .limit(limit)
+    )
     return [(task, returnee) for returnee, task in session.execute(stmt)]
 
 
@@ -365,9 +477,16 @@ def load_household(session: Session, returnee: ReturneeCase) -> Family:
     """The household with what its page shows of each member, in a fixed number of queries (the
     caller keeps the family it returns, and with it the loaded members)."""
     member_options = selectinload(Family.members)
-    return session.scalars(select(Family).where(Family.id == returnee.family_id).options(
-        member_options.selectinload(Member.languages), member_options.selectinload(Member.vulnerabilities),
-        member_options.selectinload(Member.consents), member_options.selectinload(Member.phones))).one()
+    return session.scalars(
+        select(Family)
+        .where(Family.id == returnee.family_id)
+        .options(
+            member_options.selectinload(Member.languages),
+            member_options.selectinload(Member.vulnerabilities),
+            member_options.selectinload(Member.consents),
+            member_options.selectinload(Member.phones),
+        )
+    ).one()
 
 
 def update_return(session: Session, user: User, returnee: ReturneeCase, data: ReturnData, today: date) -> None:
@@ -388,14 +507,24 @@ def update_return(session: Session, user: User, returnee: ReturneeCase, data: Re
     session.flush()
 
 
-def add_relative(session: Session, user: User, returnee: ReturneeCase, name: str, relationship: str | None,
-                 phone: str | None, us_state: str | None) -> RelativeInUS:
+def add_relative(
+    session: Session,
+    user: User,
+    returnee: ReturneeCase,
+    name: str,
+    relationship: str | None,
+    phone: str | None,
+    us_state: str | None,
+) -> RelativeInUS:
     if not (name or "").strip():
         raise ValidationError(str(_l("Give the family member's name.")), "name")
-    relative = RelativeInUS(returnee_case_id=returnee.id, name=name.strip(),
-                            relationship_to_returnee=(relationship or "").strip() or None,
-                            phone=parse_phone(phone, "phone") if phone and phone.strip() else None,
-                            us_state=us_state or None)
+    relative = RelativeInUS(
+        returnee_case_id=returnee.id,
+        name=name.strip(),
+        relationship_to_returnee=(relationship or "").strip() or None,
+        phone=parse_phone(phone, "phone") if phone and phone.strip() else None,
+        us_state=us_state or None,
+    )
     session.add(relative)
     session.flush()
     record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="relative added")
@@ -405,13 +534,13 @@ def add_relative(session: Session, user: User, returnee: ReturneeCase, name: str
 
 def remove_relative(session: Session, user: User, returnee: ReturneeCase, relative: RelativeInUS) -> None:
     session.delete(relative)
-    record(session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id,
-           detail="relative removed")
+    record(
+        session, user, AuditAction.CHANGE, "returnee_case", returnee.id, returnee.family_id, detail="relative removed"
+    )
     session.flush()
 
 
-def add_household_member(session: Session, user: User, returnee: ReturneeCase, data: MemberData,
-                         today: date) -> Member:
+def add_household_member(session: Session, user: User, returnee: ReturneeCase, data: MemberData, today: date) -> Member:
     """Someone returned with the person (a child, a partner), through the core's one way to add a member."""
     if data.relationship_to_head is Relationship.HEAD:
         raise ValidationError(str(_l("Choose their relationship to the person received.")), "relationship_to_head")

@@ -1,5 +1,6 @@
 """An in-country organization's settings: its country (and so its staff's default language), the
 days after a return on which follow-ups fall, and where and at what time they are held."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,11 +21,17 @@ DEFAULT_FOLLOW_UP_TIME = time(10, 0)
 MAX_FOLLOW_UP_DAY = 730
 # Interface language of the staff of an organization in each country, before a person chooses.
 FRENCH_COUNTRIES = frozenset({"HT"})
-SPANISH_COUNTRIES = frozenset({"GT", "HN", "SV", "MX", "NI", "CR", "PA", "CO", "VE", "EC", "PE", "BO", "CL", "AR",
-                               "UY", "PY", "DO", "CU"})
+SPANISH_COUNTRIES = frozenset(
+    {"GT", "HN", "SV", "MX", "NI", "CR", "PA", "CO", "VE", "EC", "PE", "BO", "CL", "AR", "UY", "PY", "DO", "CU"}
+)
 # An organization that never said its country: its clock tells the countries people return to most.
-ZONE_COUNTRIES = {"America/Guatemala": "GT", "America/Tegucigalpa": "HN", "America/El_Salvador": "SV",
-                  "America/Mexico_City": "MX", "America/Port-au-Prince": "HT"}
+ZONE_COUNTRIES = {
+    "America/Guatemala": "GT",
+    "America/Tegucigalpa": "HN",
+    "America/El_Salvador": "SV",
+    "America/Mexico_City": "MX",
+    "America/Port-au-Prince": "HT",
+}
 
 
 @dataclass(frozen=True)
@@ -36,36 +43,53 @@ class Settings:
 
 
 def parse_days(text: str | None) -> tuple[int, ...]:
-    """"7, 30 90" -> (7, 30, 90): whole days after the return, each once, in order."""
+    """ "7, 30 90" -> (7, 30, 90): whole days after the return, each once, in order."""
     parts = (text or "").replace(",", " ").split()
     if not parts:
         raise ValidationError(str(_l("Give at least one day, for example 7 30 90 180.")), "follow_up_days")
     try:
         days = sorted({int(p) for p in parts})
     except ValueError:
-        raise ValidationError(str(_l("Give whole numbers of days separated by spaces, for example 7 30 90 180.")),
-                              "follow_up_days") from None
+        raise ValidationError(
+            str(_l("Give whole numbers of days separated by spaces, for example 7 30 90 180.")), "follow_up_days"
+        ) from None
     if days[0] < 1 or days[-1] > MAX_FOLLOW_UP_DAY:
-        raise ValidationError(str(_l("Each day must be between 1 and %(most)d after the return.",
-                                     most=MAX_FOLLOW_UP_DAY)), "follow_up_days")
+        raise ValidationError(
+            str(_l("Each day must be between 1 and %(most)d after the return.", most=MAX_FOLLOW_UP_DAY)),
+            "follow_up_days",
+        )
     return tuple(days)
 
 
 def _row(session: Session, organization_id: int) -> InCountrySettings | None:
-    return session.scalars(select(InCountrySettings).where(InCountrySettings.organization_id == organization_id)).first()
+    return session.scalars(
+        select(InCountrySettings).where(InCountrySettings.organization_id == organization_id)
+    ).first()
 
 
 def settings_for(session: Session, organization: Organization) -> Settings:
     row = _row(session, organization.id)
     if row is None:
-        return Settings(ZONE_COUNTRIES.get(organization.timezone), DEFAULT_FOLLOW_UP_DAYS, DEFAULT_FOLLOW_UP_TIME,
-                        organization.name)
-    return Settings(row.country or ZONE_COUNTRIES.get(organization.timezone), parse_days(row.follow_up_days),
-                    row.follow_up_time, row.follow_up_place or organization.name)
+        return Settings(
+            ZONE_COUNTRIES.get(organization.timezone), DEFAULT_FOLLOW_UP_DAYS, DEFAULT_FOLLOW_UP_TIME, organization.name
+        )
+    return Settings(
+        row.country or ZONE_COUNTRIES.get(organization.timezone),
+        parse_days(row.follow_up_days),
+        row.follow_up_time,
+        row.follow_up_place or organization.name,
+    )
 
 
-def save_settings(session: Session, user: User, organization: Organization, country: str | None,
-                  follow_up_days: str, follow_up_time: time, follow_up_place: str | None) -> Settings:
+def save_settings(
+    session: Session,
+    user: User,
+    organization: Organization,
+    country: str | None,
+    follow_up_days: str,
+    follow_up_time: time,
+    follow_up_place: str | None,
+) -> Settings:
     days = parse_days(follow_up_days)
     if country is not None and len(country) != 2:
         raise ValidationError(str(_l("Choose the country.")), "country")

@@ -1,4 +1,5 @@
 """Reintegration: the in-country organization's returnee cases, and the hand-over from a US case."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,13 +19,13 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Task
 from casework.db import db
-from casework.form_actions import performed, submitted
-from casework.forms_common import filled
-from casework.i18n import country_choices, language_choices
 from casework.families import services as family_services
 from casework.families.forms import RELATIONSHIP_LABELS
 from casework.families.models import Family, Relationship
 from casework.families.services import query_of, search_token
+from casework.form_actions import performed, submitted
+from casework.forms_common import filled
+from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import directory, followups, outcomes, plans, services, settings
@@ -68,19 +69,20 @@ from reintegration.models import (
 )
 from scheduling.api import has_texts
 
-
 bp = Blueprint("reintegration", __name__)
 
 
-def _country_and_division_choices(form: ReturnFields | ProviderForm | DirectoryFilterForm,
-                                  any_country: bool = False) -> None:
+def _country_and_division_choices(
+    form: ReturnFields | ProviderForm | DirectoryFilterForm, any_country: bool = False
+) -> None:
     frequent = [(code, name) for code, name in country_choices() if code in COUNTRIES]
     others = [(code, name) for code, name in country_choices() if code not in COUNTRIES and code != "US"]
     form.country.choices = ([("", "—")] if any_country else []) + frequent + others
     names = dict(frequent)
     # Every country's divisions in one list (no script on the page); the service checks they match.
-    form.division.choices = [("", "—")] + [(code, f"{names[country]} · {name}")
-                                           for country in COUNTRIES for code, name in DIVISIONS[country]]
+    form.division.choices = [("", "—")] + [
+        (code, f"{names[country]} · {name}") for country in COUNTRIES for code, name in DIVISIONS[country]
+    ]
 
 
 def _return_choices(form: ReturnFields) -> None:
@@ -100,13 +102,23 @@ def _suggest_municipalities(form: ReturnFields | ProviderForm) -> None:
 
 
 def _return_data(form: ReturnFields) -> services.ReturnData:
-    relatives = [(form.relative_name.data, form.relative_relationship.data, form.relative_phone.data)] \
-        if form.relative_name.data else []
+    relatives = (
+        [(form.relative_name.data, form.relative_relationship.data, form.relative_phone.data)]
+        if form.relative_name.data
+        else []
+    )
     return services.ReturnData(
-        country=form.country.data, returned_on=filled(form.returned_on.data), method=ReturnMethod(form.method.data),
-        arrival_point=form.arrival_point.data, reception_center=form.reception_center.data,
-        division=form.division.data or None, municipality=form.municipality.data, phone=form.phone.data or None,
-        notes=form.notes.data, relatives=relatives)
+        country=form.country.data,
+        returned_on=filled(form.returned_on.data),
+        method=ReturnMethod(form.method.data),
+        arrival_point=form.arrival_point.data,
+        reception_center=form.reception_center.data,
+        division=form.division.data or None,
+        municipality=form.municipality.data,
+        phone=form.phone.data or None,
+        notes=form.notes.data,
+        relatives=relatives,
+    )
 
 
 @bp.app_template_global("place_of")
@@ -126,14 +138,23 @@ def index():
     listed = services.search(scope, query) if query else scope
     if wanted != "all":
         listed = listed.where(
-            ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN))
+            ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN)
+        )
     rows, has_next = services.cases_page(db.session, listed, page, current_app.config["PAGE_SIZE"])
     today = today_for(current_user)
-    return render_template("reintegration/index.html", cases=rows, page=page, has_next=has_next, status=wanted,
-                           query=query, search_form=SearchForm(q=query),
-                           division_name=division_name, today=today,
-                           due=services.due_follow_ups(db.session, scope, today),
-                           figures=outcomes.latest_figures(db.session, scope))
+    return render_template(
+        "reintegration/index.html",
+        cases=rows,
+        page=page,
+        has_next=has_next,
+        status=wanted,
+        query=query,
+        search_form=SearchForm(q=query),
+        division_name=division_name,
+        today=today,
+        due=services.due_follow_ups(db.session, scope, today),
+        figures=outcomes.latest_figures(db.session, scope),
+    )
 
 
 @bp.route("/reintegration/cases/new", methods=["GET", "POST"])
@@ -143,12 +164,25 @@ def receive():
     if request.method == "GET":
         form.returned_on.data = today_for(current_user)
     _return_choices(form)
-    form.preferred_language.choices = [("", "—")] + language_choices()
-    received = submitted(form, lambda: services.receive(db.session, current_user, {
-        "given_names": form.given_names.data, "first_surname": form.first_surname.data,
-        "second_surname": form.second_surname.data, "date_of_birth": form.date_of_birth.data,
-        "preferred_language": form.preferred_language.data,
-        "reminders_consent": form.reminders_consent.data}, _return_data(form), today_for(current_user)), "given_names")
+    form.preferred_language.choices = [("", "—"), *language_choices()]
+    received = submitted(
+        form,
+        lambda: services.receive(
+            db.session,
+            current_user,
+            {
+                "given_names": form.given_names.data,
+                "first_surname": form.first_surname.data,
+                "second_surname": form.second_surname.data,
+                "date_of_birth": form.date_of_birth.data,
+                "preferred_language": form.preferred_language.data,
+                "reminders_consent": form.reminders_consent.data,
+            },
+            _return_data(form),
+            today_for(current_user),
+        ),
+        "given_names",
+    )
     if received:
         flash(_("The returnee is received."), "success")
         return redirect(url_for("reintegration.show", returnee_case_id=received.value.id))
@@ -168,24 +202,45 @@ def show(returnee_case_id: int):
     head = followups.head_of(case)
     assessment = services.assessment_of(db.session, case)
     return render_template(
-        "reintegration/show.html", case=case, family=family, division_name=division_name,
-        follow_ups=services.follow_ups(db.session, case), follow_up_dates=followups.follow_up_dates(db.session, case),
+        "reintegration/show.html",
+        case=case,
+        family=family,
+        division_name=division_name,
+        follow_ups=services.follow_ups(db.session, case),
+        follow_up_dates=followups.follow_up_dates(db.session, case),
         other_tasks=services.other_open_tasks(db.session, case),
-        head=head, written_reminders=has_texts(head.preferred_language),
-        assessment=assessment, needs=plans.needs(assessment), plan=plans.plan_of(db.session, case),
-        referrals=plans.referrals_of(db.session, case), outcomes=outcomes.outcomes_of(db.session, case),
-        close_form=CloseForm(), reminder_consent=followups.reminder_consent(case), consent_form=RemindersConsentForm(
-            given_on=today_for(current_user)), today=today_for(current_user), **_labels())
+        head=head,
+        written_reminders=has_texts(head.preferred_language),
+        assessment=assessment,
+        needs=plans.needs(assessment),
+        plan=plans.plan_of(db.session, case),
+        referrals=plans.referrals_of(db.session, case),
+        outcomes=outcomes.outcomes_of(db.session, case),
+        close_form=CloseForm(),
+        reminder_consent=followups.reminder_consent(case),
+        consent_form=RemindersConsentForm(given_on=today_for(current_user)),
+        today=today_for(current_user),
+        **_labels(),
+    )
 
 
 def _labels() -> dict:
     """The labels and enums the reintegration templates show."""
-    return {"service_labels": labels.SERVICES, "plan_status_labels": labels.PLAN_STATUSES,
-            "referral_status_labels": labels.REFERRAL_STATUSES, "provider_kind_labels": labels.PROVIDER_KINDS,
-            "closed_reason_labels": labels.CLOSED_REASONS, "answer_labels": labels.ANSWERS,
-            "work_labels": labels.WORK_STATUSES, "safety_labels": labels.SAFETY_STATUSES,
-            "Answer": Answer, "PlanStatus": PlanStatus, "ReferralStatus": ReferralStatus,
-            "WorkStatus": WorkStatus, "SafetyStatus": SafetyStatus}
+    return {
+        "service_labels": labels.SERVICES,
+        "plan_status_labels": labels.PLAN_STATUSES,
+        "referral_status_labels": labels.REFERRAL_STATUSES,
+        "provider_kind_labels": labels.PROVIDER_KINDS,
+        "closed_reason_labels": labels.CLOSED_REASONS,
+        "answer_labels": labels.ANSWERS,
+        "work_labels": labels.WORK_STATUSES,
+        "safety_labels": labels.SAFETY_STATUSES,
+        "Answer": Answer,
+        "PlanStatus": PlanStatus,
+        "ReferralStatus": ReferralStatus,
+        "WorkStatus": WorkStatus,
+        "SafetyStatus": SafetyStatus,
+    }
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/assessment", methods=["GET", "POST"])
@@ -194,10 +249,14 @@ def assessment(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     existing = services.assessment_of(db.session, case)
     if request.method == "GET" and existing is not None:
-        form = AssessmentForm(data={**{n: getattr(existing, n).value for n in services.ANSWER_FIELDS},
-                                    **{n: getattr(existing, n) for n in services.TEXT_FIELDS},
-                                    "us_born_children": existing.us_born_children,
-                                    "persecutors_are_officials": existing.persecutors_are_officials})
+        form = AssessmentForm(
+            data={
+                **{n: getattr(existing, n).value for n in services.ANSWER_FIELDS},
+                **{n: getattr(existing, n) for n in services.TEXT_FIELDS},
+                "us_born_children": existing.us_born_children,
+                "persecutors_are_officials": existing.persecutors_are_officials,
+            }
+        )
     else:
         form = AssessmentForm()
     if submitted(form, lambda: services.save_assessment(db.session, current_user, case, form.data), "threatened_by"):
@@ -212,10 +271,12 @@ def task_done(task_id: int):
     task = access.get_or_404(db.session, current_user, Task, task_id)
     if performed(lambda: followups.complete(db.session, current_user, task)):
         flash(_("The follow-up is marked as done."), "success")
-    returnee = db.session.scalars(access.scoped(ReturneeCase, current_user).where(
-        ReturneeCase.case_id == task.case_id)).first()
-    return redirect(url_for("reintegration.show", returnee_case_id=returnee.id) if returnee
-                    else url_for("reintegration.index"))
+    returnee = db.session.scalars(
+        access.scoped(ReturneeCase, current_user).where(ReturneeCase.case_id == task.case_id)
+    ).first()
+    return redirect(
+        url_for("reintegration.show", returnee_case_id=returnee.id) if returnee else url_for("reintegration.index")
+    )
 
 
 @bp.route("/cases/<int:case_id>/handover", methods=["GET", "POST"])
@@ -230,17 +291,27 @@ def handover(case_id: int):
         form.country.data = next((m.country_of_birth for m in us_case.family.members if m.country_of_birth), None)
     _return_choices(form)
     form.organization_id.choices = [(0, "—")] + [(o.id, o.name) for o in services.in_country_organizations(db.session)]
-    if done is None and submitted(form, lambda: services.hand_over(
-            db.session, current_user, us_case, form.organization_id.data, form.consent_on.data, _return_data(form),
-            today_for(current_user)), "organization_id"):
+    if done is None and submitted(
+        form,
+        lambda: services.hand_over(
+            db.session,
+            current_user,
+            us_case,
+            form.organization_id.data,
+            form.consent_on.data,
+            _return_data(form),
+            today_for(current_user),
+        ),
+        "organization_id",
+    ):
         flash(_("The family is handed over; the in-country organization sees them now."), "success")
         return redirect(url_for("families.show", family_id=us_case.family_id))
-    return render_template("reintegration/handover_form.html", form=form, case=us_case, done=done,
-                           allowed=services.can_hand_over(us_case))
+    return render_template(
+        "reintegration/handover_form.html", form=form, case=us_case, done=done, allowed=services.can_hand_over(us_case)
+    )
 
 
-def family_section(session: Session, user: User, family: Family, case_ids: list[int],
-                   today: date) -> dict[str, Any]:
+def family_section(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict[str, Any]:
     from casework.cases.models import Case
 
     cases = [session.get(Case, cid) for cid in case_ids]
@@ -254,27 +325,51 @@ def _back(case: ReturneeCase, anchor: str = "") -> ResponseReturnValue:
 
 # Service plan -------------------------------------------------------------------------------------
 
+
 @bp.route("/reintegration/cases/<int:returnee_case_id>/plan/build", methods=["POST"])
 @requires("in_country_staff")
 def build_plan(returnee_case_id: int):
     case = _returnee(returnee_case_id)
-    built = performed(lambda: plans.build_plan(db.session, current_user, case,
-                                               services.assessment_of(db.session, case)))
+    built = performed(
+        lambda: plans.build_plan(db.session, current_user, case, services.assessment_of(db.session, case))
+    )
     if built:
-        flash(ngettext("%(num)d line added to the plan.", "%(num)d lines added to the plan.", len(built.value))
-              if built.value else _("The plan already has a line for every need."), "success")
+        flash(
+            ngettext("%(num)d line added to the plan.", "%(num)d lines added to the plan.", len(built.value))
+            if built.value
+            else _("The plan already has a line for every need."),
+            "success",
+        )
     return _back(case, "plan-h")
 
 
 def _plan_form(case: ReturneeCase, item: PlanItem | None) -> ResponseReturnValue:
     if request.method == "GET" and item is not None:
-        form = PlanItemForm(data={"service": item.service.value, "action": item.action, "status": item.status.value,
-                                  "due_on": item.due_on})
+        form = PlanItemForm(
+            data={
+                "service": item.service.value,
+                "action": item.action,
+                "status": item.status.value,
+                "due_on": item.due_on,
+            }
+        )
     else:
         form = PlanItemForm()
-    if submitted(form, lambda: plans.save_plan_item(db.session, current_user, case, item, Service(form.service.data),
-                                                    form.action.data, PlanStatus(form.status.data), form.due_on.data,
-                                                    today_for(current_user)), "action"):
+    if submitted(
+        form,
+        lambda: plans.save_plan_item(
+            db.session,
+            current_user,
+            case,
+            item,
+            Service(form.service.data),
+            form.action.data,
+            PlanStatus(form.status.data),
+            form.due_on.data,
+            today_for(current_user),
+        ),
+        "action",
+    ):
         flash(_("The plan is saved."), "success")
         return _back(case, "plan-h")
     return render_template("reintegration/plan_item_form.html", form=form, case=case, item=item)
@@ -294,6 +389,7 @@ def edit_plan_item(plan_item_id: int):
 
 
 # Referrals to providers ---------------------------------------------------------------------------
+
 
 def _service_arg(value: str | None) -> Service | None:
     try:
@@ -317,24 +413,46 @@ def refer(returnee_case_id: int):
         form.plan_item_id.data = item.id if item else 0
         form.service.data = service.value if service else None
     head = followups.head_of(case)
-    found = (directory.suggestions(db.session, access.scoped_owned(Provider, current_user), service, case.country,
-                                   case.division, case.municipality, head.preferred_language,
-                                   plans.officials_persecute(assessment), district=case.district) if service else [])
+    found = (
+        directory.suggestions(
+            db.session,
+            access.scoped_owned(Provider, current_user),
+            service,
+            case.country,
+            case.division,
+            case.municipality,
+            head.preferred_language,
+            plans.officials_persecute(assessment),
+            district=case.district,
+        )
+        if service
+        else []
+    )
     form.provider_id.choices = [(s.provider.id, s.provider.name) for s in found if not s.public_barred]
     form.plan_item_id.choices = [(0, "—")] + [(i.id, str(labels.SERVICES[i.service])) for i in plan]
+
     def refer() -> None:
-        provider = db.session.scalars(access.scoped_owned(Provider, current_user).where(
-            Provider.id == form.provider_id.data)).first()
+        provider = db.session.scalars(
+            access.scoped_owned(Provider, current_user).where(Provider.id == form.provider_id.data)
+        ).first()
         item = next((i for i in plan if i.id == form.plan_item_id.data), None)
-        plans.refer(db.session, current_user, case, provider, service, item, form.note.data,
-                    assessment, today_for(current_user))
+        plans.refer(
+            db.session, current_user, case, provider, service, item, form.note.data, assessment, today_for(current_user)
+        )
 
     if submitted(form, refer, "provider_id"):
         flash(_("The referral is recorded."), "success")
         return _back(case, "referrals-h")
-    return render_template("reintegration/referral_form.html", form=form, case=case, service=service,
-                           suggestions=found, officials=plans.officials_persecute(assessment),
-                           division_name=division_name, **_labels())
+    return render_template(
+        "reintegration/referral_form.html",
+        form=form,
+        case=case,
+        service=service,
+        suggestions=found,
+        officials=plans.officials_persecute(assessment),
+        division_name=division_name,
+        **_labels(),
+    )
 
 
 @bp.route("/reintegration/referrals/<int:returnee_referral_id>", methods=["GET", "POST"])
@@ -347,16 +465,33 @@ def referral(returnee_referral_id: int):
         form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome})
     else:
         form = ReferralUpdateForm()
-    if submitted(form, lambda: plans.update_referral(db.session, current_user, case, row,
-                                                     ReferralStatus(form.status.data), form.outcome.data,
-                                                     today_for(current_user)), "outcome"):
+    if submitted(
+        form,
+        lambda: plans.update_referral(
+            db.session,
+            current_user,
+            case,
+            row,
+            ReferralStatus(form.status.data),
+            form.outcome.data,
+            today_for(current_user),
+        ),
+        "outcome",
+    ):
         flash(_("The referral is updated."), "success")
         return _back(case, "referrals-h")
-    return render_template("reintegration/referral_update.html", form=form, case=case, referral=row,
-                           division_name=division_name, **_labels())
+    return render_template(
+        "reintegration/referral_update.html",
+        form=form,
+        case=case,
+        referral=row,
+        division_name=division_name,
+        **_labels(),
+    )
 
 
 # Outcomes over time -------------------------------------------------------------------------------
+
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/outcomes/new", methods=["GET", "POST"])
 @requires("in_country_staff")
@@ -365,17 +500,32 @@ def new_outcome(returnee_case_id: int):
     form = OutcomeForm()
     if request.method == "GET":
         form.recorded_on.data = today_for(current_user)
-    if submitted(form, lambda: outcomes.record_outcome(db.session, current_user, case, outcomes.OutcomeData(
-            recorded_on=filled(form.recorded_on.data), documents_obtained=Answer(form.documents_obtained.data),
-            children_in_school=Answer(form.children_in_school.data), work=WorkStatus(form.work.data),
-            safety=SafetyStatus(form.safety.data), migrated_again=Answer(form.migrated_again.data),
-            note=form.note.data), today_for(current_user)), "note"):
+    if submitted(
+        form,
+        lambda: outcomes.record_outcome(
+            db.session,
+            current_user,
+            case,
+            outcomes.OutcomeData(
+                recorded_on=filled(form.recorded_on.data),
+                documents_obtained=Answer(form.documents_obtained.data),
+                children_in_school=Answer(form.children_in_school.data),
+                work=WorkStatus(form.work.data),
+                safety=SafetyStatus(form.safety.data),
+                migrated_again=Answer(form.migrated_again.data),
+                note=form.note.data,
+            ),
+            today_for(current_user),
+        ),
+        "note",
+    ):
         flash(_("The situation is recorded."), "success")
         return _back(case, "outcomes-h")
     return render_template("reintegration/outcome_form.html", form=form, case=case)
 
 
 # Reminders to the returnee ------------------------------------------------------------------------
+
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/reminders", methods=["POST"])
 @requires("in_country_staff")
@@ -385,8 +535,11 @@ def agree_to_reminders(returnee_case_id: int):
     if not form.validate_on_submit():
         flash(_("Give the date the person agreed to text reminders."), "error")
         return _back(case, "reminders-h")
-    if performed(lambda: followups.agree_to_reminders(db.session, current_user, case, filled(form.given_on.data),
-                                                      today_for(current_user))):
+    if performed(
+        lambda: followups.agree_to_reminders(
+            db.session, current_user, case, filled(form.given_on.data), today_for(current_user)
+        )
+    ):
         flash(_("Text reminders of the follow-ups will be sent."), "success")
     return _back(case, "reminders-h")
 
@@ -402,29 +555,49 @@ def withdraw_from_reminders(returnee_case_id: int):
 
 # The directory of providers -----------------------------------------------------------------------
 
+
 @bp.route("/reintegration/providers")
 @requires("in_country_staff")
 def providers():
     form = DirectoryFilterForm(request.args)
     _country_and_division_choices(form, any_country=True)
-    wanted = directory.DirectoryFilter(country=form.country.data or None, division=form.division.data or None,
-                                       service=_service_arg(form.service.data))
+    wanted = directory.DirectoryFilter(
+        country=form.country.data or None, division=form.division.data or None, service=_service_arg(form.service.data)
+    )
     page = page_number()
-    rows, has_next = directory.directory_page(db.session, access.scoped_owned(Provider, current_user), wanted, page,
-                                              current_app.config["PAGE_SIZE"])
-    return render_template("reintegration/providers.html", form=form, providers=rows, page=page, has_next=has_next,
-                           division_name=division_name, **_labels())
+    rows, has_next = directory.directory_page(
+        db.session, access.scoped_owned(Provider, current_user), wanted, page, current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "reintegration/providers.html",
+        form=form,
+        providers=rows,
+        page=page,
+        has_next=has_next,
+        division_name=division_name,
+        **_labels(),
+    )
 
 
 def _provider_form(provider: Provider | None) -> ResponseReturnValue:
     if request.method == "GET" and provider is not None:
-        form = ProviderForm(data={
-            "name": provider.name, "kind": provider.kind.value, "services": [s.value for s in provider.offered],
-            "country": provider.country, "division": provider.division or "",
-            "municipality": place_input(provider.district, provider.municipality),
-            "address": provider.address, "phone": provider.phone, "email": provider.email,
-            "contact_person": provider.contact_person, "languages": provider.language_codes,
-            "notes": provider.notes, "active": provider.active})
+        form = ProviderForm(
+            data={
+                "name": provider.name,
+                "kind": provider.kind.value,
+                "services": [s.value for s in provider.offered],
+                "country": provider.country,
+                "division": provider.division or "",
+                "municipality": place_input(provider.district, provider.municipality),
+                "address": provider.address,
+                "phone": provider.phone,
+                "email": provider.email,
+                "contact_person": provider.contact_person,
+                "languages": provider.language_codes,
+                "notes": provider.notes,
+                "active": provider.active,
+            }
+        )
     else:
         form = ProviderForm()
         if request.method == "GET":
@@ -432,12 +605,30 @@ def _provider_form(provider: Provider | None) -> ResponseReturnValue:
     _country_and_division_choices(form)
     _suggest_municipalities(form)
     form.languages.choices = language_choices()
-    saved = submitted(form, lambda: directory.save_provider(db.session, current_user, provider, directory.ProviderData(
-        name=filled(form.name.data), kind=ProviderKind(form.kind.data), country=form.country.data,
-        services=[Service(v) for v in form.services.data or []], division=form.division.data or None,
-        municipality=form.municipality.data, address=form.address.data, phone=form.phone.data,
-        email=form.email.data, contact_person=form.contact_person.data, languages=form.languages.data or [],
-        notes=form.notes.data, active=form.active.data)), "name")
+    saved = submitted(
+        form,
+        lambda: directory.save_provider(
+            db.session,
+            current_user,
+            provider,
+            directory.ProviderData(
+                name=filled(form.name.data),
+                kind=ProviderKind(form.kind.data),
+                country=form.country.data,
+                services=[Service(v) for v in form.services.data or []],
+                division=form.division.data or None,
+                municipality=form.municipality.data,
+                address=form.address.data,
+                phone=form.phone.data,
+                email=form.email.data,
+                contact_person=form.contact_person.data,
+                languages=form.languages.data or [],
+                notes=form.notes.data,
+                active=form.active.data,
+            ),
+        ),
+        "name",
+    )
     if saved:
         flash(_("The provider is saved."), "success")
         return redirect(url_for("reintegration.providers", country=saved.value.country))
@@ -458,22 +649,37 @@ def edit_provider(provider_id: int):
 
 # The organization's settings ----------------------------------------------------------------------
 
+
 @bp.route("/reintegration/settings", methods=["GET", "POST"])
 @requires("manage_in_country_settings")
 def organization_settings():
     organization = current_user.organization
     if request.method == "GET":
         chosen = settings.settings_for(db.session, organization)
-        form = SettingsForm(data={"country": chosen.country or "",
-                                  "follow_up_days": " ".join(str(d) for d in chosen.follow_up_days),
-                                  "follow_up_time": chosen.follow_up_time,
-                                  "follow_up_place": chosen.follow_up_place})
+        form = SettingsForm(
+            data={
+                "country": chosen.country or "",
+                "follow_up_days": " ".join(str(d) for d in chosen.follow_up_days),
+                "follow_up_time": chosen.follow_up_time,
+                "follow_up_place": chosen.follow_up_place,
+            }
+        )
     else:
         form = SettingsForm()
     form.country.choices = [("", "—")] + [(c, n) for c, n in country_choices() if c != "US"]
-    if submitted(form, lambda: settings.save_settings(
-            db.session, current_user, organization, form.country.data or None, filled(form.follow_up_days.data),
-            filled(form.follow_up_time.data), form.follow_up_place.data), "follow_up_days"):
+    if submitted(
+        form,
+        lambda: settings.save_settings(
+            db.session,
+            current_user,
+            organization,
+            form.country.data or None,
+            filled(form.follow_up_days.data),
+            filled(form.follow_up_time.data),
+            form.follow_up_place.data,
+        ),
+        "follow_up_days",
+    ):
         flash(_("The settings are saved."), "success")
         return redirect(url_for("reintegration.organization_settings"))
     return render_template("reintegration/settings.html", form=form)
@@ -481,13 +687,15 @@ def organization_settings():
 
 # Closing ------------------------------------------------------------------------------------------
 
+
 @bp.route("/reintegration/cases/<int:returnee_case_id>/close", methods=["POST"])
 @requires("in_country_staff")
 def close(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = CloseForm()
-    reason = ReturneeClosedReason(form.closed_reason.data) if form.validate_on_submit() and form.closed_reason.data \
-        else None
+    reason = (
+        ReturneeClosedReason(form.closed_reason.data) if form.validate_on_submit() and form.closed_reason.data else None
+    )
     if performed(lambda: services.close(db.session, current_user, case, reason, today_for(current_user))):
         flash(_("The case is closed; no more reminders go out."), "success")
     return _back(case)
@@ -504,22 +712,33 @@ def reopen(returnee_case_id: int):
 
 # Correcting the return ----------------------------------------------------------------------------
 
+
 @bp.route("/reintegration/cases/<int:returnee_case_id>/return", methods=["GET", "POST"])
 @requires("in_country_staff")
 def edit_return(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     if request.method == "GET":
-        form = ReturnFields(data={
-            "country": case.country, "returned_on": case.returned_on, "method": case.method.value,
-            "arrival_point": case.arrival_point, "reception_center": case.reception_center,
-            "division": case.division or "", "municipality": place_input(case.district, case.municipality),
-            "phone": case.phone,
-            "notes": case.notes})
+        form = ReturnFields(
+            data={
+                "country": case.country,
+                "returned_on": case.returned_on,
+                "method": case.method.value,
+                "arrival_point": case.arrival_point,
+                "reception_center": case.reception_center,
+                "division": case.division or "",
+                "municipality": place_input(case.district, case.municipality),
+                "phone": case.phone,
+                "notes": case.notes,
+            }
+        )
     else:
         form = ReturnFields()
     _return_choices(form)
-    if submitted(form, lambda: services.update_return(db.session, current_user, case, _return_data(form),
-                                                      today_for(current_user)), "returned_on"):
+    if submitted(
+        form,
+        lambda: services.update_return(db.session, current_user, case, _return_data(form), today_for(current_user)),
+        "returned_on",
+    ):
         flash(_("The return is corrected."), "success")
         return _back(case)
     return render_template("reintegration/return_form.html", form=form, case=case)
@@ -527,14 +746,25 @@ def edit_return(returnee_case_id: int):
 
 # Family who stayed in the United States -----------------------------------------------------------
 
+
 @bp.route("/reintegration/cases/<int:returnee_case_id>/relatives", methods=["GET", "POST"])
 @requires("in_country_staff")
 def add_relative(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = RelativeForm()
-    if submitted(form, lambda: services.add_relative(db.session, current_user, case, filled(form.name.data),
-                                                     form.relationship.data, form.phone.data, form.us_state.data),
-                 "name"):
+    if submitted(
+        form,
+        lambda: services.add_relative(
+            db.session,
+            current_user,
+            case,
+            filled(form.name.data),
+            form.relationship.data,
+            form.phone.data,
+            form.us_state.data,
+        ),
+        "name",
+    ):
         flash(_("The family member is added."), "success")
         return _back(case, "us-h")
     return render_template("reintegration/relative_form.html", form=form, case=case)
@@ -556,29 +786,45 @@ def search():
     """The query travels sealed (no name or phone in a URL), as the core's family search does."""
     form = SearchForm()
     query = (form.q.data or "").strip() if form.validate_on_submit() else ""
-    return redirect(url_for("reintegration.index", s=search_token(query), status="all") if query
-                    else url_for("reintegration.index"))
+    return redirect(
+        url_for("reintegration.index", s=search_token(query), status="all") if query else url_for("reintegration.index")
+    )
 
 
 # The household ------------------------------------------------------------------------------------
+
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/members/new", methods=["GET", "POST"])
 @requires("in_country_staff")
 def add_household_member(returnee_case_id: int):
     case = _returnee(returnee_case_id)
     form = HouseholdMemberForm()
-    form.relationship_to_head.choices = [(r.value, label) for r, label in RELATIONSHIP_LABELS.items()
-                                         if r is not Relationship.HEAD]
-    form.preferred_language.choices = [("", "—")] + language_choices()
+    form.relationship_to_head.choices = [
+        (r.value, label) for r, label in RELATIONSHIP_LABELS.items() if r is not Relationship.HEAD
+    ]
+    form.preferred_language.choices = [("", "—"), *language_choices()]
     if request.method == "GET":
         form.preferred_language.data = followups.head_of(case).preferred_language or ""
-    if submitted(form, lambda: services.add_household_member(db.session, current_user, case, family_services.MemberData(
-            given_names=filled(form.given_names.data), first_surname=filled(form.first_surname.data),
-            second_surname=form.second_surname.data, relationship_to_head=Relationship(form.relationship_to_head.data),
-            date_of_birth=form.date_of_birth.data, country_of_birth="US" if form.born_in_us.data else case.country,
-            preferred_language=form.preferred_language.data or None,
-            languages=[form.preferred_language.data] if form.preferred_language.data else []),
-            today_for(current_user)), "given_names"):
+    if submitted(
+        form,
+        lambda: services.add_household_member(
+            db.session,
+            current_user,
+            case,
+            family_services.MemberData(
+                given_names=filled(form.given_names.data),
+                first_surname=filled(form.first_surname.data),
+                second_surname=form.second_surname.data,
+                relationship_to_head=Relationship(form.relationship_to_head.data),
+                date_of_birth=form.date_of_birth.data,
+                country_of_birth="US" if form.born_in_us.data else case.country,
+                preferred_language=form.preferred_language.data or None,
+                languages=[form.preferred_language.data] if form.preferred_language.data else [],
+            ),
+            today_for(current_user),
+        ),
+        "given_names",
+    ):
         flash(_("The household member is added."), "success")
         return _back(case, "people-h")
     return render_template("reintegration/household_member_form.html", form=form, case=case)

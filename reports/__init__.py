@@ -6,6 +6,7 @@ and downloads.
 threshold of exports shared outside the program. Reports read core, scheduling, legal and
 reintegration; nothing imports reports.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,9 @@ def init_app(app: Flask) -> None:
     # report, and the downloads of either: each person downloads the tables of their own reports.
     access.register_capability("view_reports", lambda user: user.in_program)
     access.register_capability("view_reintegration_reports", lambda user: access.has(user, "in_country_staff"))
-    access.register_capability("download_reports", lambda user: access.has(user, "view_reports")
-                               or access.has(user, "view_reintegration_reports"))
+    access.register_capability(
+        "download_reports",
+        lambda user: access.has(user, "view_reports") or access.has(user, "view_reintegration_reports"),
+    )
     registry(app).nav_links.append(NavLink("reports.index", _l("Reports"), "view_reports"))
     registry(app).nav_links.append(NavLink("reports.reintegration", _l("Reports"), "view_reintegration_reports"))

@@ -5,11 +5,12 @@ Horizontal positions are percentages of the chart's width and vertical ones pixe
 fills a phone's 390 pixels or a desktop column with its text at the same, readable size. Each
 chart sits beside a data table of the same numbers, which is what screen readers and copying use.
 """
+
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from itertools import count
+from itertools import count, pairwise
 
 from markupsafe import Markup, escape
 
@@ -19,16 +20,16 @@ TRACK = 68  # the bars' full length, in percent of the width; the figure is writ
 
 @dataclass(frozen=True)
 class Series:
-    key: str                      # a CSS-safe name: the class "series-<key>" colours it
+    key: str  # a CSS-safe name: the class "series-<key>" colours it
     label: str
-    values: list[float | None]    # fractions 0..1, None where there is nothing to show
+    values: list[float | None]  # fractions 0..1, None where there is nothing to show
 
 
 @dataclass(frozen=True)
 class Bar:
     key: str
-    value: float | None           # a fraction 0..1
-    text: str                     # the number as the reader reads it, drawn beside the bar
+    value: float | None  # a fraction 0..1
+    text: str  # the number as the reader reads it, drawn beside the bar
 
 
 @dataclass(frozen=True)
@@ -64,9 +65,11 @@ def trend(title: str, labels: list[str], series: list[Series], floor: float = 0.
         span = 1 - floor
         return top + (1 - (value - floor) / span) * (bottom - top) if span else bottom
 
-    parts = [f'<svg class="chart chart-trend" width="100%" height="{height}" role="img" '
-             f'aria-labelledby="chart-{uid}-title" xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="chart-{uid}-title">{escape(title)}</title>']
+    parts = [
+        f'<svg class="chart chart-trend" width="100%" height="{height}" role="img" '
+        f'aria-labelledby="chart-{uid}-title" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="chart-{uid}-title">{escape(title)}</title>',
+    ]
     span = round((1 - floor) * 100)
     every = 25 if span == 100 else 20 if span > 50 else 10 if span > 20 else 5
     for percent in range(100, round(floor * 100) - 1, -every):
@@ -79,19 +82,23 @@ def trend(title: str, labels: list[str], series: list[Series], floor: float = 0.
         if i % wide_step:
             continue
         minor = "" if i % narrow_step == 0 else " minor"
-        parts.append(f'<text class="axis month{minor}" x="{_pct(x(i))}" y="{height - 10}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+        parts.append(
+            f'<text class="axis month{minor}" x="{_pct(x(i))}" y="{height - 10}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
     for line in series:
         points = [(i, v) for i, v in enumerate(line.values)]
-        for (i, a), (j, b) in zip(points, points[1:]):
+        for (i, a), (j, b) in pairwise(points):
             if a is not None and b is not None:
-                parts.append(f'<line class="series series-{line.key}" x1="{_pct(x(i))}" y1="{y(a):.1f}" '
-                             f'x2="{_pct(x(j))}" y2="{y(b):.1f}"/>')
+                parts.append(
+                    f'<line class="series series-{line.key}" x1="{_pct(x(i))}" y1="{y(a):.1f}" '
+                    f'x2="{_pct(x(j))}" y2="{y(b):.1f}"/>'
+                )
         for i, v in points:
             if v is not None:
                 parts.append(f'<circle class="point series-{line.key}" cx="{_pct(x(i))}" cy="{y(v):.1f}" r="3.5"/>')
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - labels are escaped above; the rest are numbers and internal keys
 
 
 def _lines(text: str, width: int = 44) -> list[str]:
@@ -102,7 +109,7 @@ def _lines(text: str, width: int = 44) -> list[str]:
             current = word
         else:
             current = f"{current} {word}".strip()
-    return lines + [current] if current or not lines else lines
+    return [*lines, current] if current or not lines else lines
 
 
 def bars(title: str, rows: list[BarRow], bar_height: int = 12) -> Markup:
@@ -119,13 +126,17 @@ def bars(title: str, rows: list[BarRow], bar_height: int = 12) -> Markup:
         for bar in row.bars:
             parts.append(f'<rect class="track" x="0" y="{y}" width="{TRACK}%" height="{bar_height}"/>')
             if bar.value is not None:
-                parts.append(f'<rect class="bar series-{bar.key}" x="0" y="{y}" width="{_pct(TRACK * bar.value)}" '
-                             f'height="{bar_height}"/>')
+                parts.append(
+                    f'<rect class="bar series-{bar.key}" x="0" y="{y}" width="{_pct(TRACK * bar.value)}" '
+                    f'height="{bar_height}"/>'
+                )
             parts.append(f'<text class="value" x="{TRACK + 2}%" y="{y + bar_height - 2}">{escape(bar.text)}</text>')
             y += bar_height + 3
         y += gap
     height = max(y, 1)
-    head = (f'<svg class="chart chart-bars" width="100%" height="{height}" role="img" '
-            f'aria-labelledby="chart-{uid}-title" xmlns="http://www.w3.org/2000/svg">'
-            f'<title id="chart-{uid}-title">{escape(title)}</title>')
-    return Markup(head + "".join(parts) + "</svg>")
+    head = (
+        f'<svg class="chart chart-bars" width="100%" height="{height}" role="img" '
+        f'aria-labelledby="chart-{uid}-title" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="chart-{uid}-title">{escape(title)}</title>'
+    )
+    return Markup(head + "".join(parts) + "</svg>")  # noqa: S704 - labels escaped; the rest numbers and keys

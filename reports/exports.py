@@ -7,6 +7,7 @@ be worked out again: a row's total from its parts (and a part from its total and
 rate from its counts, and a lone suppressed cell of a column from the column's total published
 elsewhere (a second cell of that column is suppressed with it).
 """
+
 from __future__ import annotations
 
 import io
@@ -25,11 +26,11 @@ BOM = "\ufeff"
 class Column:
     key: str
     label: str
-    kind: str = "count"                    # "label", "count", "rate" (a fraction), "stat" (a median...) or "text"
-    parts: tuple[str, ...] = ()            # a count that is the sum of these counts of its row
-    of: tuple[str, ...] | None = None      # a rate: (numerator, denominator) keys of its row; a stat: its counts
-    personal: bool = False                 # a person's name (a case manager's): dropped for sharing
-    keep_parts: bool = False               # a rate shown beside its counts on the page, not instead of them
+    kind: str = "count"  # "label", "count", "rate" (a fraction), "stat" (a median...) or "text"
+    parts: tuple[str, ...] = ()  # a count that is the sum of these counts of its row
+    of: tuple[str, ...] | None = None  # a rate: (numerator, denominator) keys of its row; a stat: its counts
+    personal: bool = False  # a person's name (a case manager's): dropped for sharing
+    keep_parts: bool = False  # a rate shown beside its counts on the page, not instead of them
 
 
 @dataclass
@@ -73,18 +74,19 @@ def suppress(table: Table, threshold: int) -> set[tuple[int, str]]:
             for column in totals:
                 hidden_parts = [p for p in column.parts if (i, p) in hidden]
                 if hidden_parts and (i, column.key) not in hidden:
-                    hidden.add((i, column.key))      # the total would give the hidden part back
+                    hidden.add((i, column.key))  # the total would give the hidden part back
                     changed = True
                 elif (i, column.key) in hidden and not hidden_parts and column.parts:
                     smallest = min(column.parts, key=lambda p: int(row.get(p) or 0))
-                    hidden.add((i, smallest))        # the visible parts would give the total back
+                    hidden.add((i, smallest))  # the visible parts would give the total back
                     changed = True
         if table.additive and len(table.rows) > 1:
             for key in counts:
                 lone = [i for i in range(len(table.rows)) if (i, key) in hidden]
                 if len(lone) == 1:
-                    others = sorted((int(row.get(key) or 0), i) for i, row in enumerate(table.rows)
-                                    if (i, key) not in hidden)
+                    others = sorted(
+                        (int(row.get(key) or 0), i) for i, row in enumerate(table.rows) if (i, key) not in hidden
+                    )
                     if others:
                         hidden.add((others[0][1], key))
                         changed = True

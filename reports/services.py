@@ -4,6 +4,7 @@ whatever the number of appointments, and returns small dataclasses.
 Every query starts from the access scope (`casework.access.scoped`): program admins and
 supervisors reach their whole program, a case manager the cases assigned to them now.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -12,8 +13,28 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import (ColumnElement, Date, FromClause, Integer, SQLColumnExpression, String, Subquery, and_, case,
-                        cast, exists, extract, func, literal, literal_column, or_, select, text, tuple_, union_all)
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    FromClause,
+    Integer,
+    SQLColumnExpression,
+    String,
+    Subquery,
+    and_,
+    case,
+    cast,
+    exists,
+    extract,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    text,
+    tuple_,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from casework import access
@@ -124,11 +145,14 @@ class Filters:
     def instants(self, zone: str) -> tuple[datetime, datetime]:
         """The period as UTC instants: from the first day's midnight to the midnight after the last, in `zone`."""
         tz = ZoneInfo(zone)
-        return (datetime.combine(self.start, time(0), tz).astimezone(UTC),
-                datetime.combine(self.end + timedelta(days=1), time(0), tz).astimezone(UTC))
+        return (
+            datetime.combine(self.start, time(0), tz).astimezone(UTC),
+            datetime.combine(self.end + timedelta(days=1), time(0), tz).astimezone(UTC),
+        )
 
 
 # Reach: the access scope, narrowed to a case manager's caseload ---------------------------------
+
 
 def caseload_only(user: User) -> bool:
     """A case manager reports on the cases assigned to them; admins and supervisors on the program."""
@@ -149,17 +173,25 @@ def cases_in_reach(user: User) -> AnySelect:
 
 def household_language(family_id: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """The head's preferred language: the household's language in every breakdown and filter."""
-    return (select(Member.preferred_language)
-            .where(Member.family_id == family_id, Member.relationship_to_head == Relationship.HEAD)
-            .order_by(Member.id).limit(1).scalar_subquery())
+    return (
+        select(Member.preferred_language)
+        .where(Member.family_id == family_id, Member.relationship_to_head == Relationship.HEAD)
+        .order_by(Member.id)
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def household_languages(user: User) -> Subquery[Any]:
     """The head's preferred language of each household in reach, as a subquery to join (one row
     per household even if two members were ever marked head): cheaper at scale than a look-up per row."""
-    return (access.scoped(Member, user).where(Member.relationship_to_head == Relationship.HEAD)
-            .with_only_columns(Member.family_id.label("family_id"), func.min(Member.preferred_language).label("language"))
-            .group_by(Member.family_id).subquery("heads"))
+    return (
+        access.scoped(Member, user)
+        .where(Member.relationship_to_head == Relationship.HEAD)
+        .with_only_columns(Member.family_id.label("family_id"), func.min(Member.preferred_language).label("language"))
+        .group_by(Member.family_id)
+        .subquery("heads")
+    )
 
 
 def year_month(column: SQLColumnExpression[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
@@ -168,10 +200,13 @@ def year_month(column: SQLColumnExpression[Any]) -> tuple[ColumnElement[Any], Co
 
 # Figure 1: appearance ------------------------------------------------------------------------------
 
+
 def category_of() -> ColumnElement[Any]:
-    return case((Appointment.kind.in_(KINDS_OF["hearing"]), literal("hearing")),
-                (Appointment.kind.in_(KINDS_OF["check_in"]), literal("check_in")),
-                else_=literal("uscis"))
+    return case(
+        (Appointment.kind.in_(KINDS_OF["hearing"]), literal("hearing")),
+        (Appointment.kind.in_(KINDS_OF["check_in"]), literal("check_in")),
+        else_=literal("uscis"),
+    )
 
 
 def result_of(now: datetime) -> ColumnElement[Any]:
@@ -180,29 +215,45 @@ def result_of(now: datetime) -> ColumnElement[Any]:
     absentia order, was attended; an in absentia order means the family was not there."""
     in_absentia = Appointment.decision == Decision.IN_ABSENTIA_ORDER
     return case(
-        (or_(Appointment.status == AppointmentStatus.CANCELLED, Appointment.outcome == Outcome.RESCHEDULED),
-         literal("left_out")),
-        (or_(Appointment.outcome.in_((Outcome.ATTENDED, Outcome.ADJOURNED)),
-             and_(Appointment.outcome == Outcome.DECISION,
-                  or_(Appointment.decision.is_(None), Appointment.decision != Decision.IN_ABSENTIA_ORDER))),
-         literal("attended")),
+        (
+            or_(Appointment.status == AppointmentStatus.CANCELLED, Appointment.outcome == Outcome.RESCHEDULED),
+            literal("left_out"),
+        ),
+        (
+            or_(
+                Appointment.outcome.in_((Outcome.ATTENDED, Outcome.ADJOURNED)),
+                and_(
+                    Appointment.outcome == Outcome.DECISION,
+                    or_(Appointment.decision.is_(None), Appointment.decision != Decision.IN_ABSENTIA_ORDER),
+                ),
+            ),
+            literal("attended"),
+        ),
         (or_(Appointment.outcome == Outcome.MISSED, in_absentia), literal("missed")),
         (and_(Appointment.outcome.is_(None), Appointment.starts_at < now), literal("missing")),
-        else_=literal("ahead"))
+        else_=literal("ahead"),
+    )
 
 
 def represented_at_hearing() -> ColumnElement[Any]:
     """A legal partner had filed its notice of appearance (EOIR-28) on or before the hearing's
     date, and the referral was not closed before the hearing."""
-    return exists(select(Referral.id).where(
-        Referral.case_id == Appointment.case_id, Referral.appearance_filed_on.is_not(None),
-        Referral.appearance_filed_on <= Appointment.local_date,
-        or_(Referral.closed_at.is_(None), Referral.closed_at >= Appointment.starts_at)))
+    return exists(
+        select(Referral.id).where(
+            Referral.case_id == Appointment.case_id,
+            Referral.appearance_filed_on.is_not(None),
+            Referral.appearance_filed_on <= Appointment.local_date,
+            or_(Referral.closed_at.is_(None), Referral.closed_at >= Appointment.starts_at),
+        )
+    )
 
 
 def _consents(*conditions: SQLColumnExpression[Any]) -> ColumnElement[Any]:
-    return exists(select(Consent.id).join(Member, Consent.member_id == Member.id).where(
-        Member.family_id == Case.family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions))
+    return exists(
+        select(Consent.id)
+        .join(Member, Consent.member_id == Member.id)
+        .where(Member.family_id == Case.family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions)
+    )
 
 
 def reached_before(user: User, filters: Filters) -> Subquery[Any]:
@@ -215,20 +266,38 @@ def reached_before(user: User, filters: Filters) -> Subquery[Any]:
     def flag(condition: SQLColumnExpression[Any]) -> ColumnElement[Any]:
         return func.max(case((condition, 1), else_=0))
 
-    return (reminders_in_reach(user)
-            .where(Reminder.kind.in_(DATE_MESSAGES), Appointment.kind.in_(REPORTED_KINDS),
-                   Appointment.local_date >= filters.start, Appointment.local_date <= filters.end)
-            .with_only_columns(
-                Reminder.appointment_id.label("appointment_id"),
-                flag(and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED))).label("sms_delivered"),
-                flag(and_(sent_before, sms, or_(Reminder.delivery_status.is_(None),
-                                                Reminder.delivery_status.not_in(UNDELIVERED)))).label("sms_sent"),
-                flag(and_(sent_before, email)).label("email_sent"),
-                flag(and_(Reminder.due_at < Appointment.starts_at,
-                          or_(Reminder.status == ReminderStatus.FAILED,
-                              and_(Reminder.status == ReminderStatus.SENT,
-                                   Reminder.delivery_status.in_(UNDELIVERED))))).label("failed"))
-            .group_by(Reminder.appointment_id).subquery("reached"))
+    return (
+        reminders_in_reach(user)
+        .where(
+            Reminder.kind.in_(DATE_MESSAGES),
+            Appointment.kind.in_(REPORTED_KINDS),
+            Appointment.local_date >= filters.start,
+            Appointment.local_date <= filters.end,
+        )
+        .with_only_columns(
+            Reminder.appointment_id.label("appointment_id"),
+            flag(and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED))).label("sms_delivered"),
+            flag(
+                and_(
+                    sent_before,
+                    sms,
+                    or_(Reminder.delivery_status.is_(None), Reminder.delivery_status.not_in(UNDELIVERED)),
+                )
+            ).label("sms_sent"),
+            flag(and_(sent_before, email)).label("email_sent"),
+            flag(
+                and_(
+                    Reminder.due_at < Appointment.starts_at,
+                    or_(
+                        Reminder.status == ReminderStatus.FAILED,
+                        and_(Reminder.status == ReminderStatus.SENT, Reminder.delivery_status.in_(UNDELIVERED)),
+                    ),
+                )
+            ).label("failed"),
+        )
+        .group_by(Reminder.appointment_id)
+        .subquery("reached")
+    )
 
 
 def reach_of(reached: FromClause[Any]) -> ColumnElement[Any]:
@@ -240,8 +309,10 @@ def reach_of(reached: FromClause[Any]) -> ColumnElement[Any]:
     email, no written text in their language, a date set too late), opted_out (no consent in
     force on the date, one was withdrawn before it), no_consent (none was ever given by then).
     Reminders and notices of a changed date count; a message sent after the date does not."""
-    in_force = _consents(Consent.given_on <= Appointment.local_date,
-                         or_(Consent.revoked_on.is_(None), Consent.revoked_on > Appointment.local_date))
+    in_force = _consents(
+        Consent.given_on <= Appointment.local_date,
+        or_(Consent.revoked_on.is_(None), Consent.revoked_on > Appointment.local_date),
+    )
     withdrawn = _consents(Consent.revoked_on.is_not(None), Consent.revoked_on <= Appointment.local_date)
     return case(
         (reached.c.sms_delivered == 1, literal("sms_delivered")),
@@ -250,14 +321,18 @@ def reach_of(reached: FromClause[Any]) -> ColumnElement[Any]:
         (reached.c.failed == 1, literal("failed")),
         (in_force, literal("other")),
         (withdrawn, literal("opted_out")),
-        else_=literal("no_consent"))
+        else_=literal("no_consent"),
+    )
 
 
 def _filtered(query: AnySelect, filters: Filters, language: SQLColumnExpression[Any] | None = None) -> AnySelect:
     """The period, kinds reported and filters; `language`: the household language column to filter
     on (default: a look-up of the head's)."""
-    query = query.where(Appointment.kind.in_(REPORTED_KINDS), Appointment.local_date >= filters.start,
-                        Appointment.local_date <= filters.end)
+    query = query.where(
+        Appointment.kind.in_(REPORTED_KINDS),
+        Appointment.local_date >= filters.start,
+        Appointment.local_date <= filters.end,
+    )
     if filters.court_id:
         query = query.where(Appointment.court_id == filters.court_id)
     if filters.office_id:
@@ -265,8 +340,7 @@ def _filtered(query: AnySelect, filters: Filters, language: SQLColumnExpression[
     if filters.manager_id:
         query = query.where(Case.assigned_to_id == filters.manager_id)
     if filters.language:
-        query = query.where((household_language(Case.family_id) if language is None else language)
-                            == filters.language)
+        query = query.where((household_language(Case.family_id) if language is None else language) == filters.language)
     if filters.kind:
         query = query.where(Appointment.kind == filters.kind)
     return query
@@ -292,9 +366,14 @@ class Counts:
     def empty(self) -> bool:
         return not (self.denominator or self.missing)
 
-    def __add__(self, other: "Counts") -> "Counts":
-        return Counts(self.attended + other.attended, self.missed + other.missed, self.missing + other.missing,
-                      self.left_out + other.left_out, self.ahead + other.ahead)
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.attended + other.attended,
+            self.missed + other.missed,
+            self.missing + other.missing,
+            self.left_out + other.left_out,
+            self.ahead + other.ahead,
+        )
 
 
 @dataclass
@@ -350,23 +429,32 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
     reached = reached_before(user, filters)
     hearing = Appointment.kind.in_(KINDS_OF["hearing"])
     heads = household_languages(user)
-    facts = (_filtered(appointments_in_reach(user).outerjoin(heads, heads.c.family_id == Case.family_id), filters,
-                       heads.c.language)
-             .outerjoin(reached, reached.c.appointment_id == Appointment.id)
-             .with_only_columns(
-                 category_of().label("category"), result_of(now).label("result"),
-                 (year * 100 + month).label("month"), Appointment.court_id.label("court_id"),
-                 Appointment.office_id.label("office_id"), Case.assigned_to_id.label("manager_id"),
-                 heads.c.language.label("language"),
-                 case((and_(hearing, represented_at_hearing()), literal("represented")),
-                      else_=literal("unrepresented")).label("represented"),
-                 reach_of(reached).label("reach")))
+    facts = (
+        _filtered(
+            appointments_in_reach(user).outerjoin(heads, heads.c.family_id == Case.family_id), filters, heads.c.language
+        )
+        .outerjoin(reached, reached.c.appointment_id == Appointment.id)
+        .with_only_columns(
+            category_of().label("category"),
+            result_of(now).label("result"),
+            (year * 100 + month).label("month"),
+            Appointment.court_id.label("court_id"),
+            Appointment.office_id.label("office_id"),
+            Case.assigned_to_id.label("manager_id"),
+            heads.c.language.label("language"),
+            case(
+                (and_(hearing, represented_at_hearing()), literal("represented")), else_=literal("unrepresented")
+            ).label("represented"),
+            reach_of(reached).label("reach"),
+        )
+    )
     found: dict[str, dict[str, RateRow]] = {dim: {} for dim in DIMENSIONS}
     postgresql = session.get_bind().dialect.name == "postgresql"
     for dim, key, category, counts in (_grouping_sets if postgresql else _union)(session, facts):
         if dim != "summary":
             if not (counts.attended or counts.missed or counts.missing) or (
-                    dim == "representation" and category != "hearing"):
+                dim == "representation" and category != "hearing"
+            ):
                 continue
             counts = Counts(counts.attended, counts.missed, counts.missing)
         key = key or ""
@@ -384,28 +472,38 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
         languages=sorted(found["language"].values(), key=by_size),
         managers=sorted(found["manager"].values(), key=lambda r: (r.label == "", r.label, r.key)),
         representation=[found["representation"].get(k, RateRow(k)) for k in ("represented", "unrepresented")],
-        reach=[found["reach"].get(k, RateRow(k)) for k in REACH])
+        reach=[found["reach"].get(k, RateRow(k)) for k in REACH],
+    )
 
 
 def _keys(facts: FromClause[Any]) -> dict[str, ColumnElement[Any]]:
     """Each breakdown's key as text. Literals are written into the SQL (not bound), so that the same
     expression in the select list and in GROUPING SETS is recognised as the same on PostgreSQL."""
-    place = case((facts.c.court_id.is_not(None), literal_column("'court-'") + cast(facts.c.court_id, String)),
-                 (facts.c.office_id.is_not(None), literal_column("'office-'") + cast(facts.c.office_id, String)),
-                 else_=literal_column("'none'"))
-    return {"month": cast(facts.c.month, String), "place": place,
-            "language": func.coalesce(facts.c.language, literal_column("''")),
-            "manager": func.coalesce(cast(facts.c.manager_id, String), literal_column("''")),
-            "representation": facts.c.represented, "reach": facts.c.reach}
+    place = case(
+        (facts.c.court_id.is_not(None), literal_column("'court-'") + cast(facts.c.court_id, String)),
+        (facts.c.office_id.is_not(None), literal_column("'office-'") + cast(facts.c.office_id, String)),
+        else_=literal_column("'none'"),
+    )
+    return {
+        "month": cast(facts.c.month, String),
+        "place": place,
+        "language": func.coalesce(facts.c.language, literal_column("''")),
+        "manager": func.coalesce(cast(facts.c.manager_id, String), literal_column("''")),
+        "representation": facts.c.represented,
+        "reach": facts.c.reach,
+    }
 
 
 def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, Counts]]:
     facts = query.cte("facts")
     keys = {"summary": literal_column("''"), **_keys(facts)}
     counted = facts.c.result.in_(COUNTED)
-    branches = [select(literal(dim).label("dim"), keys[dim].label("key"), facts.c.category.label("category"),
-                       *_sums(facts)).where(*([] if dim == "summary" else [counted]))
-                .group_by(keys[dim], facts.c.category) for dim in DIMENSIONS]
+    branches = [
+        select(literal(dim).label("dim"), keys[dim].label("key"), facts.c.category.label("category"), *_sums(facts))
+        .where(*([] if dim == "summary" else [counted]))
+        .group_by(keys[dim], facts.c.category)
+        for dim in DIMENSIONS
+    ]
     for row in session.execute(union_all(*branches)):
         yield row.dim, row.key, row.category, _counts(row)
 
@@ -419,42 +517,51 @@ def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, st
     everything = (1 << len(names)) - 1
     dims = {everything: "summary"}
     dims.update({everything - (1 << (len(names) - 1 - i)): name for i, name in enumerate(names)})
-    stmt = (select(func.grouping(*columns).label("grouping"), *[c.label(f"key_{n}") for n, c in keys.items()],
-                   facts.c.category, *_sums(facts))
-            .group_by(func.grouping_sets(tuple_(facts.c.category),
-                                         *[tuple_(column, facts.c.category) for column in columns])))
+    stmt = select(
+        func.grouping(*columns).label("grouping"),
+        *[c.label(f"key_{n}") for n, c in keys.items()],
+        facts.c.category,
+        *_sums(facts),
+    ).group_by(func.grouping_sets(tuple_(facts.c.category), *[tuple_(column, facts.c.category) for column in columns]))
     for row in session.execute(stmt):
         dim = dims[row.grouping]
         yield dim, "" if dim == "summary" else getattr(row, f"key_{dim}"), row.category, _counts(row)
 
 
 def _ids(rows: dict[str, RateRow], prefix: str = "") -> list[int]:
-    return [int(key[len(prefix):]) for key in rows if key.startswith(prefix) and key[len(prefix):].isdigit()]
+    return [int(key[len(prefix) :]) for key in rows if key.startswith(prefix) and key[len(prefix) :].isdigit()]
 
 
 def _name_places(session: Session, rows: dict[str, RateRow]) -> None:
     names = {}
     for model, prefix in ((Court, "court-"), (Office, "office-")):  # a look-up each, found or not: fixed statements
-        names.update({f"{prefix}{i}": name for i, name in session.execute(
-            select(model.id, model.name).where(model.id.in_(_ids(rows, prefix))))})
+        names.update(
+            {
+                f"{prefix}{i}": name
+                for i, name in session.execute(select(model.id, model.name).where(model.id.in_(_ids(rows, prefix))))
+            }
+        )
     for key, row in rows.items():
         row.label = names.get(key, "")
 
 
 def _name_managers(session: Session, rows: dict[str, RateRow]) -> None:
-    names = {i: name for i, name in session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows))))}
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows)))))
     for key, row in rows.items():
         row.label = names.get(int(key), "") if key.isdigit() else ""
 
 
 def _sums(facts: FromClause[Any]) -> list[ColumnElement[Any]]:
-    return [func.sum(case((facts.c.result == name, 1), else_=0)).label(name)
-            for name in ("attended", "missed", "missing", "left_out", "ahead")]
+    return [
+        func.sum(case((facts.c.result == name, 1), else_=0)).label(name)
+        for name in ("attended", "missed", "missing", "left_out", "ahead")
+    ]
 
 
 def _counts(row: AnyRow) -> Counts:
-    return Counts(int(row.attended or 0), int(row.missed or 0), int(row.missing or 0), int(row.left_out or 0),
-                  int(row.ahead or 0))
+    return Counts(
+        int(row.attended or 0), int(row.missed or 0), int(row.missing or 0), int(row.left_out or 0), int(row.ahead or 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -466,22 +573,31 @@ class MissingOutcome:
     manager: str | None
 
 
-def missing_outcomes(session: Session, user: User, filters: Filters, category: str, now: datetime,
-                     page: int, per_page: int) -> tuple[list[MissingOutcome], bool, int]:
+def missing_outcomes(
+    session: Session, user: User, filters: Filters, category: str, now: datetime, page: int, per_page: int
+) -> tuple[list[MissingOutcome], bool, int]:
     """The dates of a category past with no outcome recorded: one page, whether more follow, and the count."""
     manager = aliased(User)
-    base = (_filtered(appointments_in_reach(user), filters)
-            .where(Appointment.kind.in_(KINDS_OF[category]), Appointment.status == AppointmentStatus.SCHEDULED,
-                   Appointment.outcome.is_(None), Appointment.starts_at < now))
+    base = _filtered(appointments_in_reach(user), filters).where(
+        Appointment.kind.in_(KINDS_OF[category]),
+        Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.outcome.is_(None),
+        Appointment.starts_at < now,
+    )
     total = session.scalar(base.with_only_columns(func.count(Appointment.id)))
-    stmt = (base.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, Office.name,
-                                   manager.full_name)
-            .outerjoin(Court, Court.id == Appointment.court_id).outerjoin(Office, Office.id == Appointment.office_id)
-            .outerjoin(manager, manager.id == Case.assigned_to_id)
-            .order_by(Appointment.local_date, Appointment.local_time, Appointment.id)
-            .offset((page - 1) * per_page).limit(per_page + 1))
-    rows = [MissingOutcome(a, family_id, name, court or office, who)
-            for a, family_id, name, court, office, who in session.execute(stmt)]
+    stmt = (
+        base.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, Office.name, manager.full_name)
+        .outerjoin(Court, Court.id == Appointment.court_id)
+        .outerjoin(Office, Office.id == Appointment.office_id)
+        .outerjoin(manager, manager.id == Case.assigned_to_id)
+        .order_by(Appointment.local_date, Appointment.local_time, Appointment.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    rows = [
+        MissingOutcome(a, family_id, name, court or office, who)
+        for a, family_id, name, court, office, who in session.execute(stmt)
+    ]
     return rows[:per_page], len(rows) > per_page, int(total or 0)
 
 
@@ -491,8 +607,21 @@ def missing_outcomes(session: Session, user: User, filters: Filters, category: s
 INTERPRETER_CALL_KEY = "scheduling.interpreter_call"
 INTERPRETER_CALL_TITLE = "Call the family with a % interpreter about the date of %"
 CONSENT_WITHDRAWN = "consent withdrawn"  # the dispatcher's reason for holding a row back (scheduling.dispatch)
-REACH_COUNTS = ("planned", "sent", "delivered", "failed", "held_no_consent", "held_other", "cancelled", "waiting",
-                "confirmed", "needs_help", "opt_outs", "calls_created", "calls_done")
+REACH_COUNTS = (
+    "planned",
+    "sent",
+    "delivered",
+    "failed",
+    "held_no_consent",
+    "held_other",
+    "cancelled",
+    "waiting",
+    "confirmed",
+    "needs_help",
+    "opt_outs",
+    "calls_created",
+    "calls_done",
+)
 
 
 @dataclass
@@ -509,8 +638,11 @@ class ReachRow:
 
 
 def reminders_in_reach(user: User) -> AnySelect:
-    query = (access.scoped(Reminder, user).join(Appointment, Reminder.appointment_id == Appointment.id)
-             .join(Case, Appointment.case_id == Case.id))
+    query = (
+        access.scoped(Reminder, user)
+        .join(Appointment, Reminder.appointment_id == Appointment.id)
+        .join(Case, Appointment.case_id == Case.id)
+    )
     return _narrow(query, user)
 
 
@@ -549,29 +681,49 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
     without_jit(session)
     start, end = filters.instants(zone)
     sent = Reminder.status == ReminderStatus.SENT
-    outbox = (_appointment_filters(reminders_in_reach(user), filters)
-              .where(Reminder.due_at >= start, Reminder.due_at < end)
-              .with_only_columns(
-                  Reminder.language.label("language"), Reminder.channel.label("channel"),
-                  func.count(Reminder.id).label("planned"), _sum(sent).label("sent"),
-                  _sum(and_(sent, Reminder.delivery_status.in_(DELIVERED))).label("delivered"),
-                  _sum(or_(Reminder.status == ReminderStatus.FAILED,
-                           and_(sent, Reminder.delivery_status.in_(UNDELIVERED)))).label("failed"),
-                  _sum(and_(Reminder.status == ReminderStatus.SKIPPED,
-                            Reminder.last_error == CONSENT_WITHDRAWN)).label("held_no_consent"),
-                  _sum(and_(Reminder.status == ReminderStatus.SKIPPED,
-                            or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN)))
-                  .label("held_other"),
-                  _sum(Reminder.status == ReminderStatus.CANCELLED).label("cancelled"),
-                  _sum(Reminder.status.in_((ReminderStatus.PLANNED, ReminderStatus.SENDING))).label("waiting"),
-                  _sum(Reminder.reply == "confirmed").label("confirmed"),
-                  _sum(Reminder.reply == "needs_help").label("needs_help"))
-              .group_by(Reminder.language, Reminder.channel))
+    outbox = (
+        _appointment_filters(reminders_in_reach(user), filters)
+        .where(Reminder.due_at >= start, Reminder.due_at < end)
+        .with_only_columns(
+            Reminder.language.label("language"),
+            Reminder.channel.label("channel"),
+            func.count(Reminder.id).label("planned"),
+            _sum(sent).label("sent"),
+            _sum(and_(sent, Reminder.delivery_status.in_(DELIVERED))).label("delivered"),
+            _sum(
+                or_(Reminder.status == ReminderStatus.FAILED, and_(sent, Reminder.delivery_status.in_(UNDELIVERED)))
+            ).label("failed"),
+            _sum(and_(Reminder.status == ReminderStatus.SKIPPED, Reminder.last_error == CONSENT_WITHDRAWN)).label(
+                "held_no_consent"
+            ),
+            _sum(
+                and_(
+                    Reminder.status == ReminderStatus.SKIPPED,
+                    or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN),
+                )
+            ).label("held_other"),
+            _sum(Reminder.status == ReminderStatus.CANCELLED).label("cancelled"),
+            _sum(Reminder.status.in_((ReminderStatus.PLANNED, ReminderStatus.SENDING))).label("waiting"),
+            _sum(Reminder.reply == "confirmed").label("confirmed"),
+            _sum(Reminder.reply == "needs_help").label("needs_help"),
+        )
+        .group_by(Reminder.language, Reminder.channel)
+    )
     languages: dict[str, ReachRow] = {}
     channels: dict[str, ReachRow] = {}
     total = ReachRow("total")
-    names = ("planned", "sent", "delivered", "failed", "held_no_consent", "held_other", "cancelled", "waiting",
-             "confirmed", "needs_help")
+    names = (
+        "planned",
+        "sent",
+        "delivered",
+        "failed",
+        "held_no_consent",
+        "held_other",
+        "cancelled",
+        "waiting",
+        "confirmed",
+        "needs_help",
+    )
     for row in session.execute(outbox):
         values = {name: int(getattr(row, name) or 0) for name in names}
         channel = row.channel.value if isinstance(row.channel, Channel) else str(row.channel)
@@ -580,12 +732,16 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
         total.add(values)
 
     member_family = Member.family_id
-    opt_outs = (access.scoped(Consent, user)
-                .where(Consent.kind.in_(REMINDER_CONSENTS), Consent.revoked_on >= filters.start,
-                       Consent.revoked_on <= filters.end)
-                .with_only_columns(Member.preferred_language.label("language"), Consent.kind.label("kind"),
-                                   func.count(Consent.id).label("n"))
-                .group_by(Member.preferred_language, Consent.kind))
+    opt_outs = (
+        access.scoped(Consent, user)
+        .where(
+            Consent.kind.in_(REMINDER_CONSENTS), Consent.revoked_on >= filters.start, Consent.revoked_on <= filters.end
+        )
+        .with_only_columns(
+            Member.preferred_language.label("language"), Consent.kind.label("kind"), func.count(Consent.id).label("n")
+        )
+        .group_by(Member.preferred_language, Consent.kind)
+    )
     caseload = select(Case.family_id)
     if caseload_only(user):
         opt_outs = opt_outs.where(member_family.in_(caseload.where(Case.assigned_to_id == user.id)))
@@ -600,23 +756,35 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
         total.add({"opt_outs": row.n})
 
     language = household_language(Case.family_id)
-    calls = (_case_filters(_narrow(access.scoped(Task, user), user), filters)
-             .where(or_(Task.title_key == INTERPRETER_CALL_KEY,
-                        and_(Task.title_key.is_(None), Task.title.like(INTERPRETER_CALL_TITLE))),
-                    Task.created_at >= start, Task.created_at < end)
-             .with_only_columns(language.label("language"), func.count(Task.id).label("created"),
-                                _sum(Task.completed_at.is_not(None)).label("done"))
-             .group_by(language))
+    calls = (
+        _case_filters(_narrow(access.scoped(Task, user), user), filters)
+        .where(
+            or_(
+                Task.title_key == INTERPRETER_CALL_KEY,
+                and_(Task.title_key.is_(None), Task.title.like(INTERPRETER_CALL_TITLE)),
+            ),
+            Task.created_at >= start,
+            Task.created_at < end,
+        )
+        .with_only_columns(
+            language.label("language"),
+            func.count(Task.id).label("created"),
+            _sum(Task.completed_at.is_not(None)).label("done"),
+        )
+        .group_by(language)
+    )
     for row in session.execute(calls):
         values = {"calls_created": int(row.created or 0), "calls_done": int(row.done or 0)}
         languages.setdefault(row.language or "", ReachRow(row.language or "")).add(values)
         total.add(values)
     order = lambda r: (-r["planned"] - r["calls_created"] - r["opt_outs"], r.key)  # noqa: E731
-    return ReminderReach(sorted(languages.values(), key=order),
-                         [channels.get(c.value, ReachRow(c.value)) for c in Channel], total)
+    return ReminderReach(
+        sorted(languages.values(), key=order), [channels.get(c.value, ReachRow(c.value)) for c in Channel], total
+    )
 
 
 # Figure 6: caseload ------------------------------------------------------------------------------
+
 
 @dataclass
 class ManagerLoad:
@@ -651,18 +819,26 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
     manager = aliased(User)
     cases = _case_filters(cases_in_reach(user), filters)
     open_rows = session.execute(
-        cases.where(Case.status != CaseStatus.CLOSED).outerjoin(manager, manager.id == Case.assigned_to_id)
-        .with_only_columns(Case.assigned_to_id, manager.full_name, func.count(Case.id).label("n"),
-                           _sum(Case.status == CaseStatus.INTAKE).label("intake"))
-        .group_by(Case.assigned_to_id, manager.full_name))
+        cases.where(Case.status != CaseStatus.CLOSED)
+        .outerjoin(manager, manager.id == Case.assigned_to_id)
+        .with_only_columns(
+            Case.assigned_to_id,
+            manager.full_name,
+            func.count(Case.id).label("n"),
+            _sum(Case.status == CaseStatus.INTAKE).label("intake"),
+        )
+        .group_by(Case.assigned_to_id, manager.full_name)
+    )
     loads: dict[str, ManagerLoad] = {}
     for assigned, name, n, intake in open_rows:
         loads[str(assigned or "")] = ManagerLoad(str(assigned or ""), name or "", int(n), int(intake or 0))
-    tasks = (_case_filters(_narrow(access.scoped(Task, user), user), filters)
-             .where(Task.completed_at.is_(None), Task.due_on < today)
-             .outerjoin(manager, manager.id == Task.assignee_id)
-             .with_only_columns(Task.assignee_id, manager.full_name, func.count(Task.id))
-             .group_by(Task.assignee_id, manager.full_name))
+    tasks = (
+        _case_filters(_narrow(access.scoped(Task, user), user), filters)
+        .where(Task.completed_at.is_(None), Task.due_on < today)
+        .outerjoin(manager, manager.id == Task.assignee_id)
+        .with_only_columns(Task.assignee_id, manager.full_name, func.count(Task.id))
+        .group_by(Task.assignee_id, manager.full_name)
+    )
     for assignee, name, n in session.execute(tasks):
         load = loads.setdefault(str(assignee or ""), ManagerLoad(str(assignee or ""), name or ""))
         load.overdue_tasks = int(n)
@@ -670,16 +846,18 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
     months = {f"{y:04d}-{m:02d}": MonthFlow(f"{y:04d}-{m:02d}") for y, m in filters.months}
     year, month = year_month(Case.opened_on)
     for y, m, n in session.execute(
-            cases.where(Case.opened_on >= filters.start, Case.opened_on <= filters.end)
-            .with_only_columns(year, month, func.count(Case.id)).group_by(year, month)):
+        cases.where(Case.opened_on >= filters.start, Case.opened_on <= filters.end)
+        .with_only_columns(year, month, func.count(Case.id))
+        .group_by(year, month)
+    ):
         months[f"{int(y):04d}-{int(m):02d}"].intakes = int(n)
     year, month = year_month(Case.closed_on)
     reasons: set[str] = set()
     for y, m, reason, n in session.execute(
-            cases.where(Case.status == CaseStatus.CLOSED, Case.closed_on >= filters.start,
-                        Case.closed_on <= filters.end)
-            .with_only_columns(year, month, Case.closed_reason, func.count(Case.id))
-            .group_by(year, month, Case.closed_reason)):
+        cases.where(Case.status == CaseStatus.CLOSED, Case.closed_on >= filters.start, Case.closed_on <= filters.end)
+        .with_only_columns(year, month, Case.closed_reason, func.count(Case.id))
+        .group_by(year, month, Case.closed_reason)
+    ):
         key = reason.value if reason is not None else ""
         reasons.add(key)
         months[f"{int(y):04d}-{int(m):02d}"].closures[key] = int(n)
@@ -689,7 +867,10 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
 
 # Date arithmetic both databases agree on ---------------------------------------------------------
 
-def days_between(session: Session, later: SQLColumnExpression[Any], earlier: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+
+def days_between(
+    session: Session, later: SQLColumnExpression[Any], earlier: SQLColumnExpression[Any]
+) -> ColumnElement[Any]:
     """Whole days from one date column to another."""
     if session.get_bind().dialect.name == "sqlite":
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
@@ -733,6 +914,7 @@ LIST_SIZE = 50
 
 # Figure 3: legal representation -------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MeritsRow:
     appointment: Appointment
@@ -744,13 +926,13 @@ class MeritsRow:
 
 @dataclass
 class RepresentationFigure:
-    households: int = 0          # with a hearing in the period
-    accepted: int = 0            # ... whose referral a legal partner had accepted by the end of the period
-    appeared: int = 0            # ... for whom a notice of appearance was filed by then
+    households: int = 0  # with a hearing in the period
+    accepted: int = 0  # ... whose referral a legal partner had accepted by the end of the period
+    appeared: int = 0  # ... for whom a notice of appearance was filed by then
     either: int = 0
-    represented: int = 0         # households whose first notice of appearance was filed in the period
-    median_days: float | None = None   # ... days from release to that notice, median
-    merits_count: int = 0        # unrepresented households with a merits hearing within 60 days (today)
+    represented: int = 0  # households whose first notice of appearance was filed in the period
+    median_days: float | None = None  # ... days from release to that notice, median
+    merits_count: int = 0  # unrepresented households with a merits hearing within 60 days (today)
     merits: list[MeritsRow] = field(default_factory=list)
 
 
@@ -762,59 +944,87 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
 
     figure = RepresentationFigure()
     _, end_instant = filters.instants(zone)
-    households = (_filtered(appointments_in_reach(user), filters)
-                  .where(Appointment.kind.in_(KINDS_OF["hearing"]), Appointment.status != AppointmentStatus.CANCELLED)
-                  .with_only_columns(Case.family_id.label("family_id")).distinct().subquery("households"))
-    referral = select(Referral.id).join(Case, Referral.case_id == Case.id).where(
-        Case.family_id == households.c.family_id)
-    accepted = exists(referral.where(Referral.answered_at.is_not(None), Referral.answered_at < end_instant,
-                                     Referral.status != ReferralStatus.DECLINED))
-    appeared = exists(referral.where(Referral.appearance_filed_on.is_not(None),
-                                     Referral.appearance_filed_on <= filters.end))
-    row = session.execute(select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared)))
-                          .select_from(households)).one()
+    households = (
+        _filtered(appointments_in_reach(user), filters)
+        .where(Appointment.kind.in_(KINDS_OF["hearing"]), Appointment.status != AppointmentStatus.CANCELLED)
+        .with_only_columns(Case.family_id.label("family_id"))
+        .distinct()
+        .subquery("households")
+    )
+    referral = (
+        select(Referral.id).join(Case, Referral.case_id == Case.id).where(Case.family_id == households.c.family_id)
+    )
+    accepted = exists(
+        referral.where(
+            Referral.answered_at.is_not(None),
+            Referral.answered_at < end_instant,
+            Referral.status != ReferralStatus.DECLINED,
+        )
+    )
+    appeared = exists(
+        referral.where(Referral.appearance_filed_on.is_not(None), Referral.appearance_filed_on <= filters.end)
+    )
+    row = session.execute(
+        select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared))).select_from(households)
+    ).one()
     figure.households, figure.accepted, figure.appeared, figure.either = (int(v or 0) for v in row)
 
-    first = (_case_filters(_narrow(access.scoped(Referral, user), user), filters)
-             .where(Referral.appearance_filed_on.is_not(None))
-             .with_only_columns(Case.family_id.label("family_id"),
-                                func.min(Referral.appearance_filed_on).label("filed_on"))
-             .group_by(Case.family_id).subquery("first_appearance"))
-    released = (access.scoped(Release, user)
-                .with_only_columns(Release.family_id.label("family_id"),
-                                   func.min(Release.released_on).label("released_on"))
-                .group_by(Release.family_id).subquery("first_release"))
+    first = (
+        _case_filters(_narrow(access.scoped(Referral, user), user), filters)
+        .where(Referral.appearance_filed_on.is_not(None))
+        .with_only_columns(Case.family_id.label("family_id"), func.min(Referral.appearance_filed_on).label("filed_on"))
+        .group_by(Case.family_id)
+        .subquery("first_appearance")
+    )
+    released = (
+        access.scoped(Release, user)
+        .with_only_columns(Release.family_id.label("family_id"), func.min(Release.released_on).label("released_on"))
+        .group_by(Release.family_id)
+        .subquery("first_release")
+    )
     delay = days_between(session, first.c.filed_on, released.c.released_on)
-    delays = (select(delay.label("days")).select_from(first)
-              .join(released, released.c.family_id == first.c.family_id)
-              .where(first.c.filed_on >= filters.start, first.c.filed_on <= filters.end))
+    delays = (
+        select(delay.label("days"))
+        .select_from(first)
+        .join(released, released.c.family_id == first.c.family_id)
+        .where(first.c.filed_on >= filters.start, first.c.filed_on <= filters.end)
+    )
     figure.represented = n = int(session.scalar(select(func.count()).select_from(delays.subquery())) or 0)
     # The middle one (odd count) or two (even count), read without reading the others.
     middle = list(session.scalars(delays.order_by(delay).offset(max(n - 1, 0) // 2).limit(2 - n % 2)))
     figure.median_days = sum(middle) / len(middle) if n and middle else None
 
-    counsel = select(Referral.case_id).where(Referral.status == ReferralStatus.ACCEPTED,
-                                             Referral.representation == Representation.REPRESENTING)
-    merits = (_case_filters(appointments_in_reach(user), filters)
-              .where(Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
-                     Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
-                     Appointment.starts_at >= now, Appointment.starts_at < now + timedelta(days=60),
-                     Case.status != CaseStatus.CLOSED, Appointment.case_id.not_in(counsel)))
+    counsel = select(Referral.case_id).where(
+        Referral.status == ReferralStatus.ACCEPTED, Referral.representation == Representation.REPRESENTING
+    )
+    merits = _case_filters(appointments_in_reach(user), filters).where(
+        Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
+        Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.outcome.is_(None),
+        Appointment.starts_at >= now,
+        Appointment.starts_at < now + timedelta(days=60),
+        Case.status != CaseStatus.CLOSED,
+        Appointment.case_id.not_in(counsel),
+    )
     if filters.court_id:
         merits = merits.where(Appointment.court_id == filters.court_id)
-    figure.merits_count = int(session.scalar(merits.with_only_columns(
-        func.count(func.distinct(Case.family_id)))) or 0)
+    figure.merits_count = int(session.scalar(merits.with_only_columns(func.count(func.distinct(Case.family_id)))) or 0)
     manager = aliased(User)
-    listing = (merits.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, manager.full_name)
-               .outerjoin(Court, Court.id == Appointment.court_id)
-               .outerjoin(manager, manager.id == Case.assigned_to_id)
-               .order_by(Appointment.starts_at, Appointment.id).limit(LIST_SIZE))
-    figure.merits = [MeritsRow(a, family_id, name, court, who)
-                     for a, family_id, name, court, who in session.execute(listing)]
+    listing = (
+        merits.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, manager.full_name)
+        .outerjoin(Court, Court.id == Appointment.court_id)
+        .outerjoin(manager, manager.id == Case.assigned_to_id)
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(LIST_SIZE)
+    )
+    figure.merits = [
+        MeritsRow(a, family_id, name, court, who) for a, family_id, name, court, who in session.execute(listing)
+    ]
     return figure
 
 
 # Figure 5: deadlines -------------------------------------------------------------------------------
+
 
 @dataclass
 class DeadlineRow:
@@ -837,35 +1047,50 @@ def deadlines(session: Session, user: User, filters: Filters, zone: str, today: 
     from casework.cases.models import TaskKind
     from scheduling.api import Deadline, DeadlineKind
 
-    asylum = (_case_filters(_narrow(access.scoped(Deadline, user), user), filters)
-              .where(Deadline.kind == DeadlineKind.ASYLUM_ONE_YEAR, Deadline.due_on >= filters.start,
-                     Deadline.due_on <= filters.end)
-              .with_only_columns(
-                  _sum(and_(Deadline.met_on.is_not(None), Deadline.met_on <= Deadline.due_on)).label("on_time"),
-                  _sum(and_(Deadline.met_on.is_not(None), Deadline.met_on > Deadline.due_on)).label("late"),
-                  _sum(and_(Deadline.met_on.is_(None), Deadline.due_on < today)).label("missed"),
-                  _sum(and_(Deadline.met_on.is_(None), Deadline.due_on >= today)).label("pending")))
+    asylum = (
+        _case_filters(_narrow(access.scoped(Deadline, user), user), filters)
+        .where(
+            Deadline.kind == DeadlineKind.ASYLUM_ONE_YEAR,
+            Deadline.due_on >= filters.start,
+            Deadline.due_on <= filters.end,
+        )
+        .with_only_columns(
+            _sum(and_(Deadline.met_on.is_not(None), Deadline.met_on <= Deadline.due_on)).label("on_time"),
+            _sum(and_(Deadline.met_on.is_not(None), Deadline.met_on > Deadline.due_on)).label("late"),
+            _sum(and_(Deadline.met_on.is_(None), Deadline.due_on < today)).label("missed"),
+            _sum(and_(Deadline.met_on.is_(None), Deadline.due_on >= today)).label("pending"),
+        )
+    )
     rows = [DeadlineRow("asylum", *(int(v or 0) for v in session.execute(asylum).one()))]
     done_on = local_day(session, Task.completed_at, zone)
     moved_on = plus_days(session, Task.due_on, -5)
-    address = (_case_filters(_narrow(access.scoped(Task, user), user), filters)
-               .where(Task.kind.in_((TaskKind.ADDRESS_CHANGE_COURT, TaskKind.ADDRESS_CHANGE_USCIS)),
-                      moved_on >= filters.start, moved_on <= filters.end)
-               .with_only_columns(
-                   Task.kind,
-                   _sum(and_(Task.completed_at.is_not(None), done_on <= Task.due_on)).label("on_time"),
-                   _sum(and_(Task.completed_at.is_not(None), done_on > Task.due_on)).label("late"),
-                   _sum(and_(Task.completed_at.is_(None), Task.due_on < today)).label("missed"),
-                   _sum(and_(Task.completed_at.is_(None), Task.due_on >= today)).label("pending"))
-               .group_by(Task.kind))
-    found = {kind: DeadlineRow(kind.value, *(int(v or 0) for v in values))
-             for kind, *values in session.execute(address)}
+    address = (
+        _case_filters(_narrow(access.scoped(Task, user), user), filters)
+        .where(
+            Task.kind.in_((TaskKind.ADDRESS_CHANGE_COURT, TaskKind.ADDRESS_CHANGE_USCIS)),
+            moved_on >= filters.start,
+            moved_on <= filters.end,
+        )
+        .with_only_columns(
+            Task.kind,
+            _sum(and_(Task.completed_at.is_not(None), done_on <= Task.due_on)).label("on_time"),
+            _sum(and_(Task.completed_at.is_not(None), done_on > Task.due_on)).label("late"),
+            _sum(and_(Task.completed_at.is_(None), Task.due_on < today)).label("missed"),
+            _sum(and_(Task.completed_at.is_(None), Task.due_on >= today)).label("pending"),
+        )
+        .group_by(Task.kind)
+    )
+    found = {
+        kind: DeadlineRow(kind.value, *(int(v or 0) for v in values)) for kind, *values in session.execute(address)
+    }
     for kind in (TaskKind.ADDRESS_CHANGE_COURT, TaskKind.ADDRESS_CHANGE_USCIS):
         rows.append(found.get(kind, DeadlineRow(kind.value)))
     return rows
 
 
-def _household_filters(query: AnySelect, user: User, filters: Filters, family_id: SQLColumnExpression[Any]) -> AnySelect:
+def _household_filters(
+    query: AnySelect, user: User, filters: Filters, family_id: SQLColumnExpression[Any]
+) -> AnySelect:
     """For records of a household rather than of a case: the caseload and the case manager and
     language filters, as conditions on the household (one row per record, whatever its cases)."""
     if caseload_only(user):
@@ -884,8 +1109,8 @@ ENROLLED_WITHIN = (30, 60, 90)
 
 @dataclass
 class SchoolFigure:
-    children: int = 0                           # school-age at the release of the period's households
-    within: dict[int, int] = field(default_factory=dict)   # enrolled within N days of release (cumulative)
+    children: int = 0  # school-age at the release of the period's households
+    within: dict[int, int] = field(default_factory=dict)  # enrolled within N days of release (cumulative)
     later: int = 0
     not_enrolled: int = 0
     now_by_status: dict[str, int] = field(default_factory=dict)  # school-age today, open cases, not enrolled
@@ -899,42 +1124,57 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
     from casework.schooling.services import birth_date_range
 
     figure = SchoolFigure()
-    released = (access.scoped(Release, user)
-                .with_only_columns(Release.family_id.label("family_id"),
-                                   func.min(Release.released_on).label("released_on"))
-                .group_by(Release.family_id).subquery("first_release"))
+    released = (
+        access.scoped(Release, user)
+        .with_only_columns(Release.family_id.label("family_id"), func.min(Release.released_on).label("released_on"))
+        .group_by(Release.family_id)
+        .subquery("first_release")
+    )
     enrolled = and_(SchoolEnrollment.status == EnrollmentStatus.ENROLLED, SchoolEnrollment.enrolled_on.is_not(None))
     delay = days_between(session, SchoolEnrollment.enrolled_on, released.c.released_on)
-    children = (_household_filters(access.scoped(Member, user), user, filters, Member.family_id)
-                .join(released, released.c.family_id == Member.family_id)
-                .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
-                .where(released.c.released_on >= filters.start, released.c.released_on <= filters.end,
-                       Member.date_of_birth.is_not(None),
-                       plus_years(session, Member.date_of_birth, SCHOOL_AGE_MIN) <= released.c.released_on,
-                       plus_years(session, Member.date_of_birth, SCHOOL_AGE_MAX + 1) > released.c.released_on)
-                .with_only_columns(func.count(func.distinct(Member.id)),
-                                   *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
-                                   _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
-                                   _sum(or_(SchoolEnrollment.id.is_(None), ~enrolled))))
+    children = (
+        _household_filters(access.scoped(Member, user), user, filters, Member.family_id)
+        .join(released, released.c.family_id == Member.family_id)
+        .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
+        .where(
+            released.c.released_on >= filters.start,
+            released.c.released_on <= filters.end,
+            Member.date_of_birth.is_not(None),
+            plus_years(session, Member.date_of_birth, SCHOOL_AGE_MIN) <= released.c.released_on,
+            plus_years(session, Member.date_of_birth, SCHOOL_AGE_MAX + 1) > released.c.released_on,
+        )
+        .with_only_columns(
+            func.count(func.distinct(Member.id)),
+            *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
+            _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
+            _sum(or_(SchoolEnrollment.id.is_(None), ~enrolled)),
+        )
+    )
     total, *within, later, not_enrolled = (int(v or 0) for v in session.execute(children).one())
     figure.children, figure.later, figure.not_enrolled = total, later, not_enrolled
-    figure.within = dict(zip(ENROLLED_WITHIN, within))
+    figure.within = dict(zip(ENROLLED_WITHIN, within, strict=False))
 
     oldest, youngest = birth_date_range(today)
     status = case((SchoolEnrollment.id.is_(None), literal("not_started")), else_=cast(SchoolEnrollment.status, String))
     open_cases = select(Case.family_id).where(Case.status != CaseStatus.CLOSED)
-    waiting = (_household_filters(access.scoped(Member, user), user, filters, Member.family_id)
-               .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
-               .where(Member.family_id.in_(open_cases), Member.date_of_birth >= oldest,
-                      Member.date_of_birth <= youngest,
-                      or_(SchoolEnrollment.id.is_(None), SchoolEnrollment.status != EnrollmentStatus.ENROLLED))
-               .with_only_columns(status.label("status"), func.count(func.distinct(Member.id)))
-               .group_by(status))
+    waiting = (
+        _household_filters(access.scoped(Member, user), user, filters, Member.family_id)
+        .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
+        .where(
+            Member.family_id.in_(open_cases),
+            Member.date_of_birth >= oldest,
+            Member.date_of_birth <= youngest,
+            or_(SchoolEnrollment.id.is_(None), SchoolEnrollment.status != EnrollmentStatus.ENROLLED),
+        )
+        .with_only_columns(status.label("status"), func.count(func.distinct(Member.id)))
+        .group_by(status)
+    )
     figure.now_by_status = {str(key): int(n) for key, n in session.execute(waiting)}
     return figure
 
 
 # Figure 7: reintegration, for in-country organizations ---------------------------------------------
+
 
 def returnees_in_reach(user: User) -> AnySelect:
     """An in-country organization's returnee cases through the access scope: its supervisors and
@@ -961,14 +1201,21 @@ class FollowUpRow:
 @dataclass
 class Reintegration:
     follow_ups: list[FollowUpRow]
-    situation: dict[str, int]          # at each returnee's latest follow-up by the end of the period
-    referrals: dict[str, dict[str, int]]   # service -> status -> count, referred in the period
+    situation: dict[str, int]  # at each returnee's latest follow-up by the end of the period
+    referrals: dict[str, dict[str, int]]  # service -> status -> count, referred in the period
     received: int
     handed_over: int
 
 
-SITUATION = ("documents_obtained", "children_in_school", "working_or_training", "safe", "at_risk", "displaced",
-             "migrated_again")
+SITUATION = (
+    "documents_obtained",
+    "children_in_school",
+    "working_or_training",
+    "safe",
+    "at_risk",
+    "displaced",
+    "migrated_again",
+)
 
 
 def reintegration(session: Session, user: User, filters: Filters, zone: str, today: date) -> Reintegration:
@@ -984,30 +1231,46 @@ def reintegration(session: Session, user: User, filters: Filters, zone: str, tod
     done_on = local_day(session, Task.completed_at, zone)
     follow_up = exists(select(Appointment.id).where(Appointment.follow_up_task_id == Task.id))
     rows = session.execute(
-        returnees_in_reach(user).join(Task, Task.case_id == ReturneeCase.case_id)
+        returnees_in_reach(user)
+        .join(Task, Task.case_id == ReturneeCase.case_id)
         .where(follow_up, Task.due_on >= filters.start, Task.due_on <= filters.end)
-        .with_only_columns(days.label("days"),
-                           _sum(and_(Task.completed_at.is_not(None), done_on <= Task.due_on)),
-                           _sum(and_(Task.completed_at.is_not(None), done_on > Task.due_on)),
-                           _sum(and_(Task.completed_at.is_(None), Task.due_on < today)),
-                           _sum(and_(Task.completed_at.is_(None), Task.due_on >= today)))
-        .group_by(days).order_by(days))
+        .with_only_columns(
+            days.label("days"),
+            _sum(and_(Task.completed_at.is_not(None), done_on <= Task.due_on)),
+            _sum(and_(Task.completed_at.is_not(None), done_on > Task.due_on)),
+            _sum(and_(Task.completed_at.is_(None), Task.due_on < today)),
+            _sum(and_(Task.completed_at.is_(None), Task.due_on >= today)),
+        )
+        .group_by(days)
+        .order_by(days)
+    )
     follow_ups = [FollowUpRow(int(d), *(int(v or 0) for v in values)) for d, *values in rows]
 
     later = aliased(OutcomeRecord)
-    newer = exists(select(later.id).where(
-        later.returnee_case_id == OutcomeRecord.returnee_case_id, later.recorded_on <= filters.end,
-        or_(later.recorded_on > OutcomeRecord.recorded_on,
-            and_(later.recorded_on == OutcomeRecord.recorded_on, later.id > OutcomeRecord.id))))
+    newer = exists(
+        select(later.id).where(
+            later.returnee_case_id == OutcomeRecord.returnee_case_id,
+            later.recorded_on <= filters.end,
+            or_(
+                later.recorded_on > OutcomeRecord.recorded_on,
+                and_(later.recorded_on == OutcomeRecord.recorded_on, later.id > OutcomeRecord.id),
+            ),
+        )
+    )
     situation = session.execute(
-        returnees_in_reach(user).join(OutcomeRecord, OutcomeRecord.returnee_case_id == ReturneeCase.id)
+        returnees_in_reach(user)
+        .join(OutcomeRecord, OutcomeRecord.returnee_case_id == ReturneeCase.id)
         .where(OutcomeRecord.recorded_on <= filters.end, ~newer)
         .with_only_columns(
             func.count(OutcomeRecord.id),
-            _sum(OutcomeRecord.documents_obtained == Answer.YES), _sum(OutcomeRecord.children_in_school == Answer.YES),
+            _sum(OutcomeRecord.documents_obtained == Answer.YES),
+            _sum(OutcomeRecord.children_in_school == Answer.YES),
             _sum(OutcomeRecord.work.in_((WorkStatus.EMPLOYED, WorkStatus.SELF_EMPLOYED, WorkStatus.IN_TRAINING))),
-            _sum(OutcomeRecord.safety == SafetyStatus.SAFE), _sum(OutcomeRecord.safety == SafetyStatus.AT_RISK),
-            _sum(OutcomeRecord.safety == SafetyStatus.DISPLACED), _sum(OutcomeRecord.migrated_again == Answer.YES))
+            _sum(OutcomeRecord.safety == SafetyStatus.SAFE),
+            _sum(OutcomeRecord.safety == SafetyStatus.AT_RISK),
+            _sum(OutcomeRecord.safety == SafetyStatus.DISPLACED),
+            _sum(OutcomeRecord.migrated_again == Answer.YES),
+        )
     ).one()
     counts = [int(v or 0) for v in situation]
     referrals: dict[str, dict[str, int]] = {}
@@ -1015,14 +1278,22 @@ def reintegration(session: Session, user: User, filters: Filters, zone: str, tod
     if not user.sees_whole_program:
         scoped_referrals = scoped_referrals.where(ReturneeCase.assigned_to_id == user.id)
     for service, status, n in session.execute(
-            scoped_referrals.where(ProviderReferral.referred_on >= filters.start,
-                                   ProviderReferral.referred_on <= filters.end)
-            .with_only_columns(ProviderReferral.service, ProviderReferral.status, func.count(ProviderReferral.id))
-            .group_by(ProviderReferral.service, ProviderReferral.status)):
+        scoped_referrals.where(
+            ProviderReferral.referred_on >= filters.start, ProviderReferral.referred_on <= filters.end
+        )
+        .with_only_columns(ProviderReferral.service, ProviderReferral.status, func.count(ProviderReferral.id))
+        .group_by(ProviderReferral.service, ProviderReferral.status)
+    ):
         referrals.setdefault(service.value, {})[status.value] = int(n)
     received, handed = session.execute(
-        returnees_in_reach(user).where(ReturneeCase.returned_on >= filters.start,
-                                       ReturneeCase.returned_on <= filters.end)
-        .with_only_columns(func.count(ReturneeCase.id), _sum(ReturneeCase.us_case_id.is_not(None)))).one()
-    return Reintegration(follow_ups, {"total": counts[0], **dict(zip(SITUATION, counts[1:]))}, referrals,
-                         int(received or 0), int(handed or 0))
+        returnees_in_reach(user)
+        .where(ReturneeCase.returned_on >= filters.start, ReturneeCase.returned_on <= filters.end)
+        .with_only_columns(func.count(ReturneeCase.id), _sum(ReturneeCase.us_case_id.is_not(None)))
+    ).one()
+    return Reintegration(
+        follow_ups,
+        {"total": counts[0], **dict(zip(SITUATION, counts[1:], strict=False))},
+        referrals,
+        int(received or 0),
+        int(handed or 0),
+    )

@@ -1,5 +1,6 @@
 """Reports: the program's figures with charts and their tables, the dates whose outcome is
 missing, and downloads. Every page reads through the access scope (reports.services)."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -48,16 +49,21 @@ def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
     session = db.session
     courts = [(f"court-{c.id}", c.name) for c in session.scalars(select(Court).order_by(Court.name))]
-    offices = [(f"office-{o.id}", o.name)
-               for o in scheduling.program_offices(session, current_user.organization_id)]
-    form.place.choices = {"": [("", _("All courts and offices"))], _("Immigration courts"): courts,
-                          _("Offices"): offices}
-    form.language.choices = [("", _("All languages"))] + language_choices()
+    offices = [(f"office-{o.id}", o.name) for o in scheduling.program_offices(session, current_user.organization_id)]
+    form.place.choices = {
+        "": [("", _("All courts and offices"))],
+        _("Immigration courts"): courts,
+        _("Offices"): offices,
+    }
+    form.language.choices = [("", _("All languages")), *language_choices()]
     if services.caseload_only(current_user):
         del form["manager"]  # a case manager's reports are their own caseload
     else:
-        staff = session.scalars(select(User).where(User.organization_id == current_user.organization_id,
-                                                   User.role.in_(PROGRAM_ROLES)).order_by(User.full_name, User.id))
+        staff = session.scalars(
+            select(User)
+            .where(User.organization_id == current_user.organization_id, User.role.in_(PROGRAM_ROLES))
+            .order_by(User.full_name, User.id)
+        )
         form.manager.choices = [("", _("All case managers"))] + [(str(u.id), u.full_name) for u in staff]
     return form
 
@@ -80,8 +86,9 @@ def _bar_rows(table: exports.Table, first: str, categories: list[str]) -> list[c
             attended, denominator = row[f"{category}_attended"], row[f"{category}_denominator"]
             if not denominator and not row[f"{category}_missing"]:
                 continue
-            text = (f"{report_percent(row[f'{category}_rate'])} ({format_decimal(attended)}/"
-                    f"{format_decimal(denominator)})")
+            text = (
+                f"{report_percent(row[f'{category}_rate'])} ({format_decimal(attended)}/{format_decimal(denominator)})"
+            )
             bars.append(charts.Bar(category, row[f"{category}_rate"], text))
         if bars:
             rows.append(charts.BarRow(str(row[first]), bars))
@@ -93,30 +100,50 @@ def _appearance_charts(data: dict, built: dict[str, exports.Table], categories: 
     values = [months_row.of(c).rate for months_row in months for c in categories]
     floor = charts.scale_floor(values)
     series = [charts.Series(c, str(tables.CATEGORY_SHORT[c]), [row.of(c).rate for row in months]) for c in categories]
-    made = {"trend": charts.trend(_("Appearance rate by month"),
-                                  [tables.month_label(r.key, "MMM yy") for r in months], series, floor),
-            "trend_floor": floor}
-    for name, first in (("appearance-by-place", "place"), ("appearance-by-language", "language"),
-                        ("appearance-by-manager", "manager"), ("appearance-by-reach", "reach")):
+    made = {
+        "trend": charts.trend(
+            _("Appearance rate by month"), [tables.month_label(r.key, "MMM yy") for r in months], series, floor
+        ),
+        "trend_floor": floor,
+    }
+    for name, first in (
+        ("appearance-by-place", "place"),
+        ("appearance-by-language", "language"),
+        ("appearance-by-manager", "manager"),
+        ("appearance-by-reach", "reach"),
+    ):
         made[name] = charts.bars(built[name].title, _bar_rows(built[name], first, categories))
     hearings = [c for c in categories if c == "hearing"]
     made["appearance-by-representation"] = charts.bars(
         built["appearance-by-representation"].title,
-        _bar_rows(built["appearance-by-representation"], "representation", hearings))
+        _bar_rows(built["appearance-by-representation"], "representation", hearings),
+    )
     return made
 
 
 def report_pages() -> list[tuple[str, str]]:
-    return [("reports.index", _("Appearance")), ("reports.reminders", _("Reminder reach")),
-            ("reports.representation", _("Representation")), ("reports.deadlines", _("Deadlines")),
-            ("reports.school", _("School")), ("reports.caseload", _("Caseload"))]
+    return [
+        ("reports.index", _("Appearance")),
+        ("reports.reminders", _("Reminder reach")),
+        ("reports.representation", _("Representation")),
+        ("reports.deadlines", _("Deadlines")),
+        ("reports.school", _("School")),
+        ("reports.caseload", _("Caseload")),
+    ]
 
 
 def _page(template: str, form: PeriodForm, filters: Filters | None, **context: Any) -> str:
     pages = [] if context.get("in_country") else report_pages()
-    return render_template(template, form=form, report_pages=pages, filters=filters,
-                           args=filters.query_args() if filters else {}, small_count=current_app.config["REPORT_SMALL_COUNT"],
-                           caseload_only=services.caseload_only(current_user), **context)
+    return render_template(
+        template,
+        form=form,
+        report_pages=pages,
+        filters=filters,
+        args=filters.query_args() if filters else {},
+        small_count=current_app.config["REPORT_SMALL_COUNT"],
+        caseload_only=services.caseload_only(current_user),
+        **context,
+    )
 
 
 @bp.route("/reports")
@@ -129,9 +156,17 @@ def index():
     categories = _categories(filters)
     data = appearance_data(filters, utcnow())
     built = tables.appearance_tables(data, categories)
-    return _page("reports/appearance.html", form, filters, data=data, tables=built, categories=categories,
-                 charts=_appearance_charts(data, built, categories), category_labels=tables.CATEGORY_LABELS,
-                 reach_labels=tables.REACH_LABELS)
+    return _page(
+        "reports/appearance.html",
+        form,
+        filters,
+        data=data,
+        tables=built,
+        categories=categories,
+        charts=_appearance_charts(data, built, categories),
+        category_labels=tables.CATEGORY_LABELS,
+        reach_labels=tables.REACH_LABELS,
+    )
 
 
 @bp.route("/reports/outcomes-missing")
@@ -143,13 +178,24 @@ def outcomes_missing():
     if category not in CATEGORIES:
         category = "hearing"
     if filters is None:
-        return _page("reports/outcomes_missing.html", form, None, category=category,
-                     category_labels=tables.CATEGORY_LABELS)
+        return _page(
+            "reports/outcomes_missing.html", form, None, category=category, category_labels=tables.CATEGORY_LABELS
+        )
     page = page_number()
-    rows, has_next, total = services.missing_outcomes(db.session, current_user, filters, category, utcnow(), page,
-                                                      current_app.config["PAGE_SIZE"])
-    return _page("reports/outcomes_missing.html", form, filters, category=category, rows=rows, page=page,
-                 has_next=has_next, total=total, category_labels=tables.CATEGORY_LABELS)
+    rows, has_next, total = services.missing_outcomes(
+        db.session, current_user, filters, category, utcnow(), page, current_app.config["PAGE_SIZE"]
+    )
+    return _page(
+        "reports/outcomes_missing.html",
+        form,
+        filters,
+        category=category,
+        rows=rows,
+        page=page,
+        has_next=has_next,
+        total=total,
+        category_labels=tables.CATEGORY_LABELS,
+    )
 
 
 def reach_data(filters: Filters, now: datetime) -> dict:
@@ -177,8 +223,11 @@ def reminders():
     for row in data["reach"].by_channel:
         bars = [charts.Bar("sent", _share(row["sent"], row["planned"]), _share_text(row["sent"], row["planned"]))]
         if row.key == "sms":
-            bars.append(charts.Bar("delivered", _share(row["delivered"], row["sent"]),
-                                   _share_text(row["delivered"], row["sent"])))
+            bars.append(
+                charts.Bar(
+                    "delivered", _share(row["delivered"], row["sent"]), _share_text(row["delivered"], row["sent"])
+                )
+            )
         rows.append(charts.BarRow(str(tables.CHANNEL_LABELS[row.key]), bars))
     chart = charts.bars(_("Messages sent, and texts delivered, by channel"), rows)
     return _page("reports/reminders.html", form, filters, data=data, tables=built, chart=chart)
@@ -199,28 +248,59 @@ def caseload():
     load = data["caseload"]
     built = tables.caseload_tables(load)
     most = max([m.open_cases for m in load.managers] + [1])
-    managers_chart = charts.bars(built["caseload-by-manager"].title, [
-        charts.BarRow(row["manager"], [charts.Bar("count", m.open_cases / most, format_decimal(m.open_cases))])
-        for row, m in zip(built["caseload-by-manager"].rows, load.managers)])
+    managers_chart = charts.bars(
+        built["caseload-by-manager"].title,
+        [
+            charts.BarRow(row["manager"], [charts.Bar("count", m.open_cases / most, format_decimal(m.open_cases))])
+            for row, m in zip(built["caseload-by-manager"].rows, load.managers, strict=False)
+        ],
+    )
     busiest = max([max(f.intakes, f.closed) for f in load.months] + [1])
-    months_chart = charts.bars(built["caseload-by-month"].title, [
-        charts.BarRow(tables.month_label(f.key), [charts.Bar("intakes", f.intakes / busiest, format_decimal(f.intakes)),
-                                                  charts.Bar("closures", f.closed / busiest, format_decimal(f.closed))])
-        for f in load.months])
-    return _page("reports/caseload.html", form, filters, data=data, tables=built, managers_chart=managers_chart,
-                 months_chart=months_chart)
+    months_chart = charts.bars(
+        built["caseload-by-month"].title,
+        [
+            charts.BarRow(
+                tables.month_label(f.key),
+                [
+                    charts.Bar("intakes", f.intakes / busiest, format_decimal(f.intakes)),
+                    charts.Bar("closures", f.closed / busiest, format_decimal(f.closed)),
+                ],
+            )
+            for f in load.months
+        ],
+    )
+    return _page(
+        "reports/caseload.html",
+        form,
+        filters,
+        data=data,
+        tables=built,
+        managers_chart=managers_chart,
+        months_chart=months_chart,
+    )
 
 
 def _share_bars(table: exports.Table, key: str = "count") -> Markup:
-    return charts.bars(table.title, [
-        charts.BarRow(str(row["what"]), [charts.Bar(key, row["count"] / row["of"] if row["of"] else None,
-                                                    _share_text(row["count"], row["of"]))])
-        for row in table.rows])
+    return charts.bars(
+        table.title,
+        [
+            charts.BarRow(
+                str(row["what"]),
+                [
+                    charts.Bar(
+                        key, row["count"] / row["of"] if row["of"] else None, _share_text(row["count"], row["of"])
+                    )
+                ],
+            )
+            for row in table.rows
+        ],
+    )
 
 
 def representation_data(filters: Filters, now: datetime) -> dict:
-    return {"figure": services.representation(db.session, current_user, filters,
-                                              current_user.organization.timezone, now)}
+    return {
+        "figure": services.representation(db.session, current_user, filters, current_user.organization.timezone, now)
+    }
 
 
 @bp.route("/reports/representation")
@@ -232,13 +312,22 @@ def representation():
         return _page("reports/representation.html", form, None)
     data = representation_data(filters, utcnow())
     built = tables.representation_tables(data["figure"])
-    return _page("reports/representation.html", form, filters, data=data, tables=built,
-                 chart=_share_bars(built["representation-households"]))
+    return _page(
+        "reports/representation.html",
+        form,
+        filters,
+        data=data,
+        tables=built,
+        chart=_share_bars(built["representation-households"]),
+    )
 
 
 def deadline_data(filters: Filters, now: datetime) -> dict:
-    return {"rows": services.deadlines(db.session, current_user, filters, current_user.organization.timezone,
-                                       today_for(current_user))}
+    return {
+        "rows": services.deadlines(
+            db.session, current_user, filters, current_user.organization.timezone, today_for(current_user)
+        )
+    }
 
 
 @bp.route("/reports/deadlines")
@@ -250,9 +339,15 @@ def deadlines():
         return _page("reports/deadlines.html", form, None)
     data = deadline_data(filters, utcnow())
     built = tables.deadline_tables(data["rows"])
-    chart = charts.bars(built["deadlines"].title, [
-        charts.BarRow(str(row["what"]), [charts.Bar("count", row["share"], _share_text(row["on_time"], row["total"]))])
-        for row in built["deadlines"].rows])
+    chart = charts.bars(
+        built["deadlines"].title,
+        [
+            charts.BarRow(
+                str(row["what"]), [charts.Bar("count", row["share"], _share_text(row["on_time"], row["total"]))]
+            )
+            for row in built["deadlines"].rows
+        ],
+    )
     return _page("reports/deadlines.html", form, filters, data=data, tables=built, chart=chart)
 
 
@@ -269,15 +364,20 @@ def school():
         return _page("reports/school.html", form, None)
     data = school_data(filters, utcnow())
     built = tables.school_tables(data["figure"])
-    return _page("reports/school.html", form, filters, data=data, tables=built,
-                 chart=_share_bars(built["school-enrollment"]))
+    return _page(
+        "reports/school.html", form, filters, data=data, tables=built, chart=_share_bars(built["school-enrollment"])
+    )
 
 
 # In-country organizations ------------------------------------------------------------------------------
 
+
 def reintegration_data(filters: Filters, now: datetime) -> dict:
-    return {"figure": services.reintegration(db.session, current_user, filters, current_user.organization.timezone,
-                                             today_for(current_user))}
+    return {
+        "figure": services.reintegration(
+            db.session, current_user, filters, current_user.organization.timezone, today_for(current_user)
+        )
+    }
 
 
 @bp.route("/reintegration/reports")
@@ -291,25 +391,46 @@ def reintegration():
         return _page("reports/reintegration.html", form, None, in_country=True)
     data = reintegration_data(filters, utcnow())
     built = tables.reintegration_tables(data["figure"])
-    chart = charts.bars(built["reintegration-follow-ups"].title, [
-        charts.BarRow(str(row["what"]), [charts.Bar("count", row["share"], _share_text(row["on_time"], row["total"]))])
-        for row in built["reintegration-follow-ups"].rows])
-    return _page("reports/reintegration.html", form, filters, data=data, tables=built, chart=chart,
-                 situation_chart=_share_bars(built["reintegration-situation"]), in_country=True)
+    chart = charts.bars(
+        built["reintegration-follow-ups"].title,
+        [
+            charts.BarRow(
+                str(row["what"]), [charts.Bar("count", row["share"], _share_text(row["on_time"], row["total"]))]
+            )
+            for row in built["reintegration-follow-ups"].rows
+        ],
+    )
+    return _page(
+        "reports/reintegration.html",
+        form,
+        filters,
+        data=data,
+        tables=built,
+        chart=chart,
+        situation_chart=_share_bars(built["reintegration-situation"]),
+        in_country=True,
+    )
 
 
 # Downloads -------------------------------------------------------------------------------------------
 
-FIGURES = {"appearance": ("reports.index", appearance_data, tables.appearance_tables),
-           "reminders": ("reports.reminders", reach_data, lambda data, categories: tables.reach_tables(data["reach"])),
-           "caseload": ("reports.caseload", caseload_data,
-                        lambda data, categories: tables.caseload_tables(data["caseload"])),
-           "representation": ("reports.representation", representation_data,
-                              lambda data, categories: tables.representation_tables(data["figure"])),
-           "deadlines": ("reports.deadlines", deadline_data, lambda data, categories: tables.deadline_tables(data["rows"])),
-           "school": ("reports.school", school_data, lambda data, categories: tables.school_tables(data["figure"])),
-           "reintegration": ("reports.reintegration", reintegration_data,
-                             lambda data, categories: tables.reintegration_tables(data["figure"]))}
+FIGURES = {
+    "appearance": ("reports.index", appearance_data, tables.appearance_tables),
+    "reminders": ("reports.reminders", reach_data, lambda data, categories: tables.reach_tables(data["reach"])),
+    "caseload": ("reports.caseload", caseload_data, lambda data, categories: tables.caseload_tables(data["caseload"])),
+    "representation": (
+        "reports.representation",
+        representation_data,
+        lambda data, categories: tables.representation_tables(data["figure"]),
+    ),
+    "deadlines": ("reports.deadlines", deadline_data, lambda data, categories: tables.deadline_tables(data["rows"])),
+    "school": ("reports.school", school_data, lambda data, categories: tables.school_tables(data["figure"])),
+    "reintegration": (
+        "reports.reintegration",
+        reintegration_data,
+        lambda data, categories: tables.reintegration_tables(data["figure"]),
+    ),
+}
 IN_COUNTRY_FIGURES = {"reintegration"}
 # Who may download a figure: in-country organizations theirs, programs the others.
 FIGURE_CAPABILITY = {True: "view_reintegration_reports", False: "view_reports"}
@@ -320,15 +441,27 @@ def figure_of(table_name: str) -> str | None:
 
 
 def _about(table: exports.Table, filters: Filters, shared: bool) -> list[tuple[str, str]]:
-    lines = [(_("Table"), table.title), (_("Program"), current_user.organization.name),
-             (_("Period"), _("%(start)s to %(end)s", start=format_date(filters.start, "long"),
-                              end=format_date(filters.end, "long"))),
-             (_("Made on"), format_date(today_for(current_user), "long"))]
+    lines = [
+        (_("Table"), table.title),
+        (_("Program"), current_user.organization.name),
+        (
+            _("Period"),
+            _("%(start)s to %(end)s", start=format_date(filters.start, "long"), end=format_date(filters.end, "long")),
+        ),
+        (_("Made on"), format_date(today_for(current_user), "long")),
+    ]
     if services.caseload_only(current_user):
         lines.append((_("Covers"), _("The cases assigned to %(name)s", name=current_user.full_name)))
     if shared:
-        lines.append((_("For sharing"), _("Case managers' names dropped; counts under %(n)d suppressed, with "
-                                          "whatever would give them back.", n=table.threshold or 0)))
+        lines.append(
+            (
+                _("For sharing"),
+                _(
+                    "Case managers' names dropped; counts under %(n)d suppressed, with whatever would give them back.",
+                    n=table.threshold or 0,
+                ),
+            )
+        )
     return lines
 
 
@@ -363,5 +496,4 @@ def export():
         body, mimetype = exports.csv_bytes(table), "text/csv; charset=utf-8"
     else:
         body, mimetype = exports.xlsx_bytes(table, _about(table, filters, shared)), XLSX
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})

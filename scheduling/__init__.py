@@ -3,6 +3,7 @@
 `init_app` is the one place the app factory calls: it registers the blueprint, the commands,
 the family page section, the menu links, the scheduled jobs and the access paths.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -26,10 +27,12 @@ def init_app(app: Flask) -> None:
     for command in (cli.courts_cli, cli.reminders_cli):
         app.cli.add_command(command)
 
-    access.register_path(Appointment, lambda q: q.join(Case, Appointment.case_id == Case.id).join(
-        Family, Case.family_id == Family.id))
-    access.register_path(Deadline, lambda q: q.join(Case, Deadline.case_id == Case.id).join(
-        Family, Case.family_id == Family.id))
+    access.register_path(
+        Appointment, lambda q: q.join(Case, Appointment.case_id == Case.id).join(Family, Case.family_id == Family.id)
+    )
+    access.register_path(
+        Deadline, lambda q: q.join(Case, Deadline.case_id == Case.id).join(Family, Case.family_id == Family.id)
+    )
     access.register_path(Reminder, lambda q: q.join(Family, Reminder.family_id == Family.id))
 
     plugins = registry(app)
@@ -37,8 +40,13 @@ def init_app(app: Flask) -> None:
     plugins.dashboard_sections.append(DashboardSection("scheduling/_dashboard.html", sections.dashboard_dates))
     plugins.nav_links.append(NavLink("scheduling.agenda", _l("Agenda"), "program_staff"))
     plugins.nav_links.append(NavLink("scheduling.month_calendar", _l("Calendar"), "program_staff"))
-    plugins.jobs.append(("reminders-dispatch", cli.run_dispatch,
-                         {"trigger": "interval", "seconds": app.config["REMINDER_SWEEP_SECONDS"]}))
+    plugins.jobs.append(
+        (
+            "reminders-dispatch",
+            cli.run_dispatch,
+            {"trigger": "interval", "seconds": app.config["REMINDER_SWEEP_SECONDS"]},
+        )
+    )
     plugins.jobs.append(("scheduling-daily", cli.run_daily, {"trigger": "cron", "hour": "*/6", "minute": 7}))
     from casework.audit.labels import OBJECT_TYPE_LABELS
 

@@ -4,12 +4,13 @@ Feeds are fetched by calendar providers' servers, so events carry a case referen
 of date, never a name or an A-number. UIDs are random per appointment; SEQUENCE is the
 appointment's own counter, raised on every change.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone
@@ -37,7 +38,8 @@ class EventText:
 
 def local_start(appointment: Appointment) -> datetime:
     return datetime.combine(appointment.local_date, appointment.local_time).replace(
-        tzinfo=ZoneInfo(appointment.timezone), fold=appointment.fold)
+        tzinfo=ZoneInfo(appointment.timezone), fold=appointment.fold
+    )
 
 
 def _location(appointment: Appointment) -> str:
@@ -69,10 +71,18 @@ def facts_for(appointment: Appointment, text: EventText) -> EventFacts:
     end = (start.astimezone(UTC) + DURATIONS.get(appointment.kind, DEFAULT_DURATION)).astimezone(start.tzinfo)
     description = f"{text.description}\n{EOIR_LINE}".strip() if appointment.is_hearing else text.description
     video = appointment.video_link if appointment.mode is AttendanceMode.VIDEO else None
-    return EventFacts(uid=appointment.uid, sequence=appointment.sequence,
-                      last_modified=appointment.updated_at.astimezone(UTC), start=start, end=end,
-                      summary=text.summary, location=_location(appointment), description=description,
-                      url=video or None, cancelled=appointment.status is AppointmentStatus.CANCELLED)
+    return EventFacts(
+        uid=appointment.uid,
+        sequence=appointment.sequence,
+        last_modified=appointment.updated_at.astimezone(UTC),
+        start=start,
+        end=end,
+        summary=text.summary,
+        location=_location(appointment),
+        description=description,
+        url=video or None,
+        cancelled=appointment.status is AppointmentStatus.CANCELLED,
+    )
 
 
 # DTSTAMP is the moment the calendar is produced; events are serialized once with this stand-in,
@@ -99,8 +109,13 @@ def event_ical(facts: EventFacts) -> bytes:
     return event.to_ical()
 
 
-def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appointment], EventText],
-                name: str, stamp: datetime | None = None, method: str | None = "PUBLISH") -> bytes:
+def calendar_of(
+    appointments: Iterable[Appointment],
+    describe: Callable[[Appointment], EventText],
+    name: str,
+    stamp: datetime | None = None,
+    method: str | None = "PUBLISH",
+) -> bytes:
     """The serialized calendar, with a VTIMEZONE for every TZID its events use, placed before the
     events (RFC 5545 allows any order; some readers do not)."""
     stamp = stamp or utcnow()
@@ -128,8 +143,9 @@ def calendar_of(appointments: Iterable[Appointment], describe: Callable[[Appoint
 def vtimezone_ical(zone: str, first_year: int, last_year: int) -> bytes:
     """What icalendar's add_missing_timezones adds, with the rules narrowed to the events' years
     rather than the zone's whole history."""
-    return Timezone.from_tzid(zone, first_date=date(first_year, 1, 1) - timedelta(days=1),
-                              last_date=date(last_year + 1, 1, 1)).to_ical()
+    return Timezone.from_tzid(
+        zone, first_date=date(first_year, 1, 1) - timedelta(days=1), last_date=date(last_year + 1, 1, 1)
+    ).to_ical()
 
 
 def feed_appointments(appointments: Iterable[Appointment]) -> list[Appointment]:

@@ -3,9 +3,11 @@
 A channel raises `DeliveryError` when a message did not go: `permanent` when trying again cannot
 help (a refused address), otherwise the dispatcher retries later. Nothing here touches the database.
 """
+
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import http.client
@@ -14,12 +16,13 @@ import secrets
 import smtplib
 import ssl
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.header import Header
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formatdate, make_msgid
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 
 class DeliveryError(Exception):
@@ -95,8 +98,9 @@ class SmtpChannel:
             raise DeliveryError(f"recipient refused: {_codes(error.recipients)}", permanent=True) from None
         except smtplib.SMTPResponseException as error:
             self.close()
-            raise DeliveryError(f"SMTP {error.smtp_code}", permanent=500 <= error.smtp_code < 600
-                                and error.smtp_code not in (552,)) from None
+            raise DeliveryError(
+                f"SMTP {error.smtp_code}", permanent=500 <= error.smtp_code < 600 and error.smtp_code not in (552,)
+            ) from None
         except (smtplib.SMTPException, OSError) as error:
             self.close()
             raise DeliveryError(f"SMTP unavailable: {type(error).__name__}") from None
@@ -106,10 +110,8 @@ class SmtpChannel:
 
     def close(self) -> None:
         if self._smtp is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self._smtp.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self._smtp = None
 
 
@@ -135,8 +137,9 @@ class TwilioSmsChannel:
     def _open(self) -> http.client.HTTPConnection:
         if self._connection is None:
             if self.scheme == "https":
-                self._connection = http.client.HTTPSConnection(self.host, self.port, timeout=self.timeout,
-                                                               context=ssl.create_default_context())
+                self._connection = http.client.HTTPSConnection(
+                    self.host, self.port, timeout=self.timeout, context=ssl.create_default_context()
+                )
             else:
                 self._connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         return self._connection

@@ -1,4 +1,5 @@
 """`casework courts ...` and `casework reminders ...`."""
+
 from __future__ import annotations
 
 import click
@@ -47,8 +48,9 @@ def _change_line(change: services.CourtChange) -> str:
         if change.before:
             return f"closed    {change.name} [{change.slug}]: closing date {change.before} -> {change.after}"
         return f"closed    {change.name} [{change.slug}]{when}"
-    return CHANGE_LINES[change.kind].format(name=change.name, slug=change.slug, before=change.before,
-                                            after=change.after)
+    return CHANGE_LINES[change.kind].format(
+        name=change.name, slug=change.slug, before=change.before, after=change.after
+    )
 
 
 def print_courts_load(report: services.CourtsLoad) -> None:
@@ -56,29 +58,39 @@ def print_courts_load(report: services.CourtsLoad) -> None:
     for change in report.changes:
         click.echo(_change_line(change))
     if report.changed:
-        totals = ", ".join(f"{report.count(kind)} {kind}" for kind in
-                           ("added", "moved", "renamed", "closed", "reopened", "rezoned"))
+        totals = ", ".join(
+            f"{report.count(kind)} {kind}" for kind in ("added", "moved", "renamed", "closed", "reopened", "rezoned")
+        )
         click.echo(f"Totals: {totals}; {report.checked} court(s) with a new check date, source or successor.")
     else:
         click.echo("Nothing changed: the courts already match the file.")
     if report.differing:
-        click.echo(f"{len(report.differing)} court(s) differ from the file and were kept as they are "
-                   f"(admins' corrections): {', '.join(report.differing)}. Run with --update to apply the file.")
+        click.echo(
+            f"{len(report.differing)} court(s) differ from the file and were kept as they are "
+            f"(admins' corrections): {', '.join(report.differing)}. Run with --update to apply the file."
+        )
     if report.not_in_file:
         click.echo(f"Kept, though the file does not list them: {', '.join(report.not_in_file)}.")
     if report.to_move:
-        click.echo(f"{len(report.to_move)} scheduled date(s) are at courts that have closed. Case managers must "
-                   "move each to the court on the family's new hearing notice:")
+        click.echo(
+            f"{len(report.to_move)} scheduled date(s) are at courts that have closed. Case managers must "
+            "move each to the court on the family's new hearing notice:"
+        )
         for appointment in report.to_move:
             court = appointment.court
-            click.echo(f"  case {appointment.case.reference}, {appointment.local_date.isoformat()}: "
-                       f"{court.name if court else ''} [{court.slug if court else ''}]")
+            click.echo(
+                f"  case {appointment.case.reference}, {appointment.local_date.isoformat()}: "
+                f"{court.name if court else ''} [{court.slug if court else ''}]"
+            )
 
 
 @courts_cli.command("load")
-@click.option("--update", is_flag=True,
-              help="Also apply the file to courts already present: names, addresses, zones, closings "
-                   "(admins' corrections are overwritten). No court is ever deleted.")
+@click.option(
+    "--update",
+    is_flag=True,
+    help="Also apply the file to courts already present: names, addresses, zones, closings "
+    "(admins' corrections are overwritten). No court is ever deleted.",
+)
 @with_appcontext
 @unit_of_work
 def load_command(update: bool) -> None:
@@ -97,13 +109,17 @@ def reminders_cli() -> None:
 
 
 @reminders_cli.command("dispatch")
-@click.option("--once", is_flag=True, required=True, help="Run one sweep and stop (the scheduler runs it every minute).")
+@click.option(
+    "--once", is_flag=True, required=True, help="Run one sweep and stop (the scheduler runs it every minute)."
+)
 @with_appcontext
 def dispatch_command(once: bool) -> None:
     """Send every reminder that is due now."""
     result = run_dispatch()
-    click.echo(f"{result.sent} sent, {result.retried} to retry, {result.failed} failed, "
-               f"{result.skipped} no longer needed, {result.deferred} waiting for the morning.")
+    click.echo(
+        f"{result.sent} sent, {result.retried} to retry, {result.failed} failed, "
+        f"{result.skipped} no longer needed, {result.deferred} waiting for the morning."
+    )
 
 
 @reminders_cli.command("daily")

@@ -10,6 +10,7 @@ Reopening: the appointments closing cancelled whose date is still ahead are sche
 reminders are planned for them and for the kept ones, as for any appointment (none for a date
 already past).
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,14 +36,24 @@ NAME = "scheduling"
 
 def _loaded(stmt: Select[Appointment]) -> Select[Appointment]:
     return stmt.options(joinedload(Appointment.court), joinedload(Appointment.office)).order_by(
-        Appointment.starts_at, Appointment.id)
+        Appointment.starts_at, Appointment.id
+    )
 
 
 def _still_ahead(session: Session, case: Case, now: datetime) -> list[Appointment]:
     """Scheduled, no outcome yet, and not begun."""
-    return list(session.scalars(_loaded(select(Appointment).where(
-        Appointment.case_id == case.id, Appointment.status == AppointmentStatus.SCHEDULED,
-        Appointment.outcome.is_(None), Appointment.starts_at > now))))
+    return list(
+        session.scalars(
+            _loaded(
+                select(Appointment).where(
+                    Appointment.case_id == case.id,
+                    Appointment.status == AppointmentStatus.SCHEDULED,
+                    Appointment.outcome.is_(None),
+                    Appointment.starts_at > now,
+                )
+            )
+        )
+    )
 
 
 def _cancelled_by_closing(session: Session, case: Case, facts: dict[str, Any], now: datetime) -> list[Appointment]:
@@ -50,9 +61,19 @@ def _cancelled_by_closing(session: Session, case: Case, facts: dict[str, Any], n
     ids = [i for i in facts.get("cancelled") or [] if isinstance(i, int)]
     if not ids:
         return []
-    return list(session.scalars(_loaded(select(Appointment).where(
-        Appointment.case_id == case.id, Appointment.id.in_(ids), Appointment.status == AppointmentStatus.CANCELLED,
-        Appointment.outcome.is_(None), Appointment.starts_at > now))))
+    return list(
+        session.scalars(
+            _loaded(
+                select(Appointment).where(
+                    Appointment.case_id == case.id,
+                    Appointment.id.in_(ids),
+                    Appointment.status == AppointmentStatus.CANCELLED,
+                    Appointment.outcome.is_(None),
+                    Appointment.starts_at > now,
+                )
+            )
+        )
+    )
 
 
 def _item(appointment: Appointment) -> AheadItem:
@@ -74,8 +95,15 @@ def close(session: Session, user: User, case: Case, choice: AheadChoice | None, 
         appointment.status = AppointmentStatus.CANCELLED
         appointment.cancelled_at = now
         appointment.sequence += 1
-        record(session, user, AuditAction.CHANGE, "appointment", appointment.id, case.family_id,
-               detail="cancelled: the case closed")
+        record(
+            session,
+            user,
+            AuditAction.CHANGE,
+            "appointment",
+            appointment.id,
+            case.family_id,
+            detail="cancelled: the case closed",
+        )
         cancelled.append(appointment.id)
     session.flush()
     reminders = planning.stop_case(session, case.id)
@@ -100,8 +128,15 @@ def reopen(session: Session, user: User, case: Case, facts: dict[str, Any], now:
         appointment.status = AppointmentStatus.SCHEDULED
         appointment.cancelled_at = None
         appointment.sequence += 1
-        record(session, user, AuditAction.CHANGE, "appointment", appointment.id, case.family_id,
-               detail="scheduled again: the case reopened")
+        record(
+            session,
+            user,
+            AuditAction.CHANGE,
+            "appointment",
+            appointment.id,
+            case.family_id,
+            detail="scheduled again: the case reopened",
+        )
     session.flush()
     dates = sorted(restored + _still_ahead(session, case, now), key=lambda a: (a.starts_at, a.id))
     dates = list({a.id: a for a in dates}.values())
@@ -120,20 +155,33 @@ def describe(facts: dict[str, Any]) -> list[str]:
     """What closing or reopening did, in the reader's language."""
     phrases = []
     if facts.get("cancelled"):
-        phrases.append(ngettext("%(num)d appointment cancelled", "%(num)d appointments cancelled",
-                                len(facts["cancelled"])))
+        phrases.append(
+            ngettext("%(num)d appointment cancelled", "%(num)d appointments cancelled", len(facts["cancelled"]))
+        )
     if facts.get("kept"):
-        phrases.append(ngettext("%(num)d appointment kept for another program",
-                                "%(num)d appointments kept for another program", len(facts["kept"])))
+        phrases.append(
+            ngettext(
+                "%(num)d appointment kept for another program",
+                "%(num)d appointments kept for another program",
+                len(facts["kept"]),
+            )
+        )
     if facts.get("reminders_cancelled"):
-        phrases.append(ngettext("%(num)d reminder cancelled", "%(num)d reminders cancelled",
-                                int(facts["reminders_cancelled"])))
+        phrases.append(
+            ngettext("%(num)d reminder cancelled", "%(num)d reminders cancelled", int(facts["reminders_cancelled"]))
+        )
     if facts.get("restored"):
-        phrases.append(ngettext("%(num)d cancelled appointment scheduled again",
-                                "%(num)d cancelled appointments scheduled again", len(facts["restored"])))
+        phrases.append(
+            ngettext(
+                "%(num)d cancelled appointment scheduled again",
+                "%(num)d cancelled appointments scheduled again",
+                len(facts["restored"]),
+            )
+        )
     if facts.get("reminders_planned"):
-        phrases.append(ngettext("%(num)d reminder planned", "%(num)d reminders planned",
-                                int(facts["reminders_planned"])))
+        phrases.append(
+            ngettext("%(num)d reminder planned", "%(num)d reminders planned", int(facts["reminders_planned"]))
+        )
     elif facts.get("planned_for"):  # e.g. no one in the household agreed to reminders
         phrases.append(gettext("no reminder planned"))
     return phrases

@@ -11,12 +11,14 @@ commits on its own, in short transactions: the claim, each batch's outcomes, eac
 That is the outbox pattern: a claim must be visible to other dispatchers before anything is
 sent, and what was sent must be written soon after, whatever happens to the rest of the sweep.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 from flask_babel import force_locale
 from sqlalchemy import bindparam, func, or_, select, text
@@ -70,16 +72,26 @@ class SweepResult:
 
 def _load_batch(session: Session, ids: list[int]) -> list[Reminder]:
     """The claimed rows with all a message needs, in a fixed number of statements."""
-    stmt = (select(Reminder).where(Reminder.id.in_(ids)).options(
-        joinedload(Reminder.appointment).joinedload(Appointment.court),
-        joinedload(Reminder.appointment).joinedload(Appointment.office),
-        joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family)
-        .joinedload(Family.program),
-        joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family)
-        .selectinload(Family.addresses),
-        joinedload(Reminder.member).selectinload(Member.consents),
-        joinedload(Reminder.member).selectinload(Member.phones),
-    ).order_by(Reminder.due_at, Reminder.id).execution_options(populate_existing=True))
+    stmt = (
+        select(Reminder)
+        .where(Reminder.id.in_(ids))
+        .options(
+            joinedload(Reminder.appointment).joinedload(Appointment.court),
+            joinedload(Reminder.appointment).joinedload(Appointment.office),
+            joinedload(Reminder.appointment)
+            .joinedload(Appointment.case)
+            .joinedload(Case.family)
+            .joinedload(Family.program),
+            joinedload(Reminder.appointment)
+            .joinedload(Appointment.case)
+            .joinedload(Case.family)
+            .selectinload(Family.addresses),
+            joinedload(Reminder.member).selectinload(Member.consents),
+            joinedload(Reminder.member).selectinload(Member.phones),
+        )
+        .order_by(Reminder.due_at, Reminder.id)
+        .execution_options(populate_existing=True)
+    )
     return list(session.scalars(stmt).unique())
 
 
@@ -99,8 +111,11 @@ def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
     consent = CONSENT_FOR[reminder.channel]
     if not any(c.kind is consent and c.active for c in member.consents):
         return "consent withdrawn"
-    current = ([p.number for p in member.phones if p.kind is PhoneKind.MOBILE] if reminder.channel is Channel.SMS
-               else [member.email])
+    current = (
+        [p.number for p in member.phones if p.kind is PhoneKind.MOBILE]
+        if reminder.channel is Channel.SMS
+        else [member.email]
+    )
     if reminder.recipient not in current:
         return "contact changed"
     return None
@@ -120,10 +135,17 @@ def facts_of(appointment: Appointment, language: str, link: str, phone: str | No
     street = (place.address if place else appointment.location_note) if in_person else None
     short = f"{place.street.split(',')[0]}, {place.city}" if place and in_person else street
     return messages.MessageFacts(
-        language=language, category=category_of(appointment), day=appointment.local_date,
-        at=appointment.local_time, street=street, short_street=short,
+        language=language,
+        category=category_of(appointment),
+        day=appointment.local_date,
+        at=appointment.local_time,
+        street=street,
+        short_street=short,
         video_link=appointment.video_link if not in_person else None,
-        phone=phone, link=link, is_hearing=appointment.is_hearing)
+        phone=phone,
+        link=link,
+        is_hearing=appointment.is_hearing,
+    )
 
 
 class Batch:
@@ -135,17 +157,25 @@ class Batch:
         self.config = config
         appointment_ids = {r.appointment_id for r in reminders}
         self.sent_steps: dict[int, set[str]] = {}
-        for appointment_id, step in session.execute(select(Reminder.appointment_id, Reminder.step).where(
-                Reminder.appointment_id.in_(appointment_ids), Reminder.kind == MessageKind.REMINDER,
-                Reminder.status == ReminderStatus.SENT)):
+        for appointment_id, step in session.execute(
+            select(Reminder.appointment_id, Reminder.step).where(
+                Reminder.appointment_id.in_(appointment_ids),
+                Reminder.kind == MessageKind.REMINDER,
+                Reminder.status == ReminderStatus.SENT,
+            )
+        ):
             self.sent_steps.setdefault(appointment_id, set()).add(step)
         base = config["PUBLIC_BASE_URL"].rstrip("/")
         tokens = links.family_links(session, config["SECRET_KEY"], {r.family_id for r in reminders})
         self.family_urls = {family_id: f"{base}/f/{token}" for family_id, token in tokens.items()}
-        self.policies = policies_for(session, sorted({(r.appointment.case_id, r.appointment.case.family.program_id)
-                                                      for r in reminders}))
-        self.phones = {r.appointment.case.family.program_id: format_phone(r.appointment.case.family.program.phone)
-                       for r in reminders if r.appointment.case.family.program.phone}
+        self.policies = policies_for(
+            session, sorted({(r.appointment.case_id, r.appointment.case.family.program_id) for r in reminders})
+        )
+        self.phones = {
+            r.appointment.case.family.program_id: format_phone(r.appointment.case.family.program.phone)
+            for r in reminders
+            if r.appointment.case.family.program.phone
+        }
 
     def policy(self, appointment: Appointment) -> Policy:
         return self.policies[(appointment.case_id, appointment.case.family.program_id)]
@@ -161,14 +191,24 @@ class Batch:
 
 def compose(batch: Batch, reminder: Reminder) -> Outgoing:
     appointment = reminder.appointment
-    facts = facts_of(appointment, reminder.language, batch.family_urls[reminder.family_id],
-                     batch.phones.get(appointment.case.family.program_id))
+    facts = facts_of(
+        appointment,
+        reminder.language,
+        batch.family_urls[reminder.family_id],
+        batch.phones.get(appointment.case.family.program_id),
+    )
     first = reminder.kind is MessageKind.REMINDER and batch.is_first(reminder)
     day_before = reminder.step.startswith("1d")
     # The first reminder names what a missed hearing leads to; the one the day before prompts a
     # plan; the others ask for a reply.
-    message = messages.compose(reminder.kind.value, facts, consequence=first, plan=day_before and not first,
-                               reply=not day_before and not first, sms=reminder.channel is Channel.SMS)
+    message = messages.compose(
+        reminder.kind.value,
+        facts,
+        consequence=first,
+        plan=day_before and not first,
+        reply=not day_before and not first,
+        sms=reminder.channel is Channel.SMS,
+    )
     ics = None
     if reminder.channel is Channel.EMAIL:
         text = calendars.EventText(summary=message.subject, description=facts.link)
@@ -184,32 +224,56 @@ def alert_once(session: Session, case: Case, title: TaskTitle, values: dict, now
 
 def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) -> None:
     """Two failed deliveries to one number or address: the case manager checks it."""
-    failures = session.scalar(select(func.count(Reminder.id)).where(
-        Reminder.recipient == reminder.recipient,
-        or_(Reminder.status == ReminderStatus.FAILED, Reminder.delivery_status.in_(("failed", "undelivered")))))
+    failures = session.scalar(
+        select(func.count(Reminder.id)).where(
+            Reminder.recipient == reminder.recipient,
+            or_(Reminder.status == ReminderStatus.FAILED, Reminder.delivery_status.in_(("failed", "undelivered"))),
+        )
+    )
     if (failures or 0) >= FAILED_DELIVERIES_BEFORE_ALERT:
-        alert_once(session, reminder.appointment.case, task_titles.DELIVERY_FAILED,
-                   {"channel": reminder.channel.value, "member": reminder.member.full_name}, now)
+        alert_once(
+            session,
+            reminder.appointment.case,
+            task_titles.DELIVERY_FAILED,
+            {"channel": reminder.channel.value, "member": reminder.member.full_name},
+            now,
+        )
 
 
 # The outcome of each row, written for several rows at once: one statement, one commit.
 _REMINDERS = table_of(Reminder)
-_OUTCOME = (_REMINDERS.update()
-            .where(_REMINDERS.c.id == bindparam("row_id"),
-                   _REMINDERS.c.claim_token == bindparam("row_claim"))
-            .values(status=bindparam("new_status"), due_at=bindparam("new_due_at"),
-                    attempts=bindparam("new_attempts"), sent_at=bindparam("new_sent_at"),
-                    provider_id=bindparam("new_provider_id"), body=bindparam("new_body"),
-                    last_error=bindparam("new_last_error"), claim_token=None, claimed_until=None))
+_OUTCOME = (
+    _REMINDERS.update()
+    .where(_REMINDERS.c.id == bindparam("row_id"), _REMINDERS.c.claim_token == bindparam("row_claim"))
+    .values(
+        status=bindparam("new_status"),
+        due_at=bindparam("new_due_at"),
+        attempts=bindparam("new_attempts"),
+        sent_at=bindparam("new_sent_at"),
+        provider_id=bindparam("new_provider_id"),
+        body=bindparam("new_body"),
+        last_error=bindparam("new_last_error"),
+        claim_token=None,
+        claimed_until=None,
+    )
+)
 # How many sent messages may wait for their outcome to be written: a dispatcher killed in between
 # sends at most these again after its lease (never loses them).
 WRITE_EVERY = 20
 
 
 def _outcome(reminder: Reminder, status: ReminderStatus, **changes: Any) -> dict[str, Any]:
-    values = {"row_id": reminder.id, "row_claim": reminder.claim_token, "new_status": status,
-              "new_due_at": reminder.due_at, "new_attempts": reminder.attempts, "new_sent_at": reminder.sent_at,
-              "new_provider_id": reminder.provider_id, "new_body": reminder.body, "new_last_error": reminder.last_error}
+    values = {
+        "row_id": reminder.id,
+        "row_claim": reminder.claim_token,
+        "new_status": status,
+        "new_due_at": reminder.due_at,
+        "new_attempts": reminder.attempts,
+        "new_sent_at": reminder.sent_at,
+        "new_provider_id": reminder.provider_id,
+        "new_body": reminder.body,
+        "new_last_error": reminder.last_error,
+    }
     values.update({f"new_{key}": value for key, value in changes.items()})
     return values
 
@@ -225,8 +289,14 @@ def _write(session: Session, outcomes: list[dict[str, Any]]) -> None:
         outcomes.clear()
 
 
-def _handle(batch: Batch, senders: dict[Channel, Sender], reminder: Reminder, now: datetime,
-            result: SweepResult, after: list[tuple[str, Reminder]]) -> dict[str, Any]:
+def _handle(
+    batch: Batch,
+    senders: dict[Channel, Sender],
+    reminder: Reminder,
+    now: datetime,
+    result: SweepResult,
+    after: list[tuple[str, Reminder]],
+) -> dict[str, Any]:
     """Decide, send and return the row's outcome; follow-ups needing their own writes go to `after`."""
     reason = _still_wanted(reminder, now)
     if reason is not None:
@@ -259,8 +329,9 @@ def _handle(batch: Batch, senders: dict[Channel, Sender], reminder: Reminder, no
     batch.mark_sent(reminder)
     result.sent += 1
     result.ids.append(reminder.id)
-    return _outcome(reminder, ReminderStatus.SENT, sent_at=utcnow(), provider_id=provider_id, body=outgoing.text,
-                    last_error=None)
+    return _outcome(
+        reminder, ReminderStatus.SENT, sent_at=utcnow(), provider_id=provider_id, body=outgoing.text, last_error=None
+    )
 
 
 def _follow_up(session: Session, kind: str, reminder: Reminder, now: datetime) -> None:
@@ -269,16 +340,28 @@ def _follow_up(session: Session, kind: str, reminder: Reminder, now: datetime) -
         note_failed_delivery(session, reminder, now)
     elif kind == "court_closed":
         assert appointment.court is not None  # said only of a date at a court
-        alert_once(session, appointment.case, task_titles.COURT_CLOSED,
-                   {"court": appointment.court.name, "date": appointment.local_date.isoformat()}, now)
+        alert_once(
+            session,
+            appointment.case,
+            task_titles.COURT_CLOSED,
+            {"court": appointment.court.name, "date": appointment.local_date.isoformat()},
+            now,
+        )
     else:
-        alert_once(session, appointment.case, task_titles.NOT_GOING_OUT,
-                   {"date": appointment.local_date.isoformat()}, now)
+        alert_once(
+            session, appointment.case, task_titles.NOT_GOING_OUT, {"date": appointment.local_date.isoformat()}, now
+        )
     session.commit()
 
 
-def _process(session: Session, config: Mapping[str, Any], senders: dict[Channel, Sender], ids: list[int],
-             now: datetime, result: SweepResult) -> None:
+def _process(
+    session: Session,
+    config: Mapping[str, Any],
+    senders: dict[Channel, Sender],
+    ids: list[int],
+    now: datetime,
+    result: SweepResult,
+) -> None:
     reminders = _load_batch(session, ids)
     batch = Batch(session, config, reminders)
     session.commit()  # family links made for this batch are kept before anything is sent
@@ -301,8 +384,13 @@ def _process(session: Session, config: Mapping[str, Any], senders: dict[Channel,
         _follow_up(session, kind, reminder, now)
 
 
-def dispatch_once(session: Session, config: Mapping[str, Any], now: datetime | None = None, limit: int = 200,
-                  senders: dict[Channel, Sender] | None = None) -> SweepResult:
+def dispatch_once(
+    session: Session,
+    config: Mapping[str, Any],
+    now: datetime | None = None,
+    limit: int = 200,
+    senders: dict[Channel, Sender] | None = None,
+) -> SweepResult:
     """Send everything due now, in claimed batches, until nothing due is left for this process."""
     result = SweepResult()
     senders = senders or {Channel.EMAIL: email_channel(config), Channel.SMS: sms_channel(config)}

@@ -29,16 +29,23 @@ class AppointmentForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=enum_choices(APPOINTMENT_KINDS))
     member_ids = MultiCheckboxField(_l("Who must attend"), coerce=int)
     local_date = DateField(_l("Date"), validators=[DataRequired()])
-    local_time = TimeField(_l("Time"), validators=[DataRequired()],
-                           description=_l("The local time at the court or office, as written on the notice."))
-    fold = SelectField(_l("If the clocks move back that night, which one"), choices=FOLD_CHOICES,
-                       validators=[Optional()], coerce=_fold)
+    local_time = TimeField(
+        _l("Time"),
+        validators=[DataRequired()],
+        description=_l("The local time at the court or office, as written on the notice."),
+    )
+    fold = SelectField(
+        _l("If the clocks move back that night, which one"), choices=FOLD_CHOICES, validators=[Optional()], coerce=_fold
+    )
     # The service checks the court, open or closed (it may have closed since the form was shown),
     # and says which; a stale choice is not merely "not valid".
     court_id = SelectField(_l("Immigration court"), coerce=int, validators=[Optional()], validate_choice=False)
     office_id = SelectField(_l("Office"), coerce=int, validators=[Optional()])
-    location_note = StringField(_l("Other place"), validators=[Optional(), Length(max=300)],
-                                description=_l("Only for an appointment at neither a court nor a listed office."))
+    location_note = StringField(
+        _l("Other place"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Only for an appointment at neither a court nor a listed office."),
+    )
     timezone = SelectField(_l("Time zone of the other place"), choices=ZONE_CHOICES, validators=[Optional()])
     mode = SelectField(_l("Attendance"), choices=enum_choices(MODES))
     video_link = StringField(_l("Video link"), validators=[Optional(), Length(max=500)])
@@ -48,12 +55,13 @@ class AppointmentForm(FlaskForm):
 
 class OutcomeForm(FlaskForm):
     outcome = SelectField(_l("What happened"), choices=enum_choices(OUTCOMES))
-    decision = SelectField(_l("Decision"), choices=[("", "—")] + enum_choices(DECISIONS), validators=[Optional()])
+    decision = SelectField(_l("Decision"), choices=[("", "—"), *enum_choices(DECISIONS)], validators=[Optional()])
     note = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
     new_local_date = DateField(_l("New date"), validators=[Optional()])
     new_local_time = TimeField(_l("New time"), validators=[Optional()])
-    new_fold = SelectField(_l("If the clocks move back that night, which one"), choices=FOLD_CHOICES,
-                           validators=[Optional()], coerce=_fold)
+    new_fold = SelectField(
+        _l("If the clocks move back that night, which one"), choices=FOLD_CHOICES, validators=[Optional()], coerce=_fold
+    )
 
     def validate_new_local_date(self, field: Field) -> None:
         # A date without a time: the check below does not run on an empty time (Optional stops it).
@@ -85,14 +93,21 @@ class CourtForm(PlaceForm):
     """An admin's correction of a court. For a court, not in use means closed by EOIR."""
 
     active = None  # type: ignore[assignment]
-    closed = BooleanField(_l("This court has closed"), description=_l(
-        "EOIR has closed this court: it is no longer offered for new dates, and the dates still set "
-        "there are listed for case managers to move. Untick to reopen it."))
-    closed_on = DateField(_l("Closed on"), validators=[Optional()],
-                          description=_l("The day the court closed, if you know it."))
-    source_url = StringField(_l("Checked against"), validators=[Optional(), Length(max=300)],
-                             description=_l("The address of the page you checked the court against, "
-                                            "such as its page on justice.gov/eoir."))
+    closed = BooleanField(
+        _l("This court has closed"),
+        description=_l(
+            "EOIR has closed this court: it is no longer offered for new dates, and the dates still set "
+            "there are listed for case managers to move. Untick to reopen it."
+        ),
+    )
+    closed_on = DateField(
+        _l("Closed on"), validators=[Optional()], description=_l("The day the court closed, if you know it.")
+    )
+    source_url = StringField(
+        _l("Checked against"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("The address of the page you checked the court against, such as its page on justice.gov/eoir."),
+    )
 
     def validate_closed_on(self, field: Field) -> None:
         if field.data and not self.closed.data:
@@ -105,9 +120,14 @@ class OfficeForm(PlaceForm):
 
 
 class PolicyForm(FlaskForm):
-    steps = StringField(_l("Reminders"), validators=[DataRequired(), Length(max=200)],
-                        description=_l("Days before @ local time, separated by spaces: 7@10:00 2@10:00 1@18:00 "
-                                       "0@08:00 means a week, two days and the evening before, and the morning of."))
+    steps = StringField(
+        _l("Reminders"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l(
+            "Days before @ local time, separated by spaces: 7@10:00 2@10:00 1@18:00 "
+            "0@08:00 means a week, two days and the evening before, and the morning of."
+        ),
+    )
     quiet_start = TimeField(_l("No messages after"), validators=[DataRequired()])
     quiet_end = TimeField(_l("No messages before"), validators=[DataRequired()])
 

@@ -1,4 +1,5 @@
 """What comes back from the SMS gateway: replies from families and delivery-status callbacks."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -25,11 +26,11 @@ NEED_WORDS = {"2"}
 # Answers sent back in the gateway's reply, in English and Spanish since we may not know who writes.
 ANSWERS = {
     "stop": "You will get no more texts from us. Reply START to get them again. / "
-            "No recibira mas mensajes. Responda START para recibirlos de nuevo.",
+    "No recibira mas mensajes. Responda START para recibirlos de nuevo.",
     "start": "Texts are on again. Reply STOP to end them. / "
-             "Los mensajes estan activos. Responda STOP para terminarlos.",
+    "Los mensajes estan activos. Responda STOP para terminarlos.",
     "help": "Appointment reminders from your case manager. Reply STOP to end them. / "
-            "Recordatorios de sus citas. Responda STOP para terminarlos.",
+    "Recordatorios de sus citas. Responda STOP para terminarlos.",
     "confirmed": "Thank you. / Gracias.",
     "need": "Thank you, your case manager will call you. / Gracias, su encargado de caso le llamara.",
 }
@@ -47,15 +48,19 @@ class InboundResult:
 
 
 def _latest_sent(session: Session, sender: str) -> Reminder | None:
-    stmt = (select(Reminder).where(Reminder.recipient == sender, Reminder.channel == Channel.SMS,
-                                   Reminder.status == ReminderStatus.SENT)
-            .options(joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family))
-            .order_by(Reminder.sent_at.desc(), Reminder.id.desc()).limit(1))
+    stmt = (
+        select(Reminder)
+        .where(Reminder.recipient == sender, Reminder.channel == Channel.SMS, Reminder.status == ReminderStatus.SENT)
+        .options(joinedload(Reminder.appointment).joinedload(Appointment.case).joinedload(Case.family))
+        .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+        .limit(1)
+    )
     return session.scalars(stmt).first()
 
 
-def receive(session: Session, sender: str, body: str, provider_id: str | None, zone: str,
-            now: datetime | None = None) -> InboundResult:
+def receive(
+    session: Session, sender: str, body: str, provider_id: str | None, zone: str, now: datetime | None = None
+) -> InboundResult:
     """Record an incoming text and act on it. A gateway may post the same message twice: a
     repeated provider id is acknowledged and ignored."""
     now = now or utcnow()
@@ -79,23 +84,49 @@ def receive(session: Session, sender: str, body: str, provider_id: str | None, z
     elif word in NEED_WORDS and reminder is not None:
         reminder.reply = "needs_help"
         appointment = reminder.appointment
-        alert_once(session, appointment.case, task_titles.FAMILY_NEEDS_HELP,
-                   {"date": appointment.local_date.isoformat()}, now)
+        alert_once(
+            session, appointment.case, task_titles.FAMILY_NEEDS_HELP, {"date": appointment.local_date.isoformat()}, now
+        )
         handled, answer = "need", ANSWERS["need"]
     else:
         if reminder is not None:
             reminder.reply = "other"
-            alert_once(session, reminder.appointment.case, task_titles.FAMILY_REPLIED,
-                       {"date": reminder.appointment.local_date.isoformat()}, now)
+            alert_once(
+                session,
+                reminder.appointment.case,
+                task_titles.FAMILY_REPLIED,
+                {"date": reminder.appointment.local_date.isoformat()},
+                now,
+            )
         handled, answer = "other", None
-    session.add(InboundMessage(provider_id=provider_id, sender=sender, body=body[:1600], received_at=now,
-                               reminder_id=reminder.id if reminder else None, handled_as=handled))
+    session.add(
+        InboundMessage(
+            provider_id=provider_id,
+            sender=sender,
+            body=body[:1600],
+            received_at=now,
+            reminder_id=reminder.id if reminder else None,
+            handled_as=handled,
+        )
+    )
     session.flush()
     return InboundResult(handled, answer)
 
 
-DELIVERY_STATES = {"queued", "sending", "sent", "delivered", "undelivered", "failed", "read", "accepted",
-                   "scheduled", "canceled", "receiving", "received"}
+DELIVERY_STATES = {
+    "queued",
+    "sending",
+    "sent",
+    "delivered",
+    "undelivered",
+    "failed",
+    "read",
+    "accepted",
+    "scheduled",
+    "canceled",
+    "receiving",
+    "received",
+}
 
 
 def delivery_status(session: Session, provider_id: str, status: str, now: datetime | None = None) -> bool:
@@ -117,5 +148,10 @@ def delivery_status(session: Session, provider_id: str, status: str, now: dateti
 def replies_for(session: Session, reminder_ids: list[int]) -> list[InboundMessage]:
     if not reminder_ids:
         return []
-    return list(session.scalars(select(InboundMessage).where(InboundMessage.reminder_id.in_(reminder_ids))
-                                .order_by(InboundMessage.received_at)))
+    return list(
+        session.scalars(
+            select(InboundMessage)
+            .where(InboundMessage.reminder_id.in_(reminder_ids))
+            .order_by(InboundMessage.received_at)
+        )
+    )

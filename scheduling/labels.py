@@ -1,4 +1,5 @@
 """Names of the scheduling enums as staff read them."""
+
 from flask_babel import lazy_gettext as _l
 
 from scheduling.models import (
@@ -69,11 +70,15 @@ REMINDER_STATUSES = {
     ReminderStatus.SKIPPED: _l("Not sent"),
 }
 
-REPLIES = {"confirmed": _l("Confirmed"), "needs_help": _l("Needs a ride or an interpreter"),
-           "other": _l("Other reply")}
+REPLIES = {"confirmed": _l("Confirmed"), "needs_help": _l("Needs a ride or an interpreter"), "other": _l("Other reply")}
 
-DELIVERY = {"delivered": _l("Delivered"), "failed": _l("Delivery failed"), "undelivered": _l("Not delivered"),
-            "sent": _l("Handed to the carrier"), "queued": _l("Queued")}
+DELIVERY = {
+    "delivered": _l("Delivered"),
+    "failed": _l("Delivery failed"),
+    "undelivered": _l("Not delivered"),
+    "sent": _l("Handed to the carrier"),
+    "queued": _l("Queued"),
+}
 
 # Added to the audit log's names of things when the package is registered.
 AUDIT_OBJECT_TYPES = {

@@ -4,6 +4,7 @@ A token is the feed's random public nonce followed by an HMAC of it under the ap
 nonce finds the row; the HMAC proves the token was issued here. The database holds no token, so a
 copy of it opens nothing, and messages can carry the same link again without storing it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -21,8 +22,8 @@ from casework.db import utcnow
 from casework.families.models import Family
 from scheduling.models import CalendarFeed, FeedScope
 
-NONCE_LENGTH = 8   # 48 random bits, to find the row
-MAC_LENGTH = 12    # 72 bits of HMAC-SHA256, to prove it; 20 characters in all, short enough for SMS
+NONCE_LENGTH = 8  # 48 random bits, to find the row
+MAC_LENGTH = 12  # 72 bits of HMAC-SHA256, to prove it; 20 characters in all, short enough for SMS
 
 
 def _mac(secret: str, nonce: str) -> str:
@@ -42,12 +43,18 @@ def _new(session: Session, **owner: FeedScope | int) -> CalendarFeed:
 
 
 def _active(session: Session, **owner: FeedScope | int) -> CalendarFeed | None:
-    stmt = select(CalendarFeed).filter_by(**owner).where(CalendarFeed.revoked_at.is_(None)).order_by(
-        CalendarFeed.id.desc())
+    stmt = (
+        select(CalendarFeed)
+        .filter_by(**owner)
+        .where(CalendarFeed.revoked_at.is_(None))
+        .order_by(CalendarFeed.id.desc())
+    )
     return session.scalars(stmt).first()
 
 
-def caseload_feed(session: Session, secret: str, user: User, create: bool = False) -> tuple[CalendarFeed | None, str | None]:
+def caseload_feed(
+    session: Session, secret: str, user: User, create: bool = False
+) -> tuple[CalendarFeed | None, str | None]:
     feed = _active(session, scope=FeedScope.CASELOAD, user_id=user.id)
     if feed is None and create:
         feed = _new(session, scope=FeedScope.CASELOAD, user_id=user.id)
@@ -59,7 +66,8 @@ def caseload_feed(session: Session, secret: str, user: User, create: bool = Fals
 def ensure_family_link(session: Session, family_id: int) -> CalendarFeed:
     """The family's link, made when its first date is planned: every message carries the same one."""
     return _active(session, scope=FeedScope.FAMILY, family_id=family_id) or _new(
-        session, scope=FeedScope.FAMILY, family_id=family_id)
+        session, scope=FeedScope.FAMILY, family_id=family_id
+    )
 
 
 def family_link(session: Session, secret: str, family: Family) -> str:
@@ -74,12 +82,22 @@ def current_family_link(session: Session, secret: str, family_id: int) -> str | 
 
 def family_links(session: Session, secret: str, family_ids: set[int]) -> dict[int, str]:
     """Tokens of several families at once (a dispatcher's batch), made where missing."""
-    feeds = {f.family_id: f for f in session.scalars(select(CalendarFeed).where(
-        CalendarFeed.scope == FeedScope.FAMILY, CalendarFeed.family_id.in_(family_ids),
-        CalendarFeed.revoked_at.is_(None)).order_by(CalendarFeed.id))}
-    return {family_id: token_of(secret, feeds.get(family_id) or _new(session, scope=FeedScope.FAMILY,
-                                                                        family_id=family_id))
-            for family_id in family_ids}
+    feeds = {
+        f.family_id: f
+        for f in session.scalars(
+            select(CalendarFeed)
+            .where(
+                CalendarFeed.scope == FeedScope.FAMILY,
+                CalendarFeed.family_id.in_(family_ids),
+                CalendarFeed.revoked_at.is_(None),
+            )
+            .order_by(CalendarFeed.id)
+        )
+    }
+    return {
+        family_id: token_of(secret, feeds.get(family_id) or _new(session, scope=FeedScope.FAMILY, family_id=family_id))
+        for family_id in family_ids
+    }
 
 
 def renew_family_link(session: Session, user: User, family: Family) -> None:
@@ -101,9 +119,11 @@ def revoke(session: Session, user: User, feed: CalendarFeed) -> None:
 def find(session: Session, secret: str, token: str, scope: FeedScope) -> CalendarFeed | None:
     if not token or len(token) != NONCE_LENGTH + MAC_LENGTH:
         return None
-    feed = session.scalars(select(CalendarFeed).where(
-        CalendarFeed.nonce == token[:NONCE_LENGTH], CalendarFeed.scope == scope,
-        CalendarFeed.revoked_at.is_(None))).first()
+    feed = session.scalars(
+        select(CalendarFeed).where(
+            CalendarFeed.nonce == token[:NONCE_LENGTH], CalendarFeed.scope == scope, CalendarFeed.revoked_at.is_(None)
+        )
+    ).first()
     if feed is None or not hmac.compare_digest(token, token_of(secret, feed)):
         return None
     return feed

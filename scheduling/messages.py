@@ -6,6 +6,7 @@ stays within two SMS segments). They name no case type and nothing a stranger sh
 SMS bodies are folded to the GSM-7 alphabet (accents GSM-7 lacks are dropped: "según" becomes
 "segun") so that two segments hold 306 characters rather than 134.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -19,7 +20,8 @@ EOIR_LINE = "1-800-898-7180"
 # GSM 03.38: the basic set counts one septet, the extension set two.
 GSM_BASIC = set(
     "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
 GSM_EXTENDED = set("^{}\\[~]|€\f")
 GSM_ALL = frozenset(GSM_BASIC | GSM_EXTENDED)
 
@@ -61,40 +63,41 @@ SMS_LIMIT_SEGMENTS = 2
 
 # Haitian Creole has no CLDR locale in Babel; its dates are written out here.
 _HT_DAYS = ["lendi", "madi", "mèkredi", "jedi", "vandredi", "samdi", "dimanch"]
-_HT_MONTHS = ["janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm", "oktòb",
-              "novanm", "desanm"]
+_HT_MONTHS = ["janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm", "oktòb", "novanm", "desanm"]
 
 
 @dataclass(frozen=True)
 class Wording:
     locale: str
     date_pattern: str
-    what: dict[str, str]           # hearing / check_in / appointment
-    reminder: str                  # {what} {when} {where}
-    date_changed: str              # {what} {when} {where}
-    cancelled: str                 # {what} {when}
-    when: str                      # {date} {time}
-    video: str                     # {link}
+    what: dict[str, str]  # hearing / check_in / appointment
+    reminder: str  # {what} {when} {where}
+    date_changed: str  # {what} {when} {where}
+    cancelled: str  # {what} {when}
+    when: str  # {date} {time}
+    video: str  # {link}
     consequence: str
-    plan: str                      # {time}
+    plan: str  # {time}
     reply: str
     confirm: str
-    call: str                      # {phone}
-    details: str                   # {link}
+    call: str  # {phone}
+    details: str  # {link}
     stop: str
-    subject: str                   # {when}
+    subject: str  # {when}
     subject_changed: str
     subject_cancelled: str
 
 
 WORDINGS: dict[str, Wording] = {
     "eng": Wording(
-        locale="en", date_pattern="EEEE, MMMM d",
+        locale="en",
+        date_pattern="EEEE, MMMM d",
         what={"hearing": "court date", "check_in": "check-in appointment", "appointment": "appointment"},
         reminder="Your {what} is {when} at {where}.",
         date_changed="Your {what} has CHANGED. New date: {when} at {where}.",
         cancelled="Your {what} of {when} is CANCELLED. Do not go on that date.",
-        when="{date}, {time}", video="by video: {link}",
+        when="{date}, {time}",
+        video="by video: {link}",
         consequence="Missing it can lead to a removal order.",
         plan="What time will you leave to arrive by {time}?",
         reply="Reply 1 to confirm, 2 if you need a ride or an interpreter.",
@@ -102,15 +105,19 @@ WORDINGS: dict[str, Wording] = {
         call="Questions? Call {phone}.",
         details="Details: {link}",
         stop="Wrong number? Reply STOP",
-        subject="Reminder: {when}", subject_changed="Your date changed: {when}",
-        subject_cancelled="Cancelled: {when}"),
+        subject="Reminder: {when}",
+        subject_changed="Your date changed: {when}",
+        subject_cancelled="Cancelled: {when}",
+    ),
     "spa": Wording(
-        locale="es", date_pattern="EEEE d 'de' MMMM",
+        locale="es",
+        date_pattern="EEEE d 'de' MMMM",
         what={"hearing": "cita en la corte", "check_in": "cita de reporte", "appointment": "cita"},
         reminder="Su {what} es el {when} en {where}.",
         date_changed="Su {what} CAMBIÓ. Nueva fecha: {when} en {where}.",
         cancelled="Su {what} del {when} se CANCELÓ. No vaya ese día.",
-        when="{date}, {time}", video="por video: {link}",
+        when="{date}, {time}",
+        video="por video: {link}",
         consequence="Si no va, el juez puede ordenar su deportación.",
         plan="¿A qué hora va a salir para llegar a las {time}?",
         reply="Responda 1 si va, 2 si necesita transporte o intérprete.",
@@ -118,15 +125,19 @@ WORDINGS: dict[str, Wording] = {
         call="Dudas: {phone}.",
         details="Info: {link}",
         stop="¿No es usted? Responda STOP",
-        subject="Recordatorio: {when}", subject_changed="Su fecha cambió: {when}",
-        subject_cancelled="Cancelada: {when}"),
+        subject="Recordatorio: {when}",
+        subject_changed="Su fecha cambió: {when}",
+        subject_cancelled="Cancelada: {when}",
+    ),
     "hat": Wording(
-        locale="ht", date_pattern="",
+        locale="ht",
+        date_pattern="",
         what={"hearing": "randevou nan tribinal", "check_in": "randevou pou prezante w", "appointment": "randevou"},
         reminder="{what} ou se {when} nan {where}.",
         date_changed="{what} ou CHANJE. Nouvo dat: {when} nan {where}.",
         cancelled="{what} ou {when} ANILE. Pa ale jou sa a.",
-        when="{date} a {time}", video="pa videyo: {link}",
+        when="{date} a {time}",
+        video="pa videyo: {link}",
         consequence="Si ou pa ale, jij la ka bay lòd pou depòte w.",
         plan="Ki lè w ap soti pou w rive anvan {time}?",
         reply="Reponn 1 pou konfime, 2 si w bezwen transpò oswa entèprèt.",
@@ -134,15 +145,19 @@ WORDINGS: dict[str, Wording] = {
         call="Kesyon: {phone}.",
         details="Detay: {link}",
         stop="Move nimewo? Reponn STOP",
-        subject="Rapèl: {when}", subject_changed="Dat ou chanje: {when}",
-        subject_cancelled="Anile: {when}"),
+        subject="Rapèl: {when}",
+        subject_changed="Dat ou chanje: {when}",
+        subject_cancelled="Anile: {when}",
+    ),
     "fra": Wording(
-        locale="fr", date_pattern="EEEE d MMMM",
+        locale="fr",
+        date_pattern="EEEE d MMMM",
         what={"hearing": "audience", "check_in": "rendez-vous de pointage", "appointment": "rendez-vous"},
         reminder="Votre {what} est le {when} au {where}.",
         date_changed="Votre {what} a CHANGÉ. Nouvelle date : {when} au {where}.",
         cancelled="ANNULATION : votre {what} du {when} n'aura pas lieu. N'y allez pas ce jour-là.",
-        when="{date} à {time}", video="par vidéo : {link}",
+        when="{date} à {time}",
+        video="par vidéo : {link}",
         consequence="Absent, le juge peut ordonner votre expulsion.",
         plan="À quelle heure partirez-vous pour arriver avant {time} ?",
         reply="Répondez 1 pour confirmer, 2 si besoin de transport/interprète.",
@@ -150,15 +165,19 @@ WORDINGS: dict[str, Wording] = {
         call="Aide : {phone}.",
         details="Infos : {link}",
         stop="Pas vous ? Répondez STOP",
-        subject="Rappel : {when}", subject_changed="Votre date a changé : {when}",
-        subject_cancelled="Annulé : {when}"),
+        subject="Rappel : {when}",
+        subject_changed="Votre date a changé : {when}",
+        subject_cancelled="Annulé : {when}",
+    ),
     "por": Wording(
-        locale="pt", date_pattern="EEEE, d 'de' MMMM",
+        locale="pt",
+        date_pattern="EEEE, d 'de' MMMM",
         what={"hearing": "sua audiência", "check_in": "seu comparecimento", "appointment": "seu compromisso"},
         reminder="{what} é {when} em {where}.",
         date_changed="MUDANÇA: {what} agora é {when} em {where}.",
         cancelled="CANCELAMENTO: {what} de {when} não vai acontecer. Não vá nesse dia.",
-        when="{date}, {time}", video="por vídeo: {link}",
+        when="{date}, {time}",
+        video="por vídeo: {link}",
         consequence="Se faltar, o juiz pode ordenar sua deportação.",
         plan="A que horas você vai sair para chegar às {time}?",
         reply="Responda 1 se vai, 2 se precisa de transporte ou intérprete.",
@@ -166,8 +185,10 @@ WORDINGS: dict[str, Wording] = {
         call="Dúvidas: {phone}.",
         details="Info: {link}",
         stop="Não é você? Responda STOP",
-        subject="Lembrete: {when}", subject_changed="Sua data mudou: {when}",
-        subject_cancelled="Cancelado: {when}"),
+        subject="Lembrete: {when}",
+        subject_changed="Sua data mudou: {when}",
+        subject_cancelled="Cancelado: {when}",
+    ),
 }
 
 LANGUAGES_WITH_TEXTS = frozenset(WORDINGS)
@@ -198,25 +219,32 @@ class MessageFacts:
     """What a message may say: no names, no case type, no A-number."""
 
     language: str
-    category: str                  # hearing / check_in / appointment
+    category: str  # hearing / check_in / appointment
     day: date
     at: time
-    street: str | None             # full street address, or None when by video
-    short_street: str | None       # street and city only, used when the full one is too long
+    street: str | None  # full street address, or None when by video
+    short_street: str | None  # street and city only, used when the full one is too long
     video_link: str | None
-    phone: str | None              # whom to call: the program's number
-    link: str                      # the family's page
+    phone: str | None  # whom to call: the program's number
+    link: str  # the family's page
     is_hearing: bool
 
 
 @dataclass(frozen=True)
 class Message:
     subject: str
-    text: str                      # the full text: email body, and the SMS before folding
+    text: str  # the full text: email body, and the SMS before folding
 
 
-def compose(kind: str, facts: MessageFacts, *, consequence: bool = False, plan: bool = False,
-            reply: bool = False, sms: bool = False) -> Message:
+def compose(
+    kind: str,
+    facts: MessageFacts,
+    *,
+    consequence: bool = False,
+    plan: bool = False,
+    reply: bool = False,
+    sms: bool = False,
+) -> Message:
     """One message; for SMS the longest variant that fits two segments, dropping detail in a
     fixed order: full street → short street → the closing detail line."""
     w = wording(facts.language)
@@ -248,8 +276,11 @@ def compose(kind: str, facts: MessageFacts, *, consequence: bool = False, plan: 
         parts.append(w.stop)
         return " ".join(parts)
 
-    places = ([w.video.format(link=facts.video_link)] if facts.video_link and not facts.street
-              else [facts.street or "", facts.short_street or facts.street or ""])
+    places = (
+        [w.video.format(link=facts.video_link)]
+        if facts.video_link and not facts.street
+        else [facts.street or "", facts.short_street or facts.street or ""]
+    )
     if not sms:
         return Message(subject, build(places[0], True, True))
     # Longest first; what gives way, in order: the full street (the link has it), the reply or

@@ -1,4 +1,5 @@
 """Courts and offices, appointments and their outcomes, deadlines, reminder policy and the outbox."""
+
 from __future__ import annotations
 
 import enum
@@ -92,8 +93,7 @@ class AppointmentKind(enum.Enum):
     OTHER = "other"
 
 
-HEARING_KINDS = (AppointmentKind.MASTER_HEARING, AppointmentKind.INDIVIDUAL_HEARING,
-                 AppointmentKind.STATUS_HEARING)
+HEARING_KINDS = (AppointmentKind.MASTER_HEARING, AppointmentKind.INDIVIDUAL_HEARING, AppointmentKind.STATUS_HEARING)
 
 
 class AttendanceMode(enum.Enum):
@@ -151,7 +151,8 @@ class Appointment(TimestampMixin, Base):
     interpreter_language: Mapped[str | None] = mapped_column(String(3))
     notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[AppointmentStatus] = mapped_column(
-        enum_column(AppointmentStatus, "appointment_status"), default=AppointmentStatus.SCHEDULED)
+        enum_column(AppointmentStatus, "appointment_status"), default=AppointmentStatus.SCHEDULED
+    )
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "appointment_outcome"))
     decision: Mapped[Decision | None] = mapped_column(enum_column(Decision, "hearing_decision"))
@@ -168,8 +169,9 @@ class Appointment(TimestampMixin, Base):
     case: Mapped[Case] = relationship()
     court: Mapped[Court | None] = relationship()
     office: Mapped[Office | None] = relationship()
-    attendees: Mapped[list["AppointmentMember"]] = relationship(
-        cascade="all, delete-orphan", order_by="AppointmentMember.member_id")
+    attendees: Mapped[list[AppointmentMember]] = relationship(
+        cascade="all, delete-orphan", order_by="AppointmentMember.member_id"
+    )
 
     @property
     def place(self) -> Court | Office | None:
@@ -281,7 +283,8 @@ class Reminder(Base):
     language: Mapped[str] = mapped_column(String(3))
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     status: Mapped[ReminderStatus] = mapped_column(
-        enum_column(ReminderStatus, "reminder_status"), default=ReminderStatus.PLANNED)
+        enum_column(ReminderStatus, "reminder_status"), default=ReminderStatus.PLANNED
+    )
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     attempts: Mapped[int] = mapped_column(default=0)
     claim_token: Mapped[str | None] = mapped_column(String(32))
@@ -337,15 +340,18 @@ class Notification(Base):
     reminder, sent by the same sweep, so an SMTP outage delays it and loses nothing."""
 
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_status_due", "status", "due_at"),
-                      Index("ix_notifications_claim", "claim_token"))
+    __table_args__ = (
+        Index("ix_notifications_status_due", "status", "due_at"),
+        Index("ix_notifications_claim", "claim_token"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[ReminderStatus] = mapped_column(
-        enum_column(ReminderStatus, "notification_status"), default=ReminderStatus.PLANNED)
+        enum_column(ReminderStatus, "notification_status"), default=ReminderStatus.PLANNED
+    )
     due_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
     claim_token: Mapped[str | None] = mapped_column(String(32))

@@ -4,6 +4,7 @@ Planning is idempotent: every row has a `dedupe_key` naming the appointment, the
 schedule, the step and the channel, so planning twice (or in two processes at once) creates
 nothing new. A changed schedule is a new version: the old version's unsent rows are cancelled.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -58,16 +59,23 @@ def policies_for(session: Session, pairs: list[tuple[int, int]]) -> dict[tuple[i
     """Each (case, program)'s policy: the case's own, else the program's, else the defaults; one query."""
     case_ids = {case_id for case_id, _ in pairs}
     program_ids = {program_id for _, program_id in pairs}
-    rows = list(session.scalars(select(ReminderPolicy).where(
-        ReminderPolicy.case_id.in_(case_ids) | ReminderPolicy.program_id.in_(program_ids))))
+    rows = list(
+        session.scalars(
+            select(ReminderPolicy).where(
+                ReminderPolicy.case_id.in_(case_ids) | ReminderPolicy.program_id.in_(program_ids)
+            )
+        )
+    )
     by_case = {p.case_id: p for p in rows if p.case_id is not None}
     by_program = {p.program_id: p for p in rows if p.program_id is not None}
     chosen = {}
     for case_id, program_id in pairs:
         row = by_case.get(case_id) or by_program.get(program_id)
         chosen[(case_id, program_id)] = (
-            Policy(parse_steps(row.steps), row.quiet_start, row.quiet_end) if row is not None
-            else Policy(parse_steps(DEFAULT_STEPS), DEFAULT_QUIET_START, DEFAULT_QUIET_END))
+            Policy(parse_steps(row.steps), row.quiet_start, row.quiet_end)
+            if row is not None
+            else Policy(parse_steps(DEFAULT_STEPS), DEFAULT_QUIET_START, DEFAULT_QUIET_END)
+        )
     return chosen
 
 
@@ -94,8 +102,12 @@ def _candidates(appointment: Appointment, on: date) -> list[Member]:
         return m.date_of_birth is None or age_on(m.date_of_birth, on) >= 18
 
     def rank(m: Member) -> tuple:
-        return (not (m.id in attending and adult(m)), m.relationship_to_head is not Relationship.HEAD,
-                not adult(m), m.id)
+        return (
+            not (m.id in attending and adult(m)),
+            m.relationship_to_head is not Relationship.HEAD,
+            not adult(m),
+            m.id,
+        )
 
     return sorted(members, key=rank)
 
@@ -122,36 +134,72 @@ def channel_warnings(appointment: Appointment) -> list[str]:
     found = contacts(appointment)
     warnings = []
     if Channel.SMS not in found:
-        warnings.append(str(_l("No text reminders: no one in the household has both a mobile number "
-                               "and consent to text reminders.")))
+        warnings.append(
+            str(
+                _l("No text reminders: no one in the household has both a mobile number and consent to text reminders.")
+            )
+        )
     if Channel.EMAIL not in found:
-        warnings.append(str(_l("No email reminders: no one in the household has both an email "
-                               "address and consent to email reminders.")))
+        warnings.append(
+            str(
+                _l(
+                    "No email reminders: no one in the household has both an email "
+                    "address and consent to email reminders."
+                )
+            )
+        )
     for contact in found.values():
         if not has_texts(contact.member.preferred_language):
-            warnings.append(str(_l("No written reminder exists in %(language)s: a task asks you to call "
-                                   "with an interpreter instead.",
-                                   language=LANGUAGES.get(contact.member.preferred_language or "", "?"))))
+            warnings.append(
+                str(
+                    _l(
+                        "No written reminder exists in %(language)s: a task asks you to call "
+                        "with an interpreter instead.",
+                        language=LANGUAGES.get(contact.member.preferred_language or "", "?"),
+                    )
+                )
+            )
             break
     return warnings
 
 
 def schedule_version(appointment: Appointment) -> str:
-    facts = "|".join(str(v) for v in (appointment.local_date, appointment.local_time, appointment.timezone,
-                                      appointment.fold, appointment.court_id, appointment.office_id,
-                                      appointment.mode.value, appointment.video_link, appointment.location_note))
+    facts = "|".join(
+        str(v)
+        for v in (
+            appointment.local_date,
+            appointment.local_time,
+            appointment.timezone,
+            appointment.fold,
+            appointment.court_id,
+            appointment.office_id,
+            appointment.mode.value,
+            appointment.video_link,
+            appointment.location_note,
+        )
+    )
     return hashlib.sha256(facts.encode()).hexdigest()[:12]
 
 
-def _add(session: Session, appointment: Appointment, contact: Contact, kind: MessageKind, step: str,
-         due_at: datetime) -> Reminder | None:
+def _add(
+    session: Session, appointment: Appointment, contact: Contact, kind: MessageKind, step: str, due_at: datetime
+) -> Reminder | None:
     key = f"{appointment.id}:{schedule_version(appointment)}:{kind.value}:{step}:{contact.channel.value}"
     if session.scalar(select(Reminder.id).where(Reminder.dedupe_key == key)) is not None:
         return None
-    reminder = Reminder(appointment_id=appointment.id, family_id=appointment.case.family_id,
-                        member_id=contact.member.id, kind=kind, step=step, channel=contact.channel,
-                        recipient=contact.address, language=contact.member.preferred_language or "eng",
-                        due_at=due_at, dedupe_key=key, status=ReminderStatus.PLANNED)
+    reminder = Reminder(
+        appointment_id=appointment.id,
+        family_id=appointment.case.family_id,
+        member_id=contact.member.id,
+        kind=kind,
+        step=step,
+        channel=contact.channel,
+        recipient=contact.address,
+        language=contact.member.preferred_language or "eng",
+        due_at=due_at,
+        dedupe_key=key,
+        status=ReminderStatus.PLANNED,
+    )
     try:
         with session.begin_nested():
             session.add(reminder)
@@ -168,20 +216,26 @@ def interpreter_call_due(appointment: Appointment, policy: Policy, now: datetime
     return min(max(appointment.local_date - timedelta(days=lead), tomorrow), appointment.local_date)
 
 
-def _needs_interpreter_call(session: Session, appointment: Appointment, contact: Contact, policy: Policy,
-                            now: datetime) -> None:
+def _needs_interpreter_call(
+    session: Session, appointment: Appointment, contact: Contact, policy: Policy, now: datetime
+) -> None:
     """No written text in their language: a person calls, with an interpreter; never a silent fallback."""
     values = {"language": contact.member.preferred_language or "", "date": appointment.local_date.isoformat()}
     if not has_titled_task(session, appointment.case_id, INTERPRETER_CALL, values):
-        add_follow_up_task(session, appointment.case, INTERPRETER_CALL, values,
-                           interpreter_call_due(appointment, policy, now))
+        add_follow_up_task(
+            session, appointment.case, INTERPRETER_CALL, values, interpreter_call_due(appointment, policy, now)
+        )
 
 
 def plan(session: Session, appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
     """The reminders an upcoming appointment needs and does not have yet."""
     now = now or utcnow()
-    if appointment.status is not AppointmentStatus.SCHEDULED or appointment.outcome is not None \
-            or appointment.starts_at <= now or appointment.case.status is CaseStatus.CLOSED:
+    if (
+        appointment.status is not AppointmentStatus.SCHEDULED
+        or appointment.outcome is not None
+        or appointment.starts_at <= now
+        or appointment.case.status is CaseStatus.CLOSED
+    ):
         return []  # a closed case's dates (kept for another program) get no reminders from us
     if appointment.court is not None and not appointment.court.active:
         return []  # never send a family to a closed court: the date is listed for its case manager to move
@@ -190,8 +244,7 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
     latest = appointment.starts_at - MIN_LEAD
     moments: list[tuple[str, datetime]] = []
     for step in policy.steps:
-        due = next_allowed(step_instant(appointment.local_date, step, zone), zone,
-                           policy.quiet_start, policy.quiet_end)
+        due = next_allowed(step_instant(appointment.local_date, step, zone), zone, policy.quiet_start, policy.quiet_end)
         if now <= due <= latest and all(due != m for _, m in moments):
             moments.append((step.key, due))
     if not moments:
@@ -217,29 +270,47 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
 
 def _cancelled_values() -> dict:
     # A cancelled row gives its key back, so a schedule that returns to an earlier version plans anew.
-    return {"status": ReminderStatus.CANCELLED,
-            "dedupe_key": Reminder.dedupe_key + ":c" + cast(Reminder.id, String)}
+    return {"status": ReminderStatus.CANCELLED, "dedupe_key": Reminder.dedupe_key + ":c" + cast(Reminder.id, String)}
 
 
 def _cancel_unsent(session: Session, appointment_id: int) -> int:
-    result = session.execute(update(Reminder).where(
-        Reminder.appointment_id == appointment_id, Reminder.status.in_(UNSENT))
-        .values(**_cancelled_values()).execution_options(synchronize_session=False))
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.appointment_id == appointment_id, Reminder.status.in_(UNSENT))
+        .values(**_cancelled_values())
+        .execution_options(synchronize_session=False)
+    )
     return rows_matched(result)
 
 
 def drop_planned_reminders(session: Session, appointment_id: int) -> int:
     """Unsent reminders (not notices) of an appointment, before planning them under a new policy."""
-    result = session.execute(update(Reminder).where(
-        Reminder.appointment_id == appointment_id, Reminder.kind == MessageKind.REMINDER,
-        Reminder.status.in_(UNSENT)).values(**_cancelled_values()).execution_options(synchronize_session=False))
+    result = session.execute(
+        update(Reminder)
+        .where(
+            Reminder.appointment_id == appointment_id,
+            Reminder.kind == MessageKind.REMINDER,
+            Reminder.status.in_(UNSENT),
+        )
+        .values(**_cancelled_values())
+        .execution_options(synchronize_session=False)
+    )
     return rows_matched(result)
 
 
 def _was_reminded(session: Session, appointment_id: int) -> bool:
-    return session.scalar(select(Reminder.id).where(
-        Reminder.appointment_id == appointment_id, Reminder.kind == MessageKind.REMINDER,
-        Reminder.status == ReminderStatus.SENT).limit(1)) is not None
+    return (
+        session.scalar(
+            select(Reminder.id)
+            .where(
+                Reminder.appointment_id == appointment_id,
+                Reminder.kind == MessageKind.REMINDER,
+                Reminder.status == ReminderStatus.SENT,
+            )
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def _notice(session: Session, appointment: Appointment, kind: MessageKind, now: datetime) -> None:
@@ -284,10 +355,15 @@ def cancel(session: Session, appointment: Appointment, now: datetime | None = No
 def stop_case(session: Session, case_id: int) -> int:
     """The case closed: every unsent message about its dates is cancelled (rows kept, never
     deleted). Returns how many."""
-    appointment_ids = list(session.scalars(
-        select(Reminder.appointment_id).join(Appointment, Reminder.appointment_id == Appointment.id)
-        .where(Appointment.case_id == case_id, Reminder.status.in_(UNSENT)).distinct()
-        .order_by(Reminder.appointment_id)))
+    appointment_ids = list(
+        session.scalars(
+            select(Reminder.appointment_id)
+            .join(Appointment, Reminder.appointment_id == Appointment.id)
+            .where(Appointment.case_id == case_id, Reminder.status.in_(UNSENT))
+            .distinct()
+            .order_by(Reminder.appointment_id)
+        )
+    )
     cancelled = sum(_cancel_unsent(session, appointment_id) for appointment_id in appointment_ids)
     session.flush()
     return cancelled
@@ -301,7 +377,10 @@ def retire(session: Session, appointment: Appointment) -> None:
 
 def stop_channel(session: Session, address: str, channel: Channel) -> int:
     """Opt-out honoured at once: nothing planned for this address goes out."""
-    result = session.execute(update(Reminder).where(
-        Reminder.recipient == address, Reminder.channel == channel, Reminder.status.in_(UNSENT))
-        .values(**_cancelled_values()).execution_options(synchronize_session=False))
+    result = session.execute(
+        update(Reminder)
+        .where(Reminder.recipient == address, Reminder.channel == channel, Reminder.status.in_(UNSENT))
+        .values(**_cancelled_values())
+        .execution_options(synchronize_session=False)
+    )
     return rows_matched(result)

@@ -1,4 +1,5 @@
 """What scheduling adds to the family page, and how a local date and time is shown."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -17,8 +18,12 @@ from scheduling.models import Appointment
 
 def local_when(appointment: Appointment) -> str:
     """'Tue, Mar 3, 2026, 8:30 AM MST': the time on the notice, at its place, with the zone."""
-    return format_datetime(calendars.local_start(appointment), "EEE d MMM y, HH:mm zzz",
-                           tzinfo=calendars.local_start(appointment).tzinfo, locale=str(get_locale()))
+    return format_datetime(
+        calendars.local_start(appointment),
+        "EEE d MMM y, HH:mm zzz",
+        tzinfo=calendars.local_start(appointment).tzinfo,
+        locale=str(get_locale()),
+    )
 
 
 def family_dates(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict:
@@ -48,5 +53,11 @@ def dashboard_dates(session: Session, user: User, whole_program: bool, today: da
     week, more_week = services.agenda(session, scope, now, now + timedelta(days=7), assigned, 1, DASHBOARD_ROWS)
     follow, more_follow = services.needing_follow_up(session, scope, now, assigned, 1, DASHBOARD_ROWS)
     closed_courts = services.dates_at_closed_courts(session, scope, now, assigned)
-    return {"week": week, "more_week": more_week, "follow": follow, "more_follow": more_follow,
-            "closed_courts": closed_courts, "who": "all" if whole_program else None}
+    return {
+        "week": week,
+        "more_week": more_week,
+        "follow": follow,
+        "more_follow": more_follow,
+        "closed_courts": closed_courts,
+        "who": "all" if whole_program else None,
+    }

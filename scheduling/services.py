@@ -1,4 +1,5 @@
 """Appointments, outcomes, deadlines, courts and offices: the operations views and commands call."""
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,8 @@ from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
 from casework.cases.services import add_follow_up_task
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
-from casework.i18n import LANGUAGES
 from casework.families.models import Family
+from casework.i18n import LANGUAGES
 from casework.releases.models import Release
 from casework.timeutil import add_years, today_in
 from scheduling import planning, task_titles
@@ -58,7 +59,7 @@ OFFICE_FOR_KIND = {
 # Courts and offices -----------------------------------------------------------------------------
 
 COURT_PLACE_FIELDS = ("name", "street", "city", "state", "postal_code", "timezone")
-COURT_FILE_COLUMNS = COURT_PLACE_FIELDS + ("slug", "status", "closed_on", "replaced_by", "checked_on", "source", "note")
+COURT_FILE_COLUMNS = (*COURT_PLACE_FIELDS, "slug", "status", "closed_on", "replaced_by", "checked_on", "source", "note")
 
 
 @dataclass(frozen=True)
@@ -127,16 +128,29 @@ def read_courts_file(path: Path = COURTS_CSV) -> list[CourtRow]:
             raise ValidationError(f"line {line}: {slug} was checked, but against no web address")
         if checked_on is None and not row["note"]:
             raise ValidationError(f"line {line}: {slug} has neither a check date nor a note saying why")
-        rows.append(CourtRow(
-            slug=slug, name=row["name"], street=row["street"], city=row["city"], state=row["state"],
-            postal_code=row["postal_code"], timezone=row["timezone"], closed=closed, closed_on=closed_on,
-            replaced_by=" ".join(row["replaced_by"].split()) or None, checked_on=checked_on,
-            source_url=row["source"] or None, note=row["note"] or None))
+        rows.append(
+            CourtRow(
+                slug=slug,
+                name=row["name"],
+                street=row["street"],
+                city=row["city"],
+                state=row["state"],
+                postal_code=row["postal_code"],
+                timezone=row["timezone"],
+                closed=closed,
+                closed_on=closed_on,
+                replaced_by=" ".join(row["replaced_by"].split()) or None,
+                checked_on=checked_on,
+                source_url=row["source"] or None,
+                note=row["note"] or None,
+            )
+        )
     for court_row in rows:
         unknown = [s for s in (court_row.replaced_by or "").split() if s not in seen or s == court_row.slug]
         if unknown:
-            raise ValidationError(f"{court_row.slug}: replaced_by names {', '.join(unknown)}, "
-                                  "not another row of the file")
+            raise ValidationError(
+                f"{court_row.slug}: replaced_by names {', '.join(unknown)}, not another row of the file"
+            )
     return rows
 
 
@@ -144,7 +158,7 @@ def read_courts_file(path: Path = COURTS_CSV) -> list[CourtRow]:
 class CourtChange:
     """What `courts load` did to one court, for the command to print."""
 
-    kind: str        # added, renamed, moved, rezoned, closed, reopened
+    kind: str  # added, renamed, moved, rezoned, closed, reopened
     slug: str
     name: str
     before: str | None = None
@@ -154,11 +168,11 @@ class CourtChange:
 @dataclass
 class CourtsLoad:
     changes: list[CourtChange] = field(default_factory=list)
-    checked: int = 0                 # rows whose check date, source or successors were brought up to date
-    differing: list[str] = field(default_factory=list)    # without update: rows the file would change
-    not_added_closed: list[str] = field(default_factory=list)   # closed in the file, absent here: not added
+    checked: int = 0  # rows whose check date, source or successors were brought up to date
+    differing: list[str] = field(default_factory=list)  # without update: rows the file would change
+    not_added_closed: list[str] = field(default_factory=list)  # closed in the file, absent here: not added
     not_in_file: list[str] = field(default_factory=list)  # courts here the file does not list: kept
-    to_move: list[Appointment] = field(default_factory=list)   # future dates at closed courts
+    to_move: list[Appointment] = field(default_factory=list)  # future dates at closed courts
 
     def count(self, kind: str) -> int:
         return sum(1 for c in self.changes if c.kind == kind)
@@ -169,9 +183,15 @@ class CourtsLoad:
 
 
 def _court_from_row(row: CourtRow) -> Court:
-    return Court(slug=row.slug, **{key: getattr(row, key) for key in COURT_PLACE_FIELDS}, active=not row.closed,
-                 closed_on=row.closed_on, replaced_by=row.replaced_by, checked_on=row.checked_on,
-                 source_url=row.source_url)
+    return Court(
+        slug=row.slug,
+        **{key: getattr(row, key) for key in COURT_PLACE_FIELDS},
+        active=not row.closed,
+        closed_on=row.closed_on,
+        replaced_by=row.replaced_by,
+        checked_on=row.checked_on,
+        source_url=row.source_url,
+    )
 
 
 def _apply_row(court: Court, row: CourtRow, report: CourtsLoad) -> None:
@@ -182,14 +202,21 @@ def _apply_row(court: Court, row: CourtRow, report: CourtsLoad) -> None:
     if court.timezone != row.timezone:
         report.changes.append(CourtChange("rezoned", row.slug, row.name, court.timezone, row.timezone))
     if row.closed and court.active:
-        report.changes.append(CourtChange("closed", row.slug, row.name, None,
-                                          row.closed_on.isoformat() if row.closed_on else None))
+        report.changes.append(
+            CourtChange("closed", row.slug, row.name, None, row.closed_on.isoformat() if row.closed_on else None)
+        )
     elif not row.closed and not court.active:
         report.changes.append(CourtChange("reopened", row.slug, row.name))
     elif row.closed and court.closed_on != row.closed_on:
-        report.changes.append(CourtChange("closed", row.slug, row.name,
-                                          court.closed_on.isoformat() if court.closed_on else None,
-                                          row.closed_on.isoformat() if row.closed_on else None))
+        report.changes.append(
+            CourtChange(
+                "closed",
+                row.slug,
+                row.name,
+                court.closed_on.isoformat() if court.closed_on else None,
+                row.closed_on.isoformat() if row.closed_on else None,
+            )
+        )
     if (court.replaced_by, court.checked_on, court.source_url) != (row.replaced_by, row.checked_on, row.source_url):
         report.checked += 1
     for key in COURT_PLACE_FIELDS:
@@ -200,12 +227,16 @@ def _apply_row(court: Court, row: CourtRow, report: CourtsLoad) -> None:
 
 
 def _differs(court: Court, row: CourtRow) -> bool:
-    return (any(getattr(court, key) != getattr(row, key) for key in COURT_PLACE_FIELDS)
-            or court.active == row.closed or (row.closed and court.closed_on != row.closed_on))
+    return (
+        any(getattr(court, key) != getattr(row, key) for key in COURT_PLACE_FIELDS)
+        or court.active == row.closed
+        or (row.closed and court.closed_on != row.closed_on)
+    )
 
 
-def load_courts(session: Session, path: Path = COURTS_CSV, update: bool = False,
-                now: datetime | None = None) -> CourtsLoad:
+def load_courts(
+    session: Session, path: Path = COURTS_CSV, update: bool = False, now: datetime | None = None
+) -> CourtsLoad:
     """Bring the courts table to the shipped file, court by court, and say what changed.
 
     Missing courts are added (a court the file lists as closed is not: no date can point at it).
@@ -231,8 +262,9 @@ def load_courts(session: Session, path: Path = COURTS_CSV, update: bool = False,
     listed = {row.slug for row in rows}
     report.not_in_file = sorted(slug for slug in existing if slug not in listed)
     session.flush()
-    report.to_move = dates_at_closed_courts(session, select(Appointment).join(Case, Appointment.case_id == Case.id),
-                                            now)
+    report.to_move = dates_at_closed_courts(
+        session, select(Appointment).join(Case, Appointment.case_id == Case.id), now
+    )
     return report
 
 
@@ -252,22 +284,28 @@ def courts_by_slug(session: Session, slugs: list[str]) -> list[Court]:
     return [found[s] for s in slugs if s in found]
 
 
-def dates_at_closed_courts(session: Session, scope: Select[Appointment], now: datetime | None = None,
-                           assigned_to: int | None = None) -> list[Appointment]:
+def dates_at_closed_courts(
+    session: Session, scope: Select[Appointment], now: datetime | None = None, assigned_to: int | None = None
+) -> list[Appointment]:
     """Scheduled dates with no outcome yet, in open cases, from today on (at the court's zone),
     at a court that has closed (and not before its closing day): the dates case managers must
     move to the court named on the family's new notice. `scope` selects appointments already
     joined to their case (access.scoped(Appointment, user), or every case for the command)."""
     now = now or utcnow()
-    stmt = (scope.join(Court, Appointment.court_id == Court.id)
-            .where(Court.active.is_(False),
-                   or_(Court.closed_on.is_(None), Appointment.local_date >= Court.closed_on),
-                   Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
-                   Case.status != CaseStatus.CLOSED,
-                   # Every zone's today is within a day of UTC's; the exact test is below.
-                   Appointment.local_date >= now.date() - timedelta(days=1))
-            .options(contains_eager(Appointment.court), joinedload(Appointment.case))
-            .order_by(Appointment.local_date, Appointment.local_time, Appointment.id))
+    stmt = (
+        scope.join(Court, Appointment.court_id == Court.id)
+        .where(
+            Court.active.is_(False),
+            or_(Court.closed_on.is_(None), Appointment.local_date >= Court.closed_on),
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.outcome.is_(None),
+            Case.status != CaseStatus.CLOSED,
+            # Every zone's today is within a day of UTC's; the exact test is below.
+            Appointment.local_date >= now.date() - timedelta(days=1),
+        )
+        .options(contains_eager(Appointment.court), joinedload(Appointment.case))
+        .order_by(Appointment.local_date, Appointment.local_time, Appointment.id)
+    )
     if assigned_to is not None:
         stmt = stmt.where(Case.assigned_to_id == assigned_to)
     return [a for a in session.scalars(stmt).unique() if a.local_date >= today_in(a.timezone, now)]
@@ -284,8 +322,8 @@ class PlaceData:
     active: bool = True
     phone: str | None = None
     kind: OfficeKind | None = None
-    closed_on: date | None = None     # courts only: the day it closed, when known
-    source_url: str | None = None     # courts only: the page the address was checked against
+    closed_on: date | None = None  # courts only: the day it closed, when known
+    source_url: str | None = None  # courts only: the page the address was checked against
 
 
 def _check_place(data: PlaceData) -> None:
@@ -301,11 +339,13 @@ def update_court(session: Session, user: User, court: Court, data: PlaceData, to
     the row as of today; the source is the page they checked it against, if any."""
     _check_place(data)
     if data.active and data.closed_on is not None:
-        raise ValidationError(str(_l("An open court has no closing date; tick “This court has closed” or clear the date.")),
-                              "closed_on")
+        raise ValidationError(
+            str(_l("An open court has no closing date; tick “This court has closed” or clear the date.")), "closed_on"
+        )
     if data.closed_on is not None and data.closed_on > today:
-        raise ValidationError(str(_l("Mark the court closed once it has closed; the date cannot be in the future.")),
-                              "closed_on")
+        raise ValidationError(
+            str(_l("Mark the court closed once it has closed; the date cannot be in the future.")), "closed_on"
+        )
     source = (data.source_url or "").strip() or None
     if source is not None and urlsplit(source).scheme not in ("https", "http"):
         raise ValidationError(str(_l("Give the address of the page, starting with https://")), "source_url")
@@ -343,6 +383,7 @@ def save_office(session: Session, user: User, office: Office | None, data: Place
 
 # Appointments -----------------------------------------------------------------------------------
 
+
 @dataclass
 class AppointmentData:
     kind: AppointmentKind
@@ -352,16 +393,25 @@ class AppointmentData:
     court_id: int | None = None
     office_id: int | None = None
     location_note: str | None = None
-    timezone: str | None = None       # only for a place that is neither a court nor an office
-    fold: int | None = None           # which of two readings of an ambiguous local time
+    timezone: str | None = None  # only for a place that is neither a court nor an office
+    fold: int | None = None  # which of two readings of an ambiguous local time
     mode: AttendanceMode = AttendanceMode.IN_PERSON
     video_link: str | None = None
     interpreter_language: str | None = None
     notes: str | None = None
 
 
-SCHEDULE_FIELDS = ("local_date", "local_time", "timezone", "fold", "court_id", "office_id", "mode",
-                   "video_link", "location_note")
+SCHEDULE_FIELDS = (
+    "local_date",
+    "local_time",
+    "timezone",
+    "fold",
+    "court_id",
+    "office_id",
+    "mode",
+    "video_link",
+    "location_note",
+)
 
 
 def _place_and_zone(session: Session, case: Case, data: AppointmentData) -> tuple[Court | None, Office | None, str]:
@@ -371,16 +421,26 @@ def _place_and_zone(session: Session, case: Case, data: AppointmentData) -> tupl
         if court is None:
             raise ValidationError(str(_l("Choose the immigration court.")), "court_id")
         if court.closed_for(data.local_date):
-            raise ValidationError(str(_l("%(court)s has closed; choose the court named on the family's new "
-                                         "hearing notice.", court=court.name)), "court_id")
+            raise ValidationError(
+                str(
+                    _l(
+                        "%(court)s has closed; choose the court named on the family's new hearing notice.",
+                        court=court.name,
+                    )
+                ),
+                "court_id",
+            )
         return court, None, court.timezone
     wanted = OFFICE_FOR_KIND.get(data.kind)
     if data.office_id:
         office = session.get(Office, data.office_id)
-        if office is None or office.program_id != case.family.program_id or not office.active \
-                or (wanted is not None and office.kind is not wanted):
-            raise ValidationError(str(_l("Choose an office of the right kind from your program's list.")),
-                                  "office_id")
+        if (
+            office is None
+            or office.program_id != case.family.program_id
+            or not office.active
+            or (wanted is not None and office.kind is not wanted)
+        ):
+            raise ValidationError(str(_l("Choose an office of the right kind from your program's list.")), "office_id")
         return None, office, office.timezone
     if wanted is not None and data.mode is AttendanceMode.IN_PERSON:
         raise ValidationError(str(_l("Choose the office.")), "office_id")
@@ -453,8 +513,9 @@ def new_uid() -> str:
 
 
 def create_appointment(session: Session, user: User, case: Case, data: AppointmentData) -> Appointment:
-    appointment = Appointment(case_id=case.id, case=case, uid=new_uid(), sequence=0, created_by_id=user.id,
-                              status=AppointmentStatus.SCHEDULED)
+    appointment = Appointment(
+        case_id=case.id, case=case, uid=new_uid(), sequence=0, created_by_id=user.id, status=AppointmentStatus.SCHEDULED
+    )
     _apply(session, case, appointment, data)
     session.add(appointment)
     session.flush()
@@ -477,8 +538,15 @@ def update_appointment(session: Session, user: User, appointment: Appointment, d
     moved = _schedule_of(appointment) != before
     appointment.sequence += 1
     session.flush()
-    record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
-           detail="rescheduled" if moved else "details")
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "appointment",
+        appointment.id,
+        appointment.case.family_id,
+        detail="rescheduled" if moved else "details",
+    )
     if moved:
         planning.replan(session, appointment)
     else:
@@ -495,8 +563,9 @@ def cancel_appointment(session: Session, user: User, appointment: Appointment) -
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_at = utcnow()
     appointment.sequence += 1
-    record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
-           detail="cancelled")
+    record(
+        session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id, detail="cancelled"
+    )
     planning.cancel(session, appointment)
     session.flush()
 
@@ -509,8 +578,9 @@ class OutcomeData:
     new_date: AppointmentData | None = None
 
 
-def record_outcome(session: Session, user: User, appointment: Appointment, data: OutcomeData,
-                   now: datetime | None = None) -> Appointment | None:
+def record_outcome(
+    session: Session, user: User, appointment: Appointment, data: OutcomeData, now: datetime | None = None
+) -> Appointment | None:
     """What happened on the date. A rescheduled or adjourned hearing may carry its new date,
     which becomes a new appointment linked from this one. Returns that new appointment."""
     now = now or utcnow()
@@ -549,28 +619,49 @@ def record_outcome(session: Session, user: User, appointment: Appointment, data:
         if task is not None and task.completed_at is None:
             task.completed_at = now
             task.completed_by_id = user.id
-    record(session, user, AuditAction.CHANGE, "appointment", appointment.id, appointment.case.family_id,
-           detail=f"outcome {data.outcome.value}")
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "appointment",
+        appointment.id,
+        appointment.case.family_id,
+        detail=f"outcome {data.outcome.value}",
+    )
     session.flush()
     return successor
 
 
-def follow_up_missing_outcomes(session: Session, now: datetime | None = None, grace: timedelta = timedelta(hours=6)) -> int:
+def follow_up_missing_outcomes(
+    session: Session, now: datetime | None = None, grace: timedelta = timedelta(hours=6)
+) -> int:
     """A past date with no outcome becomes a task for the case manager, once."""
     now = now or utcnow()
-    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id).where(
-        Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
-        Appointment.follow_up_task_id.is_(None), Appointment.starts_at < now - grace,
-        Case.status != CaseStatus.CLOSED)
+    stmt = (
+        select(Appointment)
+        .join(Case, Appointment.case_id == Case.id)
+        .where(
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.outcome.is_(None),
+            Appointment.follow_up_task_id.is_(None),
+            Appointment.starts_at < now - grace,
+            Case.status != CaseStatus.CLOSED,
+        )
         .options(joinedload(Appointment.case).joinedload(Case.family).joinedload(Family.program))
-        .order_by(Appointment.starts_at).limit(500))
+        .order_by(Appointment.starts_at)
+        .limit(500)
+    )
     count = 0
     for appointment in session.scalars(stmt):
         case = appointment.case
         zone = case.family.program.timezone
-        task = add_follow_up_task(session, case, task_titles.RECORD_OUTCOME,
-                                  {"kind": appointment.kind.value, "date": appointment.local_date.isoformat()},
-                                  now.astimezone(_zone(zone)).date())
+        task = add_follow_up_task(
+            session,
+            case,
+            task_titles.RECORD_OUTCOME,
+            {"kind": appointment.kind.value, "date": appointment.local_date.isoformat()},
+            now.astimezone(_zone(zone)).date(),
+        )
         appointment.follow_up_task_id = task.id
         count += 1
     session.flush()
@@ -583,53 +674,93 @@ def _zone(name: str) -> ZoneInfo:
 
 # Reading ----------------------------------------------------------------------------------------
 
+
 def _with_place() -> tuple[LoaderOption, ...]:
-    return (joinedload(Appointment.court), joinedload(Appointment.office),
-            selectinload(Appointment.attendees).joinedload(AppointmentMember.member))
+    return (
+        joinedload(Appointment.court),
+        joinedload(Appointment.office),
+        selectinload(Appointment.attendees).joinedload(AppointmentMember.member),
+    )
 
 
 def family_appointments(session: Session, family: Family) -> list[Appointment]:
-    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id)
-            .where(Case.family_id == family.id).options(*_with_place())
-            .order_by(Appointment.starts_at.desc(), Appointment.id.desc()))
+    stmt = (
+        select(Appointment)
+        .join(Case, Appointment.case_id == Case.id)
+        .where(Case.family_id == family.id)
+        .options(*_with_place())
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
-def agenda(session: Session, scope: Select[Appointment], start: datetime, end: datetime, assigned_to: int | None,
-           page: int, per_page: int) -> tuple[list[Appointment], bool]:
+def agenda(
+    session: Session,
+    scope: Select[Appointment],
+    start: datetime,
+    end: datetime,
+    assigned_to: int | None,
+    page: int,
+    per_page: int,
+) -> tuple[list[Appointment], bool]:
     """Scheduled dates between two instants in the scoped open cases, soonest first, one page."""
-    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
-                        Appointment.starts_at >= start, Appointment.starts_at < end)
-            .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
-            .order_by(Appointment.starts_at, Appointment.id))
+    stmt = (
+        scope.where(
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Case.status != CaseStatus.CLOSED,
+            Appointment.starts_at >= start,
+            Appointment.starts_at < end,
+        )
+        .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
+        .order_by(Appointment.starts_at, Appointment.id)
+    )
     if assigned_to is not None:
         stmt = stmt.where(Case.assigned_to_id == assigned_to)
     rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
 
-def needing_follow_up(session: Session, scope: Select[Appointment], now: datetime, assigned_to: int | None,
-                      page: int, per_page: int) -> tuple[list[Appointment], bool]:
+def needing_follow_up(
+    session: Session, scope: Select[Appointment], now: datetime, assigned_to: int | None, page: int, per_page: int
+) -> tuple[list[Appointment], bool]:
     """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
-    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
-                        Appointment.starts_at < now,
-                        or_(Appointment.outcome.is_(None), and_(Appointment.outcome == Outcome.MISSED,
-                                                                Appointment.rescheduled_to_id.is_(None))))
-            .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
-            .order_by(Appointment.starts_at.desc(), Appointment.id.desc()))
+    stmt = (
+        scope.where(
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Case.status != CaseStatus.CLOSED,
+            Appointment.starts_at < now,
+            or_(
+                Appointment.outcome.is_(None),
+                and_(Appointment.outcome == Outcome.MISSED, Appointment.rescheduled_to_id.is_(None)),
+            ),
+        )
+        .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
+        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+    )
     if assigned_to is not None:
         stmt = stmt.where(Case.assigned_to_id == assigned_to)
     rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
 
-def month_appointments(session: Session, scope: Select[Appointment], first: date, last: date, assigned_to: int | None,
-                       limit: int = 1000) -> list[Appointment]:
-    stmt = (scope.where(Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED,
-                        Appointment.local_date >= first, Appointment.local_date <= last)
-            .options(joinedload(Appointment.court), joinedload(Appointment.office),
-                     joinedload(Appointment.case).joinedload(Case.family))
-            .order_by(Appointment.starts_at, Appointment.id).limit(limit))
+def month_appointments(
+    session: Session, scope: Select[Appointment], first: date, last: date, assigned_to: int | None, limit: int = 1000
+) -> list[Appointment]:
+    stmt = (
+        scope.where(
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Case.status != CaseStatus.CLOSED,
+            Appointment.local_date >= first,
+            Appointment.local_date <= last,
+        )
+        .options(
+            joinedload(Appointment.court),
+            joinedload(Appointment.office),
+            joinedload(Appointment.case).joinedload(Case.family),
+        )
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(limit)
+    )
     if assigned_to is not None:
         stmt = stmt.where(Case.assigned_to_id == assigned_to)
     return list(session.scalars(stmt))
@@ -637,13 +768,15 @@ def month_appointments(session: Session, scope: Select[Appointment], first: date
 
 # Deadlines --------------------------------------------------------------------------------------
 
+
 def refresh_computed_deadlines(session: Session, case: Case) -> None:
     """The asylum application is due one year after arrival, for each person on a release with
     an arrival date. Recomputing updates the date and never duplicates."""
-    releases = session.scalars(select(Release).where(Release.family_id == case.family_id,
-                                                     Release.arrived_on.is_not(None)))
+    releases = session.scalars(
+        select(Release).where(Release.family_id == case.family_id, Release.arrived_on.is_not(None))
+    )
     existing = {d.source: d for d in session.scalars(select(Deadline).where(Deadline.case_id == case.id))}
-    members = [m for m in case.family.members]
+    members = list(case.family.members)
     for release in releases:
         if release.arrived_on is None:  # not selected: releases with an arrival date only
             continue
@@ -653,9 +786,14 @@ def refresh_computed_deadlines(session: Session, case: Case) -> None:
             due = add_years(release.arrived_on, 1)
             deadline = existing.get(source)
             if deadline is None:
-                deadline = Deadline(case_id=case.id, member_id=member.id, kind=DeadlineKind.ASYLUM_ONE_YEAR,
-                                    title=str(_l("Asylum application (I-589) due one year after arrival")),
-                                    due_on=due, source=source)
+                deadline = Deadline(
+                    case_id=case.id,
+                    member_id=member.id,
+                    kind=DeadlineKind.ASYLUM_ONE_YEAR,
+                    title=str(_l("Asylum application (I-589) due one year after arrival")),
+                    due_on=due,
+                    source=source,
+                )
                 session.add(deadline)
                 existing[source] = deadline
             elif deadline.met_on is None:
@@ -665,9 +803,14 @@ def refresh_computed_deadlines(session: Session, case: Case) -> None:
 
 def refresh_all_computed_deadlines(session: Session, batch: int = 500) -> int:
     """Daily: computed deadlines for every open case whose family has an arrival date."""
-    stmt = (select(Case).join(Release, Release.family_id == Case.family_id)
-            .where(Case.status != CaseStatus.CLOSED, Release.arrived_on.is_not(None))
-            .options(selectinload(Case.family).selectinload(Family.members)).distinct().order_by(Case.id))
+    stmt = (
+        select(Case)
+        .join(Release, Release.family_id == Case.family_id)
+        .where(Case.status != CaseStatus.CLOSED, Release.arrived_on.is_not(None))
+        .options(selectinload(Case.family).selectinload(Family.members))
+        .distinct()
+        .order_by(Case.id)
+    )
     count = 0
     for case in session.scalars(stmt.execution_options(yield_per=batch)):
         refresh_computed_deadlines(session, case)
@@ -678,15 +821,20 @@ def refresh_all_computed_deadlines(session: Session, batch: int = 500) -> int:
     return count
 
 
-def add_deadline(session: Session, user: User, case: Case, title: str, due_on: date,
-                 member_id: int | None) -> Deadline:
+def add_deadline(session: Session, user: User, case: Case, title: str, due_on: date, member_id: int | None) -> Deadline:
     title = (title or "").strip()
     if not title:
         raise ValidationError(str(_l("Say what is due.")), "title")
     if member_id and member_id not in {m.id for m in case.family.members}:
         raise ValidationError(str(_l("Choose who in the household this date concerns.")), "member_id")
-    deadline = Deadline(case_id=case.id, member_id=member_id or None, kind=DeadlineKind.CUSTOM,
-                        title=title[:200], due_on=due_on, created_by_id=user.id)
+    deadline = Deadline(
+        case_id=case.id,
+        member_id=member_id or None,
+        kind=DeadlineKind.CUSTOM,
+        title=title[:200],
+        due_on=due_on,
+        created_by_id=user.id,
+    )
     session.add(deadline)
     session.flush()
     record(session, user, AuditAction.CREATE, "deadline", deadline.id, case.family_id)
@@ -707,15 +855,24 @@ def open_address_tasks(session: Session, case_ids: list[int]) -> list[Task]:
     shown among the deadlines, since that is what they are."""
     if not case_ids:
         return []
-    return list(session.scalars(select(Task).where(Task.case_id.in_(case_ids), Task.kind.in_(ADDRESS_CHANGE_KINDS),
-                                                   Task.completed_at.is_(None)).order_by(Task.due_on)))
+    return list(
+        session.scalars(
+            select(Task)
+            .where(Task.case_id.in_(case_ids), Task.kind.in_(ADDRESS_CHANGE_KINDS), Task.completed_at.is_(None))
+            .order_by(Task.due_on)
+        )
+    )
 
 
 def case_deadlines(session: Session, case_ids: list[int]) -> list[Deadline]:
     if not case_ids:
         return []
-    stmt = (select(Deadline).where(Deadline.case_id.in_(case_ids)).options(joinedload(Deadline.member))
-            .order_by(Deadline.met_on.is_not(None), Deadline.due_on, Deadline.id))
+    stmt = (
+        select(Deadline)
+        .where(Deadline.case_id.in_(case_ids))
+        .options(joinedload(Deadline.member))
+        .order_by(Deadline.met_on.is_not(None), Deadline.due_on, Deadline.id)
+    )
     return list(session.scalars(stmt))
 
 
@@ -730,9 +887,13 @@ def remind_deadlines(session: Session, now: datetime | None = None) -> int:
     """Daily: a task for the case manager 30, 7 and 1 days before an unmet deadline and on the
     day (or once, late, if it is already past), each only once."""
     now = now or utcnow()
-    stmt = (select(Deadline).where(Deadline.met_on.is_(None))
-            .join(Case, Deadline.case_id == Case.id).where(Case.status != CaseStatus.CLOSED)
-            .options(joinedload(Deadline.case).joinedload(Case.family).joinedload(Family.program)))
+    stmt = (
+        select(Deadline)
+        .where(Deadline.met_on.is_(None))
+        .join(Case, Deadline.case_id == Case.id)
+        .where(Case.status != CaseStatus.CLOSED)
+        .options(joinedload(Deadline.case).joinedload(Case.family).joinedload(Family.program))
+    )
     count = 0
     for deadline in session.scalars(stmt):
         today = now.astimezone(_zone(deadline.case.family.program.timezone)).date()
@@ -742,9 +903,13 @@ def remind_deadlines(session: Session, now: datetime | None = None) -> int:
         previous = _warning_mark((deadline.due_on - deadline.reminded_on).days) if deadline.reminded_on else None
         if previous is not None and mark >= previous:
             continue
-        add_follow_up_task(session, deadline.case, task_titles.DEADLINE,
-                           {"date": deadline.due_on.isoformat(), "title": deadline.title,
-                            "kind": deadline.kind.value}, today)
+        add_follow_up_task(
+            session,
+            deadline.case,
+            task_titles.DEADLINE,
+            {"date": deadline.due_on.isoformat(), "title": deadline.title, "kind": deadline.kind.value},
+            today,
+        )
         deadline.reminded_on = today
         count += 1
     session.flush()
@@ -771,8 +936,8 @@ def split_dates(appointments: list[Appointment], now: datetime) -> FamilyDates:
     return dates
 
 
-
 # Reminder policy --------------------------------------------------------------------------------
+
 
 def policy_row(session: Session, program_id: int | None = None, case_id: int | None = None) -> ReminderPolicy | None:
     if case_id is not None:
@@ -780,8 +945,15 @@ def policy_row(session: Session, program_id: int | None = None, case_id: int | N
     return session.scalars(select(ReminderPolicy).where(ReminderPolicy.program_id == program_id)).first()
 
 
-def save_policy(session: Session, user: User, steps: str, quiet_start: time, quiet_end: time,
-                program_id: int | None = None, case: Case | None = None) -> ReminderPolicy:
+def save_policy(
+    session: Session,
+    user: User,
+    steps: str,
+    quiet_start: time,
+    quiet_end: time,
+    program_id: int | None = None,
+    case: Case | None = None,
+) -> ReminderPolicy:
     parsed = parse_steps(steps)
     row = policy_row(session, program_id, case.id if case else None)
     if row is None:
@@ -816,9 +988,15 @@ def replan_upcoming(session: Session, case_ids: list[int]) -> None:
 
 def _replan_future(session: Session, case_ids: list[int] | None = None, program_id: int | None = None) -> None:
     """A new policy applies to every upcoming date: unsent reminders are planned again."""
-    stmt = (select(Appointment).join(Case, Appointment.case_id == Case.id)
-            .where(Appointment.status == AppointmentStatus.SCHEDULED, Appointment.outcome.is_(None),
-                   Appointment.starts_at > utcnow()))
+    stmt = (
+        select(Appointment)
+        .join(Case, Appointment.case_id == Case.id)
+        .where(
+            Appointment.status == AppointmentStatus.SCHEDULED,
+            Appointment.outcome.is_(None),
+            Appointment.starts_at > utcnow(),
+        )
+    )
     if case_ids is not None:
         stmt = stmt.where(Appointment.case_id.in_(case_ids))
     else:
@@ -836,15 +1014,32 @@ def anonymize_family_dates(session: Session, family_id: int, case_ids: list[int]
     from scheduling.models import CalendarFeed, FeedScope, InboundMessage, Reminder
 
     reminder_ids = select(Reminder.id).where(Reminder.family_id == family_id).scalar_subquery()
-    session.execute(sql_update(InboundMessage).where(InboundMessage.reminder_id.in_(reminder_ids))
-                    .values(sender="", body="").execution_options(synchronize_session=False))
-    session.execute(sql_update(Reminder).where(Reminder.family_id == family_id)
-                    .values(recipient="", body=None).execution_options(synchronize_session=False))
+    session.execute(
+        sql_update(InboundMessage)
+        .where(InboundMessage.reminder_id.in_(reminder_ids))
+        .values(sender="", body="")
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        sql_update(Reminder)
+        .where(Reminder.family_id == family_id)
+        .values(recipient="", body=None)
+        .execution_options(synchronize_session=False)
+    )
     if case_ids:
-        session.execute(sql_update(Appointment).where(Appointment.case_id.in_(case_ids))
-                        .values(notes=None, outcome_note=None, video_link=None, location_note=None)
-                        .execution_options(synchronize_session=False))
-    session.execute(sql_update(CalendarFeed).where(CalendarFeed.scope == FeedScope.FAMILY,
-                                                   CalendarFeed.family_id == family_id,
-                                                   CalendarFeed.revoked_at.is_(None))
-                    .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+        session.execute(
+            sql_update(Appointment)
+            .where(Appointment.case_id.in_(case_ids))
+            .values(notes=None, outcome_note=None, video_link=None, location_note=None)
+            .execution_options(synchronize_session=False)
+        )
+    session.execute(
+        sql_update(CalendarFeed)
+        .where(
+            CalendarFeed.scope == FeedScope.FAMILY,
+            CalendarFeed.family_id == family_id,
+            CalendarFeed.revoked_at.is_(None),
+        )
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

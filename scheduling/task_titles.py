@@ -1,5 +1,6 @@
 """The titles of the tasks scheduling raises: a key and values stored, the sentence written for the
 reader (casework.cases.titles). Registered in `scheduling.init_app`."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -29,36 +30,52 @@ def _deadline_title(args: dict[str, Any]) -> dict[str, Any]:
 INTERPRETER_CALL = TaskTitle(
     "scheduling.interpreter_call",
     _l("Call the family with a %(language)s interpreter about the date of %(date)s"),
-    dates=("date",), labels={"language": LANGUAGES})
+    dates=("date",),
+    labels={"language": LANGUAGES},
+)
 DELIVERY_FAILED = TaskTitle(
     "scheduling.delivery_failed",
     _l("Reminders by %(channel)s to %(member)s failed twice: check the number or address"),
-    labels={"channel": _CHANNELS})
+    labels={"channel": _CHANNELS},
+)
 NOT_GOING_OUT = TaskTitle(
     "scheduling.not_going_out",
     _l("Reminders for %(date)s are not going out yet: the message service keeps failing"),
-    dates=("date",))
+    dates=("date",),
+)
 FAMILY_NEEDS_HELP = TaskTitle(
     "scheduling.family_needs_help",
     _l("The family needs a ride or an interpreter for the date of %(date)s: call them"),
-    dates=("date",))
+    dates=("date",),
+)
 FAMILY_REPLIED = TaskTitle(
     "scheduling.family_replied",
     _l("The family answered a reminder for %(date)s: read the reply on the appointment"),
-    dates=("date",))
+    dates=("date",),
+)
 RECORD_OUTCOME = TaskTitle(
     "scheduling.record_outcome",
     _l("Record what happened at the %(kind)s of %(date)s"),
-    dates=("date",), labels={"kind": _KINDS})
+    dates=("date",),
+    labels={"kind": _KINDS},
+)
 DEADLINE = TaskTitle(
-    "scheduling.deadline",
-    _l("Deadline on %(date)s: %(title)s"),
-    dates=("date",), prepare=_deadline_title)
+    "scheduling.deadline", _l("Deadline on %(date)s: %(title)s"), dates=("date",), prepare=_deadline_title
+)
 
 COURT_CLOSED = TaskTitle(
     "scheduling.court_closed",
     _l("%(court)s has closed: move the date of %(date)s to the court on the family's new hearing notice"),
-    dates=("date",))
+    dates=("date",),
+)
 
-ALL = (INTERPRETER_CALL, COURT_CLOSED, DELIVERY_FAILED, NOT_GOING_OUT, FAMILY_NEEDS_HELP, FAMILY_REPLIED, RECORD_OUTCOME,
-       DEADLINE)
+ALL = (
+    INTERPRETER_CALL,
+    COURT_CLOSED,
+    DELIVERY_FAILED,
+    NOT_GOING_OUT,
+    FAMILY_NEEDS_HELP,
+    FAMILY_REPLIED,
+    RECORD_OUTCOME,
+    DEADLINE,
+)

@@ -1,4 +1,5 @@
 """Wall-clock arithmetic: local times at a zone, their gaps and folds, steps and quiet hours."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,15 +53,31 @@ def resolve(day: date, at: time, zone: str, fold: int | None) -> ResolvedTime:
     """The instant of a local time, refusing times that do not exist and asking which of two
     readings is meant for times that exist twice; nothing is shifted silently."""
     if is_missing(day, at, zone):
-        raise ValidationError(str(_l(
-            "%(time)s does not exist on %(date)s in %(zone)s: the clocks move forward that night. "
-            "Check the time on the notice.", time=at.strftime("%H:%M"), date=day.isoformat(), zone=zone)),
-            field="local_time")
+        raise ValidationError(
+            str(
+                _l(
+                    "%(time)s does not exist on %(date)s in %(zone)s: the clocks move forward that night. "
+                    "Check the time on the notice.",
+                    time=at.strftime("%H:%M"),
+                    date=day.isoformat(),
+                    zone=zone,
+                )
+            ),
+            field="local_time",
+        )
     if is_ambiguous(day, at, zone) and fold is None:
-        raise ValidationError(str(_l(
-            "%(time)s happens twice on %(date)s in %(zone)s: the clocks move back that night. "
-            "Choose which one is meant.", time=at.strftime("%H:%M"), date=day.isoformat(), zone=zone)),
-            field="fold")
+        raise ValidationError(
+            str(
+                _l(
+                    "%(time)s happens twice on %(date)s in %(zone)s: the clocks move back that night. "
+                    "Choose which one is meant.",
+                    time=at.strftime("%H:%M"),
+                    date=day.isoformat(),
+                    zone=zone,
+                )
+            ),
+            field="fold",
+        )
     chosen = fold or 0
     return ResolvedTime(local_instant(day, at, zone, chosen), chosen)
 
@@ -91,9 +108,12 @@ def parse_steps(text: str) -> list[Step]:
             hours, minutes = clock.split(":")
             step = Step(int(days), time(int(hours), int(minutes)))
         except ValueError:
-            raise ValidationError(str(_l(
-                "Write each reminder as days before @ time, for example 7@10:00; '%(part)s' is not.",
-                part=part)), field="steps") from None
+            raise ValidationError(
+                str(
+                    _l("Write each reminder as days before @ time, for example 7@10:00; '%(part)s' is not.", part=part)
+                ),
+                field="steps",
+            ) from None
         if not 0 <= step.days_before <= 60:
             raise ValidationError(str(_l("Days before must be between 0 and 60.")), field="steps")
         steps.append(step)

@@ -1,5 +1,6 @@
 """Pages of scheduling: appointments, agenda and calendar, deadlines, courts and offices,
 reminder policy and log, calendar feeds, the family's own page and the SMS gateway's webhooks."""
+
 from __future__ import annotations
 
 import calendar as month_grid
@@ -31,8 +32,8 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case
 from casework.db import db, utcnow
-from casework.families.models import Family
 from casework.families.identifiers import format_phone, mask_a_number, parse_phone
+from casework.families.models import Family
 from casework.form_actions import performed, submitted
 from casework.forms_common import blank_to_none, filled
 from casework.i18n import language_choices
@@ -80,30 +81,50 @@ def _whose() -> int | None:
 
 # Appointments -----------------------------------------------------------------------------------
 
+
 def _fill_appointment_choices(form: AppointmentForm, case: Case, current: Court | None = None) -> AppointmentForm:
     """Open courts only; a date already at a closed court keeps it listed (marked closed) so the
     form shows where it is, and saving refuses it until another court is chosen."""
     form.member_ids.choices = [(m.id, m.full_name) for m in case.family.members]
     court_choices = [(c.id, f"{c.name} ({c.city}, {c.state})") for c in services.active_courts(db.session)]
     if current is not None and not current.active:
-        court_choices.insert(0, (current.id, _("%(court)s (%(city)s, %(state)s) — closed",
-                                               court=current.name, city=current.city, state=current.state)))
-    form.court_id.choices = [(0, "—")] + court_choices
-    form.office_id.choices = [(0, "—")] + [(o.id, o.name) for o in
-                                           services.program_offices(db.session, case.family.program_id, True)]
-    form.interpreter_language.choices = [("", "—")] + language_choices()
+        court_choices.insert(
+            0,
+            (
+                current.id,
+                _(
+                    "%(court)s (%(city)s, %(state)s) — closed",
+                    court=current.name,
+                    city=current.city,
+                    state=current.state,
+                ),
+            ),
+        )
+    form.court_id.choices = [(0, "—"), *court_choices]
+    form.office_id.choices = [(0, "—")] + [
+        (o.id, o.name) for o in services.program_offices(db.session, case.family.program_id, True)
+    ]
+    form.interpreter_language.choices = [("", "—"), *language_choices()]
     return form
 
 
 def _appointment_data(form: AppointmentForm) -> services.AppointmentData:
     kind = AppointmentKind(form.kind.data)
     return services.AppointmentData(
-        kind=kind, member_ids=list(form.member_ids.data or []), local_date=filled(form.local_date.data),
-        local_time=filled(form.local_time.data), court_id=form.court_id.data or None,
-        office_id=form.office_id.data or None, location_note=blank_to_none(form.location_note.data),
-        timezone=form.timezone.data or None, fold=form.fold.data, mode=AttendanceMode(form.mode.data),
+        kind=kind,
+        member_ids=list(form.member_ids.data or []),
+        local_date=filled(form.local_date.data),
+        local_time=filled(form.local_time.data),
+        court_id=form.court_id.data or None,
+        office_id=form.office_id.data or None,
+        location_note=blank_to_none(form.location_note.data),
+        timezone=form.timezone.data or None,
+        fold=form.fold.data,
+        mode=AttendanceMode(form.mode.data),
         video_link=blank_to_none(form.video_link.data),
-        interpreter_language=form.interpreter_language.data or None, notes=form.notes.data)
+        interpreter_language=form.interpreter_language.data or None,
+        notes=form.notes.data,
+    )
 
 
 @bp.route("/cases/<int:case_id>/appointments/new", methods=["GET", "POST"])
@@ -114,8 +135,9 @@ def new_appointment(case_id: int):
     if request.method == "GET":
         form.member_ids.data = [m.id for m in case.family.members]
         form.timezone.data = case.family.program.timezone
-    created = submitted(form, lambda: services.create_appointment(db.session, current_user, case,
-                                                                  _appointment_data(form)), "kind")
+    created = submitted(
+        form, lambda: services.create_appointment(db.session, current_user, case, _appointment_data(form)), "kind"
+    )
     if created:
         flash(_("The date is saved and its reminders are planned."), "success")
         return redirect(url_for("scheduling.appointment", appointment_id=created.value.id))
@@ -124,12 +146,19 @@ def new_appointment(case_id: int):
 
 def _form_data(appointment: Appointment) -> dict:
     return {
-        "kind": appointment.kind.value, "member_ids": [a.member_id for a in appointment.attendees],
-        "local_date": appointment.local_date, "local_time": appointment.local_time,
-        "fold": appointment.fold, "court_id": appointment.court_id or 0, "office_id": appointment.office_id or 0,
-        "location_note": appointment.location_note, "timezone": appointment.timezone,
-        "mode": appointment.mode.value, "video_link": appointment.video_link,
-        "interpreter_language": appointment.interpreter_language or "", "notes": appointment.notes,
+        "kind": appointment.kind.value,
+        "member_ids": [a.member_id for a in appointment.attendees],
+        "local_date": appointment.local_date,
+        "local_time": appointment.local_time,
+        "fold": appointment.fold,
+        "court_id": appointment.court_id or 0,
+        "office_id": appointment.office_id or 0,
+        "location_note": appointment.location_note,
+        "timezone": appointment.timezone,
+        "mode": appointment.mode.value,
+        "video_link": appointment.video_link,
+        "interpreter_language": appointment.interpreter_language or "",
+        "notes": appointment.notes,
     }
 
 
@@ -140,11 +169,18 @@ def edit_appointment(appointment_id: int):
     case = appointment.case
     form = AppointmentForm(data=_form_data(appointment)) if request.method == "GET" else AppointmentForm()
     _fill_appointment_choices(form, case, appointment.court)
-    saved = submitted(form, lambda: services.update_appointment(db.session, current_user, appointment,
-                                                                _appointment_data(form)), "kind")
+    saved = submitted(
+        form,
+        lambda: services.update_appointment(db.session, current_user, appointment, _appointment_data(form)),
+        "kind",
+    )
     if saved:
-        flash(_("The new date is saved; the family's reminders follow it.") if saved.value
-              else _("The changes are saved."), "success")
+        flash(
+            _("The new date is saved; the family's reminders follow it.")
+            if saved.value
+            else _("The changes are saved."),
+            "success",
+        )
         return redirect(url_for("scheduling.appointment", appointment_id=appointment.id))
     return render_template("scheduling/appointment_form.html", form=form, case=case, appointment=appointment)
 
@@ -153,20 +189,34 @@ def edit_appointment(appointment_id: int):
 @requires("program_staff")
 def appointment(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
-    reminders = list(db.session.scalars(select(Reminder).where(Reminder.appointment_id == appointment.id)
-                                        .order_by(Reminder.due_at, Reminder.id)))
+    reminders = list(
+        db.session.scalars(
+            select(Reminder).where(Reminder.appointment_id == appointment.id).order_by(Reminder.due_at, Reminder.id)
+        )
+    )
     replies = inbound.replies_for(db.session, [r.id for r in reminders])
     successor = db.session.get(Appointment, appointment.rescheduled_to_id) if appointment.rescheduled_to_id else None
     record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id)
     court = appointment.court
     closed_court, successors = False, []
-    if (court is not None and appointment.status is AppointmentStatus.SCHEDULED and appointment.outcome is None
-            and court.closed_for(appointment.local_date)):
+    if (
+        court is not None
+        and appointment.status is AppointmentStatus.SCHEDULED
+        and appointment.outcome is None
+        and court.closed_for(appointment.local_date)
+    ):
         closed_court, successors = True, services.courts_by_slug(db.session, court.successor_slugs)
-    return render_template("scheduling/appointment.html", appointment=appointment, reminders=reminders,
-                           replies=replies, successor=successor, now=utcnow(),
-                           warnings=planning.channel_warnings(appointment), closed_court=closed_court,
-                           successors=successors)
+    return render_template(
+        "scheduling/appointment.html",
+        appointment=appointment,
+        reminders=reminders,
+        replies=replies,
+        successor=successor,
+        now=utcnow(),
+        warnings=planning.channel_warnings(appointment),
+        closed_court=closed_court,
+        successors=successors,
+    )
 
 
 @bp.route("/appointments/<int:appointment_id>/cancel", methods=["POST"])
@@ -193,28 +243,51 @@ def outcome(appointment_id: int):
 def save_outcome(form: OutcomeForm, appointment: Appointment) -> tuple[bool, Appointment | None]:
     """Record the outcome the form describes, with any new date at the same place for the same
     people; errors go next to their fields. Returns (saved, the new appointment if any)."""
+
     def new_date() -> services.AppointmentData | None:
         if not form.new_local_date.data:
             return None
         return services.AppointmentData(
-            kind=appointment.kind, member_ids=[a.member_id for a in appointment.attendees],
-            local_date=form.new_local_date.data, local_time=filled(form.new_local_time.data), fold=form.new_fold.data,
-            court_id=appointment.court_id, office_id=appointment.office_id, location_note=appointment.location_note,
-            timezone=appointment.timezone, mode=appointment.mode, video_link=appointment.video_link,
-            interpreter_language=appointment.interpreter_language, notes=appointment.notes)
+            kind=appointment.kind,
+            member_ids=[a.member_id for a in appointment.attendees],
+            local_date=form.new_local_date.data,
+            local_time=filled(form.new_local_time.data),
+            fold=form.new_fold.data,
+            court_id=appointment.court_id,
+            office_id=appointment.office_id,
+            location_note=appointment.location_note,
+            timezone=appointment.timezone,
+            mode=appointment.mode,
+            video_link=appointment.video_link,
+            interpreter_language=appointment.interpreter_language,
+            notes=appointment.notes,
+        )
 
-    recorded = submitted(form, lambda: services.record_outcome(
-        db.session, current_user, appointment, services.OutcomeData(
-            outcome=Outcome(form.outcome.data), decision=Decision(form.decision.data) if form.decision.data else None,
-            note=form.note.data, new_date=new_date())),
-        "outcome", fields={"local_time": "new_local_time", "fold": "new_fold"})
+    recorded = submitted(
+        form,
+        lambda: services.record_outcome(
+            db.session,
+            current_user,
+            appointment,
+            services.OutcomeData(
+                outcome=Outcome(form.outcome.data),
+                decision=Decision(form.decision.data) if form.decision.data else None,
+                note=form.note.data,
+                new_date=new_date(),
+            ),
+        ),
+        "outcome",
+        fields={"local_time": "new_local_time", "fold": "new_fold"},
+    )
     return (True, recorded.value) if recorded else (False, None)
 
 
 def _staff_text(appointment: Appointment) -> calendars.EventText:
     """Staff calendars: the kind of date and the case reference, never a name."""
-    return calendars.EventText(summary=f"{APPOINTMENT_KINDS[appointment.kind]} · {appointment.case.reference}",
-                               description=appointment.case.reference)
+    return calendars.EventText(
+        summary=f"{APPOINTMENT_KINDS[appointment.kind]} · {appointment.case.reference}",
+        description=appointment.case.reference,
+    )
 
 
 def _ics_response(ics: bytes, filename: str) -> Response:
@@ -227,13 +300,21 @@ def _ics_response(ics: bytes, filename: str) -> Response:
 @requires("program_staff")
 def appointment_ics(appointment_id: int):
     appointment = access.get_or_404(db.session, current_user, Appointment, appointment_id)
-    record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id,
-           detail="ics")
+    record(
+        db.session,
+        current_user,
+        AuditAction.VIEW,
+        "appointment",
+        appointment.id,
+        appointment.case.family_id,
+        detail="ics",
+    )
     cal = calendars.calendar_of([appointment], _staff_text, appointment.case.reference)
     return _ics_response(cal, f"{appointment.case.reference}.ics")
 
 
 # Lists ------------------------------------------------------------------------------------------
+
 
 @bp.route("/agenda")
 @requires("program_staff")
@@ -244,20 +325,35 @@ def agenda():
     start = datetime.combine(today, datetime.min.time(), zone)
     end = start + timedelta(days=AGENDA_DAYS)
     page = page_number()
-    rows, has_next = services.agenda(db.session, access.scoped(Appointment, current_user), max(start, now - timedelta(hours=12)),
-                                     end, _whose(), page, current_app.config["PAGE_SIZE"])
-    return render_template("scheduling/agenda.html", appointments=rows, page=page, has_next=has_next,
-                           days=AGENDA_DAYS, who=request.args.get("who"))
+    rows, has_next = services.agenda(
+        db.session,
+        access.scoped(Appointment, current_user),
+        max(start, now - timedelta(hours=12)),
+        end,
+        _whose(),
+        page,
+        current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "scheduling/agenda.html",
+        appointments=rows,
+        page=page,
+        has_next=has_next,
+        days=AGENDA_DAYS,
+        who=request.args.get("who"),
+    )
 
 
 @bp.route("/follow-up")
 @requires("program_staff")
 def follow_up():
     page = page_number()
-    rows, has_next = services.needing_follow_up(db.session, access.scoped(Appointment, current_user), utcnow(),
-                                                _whose(), page, current_app.config["PAGE_SIZE"])
-    return render_template("scheduling/follow_up.html", appointments=rows, page=page, has_next=has_next,
-                           who=request.args.get("who"))
+    rows, has_next = services.needing_follow_up(
+        db.session, access.scoped(Appointment, current_user), utcnow(), _whose(), page, current_app.config["PAGE_SIZE"]
+    )
+    return render_template(
+        "scheduling/follow_up.html", appointments=rows, page=page, has_next=has_next, who=request.args.get("who")
+    )
 
 
 def _month() -> date:
@@ -273,16 +369,24 @@ def _month() -> date:
 def month_calendar():
     first = _month()
     weeks = month_grid.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
-    rows = services.month_appointments(db.session, access.scoped(Appointment, current_user), weeks[0][0],
-                                       weeks[-1][-1], _whose())
+    rows = services.month_appointments(
+        db.session, access.scoped(Appointment, current_user), weeks[0][0], weeks[-1][-1], _whose()
+    )
     by_day: dict[date, list[Appointment]] = {}
     for row in rows:
         by_day.setdefault(row.local_date, []).append(row)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
-    return render_template("scheduling/calendar.html", first=first, weeks=weeks, by_day=by_day,
-                           previous=previous, following=following, today=today_for(current_user),
-                           who=request.args.get("who"))
+    return render_template(
+        "scheduling/calendar.html",
+        first=first,
+        weeks=weeks,
+        by_day=by_day,
+        previous=previous,
+        following=following,
+        today=today_for(current_user),
+        who=request.args.get("who"),
+    )
 
 
 @bp.route("/families/<int:family_id>/reminders")
@@ -291,12 +395,22 @@ def family_reminders(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     page = page_number()
     per_page = current_app.config["PAGE_SIZE"]
-    stmt = (select(Reminder).where(Reminder.family_id == family.id)
-            .order_by(Reminder.due_at.desc(), Reminder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1))
+    stmt = (
+        select(Reminder)
+        .where(Reminder.family_id == family.id)
+        .order_by(Reminder.due_at.desc(), Reminder.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     rows = list(db.session.scalars(stmt))
     record(db.session, current_user, AuditAction.VIEW, "reminder_log", family.id, family.id)
-    return render_template("scheduling/reminder_log.html", family=family, reminders=rows[:per_page],
-                           page=page, has_next=len(rows) > per_page)
+    return render_template(
+        "scheduling/reminder_log.html",
+        family=family,
+        reminders=rows[:per_page],
+        page=page,
+        has_next=len(rows) > per_page,
+    )
 
 
 @bp.route("/outbox")
@@ -305,14 +419,21 @@ def outbox():
     """What the demo's outbox channel 'sent': the program's messages, newest first."""
     page = page_number()
     per_page = current_app.config["PAGE_SIZE"]
-    stmt = (access.scoped(Reminder, current_user).where(Reminder.provider_id.like("outbox-%"))
-            .order_by(Reminder.sent_at.desc(), Reminder.id.desc()).offset((page - 1) * per_page).limit(per_page + 1))
+    stmt = (
+        access.scoped(Reminder, current_user)
+        .where(Reminder.provider_id.like("outbox-%"))
+        .order_by(Reminder.sent_at.desc(), Reminder.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     rows = list(db.session.scalars(stmt))
-    return render_template("scheduling/outbox.html", reminders=rows[:per_page], page=page,
-                           has_next=len(rows) > per_page)
+    return render_template(
+        "scheduling/outbox.html", reminders=rows[:per_page], page=page, has_next=len(rows) > per_page
+    )
 
 
 # Deadlines --------------------------------------------------------------------------------------
+
 
 @bp.route("/cases/<int:case_id>/deadlines/new", methods=["GET", "POST"])
 @requires("program_staff")
@@ -320,8 +441,18 @@ def new_deadline(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = DeadlineForm()
     form.member_id.choices = [(0, _("The whole household"))] + [(m.id, m.full_name) for m in case.family.members]
-    if submitted(form, lambda: services.add_deadline(db.session, current_user, case, filled(form.title.data),
-                                                     filled(form.due_on.data), form.member_id.data or None), "title"):
+    if submitted(
+        form,
+        lambda: services.add_deadline(
+            db.session,
+            current_user,
+            case,
+            filled(form.title.data),
+            filled(form.due_on.data),
+            form.member_id.data or None,
+        ),
+        "title",
+    ):
         flash(_("The deadline is saved."), "success")
         return redirect(url_for("families.show", family_id=case.family_id))
     return render_template("scheduling/deadline_form.html", form=form, case=case)
@@ -338,22 +469,38 @@ def deadline_met(deadline_id: int):
 
 # Courts and offices -----------------------------------------------------------------------------
 
+
 @bp.route("/courts")
 @requires("program_staff")
 def courts():
     # Admins and supervisors see the program's dates still set at closed courts, to have them moved.
-    to_move = (services.dates_at_closed_courts(db.session, access.scoped(Appointment, current_user))
-               if access.has(current_user, "supervise_program") else None)
+    to_move = (
+        services.dates_at_closed_courts(db.session, access.scoped(Appointment, current_user))
+        if access.has(current_user, "supervise_program")
+        else None
+    )
     all_courts = services.all_courts(db.session)
-    return render_template("scheduling/courts.html", courts=all_courts, to_move=to_move,
-                           by_slug={c.slug: c for c in all_courts},
-                           offices=services.program_offices(db.session, current_user.organization_id))
+    return render_template(
+        "scheduling/courts.html",
+        courts=all_courts,
+        to_move=to_move,
+        by_slug={c.slug: c for c in all_courts},
+        offices=services.program_offices(db.session, current_user.organization_id),
+    )
 
 
 def _place_data(form: PlaceForm, kind: OfficeKind | None = None, phone: str | None = None) -> services.PlaceData:
-    return services.PlaceData(name=filled(form.name.data), street=filled(form.street.data), city=filled(form.city.data),
-                              state=form.state.data, postal_code=filled(form.postal_code.data),
-                              timezone=form.timezone.data, active=form.active.data, kind=kind, phone=phone)
+    return services.PlaceData(
+        name=filled(form.name.data),
+        street=filled(form.street.data),
+        city=filled(form.city.data),
+        state=form.state.data,
+        postal_code=filled(form.postal_code.data),
+        timezone=form.timezone.data,
+        active=form.active.data,
+        kind=kind,
+        phone=phone,
+    )
 
 
 @bp.route("/admin/courts/<int:court_id>/edit", methods=["GET", "POST"])
@@ -363,13 +510,33 @@ def edit_court(court_id: int):
     form = CourtForm(obj=court, closed=court.closed) if request.method == "GET" else CourtForm()
     if court.timezone not in dict(ZONE_CHOICES):
         form.timezone.choices = [(court.timezone, court.timezone), *ZONE_CHOICES]
-    if submitted(form, lambda: services.update_court(db.session, current_user, court, services.PlaceData(
-            name=filled(form.name.data), street=filled(form.street.data), city=filled(form.city.data),
-            state=form.state.data, postal_code=filled(form.postal_code.data), timezone=form.timezone.data,
-            active=not form.closed.data,
-            closed_on=form.closed_on.data, source_url=form.source_url.data), today_for(current_user)), "name"):
-        flash(_("The court is closed; the dates still set there are listed on this page for case managers to move.")
-              if court.closed else _("The court is saved."), "success")
+    if submitted(
+        form,
+        lambda: services.update_court(
+            db.session,
+            current_user,
+            court,
+            services.PlaceData(
+                name=filled(form.name.data),
+                street=filled(form.street.data),
+                city=filled(form.city.data),
+                state=form.state.data,
+                postal_code=filled(form.postal_code.data),
+                timezone=form.timezone.data,
+                active=not form.closed.data,
+                closed_on=form.closed_on.data,
+                source_url=form.source_url.data,
+            ),
+            today_for(current_user),
+        ),
+        "name",
+    ):
+        flash(
+            _("The court is closed; the dates still set there are listed on this page for case managers to move.")
+            if court.closed
+            else _("The court is saved."),
+            "success",
+        )
         return redirect(url_for("scheduling.courts"))
     return render_template("scheduling/place_form.html", form=form, title=court.name, court=court)
 
@@ -383,12 +550,16 @@ def _office_form(office: Office | None) -> ResponseReturnValue:
         form = OfficeForm(obj=office, kind=office.kind.value, phone=format_phone(office.phone))
     else:
         form = OfficeForm()
-    if submitted(form, lambda: services.save_office(db.session, current_user, office, _place_data(
-            form, OfficeKind(form.kind.data), _phone(form))), "name"):
+    if submitted(
+        form,
+        lambda: services.save_office(
+            db.session, current_user, office, _place_data(form, OfficeKind(form.kind.data), _phone(form))
+        ),
+        "name",
+    ):
         flash(_("The office is saved."), "success")
         return redirect(url_for("scheduling.courts"))
-    return render_template("scheduling/place_form.html", form=form,
-                           title=office.name if office else _("New office"))
+    return render_template("scheduling/place_form.html", form=form, title=office.name if office else _("New office"))
 
 
 @bp.route("/offices/new", methods=["GET", "POST"])
@@ -405,10 +576,14 @@ def edit_office(office_id: int):
 
 # Reminder policy --------------------------------------------------------------------------------
 
+
 def _policy_defaults(row: ReminderPolicy | None) -> dict[str, Any]:
     if row is None:
-        return {"steps": planning.DEFAULT_STEPS, "quiet_start": planning.DEFAULT_QUIET_START,
-                "quiet_end": planning.DEFAULT_QUIET_END}
+        return {
+            "steps": planning.DEFAULT_STEPS,
+            "quiet_start": planning.DEFAULT_QUIET_START,
+            "quiet_end": planning.DEFAULT_QUIET_END,
+        }
     return {"steps": row.steps, "quiet_start": row.quiet_start, "quiet_end": row.quiet_end}
 
 
@@ -417,12 +592,22 @@ def _policy_defaults(row: ReminderPolicy | None) -> dict[str, Any]:
 def program_policy():
     program = current_user.organization
     row = services.policy_row(db.session, program_id=program.id)
-    form = (ProgramPolicyForm(data={**_policy_defaults(row), "phone": format_phone(program.phone)})
-            if request.method == "GET" else ProgramPolicyForm())
+    form = (
+        ProgramPolicyForm(data={**_policy_defaults(row), "phone": format_phone(program.phone)})
+        if request.method == "GET"
+        else ProgramPolicyForm()
+    )
+
     def save() -> None:
         set_program_phone(db.session, current_user, _phone(form))
-        services.save_policy(db.session, current_user, filled(form.steps.data), filled(form.quiet_start.data),
-                             filled(form.quiet_end.data), program_id=program.id)
+        services.save_policy(
+            db.session,
+            current_user,
+            filled(form.steps.data),
+            filled(form.quiet_start.data),
+            filled(form.quiet_end.data),
+            program_id=program.id,
+        )
 
     if submitted(form, save, "steps"):
         flash(_("The reminder policy is saved; upcoming reminders follow it."), "success")
@@ -445,15 +630,25 @@ def case_policy(case_id: int):
         services.drop_case_policy(db.session, current_user, case)
         flash(_("This case follows the program's reminder policy again."), "success")
         return redirect(url_for("families.show", family_id=case.family_id))
-    if submitted(form, lambda: services.save_policy(db.session, current_user, filled(form.steps.data),
-                                                    filled(form.quiet_start.data), filled(form.quiet_end.data),
-                                                    case=case), "steps"):
+    if submitted(
+        form,
+        lambda: services.save_policy(
+            db.session,
+            current_user,
+            filled(form.steps.data),
+            filled(form.quiet_start.data),
+            filled(form.quiet_end.data),
+            case=case,
+        ),
+        "steps",
+    ):
         flash(_("This case's reminder policy is saved."), "success")
         return redirect(url_for("families.show", family_id=case.family_id))
     return render_template("scheduling/policy_form.html", form=form, case=case, own=own)
 
 
 # Calendar feeds ---------------------------------------------------------------------------------
+
 
 @bp.route("/calendar/subscription", methods=["GET", "POST"])
 @requires("reach_families")
@@ -500,8 +695,8 @@ def caseload_feed(token: str):
     return _ics_response(calendars.calendar_of(appointments, _staff_text, _("My caseload")), "caseload.ics")
 
 
-
 # The family's own page and feed (no sign-in: the unguessable link is the key) --------------------
+
 
 def _family_by_token(token: str) -> Family:
     feed = links.find(db.session, current_app.config["SECRET_KEY"], token, FeedScope.FAMILY)
@@ -525,8 +720,11 @@ def _family_language(family: Family) -> str:
 
 def _upcoming_for_family(family: Family) -> list[Appointment]:
     now = utcnow()
-    return [a for a in reversed(services.family_appointments(db.session, family))
-            if a.status is AppointmentStatus.SCHEDULED and a.outcome is None and a.starts_at >= now - timedelta(hours=2)]
+    return [
+        a
+        for a in reversed(services.family_appointments(db.session, family))
+        if a.status is AppointmentStatus.SCHEDULED and a.outcome is None and a.starts_at >= now - timedelta(hours=2)
+    ]
 
 
 @bp.route("/f/<token>")
@@ -535,19 +733,31 @@ def family_page(token: str):
     language = _family_language(family)
     wording = messages.wording(language)
     upcoming = _upcoming_for_family(family)[:10]
-    shown = [{
-        "appointment": a,
-        "what": wording.what[dispatch.category_of(a)],
-        "when": f"{messages.format_day(wording, a.local_date)}, {messages.format_clock(wording, a.local_time)}",
-        "who": [(att.member.given_names, mask_a_number(att.member.a_number)) for att in a.attendees],
-        "bring": family_texts.PAGE_TEXTS[language]["bring_" + dispatch.category_of(a)],
-    } for a in upcoming]
+    shown = [
+        {
+            "appointment": a,
+            "what": wording.what[dispatch.category_of(a)],
+            "when": f"{messages.format_day(wording, a.local_date)}, {messages.format_clock(wording, a.local_time)}",
+            "who": [(att.member.given_names, mask_a_number(att.member.a_number)) for att in a.attendees],
+            "bring": family_texts.PAGE_TEXTS[language]["bring_" + dispatch.category_of(a)],
+        }
+        for a in upcoming
+    ]
     record(db.session, None, AuditAction.VIEW, "family_link", family.id, family.id)
     phone = family.program.phone
-    response = Response(render_template(
-        "scheduling/family_page.html", texts=family_texts.PAGE_TEXTS[language], shown=shown, token=token,
-        html_lang=family_texts.HTML_LANG[language], language=language, languages=family_texts.LANGUAGE_NAMES,
-        phone=format_phone(phone) if phone else None, status_url=family_texts.EOIR_CASE_STATUS))
+    response = Response(
+        render_template(
+            "scheduling/family_page.html",
+            texts=family_texts.PAGE_TEXTS[language],
+            shown=shown,
+            token=token,
+            html_lang=family_texts.HTML_LANG[language],
+            language=language,
+            languages=family_texts.LANGUAGE_NAMES,
+            phone=format_phone(phone) if phone else None,
+            status_url=family_texts.EOIR_CASE_STATUS,
+        )
+    )
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -569,12 +779,14 @@ def family_feed(token: str):
 
 # The SMS gateway's webhooks ------------------------------------------------------------------------
 
+
 def _signed_form() -> dict[str, str]:
     """The POSTed fields, if the gateway's signature over them and our public URL is right."""
     params = request.form.to_dict()
     url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + request.path
-    if not signature_matches(current_app.config["SMS_AUTH_TOKEN"] or "", url, params,
-                             request.headers.get("X-Twilio-Signature")):
+    if not signature_matches(
+        current_app.config["SMS_AUTH_TOKEN"] or "", url, params, request.headers.get("X-Twilio-Signature")
+    ):
         abort(403)
     return params
 
@@ -592,15 +804,23 @@ def sms_inbound():
     sender, body = params.get("From", ""), params.get("Body", "")
     if not sender:
         abort(400)
-    result = inbound.receive(db.session, sender, body, params.get("MessageSid") or params.get("SmsSid"),
-                             current_app.config["DEFAULT_TIMEZONE"])
+    result = inbound.receive(
+        db.session,
+        sender,
+        body,
+        params.get("MessageSid") or params.get("SmsSid"),
+        current_app.config["DEFAULT_TIMEZONE"],
+    )
     return _twiml(result.answer)
 
 
 @bp.route("/sms/status", methods=["POST"])
 def sms_status():
     params = _signed_form()
-    sid, status = params.get("MessageSid") or params.get("SmsSid"), params.get("MessageStatus") or params.get("SmsStatus")
+    sid, status = (
+        params.get("MessageSid") or params.get("SmsSid"),
+        params.get("MessageStatus") or params.get("SmsStatus"),
+    )
     if not sid or not status:
         abort(400)
     inbound.delivery_status(db.session, sid, status)

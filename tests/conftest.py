@@ -1,5 +1,6 @@
 """Fixtures: one migrated database per run (PostgreSQL from TEST_DATABASE_URL, else SQLite),
 and every test inside a transaction rolled back at its end."""
+
 from __future__ import annotations
 
 import os
@@ -74,14 +75,16 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     instance = tmp_path_factory.mktemp("instance")
-    application = create_app({
-        "TESTING": True,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": str(instance),
-        "SECRET_KEY": "test-secret-key",
-        "WTF_CSRF_ENABLED": True,
-        "SERVER_NAME": None,
-    })
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(instance),
+            "SECRET_KEY": "test-secret-key",
+            "WTF_CSRF_ENABLED": True,
+            "SERVER_NAME": None,
+        }
+    )
     return application
 
 
@@ -93,8 +96,7 @@ def db_session(app):
     connection = state.engine.connect()
     transaction = connection.begin()
     original = state.sessionmaker
-    state.sessionmaker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint",
-                                      expire_on_commit=False)
+    state.sessionmaker = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     session = state.sessionmaker()
     yield session
     session.close()

@@ -1,4 +1,5 @@
 """Realistic fictional records for tests."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,39 +22,79 @@ def _password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def make_organization(session: Session, kind: OrganizationKind = OrganizationKind.PROGRAM,
-                      name: str | None = None, timezone: str = "America/New_York") -> Organization:
+def make_organization(
+    session: Session,
+    kind: OrganizationKind = OrganizationKind.PROGRAM,
+    name: str | None = None,
+    timezone: str = "America/New_York",
+) -> Organization:
     organization = Organization(name=name or f"Organization {next(_sequence)}", kind=kind, timezone=timezone)
     session.add(organization)
     session.flush()
     return organization
 
 
-def make_user(session: Session, organization: Organization, role: Role = Role.CASE_MANAGER,
-              email: str | None = None, active: bool = True, name: str | None = None) -> User:
+def make_user(
+    session: Session,
+    organization: Organization,
+    role: Role = Role.CASE_MANAGER,
+    email: str | None = None,
+    active: bool = True,
+    name: str | None = None,
+) -> User:
     n = next(_sequence)
-    user = User(email=email or f"user{n}@example.org", full_name=name or f"Test User {n}", role=role,
-                organization_id=organization.id, password_hash=_password_hash(), active=active)
+    user = User(
+        email=email or f"user{n}@example.org",
+        full_name=name or f"Test User {n}",
+        role=role,
+        organization_id=organization.id,
+        password_hash=_password_hash(),
+        active=active,
+    )
     session.add(user)
     session.flush()
     return user
 
 
-def member_data(given: str = "José Luis", first: str = "García", second: str | None = "López",
-                **overrides) -> family_services.MemberData:
-    values = dict(given_names=given, first_surname=first, second_surname=second,
-                  date_of_birth=date(1988, 3, 14), country_of_birth="GT", preferred_language="spa",
-                  languages=["spa", "quc"], phones=[("(312) 555-0143", PhoneKind.MOBILE)],
-                  relationship_to_head=Relationship.HEAD)
+def member_data(
+    given: str = "José Luis", first: str = "García", second: str | None = "López", **overrides
+) -> family_services.MemberData:
+    values = {
+        "given_names": given,
+        "first_surname": first,
+        "second_surname": second,
+        "date_of_birth": date(1988, 3, 14),
+        "country_of_birth": "GT",
+        "preferred_language": "spa",
+        "languages": ["spa", "quc"],
+        "phones": [("(312) 555-0143", PhoneKind.MOBILE)],
+        "relationship_to_head": Relationship.HEAD,
+    }
     values.update(overrides)
     return family_services.MemberData(**values)
 
 
-def make_family(session: Session, user: User, head: family_services.MemberData | None = None,
-                consents=(ConsentKind.SMS_REMINDERS,), address: bool = True,
-                today: date = date(2026, 11, 2), assign_to: User | None = None) -> Family:
-    address_data = family_services.AddressData(
-        line1="1450 W Cermak Rd", line2="Apt 3", city="Chicago", state="IL", postal_code="60608",
-        moved_in_on=date(2026, 10, 1)) if address else None
-    return family_services.create_family(session, user, head or member_data(), address_data, consents, today,
-                                         (assign_to or user).id)
+def make_family(
+    session: Session,
+    user: User,
+    head: family_services.MemberData | None = None,
+    consents=(ConsentKind.SMS_REMINDERS,),
+    address: bool = True,
+    today: date = date(2026, 11, 2),
+    assign_to: User | None = None,
+) -> Family:
+    address_data = (
+        family_services.AddressData(
+            line1="1450 W Cermak Rd",
+            line2="Apt 3",
+            city="Chicago",
+            state="IL",
+            postal_code="60608",
+            moved_in_on=date(2026, 10, 1),
+        )
+        if address
+        else None
+    )
+    return family_services.create_family(
+        session, user, head or member_data(), address_data, consents, today, (assign_to or user).id
+    )

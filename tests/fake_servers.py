@@ -1,5 +1,6 @@
 """Local stand-ins for the outside world, on 127.0.0.1 only: an SMTP server (aiosmtpd) and a
 Twilio-compatible SMS API."""
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,13 @@ class _Collect:
         self.raw: list[bytes] = []  # parsed only when a test reads them: parsing is slow
         self.refuse: set[str] = set()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:
             return "550 5.1.1 no such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         self.raw.append(envelope.content)
         return "250 Message accepted"
 
@@ -52,7 +53,7 @@ class SmtpServer:
     def clear(self) -> None:
         self.handler.raw.clear()
 
-    def start(self) -> "SmtpServer":
+    def start(self) -> SmtpServer:
         self.controller.start()
         return self
 
@@ -74,7 +75,7 @@ class SmsGateway:
             protocol_version = "HTTP/1.1"  # keep-alive, as real gateways allow
             disable_nagle_algorithm = True
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length", "0"))
                 fields = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 with gateway.lock:
@@ -102,7 +103,7 @@ class SmsGateway:
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "SmsGateway":
+    def start(self) -> SmsGateway:
         self.thread.start()
         return self
 

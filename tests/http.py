@@ -1,4 +1,5 @@
 """A test client that behaves like a browser with CSRF on: it reads the token from the page."""
+
 from __future__ import annotations
 
 import re

@@ -1,6 +1,8 @@
 """A TCP proxy on 127.0.0.1 that can cut the line: stands in for a database outage."""
+
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -43,10 +45,8 @@ class OutageProxy:
             pass
         finally:
             for s in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         """The database goes away: open connections drop, new ones are refused."""

@@ -2,6 +2,7 @@
 
 Runs on the suite's database engine: SQLite by default, PostgreSQL with TEST_DATABASE_URL.
 """
+
 import re
 
 from alembic import command
@@ -34,8 +35,7 @@ def _tables(url: str) -> set[str]:
 
 
 def _explain(differences: list) -> str:
-    return "the migrations at head differ from the models; write a migration for:\n" + "\n".join(
-        map(repr, differences))
+    return "the migrations at head differ from the models; write a migration for:\n" + "\n".join(map(repr, differences))
 
 
 def test_migrations_produce_exactly_the_models_schema(tmp_path):
@@ -82,8 +82,10 @@ def test_enum_check_constraints_list_exactly_the_models_values(tmp_path):
                     continue
                 values = set(re.findall(r"'([^']*)'", found[0]["sqltext"]))
                 if values != set(column.type.enums):
-                    problems.append(f"{table.name}.{column.name}: the database allows {sorted(values)}, "
-                                    f"the model {sorted(column.type.enums)}")
+                    problems.append(
+                        f"{table.name}.{column.name}: the database allows {sorted(values)}, "
+                        f"the model {sorted(column.type.enums)}"
+                    )
     finally:
         engine.dispose()
     assert checked, "no enum column found in the models"
@@ -93,13 +95,12 @@ def test_enum_check_constraints_list_exactly_the_models_values(tmp_path):
 def test_upgrading_a_database_with_data_keeps_it(tmp_path, app):
     """Data written at migration 0003 (plain A-numbers) survives the later migrations, whose table
     rebuilds on SQLite must not trip over foreign keys; `keys rotate` then encrypts and indexes it."""
-    from sqlalchemy import text
+    from sqlalchemy import select, text
+    from sqlalchemy.orm import Session
 
     from casework.families.cli import rotate_a_numbers
     from casework.families.models import Member
     from casework.families.services import a_number_index
-    from sqlalchemy import select
-    from sqlalchemy.orm import Session
 
     url = fresh_database_url(tmp_path, "migrations_with_data")
     config = alembic_config(url)
@@ -108,18 +109,31 @@ def test_upgrading_a_database_with_data_keeps_it(tmp_path, app):
     try:
         with engine.begin() as connection:
             now = "2026-11-01 12:00:00+00:00"
-            connection.execute(text(
-                "INSERT INTO organizations (id, name, kind, timezone, enrollment_alert_days, created_at, updated_at) "
-                "VALUES (1, 'Old program', 'program', 'America/Chicago', 30, :now, :now)"), {"now": now})
-            connection.execute(text(
-                "INSERT INTO families (id, program_id, display_name, sort_key, created_at, updated_at) "
-                "VALUES (1, 1, 'Tzoc, Ana', 'tzoc, ana', :now, :now)"), {"now": now})
-            connection.execute(text(
-                "INSERT INTO members (id, family_id, given_names, first_surname, relationship_to_head, a_number, "
-                "birth_date_estimated, needs_interpreter, created_at, updated_at) "
-                "VALUES (1, 1, 'Ana', 'Tzoc', 'head', '012345678', false, false, :now, :now)"), {"now": now})
-            connection.execute(text(
-                "INSERT INTO phones (id, member_id, number, kind) VALUES (1, 1, '+13125550143', 'mobile')"))
+            connection.execute(
+                text(
+                    "INSERT INTO organizations (id, name, kind, timezone, enrollment_alert_days, created_at, updated_at) "
+                    "VALUES (1, 'Old program', 'program', 'America/Chicago', 30, :now, :now)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO families (id, program_id, display_name, sort_key, created_at, updated_at) "
+                    "VALUES (1, 1, 'Tzoc, Ana', 'tzoc, ana', :now, :now)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO members (id, family_id, given_names, first_surname, relationship_to_head, a_number, "
+                    "birth_date_estimated, needs_interpreter, created_at, updated_at) "
+                    "VALUES (1, 1, 'Ana', 'Tzoc', 'head', '012345678', false, false, :now, :now)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                text("INSERT INTO phones (id, member_id, number, kind) VALUES (1, 1, '+13125550143', 'mobile')")
+            )
         command.upgrade(config, "head")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT a_number FROM members")).scalar() == "012345678"

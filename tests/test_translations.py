@@ -4,6 +4,7 @@ The strings are extracted afresh from the source (not read from translations/mes
 so a new user-facing string without a Spanish translation fails here with its msgid in the message.
 Fix: `make messages`, then translate the new entries in translations/{es,fr}/LC_MESSAGES/messages.po.
 """
+
 import re
 import subprocess
 import sys
@@ -21,9 +22,25 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     result = subprocess.run(
-        [sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
-         "-k", "lazy_gettext", "-k", "_l", "-o", str(pot), "."],
-        cwd=ROOT, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     with pot.open("rb") as handle:
         return [m for m in read_po(handle) if m.id]
@@ -53,14 +70,18 @@ def test_every_string_has_a_spanish_translation(extracted, catalog):
     for source in extracted:
         message = catalog.get(source.id)
         expected_forms = catalog.num_plurals if source.pluralizable else 1
-        if (message is None or message.fuzzy
-                or len(_forms(message.string)) < expected_forms
-                or not all(form.strip() for form in _forms(message.string))):
+        if (
+            message is None
+            or message.fuzzy
+            or len(_forms(message.string)) < expected_forms
+            or not all(form.strip() for form in _forms(message.string))
+        ):
             missing.append(source.id)
     assert not missing, (
         f"{len(missing)} string(s) without a {catalog.locale} translation "
         f"(run `make messages` and translate translations/{catalog.locale}/LC_MESSAGES/messages.po):\n"
-        + "\n".join(repr(msgid) for msgid in missing))
+        + "\n".join(repr(msgid) for msgid in missing)
+    )
 
 
 def test_translations_keep_their_placeholders(catalog):
@@ -73,8 +94,9 @@ def test_translations_keep_their_placeholders(catalog):
             # Spanish may drop the number from the singular ("Una tarea"), but never invent a placeholder,
             # and the plural forms carry the same placeholders as the English plural.
             allowed = set().union(*map(_placeholders, ids))
-            ok = (all(_placeholders(s) <= allowed for s in strings)
-                  and all(_placeholders(s) == _placeholders(ids[-1]) for s in strings[1:]))
+            ok = all(_placeholders(s) <= allowed for s in strings) and all(
+                _placeholders(s) == _placeholders(ids[-1]) for s in strings[1:]
+            )
         else:
             ok = sorted(PLACEHOLDER.findall(ids[0])) == sorted(PLACEHOLDER.findall(strings[0]))
         if not ok:

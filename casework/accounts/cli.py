@@ -9,8 +9,8 @@ from casework.accounts.models import Organization, OrganizationKind, Role, User
 from casework.accounts.passwords import hash_password
 from casework.accounts.services import check_new_password, checked_email
 from casework.db import db
-from casework.transactions import unit_of_work
 from casework.errors import ValidationError
+from casework.transactions import unit_of_work
 
 
 @click.group("users", help="Manage sign-in accounts.")
@@ -49,6 +49,13 @@ def create_admin(email: str, full_name: str, program_name: str, timezone: str, p
         program = Organization(name=program_name, kind=OrganizationKind.PROGRAM, timezone=timezone)
         session.add(program)
         session.flush()
-    session.add(User(email=email, full_name=full_name, role=Role.ADMIN, organization_id=program.id,
-                     password_hash=hash_password(password)))
+    session.add(
+        User(
+            email=email,
+            full_name=full_name,
+            role=Role.ADMIN,
+            organization_id=program.id,
+            password_hash=hash_password(password),
+        )
+    )
     click.echo(f"Administrator {email} created for {program_name}.")

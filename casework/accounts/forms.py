@@ -37,15 +37,18 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
-                       validators=[DataRequired()])
+    role = SelectField(
+        _l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()], validators=[DataRequired()]
+    )
     organization_id = SelectField(_l("Organization"), coerce=int, validators=[DataRequired()])
     active = BooleanField(_l("Active (can sign in)"), default=True)
     manages_organization = BooleanField(
         _l("Manages their organization's accounts"),
-        description=_l("For a legal partner: this person adds and deactivates their colleagues' accounts."))
+        description=_l("For a legal partner: this person adds and deactivates their colleagues' accounts."),
+    )
     new_password = PasswordField(
-        _l("Password"), validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        _l("Password"),
+        validators=[Optional(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
         description=_l("Required for a new account. On an existing account, fill it only to reset the password."),
     )
 
@@ -55,14 +58,20 @@ class LanguageForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    code = StringField(_l("Code from your authenticator app, or a recovery code"),
-                       validators=[DataRequired(), Length(max=20)], render_kw={"autocomplete": "one-time-code"})
+    code = StringField(
+        _l("Code from your authenticator app, or a recovery code"),
+        validators=[DataRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code"},
+    )
 
 
 class EnableTwoFactorForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    code = StringField(_l("The 6-digit code the app shows"), validators=[DataRequired(), Length(max=10)],
-                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    code = StringField(
+        _l("The 6-digit code the app shows"),
+        validators=[DataRequired(), Length(max=10)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
+    )
 
 
 class DisableTwoFactorForm(FlaskForm):

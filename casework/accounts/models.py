@@ -39,7 +39,7 @@ class Organization(TimestampMixin, Base):
     enrollment_alert_days: Mapped[int] = mapped_column(default=30)
     phone: Mapped[str | None] = mapped_column(String(20))  # E.164; the number families are told to call
 
-    users: Mapped[list["User"]] = relationship(back_populates="organization")
+    users: Mapped[list[User]] = relationship(back_populates="organization")
 
 
 class User(UserMixin, TimestampMixin, Base):
@@ -91,7 +91,6 @@ class SignInAttempt(Base):
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
-
 
 
 class UserSession(Base):

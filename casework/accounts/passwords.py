@@ -1,4 +1,5 @@
 """Password hashing with argon2id at OWASP's minimum parameters (19 MiB, 2 iterations)."""
+
 from __future__ import annotations
 
 import gzip

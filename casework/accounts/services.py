@@ -1,4 +1,5 @@
 """Accounts: sign-in with throttling, password changes, user administration."""
+
 from __future__ import annotations
 
 import hashlib
@@ -55,17 +56,24 @@ class Throttle:
 
 
 def _recent_failures(session: Session, since: datetime, **match: str) -> int:
-    stmt = select(func.count()).select_from(SignInAttempt).where(
-        SignInAttempt.succeeded.is_(False), SignInAttempt.at >= since,
-        *(getattr(SignInAttempt, column) == value for column, value in match.items()),
+    stmt = (
+        select(func.count())
+        .select_from(SignInAttempt)
+        .where(
+            SignInAttempt.succeeded.is_(False),
+            SignInAttempt.at >= since,
+            *(getattr(SignInAttempt, column) == value for column, value in match.items()),
+        )
     )
     return session.scalar(stmt) or 0
 
 
 def throttled(session: Session, email: str, address: str, throttle: Throttle) -> bool:
     since = utcnow() - throttle.window
-    return (_recent_failures(session, since, email=email) >= throttle.max_per_account
-            or _recent_failures(session, since, address=address) >= throttle.max_per_address)
+    return (
+        _recent_failures(session, since, email=email) >= throttle.max_per_account
+        or _recent_failures(session, since, address=address) >= throttle.max_per_address
+    )
 
 
 def record_failed_attempt(session: Session, user: User, address: str) -> None:
@@ -81,9 +89,14 @@ def sign_in(session: Session, email: str, password: str, address: str, throttle:
     if throttled(session, email, address, throttle):
         session.add(SignInAttempt(email=email, address=address, succeeded=False))
         session.flush()
-        raise SignInRefused(str(_l(
-            "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
-            minutes=int(throttle.window.total_seconds() // 60))))
+        raise SignInRefused(
+            str(
+                _l(
+                    "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+                    minutes=int(throttle.window.total_seconds() // 60),
+                )
+            )
+        )
     user = session.scalar(select(User).where(User.email == email))
     valid = verify_password(user.password_hash if user else None, password)
     if not valid or user is None or not user.active:
@@ -105,8 +118,7 @@ def check_new_password(password: str) -> None:
     if len(password) > MAX_LENGTH:
         raise ValidationError(str(_l("Use at most %(n)d characters.", n=MAX_LENGTH)), "new_password")
     if is_common(password):
-        raise ValidationError(str(_l("This password is one of the most common ones; choose another.")),
-                              "new_password")
+        raise ValidationError(str(_l("This password is one of the most common ones; choose another.")), "new_password")
 
 
 def change_password(session: Session, user: User, current: str, new: str, keep_token: str | None = None) -> None:
@@ -129,17 +141,26 @@ def set_locale(session: Session, user: User, locale: str) -> None:
 def organizations_for(session: Session, admin: User) -> list[Organization]:
     """The organizations an admin may put users in: their own program, legal partners and the
     in-country organizations its families are handed over to."""
-    stmt = select(Organization).where(
-        (Organization.id == admin.organization_id)
-        | Organization.kind.in_((OrganizationKind.LEGAL_PARTNER, OrganizationKind.REINTEGRATION))
-    ).order_by(Organization.name)
+    stmt = (
+        select(Organization)
+        .where(
+            (Organization.id == admin.organization_id)
+            | Organization.kind.in_((OrganizationKind.LEGAL_PARTNER, OrganizationKind.REINTEGRATION))
+        )
+        .order_by(Organization.name)
+    )
     return list(session.scalars(stmt))
 
 
 def managed_users(session: Session, admin: User, page: int, per_page: int) -> tuple[list[User], bool]:
     allowed = [org.id for org in organizations_for(session, admin)]
-    stmt = (select(User).where(User.organization_id.in_(allowed)).order_by(User.full_name, User.id)
-            .offset((page - 1) * per_page).limit(per_page + 1))
+    stmt = (
+        select(User)
+        .where(User.organization_id.in_(allowed))
+        .order_by(User.full_name, User.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     users = list(session.scalars(stmt))
     return users[:per_page], len(users) > per_page
 
@@ -160,8 +181,17 @@ def _check_role_fits(session: Session, admin: User, role: Role, organization_id:
     return organization
 
 
-def add_account(session: Session, actor: User | None, *, email: str, full_name: str, role: Role,
-                organization_id: int, password: str, manages_organization: bool = False) -> User:
+def add_account(
+    session: Session,
+    actor: User | None,
+    *,
+    email: str,
+    full_name: str,
+    role: Role,
+    organization_id: int,
+    password: str,
+    manages_organization: bool = False,
+) -> User:
     """A new active account, once its email is free, a name is given and the password passes the
     policy: every path that creates an account (admins, account managers, organization set-up) uses it."""
     email = checked_email(email)
@@ -170,26 +200,44 @@ def add_account(session: Session, actor: User | None, *, email: str, full_name: 
     if not (full_name or "").strip():
         raise ValidationError(str(_l("Give the person's name.")), "full_name")
     check_new_password(password)
-    user = User(email=email, full_name=full_name.strip(), role=role, organization_id=organization_id,
-                password_hash=hash_password(password), active=True, manages_organization=manages_organization)
+    user = User(
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        organization_id=organization_id,
+        password_hash=hash_password(password),
+        active=True,
+        manages_organization=manages_organization,
+    )
     session.add(user)
     session.flush()
     record(session, actor, AuditAction.CREATE, "user", user.id)
     return user
 
 
-def create_user(session: Session, admin: User, *, email: str, full_name: str, role: Role,
-                organization_id: int, password: str) -> User:
+def create_user(
+    session: Session, admin: User, *, email: str, full_name: str, role: Role, organization_id: int, password: str
+) -> User:
     _check_role_fits(session, admin, role, organization_id)
-    user = add_account(session, admin, email=email, full_name=full_name, role=role,
-                       organization_id=organization_id, password=password)
+    user = add_account(
+        session, admin, email=email, full_name=full_name, role=role, organization_id=organization_id, password=password
+    )
     session.flush()
     return user
 
 
-def update_user(session: Session, admin: User, user: User, *, full_name: str, role: Role,
-                organization_id: int, active: bool, new_password: str | None,
-                manages_organization: bool = False) -> None:
+def update_user(
+    session: Session,
+    admin: User,
+    user: User,
+    *,
+    full_name: str,
+    role: Role,
+    organization_id: int,
+    active: bool,
+    new_password: str | None,
+    manages_organization: bool = False,
+) -> None:
     if user.id == admin.id and (not active or role is not Role.ADMIN):
         raise NotAllowed(str(_l("You cannot deactivate yourself or remove your own admin role.")), "active")
     _check_role_fits(session, admin, role, organization_id)
@@ -200,8 +248,13 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
         user.password_changed_at = utcnow()
         changed.append("password")
     manages = manages_organization and role is Role.LEGAL_PARTNER
-    for attr, value in (("full_name", full_name.strip()), ("role", role),
-                        ("organization_id", organization_id), ("active", active), ("manages_organization", manages)):
+    for attr, value in (
+        ("full_name", full_name.strip()),
+        ("role", role),
+        ("organization_id", organization_id),
+        ("active", active),
+        ("manages_organization", manages),
+    ):
         if getattr(user, attr) != value:
             setattr(user, attr, value)
             changed.append(attr)
@@ -214,6 +267,7 @@ def update_user(session: Session, admin: User, user: User, *, full_name: str, ro
 
 # An organization outside a program manages its own accounts ------------------------------------
 
+
 def _check_manager(actor: User, user: User | None = None) -> None:
     if not (actor.active and actor.manages_organization and not actor.in_program):
         raise NotAllowed(str(_l("Only your organization's account manager can do this.")))
@@ -223,8 +277,11 @@ def _check_manager(actor: User, user: User | None = None) -> None:
 
 def colleagues(session: Session, actor: User) -> list[User]:
     _check_manager(actor)
-    return list(session.scalars(select(User).where(User.organization_id == actor.organization_id)
-                                .order_by(User.full_name, User.id)))
+    return list(
+        session.scalars(
+            select(User).where(User.organization_id == actor.organization_id).order_by(User.full_name, User.id)
+        )
+    )
 
 
 def colleague(session: Session, actor: User, user_id: int) -> User | None:
@@ -234,8 +291,15 @@ def colleague(session: Session, actor: User, user_id: int) -> User | None:
 def add_colleague(session: Session, actor: User, *, email: str, full_name: str, password: str) -> User:
     """A new account in the actor's own organization, with the actor's role (never a program role)."""
     _check_manager(actor)
-    user = add_account(session, actor, email=email, full_name=full_name, role=actor.role,
-                       organization_id=actor.organization_id, password=password)
+    user = add_account(
+        session,
+        actor,
+        email=email,
+        full_name=full_name,
+        role=actor.role,
+        organization_id=actor.organization_id,
+        password=password,
+    )
     session.flush()
     return user
 
@@ -257,14 +321,20 @@ def staff_choices(session: Session, program_id: int) -> list[tuple[int, str]]:
 
 
 def program_case_managers(session: Session, program_id: int) -> list[User]:
-    stmt = select(User).where(
-        User.organization_id == program_id, User.active.is_(True),
-        User.role.in_([Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN]),
-    ).order_by(User.full_name)
+    stmt = (
+        select(User)
+        .where(
+            User.organization_id == program_id,
+            User.active.is_(True),
+            User.role.in_([Role.CASE_MANAGER, Role.SUPERVISOR, Role.ADMIN]),
+        )
+        .order_by(User.full_name)
+    )
     return list(session.scalars(stmt))
 
 
 # Server-side sessions -------------------------------------------------------------------------
+
 
 @dataclass
 class SessionPolicy:
@@ -281,21 +351,35 @@ def start_session(session: Session, user: User, address: str, policy: SessionPol
     """A new session for a user who just signed in; returns the token for the browser."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    session.add(UserSession(user_id=user.id, token_hash=_token_hash(token), address=address[:64],
-                            created_at=now, last_seen_at=now, expires_at=now + policy.lifetime))
+    session.add(
+        UserSession(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            address=address[:64],
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + policy.lifetime,
+        )
+    )
     session.flush()
     return token
 
 
-def resume_session(session: Session, token: str | None, policy: SessionPolicy,
-                   now: datetime | None = None) -> User | None:
+def resume_session(
+    session: Session, token: str | None, policy: SessionPolicy, now: datetime | None = None
+) -> User | None:
     """The user of a live session: not revoked, not idle too long, not past its lifetime."""
     if not token:
         return None
     now = now or utcnow()
     found = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
-    if (found is None or found.revoked_at is not None or found.expires_at <= now
-            or found.last_seen_at + policy.idle <= now or not found.user.active):
+    if (
+        found is None
+        or found.revoked_at is not None
+        or found.expires_at <= now
+        or found.last_seen_at + policy.idle <= now
+        or not found.user.active
+    ):
         return None
     if now - found.last_seen_at >= policy.touch_every:
         found.last_seen_at = now
@@ -305,8 +389,11 @@ def resume_session(session: Session, token: str | None, policy: SessionPolicy,
 
 def end_session(session: Session, token: str | None) -> None:
     if token:
-        session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token),
-                                                  UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
         session.flush()
 
 

@@ -1,4 +1,5 @@
 """Two-factor sign-in with TOTP (authenticator apps) and one-time recovery codes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,14 @@ def set_required(session: Session, admin: User, requirements: dict[Role, bool]) 
             session.add(RolePolicy(role=role, two_factor_required=required))
         elif policy.two_factor_required != required:
             policy.two_factor_required = required
-    record(session, admin, AuditAction.CHANGE, "two_factor_policy", None,
-           detail=", ".join(f"{r.value}={int(v)}" for r, v in requirements.items()))
+    record(
+        session,
+        admin,
+        AuditAction.CHANGE,
+        "two_factor_policy",
+        None,
+        detail=", ".join(f"{r.value}={int(v)}" for r, v in requirements.items()),
+    )
     session.flush()
 
 
@@ -77,7 +84,9 @@ def enable(session: Session, user: User, password: str, secret: str, code: str, 
         raise ValidationError(str(_l("This is not your current password.")), "password")
     step = _matching_step(secret, code.strip().replace(" ", ""), time.time() if now is None else now)
     if step is None:
-        raise ValidationError(str(_l("This code does not match; check the time on your phone and try the next code.")), "code")
+        raise ValidationError(
+            str(_l("This code does not match; check the time on your phone and try the next code.")), "code"
+        )
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, utcnow(), step
     codes = _replace_recovery_codes(session, user)
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="two-factor enabled")
@@ -116,8 +125,11 @@ def verify(session: Session, user: User, code: str, now: float | None = None) ->
             session.flush()
             return True
         return False
-    spare = session.scalar(select(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None)))
+    spare = session.scalar(
+        select(RecoveryCode).where(
+            RecoveryCode.user_id == user.id, RecoveryCode.code_hash == _hash(code), RecoveryCode.used_at.is_(None)
+        )
+    )
     if spare is None:
         return False
     spare.used_at = utcnow()
@@ -127,5 +139,8 @@ def verify(session: Session, user: User, code: str, now: float | None = None) ->
 
 
 def recovery_codes_left(session: Session, user: User) -> int:
-    return len(session.scalars(select(RecoveryCode.id).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))).all())
+    return len(
+        session.scalars(
+            select(RecoveryCode.id).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
+        ).all()
+    )

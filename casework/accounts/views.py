@@ -3,14 +3,12 @@ from __future__ import annotations
 import time
 
 import segno
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from casework.access import requires
-from casework.accounts import services
-from casework.accounts import two_factor
+from casework.accounts import services, two_factor
 from casework.accounts.forms import (
     ROLE_LABELS,
     ChangePasswordForm,
@@ -26,22 +24,25 @@ from casework.accounts.models import Role, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import db
-from casework.extensions import registry
 from casework.errors import SignInRefused, ValidationError
+from casework.extensions import registry
 from casework.form_actions import submitted
 from casework.forms_common import filled
 from casework.i18n import SUPPORTED_LOCALES
 from casework.pagination import page_number
-from casework.urls import safe_next_url
 from casework.security import session_policy
+from casework.urls import safe_next_url
 
 bp = Blueprint("accounts", __name__)
 
 
 def _throttle() -> services.Throttle:
     config = current_app.config
-    return services.Throttle(config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
-                             config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"], config["SIGN_IN_WINDOW_MINUTES"])
+    return services.Throttle(
+        config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+        config["SIGN_IN_WINDOW_MINUTES"],
+    )
 
 
 def home_for(user) -> str:
@@ -65,8 +66,13 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = services.sign_in(db.session, filled(form.email.data), filled(form.password.data),
-                                    request.remote_addr or "unknown", _throttle())
+            user = services.sign_in(
+                db.session,
+                filled(form.email.data),
+                filled(form.password.data),
+                request.remote_addr or "unknown",
+                _throttle(),
+            )
         except SignInRefused as refused:
             # Caught here on purpose, without the rollback of `submitted`: the failed attempt that
             # services.sign_in recorded must be committed with this request, since throttling counts it.
@@ -110,8 +116,13 @@ def sign_in_code():
     if form.validate_on_submit():
         address = request.remote_addr or "unknown"
         if services.throttled(db.session, user.email, address, _throttle()):
-            form.code.errors = [*form.code.errors, _("Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
-                                                     minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"])]
+            form.code.errors = [
+                *form.code.errors,
+                _(
+                    "Too many failed sign-ins. Wait %(minutes)d minutes, then try again.",
+                    minutes=current_app.config["SIGN_IN_WINDOW_MINUTES"],
+                ),
+            ]
         elif two_factor.verify(db.session, user, filled(form.code.data)):
             return _complete_sign_in(user)
         else:
@@ -145,9 +156,17 @@ def set_language():
 @requires("own_account")
 def account():
     form = ChangePasswordForm()
-    if submitted(form, lambda: services.change_password(db.session, current_user, filled(form.current_password.data),
-                                                        filled(form.new_password.data), keep_token=session.get("sid")),
-                 "new_password"):
+    if submitted(
+        form,
+        lambda: services.change_password(
+            db.session,
+            current_user,
+            filled(form.current_password.data),
+            filled(form.new_password.data),
+            keep_token=session.get("sid"),
+        ),
+        "new_password",
+    ):
         flash(_("Your password is changed."), "success")
         return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form, role_labels=ROLE_LABELS)
@@ -157,15 +176,12 @@ def account():
 @requires("manage_users")
 def users():
     page = page_number()
-    users, has_next = services.managed_users(db.session, current_user, page,
-                                             current_app.config["PAGE_SIZE"])
-    return render_template("accounts/users.html", users=users, page=page, has_next=has_next,
-                           role_labels=ROLE_LABELS)
+    users, has_next = services.managed_users(db.session, current_user, page, current_app.config["PAGE_SIZE"])
+    return render_template("accounts/users.html", users=users, page=page, has_next=has_next, role_labels=ROLE_LABELS)
 
 
 def _user_form(form: UserForm) -> UserForm:
-    form.organization_id.choices = [(o.id, o.name) for o in
-                                    services.organizations_for(db.session, current_user)]
+    form.organization_id.choices = [(o.id, o.name) for o in services.organizations_for(db.session, current_user)]
     return form
 
 
@@ -173,10 +189,19 @@ def _user_form(form: UserForm) -> UserForm:
 @requires("manage_users")
 def new_user():
     form = _user_form(UserForm(organization_id=current_user.organization_id))
-    if submitted(form, lambda: services.create_user(
-            db.session, current_user, email=filled(form.email.data), full_name=filled(form.full_name.data),
+    if submitted(
+        form,
+        lambda: services.create_user(
+            db.session,
+            current_user,
+            email=filled(form.email.data),
+            full_name=filled(form.full_name.data),
             role=Role(form.role.data),
-            organization_id=form.organization_id.data, password=_new_password(form)), "email"):
+            organization_id=form.organization_id.data,
+            password=_new_password(form),
+        ),
+        "email",
+    ):
         flash(_("The account is created."), "success")
         return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None)
@@ -200,11 +225,21 @@ def edit_user(user_id: int):
     form.email.render_kw = {"readonly": True}
     if request.method == "POST":
         form.email.data = user.email
-    if submitted(form, lambda: services.update_user(
-            db.session, current_user, user, full_name=filled(form.full_name.data), role=Role(form.role.data),
-            organization_id=form.organization_id.data, active=form.active.data,
-            new_password=form.new_password.data or None, manages_organization=form.manages_organization.data),
-            "full_name"):
+    if submitted(
+        form,
+        lambda: services.update_user(
+            db.session,
+            current_user,
+            user,
+            full_name=filled(form.full_name.data),
+            role=Role(form.role.data),
+            organization_id=form.organization_id.data,
+            active=form.active.data,
+            new_password=form.new_password.data or None,
+            manages_organization=form.manages_organization.data,
+        ),
+        "full_name",
+    ):
         flash(_("The account is saved."), "success")
         return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=user)
@@ -227,20 +262,37 @@ def two_factor_settings():
     if not two_factor.enabled(current_user):
         secret = session.get("totp_enrolment") or two_factor.new_secret()
         session["totp_enrolment"] = secret
-        enabled = submitted(enable_form, lambda: two_factor.enable(
-            db.session, current_user, filled(enable_form.password.data), secret, filled(enable_form.code.data)), "code")
+        enabled = submitted(
+            enable_form,
+            lambda: two_factor.enable(
+                db.session, current_user, filled(enable_form.password.data), secret, filled(enable_form.code.data)
+            ),
+            "code",
+        )
         if enabled:
             session.pop("totp_enrolment", None)
             return render_template("accounts/recovery_codes.html", codes=enabled.value)
         uri = two_factor.provisioning_uri(current_user, secret)
-        return render_template("accounts/two_factor.html", enable_form=enable_form, secret=secret,
-                               qr=segno.make(uri, error="m").svg_data_uri(scale=4), required=required)
-    if submitted(disable_form, lambda: two_factor.disable(db.session, current_user, filled(disable_form.password.data),
-                                                          required), "password"):
+        return render_template(
+            "accounts/two_factor.html",
+            enable_form=enable_form,
+            secret=secret,
+            qr=segno.make(uri, error="m").svg_data_uri(scale=4),
+            required=required,
+        )
+    if submitted(
+        disable_form,
+        lambda: two_factor.disable(db.session, current_user, filled(disable_form.password.data), required),
+        "password",
+    ):
         flash(_("Two-factor sign-in is turned off."), "success")
         return redirect(url_for("accounts.account"))
-    return render_template("accounts/two_factor.html", disable_form=disable_form, required=required,
-                           codes_left=two_factor.recovery_codes_left(db.session, current_user))
+    return render_template(
+        "accounts/two_factor.html",
+        disable_form=disable_form,
+        required=required,
+        codes_left=two_factor.recovery_codes_left(db.session, current_user),
+    )
 
 
 @bp.route("/admin/security", methods=["GET", "POST"])
@@ -261,8 +313,12 @@ ALLOWED_BEFORE_ENROLMENT = {"accounts.two_factor_settings", "accounts.sign_out",
 @bp.before_app_request
 def _enforce_two_factor():
     """Someone whose role requires two-factor sign-in sets it up before anything else."""
-    if (request.endpoint in ALLOWED_BEFORE_ENROLMENT or not current_user.is_authenticated
-            or two_factor.enabled(current_user) or not _two_factor_required(current_user)):
+    if (
+        request.endpoint in ALLOWED_BEFORE_ENROLMENT
+        or not current_user.is_authenticated
+        or two_factor.enabled(current_user)
+        or not _two_factor_required(current_user)
+    ):
         return None
     flash(_("Your role requires two-factor sign-in: set it up to continue."), "warning")
     return redirect(url_for("accounts.two_factor_settings"))

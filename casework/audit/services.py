@@ -1,4 +1,5 @@
 """Writing and reading the audit log. Details name fields and actions, never personal data."""
+
 from __future__ import annotations
 
 from sqlalchemy import event, select
@@ -8,12 +9,22 @@ from casework.accounts.models import User
 from casework.audit.models import AuditAction, AuditEvent
 
 
-def record(session: Session, user: User | None, action: AuditAction, object_type: str,
-           object_id: int | None, family_id: int | None = None, detail: str = "") -> AuditEvent:
+def record(
+    session: Session,
+    user: User | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: int | None,
+    family_id: int | None = None,
+    detail: str = "",
+) -> AuditEvent:
     entry = AuditEvent(
         user_id=user.id if user is not None and getattr(user, "id", None) else None,
-        action=action, object_type=object_type, object_id=object_id,
-        family_id=family_id, detail=detail[:200],
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        family_id=family_id,
+        detail=detail[:200],
     )
     session.add(entry)
     return entry
@@ -21,8 +32,10 @@ def record(session: Session, user: User | None, action: AuditAction, object_type
 
 def family_log(session: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
     stmt = (
-        select(AuditEvent).where(AuditEvent.family_id == family_id)
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)
+        select(AuditEvent)
+        .where(AuditEvent.family_id == family_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
     )
     return list(session.scalars(stmt))
 

@@ -4,11 +4,12 @@ The core knows no domain's dates: each domain registers a `casework.extensions.C
 says what is still ahead of a case and applies the staff's choice. The facts each domain returns
 are kept in a `CaseEvent`; the sentence shown on the case is written when read.
 """
+
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from babel.dates import format_date
 from babel.lists import format_list
@@ -24,13 +25,13 @@ class AheadChoice(enum.Enum):
     """What closing does to the dates still ahead; either way the program's reminders stop."""
 
     CANCEL = "cancel"  # the dates are cancelled on record, with their reminders
-    KEEP = "keep"      # another program follows the family: the dates stay, our reminders stop
+    KEEP = "keep"  # another program follows the family: the dates stay, our reminders stop
 
 
 class AgainChoice(enum.Enum):
     """What reopening does to the dates still ahead that closing cancelled or kept."""
 
-    PLAN = "plan"    # cancelled ones are scheduled again; reminders are planned for all
+    PLAN = "plan"  # cancelled ones are scheduled again; reminders are planned for all
     LEAVE = "leave"  # nothing changes
 
 

@@ -34,19 +34,31 @@ AHEAD_CHOICE_LABELS = {
 
 class StatusForm(FlaskForm):
     status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
-    closed_reason = SelectField(_l("Reason for closing"), validators=[Optional()],
-                                choices=[("", "—")] + [(r.value, label) for r, label in CLOSED_REASON_LABELS.items()])
+    closed_reason = SelectField(
+        _l("Reason for closing"),
+        validators=[Optional()],
+        choices=[("", "—")] + [(r.value, label) for r, label in CLOSED_REASON_LABELS.items()],
+    )
     # Asked only when closing a case with appointments still ahead, or reopening one whose
     # appointments closing kept or cancelled; the service says when an answer is missing.
-    ahead_choice = RadioField(_l("When the case closes"), validate_choice=False,
-                              choices=[(c.value, label) for c, label in AHEAD_CHOICE_LABELS.items()],
-                              description=_l("Neither choice sends the family a message: a court date stands "
-                                             "until the court changes it."))
-    again_choice = RadioField(_l("When the case reopens"), validate_choice=False,
-                              choices=[(AgainChoice.PLAN.value, ""),  # its label names how many: see plan_again_label
-                                       (AgainChoice.LEAVE.value, _l("Leave them as they are, without reminders"))],
-                               description=_l("Appointments cancelled when the case closed are scheduled again; "
-                                              "no reminder is planned for a date already past."))
+    ahead_choice = RadioField(
+        _l("When the case closes"),
+        validate_choice=False,
+        choices=[(c.value, label) for c, label in AHEAD_CHOICE_LABELS.items()],
+        description=_l("Neither choice sends the family a message: a court date stands until the court changes it."),
+    )
+    again_choice = RadioField(
+        _l("When the case reopens"),
+        validate_choice=False,
+        choices=[
+            (AgainChoice.PLAN.value, ""),  # its label names how many: see plan_again_label
+            (AgainChoice.LEAVE.value, _l("Leave them as they are, without reminders")),
+        ],
+        description=_l(
+            "Appointments cancelled when the case closed are scheduled again; "
+            "no reminder is planned for a date already past."
+        ),
+    )
 
     def choice_of_ahead(self) -> AheadChoice | None:
         return {c.value: c for c in AheadChoice}.get(self.ahead_choice.data or "")
@@ -56,9 +68,16 @@ class StatusForm(FlaskForm):
 
     def plan_again_label(self, count: int) -> None:
         self.again_choice.choices = [
-            (AgainChoice.PLAN.value, ngettext("Plan reminders again for the %(num)d date still ahead",
-                                              "Plan reminders again for the %(num)d dates still ahead", count)),
-            (AgainChoice.LEAVE.value, _l("Leave them as they are, without reminders"))]
+            (
+                AgainChoice.PLAN.value,
+                ngettext(
+                    "Plan reminders again for the %(num)d date still ahead",
+                    "Plan reminders again for the %(num)d dates still ahead",
+                    count,
+                ),
+            ),
+            (AgainChoice.LEAVE.value, _l("Leave them as they are, without reminders")),
+        ]
 
 
 class AssignForm(FlaskForm):

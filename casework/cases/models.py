@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-
 from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
@@ -54,8 +53,9 @@ class Case(TimestampMixin, Base):
     family: Mapped[Family] = relationship()
     assigned_to: Mapped[User | None] = relationship()
     # Closings and reopenings, newest first: read on the family page.
-    events: Mapped[list["CaseEvent"]] = relationship(
-        viewonly=True, order_by=lambda: (CaseEvent.created_at.desc(), CaseEvent.id.desc()))
+    events: Mapped[list[CaseEvent]] = relationship(
+        viewonly=True, order_by=lambda: (CaseEvent.created_at.desc(), CaseEvent.id.desc())
+    )
 
 
 class CaseEventKind(enum.Enum):

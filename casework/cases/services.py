@@ -1,9 +1,11 @@
 """Cases: opening, status, assignment history, notes and tasks."""
+
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, func, select, update
@@ -49,16 +51,25 @@ def _check_assignee(session: Session, program_id: int, user_id: int | None) -> U
     if user_id is None:
         return None
     assignee = session.get(User, user_id)
-    if assignee is None or assignee.organization_id != program_id or assignee.role not in PROGRAM_ROLES \
-            or not assignee.active:
+    if (
+        assignee is None
+        or assignee.organization_id != program_id
+        or assignee.role not in PROGRAM_ROLES
+        or not assignee.active
+    ):
         raise ValidationError(str(_l("Choose an active member of this program's staff.")), "assigned_to_id")
     return assignee
 
 
 def open_case(session: Session, user: User, family: Family, today: date, assign_to_id: int | None) -> Case:
     assignee = _check_assignee(session, family.program_id, assign_to_id)
-    case = Case(family=family, reference=new_reference(), status=CaseStatus.INTAKE, opened_on=today,
-                assigned_to_id=assignee.id if assignee else None)
+    case = Case(
+        family=family,
+        reference=new_reference(),
+        status=CaseStatus.INTAKE,
+        opened_on=today,
+        assigned_to_id=assignee.id if assignee else None,
+    )
     session.add(case)
     session.flush()
     session.add(CaseAssignment(case_id=case.id, user_id=case.assigned_to_id, assigned_by_id=user.id))
@@ -68,8 +79,12 @@ def open_case(session: Session, user: User, family: Family, today: date, assign_
 
 def current_case(session: Session, family: Family) -> Case | None:
     """The family's open case, or else its most recent one."""
-    stmt = (select(Case).where(Case.family_id == family.id)
-            .order_by((Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc()).limit(1))
+    stmt = (
+        select(Case)
+        .where(Case.family_id == family.id)
+        .order_by((Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
+        .limit(1)
+    )
     return session.scalars(stmt).first()
 
 
@@ -77,8 +92,12 @@ def current_cases(session: Session, family_ids: list[int]) -> dict[int, Case]:
     """`current_case` for many families in one statement."""
     if not family_ids:
         return {}
-    stmt = (select(Case).where(Case.family_id.in_(family_ids)).options(joinedload(Case.assigned_to))
-            .order_by(Case.family_id, (Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc()))
+    stmt = (
+        select(Case)
+        .where(Case.family_id.in_(family_ids))
+        .options(joinedload(Case.assigned_to))
+        .order_by(Case.family_id, (Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
+    )
     found: dict[int, Case] = {}
     for case in session.scalars(stmt).unique():
         found.setdefault(case.family_id, case)
@@ -86,12 +105,19 @@ def current_cases(session: Session, family_ids: list[int]) -> dict[int, Case]:
 
 
 def family_cases(session: Session, family: Family) -> list[Case]:
-    return list(session.scalars(select(Case).where(Case.family_id == family.id)
-                                .options(joinedload(Case.assigned_to)).order_by(Case.opened_on.desc(), Case.id.desc())))
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.family_id == family.id)
+            .options(joinedload(Case.assigned_to))
+            .order_by(Case.opened_on.desc(), Case.id.desc())
+        )
+    )
 
 
-def dates_ahead(session: Session, case: Case, now: datetime | None = None,
-                closing: Sequence[CaseClosing] | None = None) -> list[AheadItem]:
+def dates_ahead(
+    session: Session, case: Case, now: datetime | None = None, closing: Sequence[CaseClosing] | None = None
+) -> list[AheadItem]:
     """What is still ahead of an open case (future appointments...), as closing would list it."""
     if case.status is CaseStatus.CLOSED:
         return []
@@ -100,20 +126,28 @@ def dates_ahead(session: Session, case: Case, now: datetime | None = None,
 
 
 def last_closing(session: Session, case: Case) -> CaseEvent | None:
-    return session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.kind == CaseEventKind.CLOSED)
-                           .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc()).limit(1)).first()
+    return session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id, CaseEvent.kind == CaseEventKind.CLOSED)
+        .order_by(CaseEvent.created_at.desc(), CaseEvent.id.desc())
+        .limit(1)
+    ).first()
 
 
-def dates_to_plan_again(session: Session, case: Case, now: datetime | None = None,
-                        closing: Sequence[CaseClosing] | None = None) -> list[AheadItem]:
+def dates_to_plan_again(
+    session: Session, case: Case, now: datetime | None = None, closing: Sequence[CaseClosing] | None = None
+) -> list[AheadItem]:
     """What reopening a closed case could plan again: the dates still ahead that closing kept or cancelled."""
     if case.status is not CaseStatus.CLOSED:
         return []
     now = now or utcnow()
     event = last_closing(session, case)
     facts = (event.facts or {}) if event is not None else {}
-    return [item for provider in case_closing.providers(closing)
-            for item in provider.again(session, case, facts.get(provider.name) or {}, now)]
+    return [
+        item
+        for provider in case_closing.providers(closing)
+        for item in provider.again(session, case, facts.get(provider.name) or {}, now)
+    ]
 
 
 def _summary(facts: dict[str, Any]) -> str:
@@ -125,10 +159,18 @@ def _summary(facts: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def change_status(session: Session, user: User, case: Case, status: CaseStatus,
-                  reason: ClosedReason | None, today: date, ahead_choice: AheadChoice | None = None,
-                  again_choice: AgainChoice | None = None, now: datetime | None = None,
-                  closing: Sequence[CaseClosing] | None = None) -> CaseEvent | None:
+def change_status(
+    session: Session,
+    user: User,
+    case: Case,
+    status: CaseStatus,
+    reason: ClosedReason | None,
+    today: date,
+    ahead_choice: AheadChoice | None = None,
+    again_choice: AgainChoice | None = None,
+    now: datetime | None = None,
+    closing: Sequence[CaseClosing] | None = None,
+) -> CaseEvent | None:
     """Change a case's status. Closing a case with dates still ahead needs `ahead_choice` (cancel
     them, or keep them for another program); either way its unsent reminders are cancelled.
     Reopening a case whose dates closing kept or cancelled needs `again_choice`. What was done is
@@ -147,8 +189,9 @@ def change_status(session: Session, user: User, case: Case, status: CaseStatus,
         if reason is not None:
             raise ValidationError(str(_l("A reason is only given when closing.")), "closed_reason")
         if reopening and again_choice is None and dates_to_plan_again(session, case, now, taking_part):
-            raise ValidationError(str(_l("Choose whether reminders are planned again for the dates still ahead.")),
-                                  "again_choice")
+            raise ValidationError(
+                str(_l("Choose whether reminders are planned again for the dates still ahead.")), "again_choice"
+            )
     if case.status is status:
         return None
     previous = case.status
@@ -156,8 +199,13 @@ def change_status(session: Session, user: User, case: Case, status: CaseStatus,
     if status is CaseStatus.CLOSED:
         case.status, case.closed_on, case.closed_reason = status, today, reason
         facts = {p.name: p.close(session, user, case, ahead_choice, now) for p in taking_part}
-        event = CaseEvent(case_id=case.id, kind=CaseEventKind.CLOSED, happened_on=today, user_id=user.id,
-                          facts={name: f for name, f in facts.items() if f})
+        event = CaseEvent(
+            case_id=case.id,
+            kind=CaseEventKind.CLOSED,
+            happened_on=today,
+            user_id=user.id,
+            facts={name: f for name, f in facts.items() if f},
+        )
     else:
         case.status, case.closed_on, case.closed_reason = status, None, None
         if reopening:
@@ -166,8 +214,13 @@ def change_status(session: Session, user: User, case: Case, status: CaseStatus,
                 closed = last_closing(session, case)
                 earlier = (closed.facts or {}) if closed is not None else {}
                 facts = {p.name: p.reopen(session, user, case, earlier.get(p.name) or {}, now) for p in taking_part}
-            event = CaseEvent(case_id=case.id, kind=CaseEventKind.REOPENED, happened_on=today, user_id=user.id,
-                              facts={name: f for name, f in facts.items() if f})
+            event = CaseEvent(
+                case_id=case.id,
+                kind=CaseEventKind.REOPENED,
+                happened_on=today,
+                user_id=user.id,
+                facts={name: f for name, f in facts.items() if f},
+            )
     if event is not None:
         session.add(event)
     detail = f"status {previous.value} -> {status.value}"
@@ -190,9 +243,12 @@ def reassign(session: Session, user: User, case: Case, assignee_id: int | None) 
 
 
 def assignment_history(session: Session, case: Case) -> list[CaseAssignment]:
-    stmt = (select(CaseAssignment).where(CaseAssignment.case_id == case.id)
-            .options(joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by))
-            .order_by(CaseAssignment.assigned_at.desc(), CaseAssignment.id.desc()))
+    stmt = (
+        select(CaseAssignment)
+        .where(CaseAssignment.case_id == case.id)
+        .options(joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by))
+        .order_by(CaseAssignment.assigned_at.desc(), CaseAssignment.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
@@ -216,21 +272,40 @@ def add_note(session: Session, user: User, case: Case, body: str) -> Note:
 
 
 def case_notes(session: Session, case_ids: list[int], limit: int = 50) -> list[Note]:
-    stmt = (select(Note).where(Note.case_id.in_(case_ids)).options(joinedload(Note.author))
-            .order_by(Note.created_at.desc(), Note.id.desc()).limit(limit))
+    stmt = (
+        select(Note)
+        .where(Note.case_id.in_(case_ids))
+        .options(joinedload(Note.author))
+        .order_by(Note.created_at.desc(), Note.id.desc())
+        .limit(limit)
+    )
     return list(session.scalars(stmt))
 
 
 # Tasks ----------------------------------------------------------------------------------------
 
-def add_task(session: Session, user: User, case: Case, title: str, due_on: date, assignee_id: int | None,
-             kind: TaskKind = TaskKind.GENERAL) -> Task:
+
+def add_task(
+    session: Session,
+    user: User,
+    case: Case,
+    title: str,
+    due_on: date,
+    assignee_id: int | None,
+    kind: TaskKind = TaskKind.GENERAL,
+) -> Task:
     title = (title or "").strip()
     if not title:
         raise ValidationError(str(_l("Say what is to be done.")), "title")
     assignee = _check_assignee(session, case.family.program_id, assignee_id)
-    task = Task(case_id=case.id, title=title[:200], due_on=due_on, kind=kind,
-                assignee_id=assignee.id if assignee else None, created_by_id=user.id)
+    task = Task(
+        case_id=case.id,
+        title=title[:200],
+        due_on=due_on,
+        kind=kind,
+        assignee_id=assignee.id if assignee else None,
+        created_by_id=user.id,
+    )
     session.add(task)
     session.flush()
     record(session, user, AuditAction.CREATE, "task", task.id, case.family_id)
@@ -242,16 +317,24 @@ def add_follow_up_task(session: Session, case: Case, title: TaskTitle, values: d
     """A task the system raises for the case's manager (a missed date, a failed reminder, a
     family's request), titled by `title` and its `values` so each reader reads it in their
     language; the caller commits with the change that caused it."""
-    task = Task(case_id=case.id, title=title.english(values), title_key=title.key, title_values=dict(values),
-                due_on=due_on, kind=TaskKind.GENERAL, assignee_id=case.assigned_to_id)
+    task = Task(
+        case_id=case.id,
+        title=title.english(values),
+        title_key=title.key,
+        title_values=dict(values),
+        due_on=due_on,
+        kind=TaskKind.GENERAL,
+        assignee_id=case.assigned_to_id,
+    )
     session.add(task)
     session.flush()
     record(session, None, AuditAction.CREATE, "task", task.id, case.family_id, detail="follow-up")
     return task
 
 
-def has_titled_task(session: Session, case_id: int, title: TaskTitle, values: dict[str, Any],
-                    open_only: bool = False) -> bool:
+def has_titled_task(
+    session: Session, case_id: int, title: TaskTitle, values: dict[str, Any], open_only: bool = False
+) -> bool:
     """Whether the case already has a task with this title and these values (the same question
     asked twice is one task)."""
     stmt = select(Task.title_values).where(Task.case_id == case_id, Task.title_key == title.key)
@@ -263,13 +346,27 @@ def has_titled_task(session: Session, case_id: int, title: TaskTitle, values: di
 def plan_address_change_tasks(session: Session, user: User, case: Case, due_on: date) -> list[Task]:
     """Tasks to file a change of address, unless such tasks are still open from an earlier move."""
     tasks = []
-    existing = {t.kind for t in session.scalars(select(Task).where(
-        Task.case_id == case.id, Task.kind.in_(ADDRESS_CHANGE_KINDS), Task.completed_at.is_(None)))}
+    existing = {
+        t.kind
+        for t in session.scalars(
+            select(Task).where(
+                Task.case_id == case.id, Task.kind.in_(ADDRESS_CHANGE_KINDS), Task.completed_at.is_(None)
+            )
+        )
+    }
     for kind, title in ADDRESS_TASK_TITLES.items():
         if kind in existing:
             continue
-        task = Task(case_id=case.id, kind=kind, title=title.english({}), title_key=title.key, title_values={},
-                    due_on=due_on, assignee_id=case.assigned_to_id or user.id, created_by_id=user.id)
+        task = Task(
+            case_id=case.id,
+            kind=kind,
+            title=title.english({}),
+            title_key=title.key,
+            title_values={},
+            due_on=due_on,
+            assignee_id=case.assigned_to_id or user.id,
+            created_by_id=user.id,
+        )
         session.add(task)
         tasks.append(task)
     session.flush()
@@ -295,25 +392,41 @@ def reopen_task(session: Session, user: User, task: Task) -> None:
 
 
 def case_tasks(session: Session, case_ids: list[int]) -> list[Task]:
-    stmt = (select(Task).where(Task.case_id.in_(case_ids)).options(joinedload(Task.assignee))
-            .order_by(Task.completed_at.is_not(None), Task.due_on, Task.id).limit(200))
+    stmt = (
+        select(Task)
+        .where(Task.case_id.in_(case_ids))
+        .options(joinedload(Task.assignee))
+        .order_by(Task.completed_at.is_not(None), Task.due_on, Task.id)
+        .limit(200)
+    )
     return list(session.scalars(stmt))
 
 
-def open_tasks_for(session: Session, user: User, page: int, per_page: int,
-                   scope: ColumnElement[bool]) -> tuple[list[Task], bool]:
+def open_tasks_for(
+    session: Session, user: User, page: int, per_page: int, scope: ColumnElement[bool]
+) -> tuple[list[Task], bool]:
     """The user's open tasks, soonest due first, within the access scope `scope` (a clause on Family)."""
-    stmt = (select(Task).join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id)
-            .where(scope, Task.assignee_id == user.id, Task.completed_at.is_(None))
-            .options(joinedload(Task.case).joinedload(Case.family))
-            .order_by(Task.due_on, Task.id).offset((page - 1) * per_page).limit(per_page + 1))
+    stmt = (
+        select(Task)
+        .join(Case, Task.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .where(scope, Task.assignee_id == user.id, Task.completed_at.is_(None))
+        .options(joinedload(Task.case).joinedload(Case.family))
+        .order_by(Task.due_on, Task.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
     tasks = list(session.scalars(stmt).unique())
     return tasks[:per_page], len(tasks) > per_page
 
 
 def count_open_tasks(session: Session, case_ids: list[int]) -> int:
-    return session.scalar(select(func.count()).select_from(Task).where(
-        Task.case_id.in_(case_ids), Task.completed_at.is_(None))) or 0
+    return (
+        session.scalar(
+            select(func.count()).select_from(Task).where(Task.case_id.in_(case_ids), Task.completed_at.is_(None))
+        )
+        or 0
+    )
 
 
 def anonymize_case_records(session: Session, case_ids: list[int]) -> None:
@@ -322,5 +435,8 @@ def anonymize_case_records(session: Session, case_ids: list[int]) -> None:
     if not case_ids:
         return
     session.execute(delete(Note).where(Note.case_id.in_(case_ids)))
-    session.execute(update(Task).where(Task.case_id.in_(case_ids), Task.kind == TaskKind.GENERAL)
-                    .values(title="—", title_key=None, title_values=None))
+    session.execute(
+        update(Task)
+        .where(Task.case_id.in_(case_ids), Task.kind == TaskKind.GENERAL)
+        .values(title="—", title_key=None, title_values=None)
+    )

@@ -6,11 +6,13 @@ Each domain declares its titles as `TaskTitle` constants and registers them in t
 a person has no key and keeps its text. `Task.title` still holds the English sentence, for search
 and exports.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from babel.dates import format_date
 from flask import current_app, has_app_context
@@ -76,8 +78,8 @@ def display_title(task: Any) -> str:
 # The core's own titles ---------------------------------------------------------------------------
 
 ADDRESS_CHANGE_COURT = TaskTitle(
-    "cases.address_change_court", _l("File the change of address with the immigration court (EOIR-33)"))
-ADDRESS_CHANGE_USCIS = TaskTitle(
-    "cases.address_change_uscis", _l("File the change of address with USCIS (AR-11)"))
+    "cases.address_change_court", _l("File the change of address with the immigration court (EOIR-33)")
+)
+ADDRESS_CHANGE_USCIS = TaskTitle("cases.address_change_uscis", _l("File the change of address with USCIS (AR-11)"))
 
 CORE_TITLES = (ADDRESS_CHANGE_COURT, ADDRESS_CHANGE_USCIS)

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -35,8 +35,12 @@ def task_title(task: Task) -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"status_labels": STATUS_LABELS, "closed_reason_labels": CLOSED_REASON_LABELS,
-            "task_title": task_title, "case_event_text": event_text}
+    return {
+        "status_labels": STATUS_LABELS,
+        "closed_reason_labels": CLOSED_REASON_LABELS,
+        "task_title": task_title,
+        "case_event_text": event_text,
+    }
 
 
 def _family_page(case):
@@ -44,7 +48,7 @@ def _family_page(case):
 
 
 def _staff_choices(case):
-    return [(0, _("Not assigned"))] + staff_choices(db.session, case.family.program_id)
+    return [(0, _("Not assigned")), *staff_choices(db.session, case.family.program_id)]
 
 
 @bp.route("/cases/<int:case_id>/status", methods=["GET", "POST"])
@@ -57,10 +61,20 @@ def status(case_id: int):
     ahead = services.dates_ahead(db.session, case)
     again = services.dates_to_plan_again(db.session, case)
     form.plan_again_label(len(again))
-    if submitted(form, lambda: services.change_status(
-            db.session, current_user, case, CaseStatus(form.status.data),
-            ClosedReason(form.closed_reason.data) if form.closed_reason.data else None, today_for(current_user),
-            ahead_choice=form.choice_of_ahead(), again_choice=form.choice_of_again()), "status"):
+    if submitted(
+        form,
+        lambda: services.change_status(
+            db.session,
+            current_user,
+            case,
+            CaseStatus(form.status.data),
+            ClosedReason(form.closed_reason.data) if form.closed_reason.data else None,
+            today_for(current_user),
+            ahead_choice=form.choice_of_ahead(),
+            again_choice=form.choice_of_again(),
+        ),
+        "status",
+    ):
         flash(_("The case status is saved."), "success")
         return _family_page(case)
     return render_template("cases/status_form.html", form=form, case=case, ahead=ahead, again=again)
@@ -72,8 +86,11 @@ def assign(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = AssignForm(assigned_to_id=case.assigned_to_id or 0)
     form.assigned_to_id.choices = _staff_choices(case)
-    if submitted(form, lambda: services.reassign(db.session, current_user, case, form.assigned_to_id.data or None),
-                 "assigned_to_id"):
+    if submitted(
+        form,
+        lambda: services.reassign(db.session, current_user, case, form.assigned_to_id.data or None),
+        "assigned_to_id",
+    ):
         flash(_("The case is assigned."), "success")
         return _family_page(case)
     return render_template("cases/assign_form.html", form=form, case=case)
@@ -96,9 +113,18 @@ def add_task(case_id: int):
     case = access.get_case_or_404(db.session, current_user, case_id)
     form = TaskForm(assignee_id=current_user.id)
     form.assignee_id.choices = _staff_choices(case)
-    if submitted(form, lambda: services.add_task(db.session, current_user, case, filled(form.title.data),
-                                                 filled(form.due_on.data),
-                                                 form.assignee_id.data or None), "title"):
+    if submitted(
+        form,
+        lambda: services.add_task(
+            db.session,
+            current_user,
+            case,
+            filled(form.title.data),
+            filled(form.due_on.data),
+            form.assignee_id.data or None,
+        ),
+        "title",
+    ):
         flash(_("The task is added."), "success")
         return _family_page(case)
     return render_template("cases/task_form.html", form=form, case=case)
@@ -126,6 +152,9 @@ def reopen_task(task_id: int):
 @requires("program_staff")
 def my_tasks():
     page = page_number()
-    tasks, has_next = services.open_tasks_for(db.session, current_user, page, current_app.config["PAGE_SIZE"],
-                                              access.family_clause(current_user))
-    return render_template("cases/my_tasks.html", tasks=tasks, has_next=has_next, page=page, today=today_for(current_user))
+    tasks, has_next = services.open_tasks_for(
+        db.session, current_user, page, current_app.config["PAGE_SIZE"], access.family_clause(current_user)
+    )
+    return render_template(
+        "cases/my_tasks.html", tasks=tasks, has_next=has_next, page=page, today=today_for(current_user)
+    )

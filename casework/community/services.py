@@ -1,4 +1,5 @@
 """Referrals to community services."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,11 @@ class ReferralData:
 def for_cases(session: Session, case_ids: list[int]) -> list[ServiceReferral]:
     if not case_ids:
         return []
-    stmt = (select(ServiceReferral).where(ServiceReferral.case_id.in_(case_ids))
-            .order_by(ServiceReferral.referred_on.desc(), ServiceReferral.id.desc()))
+    stmt = (
+        select(ServiceReferral)
+        .where(ServiceReferral.case_id.in_(case_ids))
+        .order_by(ServiceReferral.referred_on.desc(), ServiceReferral.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
@@ -44,19 +48,28 @@ def create_referral(session: Session, user: User, case: Case, data: ReferralData
     provider = blank_to_none(data.provider)
     if provider is None:
         raise ValidationError(str(_l("Name the provider.")), "provider")
-    referral = ServiceReferral(case_id=case.id, member_id=data.member_id, category=data.category, provider=provider,
-                               status=ReferralStatus.REFERRED, referred_on=data.referred_on,
-                               status_changed_on=data.referred_on, notes=blank_to_none(data.notes))
+    referral = ServiceReferral(
+        case_id=case.id,
+        member_id=data.member_id,
+        category=data.category,
+        provider=provider,
+        status=ReferralStatus.REFERRED,
+        referred_on=data.referred_on,
+        status_changed_on=data.referred_on,
+        notes=blank_to_none(data.notes),
+    )
     session.add(referral)
     session.flush()
-    record(session, user, AuditAction.CREATE, "service_referral", referral.id, case.family_id,
-           detail=data.category.value)
+    record(
+        session, user, AuditAction.CREATE, "service_referral", referral.id, case.family_id, detail=data.category.value
+    )
     session.flush()
     return referral
 
 
-def change_status(session: Session, user: User, referral: ServiceReferral, status: ReferralStatus,
-                  notes: str | None, today: date) -> None:
+def change_status(
+    session: Session, user: User, referral: ServiceReferral, status: ReferralStatus, notes: str | None, today: date
+) -> None:
     changed = []
     if referral.status is not status:
         referral.status = status
@@ -67,8 +80,15 @@ def change_status(session: Session, user: User, referral: ServiceReferral, statu
         changed.append("notes")
     if changed:
         case = session.get(Case, referral.case_id)
-        record(session, user, AuditAction.CHANGE, "service_referral", referral.id,
-               case.family_id if case else None, detail=", ".join(changed))
+        record(
+            session,
+            user,
+            AuditAction.CHANGE,
+            "service_referral",
+            referral.id,
+            case.family_id if case else None,
+            detail=", ".join(changed),
+        )
     session.flush()
 
 

@@ -1,4 +1,5 @@
 """The caseload dashboard: each panel is one bounded query, whatever the caseload's size."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,73 +40,125 @@ def _open_cases(user: User, whole_program: bool, scope: ColumnElement[bool]) -> 
     return conditions
 
 
-def counts(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> dict[str, int]:
+def counts(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> dict[str, int]:
     caseload = and_(*_open_cases(user, whole_program, scope))
     row = session.execute(
         select(
             func.count(func.distinct(Case.family_id)),
             func.count(func.distinct(Case.id)).filter(Case.status == CaseStatus.INTAKE),
-        ).select_from(Case).join(Family, Case.family_id == Family.id).where(caseload)
+        )
+        .select_from(Case)
+        .join(Family, Case.family_id == Family.id)
+        .where(caseload)
     ).one()
     return {"families": row[0], "in_intake": row[1]}
 
 
-def my_families(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool]) -> Panel[Row[Family, Case]]:
-    stmt = (select(Family, Case).join(Case, Case.family_id == Family.id)
-            .where(*_open_cases(user, whole_program, scope))
-            .order_by(Family.updated_at.desc(), Family.id.desc()).limit(PANEL_SIZE + 1))
+def my_families(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool]
+) -> Panel[Row[Family, Case]]:
+    stmt = (
+        select(Family, Case)
+        .join(Case, Case.family_id == Family.id)
+        .where(*_open_cases(user, whole_program, scope))
+        .order_by(Family.updated_at.desc(), Family.id.desc())
+        .limit(PANEL_SIZE + 1)
+    )
     return _panel(list(session.execute(stmt).all()))
 
 
-def _tasks(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], *conditions: ColumnElement[bool]) -> Panel[Task]:
-    stmt = (select(Task).join(Case, Task.case_id == Case.id).join(Family, Case.family_id == Family.id)
-            .where(scope, Task.completed_at.is_(None), *conditions)
-            .options(joinedload(Task.case).joinedload(Case.family), joinedload(Task.assignee))
-            .order_by(Task.due_on, Task.id).limit(PANEL_SIZE + 1))
+def _tasks(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], *conditions: ColumnElement[bool]
+) -> Panel[Task]:
+    stmt = (
+        select(Task)
+        .join(Case, Task.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .where(scope, Task.completed_at.is_(None), *conditions)
+        .options(joinedload(Task.case).joinedload(Case.family), joinedload(Task.assignee))
+        .order_by(Task.due_on, Task.id)
+        .limit(PANEL_SIZE + 1)
+    )
     if not whole_program:
         stmt = stmt.where(Task.assignee_id == user.id)
     return _panel(list(session.scalars(stmt).unique()))
 
 
-def overdue_tasks(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Task]:
+def overdue_tasks(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[Task]:
     return _tasks(session, user, whole_program, scope, Task.due_on < today)
 
 
-def upcoming_tasks(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Task]:
-    return _tasks(session, user, whole_program, scope, Task.due_on >= today,
-                  Task.due_on <= today + timedelta(days=UPCOMING_DAYS))
+def upcoming_tasks(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[Task]:
+    return _tasks(
+        session, user, whole_program, scope, Task.due_on >= today, Task.due_on <= today + timedelta(days=UPCOMING_DAYS)
+    )
 
 
-def unfiled_address_changes(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Task]:
+def unfiled_address_changes(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[Task]:
     return _tasks(session, user, whole_program, scope, Task.kind.in_(ADDRESS_CHANGE_KINDS))
 
 
-def unenrolled_children(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Row[Member, Family, date]]:
+def unenrolled_children(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[Row[Member, Family, date]]:
     """School-age children not enrolled N days after the household's release (or case opening)."""
     oldest, youngest = birth_date_range(today)
-    first_release = (select(func.min(Release.released_on)).where(Release.family_id == Family.id)
-                     .correlate(Family).scalar_subquery())
+    first_release = (
+        select(func.min(Release.released_on)).where(Release.family_id == Family.id).correlate(Family).scalar_subquery()
+    )
     started = func.coalesce(first_release, Case.opened_on)
-    enrolled = exists().where(SchoolEnrollment.member_id == Member.id,
-                              SchoolEnrollment.status == EnrollmentStatus.ENROLLED)
+    enrolled = exists().where(
+        SchoolEnrollment.member_id == Member.id, SchoolEnrollment.status == EnrollmentStatus.ENROLLED
+    )
     deadline = today - timedelta(days=user.organization.enrollment_alert_days)
-    stmt = (select(Member, Family, started.label("started_on"))
-            .join(Family, Member.family_id == Family.id).join(Case, Case.family_id == Family.id)
-            .where(*_open_cases(user, whole_program, scope), Member.date_of_birth >= oldest,
-                   Member.date_of_birth <= youngest, ~enrolled, started <= deadline)
-            .order_by(started, Member.id).limit(PANEL_SIZE + 1))
+    stmt = (
+        select(Member, Family, started.label("started_on"))
+        .join(Family, Member.family_id == Family.id)
+        .join(Case, Case.family_id == Family.id)
+        .where(
+            *_open_cases(user, whole_program, scope),
+            Member.date_of_birth >= oldest,
+            Member.date_of_birth <= youngest,
+            ~enrolled,
+            started <= deadline,
+        )
+        .order_by(started, Member.id)
+        .limit(PANEL_SIZE + 1)
+    )
     return _panel(list(session.execute(stmt).all()))
 
 
-def missing_consent(session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date) -> Panel[Row[Family, Case]]:
+def missing_consent(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[Row[Family, Case]]:
     """Open cases whose household has no consent in force for reminders or sharing."""
-    any_consent = (exists().where(Consent.member_id == Member.id, Consent.revoked_on.is_(None),
-                                  Member.family_id == Family.id))
-    stmt = (select(Family, Case).join(Case, Case.family_id == Family.id)
-            .where(*_open_cases(user, whole_program, scope), ~any_consent)
-            .order_by(Case.opened_on, Family.id).limit(PANEL_SIZE + 1))
+    any_consent = exists().where(
+        Consent.member_id == Member.id, Consent.revoked_on.is_(None), Member.family_id == Family.id
+    )
+    stmt = (
+        select(Family, Case)
+        .join(Case, Case.family_id == Family.id)
+        .where(*_open_cases(user, whole_program, scope), ~any_consent)
+        .order_by(Case.opened_on, Family.id)
+        .limit(PANEL_SIZE + 1)
+    )
     return _panel(list(session.execute(stmt).all()))
 
 
-__all__ = ["counts", "my_families", "overdue_tasks", "upcoming_tasks", "unfiled_address_changes",
-           "unenrolled_children", "missing_consent"]
+__all__ = [
+    "counts",
+    "missing_consent",
+    "my_families",
+    "overdue_tasks",
+    "unenrolled_children",
+    "unfiled_address_changes",
+    "upcoming_tasks",
+]

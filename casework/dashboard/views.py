@@ -31,6 +31,8 @@ def index():
         unenrolled=services.unenrolled_children(*args, today),
         no_consent=services.missing_consent(*args, today),
         address_changes=services.unfiled_address_changes(*args, today),
-        sections=[(s.template, s.load(db.session, current_user, whole_program, today))
-                  for s in registry(current_app).dashboard_sections],
+        sections=[
+            (s.template, s.load(db.session, current_user, whole_program, today))
+            for s in registry(current_app).dashboard_sections
+        ],
     )

@@ -29,10 +29,19 @@ def demo_command() -> None:
 
 
 @click.command("seed")
-@click.option("--families", "count", type=click.IntRange(1, 2_000_000), required=True,
-              help="How many fictional families to generate.")
-@click.option("--program", "program_name", default=None,
-              help="The program to add them to (created when missing); default: the seeded benchmark program.")
+@click.option(
+    "--families",
+    "count",
+    type=click.IntRange(1, 2_000_000),
+    required=True,
+    help="How many fictional families to generate.",
+)
+@click.option(
+    "--program",
+    "program_name",
+    default=None,
+    help="The program to add them to (created when missing); default: the seeded benchmark program.",
+)
 @with_appcontext
 def seed_command(count: int, program_name: str | None) -> None:
     """Generate fictional families at scale for benchmarks (bulk inserts, batches of 1000)."""

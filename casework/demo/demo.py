@@ -1,4 +1,5 @@
 """The demo program: accounts, and about forty fictional households at every stage of a case."""
+
 from __future__ import annotations
 
 import random
@@ -70,8 +71,13 @@ def demo_loaded(session: Session) -> bool:
 def load_demo(session: Session, seed: int = 2026) -> DemoResult:
     """Create the demo program once; a second run changes nothing."""
     if demo_loaded(session):
-        count = len(session.scalars(select(Family.id).join(Organization, Family.program_id == Organization.id)
-                                    .where(Organization.name == PROGRAM_NAME)).all())
+        count = len(
+            session.scalars(
+                select(Family.id)
+                .join(Organization, Family.program_id == Organization.id)
+                .where(Organization.name == PROGRAM_NAME)
+            ).all()
+        )
         return DemoResult(False, count)
     rng = random.Random(seed)
     program = Organization(name=PROGRAM_NAME, kind=OrganizationKind.PROGRAM, timezone=PROGRAM_TIMEZONE)
@@ -96,8 +102,7 @@ def _phone(rng: random.Random, prefix: str) -> str:
     return f"{prefix}{rng.randint(100, 199):03d}"[: len(prefix) + 3]
 
 
-def _household(session: Session, rng: random.Random, index: int, manager: User, supervisor: User,
-               today: date) -> None:
+def _household(session: Session, rng: random.Random, index: int, manager: User, supervisor: User, today: date) -> None:
     country, language, others, interpreter, phone_prefix = PROFILES[index % len(PROFILES)]
     female_head = rng.random() < 0.55
     surnames = rng.sample(SURNAMES[country], 2)
@@ -111,52 +116,95 @@ def _household(session: Session, rng: random.Random, index: int, manager: User, 
     us_phone = f"+1 773 555 01{index % 100:02d}"
     head = family_services.MemberData(
         given_names=rng.choice(GIVEN[country]["f" if female_head else "m"]),
-        first_surname=surnames[0], second_surname=second,
+        first_surname=surnames[0],
+        second_surname=second,
         date_of_birth=date(today.year - rng.randint(22, 48), rng.randint(1, 12), rng.randint(1, 28)),
         birth_date_estimated=rng.random() < 0.1,
-        a_number=f"{rng.randint(10_000_000, 299_999_999):09d}", country_of_birth=country,
-        preferred_language=language, languages=others, needs_interpreter=interpreter,
+        a_number=f"{rng.randint(10_000_000, 299_999_999):09d}",
+        country_of_birth=country,
+        preferred_language=language,
+        languages=others,
+        needs_interpreter=interpreter,
         email=f"family{index + 1}@example.org" if rng.random() < 0.4 else None,
-        phones=[(us_phone, PhoneKind.MOBILE)] + ([(_phone(rng, phone_prefix), PhoneKind.OTHER)] if rng.random() < 0.3 else []),
-        vulnerabilities=vulnerabilities, vulnerabilities_confidential=Vulnerability.SINGLE_FEMALE_HEAD in vulnerabilities,
+        phones=[(us_phone, PhoneKind.MOBILE)]
+        + ([(_phone(rng, phone_prefix), PhoneKind.OTHER)] if rng.random() < 0.3 else []),
+        vulnerabilities=vulnerabilities,
+        vulnerabilities_confidential=Vulnerability.SINGLE_FEMALE_HEAD in vulnerabilities,
     )
-    consents = [] if index % 7 == 3 else [ConsentKind.SMS_REMINDERS] + (
-        [ConsentKind.LEGAL_SHARING] if rng.random() < 0.6 else []) + ([ConsentKind.EMAIL_REMINDERS] if head.email else [])
+    consents = (
+        []
+        if index % 7 == 3
+        else [ConsentKind.SMS_REMINDERS]
+        + ([ConsentKind.LEGAL_SHARING] if rng.random() < 0.6 else [])
+        + ([ConsentKind.EMAIL_REMINDERS] if head.email else [])
+    )
     moved_in = released_on + timedelta(days=rng.randint(1, 10))
     address = family_services.AddressData(
-        line1=f"{rng.randint(1000, 4999)} {rng.choice(STREETS)}", line2=f"Apt {rng.randint(1, 12)}" if rng.random() < 0.5 else None,
-        city="Chicago", state="IL", postal_code=rng.choice(["60608", "60623", "60632", "60629", "60639", "60647"]),
-        moved_in_on=min(moved_in, today))
+        line1=f"{rng.randint(1000, 4999)} {rng.choice(STREETS)}",
+        line2=f"Apt {rng.randint(1, 12)}" if rng.random() < 0.5 else None,
+        city="Chicago",
+        state="IL",
+        postal_code=rng.choice(["60608", "60623", "60632", "60629", "60639", "60647"]),
+        moved_in_on=min(moved_in, today),
+    )
     family = family_services.create_family(session, manager, head, address, consents, released_on, manager.id)
     case = case_services.current_case(session, family)
     assert case is not None
 
     if rng.random() < 0.5 and head.relationship_to_head is Relationship.HEAD:
-        family_services.add_member(session, manager, family, family_services.MemberData(
-            given_names=rng.choice(GIVEN[country]["m" if female_head else "f"]), first_surname=rng.choice(SURNAMES[country]),
-            second_surname=None if country == "HT" else rng.choice(SURNAMES[country]),
-            date_of_birth=date(today.year - rng.randint(22, 50), rng.randint(1, 12), rng.randint(1, 28)),
-            relationship_to_head=Relationship.SPOUSE, country_of_birth=country, preferred_language=language,
-            languages=others, needs_interpreter=interpreter,
-            a_number=f"{rng.randint(10_000_000, 299_999_999):09d}"), released_on)
+        family_services.add_member(
+            session,
+            manager,
+            family,
+            family_services.MemberData(
+                given_names=rng.choice(GIVEN[country]["m" if female_head else "f"]),
+                first_surname=rng.choice(SURNAMES[country]),
+                second_surname=None if country == "HT" else rng.choice(SURNAMES[country]),
+                date_of_birth=date(today.year - rng.randint(22, 50), rng.randint(1, 12), rng.randint(1, 28)),
+                relationship_to_head=Relationship.SPOUSE,
+                country_of_birth=country,
+                preferred_language=language,
+                languages=others,
+                needs_interpreter=interpreter,
+                a_number=f"{rng.randint(10_000_000, 299_999_999):09d}",
+            ),
+            released_on,
+        )
     children = []
     for _ in range(rng.choice([0, 1, 1, 2, 2, 3])):
         sex = rng.choice("fm")
-        child = family_services.add_member(session, manager, family, family_services.MemberData(
-            given_names=rng.choice(CHILD_GIVEN[sex]), first_surname=surnames[0], second_surname=second,
-            date_of_birth=date(today.year - rng.randint(2, 17), rng.randint(1, 12), rng.randint(1, 28)),
-            relationship_to_head=Relationship.CHILD, country_of_birth=country, preferred_language=language,
-            languages=["spa"] if language not in ("spa", "hat") else [],
-            a_number=f"{rng.randint(10_000_000, 299_999_999):09d}" if rng.random() < 0.7 else None), released_on)
+        child = family_services.add_member(
+            session,
+            manager,
+            family,
+            family_services.MemberData(
+                given_names=rng.choice(CHILD_GIVEN[sex]),
+                first_surname=surnames[0],
+                second_surname=second,
+                date_of_birth=date(today.year - rng.randint(2, 17), rng.randint(1, 12), rng.randint(1, 28)),
+                relationship_to_head=Relationship.CHILD,
+                country_of_birth=country,
+                preferred_language=language,
+                languages=["spa"] if language not in ("spa", "hat") else [],
+                a_number=f"{rng.randint(10_000_000, 299_999_999):09d}" if rng.random() < 0.7 else None,
+            ),
+            released_on,
+        )
         children.append(child)
 
-    release = Release(family_id=family.id, arrived_on=released_on - timedelta(days=rng.randint(1, 6)),
-                      released_on=released_on,
-                      agency=rng.choice([ReleasingAgency.CBP, ReleasingAgency.CBP, ReleasingAgency.ICE]),
-                      release_type=rng.choice(list(ReleaseType)), facility=rng.choice(
-                          ["El Paso processing center", "Yuma station", "Rio Grande Valley CPC", "Dilley family residential center"]),
-                      destination="Chicago, IL", sponsor_name=f"{rng.choice(GIVEN[country]['m'])} {surnames[0]}",
-                      sponsor_relationship=rng.choice(["brother", "cousin", "aunt", "family friend"]))
+    release = Release(
+        family_id=family.id,
+        arrived_on=released_on - timedelta(days=rng.randint(1, 6)),
+        released_on=released_on,
+        agency=rng.choice([ReleasingAgency.CBP, ReleasingAgency.CBP, ReleasingAgency.ICE]),
+        release_type=rng.choice(list(ReleaseType)),
+        facility=rng.choice(
+            ["El Paso processing center", "Yuma station", "Rio Grande Valley CPC", "Dilley family residential center"]
+        ),
+        destination="Chicago, IL",
+        sponsor_name=f"{rng.choice(GIVEN[country]['m'])} {surnames[0]}",
+        sponsor_relationship=rng.choice(["brother", "cousin", "aunt", "family friend"]),
+    )
     release.documents = [ReleaseDocument(kind=DocumentKind.NOTICE_TO_APPEAR, received_on=released_on)]
     if release.release_type is ReleaseType.PAROLE:
         release.documents.append(ReleaseDocument(kind=DocumentKind.PAROLE_DOCUMENT, received_on=released_on))
@@ -167,40 +215,91 @@ def _household(session: Session, rng: random.Random, index: int, manager: User, 
             continue
         roll = rng.random()
         if roll < 0.45:
-            session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.ENROLLED, district=SCHOOL_DISTRICT,
-                                         school=rng.choice(SCHOOLS), grade=str(max(age_on(child.date_of_birth, today) - 5, 0) or "K"),
-                                         enrolled_on=min(released_on + timedelta(days=rng.randint(10, 40)), today),
-                                         english_learner_services=True))
+            session.add(
+                SchoolEnrollment(
+                    member_id=child.id,
+                    status=EnrollmentStatus.ENROLLED,
+                    district=SCHOOL_DISTRICT,
+                    school=rng.choice(SCHOOLS),
+                    grade=str(max(age_on(child.date_of_birth, today) - 5, 0) or "K"),
+                    enrolled_on=min(released_on + timedelta(days=rng.randint(10, 40)), today),
+                    english_learner_services=True,
+                )
+            )
         elif roll < 0.7:
-            session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.BARRIER,
-                                         barrier=rng.choice([Barrier.PROOF_OF_RESIDENCY, Barrier.VACCINATION_RECORDS]),
-                                         district=SCHOOL_DISTRICT))
+            session.add(
+                SchoolEnrollment(
+                    member_id=child.id,
+                    status=EnrollmentStatus.BARRIER,
+                    barrier=rng.choice([Barrier.PROOF_OF_RESIDENCY, Barrier.VACCINATION_RECORDS]),
+                    district=SCHOOL_DISTRICT,
+                )
+            )
         elif roll < 0.85:
-            session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.DOCUMENTS_REQUESTED,
-                                         district=SCHOOL_DISTRICT))
+            session.add(
+                SchoolEnrollment(
+                    member_id=child.id, status=EnrollmentStatus.DOCUMENTS_REQUESTED, district=SCHOOL_DISTRICT
+                )
+            )
 
     if index % 3 != 2:
         case.status = CaseStatus.ACTIVE
     for n in range(rng.randint(1, 3)):
         case_services.add_note(session, manager, case, NOTES[(index + n) % len(NOTES)])
     for n in range(rng.randint(1, 2)):
-        case_services.add_task(session, manager, case, TASKS[(index + n) % len(TASKS)],
-                               today + timedelta(days=rng.randint(-6, 20)), manager.id)
+        case_services.add_task(
+            session,
+            manager,
+            case,
+            TASKS[(index + n) % len(TASKS)],
+            today + timedelta(days=rng.randint(-6, 20)),
+            manager.id,
+        )
     if index % 9 == 4:  # a recent move whose change of address is still to be filed
-        family_services.change_address(session, manager, family, family_services.AddressData(
-            line1=f"{rng.randint(1000, 4999)} {rng.choice(STREETS)}", city="Cicero", state="IL", postal_code="60804",
-            moved_in_on=today - timedelta(days=rng.randint(0, 3))), today)
+        family_services.change_address(
+            session,
+            manager,
+            family,
+            family_services.AddressData(
+                line1=f"{rng.randint(1000, 4999)} {rng.choice(STREETS)}",
+                city="Cicero",
+                state="IL",
+                postal_code="60804",
+                moved_in_on=today - timedelta(days=rng.randint(0, 3)),
+            ),
+            today,
+        )
     if rng.random() < 0.5:
         category = rng.choice(list(ServiceCategory))
-        session.add(ServiceReferral(
-            case_id=case.id, category=category, provider=rng.choice(
-                ["Pilsen Wellness Center", "Greater Chicago Food Depository pantry", "Instituto del Progreso Latino",
-                 "Erie Family Health", "Casa Central housing program"]),
-            status=rng.choice([ReferralStatus.REFERRED, ReferralStatus.APPOINTMENT_SET, ReferralStatus.RECEIVING_SERVICES]),
-            referred_on=released_on + timedelta(days=3), status_changed_on=released_on + timedelta(days=10)))
+        session.add(
+            ServiceReferral(
+                case_id=case.id,
+                category=category,
+                provider=rng.choice(
+                    [
+                        "Pilsen Wellness Center",
+                        "Greater Chicago Food Depository pantry",
+                        "Instituto del Progreso Latino",
+                        "Erie Family Health",
+                        "Casa Central housing program",
+                    ]
+                ),
+                status=rng.choice(
+                    [ReferralStatus.REFERRED, ReferralStatus.APPOINTMENT_SET, ReferralStatus.RECEIVING_SERVICES]
+                ),
+                referred_on=released_on + timedelta(days=3),
+                status_changed_on=released_on + timedelta(days=10),
+            )
+        )
     if index % 13 == 12:
-        case_services.change_status(session, supervisor, case, CaseStatus.CLOSED,
-                                    rng.choice([ClosedReason.RELIEF_GRANTED, ClosedReason.MOVED_AWAY]), today)
+        case_services.change_status(
+            session,
+            supervisor,
+            case,
+            CaseStatus.CLOSED,
+            rng.choice([ClosedReason.RELIEF_GRANTED, ClosedReason.MOVED_AWAY]),
+            today,
+        )
     session.flush()
 
 
@@ -208,4 +307,4 @@ def accounts_summary() -> list[str]:
     return [f"  {email:<26} {name} ({role.value.replace('_', ' ')})" for email, name, role in ACCOUNTS]
 
 
-__all__ = ["load_demo", "demo_loaded", "accounts_summary", "PASSWORD"]
+__all__ = ["PASSWORD", "accounts_summary", "demo_loaded", "load_demo"]

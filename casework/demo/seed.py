@@ -5,12 +5,13 @@ batch), with the same derived data the services would write: name tokens for sea
 family's display name and sort key, an open case with its assignment history. Everything is
 generated from a seeded random generator, so two runs on empty databases give the same data.
 """
+
 from __future__ import annotations
 
 import random
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import click
@@ -22,10 +23,9 @@ from casework.accounts.passwords import hash_password
 from casework.audit.models import AuditAction, AuditEvent
 from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task, TaskKind
 from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
-from casework.demo.demo import NOTES, SCHOOLS, SCHOOL_DISTRICT, TASKS
+from casework.demo.demo import NOTES, SCHOOL_DISTRICT, SCHOOLS, TASKS
 from casework.demo.names import PROFILES, SEED_AREA_CODES, SEED_GIVEN, SEED_SURNAMES, STREETS
 from casework.families.identifiers import fold, name_tokens, parse_phone
-from casework.families.services import a_number_index
 from casework.families.models import (
     Address,
     Consent,
@@ -40,6 +40,7 @@ from casework.families.models import (
     Relationship,
     Vulnerability,
 )
+from casework.families.services import a_number_index
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import age_on, today_in
@@ -57,8 +58,13 @@ ACCOUNTS = [
     ("seed-manager-4@example.org", "Saúl Seed", Role.CASE_MANAGER),
     ("seed-supervisor@example.org", "Sonia Seed", Role.SUPERVISOR),
 ]
-PROVIDERS = ["Pilsen Wellness Center", "Greater Chicago Food Depository pantry", "Instituto del Progreso Latino",
-             "Erie Family Health", "Casa Central housing program"]
+PROVIDERS = [
+    "Pilsen Wellness Center",
+    "Greater Chicago Food Depository pantry",
+    "Instituto del Progreso Latino",
+    "Erie Family Health",
+    "Casa Central housing program",
+]
 FACILITIES = ["El Paso processing center", "Yuma station", "Rio Grande Valley CPC", "Dilley family residential center"]
 
 
@@ -80,8 +86,9 @@ CASELOAD = 100  # families per case manager, as in a real program (30 to 150)
 PROGRAM_SIZE = 2000  # families per program: a large installation holds many programs
 
 
-def _program_and_managers(session: Session, program_name: str, families: int,
-                          with_accounts: bool = True) -> tuple[Organization, list[User]]:
+def _program_and_managers(
+    session: Session, program_name: str, families: int, with_accounts: bool = True
+) -> tuple[Organization, list[User]]:
     """The program (created when missing) and enough case managers for a real caseload each."""
     program = session.scalar(select(Organization).where(Organization.name == program_name))
     if program is None:
@@ -92,19 +99,37 @@ def _program_and_managers(session: Session, program_name: str, families: int,
     for email, name, role in ACCOUNTS if with_accounts else ():
         if session.scalar(select(User.id).where(User.email == email)) is None:
             password_hash = password_hash or hash_password(PASSWORD)
-            session.add(User(email=email, full_name=name, role=role, organization_id=program.id,
-                             password_hash=password_hash))
+            session.add(
+                User(email=email, full_name=name, role=role, organization_id=program.id, password_hash=password_hash)
+            )
     session.flush()
-    have = session.scalar(select(func.count()).select_from(User).where(
-        User.organization_id == program.id, User.role == Role.CASE_MANAGER)) or 0
+    have = (
+        session.scalar(
+            select(func.count())
+            .select_from(User)
+            .where(User.organization_id == program.id, User.role == Role.CASE_MANAGER)
+        )
+        or 0
+    )
     for n in range(have + 1, -(-families // CASELOAD) + 1):
         password_hash = password_hash or hash_password(PASSWORD)
-        session.add(User(email=f"seed-caseworker-{program.id}-{n}@example.org", full_name=f"Seeded Caseworker {n}",
-                         role=Role.CASE_MANAGER, organization_id=program.id, password_hash=password_hash))
+        session.add(
+            User(
+                email=f"seed-caseworker-{program.id}-{n}@example.org",
+                full_name=f"Seeded Caseworker {n}",
+                role=Role.CASE_MANAGER,
+                organization_id=program.id,
+                password_hash=password_hash,
+            )
+        )
     session.flush()
-    managers = list(session.scalars(select(User).where(
-        User.organization_id == program.id, User.role == Role.CASE_MANAGER, User.active.is_(True))
-        .order_by(User.id)))
+    managers = list(
+        session.scalars(
+            select(User)
+            .where(User.organization_id == program.id, User.role == Role.CASE_MANAGER, User.active.is_(True))
+            .order_by(User.id)
+        )
+    )
     if not managers:
         raise click.ClickException(f"The program {program_name!r} has no active case manager to assign cases to.")
     session.commit()
@@ -135,15 +160,17 @@ def _plan(session: Session, count: int, program_name: str | None) -> list[tuple[
     return plan
 
 
-def seed(session: Session, count: int, program_name: str | None = None, progress: bool = False,
-         random_seed: int = 2026) -> SeedResult:
+def seed(
+    session: Session, count: int, program_name: str | None = None, progress: bool = False, random_seed: int = 2026
+) -> SeedResult:
     plan = _plan(session, count, program_name)
     bar = click.progressbar(length=count, label="Seeding families") if progress else nullcontext()
     first_program, first_managers = None, []
     with bar as shown:
         for name, already, adding in plan:
-            program, managers = _program_and_managers(session, name, already + adding,
-                                                      with_accounts=name in (PROGRAM_NAME, program_name))
+            program, managers = _program_and_managers(
+                session, name, already + adding, with_accounts=name in (PROGRAM_NAME, program_name)
+            )
             if first_program is None:
                 first_program, first_managers = program, managers
             rng = random.Random(f"{random_seed}:{program.name}:{already}")
@@ -166,8 +193,10 @@ def seed(session: Session, count: int, program_name: str | None = None, progress
         session.commit()
     email = MANAGER_EMAIL if any(m.email == MANAGER_EMAIL for m in managers) else managers[0].email
     if progress:
-        click.echo(f"{count} families added to {len(plan)} program(s), starting with {plan[0][0]!r}. "
-                   f"Sign in as {email} with password '{PASSWORD}'.")
+        click.echo(
+            f"{count} families added to {len(plan)} program(s), starting with {plan[0][0]!r}. "
+            f"Sign in as {email} with password '{PASSWORD}'."
+        )
     return SeedResult(plan[0][0], count, email)
 
 
@@ -176,13 +205,14 @@ def _table(model: Any):
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, program: Organization, managers: list[User], today: date,
-                 reference_base: int) -> None:
+    def __init__(
+        self, rng: random.Random, program: Organization, managers: list[User], today: date, reference_base: int
+    ) -> None:
         self.rng = rng
         self.program_id = program.id
         self.manager_ids = [m.id for m in managers]
         self.today = today
-        self.now = datetime.now(timezone.utc)
+        self.now = datetime.now(UTC)
         self.phones = _phones()
         self.next_reference = reference_base
 
@@ -190,12 +220,23 @@ class _Generator:
     def batch(self, session: Session, size: int) -> None:
         now = self.now
         plans = [self._plan_family() for _ in range(size)]
-        family_ids = _insert_returning(session, Family, [
-            {"program_id": self.program_id, "display_name": p["display_name"], "sort_key": p["sort_key"],
-             "created_by_id": p["manager_id"], "created_at": p["created_at"], "updated_at": p["updated_at"]}
-            for p in plans])
+        family_ids = _insert_returning(
+            session,
+            Family,
+            [
+                {
+                    "program_id": self.program_id,
+                    "display_name": p["display_name"],
+                    "sort_key": p["sort_key"],
+                    "created_by_id": p["manager_id"],
+                    "created_at": p["created_at"],
+                    "updated_at": p["updated_at"],
+                }
+                for p in plans
+            ],
+        )
         member_rows = []
-        for plan, family_id in zip(plans, family_ids):
+        for plan, family_id in zip(plans, family_ids, strict=False):
             plan["id"] = family_id
             for member in plan["members"]:
                 member_rows.append({**member["row"], "family_id": family_id})
@@ -210,42 +251,98 @@ class _Generator:
         case_ids = _insert_returning(session, Case, case_rows)
         release_ids = _insert_returning(session, Release, [{"family_id": p["id"], **p["release"]} for p in plans])
 
-        rows: dict[Any, list[dict]] = {model: [] for model in (
-            NameToken, MemberLanguage, Phone, MemberVulnerability, Consent, Address, SchoolEnrollment,
-            CaseAssignment, Note, Task, ReleaseDocument, ServiceReferral, AuditEvent)}
-        for plan, case_id, release_id in zip(plans, case_ids, release_ids):
+        rows: dict[Any, list[dict]] = {
+            model: []
+            for model in (
+                NameToken,
+                MemberLanguage,
+                Phone,
+                MemberVulnerability,
+                Consent,
+                Address,
+                SchoolEnrollment,
+                CaseAssignment,
+                Note,
+                Task,
+                ReleaseDocument,
+                ServiceReferral,
+                AuditEvent,
+            )
+        }
+        for plan, case_id, release_id in zip(plans, case_ids, release_ids, strict=False):
             family_id, manager_id = plan["id"], plan["manager_id"]
             for member in plan["members"]:
                 member_id = member["id"]
-                rows[NameToken].extend({"member_id": member_id, "token": token, "family_id": family_id}
-                                       for token in sorted(member["tokens"]))
+                rows[NameToken].extend(
+                    {"member_id": member_id, "token": token, "family_id": family_id}
+                    for token in sorted(member["tokens"])
+                )
                 rows[MemberLanguage].extend({"member_id": member_id, "code": code} for code in member["languages"])
-                rows[Phone].extend({"member_id": member_id, "number": number, "kind": kind}
-                                   for number, kind in member["phones"])
-                rows[MemberVulnerability].extend({"member_id": member_id, "flag": flag, "confidential": False}
-                                                 for flag in member["vulnerabilities"])
-                rows[Consent].extend({"member_id": member_id, "kind": kind, "given_on": plan["opened_on"],
-                                      "recorded_by_id": manager_id, "created_at": now, "updated_at": now}
-                                     for kind in member["consents"])
+                rows[Phone].extend(
+                    {"member_id": member_id, "number": number, "kind": kind} for number, kind in member["phones"]
+                )
+                rows[MemberVulnerability].extend(
+                    {"member_id": member_id, "flag": flag, "confidential": False} for flag in member["vulnerabilities"]
+                )
+                rows[Consent].extend(
+                    {
+                        "member_id": member_id,
+                        "kind": kind,
+                        "given_on": plan["opened_on"],
+                        "recorded_by_id": manager_id,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for kind in member["consents"]
+                )
                 if member["school"] is not None:
-                    rows[SchoolEnrollment].append({"member_id": member_id, **member["school"],
-                                                   "created_at": now, "updated_at": now})
-            rows[Address].append({"family_id": family_id, **plan["address"], "recorded_by_id": manager_id,
-                                  "recorded_at": now})
-            rows[CaseAssignment].append({"case_id": case_id, "user_id": manager_id, "assigned_by_id": manager_id,
-                                         "assigned_at": plan["created_at"]})
-            rows[Note].extend({"case_id": case_id, "author_id": manager_id, "body": body, "created_at": at}
-                              for body, at in plan["notes"])
-            rows[Task].extend({"case_id": case_id, "assignee_id": manager_id, "created_by_id": manager_id,
-                               "created_at": now, "updated_at": now, **task} for task in plan["tasks"])
-            rows[ReleaseDocument].extend({"release_id": release_id, "kind": kind, "received_on": on}
-                                         for kind, on in plan["documents"])
+                    rows[SchoolEnrollment].append(
+                        {"member_id": member_id, **member["school"], "created_at": now, "updated_at": now}
+                    )
+            rows[Address].append(
+                {"family_id": family_id, **plan["address"], "recorded_by_id": manager_id, "recorded_at": now}
+            )
+            rows[CaseAssignment].append(
+                {
+                    "case_id": case_id,
+                    "user_id": manager_id,
+                    "assigned_by_id": manager_id,
+                    "assigned_at": plan["created_at"],
+                }
+            )
+            rows[Note].extend(
+                {"case_id": case_id, "author_id": manager_id, "body": body, "created_at": at}
+                for body, at in plan["notes"]
+            )
+            rows[Task].extend(
+                {
+                    "case_id": case_id,
+                    "assignee_id": manager_id,
+                    "created_by_id": manager_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    **task,
+                }
+                for task in plan["tasks"]
+            )
+            rows[ReleaseDocument].extend(
+                {"release_id": release_id, "kind": kind, "received_on": on} for kind, on in plan["documents"]
+            )
             if plan["referral"] is not None:
-                rows[ServiceReferral].append({"case_id": case_id, **plan["referral"], "created_at": now,
-                                              "updated_at": now})
-            rows[AuditEvent].append({"at": plan["created_at"], "user_id": manager_id, "action": AuditAction.CREATE,
-                                     "object_type": "family", "object_id": family_id, "family_id": family_id,
-                                     "detail": ""})
+                rows[ServiceReferral].append(
+                    {"case_id": case_id, **plan["referral"], "created_at": now, "updated_at": now}
+                )
+            rows[AuditEvent].append(
+                {
+                    "at": plan["created_at"],
+                    "user_id": manager_id,
+                    "action": AuditAction.CREATE,
+                    "object_type": "family",
+                    "object_id": family_id,
+                    "family_id": family_id,
+                    "detail": "",
+                }
+            )
         for model, model_rows in rows.items():
             if model_rows:
                 session.execute(insert(_table(model)), model_rows)
@@ -258,30 +355,54 @@ class _Generator:
         second = None if country == "HT" else other
         released_on = today - timedelta(days=rng.randint(5, 700))
         opened_on = min(released_on + timedelta(days=rng.randint(1, 14)), today)
-        created_at = datetime.combine(opened_on, datetime.min.time(), timezone.utc) + timedelta(hours=rng.randint(13, 22))
+        created_at = datetime.combine(opened_on, datetime.min.time(), UTC) + timedelta(hours=rng.randint(13, 22))
         updated_at = min(created_at + timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 600)), self.now)
         manager_id = rng.choice(self.manager_ids)
         with_consent = rng.random() < 0.85
 
         members = []
-        head = self._member(country, language, others, interpreter, Relationship.HEAD,
-                            rng.choice(SEED_GIVEN["f" if female_head else "m"]), first, second,
-                            today.year - rng.randint(20, 55))
+        head = self._member(
+            country,
+            language,
+            others,
+            interpreter,
+            Relationship.HEAD,
+            rng.choice(SEED_GIVEN["f" if female_head else "m"]),
+            first,
+            second,
+            today.year - rng.randint(20, 55),
+        )
         if with_consent:
-            head["consents"] = [ConsentKind.SMS_REMINDERS] + (
-                [ConsentKind.LEGAL_SHARING] if rng.random() < 0.5 else [])
+            head["consents"] = [ConsentKind.SMS_REMINDERS] + ([ConsentKind.LEGAL_SHARING] if rng.random() < 0.5 else [])
         members.append(head)
         extra = rng.choice([1, 1, 2, 2, 2, 3, 3, 4])
         if rng.random() < 0.5:
-            members.append(self._member(country, language, others, interpreter, Relationship.SPOUSE,
-                                        rng.choice(SEED_GIVEN["m" if female_head else "f"]),
-                                        rng.choice(SEED_SURNAMES), None if country == "HT" else rng.choice(SEED_SURNAMES),
-                                        today.year - rng.randint(20, 55)))
+            members.append(
+                self._member(
+                    country,
+                    language,
+                    others,
+                    interpreter,
+                    Relationship.SPOUSE,
+                    rng.choice(SEED_GIVEN["m" if female_head else "f"]),
+                    rng.choice(SEED_SURNAMES),
+                    None if country == "HT" else rng.choice(SEED_SURNAMES),
+                    today.year - rng.randint(20, 55),
+                )
+            )
             extra -= 1
         for _ in range(extra):
-            child = self._member(country, language, others if language != "spa" else [], interpreter,
-                                 Relationship.CHILD, rng.choice(SEED_GIVEN[rng.choice("fm")]), first, second,
-                                 today.year - rng.randint(0, 17))
+            child = self._member(
+                country,
+                language,
+                others if language != "spa" else [],
+                interpreter,
+                Relationship.CHILD,
+                rng.choice(SEED_GIVEN[rng.choice("fm")]),
+                first,
+                second,
+                today.year - rng.randint(0, 17),
+            )
             dob = child["row"]["date_of_birth"]
             if 5 <= age_on(dob, today) <= 18:
                 child["school"] = self._school(released_on, age_on(dob, today))
@@ -291,10 +412,17 @@ class _Generator:
         display_name = f"{surnames}, {head['row']['given_names']}"
         roll = rng.random()
         status = CaseStatus.ACTIVE if roll < 0.75 else CaseStatus.INTAKE if roll < 0.9 else CaseStatus.CLOSED
-        case = {"status": status, "opened_on": opened_on, "assigned_to_id": manager_id,
-                "closed_on": min(opened_on + timedelta(days=rng.randint(30, 300)), today) if status is CaseStatus.CLOSED else None,
-                "closed_reason": rng.choice(list(ClosedReason)) if status is CaseStatus.CLOSED else None,
-                "created_at": created_at, "updated_at": updated_at}
+        case = {
+            "status": status,
+            "opened_on": opened_on,
+            "assigned_to_id": manager_id,
+            "closed_on": min(opened_on + timedelta(days=rng.randint(30, 300)), today)
+            if status is CaseStatus.CLOSED
+            else None,
+            "closed_reason": rng.choice(list(ClosedReason)) if status is CaseStatus.CLOSED else None,
+            "created_at": created_at,
+            "updated_at": updated_at,
+        }
         release_type = rng.choice(list(ReleaseType))
         documents = [(DocumentKind.NOTICE_TO_APPEAR, released_on)]
         if release_type is ReleaseType.PAROLE:
@@ -302,36 +430,75 @@ class _Generator:
         elif release_type is ReleaseType.RECOGNIZANCE:
             documents.append((DocumentKind.ORDER_OF_RECOGNIZANCE, released_on))
         tasks = []
-        for n in range(rng.choice([0, 1, 1, 2, 2, 3])):
+        for _n in range(rng.choice([0, 1, 1, 2, 2, 3])):
             due_on = today + timedelta(days=rng.randint(-20, 40))
             done = status is CaseStatus.CLOSED or rng.random() < 0.3
-            tasks.append({"kind": TaskKind.GENERAL, "title": rng.choice(TASKS), "due_on": due_on,
-                          "completed_at": self.now - timedelta(days=rng.randint(0, 20)) if done else None,
-                          "completed_by_id": manager_id if done else None})
-        notes = [(rng.choice(NOTES), created_at + timedelta(days=n * rng.randint(1, 20)))
-                 for n in range(rng.randint(1, 4))]
+            tasks.append(
+                {
+                    "kind": TaskKind.GENERAL,
+                    "title": rng.choice(TASKS),
+                    "due_on": due_on,
+                    "completed_at": self.now - timedelta(days=rng.randint(0, 20)) if done else None,
+                    "completed_by_id": manager_id if done else None,
+                }
+            )
+        notes = [
+            (rng.choice(NOTES), created_at + timedelta(days=n * rng.randint(1, 20))) for n in range(rng.randint(1, 4))
+        ]
         referral = None
         if rng.random() < 0.3:
-            referral = {"category": rng.choice(list(ServiceCategory)), "provider": rng.choice(PROVIDERS),
-                        "status": rng.choice(list(ReferralStatus)), "referred_on": opened_on,
-                        "status_changed_on": min(opened_on + timedelta(days=rng.randint(0, 30)), today)}
+            referral = {
+                "category": rng.choice(list(ServiceCategory)),
+                "provider": rng.choice(PROVIDERS),
+                "status": rng.choice(list(ReferralStatus)),
+                "referred_on": opened_on,
+                "status_changed_on": min(opened_on + timedelta(days=rng.randint(0, 30)), today),
+            }
         return {
-            "manager_id": manager_id, "display_name": display_name, "sort_key": fold(display_name)[:300],
-            "created_at": created_at, "updated_at": updated_at, "opened_on": opened_on, "members": members,
-            "case": case, "tasks": tasks, "notes": notes, "referral": referral, "documents": documents,
-            "release": {"arrived_on": released_on - timedelta(days=rng.randint(1, 6)), "released_on": released_on,
-                        "agency": rng.choice([ReleasingAgency.CBP, ReleasingAgency.CBP, ReleasingAgency.ICE]),
-                        "release_type": release_type, "facility": rng.choice(FACILITIES),
-                        "destination": "Chicago, IL", "created_at": created_at, "updated_at": created_at},
-            "address": {"line1": f"{rng.randint(1000, 4999)} {rng.choice(STREETS)}",
-                        "line2": f"Apt {rng.randint(1, 12)}" if rng.random() < 0.5 else None,
-                        "city": "Chicago", "state": "IL",
-                        "postal_code": rng.choice(["60608", "60623", "60632", "60629", "60639", "60647"]),
-                        "moved_in_on": opened_on},
+            "manager_id": manager_id,
+            "display_name": display_name,
+            "sort_key": fold(display_name)[:300],
+            "created_at": created_at,
+            "updated_at": updated_at,
+            "opened_on": opened_on,
+            "members": members,
+            "case": case,
+            "tasks": tasks,
+            "notes": notes,
+            "referral": referral,
+            "documents": documents,
+            "release": {
+                "arrived_on": released_on - timedelta(days=rng.randint(1, 6)),
+                "released_on": released_on,
+                "agency": rng.choice([ReleasingAgency.CBP, ReleasingAgency.CBP, ReleasingAgency.ICE]),
+                "release_type": release_type,
+                "facility": rng.choice(FACILITIES),
+                "destination": "Chicago, IL",
+                "created_at": created_at,
+                "updated_at": created_at,
+            },
+            "address": {
+                "line1": f"{rng.randint(1000, 4999)} {rng.choice(STREETS)}",
+                "line2": f"Apt {rng.randint(1, 12)}" if rng.random() < 0.5 else None,
+                "city": "Chicago",
+                "state": "IL",
+                "postal_code": rng.choice(["60608", "60623", "60632", "60629", "60639", "60647"]),
+                "moved_in_on": opened_on,
+            },
         }
 
-    def _member(self, country: str, language: str, others: list[str], interpreter: bool,
-                relationship: Relationship, given: str, first: str, second: str | None, birth_year: int) -> dict:
+    def _member(
+        self,
+        country: str,
+        language: str,
+        others: list[str],
+        interpreter: bool,
+        relationship: Relationship,
+        given: str,
+        first: str,
+        second: str | None,
+        birth_year: int,
+    ) -> dict:
         rng = self.rng
         adult = relationship is not Relationship.CHILD
         dob = date(birth_year, rng.randint(1, 12), rng.randint(1, 28))
@@ -340,13 +507,23 @@ class _Generator:
         spoken = sorted({language, *others})
         a_number = f"{rng.randint(10_000_000, 299_999_999):09d}" if adult or rng.random() < 0.7 else None
         return {
-            "row": {"given_names": given, "first_surname": first, "second_surname": second, "preferred_name": None,
-                    "date_of_birth": dob, "birth_date_estimated": rng.random() < 0.05,
-                    "relationship_to_head": relationship,
-                    "a_number": a_number, "a_number_index": a_number_index(a_number),
-                    "country_of_birth": country, "preferred_language": language,
-                    "needs_interpreter": interpreter and adult, "email": None,
-                    "created_at": self.now, "updated_at": self.now},
+            "row": {
+                "given_names": given,
+                "first_surname": first,
+                "second_surname": second,
+                "preferred_name": None,
+                "date_of_birth": dob,
+                "birth_date_estimated": rng.random() < 0.05,
+                "relationship_to_head": relationship,
+                "a_number": a_number,
+                "a_number_index": a_number_index(a_number),
+                "country_of_birth": country,
+                "preferred_language": language,
+                "needs_interpreter": interpreter and adult,
+                "email": None,
+                "created_at": self.now,
+                "updated_at": self.now,
+            },
             "tokens": name_tokens(given, first, second),
             "languages": spoken,
             "phones": [(rng.choice(self.phones), PhoneKind.MOBILE)] if adult else [],
@@ -358,17 +535,35 @@ class _Generator:
     def _school(self, released_on: date, age: int) -> dict | None:
         rng, roll = self.rng, self.rng.random()
         if roll < 0.5:
-            return {"status": EnrollmentStatus.ENROLLED, "barrier": None, "district": SCHOOL_DISTRICT,
-                    "school": rng.choice(SCHOOLS), "grade": str(max(age - 5, 0)) if age > 5 else "K",
-                    "enrolled_on": min(released_on + timedelta(days=rng.randint(10, 40)), self.today),
-                    "english_learner_services": True}
+            return {
+                "status": EnrollmentStatus.ENROLLED,
+                "barrier": None,
+                "district": SCHOOL_DISTRICT,
+                "school": rng.choice(SCHOOLS),
+                "grade": str(max(age - 5, 0)) if age > 5 else "K",
+                "enrolled_on": min(released_on + timedelta(days=rng.randint(10, 40)), self.today),
+                "english_learner_services": True,
+            }
         if roll < 0.7:
-            return {"status": EnrollmentStatus.BARRIER, "barrier": rng.choice(list(Barrier)),
-                    "district": SCHOOL_DISTRICT, "school": None, "grade": None, "enrolled_on": None,
-                    "english_learner_services": False}
+            return {
+                "status": EnrollmentStatus.BARRIER,
+                "barrier": rng.choice(list(Barrier)),
+                "district": SCHOOL_DISTRICT,
+                "school": None,
+                "grade": None,
+                "enrolled_on": None,
+                "english_learner_services": False,
+            }
         if roll < 0.8:
-            return {"status": EnrollmentStatus.DOCUMENTS_REQUESTED, "barrier": None, "district": SCHOOL_DISTRICT,
-                    "school": None, "grade": None, "enrolled_on": None, "english_learner_services": False}
+            return {
+                "status": EnrollmentStatus.DOCUMENTS_REQUESTED,
+                "barrier": None,
+                "district": SCHOOL_DISTRICT,
+                "school": None,
+                "grade": None,
+                "enrolled_on": None,
+                "english_learner_services": False,
+            }
         return None
 
 
@@ -379,4 +574,4 @@ def _insert_returning(session: Session, model: Any, rows: list[dict]) -> list[in
     return list(session.execute(stmt, rows).scalars())
 
 
-__all__ = ["seed", "SeedResult", "PROGRAM_NAME", "MANAGER_EMAIL", "PASSWORD"]
+__all__ = ["MANAGER_EMAIL", "PASSWORD", "PROGRAM_NAME", "SeedResult", "seed"]

@@ -22,13 +22,21 @@ def rotate_a_numbers(session, batch: int = 1000) -> int:
     keys = field_keys()
     last_id, done = 0, 0
     while True:
-        rows = session.execute(select(Member.id, Member.a_number).where(
-            Member.id > last_id, Member.a_number.is_not(None)).order_by(Member.id).limit(batch)).all()
+        rows = session.execute(
+            select(Member.id, Member.a_number)
+            .where(Member.id > last_id, Member.a_number.is_not(None))
+            .order_by(Member.id)
+            .limit(batch)
+        ).all()
         if not rows:
             break
-        session.execute(update(Member), [
-            {"id": member_id, "a_number": a_number, "a_number_index": keys.blind_index(a_number)}
-            for member_id, a_number in rows])
+        session.execute(
+            update(Member),
+            [
+                {"id": member_id, "a_number": a_number, "a_number_index": keys.blind_index(a_number)}
+                for member_id, a_number in rows
+            ],
+        )
         last_id, done = rows[-1].id, done + len(rows)
     record(session, None, AuditAction.CHANGE, "member", None, detail=f"A-numbers re-encrypted: {done}")
     return done

@@ -18,9 +18,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 from casework.families.zones import US_ZONES
 from casework.forms_common import enum_choices
-from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 
 RELATIONSHIP_LABELS = {
     Relationship.HEAD: _l("Head of household"),
@@ -62,10 +62,64 @@ CONSENT_LABELS = {
     ConsentKind.LEGAL_SHARING: _l("Sharing with a legal partner"),
 }
 
-US_STATES = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
-    "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR GU VI AS MP"
-).split()
+US_STATES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "PR",
+    "GU",
+    "VI",
+    "AS",
+    "MP",
+]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -80,8 +134,11 @@ class MemberFields(FlaskForm):
     preferred_name = StringField(_l("Preferred name"), validators=[Optional(), Length(max=120)])
     date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
     birth_date_estimated = BooleanField(_l("The date of birth is estimated"))
-    a_number = StringField(_l("A-number"), validators=[Optional(), Length(max=20)],
-                           description=_l("Like A-012-345-678, A012345678 or 12345678."))
+    a_number = StringField(
+        _l("A-number"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("Like A-012-345-678, A012345678 or 12345678."),
+    )
     country_of_birth = SelectField(_l("Country of birth"), validators=[Optional()])
     preferred_language = SelectField(_l("Preferred language for communication"), validators=[Optional()])
     languages = MultiCheckboxField(_l("Languages spoken"), validators=[Optional()])
@@ -89,18 +146,24 @@ class MemberFields(FlaskForm):
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=40)])
     phone_kind = SelectField(_l("Kind of phone"), choices=enum_choices(PHONE_KIND_LABELS))
     other_phone = TelField(_l("Other phone"), validators=[Optional(), Length(max=40)])
-    other_phone_kind = SelectField(_l("Kind of other phone"), choices=enum_choices(PHONE_KIND_LABELS),
-                                   default=PhoneKind.HOME.value)
+    other_phone_kind = SelectField(
+        _l("Kind of other phone"), choices=enum_choices(PHONE_KIND_LABELS), default=PhoneKind.HOME.value
+    )
     email = EmailField(_l("Email"), validators=[Optional(), Email(), Length(max=254)])
-    vulnerabilities = MultiCheckboxField(_l("Vulnerabilities"), choices=enum_choices(VULNERABILITY_LABELS),
-                                         validators=[Optional()])
+    vulnerabilities = MultiCheckboxField(
+        _l("Vulnerabilities"), choices=enum_choices(VULNERABILITY_LABELS), validators=[Optional()]
+    )
     vulnerabilities_confidential = BooleanField(
-        _l("Vulnerability details are confidential (not shared with legal partners)"))
+        _l("Vulnerability details are confidential (not shared with legal partners)")
+    )
 
 
 class MemberForm(MemberFields):
-    relationship_to_head = SelectField(_l("Relationship to the head of household"),
-                                       choices=enum_choices(RELATIONSHIP_LABELS), default=Relationship.CHILD.value)
+    relationship_to_head = SelectField(
+        _l("Relationship to the head of household"),
+        choices=enum_choices(RELATIONSHIP_LABELS),
+        default=Relationship.CHILD.value,
+    )
     confirm_not_duplicate = HiddenField(default="")
 
 
@@ -109,14 +172,20 @@ class AddressFields(FlaskForm):
     line2 = StringField(_l("Apartment, unit"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
     state = SelectField(_l("State"), choices=[(s, s) for s in US_STATES], validators=[DataRequired()])
-    postal_code = StringField(_l("ZIP code"), validators=[
-        DataRequired(), Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits (or 5+4)."))])
+    postal_code = StringField(
+        _l("ZIP code"),
+        validators=[DataRequired(), Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits (or 5+4)."))],
+    )
     moved_in_on = DateField(_l("Living there since"), validators=[DataRequired()])
     timezone = SelectField(
-        _l("Time zone"), choices=[("", _l("As usual for the state"))] + [(z, z.replace("_", " ")) for z in US_ZONES],
+        _l("Time zone"),
+        choices=[("", _l("As usual for the state"))] + [(z, z.replace("_", " ")) for z in US_ZONES],
         validators=[Optional()],
-        description=_l("Reminders arrive on this clock. Change it where a state has two zones (El Paso, the "
-                       "Florida panhandle, western Kentucky and Tennessee...)."))
+        description=_l(
+            "Reminders arrive on this clock. Change it where a state has two zones (El Paso, the "
+            "Florida panhandle, western Kentucky and Tennessee...)."
+        ),
+    )
 
 
 class AddressForm(AddressFields):
@@ -129,11 +198,14 @@ class IntakeForm(MemberFields, AddressFields):
     line1 = StringField(_l("Street address"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     state = SelectField(_l("State"), choices=[("", "—")] + [(s, s) for s in US_STATES], validators=[Optional()])
-    postal_code = StringField(_l("ZIP code"), validators=[
-        Optional(), Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits (or 5+4)."))])
+    postal_code = StringField(
+        _l("ZIP code"),
+        validators=[Optional(), Regexp(r"^\d{5}(-\d{4})?$", message=_l("A ZIP code has 5 digits (or 5+4)."))],
+    )
     moved_in_on = DateField(_l("Living there since"), validators=[Optional()])
-    consents = MultiCheckboxField(_l("Consents given today"), choices=enum_choices(CONSENT_LABELS),
-                                  validators=[Optional()])
+    consents = MultiCheckboxField(
+        _l("Consents given today"), choices=enum_choices(CONSENT_LABELS), validators=[Optional()]
+    )
     assigned_to_id = SelectField(_l("Case manager"), coerce=int, validators=[Optional()])
     confirm_not_duplicate = HiddenField(default="")
 

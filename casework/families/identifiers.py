@@ -1,4 +1,5 @@
 """A-numbers, phone numbers and names: parsing, normalizing and masking."""
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,9 @@ def parse_a_number(text: str, field: str = "a_number") -> str:
     match = _A_NUMBER.fullmatch(text.strip())
     digits = re.sub(r"\D", "", match.group(1)) if match else ""
     if len(digits) not in (8, 9) or not digits.strip("0"):
-        raise ValidationError(str(_l(
-            "An A-number has 9 digits (8 for older ones), like A-012-345-678 or 12345678.")), field)
+        raise ValidationError(
+            str(_l("An A-number has 9 digits (8 for older ones), like A-012-345-678 or 12345678.")), field
+        )
     return digits.zfill(9)
 
 
@@ -52,8 +54,9 @@ def parse_phone(text: str, field: str = "phone", region: str = "US") -> str:
     except phonenumbers.NumberParseException:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(str(_l(
-            "Enter a valid phone number; for a number outside the US start with + and the country code.")), field)
+        raise ValidationError(
+            str(_l("Enter a valid phone number; for a number outside the US start with + and the country code.")), field
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -65,8 +68,11 @@ def format_phone(e164: str | None) -> str:
     if not e164:
         return ""
     number = phonenumbers.parse(e164)
-    style = (phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 1
-             else phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    style = (
+        phonenumbers.PhoneNumberFormat.NATIONAL
+        if number.country_code == 1
+        else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    )
     return phonenumbers.format_number(number, style)
 
 

@@ -6,8 +6,8 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casework.crypto import EncryptedString
 from casework.accounts.models import Organization
+from casework.crypto import EncryptedString
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 
 
@@ -66,12 +66,13 @@ class Family(TimestampMixin, Base):
     # The day the household first appeared on the retention warning list (see casework.retention).
     retention_warned_on: Mapped[date | None] = mapped_column(Date)
 
-    program: Mapped["Organization"] = relationship()
-    members: Mapped[list["Member"]] = relationship(
+    program: Mapped[Organization] = relationship()
+    members: Mapped[list[Member]] = relationship(
         back_populates="family", order_by="Member.id", cascade="all, delete-orphan"
     )
-    addresses: Mapped[list["Address"]] = relationship(
-        back_populates="family", order_by="Address.moved_in_on.desc(), Address.id.desc()",
+    addresses: Mapped[list[Address]] = relationship(
+        back_populates="family",
+        order_by="Address.moved_in_on.desc(), Address.id.desc()",
         cascade="all, delete-orphan",
     )
 
@@ -88,9 +89,7 @@ class Member(TimestampMixin, Base):
     preferred_name: Mapped[str | None] = mapped_column(String(120))
     date_of_birth: Mapped[date | None] = mapped_column(Date, index=True)
     birth_date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
-    relationship_to_head: Mapped[Relationship] = mapped_column(
-        enum_column(Relationship, "relationship_to_head")
-    )
+    relationship_to_head: Mapped[Relationship] = mapped_column(enum_column(Relationship, "relationship_to_head"))
     # Encrypted at rest; found through `a_number_index` (families.services.a_number_index).
     a_number: Mapped[str | None] = mapped_column(EncryptedString("members.a_number"))
     a_number_index: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -100,14 +99,12 @@ class Member(TimestampMixin, Base):
     email: Mapped[str | None] = mapped_column(String(254))
 
     family: Mapped[Family] = relationship(back_populates="members")
-    languages: Mapped[list["MemberLanguage"]] = relationship(
-        cascade="all, delete-orphan", order_by="MemberLanguage.code"
-    )
-    phones: Mapped[list["Phone"]] = relationship(cascade="all, delete-orphan", order_by="Phone.id")
-    vulnerabilities: Mapped[list["MemberVulnerability"]] = relationship(
+    languages: Mapped[list[MemberLanguage]] = relationship(cascade="all, delete-orphan", order_by="MemberLanguage.code")
+    phones: Mapped[list[Phone]] = relationship(cascade="all, delete-orphan", order_by="Phone.id")
+    vulnerabilities: Mapped[list[MemberVulnerability]] = relationship(
         cascade="all, delete-orphan", order_by="MemberVulnerability.flag"
     )
-    consents: Mapped[list["Consent"]] = relationship(
+    consents: Mapped[list[Consent]] = relationship(
         cascade="all, delete-orphan", order_by="Consent.given_on.desc(), Consent.id.desc()"
     )
 
@@ -138,9 +135,7 @@ class MemberVulnerability(Base):
     __tablename__ = "member_vulnerabilities"
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
-    flag: Mapped[Vulnerability] = mapped_column(
-        enum_column(Vulnerability, "vulnerability"), primary_key=True
-    )
+    flag: Mapped[Vulnerability] = mapped_column(enum_column(Vulnerability, "vulnerability"), primary_key=True)
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
 
 

@@ -1,25 +1,27 @@
 """Families: intake, members, addresses, consents, duplicate detection and search."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
-from typing import Any, Iterable, Iterator, TypedDict
+from typing import Any, TypedDict
 
+from cryptography.exceptions import InvalidTag
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.access import family_clause
 from casework.accounts.models import User
-from casework.cases.models import Case
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
+from casework.cases.models import Case
 from casework.crypto import field_keys
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
-from casework.forms_common import blank_to_none
 from casework.families.identifiers import (
     fold,
     looks_like_a_number,
@@ -44,6 +46,7 @@ from casework.families.models import (
     Vulnerability,
 )
 from casework.families.zones import US_ZONES, zone_for_state
+from casework.forms_common import blank_to_none
 from casework.i18n import LANGUAGES
 
 ADDRESS_FILING_DAYS = 5
@@ -104,8 +107,9 @@ def _check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple
     return a_number, phones
 
 
-def _apply_member(session: Session, member: Member, data: MemberData, a_number: str | None,
-                  phones: list[tuple[str, PhoneKind]]) -> list[str]:
+def _apply_member(
+    session: Session, member: Member, data: MemberData, a_number: str | None, phones: list[tuple[str, PhoneKind]]
+) -> list[str]:
     """Copy `data` onto `member`; returns the names of the fields that changed."""
     changed = []
     simple = {
@@ -136,8 +140,9 @@ def _apply_member(session: Session, member: Member, data: MemberData, a_number: 
         changed.append("phones")
     wanted = {(flag, data.vulnerabilities_confidential) for flag in data.vulnerabilities}
     if {(v.flag, v.confidential) for v in member.vulnerabilities} != wanted:
-        member.vulnerabilities = [MemberVulnerability(flag=flag, confidential=conf)
-                                  for flag, conf in sorted(wanted, key=lambda w: w[0].value)]
+        member.vulnerabilities = [
+            MemberVulnerability(flag=flag, confidential=conf) for flag, conf in sorted(wanted, key=lambda w: w[0].value)
+        ]
         changed.append("vulnerabilities")
     return changed
 
@@ -146,14 +151,19 @@ def index_names(session: Session, member: Member) -> None:
     """The member's name tokens, which name search reads (a domain that adds members calls it too)."""
     session.flush()
     session.execute(delete(NameToken).where(NameToken.member_id == member.id))
-    session.add_all(NameToken(member_id=member.id, family_id=member.family_id, token=token)
-                    for token in sorted(name_tokens(member.given_names, member.first_surname,
-                                                    member.second_surname, member.preferred_name)))
+    session.add_all(
+        NameToken(member_id=member.id, family_id=member.family_id, token=token)
+        for token in sorted(
+            name_tokens(member.given_names, member.first_surname, member.second_surname, member.preferred_name)
+        )
+    )
 
 
 def refresh_family_name(family: Family) -> None:
-    head = next((m for m in family.members if m.relationship_to_head is Relationship.HEAD),
-                family.members[0] if family.members else None)
+    head = next(
+        (m for m in family.members if m.relationship_to_head is Relationship.HEAD),
+        family.members[0] if family.members else None,
+    )
     if head is None:
         return
     surnames = " ".join(p for p in (head.first_surname, head.second_surname) if p)
@@ -162,6 +172,7 @@ def refresh_family_name(family: Family) -> None:
 
 
 # Duplicates ----------------------------------------------------------------------------------
+
 
 @dataclass
 class DuplicateCandidate:
@@ -173,8 +184,9 @@ def _name_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, fold(a), fold(b)).ratio()
 
 
-def find_duplicates(session: Session, user: User, data: MemberData,
-                    exclude_member_id: int | None = None) -> list[DuplicateCandidate]:
+def find_duplicates(
+    session: Session, user: User, data: MemberData, exclude_member_id: int | None = None
+) -> list[DuplicateCandidate]:
     """Members in the user's reach sharing the A-number, or a close name and the same birth date."""
     a_number_text = blank_to_none(data.a_number)
     a_number = parse_a_number(a_number_text) if a_number_text else None
@@ -185,8 +197,12 @@ def find_duplicates(session: Session, user: User, data: MemberData,
         conditions.append(Member.date_of_birth == data.date_of_birth)
     if not conditions:
         return []
-    stmt = (select(Member).join(Family, Member.family_id == Family.id)
-            .where(family_clause(user), or_(*conditions)).limit(50))
+    stmt = (
+        select(Member)
+        .join(Family, Member.family_id == Family.id)
+        .where(family_clause(user), or_(*conditions))
+        .limit(50)
+    )
     if exclude_member_id:
         stmt = stmt.where(Member.id != exclude_member_id)
     wanted_name = f"{data.given_names} {data.first_surname} {data.second_surname or ''}"
@@ -195,16 +211,25 @@ def find_duplicates(session: Session, user: User, data: MemberData,
         if a_number and member.a_number == a_number:
             found.append(DuplicateCandidate(member, str(_l("same A-number"))))
         elif _name_similarity(wanted_name, member.full_name) >= 0.75 or (
-                fold(member.first_surname) == fold(data.first_surname)
-                and fold(member.given_names).split()[:1] == fold(data.given_names).split()[:1]):
+            fold(member.first_surname) == fold(data.first_surname)
+            and fold(member.given_names).split()[:1] == fold(data.given_names).split()[:1]
+        ):
             found.append(DuplicateCandidate(member, str(_l("similar name and same date of birth"))))
     return found
 
 
 # Intake and members ---------------------------------------------------------------------------
 
-def create_family(session: Session, user: User, head: MemberData, address: AddressData | None,
-                  consents: Iterable[ConsentKind], today: date, assign_to_id: int | None) -> Family:
+
+def create_family(
+    session: Session,
+    user: User,
+    head: MemberData,
+    address: AddressData | None,
+    consents: Iterable[ConsentKind],
+    today: date,
+    assign_to_id: int | None,
+) -> Family:
     """Intake: a household with its head member, current address, consents and an open case."""
     head.relationship_to_head = Relationship.HEAD
     a_number, phones = _check_member(head, today)
@@ -229,9 +254,11 @@ def create_family(session: Session, user: User, head: MemberData, address: Addre
 
 def add_member(session: Session, user: User, family: Family, data: MemberData, today: date) -> Member:
     if data.relationship_to_head is Relationship.HEAD and any(
-            m.relationship_to_head is Relationship.HEAD for m in family.members):
-        raise ValidationError(str(_l("This household already has a head; choose the relationship to them.")),
-                              "relationship_to_head")
+        m.relationship_to_head is Relationship.HEAD for m in family.members
+    ):
+        raise ValidationError(
+            str(_l("This household already has a head; choose the relationship to them.")), "relationship_to_head"
+        )
     a_number, phones = _check_member(data, today)
     member = Member()
     _apply_member(session, member, data, a_number, phones)
@@ -248,9 +275,11 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
 def update_member(session: Session, user: User, member: Member, data: MemberData, today: date) -> Member:
     family = member.family
     if data.relationship_to_head is Relationship.HEAD and any(
-            m.relationship_to_head is Relationship.HEAD and m.id != member.id for m in family.members):
-        raise ValidationError(str(_l("This household already has a head; choose the relationship to them.")),
-                              "relationship_to_head")
+        m.relationship_to_head is Relationship.HEAD and m.id != member.id for m in family.members
+    ):
+        raise ValidationError(
+            str(_l("This household already has a head; choose the relationship to them.")), "relationship_to_head"
+        )
     a_number, phones = _check_member(data, today)
     changed = _apply_member(session, member, data, a_number, phones)
     if changed:
@@ -264,6 +293,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
 
 # Addresses ------------------------------------------------------------------------------------
 
+
 def _check_address(data: AddressData, today: date) -> None:
     if data.moved_in_on > today + timedelta(days=60):
         raise ValidationError(str(_l("The move-in date is too far in the future.")), "moved_in_on")
@@ -272,9 +302,16 @@ def _check_address(data: AddressData, today: date) -> None:
 def _new_address(data: AddressData, user: User) -> Address:
     state = data.state.strip().upper()
     zone = data.timezone if data.timezone in US_ZONES else zone_for_state(state)
-    return Address(line1=data.line1.strip(), line2=blank_to_none(data.line2), city=data.city.strip(),
-                   state=state, postal_code=data.postal_code.strip(), moved_in_on=data.moved_in_on,
-                   timezone=zone, recorded_by_id=user.id)
+    return Address(
+        line1=data.line1.strip(),
+        line2=blank_to_none(data.line2),
+        city=data.city.strip(),
+        state=state,
+        postal_code=data.postal_code.strip(),
+        moved_in_on=data.moved_in_on,
+        timezone=zone,
+        recorded_by_id=user.id,
+    )
 
 
 def current_address(family: Family) -> Address | None:
@@ -294,7 +331,9 @@ def change_address(session: Session, user: User, family: Family, data: AddressDa
     session.flush()
     case = case_services.current_case(session, family)
     if case is not None:
-        case_services.plan_address_change_tasks(session, user, case, data.moved_in_on + timedelta(days=ADDRESS_FILING_DAYS))
+        case_services.plan_address_change_tasks(
+            session, user, case, data.moved_in_on + timedelta(days=ADDRESS_FILING_DAYS)
+        )
     family.updated_at = utcnow()
     record(session, user, AuditAction.CHANGE, "address", address.id, family.id, detail="moved")
     session.flush()
@@ -303,8 +342,10 @@ def change_address(session: Session, user: User, family: Family, data: AddressDa
 
 # Consents -------------------------------------------------------------------------------------
 
-def record_consent(session: Session, user: User, member: Member, kind: ConsentKind, given_on: date,
-                   today: date) -> Consent:
+
+def record_consent(
+    session: Session, user: User, member: Member, kind: ConsentKind, given_on: date, today: date
+) -> Consent:
     if given_on > today:
         raise ValidationError(str(_l("Consent cannot be dated in the future.")), "given_on")
     if any(c.kind is kind and c.active for c in member.consents):
@@ -323,15 +364,26 @@ def revoke_consent(session: Session, user: User, consent: Consent, today: date) 
     consent.revoked_on = today
     consent.revoked_by_id = user.id
     member = session.get(Member, consent.member_id)
-    record(session, user, AuditAction.CHANGE, "consent", consent.id, member.family_id if member else None,
-           detail=f"revoked {consent.kind.value}")
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "consent",
+        consent.id,
+        member.family_id if member else None,
+        detail=f"revoked {consent.kind.value}",
+    )
     session.flush()
 
 
 def members_with_mobile(session: Session, number: str) -> list[Member]:
-    stmt = (select(Member).join(Phone, Phone.member_id == Member.id)
-            .where(Phone.number == number, Phone.kind == PhoneKind.MOBILE)
-            .options(selectinload(Member.consents)).distinct())
+    stmt = (
+        select(Member)
+        .join(Phone, Phone.member_id == Member.id)
+        .where(Phone.number == number, Phone.kind == PhoneKind.MOBILE)
+        .options(selectinload(Member.consents))
+        .distinct()
+    )
     return list(session.scalars(stmt))
 
 
@@ -342,8 +394,15 @@ def opt_out_by_text(session: Session, number: str, today: date) -> list[Member]:
         for consent in member.consents:
             if consent.kind is ConsentKind.SMS_REMINDERS and consent.active:
                 consent.revoked_on = today
-                record(session, None, AuditAction.CHANGE, "consent", consent.id, member.family_id,
-                       detail="revoked sms_reminders by STOP")
+                record(
+                    session,
+                    None,
+                    AuditAction.CHANGE,
+                    "consent",
+                    consent.id,
+                    member.family_id,
+                    detail="revoked sms_reminders by STOP",
+                )
     session.flush()
     return members
 
@@ -358,23 +417,36 @@ def opt_in_by_text(session: Session, number: str, today: date) -> list[Member]:
             consent = Consent(kind=ConsentKind.SMS_REMINDERS, given_on=today)
             member.consents.append(consent)
             session.flush()
-            record(session, None, AuditAction.CREATE, "consent", consent.id, member.family_id,
-                   detail="sms_reminders by START")
+            record(
+                session,
+                None,
+                AuditAction.CREATE,
+                "consent",
+                consent.id,
+                member.family_id,
+                detail="sms_reminders by START",
+            )
     session.flush()
     return members
 
 
 # Reading --------------------------------------------------------------------------------------
 
+
 def load_family_page(session: Session, family: Family) -> Family:
     """Everything the family page shows, in a fixed number of statements."""
-    stmt = (select(Family).where(Family.id == family.id).options(
-        selectinload(Family.members).selectinload(Member.phones),
-        selectinload(Family.members).selectinload(Member.languages),
-        selectinload(Family.members).selectinload(Member.vulnerabilities),
-        selectinload(Family.members).selectinload(Member.consents),
-        selectinload(Family.addresses),
-    ).execution_options(populate_existing=True))
+    stmt = (
+        select(Family)
+        .where(Family.id == family.id)
+        .options(
+            selectinload(Family.members).selectinload(Member.phones),
+            selectinload(Family.members).selectinload(Member.languages),
+            selectinload(Family.members).selectinload(Member.vulnerabilities),
+            selectinload(Family.members).selectinload(Member.consents),
+            selectinload(Family.addresses),
+        )
+        .execution_options(populate_existing=True)
+    )
     return session.scalars(stmt).one()
 
 
@@ -405,7 +477,7 @@ def query_of(token: str | None) -> str:
         return ""
     try:
         return field_keys().decrypt(token, SEARCH_CONTEXT) if ":" in token else ""
-    except Exception:  # a tampered, truncated or old-key token: search nothing rather than fail
+    except (ValueError, KeyError, InvalidTag):  # a tampered, truncated or old-key token: search nothing
         return ""
 
 
@@ -431,14 +503,18 @@ def matching_families(query: str) -> tuple[str, Select[int] | None]:
         return "all", None
     if looks_like_a_number(query):
         return "a_number", select(Member.family_id.label("family_id")).where(
-            Member.a_number_index == a_number_index(parse_a_number(query)))
+            Member.a_number_index == a_number_index(parse_a_number(query))
+        )
     if looks_like_phone(query):
         try:
             number = parse_phone(query)
         except ValidationError:
             return "phone", None
-        return "phone", (select(Member.family_id.label("family_id")).join(Phone, Phone.member_id == Member.id)
-                         .where(Phone.number == number))
+        return "phone", (
+            select(Member.family_id.label("family_id"))
+            .join(Phone, Phone.member_id == Member.id)
+            .where(Phone.number == number)
+        )
     tokens = sorted(name_tokens(query), key=len, reverse=True)[:5]
     return "name", _name_matches(tokens) if tokens else None
 
@@ -469,11 +545,13 @@ def family_list_details(session: Session, families: list[Family]) -> dict[int, L
     ids = [f.id for f in families]
     if not ids:
         return {}
-    counts = dict(session.execute(
-        select(Member.family_id, func.count()).where(Member.family_id.in_(ids)).group_by(Member.family_id)).all())
+    counts = dict(
+        session.execute(
+            select(Member.family_id, func.count()).where(Member.family_id.in_(ids)).group_by(Member.family_id)
+        ).all()
+    )
     cases = case_services.current_cases(session, ids)
     return {fid: {"members": counts.get(fid, 0), "case": cases.get(fid)} for fid in ids}
-
 
 
 def anonymize_household(session: Session, family: Family) -> None:
@@ -501,11 +579,23 @@ def export_rows(session: Session, user: User, batch: int = 1000) -> Iterator[tup
     member_count = select(func.count()).where(Member.family_id == Family.id).correlate(Family).scalar_subquery()
     last_id = 0
     while True:
-        stmt = (select(Case.id, Case.reference, Family.display_name, member_count, Case.status, User.full_name,
-                       Case.opened_on, Case.closed_on)
-                .join(Case, Case.family_id == Family.id).outerjoin(User, User.id == Case.assigned_to_id)
-                .where(family_clause(user), Family.anonymized_at.is_(None), Case.id > last_id)
-                .order_by(Case.id).limit(batch))
+        stmt = (
+            select(
+                Case.id,
+                Case.reference,
+                Family.display_name,
+                member_count,
+                Case.status,
+                User.full_name,
+                Case.opened_on,
+                Case.closed_on,
+            )
+            .join(Case, Case.family_id == Family.id)
+            .outerjoin(User, User.id == Case.assigned_to_id)
+            .where(family_clause(user), Family.anonymized_at.is_(None), Case.id > last_id)
+            .order_by(Case.id)
+            .limit(batch)
+        )
         rows = session.execute(stmt).all()
         if not rows:
             return

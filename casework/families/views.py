@@ -22,14 +22,12 @@ from casework.accounts.services import staff_choices
 from casework.audit.labels import AUDIT_ACTION_LABELS, OBJECT_TYPE_LABELS
 from casework.audit.models import AuditAction
 from casework.audit.services import family_log, record
-from casework.exports import csv_lines
 from casework.cases import services as case_services
 from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
 from casework.community import services as community_services
 from casework.db import db
+from casework.exports import csv_lines
 from casework.extensions import registry
-from casework.form_actions import performed, submitted
-from casework.forms_common import filled
 from casework.families import services
 from casework.families.forms import (
     CONSENT_LABELS,
@@ -44,6 +42,8 @@ from casework.families.forms import (
 )
 from casework.families.identifiers import format_a_number, format_phone, mask_a_number
 from casework.families.models import Consent, ConsentKind, PhoneKind, Relationship, Vulnerability
+from casework.form_actions import performed, submitted
+from casework.forms_common import filled
 from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
 from casework.releases import services as release_services
@@ -75,8 +75,10 @@ def _fill_choices(form):
     form.preferred_language.choices = blank + languages
     form.languages.choices = languages
     if hasattr(form, "assigned_to_id"):
-        form.assigned_to_id.choices = [(0, _("Not assigned yet"))] + staff_choices(
-            db.session, current_user.organization_id)
+        form.assigned_to_id.choices = [
+            (0, _("Not assigned yet")),
+            *staff_choices(db.session, current_user.organization_id),
+        ]
     return form
 
 
@@ -95,8 +97,10 @@ def _member_data(form) -> services.MemberData:
         languages=list(form.languages.data or []),
         needs_interpreter=form.needs_interpreter.data,
         email=form.email.data,
-        phones=[(form.phone.data or "", PhoneKind(form.phone_kind.data)),
-                (form.other_phone.data or "", PhoneKind(form.other_phone_kind.data))],
+        phones=[
+            (form.phone.data or "", PhoneKind(form.phone_kind.data)),
+            (form.other_phone.data or "", PhoneKind(form.other_phone_kind.data)),
+        ],
         vulnerabilities=[Vulnerability(v) for v in form.vulnerabilities.data or []],
         vulnerabilities_confidential=form.vulnerabilities_confidential.data,
         relationship_to_head=Relationship(relationship.data) if relationship else Relationship.HEAD,
@@ -115,6 +119,7 @@ def _duplicates_or_none(form, data: services.MemberData, exclude_member_id=None)
 
 def _save_member_form(form, save, exclude_member_id=None):
     """Validate, show possible duplicates once, then save. Returns (what `save` returned, duplicates)."""
+
     def check_then_save():
         data = _member_data(form)
         duplicates = _duplicates_or_none(form, data, exclude_member_id)
@@ -143,8 +148,7 @@ def index():
     page = page_number()
     result = services.search_families(db.session, current_user, query, page, current_app.config["PAGE_SIZE"])
     details = services.family_list_details(db.session, result.families)
-    return render_template("families/index.html", form=form, result=result, details=details, page=page,
-                           query=query)
+    return render_template("families/index.html", form=form, result=result, details=details, page=page, query=query)
 
 
 @bp.route("/families/export.csv")
@@ -153,9 +157,10 @@ def export():
     """The program's households as CSV, for supervisors and admins; every export is audited."""
     record(db.session, current_user, AuditAction.VIEW, "export", None, detail="families csv")
     header = [_("Case"), _("Household"), _("Members"), _("Status"), _("Case manager"), _("Opened"), _("Closed")]
-    rows = ((reference, name, members, str(STATUS_LABELS[status]), manager or "", opened, closed or "")
-            for reference, name, members, status, manager, opened, closed
-            in services.export_rows(db.session, current_user))
+    rows = (
+        (reference, name, members, str(STATUS_LABELS[status]), manager or "", opened, closed or "")
+        for reference, name, members, status, manager, opened, closed in services.export_rows(db.session, current_user)
+    )
     response = Response(stream_with_context(csv_lines(header, rows)), mimetype="text/csv")
     response.headers["Content-Disposition"] = "attachment; filename=families.csv"
     return response
@@ -170,12 +175,23 @@ def new():
         address = None
         if form.line1.data:
             address = services.AddressData(
-                line1=form.line1.data, line2=form.line2.data, city=form.city.data, state=form.state.data,
-                postal_code=form.postal_code.data, moved_in_on=form.moved_in_on.data,
-                timezone=form.timezone.data or None)
-        return services.create_family(db.session, current_user, data, address,
-                                      [ConsentKind(c) for c in form.consents.data or []], today_for(current_user),
-                                      form.assigned_to_id.data or None)
+                line1=form.line1.data,
+                line2=form.line2.data,
+                city=form.city.data,
+                state=form.state.data,
+                postal_code=form.postal_code.data,
+                moved_in_on=form.moved_in_on.data,
+                timezone=form.timezone.data or None,
+            )
+        return services.create_family(
+            db.session,
+            current_user,
+            data,
+            address,
+            [ConsentKind(c) for c in form.consents.data or []],
+            today_for(current_user),
+            form.assigned_to_id.data or None,
+        )
 
     family, duplicates = _save_member_form(form, create)
     if family is not None:
@@ -206,11 +222,13 @@ def show(family_id: int):
         "children": school_services.for_family(db.session, family, on_day),
         "service_referrals": community_services.for_cases(db.session, case_ids),
         "audit": family_log(db.session, family.id) if access.has(current_user, "read_audit") else None,
-        "sections": [(s.template, s.load(db.session, current_user, family, case_ids, on_day))
-                     for s in registry(current_app).family_sections],
+        "sections": [
+            (s.template, s.load(db.session, current_user, family, case_ids, on_day))
+            for s in registry(current_app).family_sections
+        ],
     }
     if current is not None:
-        staff = [(0, _("Not assigned"))] + staff_choices(db.session, family.program_id)
+        staff = [(0, _("Not assigned")), *staff_choices(db.session, family.program_id)]
         context["status_form"] = StatusForm(status=current.status.value)
         context["assign_form"] = AssignForm(assigned_to_id=current.assigned_to_id or 0)
         context["assign_form"].assigned_to_id.choices = staff
@@ -227,18 +245,28 @@ def new_member(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     form = _fill_choices(MemberForm())
     member, duplicates = _save_member_form(
-        form, lambda data: services.add_member(db.session, current_user, family, data, today_for(current_user)))
+        form, lambda data: services.add_member(db.session, current_user, family, data, today_for(current_user))
+    )
     if member is not None:
         flash(_("The household member is added."), "success")
         return redirect(url_for("families.show", family_id=family.id))
-    return render_template("families/member_form.html", form=form, family=family, member=None,
-                           duplicates=duplicates)
+    return render_template("families/member_form.html", form=form, family=family, member=None, duplicates=duplicates)
 
 
 def _member_form_data(member) -> dict:
-    phones = member.phones + [None, None]
-    simple = ("given_names", "first_surname", "second_surname", "preferred_name", "date_of_birth",
-              "birth_date_estimated", "country_of_birth", "preferred_language", "needs_interpreter", "email")
+    phones = [*member.phones, None, None]
+    simple = (
+        "given_names",
+        "first_surname",
+        "second_surname",
+        "preferred_name",
+        "date_of_birth",
+        "birth_date_estimated",
+        "country_of_birth",
+        "preferred_language",
+        "needs_interpreter",
+        "email",
+    )
     return {
         **{name: getattr(member, name) for name in simple},
         "relationship_to_head": member.relationship_to_head.value,
@@ -261,13 +289,14 @@ def edit_member(member_id: int):
     form = MemberForm(data=_member_form_data(member)) if request.method == "GET" else MemberForm()
     _fill_choices(form)
     saved, duplicates = _save_member_form(
-        form, lambda data: services.update_member(db.session, current_user, member, data, today_for(current_user)),
-        exclude_member_id=member.id)
+        form,
+        lambda data: services.update_member(db.session, current_user, member, data, today_for(current_user)),
+        exclude_member_id=member.id,
+    )
     if saved is not None:
         flash(_("The changes are saved."), "success")
         return redirect(url_for("families.show", family_id=family.id))
-    return render_template("families/member_form.html", form=form, family=family, member=member,
-                           duplicates=duplicates)
+    return render_template("families/member_form.html", form=form, family=family, member=member, duplicates=duplicates)
 
 
 @bp.route("/families/<int:family_id>/address", methods=["GET", "POST"])
@@ -275,14 +304,30 @@ def edit_member(member_id: int):
 def change_address(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     form = AddressForm()
-    if submitted(form, lambda: services.change_address(db.session, current_user, family, services.AddressData(
-            line1=filled(form.line1.data), line2=form.line2.data, city=filled(form.city.data), state=form.state.data,
-            postal_code=filled(form.postal_code.data), moved_in_on=filled(form.moved_in_on.data),
-            timezone=form.timezone.data or None), today_for(current_user)), "line1"):
+    if submitted(
+        form,
+        lambda: services.change_address(
+            db.session,
+            current_user,
+            family,
+            services.AddressData(
+                line1=filled(form.line1.data),
+                line2=form.line2.data,
+                city=filled(form.city.data),
+                state=form.state.data,
+                postal_code=filled(form.postal_code.data),
+                moved_in_on=filled(form.moved_in_on.data),
+                timezone=form.timezone.data or None,
+            ),
+            today_for(current_user),
+        ),
+        "line1",
+    ):
         flash(_("The new address is saved. Tasks to file the change of address are due in 5 days."), "success")
         return redirect(url_for("families.show", family_id=family.id))
-    return render_template("families/address_form.html", form=form, family=family,
-                           current=services.current_address(family))
+    return render_template(
+        "families/address_form.html", form=form, family=family, current=services.current_address(family)
+    )
 
 
 @bp.route("/members/<int:member_id>/consents/new", methods=["GET", "POST"])
@@ -290,8 +335,18 @@ def change_address(family_id: int):
 def new_consent(member_id: int):
     member = access.get_member_or_404(db.session, current_user, member_id)
     form = ConsentForm(given_on=today_for(current_user))
-    if submitted(form, lambda: services.record_consent(db.session, current_user, member, ConsentKind(form.kind.data),
-                                                       filled(form.given_on.data), today_for(current_user)), "kind"):
+    if submitted(
+        form,
+        lambda: services.record_consent(
+            db.session,
+            current_user,
+            member,
+            ConsentKind(form.kind.data),
+            filled(form.given_on.data),
+            today_for(current_user),
+        ),
+        "kind",
+    ):
         flash(_("The consent is recorded."), "success")
         return redirect(url_for("families.show", family_id=member.family_id))
     return render_template("families/consent_form.html", form=form, member=member)

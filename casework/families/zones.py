@@ -3,13 +3,26 @@
 States that span two zones get the zone most of their people live in; the address form shows the
 suggestion so that a case manager corrects it for, say, El Paso (Mountain) or the Florida panhandle
 (Central). Reminders are timed on this clock."""
+
 from __future__ import annotations
 
 US_ZONES = (
-    "America/New_York", "America/Detroit", "America/Kentucky/Louisville", "America/Indiana/Indianapolis",
-    "America/Chicago", "America/Denver", "America/Boise", "America/Phoenix", "America/Los_Angeles",
-    "America/Anchorage", "Pacific/Honolulu", "America/Puerto_Rico", "America/St_Thomas", "Pacific/Guam",
-    "Pacific/Saipan", "Pacific/Pago_Pago",
+    "America/New_York",
+    "America/Detroit",
+    "America/Kentucky/Louisville",
+    "America/Indiana/Indianapolis",
+    "America/Chicago",
+    "America/Denver",
+    "America/Boise",
+    "America/Phoenix",
+    "America/Los_Angeles",
+    "America/Anchorage",
+    "Pacific/Honolulu",
+    "America/Puerto_Rico",
+    "America/St_Thomas",
+    "Pacific/Guam",
+    "Pacific/Saipan",
+    "Pacific/Pago_Pago",
 )
 
 _BY_ZONE = {

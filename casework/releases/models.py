@@ -51,9 +51,7 @@ class Release(TimestampMixin, Base):
     sponsor_relationship: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
 
-    documents: Mapped[list["ReleaseDocument"]] = relationship(
-        cascade="all, delete-orphan", order_by="ReleaseDocument.id"
-    )
+    documents: Mapped[list[ReleaseDocument]] = relationship(cascade="all, delete-orphan", order_by="ReleaseDocument.id")
 
 
 class ReleaseDocument(Base):

@@ -1,4 +1,5 @@
 """Releases from custody and the documents received with them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,8 +33,12 @@ class ReleaseData:
 
 
 def for_family(session: Session, family: Family) -> list[Release]:
-    stmt = (select(Release).where(Release.family_id == family.id).options(selectinload(Release.documents))
-            .order_by(Release.released_on.desc(), Release.id.desc()))
+    stmt = (
+        select(Release)
+        .where(Release.family_id == family.id)
+        .options(selectinload(Release.documents))
+        .order_by(Release.released_on.desc(), Release.id.desc())
+    )
     return list(session.scalars(stmt))
 
 
@@ -49,10 +54,16 @@ def _check(family: Family, data: ReleaseData, today: date) -> None:
 def _apply(release: Release, data: ReleaseData) -> list[str]:
     changed = []
     values = {
-        "member_id": data.member_id, "arrived_on": data.arrived_on, "released_on": data.released_on,
-        "agency": data.agency, "release_type": data.release_type, "facility": blank_to_none(data.facility),
-        "destination": blank_to_none(data.destination), "sponsor_name": blank_to_none(data.sponsor_name),
-        "sponsor_relationship": blank_to_none(data.sponsor_relationship), "notes": blank_to_none(data.notes),
+        "member_id": data.member_id,
+        "arrived_on": data.arrived_on,
+        "released_on": data.released_on,
+        "agency": data.agency,
+        "release_type": data.release_type,
+        "facility": blank_to_none(data.facility),
+        "destination": blank_to_none(data.destination),
+        "sponsor_name": blank_to_none(data.sponsor_name),
+        "sponsor_relationship": blank_to_none(data.sponsor_relationship),
+        "notes": blank_to_none(data.notes),
     }
     for attr, value in values.items():
         if getattr(release, attr) != value:
@@ -72,8 +83,9 @@ def create_release(session: Session, user: User, family: Family, data: ReleaseDa
     return release
 
 
-def update_release(session: Session, user: User, release: Release, family: Family, data: ReleaseData,
-                   today: date) -> None:
+def update_release(
+    session: Session, user: User, release: Release, family: Family, data: ReleaseData, today: date
+) -> None:
     _check(family, data, today)
     changed = _apply(release, data)
     if changed:
@@ -81,15 +93,23 @@ def update_release(session: Session, user: User, release: Release, family: Famil
     session.flush()
 
 
-def add_document(session: Session, user: User, release: Release, kind: DocumentKind, received_on: date | None,
-                 today: date) -> ReleaseDocument:
+def add_document(
+    session: Session, user: User, release: Release, kind: DocumentKind, received_on: date | None, today: date
+) -> ReleaseDocument:
     if received_on and received_on > today:
         raise ValidationError(str(_l("The date received cannot be in the future.")), "received_on")
     document = ReleaseDocument(release_id=release.id, kind=kind, received_on=received_on)
     session.add(document)
     session.flush()
-    record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
-           detail=f"document added: {kind.value}")
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "release",
+        release.id,
+        release.family_id,
+        detail=f"document added: {kind.value}",
+    )
     session.flush()
     return document
 
@@ -98,8 +118,15 @@ def remove_document(session: Session, user: User, document: ReleaseDocument) -> 
     release = session.get(Release, document.release_id)
     assert release is not None
     session.delete(document)
-    record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
-           detail=f"document removed: {document.kind.value}")
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "release",
+        release.id,
+        release.family_id,
+        detail=f"document removed: {document.kind.value}",
+    )
     session.flush()
     return release.family_id
 
@@ -108,11 +135,21 @@ def set_document_shared(session: Session, user: User, document: ReleaseDocument,
     release = session.get(Release, document.release_id)
     assert release is not None
     document.shared_with_partners = shared
-    record(session, user, AuditAction.CHANGE, "release", release.id, release.family_id,
-           detail=f"document {'shared with' if shared else 'withdrawn from'} legal partners: {document.kind.value}")
+    record(
+        session,
+        user,
+        AuditAction.CHANGE,
+        "release",
+        release.id,
+        release.family_id,
+        detail=f"document {'shared with' if shared else 'withdrawn from'} legal partners: {document.kind.value}",
+    )
     session.flush()
 
 
 def anonymize_releases(session: Session, family_id: int) -> None:
-    session.execute(update(Release).where(Release.family_id == family_id).values(
-        facility=None, destination=None, sponsor_name=None, sponsor_relationship=None, notes=None))
+    session.execute(
+        update(Release)
+        .where(Release.family_id == family_id)
+        .values(facility=None, destination=None, sponsor_name=None, sponsor_relationship=None, notes=None)
+    )

@@ -6,9 +6,9 @@ from flask.cli import with_appcontext
 
 from casework.db import db, utcnow
 from casework.extensions import registry
-from casework.transactions import unit_of_work
 from casework.retention import services
 from casework.retention.views import policy
+from casework.transactions import unit_of_work
 
 
 def run_retention() -> tuple[int, int]:

@@ -29,7 +29,7 @@ BARRIER_LABELS = {
 
 class EnrollmentForm(FlaskForm):
     status = SelectField(_l("Status"), choices=enum_choices(STATUS_LABELS))
-    barrier = SelectField(_l("Barrier"), choices=[("", "—")] + enum_choices(BARRIER_LABELS), validators=[Optional()])
+    barrier = SelectField(_l("Barrier"), choices=[("", "—"), *enum_choices(BARRIER_LABELS)], validators=[Optional()])
     barrier_notes = TextAreaField(_l("About the barrier"), validators=[Optional(), Length(max=2000)])
     district = StringField(_l("School district"), validators=[Optional(), Length(max=200)])
     school = StringField(_l("School"), validators=[Optional(), Length(max=200)])

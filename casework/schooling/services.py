@@ -1,4 +1,5 @@
 """School enrollment of children aged 5 to 18 on the day."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,19 +62,25 @@ def enrollment_clock_start(session: Session, family: Family) -> date | None:
     first_release = session.scalar(select(func.min(Release.released_on)).where(Release.family_id == family.id))
     if first_release is not None:
         return first_release
-    return session.scalar(select(func.min(Case.opened_on)).where(
-        Case.family_id == family.id, Case.status != CaseStatus.CLOSED))
+    return session.scalar(
+        select(func.min(Case.opened_on)).where(Case.family_id == family.id, Case.status != CaseStatus.CLOSED)
+    )
 
 
 def for_family(session: Session, family: Family, on: date) -> list[Child]:
     children = [m for m in family.members if is_school_age(m, on)]
     if not children:
         return []
-    enrollments = {e.member_id: e for e in session.scalars(
-        select(SchoolEnrollment).where(SchoolEnrollment.member_id.in_([m.id for m in children])))}
+    enrollments = {
+        e.member_id: e
+        for e in session.scalars(
+            select(SchoolEnrollment).where(SchoolEnrollment.member_id.in_([m.id for m in children]))
+        )
+    }
     started = enrollment_clock_start(session, family)
-    alert_days = session.scalar(select(Organization.enrollment_alert_days).where(
-        Organization.id == family.program_id)) or 30
+    alert_days = (
+        session.scalar(select(Organization.enrollment_alert_days).where(Organization.id == family.program_id)) or 30
+    )
     overdue = started is not None and started + timedelta(days=alert_days) <= on
     result = []
     for member in children:
@@ -84,7 +91,9 @@ def for_family(session: Session, family: Family, on: date) -> list[Child]:
     return result
 
 
-def update_enrollment(session: Session, user: User, member: Member, data: EnrollmentData, today: date) -> SchoolEnrollment:
+def update_enrollment(
+    session: Session, user: User, member: Member, data: EnrollmentData, today: date
+) -> SchoolEnrollment:
     if not is_school_age(member, today):
         raise NotAllowed(str(_l("School enrollment is followed for children aged 5 to 18.")), "status")
     if data.status is EnrollmentStatus.ENROLLED:
@@ -110,13 +119,23 @@ def update_enrollment(session: Session, user: User, member: Member, data: Enroll
     enrollment.enrolled_on = data.enrolled_on if data.status is EnrollmentStatus.ENROLLED else None
     enrollment.english_learner_services = data.english_learner_services
     session.flush()
-    record(session, user, AuditAction.CREATE if created else AuditAction.CHANGE, "school_enrollment",
-           enrollment.id, member.family_id, detail=f"status {data.status.value}")
+    record(
+        session,
+        user,
+        AuditAction.CREATE if created else AuditAction.CHANGE,
+        "school_enrollment",
+        enrollment.id,
+        member.family_id,
+        detail=f"status {data.status.value}",
+    )
     session.flush()
     return enrollment
 
 
 def anonymize_enrollments(session: Session, member_ids: list[int]) -> None:
     if member_ids:
-        session.execute(update(SchoolEnrollment).where(SchoolEnrollment.member_id.in_(member_ids)).values(
-            school=None, district=None, barrier_notes=None))
+        session.execute(
+            update(SchoolEnrollment)
+            .where(SchoolEnrollment.member_id.in_(member_ids))
+            .values(school=None, district=None, barrier_notes=None)
+        )

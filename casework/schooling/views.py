@@ -24,10 +24,15 @@ def _labels():
 
 def _data(form: EnrollmentForm) -> services.EnrollmentData:
     return services.EnrollmentData(
-        status=EnrollmentStatus(form.status.data), barrier=Barrier(form.barrier.data) if form.barrier.data else None,
-        barrier_notes=form.barrier_notes.data, district=form.district.data, school=form.school.data,
-        grade=form.grade.data, enrolled_on=form.enrolled_on.data,
-        english_learner_services=form.english_learner_services.data)
+        status=EnrollmentStatus(form.status.data),
+        barrier=Barrier(form.barrier.data) if form.barrier.data else None,
+        barrier_notes=form.barrier_notes.data,
+        district=form.district.data,
+        school=form.school.data,
+        grade=form.grade.data,
+        enrolled_on=form.enrolled_on.data,
+        english_learner_services=form.english_learner_services.data,
+    )
 
 
 @bp.route("/members/<int:member_id>/school", methods=["GET", "POST"])
@@ -40,14 +45,22 @@ def edit(member_id: int):
     enrollment = db.session.scalar(select(SchoolEnrollment).where(SchoolEnrollment.member_id == member.id))
     values = None
     if enrollment is not None:
-        values = {"status": enrollment.status.value, "barrier": enrollment.barrier.value if enrollment.barrier else "",
-                  "barrier_notes": enrollment.barrier_notes, "district": enrollment.district,
-                  "school": enrollment.school, "grade": enrollment.grade, "enrolled_on": enrollment.enrolled_on,
-                  "english_learner_services": enrollment.english_learner_services}
+        values = {
+            "status": enrollment.status.value,
+            "barrier": enrollment.barrier.value if enrollment.barrier else "",
+            "barrier_notes": enrollment.barrier_notes,
+            "district": enrollment.district,
+            "school": enrollment.school,
+            "grade": enrollment.grade,
+            "enrolled_on": enrollment.enrolled_on,
+            "english_learner_services": enrollment.english_learner_services,
+        }
     form = EnrollmentForm(data=values)
-    if submitted(form, lambda: services.update_enrollment(db.session, current_user, member, _data(form), today),
-                 "status"):
+    if submitted(
+        form, lambda: services.update_enrollment(db.session, current_user, member, _data(form), today), "status"
+    ):
         flash(_("The school enrollment is saved."), "success")
         return redirect(url_for("families.show", family_id=member.family_id, _anchor="school-h"))
-    return render_template("schooling/enrollment_form.html", form=form, member=member,
-                           age=age_on(member.date_of_birth, today))
+    return render_template(
+        "schooling/enrollment_form.html", form=form, member=member, age=age_on(member.date_of_birth, today)
+    )

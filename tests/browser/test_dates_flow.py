@@ -1,5 +1,6 @@
 """A case manager adds a hearing, sees its reminders, corrects its date, meets a time that does not
 exist, and finds the hearing on the agenda and the calendar; the family's own page on a phone."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,14 @@ pytestmark = pytest.mark.browser
 def court(live_app):
     session = Database.state(live_app["app"]).sessionmaker()
     court = session.query(Court).filter_by(slug="browser-chicago").first() or Court(
-        slug="browser-chicago", name="Chicago Immigration Court", street="525 West Van Buren Street, Suite 500",
-        city="Chicago", state="IL", postal_code="60607", timezone="America/Chicago")
+        slug="browser-chicago",
+        name="Chicago Immigration Court",
+        street="525 West Van Buren Street, Suite 500",
+        city="Chicago",
+        state="IL",
+        postal_code="60607",
+        timezone="America/Chicago",
+    )
     session.add(court)
     session.commit()
     court_id = court.id
@@ -95,7 +102,7 @@ def test_the_familys_page_on_a_phone(browser, live_app, court):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{live_app['url']}/f/{token}")
-    expect(page.locator("html")).to_have_attribute("lang", "ht")   # the head of household reads Haitian Creole
+    expect(page.locator("html")).to_have_attribute("lang", "ht")  # the head of household reads Haitian Creole
     expect(page.get_by_role("heading", name="Pwochen randevou ou yo")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "dates-family-page-phone")

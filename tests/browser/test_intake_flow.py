@@ -1,4 +1,5 @@
 """A case manager signs in, takes in a family of two, finds it without accents and sees it on the dashboard."""
+
 import re
 
 import pytest

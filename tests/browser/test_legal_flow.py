@@ -1,5 +1,6 @@
 """A case manager refers a family; the partner signs in, accepts, records the notice of appearance
 and a new hearing date; the case manager sees it all."""
+
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -9,8 +10,8 @@ from playwright.sync_api import expect
 
 from casework.accounts.models import OrganizationKind, Role
 from casework.db import Database
-from casework.families.models import ConsentKind, Family
 from casework.families import services as family_services
+from casework.families.models import ConsentKind, Family
 from casework.timeutil import today_in  # the program's day and the partner's: UTC's may already be tomorrow
 from legal import services as legal_services
 from legal.models import PartnerKind
@@ -34,20 +35,47 @@ def legal_setup(live_app):
     manager = family.members[0] and session.scalars(select(Case).where(Case.family_id == family.id)).one().assigned_to
     case = session.scalars(select(Case).where(Case.family_id == family.id)).one()
     court = session.scalars(select(Court).where(Court.slug == "browser-legal-chicago")).first() or Court(
-        slug="browser-legal-chicago", name="Chicago Immigration Court", street="525 West Van Buren Street, Suite 500",
-        city="Chicago", state="IL", postal_code="60607", timezone="America/Chicago")
+        slug="browser-legal-chicago",
+        name="Chicago Immigration Court",
+        street="525 West Van Buren Street, Suite 500",
+        city="Chicago",
+        state="IL",
+        postal_code="60607",
+        timezone="America/Chicago",
+    )
     session.add(court)
     session.flush()
     clinic = make_organization(session, OrganizationKind.LEGAL_PARTNER, name="Browser Legal Aid")
     attorney = make_user(session, clinic, Role.LEGAL_PARTNER, email="browser.partner@example.org", name="Pia Partner")
-    legal_services.save_profile(session, attorney, clinic, legal_services.ProfileData(
-        kind=PartnerKind.NONPROFIT, capacity=5, states=["IL"], languages=["hat", "fra"], court_ids=[court.id],
-        contact_name=None, contact_email=None, contact_phone=None))
+    legal_services.save_profile(
+        session,
+        attorney,
+        clinic,
+        legal_services.ProfileData(
+            kind=PartnerKind.NONPROFIT,
+            capacity=5,
+            states=["IL"],
+            languages=["hat", "fra"],
+            court_ids=[court.id],
+            contact_name=None,
+            contact_email=None,
+            contact_phone=None,
+        ),
+    )
     today = today_in("America/Chicago")
     family_services.record_consent(session, manager, family.members[0], ConsentKind.LEGAL_SHARING, today, today)
-    hearing = scheduling_services.create_appointment(session, manager, case, scheduling_services.AppointmentData(
-        kind=AppointmentKind.INDIVIDUAL_HEARING, member_ids=[family.members[0].id],
-        local_date=today + timedelta(days=20), local_time=time(9, 0), court_id=court.id))
+    hearing = scheduling_services.create_appointment(
+        session,
+        manager,
+        case,
+        scheduling_services.AppointmentData(
+            kind=AppointmentKind.INDIVIDUAL_HEARING,
+            member_ids=[family.members[0].id],
+            local_date=today + timedelta(days=20),
+            local_time=time(9, 0),
+            court_id=court.id,
+        ),
+    )
     session.commit()
     data = {"clinic_id": clinic.id, "partner_email": attorney.email, "hearing_id": hearing.id}
     session.close()

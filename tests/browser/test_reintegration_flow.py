@@ -2,6 +2,7 @@
 service plan from the needs, refers to a shelter (the municipal office barred because the persecutors
 are officials) and follows the referral to its outcome; the returnee page on a phone; the directory
 form; the Spanish interface of a worker who never chose a language."""
+
 from __future__ import annotations
 
 import re
@@ -29,18 +30,37 @@ MUNICIPAL = "Oficina Municipal Demo"
 def reintegration_setup(live_app):
     session = Database.state(live_app["app"]).sessionmaker()
     organization = make_organization(session, OrganizationKind.REINTEGRATION, name=ORGANIZATION, timezone=TIMEZONE)
-    worker = make_user(session, organization, Role.CASE_MANAGER, email="browser.reintegration@example.org",
-                       name="Wendy Worker")
+    worker = make_user(
+        session, organization, Role.CASE_MANAGER, email="browser.reintegration@example.org", name="Wendy Worker"
+    )
     worker.locale = "en"  # stable selectors; the Spanish default has its own test below
-    spanish = make_user(session, organization, Role.CASE_MANAGER, email="browser.reintegration.es@example.org",
-                        name="Sara Sinidioma")
+    spanish = make_user(
+        session, organization, Role.CASE_MANAGER, email="browser.reintegration.es@example.org", name="Sara Sinidioma"
+    )
     session.flush()
-    place = dict(country="GT", division="GT-13", municipality="Chiantla")
-    directory.save_provider(session, worker, None, directory.ProviderData(
-        name=NGO, kind=ProviderKind.NGO, services=[Service.SHELTER], languages=["spa", "mam"],
-        phone="+502 7764 1200", contact_person="Hermana Demo", **place))
-    directory.save_provider(session, worker, None, directory.ProviderData(
-        name=MUNICIPAL, kind=ProviderKind.MUNICIPAL_OFFICE, services=[Service.SHELTER], languages=["spa"], **place))
+    place = {"country": "GT", "division": "GT-13", "municipality": "Chiantla"}
+    directory.save_provider(
+        session,
+        worker,
+        None,
+        directory.ProviderData(
+            name=NGO,
+            kind=ProviderKind.NGO,
+            services=[Service.SHELTER],
+            languages=["spa", "mam"],
+            phone="+502 7764 1200",
+            contact_person="Hermana Demo",
+            **place,
+        ),
+    )
+    directory.save_provider(
+        session,
+        worker,
+        None,
+        directory.ProviderData(
+            name=MUNICIPAL, kind=ProviderKind.MUNICIPAL_OFFICE, services=[Service.SHELTER], languages=["spa"], **place
+        ),
+    )
     session.commit()
     data = {"worker_email": worker.email, "spanish_email": spanish.email}
     session.close()
@@ -128,11 +148,13 @@ def test_receive_assess_plan_refer_and_follow_the_referral(browser, page, live_a
 
     expect(page.get_by_text("The assessment is saved.")).to_be_visible()
     needs = page.get_by_role("region", name="Needs")
-    expect(needs.get_by_role("listitem")).to_have_text([
-        "Protection: it is not safe to go to the destination.",
-        "Protection: the persecutors are police or officials; refer to no public office.",
-        "Shelter",
-    ])
+    expect(needs.get_by_role("listitem")).to_have_text(
+        [
+            "Protection: it is not safe to go to the destination.",
+            "Protection: the persecutors are police or officials; refer to no public office.",
+            "Shelter",
+        ]
+    )
 
     # 3. The plan from the needs: one line per service.
     page.get_by_role("button", name="Build the plan from the needs").click()
@@ -143,8 +165,7 @@ def test_receive_assess_plan_refer_and_follow_the_referral(browser, page, live_a
     # 5. Refer the shelter line: the municipal office is not offered.
     _plan_row(page, "Shelter").get_by_role("link", name="Refer").click()
     expect(page.get_by_role("heading", name="Refer to a provider")).to_be_visible()
-    expect(page.get_by_text("The persecutors are police or officials: public offices are not offered.")) \
-        .to_be_visible()
+    expect(page.get_by_text("The persecutors are police or officials: public offices are not offered.")).to_be_visible()
     providers = page.get_by_role("group", name="Providers of Shelter near Chiantla")
     barred = providers.get_by_role("listitem").filter(has_text=MUNICIPAL)
     expect(barred).to_contain_text("not offered: a public office")

@@ -1,5 +1,6 @@
 """A case manager opens the program report: the figure with its numbers, the charts drawn on the
 server, a download; the page fits a 390-pixel phone and prints without its menus and filters."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
@@ -12,8 +13,16 @@ from sqlalchemy import select
 from casework.cases.models import Case
 from casework.db import Database
 from casework.families.models import Family
-from scheduling.models import (Appointment, AppointmentKind, AppointmentStatus, AttendanceMode, Court, Office,
-                               OfficeKind, Outcome)
+from scheduling.models import (
+    Appointment,
+    AppointmentKind,
+    AppointmentStatus,
+    AttendanceMode,
+    Court,
+    Office,
+    OfficeKind,
+    Outcome,
+)
 from scheduling.services import new_uid
 from tests.browser.conftest import screenshot
 from tests.browser.test_intake_flow import sign_in
@@ -30,10 +39,24 @@ def report_month(live_app):
     family = session.get(Family, live_app["family_id"])
     case = session.scalars(select(Case).where(Case.family_id == family.id)).one()
     court = session.scalars(select(Court).where(Court.slug == "browser-reports-chicago")).first() or Court(
-        slug="browser-reports-chicago", name="Chicago Immigration Court", street="525 West Van Buren Street",
-        city="Chicago", state="IL", postal_code="60607", timezone=ZONE)
-    office = Office(program_id=family.program_id, kind=OfficeKind.ICE, name="Chicago ICE field office",
-                    street="101 West Congress Parkway", city="Chicago", state="IL", postal_code="60605", timezone=ZONE)
+        slug="browser-reports-chicago",
+        name="Chicago Immigration Court",
+        street="525 West Van Buren Street",
+        city="Chicago",
+        state="IL",
+        postal_code="60607",
+        timezone=ZONE,
+    )
+    office = Office(
+        program_id=family.program_id,
+        kind=OfficeKind.ICE,
+        name="Chicago ICE field office",
+        street="101 West Congress Parkway",
+        city="Chicago",
+        state="IL",
+        postal_code="60605",
+        timezone=ZONE,
+    )
     session.add_all([court, office])
     session.flush()
     today = datetime.now(UTC).astimezone(ZoneInfo(ZONE)).date()
@@ -45,11 +68,25 @@ def report_month(live_app):
         day = start + timedelta(days=n * 2)
         hearing = kind is AppointmentKind.MASTER_HEARING
         starts = datetime.combine(day, time(9), ZoneInfo(ZONE)).astimezone(UTC)
-        session.add(Appointment(case_id=case.id, kind=kind, court_id=court.id if hearing else None,
-                                office_id=None if hearing else office.id, local_date=day, local_time=time(9),
-                                timezone=ZONE, fold=0, starts_at=starts, mode=AttendanceMode.IN_PERSON,
-                                status=AppointmentStatus.SCHEDULED, outcome=outcome, uid=new_uid(), sequence=0,
-                                outcome_recorded_at=starts + timedelta(hours=2) if outcome else None))
+        session.add(
+            Appointment(
+                case_id=case.id,
+                kind=kind,
+                court_id=court.id if hearing else None,
+                office_id=None if hearing else office.id,
+                local_date=day,
+                local_time=time(9),
+                timezone=ZONE,
+                fold=0,
+                starts_at=starts,
+                mode=AttendanceMode.IN_PERSON,
+                status=AppointmentStatus.SCHEDULED,
+                outcome=outcome,
+                uid=new_uid(),
+                sequence=0,
+                outcome_recorded_at=starts + timedelta(hours=2) if outcome else None,
+            )
+        )
     session.commit()
     session.close()
     return {"start": start, "end": end}
@@ -64,13 +101,12 @@ def test_the_report_shows_its_figures_charts_and_fits_a_phone(browser, live_app,
     page.get_by_label("Period").select_option("last_month")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_label("From")).to_have_value(report_month["start"].isoformat())
-    expect(page.get_by_text("80.0%", exact=True)).to_be_visible()        # hearings: 4 of 5
+    expect(page.get_by_text("80.0%", exact=True)).to_be_visible()  # hearings: 4 of 5
     expect(page.get_by_text("4 attended of 5 (attended + missed)")).to_be_visible()
     expect(page.get_by_role("link", name="1 outcome missing")).to_be_visible()
     assert page.locator("svg.chart-trend circle.point").count() == 2  # one month, hearings and check-ins
     assert page.locator("svg.chart-bars rect.bar").count() >= 2
     screenshot(page, "reports-desktop")
-    page.screenshot(path="/tmp/reports-desktop.png", full_page=True)
 
     with page.expect_download() as download:
         page.locator("a", has_text="CSV").first.click()
@@ -85,7 +121,6 @@ def test_the_report_shows_its_figures_charts_and_fits_a_phone(browser, live_app,
     expect(page.get_by_text("4 attended of 5 (attended + missed)")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the report is wider than a phone"
     screenshot(page, "reports-phone")
-    page.screenshot(path="/tmp/reports-phone.png", full_page=True)
 
     page.emulate_media(media="print")
     expect(page.locator("form.report-filters")).to_be_hidden()

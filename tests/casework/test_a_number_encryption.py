@@ -1,5 +1,6 @@
 """A-numbers are encrypted at rest (AES-GCM), searchable through a keyed blind index, and
 re-encrypted under a new key by `casework keys rotate`."""
+
 import base64
 import os
 import secrets
@@ -8,8 +9,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, text
 
-from casework import create_app
-from casework import crypto
+from casework import create_app, crypto
 from casework.crypto import FieldKeys
 from casework.db import Database
 from casework.families.models import Member
@@ -65,16 +65,28 @@ def test_key_rotation_re_encrypts_every_row(app, db_session, tmp_path, monkeypat
     db_session.commit()
     old = app.config["FIELD_ENCRYPTION_KEYS"] or os.environ["FIELD_ENCRYPTION_KEYS"]
     new_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-    rotated = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": str(tmp_path),
-                          "FIELD_ENCRYPTION_KEYS": f"k2:{new_key},{old}", "SECRET_KEY": "x"})
+    rotated = create_app(
+        {
+            "DATABASE_URL": app.config["DATABASE_URL"],
+            "INSTANCE_PATH": str(tmp_path),
+            "FIELD_ENCRYPTION_KEYS": f"k2:{new_key},{old}",
+            "SECRET_KEY": "x",
+        }
+    )
     Database.state(rotated).sessionmaker = Database.state(app).sessionmaker  # the test's transaction
     try:
         result = rotated.test_cli_runner().invoke(args=["keys", "rotate"])
         assert result.exit_code == 0, result.output
         assert "1 A-numbers re-encrypted under key 'k2'" in result.output
         assert db_session.execute(text("SELECT a_number FROM members")).scalar().startswith("k2:")
-        only_new = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "INSTANCE_PATH": str(tmp_path),
-                               "FIELD_ENCRYPTION_KEYS": f"k2:{new_key}", "SECRET_KEY": "x"})
+        only_new = create_app(
+            {
+                "DATABASE_URL": app.config["DATABASE_URL"],
+                "INSTANCE_PATH": str(tmp_path),
+                "FIELD_ENCRYPTION_KEYS": f"k2:{new_key}",
+                "SECRET_KEY": "x",
+            }
+        )
         with only_new.app_context():
             db_session.expire_all()
             assert db_session.scalars(select(Member)).one().a_number == "111222333"

@@ -74,22 +74,32 @@ def test_sign_in_without_csrf_token_is_refused(client, db_session):
 def test_next_parameter_never_leaves_the_site(client, db_session):
     user = _program_user(db_session)
     token = client.token("/sign-in")
-    response = client.raw.post("/sign-in?next=//evil.example/x",
-                               data={"csrf_token": token, "email": user.email, "password": PASSWORD})
+    response = client.raw.post(
+        "/sign-in?next=//evil.example/x", data={"csrf_token": token, "email": user.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/dashboard"
 
 
 def test_change_password(client, db_session):
     user = _program_user(db_session)
     client.sign_in(user.email, PASSWORD)
-    response = client.post("/account", {"current_password": "wrong one", "new_password": "a brand new phrase",
-                                        "confirm_password": "a brand new phrase"})
+    response = client.post(
+        "/account",
+        {
+            "current_password": "wrong one",
+            "new_password": "a brand new phrase",
+            "confirm_password": "a brand new phrase",
+        },
+    )
     assert "This is not your current password." in response.get_data(as_text=True)
-    response = client.post("/account", {"current_password": PASSWORD, "new_password": "short",
-                                        "confirm_password": "short"})
+    response = client.post(
+        "/account", {"current_password": PASSWORD, "new_password": "short", "confirm_password": "short"}
+    )
     assert "between 8 and 128 characters" in response.get_data(as_text=True)
-    response = client.post("/account", {"current_password": PASSWORD, "new_password": "a brand new phrase",
-                                        "confirm_password": "a brand new phrase"})
+    response = client.post(
+        "/account",
+        {"current_password": PASSWORD, "new_password": "a brand new phrase", "confirm_password": "a brand new phrase"},
+    )
     assert response.status_code == 302
     db_session.expire_all()
     assert verify_password(db_session.get(User, user.id).password_hash, "a brand new phrase")
@@ -107,22 +117,42 @@ def test_admin_creates_edits_and_deactivates_a_user(client, db_session):
     partner = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Justice Clinic")
     db_session.commit()
     client.sign_in(admin.email, PASSWORD)
-    response = client.post("/admin/users/new", {
-        "email": "New.Manager@Example.org", "full_name": "Rosa Quispe", "role": "case_manager",
-        "organization_id": str(admin.organization_id), "new_password": "a good long password"})
+    response = client.post(
+        "/admin/users/new",
+        {
+            "email": "New.Manager@Example.org",
+            "full_name": "Rosa Quispe",
+            "role": "case_manager",
+            "organization_id": str(admin.organization_id),
+            "new_password": "a good long password",
+        },
+    )
     assert response.status_code == 302
     created = db_session.scalars(select(User).where(User.email == "new.manager@example.org")).one()
     assert created.role is Role.CASE_MANAGER and created.active
 
-    mismatch = client.post("/admin/users/new", {
-        "email": "lawyer@example.org", "full_name": "Ana Law", "role": "case_manager",
-        "organization_id": str(partner.id), "new_password": "a good long password"})
+    mismatch = client.post(
+        "/admin/users/new",
+        {
+            "email": "lawyer@example.org",
+            "full_name": "Ana Law",
+            "role": "case_manager",
+            "organization_id": str(partner.id),
+            "new_password": "a good long password",
+        },
+    )
     assert "Program roles belong to a program or an in-country organization." in mismatch.get_data(as_text=True)
     assert 'value="Ana Law"' in mismatch.get_data(as_text=True)
 
-    response = client.post(f"/admin/users/{created.id}/edit", {
-        "email": created.email, "full_name": "Rosa Quispe Mamani", "role": "case_manager",
-        "organization_id": str(admin.organization_id)})  # the unchecked box deactivates
+    response = client.post(
+        f"/admin/users/{created.id}/edit",
+        {
+            "email": created.email,
+            "full_name": "Rosa Quispe Mamani",
+            "role": "case_manager",
+            "organization_id": str(admin.organization_id),
+        },
+    )  # the unchecked box deactivates
     assert response.status_code == 302
     db_session.expire_all()
     created = db_session.get(User, created.id)
@@ -130,15 +160,22 @@ def test_admin_creates_edits_and_deactivates_a_user(client, db_session):
 
     other = client.raw.application.test_client()
     from tests.http import Client
+
     assert Client(other).sign_in("new.manager@example.org", "a good long password").status_code == 200
 
 
 def test_admin_cannot_lock_themselves_out(client, db_session):
     admin = _program_user(db_session, Role.ADMIN)
     client.sign_in(admin.email, PASSWORD)
-    response = client.post(f"/admin/users/{admin.id}/edit", {
-        "email": admin.email, "full_name": admin.full_name, "role": "admin",
-        "organization_id": str(admin.organization_id)})
+    response = client.post(
+        f"/admin/users/{admin.id}/edit",
+        {
+            "email": admin.email,
+            "full_name": admin.full_name,
+            "role": "admin",
+            "organization_id": str(admin.organization_id),
+        },
+    )
     assert response.status_code == 200
     assert "You cannot deactivate yourself" in response.get_data(as_text=True)
     db_session.expire_all()
@@ -176,11 +213,21 @@ def test_legal_partner_has_no_access_to_program_pages(client, db_session):
 def test_common_passwords_are_refused(client, db_session):
     user = _program_user(db_session)
     client.sign_in(user.email, PASSWORD)
-    response = client.post("/account", {"current_password": PASSWORD, "new_password": "Password123",
-                                        "confirm_password": "Password123"})
+    response = client.post(
+        "/account", {"current_password": PASSWORD, "new_password": "Password123", "confirm_password": "Password123"}
+    )
     assert "one of the most common ones" in response.get_data(as_text=True)
-    assert client.post("/account", {"current_password": PASSWORD, "new_password": "lilac river under snow",
-                                    "confirm_password": "lilac river under snow"}).status_code == 302
+    assert (
+        client.post(
+            "/account",
+            {
+                "current_password": PASSWORD,
+                "new_password": "lilac river under snow",
+                "confirm_password": "lilac river under snow",
+            },
+        ).status_code
+        == 302
+    )
 
 
 def test_throttling_holds_across_two_app_instances_sharing_a_database(app, client, db_session, tmp_path):
@@ -188,8 +235,9 @@ def test_throttling_holds_across_two_app_instances_sharing_a_database(app, clien
     from casework import create_app
     from casework.db import Database
 
-    second = create_app({"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "another-process",
-                         "INSTANCE_PATH": str(tmp_path)})
+    second = create_app(
+        {"DATABASE_URL": app.config["DATABASE_URL"], "SECRET_KEY": "another-process", "INSTANCE_PATH": str(tmp_path)}
+    )
     Database.state(second).sessionmaker = Database.state(app).sessionmaker  # same database, same transaction
     other = Client(second.test_client())
     user = _program_user(db_session)

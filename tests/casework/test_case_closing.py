@@ -2,6 +2,7 @@
 program; either way the program's unsent reminders are cancelled (never deleted), the case says what
 was done, and reopening offers to plan the dates still ahead again. One transaction: a failure midway
 saves nothing."""
+
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -53,16 +54,27 @@ def dated_case(db_session, manager, courts, ice_office):
     case.status = CaseStatus.ACTIVE
     today = today_in(manager.organization.timezone)
     hearing = make_appointment(db_session, manager, case, courts["chicago"], day=today + timedelta(days=30))
-    check_in = make_appointment(db_session, manager, case, kind=AppointmentKind.ICE_CHECK_IN,
-                                day=today + timedelta(days=12), at=time(9, 0), office_id=ice_office.id)
+    check_in = make_appointment(
+        db_session,
+        manager,
+        case,
+        kind=AppointmentKind.ICE_CHECK_IN,
+        day=today + timedelta(days=12),
+        at=time(9, 0),
+        office_id=ice_office.id,
+    )
     past = make_appointment(db_session, manager, case, courts["chicago"], day=today - timedelta(days=20))
     db_session.commit()
     return family, case, hearing, check_in, past
 
 
 def _reminders(db_session, case, status=None) -> list[Reminder]:
-    stmt = (select(Reminder).join(Appointment, Reminder.appointment_id == Appointment.id)
-            .where(Appointment.case_id == case.id).order_by(Reminder.id))
+    stmt = (
+        select(Reminder)
+        .join(Appointment, Reminder.appointment_id == Appointment.id)
+        .where(Appointment.case_id == case.id)
+        .order_by(Reminder.id)
+    )
     rows = list(db_session.scalars(stmt))
     return [r for r in rows if status is None or r.status is status]
 
@@ -72,7 +84,8 @@ def _status(client, case, family, data, page=None):
 
 
 def test_closing_asks_about_the_appointments_ahead_then_cancels_them_and_their_reminders(
-        app, client, db_session, manager, dated_case):
+    app, client, db_session, manager, dated_case
+):
     family, case, hearing, check_in, past = dated_case
     planned = _reminders(db_session, case, ReminderStatus.PLANNED)
     assert len(planned) == 16, "two dates ahead, 4 steps, text and email"
@@ -90,8 +103,13 @@ def test_closing_asks_about_the_appointments_ahead_then_cancels_them_and_their_r
     assert db_session.get(Case, case.id).status is CaseStatus.ACTIVE
     assert len(_reminders(db_session, case, ReminderStatus.PLANNED)) == 16
 
-    done = _status(client, case, family, {"status": "closed", "closed_reason": "moved_away", "ahead_choice": "cancel"},
-                   page=f"/cases/{case.id}/status")
+    done = _status(
+        client,
+        case,
+        family,
+        {"status": "closed", "closed_reason": "moved_away", "ahead_choice": "cancel"},
+        page=f"/cases/{case.id}/status",
+    )
     assert done.status_code == 302
     db_session.expire_all()
     case = db_session.get(Case, case.id)
@@ -109,11 +127,17 @@ def test_closing_asks_about_the_appointments_ahead_then_cancels_them_and_their_r
     event = db_session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id)).one()
     assert event.kind is CaseEventKind.CLOSED and event.user_id == manager.id
     assert event.facts == {"scheduling": {"cancelled": [check_in.id, hearing.id], "reminders_cancelled": 16}}
-    audit = db_session.scalars(select(AuditEvent).where(AuditEvent.object_type == "case", AuditEvent.object_id == case.id)
-                               .order_by(AuditEvent.id.desc())).first()
+    audit = db_session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == "case", AuditEvent.object_id == case.id)
+        .order_by(AuditEvent.id.desc())
+    ).first()
     assert audit.detail == "status active -> closed; scheduling: cancelled=2 reminders_cancelled=16"
-    cancelled_audits = db_session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.object_type == "appointment", AuditEvent.detail == "cancelled: the case closed"))
+    cancelled_audits = db_session.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.object_type == "appointment", AuditEvent.detail == "cancelled: the case closed")
+    )
     assert cancelled_audits == 2
 
     family_page = client.get(f"/families/{family.id}").get_data(as_text=True)
@@ -122,16 +146,21 @@ def test_closing_asks_about_the_appointments_ahead_then_cancels_them_and_their_r
 
     sender = Sent()
     with app.app_context():
-        result = dispatch.dispatch_once(db_session, app.config, now=planned[0].due_at + timedelta(minutes=1),
-                                        senders={Channel.SMS: sender, Channel.EMAIL: sender})
+        result = dispatch.dispatch_once(
+            db_session,
+            app.config,
+            now=planned[0].due_at + timedelta(minutes=1),
+            senders={Channel.SMS: sender, Channel.EMAIL: sender},
+        )
     assert result.sent == 0 and sender.messages == []
 
 
 def test_a_choice_that_is_not_offered_is_asked_again(client, db_session, manager, dated_case):
     family, case, *_ = dated_case
     client.sign_in(manager.email, PASSWORD)
-    response = _status(client, case, family, {"status": "closed", "closed_reason": "transferred",
-                                              "ahead_choice": "delete"})
+    response = _status(
+        client, case, family, {"status": "closed", "closed_reason": "transferred", "ahead_choice": "delete"}
+    )
     assert response.status_code == 200
     assert "Choose what becomes of the appointments still ahead." in response.get_data(as_text=True)
     db_session.expire_all()
@@ -142,8 +171,12 @@ def test_keeping_them_stops_only_our_reminders_and_reopening_plans_them_again(cl
     family, case, hearing, check_in, _past = dated_case
     planned = _reminders(db_session, case, ReminderStatus.PLANNED)
     client.sign_in(manager.email, PASSWORD)
-    assert _status(client, case, family, {"status": "closed", "closed_reason": "transferred",
-                                          "ahead_choice": "keep"}).status_code == 302
+    assert (
+        _status(
+            client, case, family, {"status": "closed", "closed_reason": "transferred", "ahead_choice": "keep"}
+        ).status_code
+        == 302
+    )
     db_session.expire_all()
     assert db_session.get(Case, case.id).status is CaseStatus.CLOSED
     assert {db_session.get(Appointment, a.id).status for a in (hearing, check_in)} == {AppointmentStatus.SCHEDULED}
@@ -161,8 +194,12 @@ def test_keeping_them_stops_only_our_reminders_and_reopening_plans_them_again(cl
     db_session.expire_all()
     assert db_session.get(Case, case.id).status is CaseStatus.CLOSED
 
-    assert _status(client, case, family, {"status": "active", "again_choice": "plan"},
-                   page=f"/cases/{case.id}/status").status_code == 302
+    assert (
+        _status(
+            client, case, family, {"status": "active", "again_choice": "plan"}, page=f"/cases/{case.id}/status"
+        ).status_code
+        == 302
+    )
     db_session.expire_all()
     assert db_session.get(Case, case.id).status is CaseStatus.ACTIVE
     again = _reminders(db_session, case, ReminderStatus.PLANNED)
@@ -180,8 +217,12 @@ def test_reopening_without_planning_again_leaves_the_dates_alone(client, db_sess
     family, case, hearing, *_ = dated_case
     client.sign_in(manager.email, PASSWORD)
     _status(client, case, family, {"status": "closed", "closed_reason": "transferred", "ahead_choice": "cancel"})
-    assert _status(client, case, family, {"status": "active", "again_choice": "leave"},
-                   page=f"/cases/{case.id}/status").status_code == 302
+    assert (
+        _status(
+            client, case, family, {"status": "active", "again_choice": "leave"}, page=f"/cases/{case.id}/status"
+        ).status_code
+        == 302
+    )
     db_session.expire_all()
     assert db_session.get(Case, case.id).status is CaseStatus.ACTIVE
     assert db_session.get(Appointment, hearing.id).status is AppointmentStatus.CANCELLED
@@ -197,8 +238,16 @@ def test_reopening_schedules_again_only_what_closing_cancelled_and_is_still_ahea
     called_off = make_appointment(db_session, manager, case, courts["chicago"], day=today + timedelta(days=20))
     scheduling_services.cancel_appointment(db_session, manager, called_off)  # cancelled by the court, before closing
     closing = registry(app).case_closing
-    case_services.change_status(db_session, manager, case, CaseStatus.CLOSED, ClosedReason.LOST_CONTACT, today,
-                                ahead_choice=AheadChoice.CANCEL, closing=closing)
+    case_services.change_status(
+        db_session,
+        manager,
+        case,
+        CaseStatus.CLOSED,
+        ClosedReason.LOST_CONTACT,
+        today,
+        ahead_choice=AheadChoice.CANCEL,
+        closing=closing,
+    )
     db_session.commit()
     assert {a.status for a in (later, soon, called_off)} == {AppointmentStatus.CANCELLED}
 
@@ -207,13 +256,22 @@ def test_reopening_schedules_again_only_what_closing_cancelled_and_is_still_ahea
     with app.app_context():
         offered = case_services.dates_to_plan_again(db_session, case, then, closing)
     assert len(offered) == 1
-    event = case_services.change_status(db_session, manager, case, CaseStatus.ACTIVE, None, today,
-                                        again_choice=AgainChoice.PLAN, now=then, closing=closing)
+    event = case_services.change_status(
+        db_session,
+        manager,
+        case,
+        CaseStatus.ACTIVE,
+        None,
+        today,
+        again_choice=AgainChoice.PLAN,
+        now=then,
+        closing=closing,
+    )
     db_session.commit()
     assert later.status is AppointmentStatus.SCHEDULED and later.cancelled_at is None
     assert soon.status is AppointmentStatus.CANCELLED and called_off.status is AppointmentStatus.CANCELLED
     assert event.facts["scheduling"]["restored"] == [later.id]
-    rows = [r for r in _reminders(db_session, case, ReminderStatus.PLANNED)]
+    rows = list(_reminders(db_session, case, ReminderStatus.PLANNED))
     assert rows and {r.appointment_id for r in rows} == {later.id} and all(r.due_at >= then for r in rows)
 
 
@@ -251,12 +309,17 @@ def test_closing_with_nothing_ahead_asks_nothing(client, db_session, manager):
 
 
 def test_closing_a_returnee_case_calls_off_its_follow_ups_and_reopening_holds_them_again(
-        client, db_session, center, receive):
+    client, db_session, center, receive
+):
     returnee = receive(days_ago=3, phone="5555 0123", reminders=True)
     visits = list(db_session.scalars(select(Appointment).where(Appointment.case_id == returnee.case_id)))
     ahead = [a for a in visits if a.status is AppointmentStatus.SCHEDULED and a.local_date > center["today"]]
-    planned = [r.id for r in db_session.scalars(select(Reminder).where(
-        Reminder.family_id == returnee.family_id, Reminder.status == ReminderStatus.PLANNED))]
+    planned = [
+        r.id
+        for r in db_session.scalars(
+            select(Reminder).where(Reminder.family_id == returnee.family_id, Reminder.status == ReminderStatus.PLANNED)
+        )
+    ]
     assert ahead and planned
     client.sign_in(center["worker"].email, PASSWORD)
     show = f"/reintegration/cases/{returnee.id}"
@@ -273,6 +336,7 @@ def test_closing_a_returnee_case_calls_off_its_follow_ups_and_reopening_holds_th
     db_session.expire_all()
     assert db_session.get(Case, returnee.case_id).status is CaseStatus.ACTIVE
     assert {db_session.get(Appointment, a.id).status for a in ahead} == {AppointmentStatus.SCHEDULED}
-    replanned = db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id,
-                                                          Reminder.status == ReminderStatus.PLANNED)).all()
+    replanned = db_session.scalars(
+        select(Reminder).where(Reminder.family_id == returnee.family_id, Reminder.status == ReminderStatus.PLANNED)
+    ).all()
     assert len(replanned) == len(planned) and not {r.id for r in replanned} & set(planned)

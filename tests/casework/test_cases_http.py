@@ -3,9 +3,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from casework.accounts.models import Role
+from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task
 from casework.families import services as family_services
 from casework.families.models import Relationship
-from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
 from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data
@@ -24,11 +24,14 @@ def _setup(client, db_session, role=Role.CASE_MANAGER):
 def test_case_opens_in_intake_and_closes_only_with_a_reason(client, db_session):
     user, family, case = _setup(client, db_session)
     assert case.status is CaseStatus.INTAKE and case.reference.startswith("C-")
-    assert client.post(f"/cases/{case.id}/status", {"status": "active"}, page=f"/families/{family.id}").status_code == 302
+    assert (
+        client.post(f"/cases/{case.id}/status", {"status": "active"}, page=f"/families/{family.id}").status_code == 302
+    )
     response = client.post(f"/cases/{case.id}/status", {"status": "closed"}, page=f"/families/{family.id}")
     assert response.status_code == 200 and "Say why the case is closed." in response.get_data(as_text=True)
-    response = client.post(f"/cases/{case.id}/status", {"status": "closed", "closed_reason": "removed"},
-                           page=f"/families/{family.id}")
+    response = client.post(
+        f"/cases/{case.id}/status", {"status": "closed", "closed_reason": "removed"}, page=f"/families/{family.id}"
+    )
     assert response.status_code == 302
     db_session.expire_all()
     case = db_session.get(Case, case.id)
@@ -41,23 +44,33 @@ def test_reassignment_keeps_history(client, db_session):
     colleague = make_user(db_session, user.organization, Role.CASE_MANAGER, name="Lucía Colleague")
     stranger = make_user(db_session, make_organization(db_session))
     db_session.commit()
-    refused = client.post(f"/cases/{case.id}/assign", {"assigned_to_id": str(stranger.id)}, page=f"/families/{family.id}")
+    refused = client.post(
+        f"/cases/{case.id}/assign", {"assigned_to_id": str(stranger.id)}, page=f"/families/{family.id}"
+    )
     assert refused.status_code == 200 and "Not a valid choice" in refused.get_data(as_text=True)
-    assert client.post(f"/cases/{case.id}/assign", {"assigned_to_id": str(colleague.id)},
-                       page=f"/families/{family.id}").status_code == 302
-    history = db_session.scalars(select(CaseAssignment).where(CaseAssignment.case_id == case.id)
-                                 .order_by(CaseAssignment.id)).all()
+    assert (
+        client.post(
+            f"/cases/{case.id}/assign", {"assigned_to_id": str(colleague.id)}, page=f"/families/{family.id}"
+        ).status_code
+        == 302
+    )
+    history = db_session.scalars(
+        select(CaseAssignment).where(CaseAssignment.case_id == case.id).order_by(CaseAssignment.id)
+    ).all()
     assert [h.user_id for h in history] == [user.id, colleague.id]
     page = client.get(f"/families/{family.id}").get_data(as_text=True)
     assert "Assignment history" in page and "Lucía Colleague" in page
 
 
 def test_notes_form_a_timeline(client, db_session):
-    user, family, case = _setup(client, db_session)
+    _user, family, case = _setup(client, db_session)
     empty = client.post(f"/cases/{case.id}/notes", {"body": "   "}, page=f"/families/{family.id}")
     assert empty.status_code == 200 and "This field is required." in empty.get_data(as_text=True)
-    client.post(f"/cases/{case.id}/notes", {"body": "Called the family; the court notice arrived."},
-                page=f"/families/{family.id}")
+    client.post(
+        f"/cases/{case.id}/notes",
+        {"body": "Called the family; the court notice arrived."},
+        page=f"/families/{family.id}",
+    )
     client.post(f"/cases/{case.id}/notes", {"body": "Second visit."}, page=f"/families/{family.id}")
     page = client.get(f"/families/{family.id}").get_data(as_text=True)
     assert page.index("Second visit.") < page.index("the court notice arrived")
@@ -67,12 +80,21 @@ def test_notes_form_a_timeline(client, db_session):
 def test_tasks_are_added_completed_and_listed(client, db_session):
     user, family, case = _setup(client, db_session)
     today = today_in(user.organization.timezone)
-    response = client.post(f"/cases/{case.id}/tasks", {"title": "Request school records", "due_on": "not a date",
-                                                       "assignee_id": str(user.id)}, page=f"/families/{family.id}")
+    response = client.post(
+        f"/cases/{case.id}/tasks",
+        {"title": "Request school records", "due_on": "not a date", "assignee_id": str(user.id)},
+        page=f"/families/{family.id}",
+    )
     assert response.status_code == 200 and 'value="Request school records"' in response.get_data(as_text=True)
-    client.post(f"/cases/{case.id}/tasks", {"title": "Request school records",
-                                            "due_on": (today - timedelta(days=2)).isoformat(),
-                                            "assignee_id": str(user.id)}, page=f"/families/{family.id}")
+    client.post(
+        f"/cases/{case.id}/tasks",
+        {
+            "title": "Request school records",
+            "due_on": (today - timedelta(days=2)).isoformat(),
+            "assignee_id": str(user.id),
+        },
+        page=f"/families/{family.id}",
+    )
     task = db_session.scalars(select(Task)).one()
     assert "Request school records" in client.get("/tasks").get_data(as_text=True)
     dashboard = client.get("/dashboard").get_data(as_text=True)
@@ -87,16 +109,38 @@ def test_dashboard_alerts_unenrolled_children_and_missing_consent(client, db_ses
     user, family, case = _setup(client, db_session)
     today = today_in(user.organization.timezone)
     case.opened_on = today - timedelta(days=45)
-    child = family_services.add_member(db_session, user, family, member_data(
-        given="Sofía", first="García", second="Tzoc", a_number=None, phones=[],
-        relationship_to_head=Relationship.CHILD,
-        date_of_birth=date(today.year - 9, 1, 15)), today)
-    family_services.add_member(db_session, user, family, member_data(
-        given="Mateo", first="García", a_number=None, phones=[],
-        relationship_to_head=Relationship.CHILD,
-        date_of_birth=date(today.year - 2, 1, 15)), today)
-    without_consent = make_family(db_session, user, member_data(given="Wilmer", first="Chávez", a_number=None),
-                                  consents=())
+    child = family_services.add_member(
+        db_session,
+        user,
+        family,
+        member_data(
+            given="Sofía",
+            first="García",
+            second="Tzoc",
+            a_number=None,
+            phones=[],
+            relationship_to_head=Relationship.CHILD,
+            date_of_birth=date(today.year - 9, 1, 15),
+        ),
+        today,
+    )
+    family_services.add_member(
+        db_session,
+        user,
+        family,
+        member_data(
+            given="Mateo",
+            first="García",
+            a_number=None,
+            phones=[],
+            relationship_to_head=Relationship.CHILD,
+            date_of_birth=date(today.year - 2, 1, 15),
+        ),
+        today,
+    )
+    without_consent = make_family(
+        db_session, user, member_data(given="Wilmer", first="Chávez", a_number=None), consents=()
+    )
     db_session.commit()
     page = client.get("/dashboard").get_data(as_text=True)
     alerts = page.split("Alerts")[1]
@@ -105,14 +149,17 @@ def test_dashboard_alerts_unenrolled_children_and_missing_consent(client, db_ses
     consent = alerts.split("No consent recorded")[1].split("Changes of address not filed")[0]
     assert without_consent.display_name in consent and family.display_name not in consent
 
-    db_session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.ENROLLED, school="Lincoln Elementary",
-                                    enrolled_on=today))
+    db_session.add(
+        SchoolEnrollment(
+            member_id=child.id, status=EnrollmentStatus.ENROLLED, school="Lincoln Elementary", enrolled_on=today
+        )
+    )
     db_session.commit()
     assert "Sofía García Tzoc" not in client.get("/dashboard").get_data(as_text=True).split("Alerts")[1]
 
 
 def test_supervisor_sees_the_whole_program(client, db_session):
-    user, family, case = _setup(client, db_session, Role.SUPERVISOR)
+    user, family, _case = _setup(client, db_session, Role.SUPERVISOR)
     colleague = make_user(db_session, user.organization, Role.CASE_MANAGER)
     other = make_family(db_session, colleague, member_data(given="Marie", first="Joseph", second=None, a_number=None))
     db_session.commit()

@@ -22,8 +22,13 @@ def _setup(client, db_session, timezone="America/New_York"):
 
 
 def _form(today, **overrides):
-    data = {"category": "mental_health", "provider": "Pilsen Wellness Center", "member_id": "0",
-            "referred_on": (today - timedelta(days=2)).isoformat(), "notes": "Spanish-speaking counselor"}
+    data = {
+        "category": "mental_health",
+        "provider": "Pilsen Wellness Center",
+        "member_id": "0",
+        "referred_on": (today - timedelta(days=2)).isoformat(),
+        "notes": "Spanish-speaking counselor",
+    }
     data.update(overrides)
     return data
 
@@ -39,16 +44,21 @@ def _section(client, family) -> str:
 
 
 def _referral(db_session, case, today, days_ago=10):
-    referral = ServiceReferral(case_id=case.id, category=ServiceCategory.HOUSING, provider="Casa Norte",
-                               status=ReferralStatus.REFERRED, referred_on=today - timedelta(days=days_ago),
-                               status_changed_on=today - timedelta(days=days_ago))
+    referral = ServiceReferral(
+        case_id=case.id,
+        category=ServiceCategory.HOUSING,
+        provider="Casa Norte",
+        status=ReferralStatus.REFERRED,
+        referred_on=today - timedelta(days=days_ago),
+        status_changed_on=today - timedelta(days=days_ago),
+    )
     db_session.add(referral)
     db_session.commit()
     return referral
 
 
 def test_referral_is_created_for_the_current_case_and_shown(client, db_session):
-    user, family, case, today = _setup(client, db_session)
+    _user, family, case, today = _setup(client, db_session)
     assert f"/cases/{case.id}/services/new" in _section(client, family)
     member = family.members[0]
     response = client.post(f"/cases/{case.id}/services/new", _form(today, member_id=str(member.id)))
@@ -71,14 +81,14 @@ def test_referral_is_created_for_the_current_case_and_shown(client, db_session):
 
 
 def test_whole_household_referral_has_no_member(client, db_session):
-    user, family, case, today = _setup(client, db_session)
+    _user, _family, case, today = _setup(client, db_session)
     assert client.post(f"/cases/{case.id}/services/new", _form(today, category="food")).status_code == 302
     referral = db_session.scalars(select(ServiceReferral)).one()
     assert referral.member_id is None and referral.category is ServiceCategory.FOOD
 
 
 def test_invalid_referral_is_refused_with_input_kept(client, db_session):
-    user, family, case, today = _setup(client, db_session)
+    user, _family, case, today = _setup(client, db_session)
     url = f"/cases/{case.id}/services/new"
     future = client.post(url, _form(today, referred_on=(today + timedelta(days=1)).isoformat()))
     page = future.get_data(as_text=True)
@@ -95,19 +105,26 @@ def test_invalid_referral_is_refused_with_input_kept(client, db_session):
     assert db_session.scalars(select(ServiceReferral)).first() is None
 
 
-@pytest.mark.parametrize("overrides", [
-    {"category": "legal"}, {"member_id": "x"}, {"referred_on": "soon"}, {"referred_on": ""},
-    {"provider": "p" * 201}, {"notes": "n" * 5001},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"category": "legal"},
+        {"member_id": "x"},
+        {"referred_on": "soon"},
+        {"referred_on": ""},
+        {"provider": "p" * 201},
+        {"notes": "n" * 5001},
+    ],
+)
 def test_bad_input_is_a_form_error_not_a_crash(client, db_session, overrides):
-    user, family, case, today = _setup(client, db_session)
+    _user, _family, case, today = _setup(client, db_session)
     response = client.post(f"/cases/{case.id}/services/new", _form(today, **overrides))
     assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True)
     assert db_session.scalars(select(ServiceReferral)).first() is None
 
 
 def test_no_referral_on_a_closed_case(client, db_session):
-    user, family, case, today = _setup(client, db_session)
+    _user, _family, case, today = _setup(client, db_session)
     case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, today, ClosedReason.MOVED_AWAY
     db_session.commit()
     response = client.post(f"/cases/{case.id}/services/new", _form(today))
@@ -118,7 +135,7 @@ def test_no_referral_on_a_closed_case(client, db_session):
 
 @pytest.mark.parametrize("timezone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
 def test_status_change_is_dated_today_in_the_programs_time_zone(client, db_session, timezone):
-    user, family, case, today = _setup(client, db_session, timezone)
+    _user, family, case, today = _setup(client, db_session, timezone)
     referral = _referral(db_session, case, today)
     url = f"/service-referrals/{referral.id}/edit"
     form = client.get(url).get_data(as_text=True)
@@ -130,8 +147,9 @@ def test_status_change_is_dated_today_in_the_programs_time_zone(client, db_sessi
     referral = db_session.get(ServiceReferral, referral.id)
     assert referral.status is ReferralStatus.APPOINTMENT_SET and referral.notes == "Intake on Tuesday"
     assert referral.status_changed_on == today_in(timezone)
-    event = db_session.scalars(select(AuditEvent).where(AuditEvent.object_type == "service_referral",
-                                                        AuditEvent.action == AuditAction.CHANGE)).one()
+    event = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "service_referral", AuditEvent.action == AuditAction.CHANGE)
+    ).one()
     assert "appointment_set" in event.detail and "Tuesday" not in event.detail
 
     section = _section(client, family)
@@ -139,7 +157,7 @@ def test_status_change_is_dated_today_in_the_programs_time_zone(client, db_sessi
 
 
 def test_notes_alone_do_not_move_the_status_date(client, db_session):
-    user, family, case, today = _setup(client, db_session)
+    _user, _family, case, today = _setup(client, db_session)
     referral = _referral(db_session, case, today)
     response = client.post(f"/service-referrals/{referral.id}/edit", {"status": "referred", "notes": "Called twice"})
     assert response.status_code == 302
@@ -150,7 +168,7 @@ def test_notes_alone_do_not_move_the_status_date(client, db_session):
 
 
 def test_unknown_status_is_a_form_error(client, db_session):
-    user, family, case, today = _setup(client, db_session)
+    _user, _family, case, today = _setup(client, db_session)
     referral = _referral(db_session, case, today)
     response = client.post(f"/service-referrals/{referral.id}/edit", {"status": "lost"})
     assert response.status_code == 200 and _errors(response.get_data(as_text=True), "status")
@@ -159,7 +177,7 @@ def test_unknown_status_is_a_form_error(client, db_session):
 
 
 def test_case_manager_of_another_program_gets_404(client, db_session, other_client):
-    user, family, case, today = _setup(client, db_session)
+    _user, _family, case, today = _setup(client, db_session)
     referral = _referral(db_session, case, today)
     stranger = make_user(db_session, make_organization(db_session))
     db_session.commit()
@@ -167,10 +185,16 @@ def test_case_manager_of_another_program_gets_404(client, db_session, other_clie
     token = other_client.token("/dashboard")
     assert other_client.get(f"/cases/{case.id}/services/new").status_code == 404
     assert other_client.get(f"/service-referrals/{referral.id}/edit").status_code == 404
-    assert other_client.raw.post(f"/cases/{case.id}/services/new",
-                                 data={**_form(today), "csrf_token": token}).status_code == 404
-    assert other_client.raw.post(f"/service-referrals/{referral.id}/edit",
-                                 data={"status": "declined", "csrf_token": token}).status_code == 404
+    assert (
+        other_client.raw.post(f"/cases/{case.id}/services/new", data={**_form(today), "csrf_token": token}).status_code
+        == 404
+    )
+    assert (
+        other_client.raw.post(
+            f"/service-referrals/{referral.id}/edit", data={"status": "declined", "csrf_token": token}
+        ).status_code
+        == 404
+    )
     db_session.expire_all()
     assert [r.id for r in db_session.scalars(select(ServiceReferral))] == [referral.id]
     assert db_session.get(ServiceReferral, referral.id).status is ReferralStatus.REFERRED

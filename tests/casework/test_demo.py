@@ -1,5 +1,6 @@
 """`casework demo` and `casework seed`, run through the CLI on the test database (inside the test's
 transaction: the commands' `db.session` comes from the sessionmaker the db_session fixture installs)."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -20,8 +21,10 @@ def _count(db_session, model, *where) -> int:
 
 
 def _snapshot(db_session) -> dict[str, int]:
-    return {model.__name__: _count(db_session, model) for model in (
-        Organization, User, Family, Member, NameToken, Case, Note, Task, AuditEvent, Release)}
+    return {
+        model.__name__: _count(db_session, model)
+        for model in (Organization, User, Family, Member, NameToken, Case, Note, Task, AuditEvent, Release)
+    }
 
 
 def test_demo_loads_once_and_its_accounts_sign_in(app, client, db_session):
@@ -47,8 +50,9 @@ def test_demo_loads_once_and_its_accounts_sign_in(app, client, db_session):
     assert any(m.preferred_language in ("quc", "mam", "kjb", "cab") and m.needs_interpreter for m in members)
     assert any(m.preferred_language == "hat" for m in members)
     assert any(any(c in m.full_name for c in "áéíóúñ") for m in members)
-    assert all(len(db_session.scalars(select(NameToken).where(NameToken.member_id == m.id)).all()) >= 2
-               for m in members)
+    assert all(
+        len(db_session.scalars(select(NameToken).where(NameToken.member_id == m.id)).all()) >= 2 for m in members
+    )
     assert _count(db_session, SchoolEnrollment) > 0
     cases = list(db_session.scalars(select(Case).join(Family).where(Family.program_id == program.id)))
     manager_id = db_session.scalar(select(User.id).where(User.email == "manager@example.org"))

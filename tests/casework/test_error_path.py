@@ -2,6 +2,7 @@
 reaches the person as a message: next to the field in a form, as a flash for a button, and, when a
 view lets it escape, through the app's handler (back to the page, or a page with the message and a
 fitting status), never a 500. Every request here is HTTP with CSRF on."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -53,8 +54,9 @@ def refuse_after(monkeypatch, module, name: str, error) -> list[int]:
 
 def _document(db_session, user, family):
     today = today_in(user.organization.timezone)
-    release = Release(family_id=family.id, released_on=today, agency=ReleasingAgency.CBP,
-                      release_type=ReleaseType.PAROLE)
+    release = Release(
+        family_id=family.id, released_on=today, agency=ReleasingAgency.CBP, release_type=ReleaseType.PAROLE
+    )
     db_session.add(release)
     db_session.flush()
     document = release_services.add_document(db_session, user, release, next(iter(DocumentKind)), today, today)
@@ -64,14 +66,18 @@ def _document(db_session, user, family):
 
 # The helper, in a form: the message next to the field, what was typed kept, nothing saved -----------
 
+
 def test_a_refused_form_shows_the_message_next_to_the_field_keeps_what_was_typed_and_saves_nothing(
-        monkeypatch, client, db_session):
+    monkeypatch, client, db_session
+):
     _user, family, case = _signed_in(client, db_session)
-    calls = refuse_after(monkeypatch, case_services, "add_note",
-                         ValidationError("This note cannot be kept as written.", "body"))
+    calls = refuse_after(
+        monkeypatch, case_services, "add_note", ValidationError("This note cannot be kept as written.", "body")
+    )
     notes, events = _count(db_session, Note), _audited(db_session, "note")
-    response = client.post(f"/cases/{case.id}/notes", {"body": "Called the sponsor about the hearing"},
-                           page=f"/families/{family.id}")
+    response = client.post(
+        f"/cases/{case.id}/notes", {"body": "Called the sponsor about the hearing"}, page=f"/families/{family.id}"
+    )
     page = response.get_data(as_text=True)
     assert calls == [1], "the note and its audit event were flushed before the refusal"
     assert response.status_code == 200
@@ -81,6 +87,7 @@ def test_a_refused_form_shows_the_message_next_to_the_field_keeps_what_was_typed
 
 
 # The helper, for a button: a flash, the same page as before, nothing saved --------------------------
+
 
 def test_a_refused_button_flashes_the_message_and_saves_nothing(monkeypatch, client, db_session):
     user, family, case = _signed_in(client, db_session)
@@ -99,15 +106,18 @@ def test_a_refused_button_flashes_the_message_and_saves_nothing(monkeypatch, cli
 
 # The app's handler: a domain error a view lets escape ------------------------------------------------
 
+
 def test_an_escaped_refusal_of_a_button_goes_back_to_the_page_with_the_message_and_saves_nothing(
-        monkeypatch, client, db_session):
+    monkeypatch, client, db_session
+):
     user, family, _case = _signed_in(client, db_session)
     release, document = _document(db_session, user, family)
     events = _audited(db_session, "release")
     calls = refuse_after(monkeypatch, release_services, "remove_document", Conflict("The document changed meanwhile."))
     page = f"/releases/{release.id}/edit"
-    response = client.post(f"/documents/{document.id}/remove", page=page,
-                           headers={"Referer": f"http://localhost{page}?tab=documents"})
+    response = client.post(
+        f"/documents/{document.id}/remove", page=page, headers={"Referer": f"http://localhost{page}?tab=documents"}
+    )
     assert calls == [1], "the document was deleted and the deletion audited before the refusal"
     assert response.status_code == 302 and response.headers["Location"] == f"{page}?tab=documents"
     assert "The document changed meanwhile." in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -116,14 +126,14 @@ def test_an_escaped_refusal_of_a_button_goes_back_to_the_page_with_the_message_a
 
 
 def test_an_escaped_refusal_without_a_page_of_this_site_answers_with_a_page_and_its_status(
-        monkeypatch, client, db_session):
+    monkeypatch, client, db_session
+):
     user, family, _case = _signed_in(client, db_session)
     release, document = _document(db_session, user, family)
     refuse_after(monkeypatch, release_services, "remove_document", Conflict("The document changed meanwhile."))
     for referrer in (None, "https://elsewhere.example/releases/1/edit", "//elsewhere.example/x"):
         headers = {"Referer": referrer} if referrer else {}
-        response = client.post(f"/documents/{document.id}/remove", page=f"/releases/{release.id}/edit",
-                               headers=headers)
+        response = client.post(f"/documents/{document.id}/remove", page=f"/releases/{release.id}/edit", headers=headers)
         assert response.status_code == 409, referrer
         page = response.get_data(as_text=True)
         assert "The document changed meanwhile." in page and "Nothing of it was saved." in page
@@ -133,8 +143,11 @@ def test_an_escaped_refusal_without_a_page_of_this_site_answers_with_a_page_and_
 def test_an_escaped_refusal_of_a_page_answers_with_its_status_and_saves_nothing(monkeypatch, client, db_session):
     _user, family, _case = _signed_in(client, db_session)
     events = _count(db_session, AuditEvent)
-    for error, status in ((NotAllowed("Not for this account."), 403), (ValidationError("Not like this."), 400),
-                          (Conflict("Changed meanwhile."), 409)):
+    for error, status in (
+        (NotAllowed("Not for this account."), 403),
+        (ValidationError("Not like this."), 400),
+        (Conflict("Changed meanwhile."), 409),
+    ):
         monkeypatch.undo()
         calls = refuse_after(monkeypatch, family_services, "record_view", error)
         response = client.get(f"/families/{family.id}", headers={"Referer": "http://localhost/families"})

@@ -1,9 +1,10 @@
 from datetime import date
 
+from sqlalchemy import func, select
+
 from casework.accounts.models import Role
 from casework.families.models import Family, Member
 from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data
-from sqlalchemy import func, select
 
 
 def _signed_in(client, db_session, role=Role.CASE_MANAGER):
@@ -17,14 +18,30 @@ def _signed_in(client, db_session, role=Role.CASE_MANAGER):
 
 def test_intake_creates_family_with_case_and_is_found_by_accent_free_search(client, db_session):
     user = _signed_in(client, db_session)
-    response = client.post("/families/new", {
-        "given_names": "María José", "first_surname": "Pérez", "second_surname": "Núñez",
-        "date_of_birth": "1990-05-02", "a_number": "A-012-345-678", "country_of_birth": "HN",
-        "preferred_language": "spa", "languages": ["spa", "cab"], "phone": "(773) 555-0199",
-        "phone_kind": "mobile", "other_phone_kind": "home", "relationship_to_head": "head",
-        "line1": "2200 S Pulaski Rd", "city": "Chicago", "state": "IL", "postal_code": "60623",
-        "moved_in_on": "2026-10-20", "consents": ["sms_reminders"], "assigned_to_id": str(user.id),
-    })
+    response = client.post(
+        "/families/new",
+        {
+            "given_names": "María José",
+            "first_surname": "Pérez",
+            "second_surname": "Núñez",
+            "date_of_birth": "1990-05-02",
+            "a_number": "A-012-345-678",
+            "country_of_birth": "HN",
+            "preferred_language": "spa",
+            "languages": ["spa", "cab"],
+            "phone": "(773) 555-0199",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+            "relationship_to_head": "head",
+            "line1": "2200 S Pulaski Rd",
+            "city": "Chicago",
+            "state": "IL",
+            "postal_code": "60623",
+            "moved_in_on": "2026-10-20",
+            "consents": ["sms_reminders"],
+            "assigned_to_id": str(user.id),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     family = db_session.scalars(select(Family)).one()
     assert family.display_name == "Pérez Núñez, María José"
@@ -44,10 +61,17 @@ def test_intake_creates_family_with_case_and_is_found_by_accent_free_search(clie
 
 def test_bad_a_number_is_refused_next_to_the_field_with_input_kept(client, db_session):
     _signed_in(client, db_session)
-    response = client.post("/families/new", {
-        "given_names": "Ana", "first_surname": "Tzoc", "a_number": "A-12-34", "phone_kind": "mobile",
-        "other_phone_kind": "home", "relationship_to_head": "head",
-    })
+    response = client.post(
+        "/families/new",
+        {
+            "given_names": "Ana",
+            "first_surname": "Tzoc",
+            "a_number": "A-12-34",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+            "relationship_to_head": "head",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "An A-number has 9 digits" in page
@@ -63,38 +87,67 @@ def _family_for(client, db_session, **head):
 
 
 def test_add_member_and_edit_keeps_tokens_and_name(client, db_session):
-    user, family = _family_for(client, db_session)
-    response = client.post(f"/families/{family.id}/members/new", {
-        "given_names": "Ángel", "first_surname": "García", "second_surname": "Tzul",
-        "relationship_to_head": "child", "date_of_birth": "2016-07-09", "preferred_language": "quc",
-        "phone_kind": "mobile", "other_phone_kind": "home"})
+    _user, family = _family_for(client, db_session)
+    response = client.post(
+        f"/families/{family.id}/members/new",
+        {
+            "given_names": "Ángel",
+            "first_surname": "García",
+            "second_surname": "Tzul",
+            "relationship_to_head": "child",
+            "date_of_birth": "2016-07-09",
+            "preferred_language": "quc",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert response.status_code == 302
     child = db_session.scalars(select(Member).where(Member.given_names == "Ángel")).one()
     assert child.languages[0].code == "quc"
     assert family.display_name in client.search("angel tzul").get_data(as_text=True)
 
-    response = client.post(f"/members/{child.id}/edit", {
-        "given_names": "Ángel David", "first_surname": "García", "second_surname": "Tzul",
-        "relationship_to_head": "child", "date_of_birth": "2016-07-09", "phone_kind": "mobile",
-        "other_phone_kind": "home"})
+    response = client.post(
+        f"/members/{child.id}/edit",
+        {
+            "given_names": "Ángel David",
+            "first_surname": "García",
+            "second_surname": "Tzul",
+            "relationship_to_head": "child",
+            "date_of_birth": "2016-07-09",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert response.status_code == 302
     assert family.display_name in client.search("david").get_data(as_text=True)
     assert family.display_name not in client.search("zzyzx").get_data(as_text=True)
 
 
 def test_second_head_is_refused(client, db_session):
-    user, family = _family_for(client, db_session)
-    response = client.post(f"/families/{family.id}/members/new", {
-        "given_names": "Rosa", "first_surname": "López", "relationship_to_head": "head",
-        "phone_kind": "mobile", "other_phone_kind": "home"})
+    _user, family = _family_for(client, db_session)
+    response = client.post(
+        f"/families/{family.id}/members/new",
+        {
+            "given_names": "Rosa",
+            "first_surname": "López",
+            "relationship_to_head": "head",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert response.status_code == 200
     assert "already has a head" in response.get_data(as_text=True)
 
 
 def test_intake_warns_of_a_shared_a_number_before_saving(client, db_session):
-    user, family = _family_for(client, db_session, a_number="A-087-654-321")
-    data = {"given_names": "Juan", "first_surname": "Ramírez", "a_number": "87654321",
-            "phone_kind": "mobile", "other_phone_kind": "home"}
+    _user, _family = _family_for(client, db_session, a_number="A-087-654-321")
+    data = {
+        "given_names": "Juan",
+        "first_surname": "Ramírez",
+        "a_number": "87654321",
+        "phone_kind": "mobile",
+        "other_phone_kind": "home",
+    }
     response = client.post("/families/new", data)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -107,48 +160,97 @@ def test_intake_warns_of_a_shared_a_number_before_saving(client, db_session):
 
 
 def test_intake_warns_of_close_name_and_same_birth_date(client, db_session):
-    user, family = _family_for(client, db_session)  # José Luis García López, 1988-03-14
-    response = client.post("/families/new", {
-        "given_names": "Jose Luis", "first_surname": "Garcia", "second_surname": "Lopes",
-        "date_of_birth": "1988-03-14", "phone_kind": "mobile", "other_phone_kind": "home"})
+    _user, _family = _family_for(client, db_session)  # José Luis García López, 1988-03-14
+    response = client.post(
+        "/families/new",
+        {
+            "given_names": "Jose Luis",
+            "first_surname": "Garcia",
+            "second_surname": "Lopes",
+            "date_of_birth": "1988-03-14",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert "similar name and same date of birth" in response.get_data(as_text=True)
-    response = client.post("/families/new", {
-        "given_names": "Jose Luis", "first_surname": "Garcia", "date_of_birth": "1991-01-01",
-        "phone_kind": "mobile", "other_phone_kind": "home"})
+    response = client.post(
+        "/families/new",
+        {
+            "given_names": "Jose Luis",
+            "first_surname": "Garcia",
+            "date_of_birth": "1991-01-01",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert response.status_code == 302
 
 
 def test_invalid_phone_and_email_are_refused_with_input_kept(client, db_session):
-    user, family = _family_for(client, db_session)
-    response = client.post(f"/families/{family.id}/members/new", {
-        "given_names": "Rosa", "first_surname": "López", "relationship_to_head": "spouse",
-        "phone": "12345", "phone_kind": "mobile", "other_phone_kind": "home", "email": "rosa@"})
+    _user, family = _family_for(client, db_session)
+    response = client.post(
+        f"/families/{family.id}/members/new",
+        {
+            "given_names": "Rosa",
+            "first_surname": "López",
+            "relationship_to_head": "spouse",
+            "phone": "12345",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+            "email": "rosa@",
+        },
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'value="12345"' in page and 'value="rosa@"' in page
     assert "Invalid email address" in page
-    response = client.post(f"/families/{family.id}/members/new", {
-        "given_names": "Rosa", "first_surname": "López", "relationship_to_head": "spouse",
-        "phone": "12345", "phone_kind": "mobile", "other_phone_kind": "home"})
+    response = client.post(
+        f"/families/{family.id}/members/new",
+        {
+            "given_names": "Rosa",
+            "first_surname": "López",
+            "relationship_to_head": "spouse",
+            "phone": "12345",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert "Enter a valid phone number" in response.get_data(as_text=True)
 
 
 def test_foreign_phone_needs_country_code(client, db_session):
-    user, family = _family_for(client, db_session)
-    response = client.post(f"/families/{family.id}/members/new", {
-        "given_names": "Rosa", "first_surname": "López", "relationship_to_head": "spouse",
-        "phone": "+502 5555 1234", "phone_kind": "mobile", "other_phone_kind": "home"})
+    _user, family = _family_for(client, db_session)
+    response = client.post(
+        f"/families/{family.id}/members/new",
+        {
+            "given_names": "Rosa",
+            "first_surname": "López",
+            "relationship_to_head": "spouse",
+            "phone": "+502 5555 1234",
+            "phone_kind": "mobile",
+            "other_phone_kind": "home",
+        },
+    )
     assert response.status_code == 302
-    assert db_session.scalars(select(Member).where(Member.given_names == "Rosa")).one().phones[0].number == "+50255551234"
+    assert (
+        db_session.scalars(select(Member).where(Member.given_names == "Rosa")).one().phones[0].number == "+50255551234"
+    )
 
 
 def test_change_of_address_keeps_history_and_plans_filing_tasks(client, db_session):
     from casework.cases.models import Task, TaskKind
 
-    user, family = _family_for(client, db_session)
-    response = client.post(f"/families/{family.id}/address", {
-        "line1": "88 Maple Ave", "city": "Houston", "state": "TX", "postal_code": "77002",
-        "moved_in_on": "2026-11-10"})
+    _user, family = _family_for(client, db_session)
+    response = client.post(
+        f"/families/{family.id}/address",
+        {
+            "line1": "88 Maple Ave",
+            "city": "Houston",
+            "state": "TX",
+            "postal_code": "77002",
+            "moved_in_on": "2026-11-10",
+        },
+    )
     assert response.status_code == 302
     tasks = db_session.scalars(select(Task).order_by(Task.kind)).all()
     assert {t.kind for t in tasks} == {TaskKind.ADDRESS_CHANGE_COURT, TaskKind.ADDRESS_CHANGE_USCIS}
@@ -157,15 +259,17 @@ def test_change_of_address_keeps_history_and_plans_filing_tasks(client, db_sessi
     assert "88 Maple Ave, Houston, TX 77002" in page
     assert "Earlier addresses" in page and "1450 W Cermak Rd" in page
     assert "EOIR-33" in page
-    bad = client.post(f"/families/{family.id}/address", {
-        "line1": "1 Main St", "city": "Houston", "state": "TX", "postal_code": "7700", "moved_in_on": "2026-11-11"})
+    bad = client.post(
+        f"/families/{family.id}/address",
+        {"line1": "1 Main St", "city": "Houston", "state": "TX", "postal_code": "7700", "moved_in_on": "2026-11-11"},
+    )
     assert "A ZIP code has 5 digits" in bad.get_data(as_text=True)
 
 
 def test_consent_recorded_and_revoked(client, db_session):
     from casework.families.models import Consent, ConsentKind
 
-    user, family = _family_for(client, db_session)
+    _user, family = _family_for(client, db_session)
     member = family.members[0]
     response = client.post(f"/members/{member.id}/consents/new", {"kind": "legal_sharing", "given_on": "2026-11-01"})
     assert response.status_code == 302
@@ -183,8 +287,9 @@ def test_family_page_is_audited_and_log_shown_to_supervisors_only(client, db_ses
     user, family = _family_for(client, db_session)
     page = client.get(f"/families/{family.id}").get_data(as_text=True)
     assert "Audit log" not in page
-    views = db_session.scalars(select(AuditEvent).where(AuditEvent.family_id == family.id,
-                                                        AuditEvent.action == AuditAction.VIEW)).all()
+    views = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.family_id == family.id, AuditEvent.action == AuditAction.VIEW)
+    ).all()
     assert [v.user_id for v in views] == [user.id]
     supervisor = make_user(db_session, user.organization, Role.SUPERVISOR)
     db_session.commit()
@@ -215,8 +320,9 @@ def test_audit_log_is_append_only(db_session):
 def test_list_paginates(client, db_session, app):
     user = _signed_in(client, db_session)
     for n in range(app.config["PAGE_SIZE"] + 3):
-        make_family(db_session, user, member_data(given=f"Persona{n:03d}", first="Alvarado", a_number=None),
-                    address=False)
+        make_family(
+            db_session, user, member_data(given=f"Persona{n:03d}", first="Alvarado", a_number=None), address=False
+        )
     first = client.get("/families").get_data(as_text=True)
     assert 'rel="next"' in first and "Persona002" in first
     second = client.get("/families?page=2").get_data(as_text=True)
@@ -227,8 +333,9 @@ def test_list_paginates(client, db_session, app):
 def test_edit_form_shows_the_member_as_recorded(client, db_session):
     from casework.families.models import Vulnerability
 
-    user, family = _family_for(client, db_session, a_number="12345678",
-                               vulnerabilities=[Vulnerability.INDIGENOUS], needs_interpreter=True)
+    _user, family = _family_for(
+        client, db_session, a_number="12345678", vulnerabilities=[Vulnerability.INDIGENOUS], needs_interpreter=True
+    )
     member = family.members[0]
     page = client.get(f"/members/{member.id}/edit").get_data(as_text=True)
     assert 'value="A-012-345-678"' in page
@@ -236,11 +343,14 @@ def test_edit_form_shows_the_member_as_recorded(client, db_session):
     assert '<option selected value="head">' in page
     assert '<input checked id="languages-9" name="languages" type="checkbox" value="quc">' in page
     assert '<input checked id="needs_interpreter"' in page
-    assert 'name="vulnerabilities" type="checkbox" value="indigenous">' in page.split("checked id=\"vulnerabilities-")[1][:80]
+    assert (
+        'name="vulnerabilities" type="checkbox" value="indigenous">'
+        in page.split('checked id="vulnerabilities-')[1][:80]
+    )
 
 
 def test_search_keeps_names_and_numbers_out_of_urls(client, db_session):
-    user, family = _family_for(client, db_session, a_number="A-087-654-321")
+    _user, family = _family_for(client, db_session, a_number="A-087-654-321")
     response = client.post("/families", {"q": "García 087654321"}, page="/families")
     location = response.headers["Location"]
     assert response.status_code == 302 and location.startswith("/families?s=")
@@ -263,7 +373,6 @@ def test_the_database_itself_refuses_to_rewrite_the_audit_log(db_session):
     db_session.add(AuditEvent(action=AuditAction.VIEW, object_type="family", object_id=1))
     db_session.commit()
     for statement in ("UPDATE audit_events SET detail = 'rewritten'", "DELETE FROM audit_events"):
-        with pytest.raises(DBAPIError, match="append-only"):
-            with db_session.begin_nested():
-                db_session.execute(text(statement))
+        with pytest.raises(DBAPIError, match="append-only"), db_session.begin_nested():
+            db_session.execute(text(statement))
     assert db_session.scalar(text("SELECT count(*) FROM audit_events")) == 1

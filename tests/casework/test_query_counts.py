@@ -1,9 +1,10 @@
 """The main pages run a fixed number of SQL statements, whatever the size of the caseload or household."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Iterator
 from urllib.parse import urlencode
 
 import pytest
@@ -16,8 +17,8 @@ from casework.community.models import ReferralStatus, ServiceCategory, ServiceRe
 from casework.db import Database
 from casework.families import services as family_services
 from casework.families.identifiers import format_a_number, format_phone
-from casework.families.services import search_token
 from casework.families.models import ConsentKind, Family, PhoneKind, Relationship, Vulnerability
+from casework.families.services import search_token
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import add_years, today_in
@@ -60,47 +61,110 @@ def _household(db_session, manager, supervisor, index: int, today, rich: bool, n
     load: that is not growth, so both sizes hold at least one of each.)"""
     names = index if name_of is None else name_of
     surname = SURNAMES[names % len(SURNAMES)]
-    head = member_data(given=GIVEN[names % len(GIVEN)], first=surname, second=SURNAMES[(names + 3) % len(SURNAMES)],
-                       a_number=f"{200_000_000 + index:09d}",
-                       phones=[(f"+1 312 555 01{index % 100:02d}", PhoneKind.MOBILE)],
-                       vulnerabilities=[Vulnerability.INDIGENOUS] if rich else [])
+    head = member_data(
+        given=GIVEN[names % len(GIVEN)],
+        first=surname,
+        second=SURNAMES[(names + 3) % len(SURNAMES)],
+        a_number=f"{200_000_000 + index:09d}",
+        phones=[(f"+1 312 555 01{index % 100:02d}", PhoneKind.MOBILE)],
+        vulnerabilities=[Vulnerability.INDIGENOUS] if rich else [],
+    )
     consents = (ConsentKind.SMS_REMINDERS,) if index % 4 else ()
     family = make_family(db_session, manager, head=head, consents=consents, today=today)
     case = case_services.current_case(db_session, family)
     if rich:
-        family_services.add_member(db_session, manager, family, member_data(
-            given="Ana Lucía", first=surname, second=None, a_number=f"{300_000_000 + index:09d}",
-            relationship_to_head=Relationship.SPOUSE, phones=[("+502 5555 0123", PhoneKind.OTHER)]), today)
+        family_services.add_member(
+            db_session,
+            manager,
+            family,
+            member_data(
+                given="Ana Lucía",
+                first=surname,
+                second=None,
+                a_number=f"{300_000_000 + index:09d}",
+                relationship_to_head=Relationship.SPOUSE,
+                phones=[("+502 5555 0123", PhoneKind.OTHER)],
+            ),
+            today,
+        )
     for n, years in enumerate((7, 11, 15, 3) if rich else (9,)):
-        child = family_services.add_member(db_session, manager, family, member_data(
-            given=["Sofía", "Matías", "Ximena", "Dylan"][n], first=surname, second=None, a_number=None, phones=[],
-            relationship_to_head=Relationship.CHILD, date_of_birth=add_years(today, -years)), today)
+        child = family_services.add_member(
+            db_session,
+            manager,
+            family,
+            member_data(
+                given=["Sofía", "Matías", "Ximena", "Dylan"][n],
+                first=surname,
+                second=None,
+                a_number=None,
+                phones=[],
+                relationship_to_head=Relationship.CHILD,
+                date_of_birth=add_years(today, -years),
+            ),
+            today,
+        )
         if n == 0 and rich:
-            db_session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.ENROLLED,
-                                            district="Chicago Public Schools", enrolled_on=today))
+            db_session.add(
+                SchoolEnrollment(
+                    member_id=child.id,
+                    status=EnrollmentStatus.ENROLLED,
+                    district="Chicago Public Schools",
+                    enrolled_on=today,
+                )
+            )
         elif n == 1:
-            db_session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.BARRIER,
-                                            barrier=Barrier.VACCINATION_RECORDS))
-    release = Release(family_id=family.id, released_on=today - timedelta(days=90), agency=ReleasingAgency.CBP,
-                      release_type=ReleaseType.PAROLE, facility="Yuma station")
+            db_session.add(
+                SchoolEnrollment(
+                    member_id=child.id, status=EnrollmentStatus.BARRIER, barrier=Barrier.VACCINATION_RECORDS
+                )
+            )
+    release = Release(
+        family_id=family.id,
+        released_on=today - timedelta(days=90),
+        agency=ReleasingAgency.CBP,
+        release_type=ReleaseType.PAROLE,
+        facility="Yuma station",
+    )
     release.documents = [ReleaseDocument(kind=DocumentKind.NOTICE_TO_APPEAR, received_on=today)]
     db_session.add(release)
-    db_session.add(ServiceReferral(case_id=case.id, category=ServiceCategory.MEDICAL, provider="Erie Family Health",
-                                   status=ReferralStatus.REFERRED, referred_on=today, status_changed_on=today))
+    db_session.add(
+        ServiceReferral(
+            case_id=case.id,
+            category=ServiceCategory.MEDICAL,
+            provider="Erie Family Health",
+            status=ReferralStatus.REFERRED,
+            referred_on=today,
+            status_changed_on=today,
+        )
+    )
     for n in range(3 if rich else 1):
         case_services.add_note(db_session, manager, case, f"Visit {n}: the family asked about school.")
-        case_services.add_task(db_session, manager, case, f"Call the family ({n})", today + timedelta(days=n * 7 - 7),
-                               manager.id)
+        case_services.add_task(
+            db_session, manager, case, f"Call the family ({n})", today + timedelta(days=n * 7 - 7), manager.id
+        )
     if rich:
         release.documents.append(ReleaseDocument(kind=DocumentKind.PAROLE_DOCUMENT, received_on=today))
-        db_session.add(Release(family_id=family.id, member_id=family.members[1].id, agency=ReleasingAgency.ICE,
-                               released_on=today - timedelta(days=60), release_type=ReleaseType.RECOGNIZANCE))
-        family_services.change_address(db_session, manager, family, family_services.AddressData(
-            line1="2500 S Pulaski Rd", city="Chicago", state="IL", postal_code="60623", moved_in_on=today), today)
+        db_session.add(
+            Release(
+                family_id=family.id,
+                member_id=family.members[1].id,
+                agency=ReleasingAgency.ICE,
+                released_on=today - timedelta(days=60),
+                release_type=ReleaseType.RECOGNIZANCE,
+            )
+        )
+        family_services.change_address(
+            db_session,
+            manager,
+            family,
+            family_services.AddressData(
+                line1="2500 S Pulaski Rd", city="Chicago", state="IL", postal_code="60623", moved_in_on=today
+            ),
+            today,
+        )
         case.status = CaseStatus.ACTIVE
         if index % 6 == 5:
-            case_services.change_status(db_session, supervisor, case, CaseStatus.CLOSED, ClosedReason.MOVED_AWAY,
-                                        today)
+            case_services.change_status(db_session, supervisor, case, CaseStatus.CLOSED, ClosedReason.MOVED_AWAY, today)
     db_session.commit()
     return family
 
@@ -164,7 +228,8 @@ def test_search_finds_several_households_with_the_same_statements(app, client, d
 
 @pytest.mark.parametrize("role", [Role.CASE_MANAGER, Role.SUPERVISOR])
 def test_family_page_runs_as_many_statements_for_a_small_household_as_for_a_large_one(
-        app, client, db_session, program, role):
+    app, client, db_session, program, role
+):
     _, manager, supervisor, today = program
     small_family = _household(db_session, manager, supervisor, 1, today, rich=False)
     large_family = _household(db_session, manager, supervisor, 2, today, rich=True)

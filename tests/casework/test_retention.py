@@ -1,5 +1,6 @@
 """Households whose cases closed more than the retention period ago are anonymized by the daily
 job, only after standing on the supervisors' warning list; the job is audited."""
+
 from datetime import date, timedelta
 
 from sqlalchemy import select, text
@@ -29,8 +30,9 @@ def _closed_family(db_session, user, closed_on, **head):
 def test_households_are_listed_then_anonymized_after_the_warning(app, db_session):
     user = make_user(db_session, make_organization(db_session))
     due = _closed_family(db_session, user, add_years(TODAY, -3) - timedelta(days=1), a_number="A-123-456-789")
-    soon = _closed_family(db_session, user, add_years(TODAY, -3) + timedelta(days=10), given="Rosa", first="Tzul",
-                          a_number=None)
+    soon = _closed_family(
+        db_session, user, add_years(TODAY, -3) + timedelta(days=10), given="Rosa", first="Tzul", a_number=None
+    )
     recent = _closed_family(db_session, user, TODAY - timedelta(days=100), given="Juan", first="Pérez", a_number=None)
     open_family = make_family(db_session, user, member_data(given="Ana", first="Cux", a_number=None))
     db_session.commit()
@@ -39,7 +41,9 @@ def test_households_are_listed_then_anonymized_after_the_warning(app, db_session
         listed, anonymized = services.run(db_session, TODAY, POLICY)
     assert (listed, anonymized) == (2, 0)  # listed first, however long overdue
     assert {f.id for f in db_session.scalars(select(Family).where(Family.retention_warned_on.is_not(None)))} == {
-        due.id, soon.id}
+        due.id,
+        soon.id,
+    }
 
     with app.app_context():
         listed, anonymized = services.run(db_session, TODAY + timedelta(days=30), POLICY)
@@ -55,8 +59,9 @@ def test_households_are_listed_then_anonymized_after_the_warning(app, db_session
     assert db_session.scalars(select(Address).where(Address.family_id == due.id)).first() is None
     case_ids = select(Case.id).where(Case.family_id == due.id)
     assert db_session.scalars(select(Note).where(Note.case_id.in_(case_ids))).first() is None
-    assert "García" not in str(db_session.execute(text("SELECT * FROM members WHERE family_id = :f"),
-                                                  {"f": due.id}).all())
+    assert "García" not in str(
+        db_session.execute(text("SELECT * FROM members WHERE family_id = :f"), {"f": due.id}).all()
+    )
     for untouched in (recent, open_family):
         assert db_session.get(Family, untouched.id).anonymized_at is None
     audit = [e.detail for e in db_session.scalars(select(AuditEvent).where(AuditEvent.family_id == due.id))]

@@ -25,9 +25,21 @@ def _setup(client, db_session, alert_days=None):
 
 
 def _child(db_session, user, family, today, born=None, given="Sofía"):
-    child = family_services.add_member(db_session, user, family, member_data(
-        given=given, first="García", second=None, a_number=None, phones=[],
-        relationship_to_head=Relationship.CHILD, date_of_birth=born or add_years(today, -9)), today)
+    child = family_services.add_member(
+        db_session,
+        user,
+        family,
+        member_data(
+            given=given,
+            first="García",
+            second=None,
+            a_number=None,
+            phones=[],
+            relationship_to_head=Relationship.CHILD,
+            date_of_birth=born or add_years(today, -9),
+        ),
+        today,
+    )
     db_session.commit()
     return child
 
@@ -56,8 +68,14 @@ def _start_clock(db_session, family, days_ago, today):
 
 
 def _release(db_session, family, days_ago, today):
-    db_session.add(Release(family_id=family.id, released_on=today - timedelta(days=days_ago),
-                           agency=ReleasingAgency.CBP, release_type=ReleaseType.PAROLE))
+    db_session.add(
+        Release(
+            family_id=family.id,
+            released_on=today - timedelta(days=days_ago),
+            agency=ReleasingAgency.CBP,
+            release_type=ReleaseType.PAROLE,
+        )
+    )
     db_session.commit()
 
 
@@ -67,9 +85,20 @@ def test_school_age_is_five_to_eighteen_on_the_day(client, db_session):
     almost_five = _child(db_session, user, family, today, add_years(today, -5) + timedelta(days=1), "Casi")
     eighteen = _child(db_session, user, family, today, add_years(today, -19) + timedelta(days=1), "Dieciocho")
     nineteen = _child(db_session, user, family, today, add_years(today, -19), "Diecinueve")
-    no_birth_date = family_services.add_member(db_session, user, family, member_data(
-        given="Sinfecha", first="García", a_number=None, phones=[], relationship_to_head=Relationship.CHILD,
-        date_of_birth=None), today)
+    no_birth_date = family_services.add_member(
+        db_session,
+        user,
+        family,
+        member_data(
+            given="Sinfecha",
+            first="García",
+            a_number=None,
+            phones=[],
+            relationship_to_head=Relationship.CHILD,
+            date_of_birth=None,
+        ),
+        today,
+    )
     db_session.commit()
 
     section = _section(client, family)
@@ -79,8 +108,9 @@ def test_school_age_is_five_to_eighteen_on_the_day(client, db_session):
         assert client.get(f"/members/{member.id}/school").status_code == 200
     for member in (almost_five, nineteen, no_birth_date, family.members[0]):
         assert client.get(f"/members/{member.id}/school").status_code == 404
-        response = client.raw.post(f"/members/{member.id}/school",
-                                   data={"status": "not_started", "csrf_token": client.token("/dashboard")})
+        response = client.raw.post(
+            f"/members/{member.id}/school", data={"status": "not_started", "csrf_token": client.token("/dashboard")}
+        )
         assert response.status_code == 404
     assert db_session.scalars(select(SchoolEnrollment)).first() is None
 
@@ -96,8 +126,10 @@ def test_enrolled_needs_school_and_a_past_enrollment_date(client, db_session):
     child = _child(db_session, user, family, today)
     url = f"/members/{child.id}/school"
 
-    no_school = client.post(url, {"status": "enrolled", "district": "Chicago Public Schools",
-                                  "enrolled_on": today.isoformat(), "grade": "4"})
+    no_school = client.post(
+        url,
+        {"status": "enrolled", "district": "Chicago Public Schools", "enrolled_on": today.isoformat(), "grade": "4"},
+    )
     page = no_school.get_data(as_text=True)
     assert no_school.status_code == 200 and "Name the school." in _errors(page, "school")
     assert 'value="Chicago Public Schools"' in page and 'value="4"' in page
@@ -106,16 +138,22 @@ def test_enrolled_needs_school_and_a_past_enrollment_date(client, db_session):
     page = no_date.get_data(as_text=True)
     assert "Give the date of enrollment." in _errors(page, "enrolled_on") and 'value="Finkl Elementary"' in page
 
-    future = client.post(url, {"status": "enrolled", "school": "Finkl Elementary",
-                               "enrolled_on": (today + timedelta(days=1)).isoformat()})
+    future = client.post(
+        url,
+        {"status": "enrolled", "school": "Finkl Elementary", "enrolled_on": (today + timedelta(days=1)).isoformat()},
+    )
     assert "cannot be in the future" in _errors(future.get_data(as_text=True), "enrolled_on")
 
     barrier = client.post(url, {"status": "barrier", "barrier_notes": "Landlord will not sign"})
     page = barrier.get_data(as_text=True)
     assert "Say what stands in the way." in _errors(page, "barrier") and "Landlord will not sign" in page
 
-    for bad in ({"status": "graduated"}, {"status": "barrier", "barrier": "weather"},
-                {"status": "enrolled", "school": "X", "enrolled_on": "yesterday"}, {"grade": "x" * 21}):
+    for bad in (
+        {"status": "graduated"},
+        {"status": "barrier", "barrier": "weather"},
+        {"status": "enrolled", "school": "X", "enrolled_on": "yesterday"},
+        {"grade": "x" * 21},
+    ):
         response = client.post(url, bad)
         assert response.status_code == 200 and 'class="error"' in response.get_data(as_text=True)
     assert db_session.scalars(select(SchoolEnrollment)).first() is None
@@ -125,10 +163,17 @@ def test_enrollment_is_saved_and_shown_on_the_family_page(client, db_session):
     user, family, today = _setup(client, db_session)
     child = _child(db_session, user, family, today)
     url = f"/members/{child.id}/school"
-    response = client.post(url, {"status": "enrolled", "district": "Chicago Public Schools",
-                                 "school": "Finkl Elementary", "grade": "4",
-                                 "enrolled_on": (today - timedelta(days=3)).isoformat(),
-                                 "english_learner_services": "y"})
+    response = client.post(
+        url,
+        {
+            "status": "enrolled",
+            "district": "Chicago Public Schools",
+            "school": "Finkl Elementary",
+            "grade": "4",
+            "enrolled_on": (today - timedelta(days=3)).isoformat(),
+            "english_learner_services": "y",
+        },
+    )
     assert response.status_code == 302
     enrollment = db_session.scalars(select(SchoolEnrollment)).one()
     assert enrollment.member_id == child.id and enrollment.status is EnrollmentStatus.ENROLLED
@@ -143,8 +188,18 @@ def test_enrollment_is_saved_and_shown_on_the_family_page(client, db_session):
     # The form shows what was recorded; a barrier replaces the enrollment details.
     form = client.get(url).get_data(as_text=True)
     assert 'value="Finkl Elementary"' in form and '<option selected value="enrolled">' in form
-    assert client.post(url, {"status": "barrier", "barrier": "proof_of_residency",
-                             "barrier_notes": "No lease yet", "district": "Chicago Public Schools"}).status_code == 302
+    assert (
+        client.post(
+            url,
+            {
+                "status": "barrier",
+                "barrier": "proof_of_residency",
+                "barrier_notes": "No lease yet",
+                "district": "Chicago Public Schools",
+            },
+        ).status_code
+        == 302
+    )
     db_session.expire_all()
     enrollment = db_session.scalars(select(SchoolEnrollment)).one()
     assert enrollment.status is EnrollmentStatus.BARRIER and enrollment.barrier is Barrier.PROOF_OF_RESIDENCY
@@ -166,8 +221,13 @@ def test_alert_after_the_programs_days_since_the_first_release(client, db_sessio
     assert client.post(f"/members/{child.id}/school", {"status": "documents_requested"}).status_code == 302
     assert "alert: not enrolled" in _row(_section(client, family), "Sofía García")
 
-    assert client.post(f"/members/{child.id}/school", {
-        "status": "enrolled", "school": "Finkl Elementary", "enrolled_on": today.isoformat()}).status_code == 302
+    assert (
+        client.post(
+            f"/members/{child.id}/school",
+            {"status": "enrolled", "school": "Finkl Elementary", "enrolled_on": today.isoformat()},
+        ).status_code
+        == 302
+    )
     assert "alert" not in _row(_section(client, family), "Sofía García")
 
 
@@ -196,8 +256,14 @@ def test_case_manager_of_another_program_gets_404(client, db_session, other_clie
     db_session.commit()
     other_client.sign_in(stranger.email, PASSWORD)
     assert other_client.get(f"/members/{child.id}/school").status_code == 404
-    response = other_client.raw.post(f"/members/{child.id}/school", data={
-        "status": "enrolled", "school": "X", "enrolled_on": today.isoformat(),
-        "csrf_token": other_client.token("/dashboard")})
+    response = other_client.raw.post(
+        f"/members/{child.id}/school",
+        data={
+            "status": "enrolled",
+            "school": "X",
+            "enrolled_on": today.isoformat(),
+            "csrf_token": other_client.token("/dashboard"),
+        },
+    )
     assert response.status_code == 404
     assert db_session.scalars(select(SchoolEnrollment)).first() is None

@@ -1,5 +1,6 @@
 """Server-side sessions: ended at once by sign-out, deactivation and a password change; idle and
 absolute time limits; a new session at every sign-in."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -34,8 +35,14 @@ def test_password_change_ends_the_other_sessions(client, other_client, db_sessio
     user = _user(db_session)
     client.sign_in(user.email, PASSWORD)
     other_client.sign_in(user.email, PASSWORD)
-    response = client.post("/account", {"current_password": PASSWORD, "new_password": "another long phrase",
-                                        "confirm_password": "another long phrase"})
+    response = client.post(
+        "/account",
+        {
+            "current_password": PASSWORD,
+            "new_password": "another long phrase",
+            "confirm_password": "another long phrase",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/dashboard").status_code == 200
     assert other_client.get("/dashboard").status_code == 302
@@ -48,8 +55,15 @@ def test_deactivation_ends_every_session(client, other_client, db_session):
     other_client.sign_in(user.email, PASSWORD)
     assert other_client.get("/dashboard").status_code == 200
     client.sign_in(admin.email, PASSWORD)
-    client.post(f"/admin/users/{user.id}/edit", {"email": user.email, "full_name": user.full_name,
-                                                  "role": "case_manager", "organization_id": str(user.organization_id)})
+    client.post(
+        f"/admin/users/{user.id}/edit",
+        {
+            "email": user.email,
+            "full_name": user.full_name,
+            "role": "case_manager",
+            "organization_id": str(user.organization_id),
+        },
+    )
     assert other_client.get("/dashboard").status_code == 302
     revoked = db_session.scalars(select(UserSession).where(UserSession.user_id == user.id)).all()
     assert revoked and all(s.revoked_at is not None for s in revoked)

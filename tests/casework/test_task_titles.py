@@ -1,5 +1,6 @@
 """Titles the system gives tasks are stored as a key and values and read in each reader's language;
 tasks typed by a person keep their text."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -27,8 +28,9 @@ def test_the_same_generated_task_reads_in_each_readers_language(client, other_cl
     make_appointment(db_session, manager, case, courts["chicago"], day=day)
     case_services.add_task(db_session, manager, case, "Pedir los expedientes escolares", day, manager.id)
     db_session.commit()
-    task = db_session.scalars(select(Task).where(Task.case_id == case.id,
-                                                 Task.title_key == task_titles.INTERPRETER_CALL.key)).one()
+    task = db_session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.title_key == task_titles.INTERPRETER_CALL.key)
+    ).one()
     assert task.title_values == {"language": "mam", "date": day.isoformat()}
     english = f"Call the family with a Mam interpreter about the date of {format_date(day, 'medium', locale='en')}"
     spanish = f"Llamar a la familia con intérprete de Mam por la fecha del {format_date(day, 'medium', locale='es')}"
@@ -78,10 +80,20 @@ def test_the_same_alert_is_one_task_and_another_date_is_another(app, db_session,
 
 def test_unknown_keys_and_values_that_do_not_fit_show_the_stored_text(app, db_session, manager):
     _family, case = household(db_session, manager)
-    task = Task(case_id=case.id, title="Stored words", title_key="nobody.registered_this", title_values={},
-                due_on=date(2027, 1, 5))
-    broken = Task(case_id=case.id, title="Stored too", title_key=task_titles.INTERPRETER_CALL.key,
-                  title_values={"language": "mam", "date": "not a date"}, due_on=date(2027, 1, 5))
+    task = Task(
+        case_id=case.id,
+        title="Stored words",
+        title_key="nobody.registered_this",
+        title_values={},
+        due_on=date(2027, 1, 5),
+    )
+    broken = Task(
+        case_id=case.id,
+        title="Stored too",
+        title_key=task_titles.INTERPRETER_CALL.key,
+        title_values={"language": "mam", "date": "not a date"},
+        due_on=date(2027, 1, 5),
+    )
     with app.test_request_context():
         assert display_title(task) == "Stored words"
         assert display_title(broken) == "Stored too"
@@ -89,8 +101,9 @@ def test_unknown_keys_and_values_that_do_not_fit_show_the_stored_text(app, db_se
 
 def test_retention_clears_the_values_of_generated_titles(db_session, manager):
     _family, case = household(db_session, manager)
-    dispatch.alert_once(db_session, case, task_titles.DELIVERY_FAILED, {"channel": "sms", "member": "José Luis García"},
-                        utcnow())
+    dispatch.alert_once(
+        db_session, case, task_titles.DELIVERY_FAILED, {"channel": "sms", "member": "José Luis García"}, utcnow()
+    )
     case_services.anonymize_case_records(db_session, [case.id])
     db_session.expire_all()
     task = db_session.scalars(select(Task).where(Task.case_id == case.id)).one()

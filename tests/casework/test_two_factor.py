@@ -1,5 +1,6 @@
 """Two-factor sign-in: enrolment proves password and code, sign-in asks for a fresh code or a
 recovery code, roles can require it, and it cannot be bypassed."""
+
 import re
 import time
 
@@ -22,8 +23,9 @@ def _enrol(client, db_session, user) -> tuple[str, list[str]]:
     secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
     wrong = client.post("/account/two-factor", {"enable-password": PASSWORD, "enable-code": "000000"})
     assert "This code does not match" in wrong.get_data(as_text=True)
-    response = client.post("/account/two-factor", {"enable-password": PASSWORD,
-                                                   "enable-code": pyotp.TOTP(secret).now()})
+    response = client.post(
+        "/account/two-factor", {"enable-password": PASSWORD, "enable-code": pyotp.TOTP(secret).now()}
+    )
     codes = re.findall(r"<code>([0-9a-f]{5}-[0-9a-f]{5})</code>", response.get_data(as_text=True))
     assert len(codes) == 10
     return secret, codes
@@ -35,16 +37,19 @@ def test_enrolment_needs_password_and_a_code_and_keeps_the_secret_encrypted(clie
     page = client.get("/account/two-factor").get_data(as_text=True)
     secret = re.search(r"<code>([A-Z2-7]{16,})</code>", page).group(1)
     assert 'src="data:image/svg+xml' in page
-    bad_password = client.post("/account/two-factor", {"enable-password": "wrong",
-                                                       "enable-code": pyotp.TOTP(secret).now()})
+    bad_password = client.post(
+        "/account/two-factor", {"enable-password": "wrong", "enable-code": pyotp.TOTP(secret).now()}
+    )
     assert "This is not your current password." in bad_password.get_data(as_text=True)
     secret, codes = _enrol(client, db_session, user)
     db_session.expire_all()
     assert db_session.get(User, user.id).totp_enabled_at is not None
     raw = db_session.execute(text("SELECT totp_secret FROM users WHERE id = :id"), {"id": user.id}).scalar()
     assert secret not in raw
-    assert all(code.replace("-", "") not in str(db_session.execute(text("SELECT * FROM recovery_codes")).all())
-               for code in codes)
+    assert all(
+        code.replace("-", "") not in str(db_session.execute(text("SELECT * FROM recovery_codes")).all())
+        for code in codes
+    )
 
 
 def test_sign_in_asks_for_a_fresh_code(client, other_client, db_session):
@@ -104,7 +109,7 @@ def test_a_required_role_must_enrol_before_anything_else(client, other_client, d
     assert other_client.get("/families").headers["Location"] == "/account/two-factor"
     page = other_client.get("/account/two-factor").get_data(as_text=True)
     assert "Your role requires two-factor sign-in." in page
-    secret, _ = _enrol(other_client, db_session, manager)
+    _secret, _ = _enrol(other_client, db_session, manager)
     assert other_client.get("/dashboard").status_code == 200
     refused = other_client.post("/account/two-factor", {"disable-password": PASSWORD})
     assert refused.status_code == 200 and "cannot be turned off" in refused.get_data(as_text=True)

@@ -1,15 +1,15 @@
 """Error pages, response headers and recovery from a database outage."""
+
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from casework import create_app
+from casework.accounts.models import Role
 from casework.db import Database
+from tests.factories import PASSWORD, make_organization, make_user
 from tests.http import Client
 from tests.tcp_proxy import OutageProxy
-
-from casework.accounts.models import Role
-from tests.factories import PASSWORD, make_organization, make_user
 
 
 def test_security_headers_and_no_store(client, db_session):
@@ -78,8 +78,7 @@ def test_real_database_outage_answers_503_then_recovers_without_restart(tmp_path
     url = fresh_postgres_url("outage")
     proxy = OutageProxy("127.0.0.1", 5432)
     proxied = make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
-    app = create_app({"TESTING": True, "DATABASE_URL": proxied, "SECRET_KEY": "x",
-                      "INSTANCE_PATH": str(tmp_path)})
+    app = create_app({"TESTING": True, "DATABASE_URL": proxied, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
     with app.app_context():
         session = Database.state(app).sessionmaker()
         program = make_organization(session)

@@ -11,8 +11,9 @@ from tests.scheduling.conftest import family_case, manager, program  # noqa: F40
 @pytest.fixture()
 def center(db_session):
     """A reception center in Guatemala with a worker (who chose English) and an admin."""
-    org = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centro Demo de Recepción",
-                            timezone="America/Guatemala")
+    org = make_organization(
+        db_session, OrganizationKind.REINTEGRATION, name="Centro Demo de Recepción", timezone="America/Guatemala"
+    )
     worker = make_user(db_session, org, Role.CASE_MANAGER, email="worker@center.example.org")
     admin = make_user(db_session, org, Role.ADMIN, email="admin@center.example.org")
     worker.locale = admin.locale = "en"
@@ -26,14 +27,34 @@ def receive(db_session, center):
     from reintegration import services
     from reintegration.models import ReturnMethod
 
-    def make(days_ago: int = 0, phone: str | None = None, reminders: bool = False, language: str = "spa",
-             division: str | None = "GT-13", municipality: str | None = "Chiantla"):
+    def make(
+        days_ago: int = 0,
+        phone: str | None = None,
+        reminders: bool = False,
+        language: str = "spa",
+        division: str | None = "GT-13",
+        municipality: str | None = "Chiantla",
+    ):
         today: date = center["today"]
         return services.receive(
-            db_session, center["worker"], {"given_names": "Ana Lucía", "first_surname": "Cux",
-                                           "preferred_language": language, "reminders_consent": reminders},
-            services.ReturnData(country="GT", returned_on=today - timedelta(days=days_ago), method=ReturnMethod.FLIGHT,
-                                division=division, municipality=municipality, phone=phone), today)
+            db_session,
+            center["worker"],
+            {
+                "given_names": "Ana Lucía",
+                "first_surname": "Cux",
+                "preferred_language": language,
+                "reminders_consent": reminders,
+            },
+            services.ReturnData(
+                country="GT",
+                returned_on=today - timedelta(days=days_ago),
+                method=ReturnMethod.FLIGHT,
+                division=division,
+                municipality=municipality,
+                phone=phone,
+            ),
+            today,
+        )
 
     return make
 
@@ -48,8 +69,11 @@ def run_retention(app, db_session):
 
     def run(returnee, today: date) -> None:
         case = db_session.get(Case, returnee.case_id)
-        case.status, case.closed_on, case.closed_reason = CaseStatus.CLOSED, add_years(today, -3) - timedelta(days=1), \
-            ClosedReason.MOVED_AWAY
+        case.status, case.closed_on, case.closed_reason = (
+            CaseStatus.CLOSED,
+            add_years(today, -3) - timedelta(days=1),
+            ClosedReason.MOVED_AWAY,
+        )
         db_session.commit()
         policy = retention.RetentionPolicy(years=3, warning_days=30)
         with app.app_context():

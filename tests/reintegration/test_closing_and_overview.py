@@ -1,5 +1,6 @@
 """Closing a returnee case ends its follow-ups; the organization's list shows what is due this week
 and where people stand at their latest recorded situation."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,18 +36,28 @@ def test_closing_needs_a_reason_closes_the_organizations_case_and_can_be_undone(
     client.post(f"{show}/close", {"closed_reason": "migrated_again"}, page=show)
     db_session.expire_all()
     assert (returnee.status, returnee.closed_reason, returnee.closed_on) == (
-        ReturneeStatus.CLOSED, ReturneeClosedReason.MIGRATED_AGAIN, center["today"])
+        ReturneeStatus.CLOSED,
+        ReturneeClosedReason.MIGRATED_AGAIN,
+        center["today"],
+    )
     case = db_session.get(Case, returnee.case_id)
     assert (case.status, case.closed_reason) == (CaseStatus.CLOSED, ClosedReason.MOVED_AWAY)
     migrated = db_session.scalars(select(OutcomeRecord).where(OutcomeRecord.returnee_case_id == returnee.id)).one()
     assert migrated.migrated_again is Answer.YES
     page = client.get(show).get_data(as_text=True)
     assert "not held: the case is closed" in page and "Mark as done" not in page
-    shelter = directory.save_provider(db_session, center["worker"], None, directory.ProviderData(
-        name="Casa Demo", kind=ProviderKind.NGO, country="GT", services=[Service.SHELTER]))
+    shelter = directory.save_provider(
+        db_session,
+        center["worker"],
+        None,
+        directory.ProviderData(name="Casa Demo", kind=ProviderKind.NGO, country="GT", services=[Service.SHELTER]),
+    )
     url = f"{show}/referrals/new"
-    refused = client.post(url, {"service": "shelter", "provider_id": shelter.id, "plan_item_id": 0, "note": ""},
-                          page=f"{url}?service=shelter").get_data(as_text=True)
+    refused = client.post(
+        url,
+        {"service": "shelter", "provider_id": shelter.id, "plan_item_id": 0, "note": ""},
+        page=f"{url}?service=shelter",
+    ).get_data(as_text=True)
     assert "reopen it to refer the person" in refused
     assert db_session.scalar(select(Referral.id)) is None
     client.post(f"{show}/reopen", {}, page=show)
@@ -56,8 +67,11 @@ def test_closing_needs_a_reason_closes_the_organizations_case_and_can_be_undone(
 
 def test_no_reminder_goes_out_once_the_case_is_closed(app, client, db_session, center, receive):
     returnee = receive(days_ago=6, phone="5555 0123", reminders=True)
-    rows = list(db_session.scalars(select(Reminder).where(Reminder.family_id == returnee.family_id,
-                                                          Reminder.status == ReminderStatus.PLANNED)))
+    rows = list(
+        db_session.scalars(
+            select(Reminder).where(Reminder.family_id == returnee.family_id, Reminder.status == ReminderStatus.PLANNED)
+        )
+    )
     assert rows, "the returnee had agreed to reminders"
     first = min(rows, key=lambda r: r.due_at)
     client.sign_in(center["worker"].email, PASSWORD)
@@ -73,24 +87,42 @@ def test_no_reminder_goes_out_once_the_case_is_closed(app, client, db_session, c
 
 
 def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_session, center, receive):
-    soon = receive(days_ago=3)        # its 7-day follow-up is in 4 days
-    later = receive(days_ago=40)      # its next follow-up is in 50 days; the 30-day one is overdue
+    soon = receive(days_ago=3)  # its 7-day follow-up is in 4 days
+    later = receive(days_ago=40)  # its next follow-up is in 50 days; the 30-day one is overdue
     worker, today = center["worker"], center["today"]
-    for returnee, records in ((soon, [(Answer.NO, WorkStatus.LOOKING, SafetyStatus.SAFE, Answer.NO)]),
-                              (later, [(Answer.NO, WorkStatus.LOOKING, SafetyStatus.AT_RISK, Answer.NO),
-                                       (Answer.YES, WorkStatus.EMPLOYED, SafetyStatus.SAFE, Answer.NO)])):
+    for returnee, records in (
+        (soon, [(Answer.NO, WorkStatus.LOOKING, SafetyStatus.SAFE, Answer.NO)]),
+        (
+            later,
+            [
+                (Answer.NO, WorkStatus.LOOKING, SafetyStatus.AT_RISK, Answer.NO),
+                (Answer.YES, WorkStatus.EMPLOYED, SafetyStatus.SAFE, Answer.NO),
+            ],
+        ),
+    ):
         for i, (documents, work, safety, migrated) in enumerate(records):
-            outcomes.record_outcome(db_session, worker, returnee, outcomes.OutcomeData(
-                recorded_on=today - timedelta(days=len(records) - 1 - i), documents_obtained=documents, work=work,
-                safety=safety, migrated_again=migrated), today)
+            outcomes.record_outcome(
+                db_session,
+                worker,
+                returnee,
+                outcomes.OutcomeData(
+                    recorded_on=today - timedelta(days=len(records) - 1 - i),
+                    documents_obtained=documents,
+                    work=work,
+                    safety=safety,
+                    migrated_again=migrated,
+                ),
+                today,
+            )
     client.sign_in(worker.email, PASSWORD)
     page = client.get("/reintegration").get_data(as_text=True)
-    due = page[page.index('id="due-h"'):page.index('id="figures-h"')]
+    due = page[page.index('id="due-h"') : page.index('id="figures-h"')]
     assert "Follow-up 7 days after return" in due and "Follow-up 30 days after return" in due
     assert "Follow-up 90 days after return" not in due and "overdue" in due
     figures = outcomes.latest_figures(db_session, select(type(soon)).where(type(soon).id.in_([soon.id, later.id])))
-    assert figures == outcomes.Figures(recorded=2, documents_obtained=1, children_in_school=0, working_or_training=1,
-                                       at_risk=0, migrated_again=0)
+    assert figures == outcomes.Figures(
+        recorded=2, documents_obtained=1, children_in_school=0, working_or_training=1, at_risk=0, migrated_again=0
+    )
     assert "At the latest recorded situation of 2 people." in page
 
 
@@ -101,10 +133,15 @@ def test_family_members_in_the_us_are_added_and_removed(client, db_session, cent
     client.sign_in(center["worker"].email, PASSWORD)
     url = f"/reintegration/cases/{returnee.id}/relatives"
     page = client.post(url, {"name": "Tomás Cux", "relationship": "hijo", "phone": "555", "us_state": "TX"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert 'id="phone-error"' in page and 'value="Tomás Cux"' in page
-    assert client.post(url, {"name": "Tomás Cux", "relationship": "hijo", "phone": "(713) 555-0199",
-                             "us_state": "TX"}).status_code == 302
+    assert (
+        client.post(
+            url, {"name": "Tomás Cux", "relationship": "hijo", "phone": "(713) 555-0199", "us_state": "TX"}
+        ).status_code
+        == 302
+    )
     relative = db_session.scalars(select(RelativeInUS)).one()
     assert (relative.phone, relative.us_state) == ("+17135550199", "TX")
     show = f"/reintegration/cases/{returnee.id}"

@@ -1,4 +1,5 @@
 """The directory of providers (kept by each organization, checked input) and outcomes over time."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,10 +10,21 @@ from casework.accounts.models import OrganizationKind, Role
 from reintegration.models import OutcomeRecord, Provider, SafetyStatus, Service, WorkStatus
 from tests.factories import PASSWORD, make_organization, make_user
 
-PROVIDER = {"name": "Casa Demo de Acogida", "kind": "ngo", "services": ["shelter", "psychosocial"], "country": "GT",
-            "division": "GT-13", "municipality": "Chiantla", "address": "3a calle 2-10", "phone": "5555 0101",
-            "email": "casa@demo.example.org", "contact_person": "Hna. Demo", "languages": ["spa", "mam"],
-            "notes": "Lunes a viernes", "active": "y"}
+PROVIDER = {
+    "name": "Casa Demo de Acogida",
+    "kind": "ngo",
+    "services": ["shelter", "psychosocial"],
+    "country": "GT",
+    "division": "GT-13",
+    "municipality": "Chiantla",
+    "address": "3a calle 2-10",
+    "phone": "5555 0101",
+    "email": "casa@demo.example.org",
+    "contact_person": "Hna. Demo",
+    "languages": ["spa", "mam"],
+    "notes": "Lunes a viernes",
+    "active": "y",
+}
 
 
 def test_a_provider_is_added_with_its_services_and_languages(client, db_session, center):
@@ -20,7 +32,9 @@ def test_a_provider_is_added_with_its_services_and_languages(client, db_session,
     assert client.post("/reintegration/providers/new", PROVIDER).status_code == 302
     provider = db_session.scalars(select(Provider)).one()
     assert provider.offered == [Service.PSYCHOSOCIAL, Service.SHELTER] or set(provider.offered) == {
-        Service.PSYCHOSOCIAL, Service.SHELTER}
+        Service.PSYCHOSOCIAL,
+        Service.SHELTER,
+    }
     assert provider.phone == "+50255550101" and provider.language_codes == ["spa", "mam"]
     assert provider.organization_id == center["org"].id
     page = client.get("/reintegration/providers?service=shelter").get_data(as_text=True)
@@ -35,8 +49,12 @@ def test_a_provider_is_added_with_its_services_and_languages(client, db_session,
 
 def test_bad_provider_input_is_shown_next_to_the_field_and_kept(client, db_session, center):
     client.sign_in(center["worker"].email, PASSWORD)
-    for change, field in (({"phone": "12"}, "phone"), ({"services": []}, "services"),
-                          ({"division": "HN-CR"}, "division"), ({"email": "not-an-email"}, "email")):
+    for change, field in (
+        ({"phone": "12"}, "phone"),
+        ({"services": []}, "services"),
+        ({"division": "HN-CR"}, "division"),
+        ({"email": "not-an-email"}, "email"),
+    ):
         page = client.post("/reintegration/providers/new", dict(PROVIDER, **change)).get_data(as_text=True)
         assert f'id="{field}-error"' in page, change
         assert 'value="Casa Demo de Acogida"' in page and "Lunes a viernes" in page
@@ -47,7 +65,9 @@ def test_another_organizations_directory_is_out_of_reach(client, db_session, cen
     client.sign_in(center["worker"].email, PASSWORD)
     client.post("/reintegration/providers/new", PROVIDER)
     provider = db_session.scalars(select(Provider)).one()
-    elsewhere = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centre Démo", timezone="America/Port-au-Prince")
+    elsewhere = make_organization(
+        db_session, OrganizationKind.REINTEGRATION, name="Centre Démo", timezone="America/Port-au-Prince"
+    )
     other = make_user(db_session, elsewhere, Role.CASE_MANAGER)
     db_session.commit()
     client.get("/sign-out")
@@ -61,22 +81,43 @@ def test_the_situation_is_recorded_over_time(client, db_session, center, receive
     returnee = receive(days_ago=40)
     client.sign_in(center["worker"].email, PASSWORD)
     url = f"/reintegration/cases/{returnee.id}/outcomes/new"
-    base = {"documents_obtained": "no", "children_in_school": "unknown", "work": "looking", "safety": "safe",
-            "migrated_again": "no", "note": ""}
+    base = {
+        "documents_obtained": "no",
+        "children_in_school": "unknown",
+        "work": "looking",
+        "safety": "safe",
+        "migrated_again": "no",
+        "note": "",
+    }
     first_day = returnee.returned_on + timedelta(days=7)
     assert client.post(url, dict(base, recorded_on=first_day.isoformat())).status_code == 302
-    assert client.post(url, dict(base, recorded_on=center["today"].isoformat(), documents_obtained="yes",
-                                 work="employed", safety="at_risk", note="Amenazas de nuevo")).status_code == 302
-    future = client.post(url, dict(base, recorded_on=(center["today"] + timedelta(days=1)).isoformat(),
-                                   note="kept")).get_data(as_text=True)
+    assert (
+        client.post(
+            url,
+            dict(
+                base,
+                recorded_on=center["today"].isoformat(),
+                documents_obtained="yes",
+                work="employed",
+                safety="at_risk",
+                note="Amenazas de nuevo",
+            ),
+        ).status_code
+        == 302
+    )
+    future = client.post(
+        url, dict(base, recorded_on=(center["today"] + timedelta(days=1)).isoformat(), note="kept")
+    ).get_data(as_text=True)
     assert 'id="recorded_on-error"' in future and "kept" in future
     early = client.post(url, dict(base, recorded_on=(returnee.returned_on - timedelta(days=1)).isoformat()))
     assert 'id="recorded_on-error"' in early.get_data(as_text=True)
     rows = list(db_session.scalars(select(OutcomeRecord).order_by(OutcomeRecord.recorded_on)))
-    assert [(r.work, r.safety) for r in rows] == [(WorkStatus.LOOKING, SafetyStatus.SAFE),
-                                                  (WorkStatus.EMPLOYED, SafetyStatus.AT_RISK)]
+    assert [(r.work, r.safety) for r in rows] == [
+        (WorkStatus.LOOKING, SafetyStatus.SAFE),
+        (WorkStatus.EMPLOYED, SafetyStatus.AT_RISK),
+    ]
     page = client.get(f"/reintegration/cases/{returnee.id}").get_data(as_text=True)
-    page = page[page.index('id="outcomes-h"'):]
+    page = page[page.index('id="outcomes-h"') :]
     assert "7 days after return" in page and "40 days after return" in page
     assert page.index("40 days after return") < page.index("7 days after return"), "newest first"
     assert "Amenazas de nuevo" in page

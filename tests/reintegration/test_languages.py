@@ -1,5 +1,6 @@
 """Reintegration staff work in Spanish in Central America and Mexico and in French in Haiti until
 they choose; English stays one click away."""
+
 from __future__ import annotations
 
 from casework.accounts.models import OrganizationKind, Role
@@ -46,14 +47,19 @@ def test_program_staff_keep_their_browsers_language(client, db_session):
 
 
 def test_the_menu_offers_an_in_country_supervisor_only_pages_they_reach(client, db_session):
-    org = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centro Demo", timezone="America/Guatemala")
+    org = make_organization(
+        db_session, OrganizationKind.REINTEGRATION, name="Centro Demo", timezone="America/Guatemala"
+    )
     for role in (Role.SUPERVISOR, Role.ADMIN):
         user = make_user(db_session, org, role)
         db_session.commit()
         client.sign_in(user.email, PASSWORD)
         page = client.get("/reintegration").get_data(as_text=True)
-        links = [href for href in ("/retention", "/admin/users", "/reintegration/providers", "/reintegration/settings")
-                 if f'href="{href}"' in page]
+        links = [
+            href
+            for href in ("/retention", "/admin/users", "/reintegration/providers", "/reintegration/settings")
+            if f'href="{href}"' in page
+        ]
         assert links == ["/reintegration/providers", "/reintegration/settings"], role
         assert all(client.get(href).status_code == 200 for href in links)
         client.post("/sign-out", {}, page="/account")

@@ -1,5 +1,6 @@
 """Shipped municipalities: suggested in the forms, spelled officially, their department filled in,
 and refused in the wrong department; a village the list does not have is kept as typed."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,6 +17,7 @@ def test_the_lists_cover_every_department_of_the_five_countries():
     for country, expected in (("GT", 340), ("HN", 298), ("SV", 44 + 262), ("HT", 146), ("MX", 2478)):
         assert len(municipalities(country)) == expected, country
     from reintegration.divisions import DIVISIONS
+
     for country in ("GT", "HN", "SV", "HT", "MX"):
         assert {m.division for m in municipalities(country)} == {code for code, _ in DIVISIONS[country]}, country
 
@@ -46,8 +48,16 @@ def test_the_reception_form_suggests_and_corrects_the_municipality(client, db_se
     client.sign_in(center["worker"].email, PASSWORD)
     page = client.get("/reintegration/cases/new").get_data(as_text=True)
     assert 'list="municipality-options"' in page and '<option value="Chiantla" label="Huehuetenango">' in page
-    form = {"given_names": "Ana", "first_surname": "Cux", "country": "GT", "returned_on": center["today"].isoformat(),
-            "method": "flight", "division": "GT-14", "municipality": "chiantla", "phone": ""}
+    form = {
+        "given_names": "Ana",
+        "first_surname": "Cux",
+        "country": "GT",
+        "returned_on": center["today"].isoformat(),
+        "method": "flight",
+        "division": "GT-14",
+        "municipality": "chiantla",
+        "phone": "",
+    }
     page = client.post("/reintegration/cases/new", form).get_data(as_text=True)
     assert 'id="municipality-error"' in page and 'value="chiantla"' in page
     assert client.post("/reintegration/cases/new", dict(form, division="")).status_code == 302

@@ -1,8 +1,9 @@
 """Reintegration: the hand-over from a US case with and without consent, reception intake, and
 each in-country organization seeing only its own returnees."""
+
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -19,8 +20,9 @@ TODAY = today_in("America/Guatemala")  # the center's day: UTC's may already be 
 
 @pytest.fixture()
 def reception(db_session):
-    org = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centro de Recepción Demo",
-                            timezone="America/Guatemala")
+    org = make_organization(
+        db_session, OrganizationKind.REINTEGRATION, name="Centro de Recepción Demo", timezone="America/Guatemala"
+    )
     worker = make_user(db_session, org, Role.CASE_MANAGER, email="rosa@reception.example.org")
     worker.locale = "en"  # chose English; without a choice the Guatemalan center's pages are in Spanish
     db_session.commit()
@@ -37,11 +39,22 @@ def removed_case(db_session, family_case):
 
 
 def _handover_form(org_id, **overrides):
-    data = {"organization_id": org_id, "consent_on": (TODAY - timedelta(days=1)).isoformat(), "country": "GT",
-            "returned_on": TODAY.isoformat(), "method": "flight", "arrival_point": "La Aurora",
-            "reception_center": "", "division": "GT-14", "municipality": "Chichicastenango", "phone": "",
-            "relative_name": "Tomás García", "relative_relationship": "brother", "relative_phone": "(312) 555-0177",
-            "notes": ""}
+    data = {
+        "organization_id": org_id,
+        "consent_on": (TODAY - timedelta(days=1)).isoformat(),
+        "country": "GT",
+        "returned_on": TODAY.isoformat(),
+        "method": "flight",
+        "arrival_point": "La Aurora",
+        "reception_center": "",
+        "division": "GT-14",
+        "municipality": "Chichicastenango",
+        "phone": "",
+        "relative_name": "Tomás García",
+        "relative_relationship": "brother",
+        "relative_phone": "(312) 555-0177",
+        "notes": "",
+    }
     data.update(overrides)
     return data
 
@@ -51,7 +64,8 @@ def test_without_consent_nothing_crosses(client, db_session, manager, reception,
     client.sign_in(manager.email, PASSWORD)
     families = db_session.scalar(select(func.count(Family.id)))
     page = client.post(f"/cases/{case.id}/handover", _handover_form(reception[0].id, consent_on="")).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert 'id="consent_on-error"' in page and "Chichicastenango" in page
     assert db_session.scalar(select(func.count(Family.id))) == families
     assert db_session.scalar(select(ReturneeCase.id)) is None
@@ -66,7 +80,8 @@ def test_only_a_case_closed_as_removed_can_be_handed_over(client, db_session, ma
 
 
 def test_the_handover_carries_identity_household_languages_and_vulnerabilities_only(
-        client, other_client, db_session, manager, reception, removed_case):
+    client, other_client, db_session, manager, reception, removed_case
+):
     family, case = removed_case
     org, worker = reception
     client.sign_in(manager.email, PASSWORD)
@@ -91,23 +106,57 @@ def test_the_handover_carries_identity_household_languages_and_vulnerabilities_o
 
 
 def test_each_in_country_organization_sees_only_its_returnees(client, other_client, db_session, manager, reception):
-    org, worker = reception
+    _org, worker = reception
     elsewhere = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Otro Centro")
     stranger = make_user(db_session, elsewhere, Role.CASE_MANAGER)
     db_session.commit()
     client.sign_in(worker.email, PASSWORD)
-    response = client.post("/reintegration/cases/new", {
-        "given_names": "Juan", "first_surname": "Tzoc", "second_surname": "", "date_of_birth": "",
-        "preferred_language": "quc", "country": "GT", "returned_on": TODAY.isoformat(), "method": "land",
-        "arrival_point": "Tecún Umán", "reception_center": "", "division": "HN-CR", "municipality": "",
-        "phone": "", "relative_name": "", "relative_relationship": "", "relative_phone": "", "notes": ""})
+    response = client.post(
+        "/reintegration/cases/new",
+        {
+            "given_names": "Juan",
+            "first_surname": "Tzoc",
+            "second_surname": "",
+            "date_of_birth": "",
+            "preferred_language": "quc",
+            "country": "GT",
+            "returned_on": TODAY.isoformat(),
+            "method": "land",
+            "arrival_point": "Tecún Umán",
+            "reception_center": "",
+            "division": "HN-CR",
+            "municipality": "",
+            "phone": "",
+            "relative_name": "",
+            "relative_relationship": "",
+            "relative_phone": "",
+            "notes": "",
+        },
+    )
     page = response.get_data(as_text=True)
     assert 'id="division-error"' in page and "Tecún Umán" in page, "a Honduran department for Guatemala is refused"
-    response = client.post("/reintegration/cases/new", {
-        "given_names": "Juan", "first_surname": "Tzoc", "second_surname": "", "date_of_birth": "",
-        "preferred_language": "quc", "country": "GT", "returned_on": TODAY.isoformat(), "method": "land",
-        "arrival_point": "Tecún Umán", "reception_center": "", "division": "GT-12", "municipality": "Malacatán",
-        "phone": "5555 0101", "relative_name": "", "relative_relationship": "", "relative_phone": "", "notes": ""})
+    response = client.post(
+        "/reintegration/cases/new",
+        {
+            "given_names": "Juan",
+            "first_surname": "Tzoc",
+            "second_surname": "",
+            "date_of_birth": "",
+            "preferred_language": "quc",
+            "country": "GT",
+            "returned_on": TODAY.isoformat(),
+            "method": "land",
+            "arrival_point": "Tecún Umán",
+            "reception_center": "",
+            "division": "GT-12",
+            "municipality": "Malacatán",
+            "phone": "5555 0101",
+            "relative_name": "",
+            "relative_relationship": "",
+            "relative_phone": "",
+            "notes": "",
+        },
+    )
     assert response.status_code == 302
     returnee = db_session.scalars(select(ReturneeCase)).one()
     assert returnee.phone == "+50255550101"
@@ -139,6 +188,7 @@ def test_the_demo_reintegration_worker_lands_on_the_returnees(app, client, db_se
     assert directory_page.count("/reintegration/providers/") >= 5
     assert client.get("/reintegration/settings").status_code == 200
     from reintegration.models import Referral
+
     assert db_session.scalars(select(Referral)).first() is not None
 
 
@@ -147,11 +197,15 @@ def test_follow_ups_at_7_30_90_and_180_days_are_planned_and_done_by_the_worker(c
     from reintegration import services
     from reintegration.models import ReturnMethod
 
-    org, worker = reception
+    _org, worker = reception
     returned = TODAY - timedelta(days=10)
-    returnee = services.receive(db_session, worker, {"given_names": "Ana", "first_surname": "Cux"},
-                                services.ReturnData(country="GT", returned_on=returned, method=ReturnMethod.FLIGHT),
-                                TODAY)
+    returnee = services.receive(
+        db_session,
+        worker,
+        {"given_names": "Ana", "first_surname": "Cux"},
+        services.ReturnData(country="GT", returned_on=returned, method=ReturnMethod.FLIGHT),
+        TODAY,
+    )
     tasks = services.follow_ups(db_session, returnee)
     assert [t.due_on for t in tasks] == [returned + timedelta(days=d) for d in (7, 30, 90, 180)]
     assert all(t.assignee_id == worker.id for t in tasks)
@@ -168,10 +222,20 @@ def test_retention_erases_a_returnees_contacts_and_relatives(db_session, recepti
     from reintegration.models import RelativeInUS, ReturnMethod
 
     _org, worker = reception
-    returnee = services.receive(db_session, worker, {"given_names": "Ana", "first_surname": "Cux"},
-                                services.ReturnData(country="GT", returned_on=TODAY, method=ReturnMethod.LAND,
-                                                    phone="5555 0101", notes="Threatened in Zone 18",
-                                                    relatives=[("Luis Cux", "son", None)]), TODAY)
+    returnee = services.receive(
+        db_session,
+        worker,
+        {"given_names": "Ana", "first_surname": "Cux"},
+        services.ReturnData(
+            country="GT",
+            returned_on=TODAY,
+            method=ReturnMethod.LAND,
+            phone="5555 0101",
+            notes="Threatened in Zone 18",
+            relatives=[("Luis Cux", "son", None)],
+        ),
+        TODAY,
+    )
     run_retention(returnee, TODAY)
     kept = db_session.get(ReturneeCase, returnee.id)
     assert (kept.phone, kept.notes) == (None, None) and kept.country == "GT"
@@ -179,26 +243,51 @@ def test_retention_erases_a_returnees_contacts_and_relatives(db_session, recepti
 
 
 def test_the_reception_assessment_gives_the_needs_and_requires_naming_official_persecutors(
-        client, db_session, reception):
+    client, db_session, reception
+):
     from reintegration import services
     from reintegration.models import ReturnMethod
 
     _org, worker = reception
-    returnee = services.receive(db_session, worker, {"given_names": "Ana", "first_surname": "Cux"},
-                                services.ReturnData(country="HN", returned_on=TODAY, method=ReturnMethod.FLIGHT), TODAY)
+    returnee = services.receive(
+        db_session,
+        worker,
+        {"given_names": "Ana", "first_surname": "Cux"},
+        services.ReturnData(country="HN", returned_on=TODAY, method=ReturnMethod.FLIGHT),
+        TODAY,
+    )
     client.sign_in(worker.email, PASSWORD)
     url = f"/reintegration/cases/{returnee.id}/assessment"
-    answers = {"has_national_id": "no", "children_birth_certificates": "unknown", "us_born_children": "y",
-               "has_shelter": "yes", "health_needs": "", "psychosocial_support": "yes",
-               "safe_at_destination": "no", "threatened_by": "", "persecutors_are_officials": "y",
-               "separation_or_custody": "", "children_enrolled": "no", "us_school_records": "unknown",
-               "work_skills": "Welder, 6 years", "cash_needs": "unknown", "legal_remedies": ""}
+    answers = {
+        "has_national_id": "no",
+        "children_birth_certificates": "unknown",
+        "us_born_children": "y",
+        "has_shelter": "yes",
+        "health_needs": "",
+        "psychosocial_support": "yes",
+        "safe_at_destination": "no",
+        "threatened_by": "",
+        "persecutors_are_officials": "y",
+        "separation_or_custody": "",
+        "children_enrolled": "no",
+        "us_school_records": "unknown",
+        "work_skills": "Welder, 6 years",
+        "cash_needs": "unknown",
+        "legal_remedies": "",
+    }
     page = client.post(url, answers).get_data(as_text=True)
     assert 'id="threatened_by-error"' in page and "Welder, 6 years" in page
     assert client.post(url, dict(answers, threatened_by="Municipal police of the home town")).status_code == 302
     page = client.get(f"/reintegration/cases/{returnee.id}").get_data(as_text=True)
-    for need in ("not safe to go to the destination", "police or officials", "National identity document",
-                 "US-born children", "School enrollment", "Psychosocial support", "Work: training or placement"):
+    for need in (
+        "not safe to go to the destination",
+        "police or officials",
+        "National identity document",
+        "US-born children",
+        "School enrollment",
+        "Psychosocial support",
+        "Work: training or placement",
+    ):
         assert need in page or need.lower() in page.lower(), need
     edit = client.get(url).get_data(as_text=True)
     assert "Municipal police of the home town" in edit

@@ -1,5 +1,6 @@
 """Finding a returnee by name, reference or phone (only within the organization), and adding the
 people who returned with them."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -14,18 +15,24 @@ from tests.factories import PASSWORD, make_organization, make_user
 
 
 def _search(client, query):
-    return client.post("/reintegration/search", {"q": query}, page="/reintegration",
-                       follow_redirects=True).get_data(as_text=True)
+    return client.post("/reintegration/search", {"q": query}, page="/reintegration", follow_redirects=True).get_data(
+        as_text=True
+    )
 
 
 def test_a_returnee_is_found_by_name_reference_or_phone_within_the_organization(client, db_session, center, receive):
     ana = receive(phone="5555 0123")
-    elsewhere = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centro Demo Honduras",
-                                  timezone="America/Tegucigalpa")
+    elsewhere = make_organization(
+        db_session, OrganizationKind.REINTEGRATION, name="Centro Demo Honduras", timezone="America/Tegucigalpa"
+    )
     other = make_user(db_session, elsewhere, Role.CASE_MANAGER)
-    hidden = services.receive(db_session, other, {"given_names": "Ana Lucía", "first_surname": "Cux"},
-                              services.ReturnData(country="HN", returned_on=center["today"], method=ReturnMethod.LAND),
-                              center["today"])
+    hidden = services.receive(
+        db_session,
+        other,
+        {"given_names": "Ana Lucía", "first_surname": "Cux"},
+        services.ReturnData(country="HN", returned_on=center["today"], method=ReturnMethod.LAND),
+        center["today"],
+    )
     client.sign_in(center["worker"].email, PASSWORD)
     for query in ("cux ana", "ANA LUCIA", ana.reference.lower(), "+502 5555 0123"):
         page = _search(client, query)
@@ -42,15 +49,24 @@ def test_people_who_returned_together_are_added_to_the_household(client, db_sess
     url = f"/reintegration/cases/{returnee.id}/members/new"
     page = client.get(url).get_data(as_text=True)
     assert 'value="head"' not in page, "the household has its head already"
-    form = {"given_names": "Sofía", "first_surname": "Cux", "second_surname": "", "relationship_to_head": "child",
-            "date_of_birth": (center["today"] + timedelta(days=2)).isoformat(), "born_in_us": "y",
-            "preferred_language": "spa"}
+    form = {
+        "given_names": "Sofía",
+        "first_surname": "Cux",
+        "second_surname": "",
+        "relationship_to_head": "child",
+        "date_of_birth": (center["today"] + timedelta(days=2)).isoformat(),
+        "born_in_us": "y",
+        "preferred_language": "spa",
+    }
     page = client.post(url, form).get_data(as_text=True)
     assert 'id="date_of_birth-error"' in page and 'value="Sofía"' in page
     assert client.post(url, dict(form, date_of_birth="2018-04-02")).status_code == 302
     child = db_session.scalars(select(Member).where(Member.given_names == "Sofía")).one()
     assert (child.family_id, child.relationship_to_head, child.country_of_birth) == (
-        returnee.family_id, Relationship.CHILD, "US")
+        returnee.family_id,
+        Relationship.CHILD,
+        "US",
+    )
     show = client.get(f"/reintegration/cases/{returnee.id}").get_data(as_text=True)
     assert "Sofía Cux" in show and "United States" in show
     assert returnee.reference in _search(client, "Sofia Cux"), "the child's name finds the household"

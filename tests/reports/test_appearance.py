@@ -1,4 +1,5 @@
 """Figure 1, the appearance rate, against a dataset whose answers are worked out by hand."""
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,15 @@ def dataset(db_session, program):
         rows[day] = hearing(day, Outcome.ATTENDED)
     rows[5] = hearing(5, Outcome.ATTENDED, court=p.other_court)
     rows[13] = hearing(13, Outcome.ADJOURNED)
-    rows[14] = appointment(db_session, case1, p.day(14), AppointmentKind.INDIVIDUAL_HEARING, outcome=Outcome.DECISION,
-                           decision=Decision.GRANTED, court=p.court)
+    rows[14] = appointment(
+        db_session,
+        case1,
+        p.day(14),
+        AppointmentKind.INDIVIDUAL_HEARING,
+        outcome=Outcome.DECISION,
+        decision=Decision.GRANTED,
+        court=p.court,
+    )
     rows[7] = hearing(7, Outcome.DECISION, decision=Decision.IN_ABSENTIA_ORDER)
     rows[20] = hearing(20)
     rows[21] = hearing(21)
@@ -66,8 +74,15 @@ def dataset(db_session, program):
     reminder(db_session, rows[20], Channel.SMS, delivery="delivered")
 
     partner = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Lakeside Legal Clinic")
-    db_session.add(Referral(case_id=case1.id, partner_id=partner.id, status=ReferralStatus.ACCEPTED,
-                            representation=Representation.REPRESENTING, appearance_filed_on=p.day(10)))
+    db_session.add(
+        Referral(
+            case_id=case1.id,
+            partner_id=partner.id,
+            status=ReferralStatus.ACCEPTED,
+            representation=Representation.REPRESENTING,
+            appearance_filed_on=p.day(10),
+        )
+    )
 
     for day in (2, 9, 16):
         appointment(db_session, case2, p.day(day), AppointmentKind.ICE_CHECK_IN, Outcome.ATTENDED, office=p.ice)
@@ -91,8 +106,11 @@ def _url(p, path="/reports", **args) -> str:
 
 
 def _triples(rows, category):
-    return {r.key: (r.of(category).attended, r.of(category).missed, r.of(category).missing) for r in rows
-            if not r.of(category).empty}
+    return {
+        r.key: (r.of(category).attended, r.of(category).missed, r.of(category).missing)
+        for r in rows
+        if not r.of(category).empty
+    }
 
 
 def test_the_rate_is_attended_over_attended_and_missed_with_missing_outcomes_apart(db_session, dataset):
@@ -133,11 +151,11 @@ def test_what_reached_the_family_before_the_date(db_session, dataset):
     reach = services.appearance(db_session, p.supervisor, _filters(p), utcnow()).reach
     assert [r.key for r in reach] == list(services.REACH)
     assert _triples(reach, "hearing") == {
-        "sms_delivered": (2, 0, 1),   # days 2 and 14 (a text delivered beats the email too), 20 missing
-        "sms_sent": (1, 0, 0),        # day 3: sent, the carrier never said
-        "email_only": (1, 0, 0),      # day 4
-        "failed": (2, 0, 0),          # day 5 failed to send, day 6 undelivered
-        "other": (1, 1, 1),           # day 13 (its text went after the date), 7, 21: consent but nothing sent
+        "sms_delivered": (2, 0, 1),  # days 2 and 14 (a text delivered beats the email too), 20 missing
+        "sms_sent": (1, 0, 0),  # day 3: sent, the carrier never said
+        "email_only": (1, 0, 0),  # day 4
+        "failed": (2, 0, 0),  # day 5 failed to send, day 6 undelivered
+        "other": (1, 1, 1),  # day 13 (its text went after the date), 7, 21: consent but nothing sent
     }
     assert _triples(reach, "check_in") == {"no_consent": (3, 1, 0), "opted_out": (1, 0, 0)}
     assert _triples(reach, "uscis") == {"no_consent": (1, 0, 0)}
@@ -148,7 +166,10 @@ def test_filters_narrow_every_figure(db_session, dataset):
     now = utcnow()
     by = lambda **kw: services.appearance(db_session, p.supervisor, _filters(p, **kw), now).summary  # noqa: E731
     assert by(language="mam")["check_in"].rate == 0.75 and by(language="mam")["hearing"].empty
-    assert (by(court_id=p.other_court.id)["hearing"].attended, by(court_id=p.other_court.id)["hearing"].missed) == (1, 0)
+    assert (by(court_id=p.other_court.id)["hearing"].attended, by(court_id=p.other_court.id)["hearing"].missed) == (
+        1,
+        0,
+    )
     assert by(office_id=p.ice.id)["check_in"].denominator == 5 and by(office_id=p.ice.id)["hearing"].empty
     assert by(manager_id=p.other_manager.id)["check_in"].rate == 0.75
     assert by(kind=AppointmentKind.INDIVIDUAL_HEARING)["hearing"].attended == 1
@@ -205,8 +226,13 @@ def test_legal_partners_and_in_country_staff_are_refused(app, client, db_session
     worker = make_user(db_session, reception, Role.SUPERVISOR)
     db_session.commit()
     client.sign_in(partner.email, PASSWORD)
-    for url in ("/reports", "/reports/reminders", "/reports/caseload", "/reports/outcomes-missing",
-                "/reports/export?table=appearance-summary&format=csv"):
+    for url in (
+        "/reports",
+        "/reports/reminders",
+        "/reports/caseload",
+        "/reports/outcomes-missing",
+        "/reports/export?table=appearance-summary&format=csv",
+    ):
         assert client.get(url).status_code == 403, url
     in_country = Client(app.test_client())
     in_country.sign_in(worker.email, PASSWORD)
@@ -219,19 +245,22 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, dataset):
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-@pytest.mark.parametrize("args, field, message", [
-    ({"start": "2026-13-45", "end": "2026-01-31"}, "start", "Not a valid date value."),
-    ({"start": "2026-05-01", "end": "2026-04-01"}, "end", "The period ends before it starts."),
-    ({"start": "1990-01-01", "end": "1990-02-01"}, "start", "Choose a date from 2000 on."),
-    ({"start": "2001-01-01", "end": "2026-01-01"}, "end", "Choose a period of at most 60 months."),
-    ({"start": "2026-01-01", "end": ""}, "end", "Give the last day of the period."),
-    ({"period": "last_decade"}, "period", "Not a valid choice."),
-    ({"place": "court-abc"}, "place", "Not a valid choice."),
-    ({"place": "court-999999"}, "place", "Not a valid choice."),
-    ({"manager": "999999"}, "manager", "Not a valid choice."),
-    ({"language": "xx<script>"}, "language", "Not a valid choice."),
-    ({"kind": "other"}, "kind", "Not a valid choice."),
-])
+@pytest.mark.parametrize(
+    "args, field, message",
+    [
+        ({"start": "2026-13-45", "end": "2026-01-31"}, "start", "Not a valid date value."),
+        ({"start": "2026-05-01", "end": "2026-04-01"}, "end", "The period ends before it starts."),
+        ({"start": "1990-01-01", "end": "1990-02-01"}, "start", "Choose a date from 2000 on."),
+        ({"start": "2001-01-01", "end": "2026-01-01"}, "end", "Choose a period of at most 60 months."),
+        ({"start": "2026-01-01", "end": ""}, "end", "Give the last day of the period."),
+        ({"period": "last_decade"}, "period", "Not a valid choice."),
+        ({"place": "court-abc"}, "place", "Not a valid choice."),
+        ({"place": "court-999999"}, "place", "Not a valid choice."),
+        ({"manager": "999999"}, "manager", "Not a valid choice."),
+        ({"language": "xx<script>"}, "language", "Not a valid choice."),
+        ({"kind": "other"}, "kind", "Not a valid choice."),
+    ],
+)
 def test_bad_filters_are_explained_next_to_their_field(client, dataset, args, field, message):
     client.sign_in(dataset.supervisor.email, PASSWORD)
     response = client.get("/reports?" + urlencode(args))

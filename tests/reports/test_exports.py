@@ -1,5 +1,6 @@
 """Downloads: CSV with a BOM, formula-safe, and XLSX, parsed back; the version for sharing outside
 the program drops staff names and suppresses small counts and what would reveal them."""
+
 from __future__ import annotations
 
 import csv
@@ -29,10 +30,10 @@ def _csv(response) -> list[list[str]]:
 
 def _by_first(rows: list[list[str]]) -> dict[str, dict[str, str]]:
     header = rows[0]
-    return {row[0]: dict(zip(header, row)) for row in rows[1:]}
+    return {row[0]: dict(zip(header, row, strict=False)) for row in rows[1:]}
 
 
-def test_the_summary_downloads_as_csv_with_its_numbers(client, dataset):  # noqa: F811
+def test_the_summary_downloads_as_csv_with_its_numbers(client, dataset):
     p = dataset
     client.sign_in(p.supervisor.email, PASSWORD)
     response = _download(client, p, "appearance-summary")
@@ -45,10 +46,17 @@ def test_the_summary_downloads_as_csv_with_its_numbers(client, dataset):  # noqa
     assert rows["ICE and ATD check-ins"]["Appearance rate (%)"] == "80.0"
 
 
-def test_accents_survive_and_formulas_do_not_start(client, db_session, dataset):  # noqa: F811
+def test_accents_survive_and_formulas_do_not_start(client, db_session, dataset):
     p = dataset
-    court = Court(slug="test-formula", name="=HYPERLINK(\"http://x\") Tribunal de Peñuelas", street="1 Main",
-                  city="Ponce", state="PR", postal_code="00716", timezone="America/Puerto_Rico")
+    court = Court(
+        slug="test-formula",
+        name='=HYPERLINK("http://x") Tribunal de Peñuelas',
+        street="1 Main",
+        city="Ponce",
+        state="PR",
+        postal_code="00716",
+        timezone="America/Puerto_Rico",
+    )
     db_session.add(court)
     db_session.flush()
     _f, case = household(db_session, p.manager, "spa", given="Ángel", surname="Peña")
@@ -57,13 +65,13 @@ def test_accents_survive_and_formulas_do_not_start(client, db_session, dataset):
     client.sign_in(p.supervisor.email, PASSWORD)
     rows = _csv(_download(client, p, "appearance-by-place"))
     labels = [row[0] for row in rows[1:]]
-    assert "'=HYPERLINK(\"http://x\") Tribunal de Peñuelas" in labels
+    assert '\'=HYPERLINK("http://x") Tribunal de Peñuelas' in labels
     book = load_workbook(io.BytesIO(_download(client, p, "appearance-by-place", "xlsx").get_data()))
     cells = [row[0] for row in book.worksheets[0].iter_rows(values_only=True)]
-    assert "'=HYPERLINK(\"http://x\") Tribunal de Peñuelas" in cells
+    assert '\'=HYPERLINK("http://x") Tribunal de Peñuelas' in cells
 
 
-def test_the_xlsx_has_the_table_and_what_it_covers(client, dataset):  # noqa: F811
+def test_the_xlsx_has_the_table_and_what_it_covers(client, dataset):
     p = dataset
     client.sign_in(p.supervisor.email, PASSWORD)
     response = _download(client, p, "appearance-summary", "xlsx")
@@ -73,7 +81,7 @@ def test_the_xlsx_has_the_table_and_what_it_covers(client, dataset):  # noqa: F8
     sheet = book.worksheets[0]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
-    hearings = dict(zip(header, rows[1]))
+    hearings = dict(zip(header, rows[1], strict=False))
     assert hearings["Appointments"] == "Immigration court hearings"
     assert (hearings["Attended"], hearings["Missed"], hearings["Outcome missing"]) == (7, 1, 2)
     assert hearings["Appearance rate (%)"] == 0.875
@@ -82,7 +90,7 @@ def test_the_xlsx_has_the_table_and_what_it_covers(client, dataset):  # noqa: F8
     assert about["Program"] == "Lakeside Families Program" and "Appearance rate" in about["Table"]
 
 
-def test_for_sharing_small_counts_and_names_go(client, dataset):  # noqa: F811
+def test_for_sharing_small_counts_and_names_go(client, dataset):
     p = dataset
     client.sign_in(p.supervisor.email, PASSWORD)
     rows = _by_first(_csv(_download(client, p, "appearance-summary", share="1")))
@@ -97,12 +105,12 @@ def test_for_sharing_small_counts_and_names_go(client, dataset):  # noqa: F811
     assert "Marta Quispe" in inside
     book = load_workbook(io.BytesIO(_download(client, p, "appearance-summary", "xlsx", share="1").get_data()))
     first = list(book.worksheets[0].iter_rows(values_only=True))
-    assert dict(zip(first[0], first[1]))["Missed"] == "<5"
+    assert dict(zip(first[0], first[1], strict=False))["Missed"] == "<5"
     about = dict(book.worksheets[1].iter_rows(values_only=True))
     assert "counts under 5 suppressed" in about["For sharing"]
 
 
-def test_the_threshold_is_configurable(app, client, dataset, monkeypatch):  # noqa: F811
+def test_the_threshold_is_configurable(app, client, dataset, monkeypatch):
     monkeypatch.setitem(app.config, "REPORT_SMALL_COUNT", 2)
     p = dataset
     client.sign_in(p.supervisor.email, PASSWORD)
@@ -110,7 +118,7 @@ def test_the_threshold_is_configurable(app, client, dataset, monkeypatch):  # no
     assert hearings["Missed"] == "<2" and hearings["Outcome missing"] == "2"
 
 
-def test_unknown_tables_and_formats_are_not_found(client, dataset):  # noqa: F811
+def test_unknown_tables_and_formats_are_not_found(client, dataset):
     p = dataset
     client.sign_in(p.supervisor.email, PASSWORD)
     assert _download(client, p, "families").status_code == 404
@@ -121,14 +129,24 @@ def test_unknown_tables_and_formats_are_not_found(client, dataset):  # noqa: F81
 
 
 def _table(rows, additive=True) -> Table:
-    columns = [Column("name", "Name", kind="label"), Column("a", "A"), Column("b", "B"),
-               Column("total", "Total", parts=("a", "b")), Column("rate", "Rate", kind="rate", of=("a", "total"))]
+    columns = [
+        Column("name", "Name", kind="label"),
+        Column("a", "A"),
+        Column("b", "B"),
+        Column("total", "Total", parts=("a", "b")),
+        Column("rate", "Rate", kind="rate", of=("a", "total")),
+    ]
     return Table("t", "T", columns, [dict(r) for r in rows], additive=additive)
 
 
 def test_a_lone_small_cell_of_a_column_takes_a_second_one_with_it():
-    table = _table([{"name": "x", "a": 10, "b": 6, "total": 16}, {"name": "y", "a": 3, "b": 9, "total": 12},
-                    {"name": "z", "a": 12, "b": 8, "total": 20}])
+    table = _table(
+        [
+            {"name": "x", "a": 10, "b": 6, "total": 16},
+            {"name": "y", "a": 3, "b": 9, "total": 12},
+            {"name": "z", "a": 12, "b": 8, "total": 20},
+        ]
+    )
     hidden = suppress(table, 5)
     assert (1, "a") in hidden  # primary
     assert (1, "total") in hidden and (1, "rate") in hidden  # 12 - 9 would give it back
@@ -141,8 +159,9 @@ def test_a_lone_small_cell_of_a_column_takes_a_second_one_with_it():
 
 
 def test_rows_that_are_not_additive_keep_their_other_cells():
-    table = _table([{"name": "x", "a": 10, "b": 3, "total": 13}, {"name": "y", "a": 7, "b": 9, "total": 16}],
-                   additive=False)
+    table = _table(
+        [{"name": "x", "a": 10, "b": 3, "total": 13}, {"name": "y", "a": 7, "b": 9, "total": 16}], additive=False
+    )
     hidden = suppress(table, 5)
     assert hidden == {(0, "b"), (0, "total"), (0, "rate")}
 
@@ -156,7 +175,7 @@ def test_sharing_numbers_managers_by_their_counts_not_their_names():
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_a_case_manager_downloads_their_own_caseload(client, dataset, fmt):  # noqa: F811
+def test_a_case_manager_downloads_their_own_caseload(client, dataset, fmt):
     p = dataset
     client.sign_in(p.other_manager.email, PASSWORD)
     response = _download(client, p, "appearance-summary", fmt)
@@ -164,6 +183,6 @@ def test_a_case_manager_downloads_their_own_caseload(client, dataset, fmt):  # n
         rows = _by_first(_csv(response))
     else:
         sheet = list(load_workbook(io.BytesIO(response.get_data())).worksheets[0].iter_rows(values_only=True))
-        rows = {r[0]: {k: str(v) for k, v in zip(sheet[0], r)} for r in sheet[1:]}
+        rows = {r[0]: {k: str(v) for k, v in zip(sheet[0], r, strict=False)} for r in sheet[1:]}
     assert rows["Immigration court hearings"]["Attended"] == "0"
     assert rows["ICE and ATD check-ins"]["Attended"] == "3"

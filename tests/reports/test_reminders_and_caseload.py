@@ -1,4 +1,5 @@
 """Figures 2 (reminder reach) and 6 (caseload), against hand-built data."""
+
 from __future__ import annotations
 
 import csv
@@ -29,7 +30,7 @@ def outbox(db_session, program):
     p = program
     _f1, case1 = household(db_session, p.manager, "spa", opened_on=p.day(4), given="Rigoberta", surname="Ixcoy")
     _f2, case2 = household(db_session, p.other_manager, "mam", opened_on=p.day(4), given="Wilmer", surname="Tzoc")
-    f3, case3 = household(db_session, p.manager, "hat", given="Marie-Claude", surname="Joseph")
+    f3, _case3 = household(db_session, p.manager, "hat", given="Marie-Claude", surname="Joseph")
     _f4, case4 = household(db_session, p.other_manager, "spa", opened_on=p.day(1), given="Reina", surname="Pérez")
     date10 = appointment(db_session, case1, p.day(10), AppointmentKind.MASTER_HEARING, court=p.court)
     sms, email = Channel.SMS, Channel.EMAIL
@@ -46,11 +47,25 @@ def outbox(db_session, program):
     reminder(db_session, outside, sms, delivery="delivered")  # due after the period
 
     for created, done in ((p.day(6), True), (p.day(7), False), (p.end + timedelta(days=2), True)):
-        db_session.add(Task(case_id=case2.id, title="Call the family with a Mam interpreter about the date of x",
-                            title_key="scheduling.interpreter_call", title_values={"language": "mam", "date": "x"},
-                            due_on=created, created_at=_at(created), completed_at=_at(created) if done else None))
-    db_session.add(Task(case_id=case2.id, title="Call the family with a Mam interpreter about the date of 2026-01-01",
-                        due_on=p.day(8), created_at=_at(p.day(8))))  # before titles had keys
+        db_session.add(
+            Task(
+                case_id=case2.id,
+                title="Call the family with a Mam interpreter about the date of x",
+                title_key="scheduling.interpreter_call",
+                title_values={"language": "mam", "date": "x"},
+                due_on=created,
+                created_at=_at(created),
+                completed_at=_at(created) if done else None,
+            )
+        )
+    db_session.add(
+        Task(
+            case_id=case2.id,
+            title="Call the family with a Mam interpreter about the date of 2026-01-01",
+            due_on=p.day(8),
+            created_at=_at(p.day(8)),
+        )
+    )  # before titles had keys
     consent = db_session.scalars(select(Consent).where(Consent.member_id == f3.members[0].id)).one()
     consent.revoked_on = p.day(5)
 
@@ -71,9 +86,19 @@ def test_reminder_reach_counts_each_state_by_language_and_channel(db_session, ou
     p = outbox
     reach = services.reminder_reach(db_session, p.supervisor, Filters(p.start, p.end), ZONE)
     by_channel = {row.key: row.values for row in reach.by_channel}
-    assert by_channel["sms"] == {"planned": 8, "sent": 3, "delivered": 1, "failed": 2, "held_no_consent": 1,
-                                 "held_other": 1, "cancelled": 1, "waiting": 1, "confirmed": 1, "needs_help": 1,
-                                 "opt_outs": 1}
+    assert by_channel["sms"] == {
+        "planned": 8,
+        "sent": 3,
+        "delivered": 1,
+        "failed": 2,
+        "held_no_consent": 1,
+        "held_other": 1,
+        "cancelled": 1,
+        "waiting": 1,
+        "confirmed": 1,
+        "needs_help": 1,
+        "opt_outs": 1,
+    }
     assert by_channel["email"]["planned"] == 1 and by_channel["email"]["sent"] == 1
     languages = {row.key: row for row in reach.by_language}
     assert languages["spa"]["planned"] == 9 and languages["spa"]["opt_outs"] == 0
@@ -91,7 +116,7 @@ def test_reminder_page_and_download(client, outbox):
     assert "Yusmary" not in page
     body = client.get(f"/reports/export?table=reminders-by-channel&format=csv&{query}").get_data()
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
-    sms = dict(zip(rows[0], rows[1]))
+    sms = dict(zip(rows[0], rows[1], strict=False))
     assert sms["Channel"] == "Text (SMS)" and sms["Planned (every message due)"] == "8" and sms["Sent"] == "3"
 
 

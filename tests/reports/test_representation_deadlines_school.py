@@ -1,4 +1,5 @@
 """Figures 3 (legal representation), 5 (deadlines) and 4 (school), against hand-built data."""
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,9 @@ def _at(day, hour) -> datetime:
 
 
 def _release(db_session, family, day) -> None:
-    db_session.add(Release(family_id=family.id, released_on=day, agency=ReleasingAgency.CBP,
-                           release_type=ReleaseType.PAROLE))
+    db_session.add(
+        Release(family_id=family.id, released_on=day, agency=ReleasingAgency.CBP, release_type=ReleaseType.PAROLE)
+    )
 
 
 @pytest.fixture()
@@ -44,20 +46,36 @@ def legal(db_session, program):
         cases[name] = (family, case)
 
     def refer(name, status, filed=None, answered=None):
-        db_session.add(Referral(case_id=cases[name][1].id, partner_id=partner.id, status=status,
-                                representation=Representation.REPRESENTING if filed else Representation.NONE,
-                                appearance_filed_on=filed, answered_at=answered))
+        db_session.add(
+            Referral(
+                case_id=cases[name][1].id,
+                partner_id=partner.id,
+                status=status,
+                representation=Representation.REPRESENTING if filed else Representation.NONE,
+                appearance_filed_on=filed,
+                answered_at=answered,
+            )
+        )
 
     for name, day in (("h1", 5), ("h2", 6), ("h3", 7)):
-        appointment(db_session, cases[name][1], p.day(day), AppointmentKind.MASTER_HEARING, Outcome.ATTENDED,
-                    court=p.court)
-    appointment(db_session, cases["h4"][1], p.day(8), AppointmentKind.MASTER_HEARING,
-                status=AppointmentStatus.CANCELLED, court=p.court)
+        appointment(
+            db_session, cases[name][1], p.day(day), AppointmentKind.MASTER_HEARING, Outcome.ATTENDED, court=p.court
+        )
+    appointment(
+        db_session,
+        cases["h4"][1],
+        p.day(8),
+        AppointmentKind.MASTER_HEARING,
+        status=AppointmentStatus.CANCELLED,
+        court=p.court,
+    )
     refer("h1", ReferralStatus.ACCEPTED, filed=p.day(10), answered=_at(p.day(4), 10))
     refer("h2", ReferralStatus.SENT)
     refer("h3", ReferralStatus.ACCEPTED, answered=_at(p.day(3), 10))
     refer("h5", ReferralStatus.ACCEPTED, filed=p.day(12), answered=_at(p.day(2), 10))
-    refer("h6", ReferralStatus.ACCEPTED, filed=p.start - timedelta(days=3), answered=_at(p.start - timedelta(days=9), 9))
+    refer(
+        "h6", ReferralStatus.ACCEPTED, filed=p.start - timedelta(days=3), answered=_at(p.start - timedelta(days=9), 9)
+    )
     _release(db_session, cases["h1"][0], p.day(10) - timedelta(days=100))
     _release(db_session, cases["h1"][0], p.day(10) - timedelta(days=20))  # a later release: the first counts
     _release(db_session, cases["h5"][0], p.day(12) - timedelta(days=40))
@@ -94,33 +112,64 @@ def test_the_representation_page_and_its_download(client, legal):
 def due(db_session, program):
     p = program
     cases = [household(db_session, p.manager, given="Ana", surname=f"Pú {n}")[1] for n in range(4)]
-    for case, due_on, met_on in ((cases[0], p.day(3), p.day(2)), (cases[1], p.day(4), p.day(10)),
-                                 (cases[2], p.day(5), None), (cases[3], p.end + timedelta(days=3), None)):
-        db_session.add(Deadline(case_id=case.id, kind=DeadlineKind.ASYLUM_ONE_YEAR, title="I-589", due_on=due_on,
-                                met_on=met_on, source=f"asylum:{case.id}"))
+    for case, due_on, met_on in (
+        (cases[0], p.day(3), p.day(2)),
+        (cases[1], p.day(4), p.day(10)),
+        (cases[2], p.day(5), None),
+        (cases[3], p.end + timedelta(days=3), None),
+    ):
+        db_session.add(
+            Deadline(
+                case_id=case.id,
+                kind=DeadlineKind.ASYLUM_ONE_YEAR,
+                title="I-589",
+                due_on=due_on,
+                met_on=met_on,
+                source=f"asylum:{case.id}",
+            )
+        )
     moved = p.day(3)
     # Done at 23:00 in Chicago on the due day, 05:00 the next day in UTC: on time.
-    db_session.add(Task(case_id=cases[0].id, kind=TaskKind.ADDRESS_CHANGE_COURT, title="EOIR-33",
-                        due_on=moved + timedelta(days=5), completed_at=_at(moved + timedelta(days=5), 23)))
-    db_session.add(Task(case_id=cases[0].id, kind=TaskKind.ADDRESS_CHANGE_USCIS, title="AR-11",
-                        due_on=moved + timedelta(days=5), completed_at=_at(moved + timedelta(days=6), 10)))
-    db_session.add(Task(case_id=cases[1].id, kind=TaskKind.ADDRESS_CHANGE_COURT, title="EOIR-33",
-                        due_on=p.day(15)))
-    db_session.add(Task(case_id=cases[2].id, kind=TaskKind.ADDRESS_CHANGE_COURT, title="EOIR-33",
-                        due_on=p.start + timedelta(days=2)))  # moved before the period
+    db_session.add(
+        Task(
+            case_id=cases[0].id,
+            kind=TaskKind.ADDRESS_CHANGE_COURT,
+            title="EOIR-33",
+            due_on=moved + timedelta(days=5),
+            completed_at=_at(moved + timedelta(days=5), 23),
+        )
+    )
+    db_session.add(
+        Task(
+            case_id=cases[0].id,
+            kind=TaskKind.ADDRESS_CHANGE_USCIS,
+            title="AR-11",
+            due_on=moved + timedelta(days=5),
+            completed_at=_at(moved + timedelta(days=6), 10),
+        )
+    )
+    db_session.add(Task(case_id=cases[1].id, kind=TaskKind.ADDRESS_CHANGE_COURT, title="EOIR-33", due_on=p.day(15)))
+    db_session.add(
+        Task(
+            case_id=cases[2].id, kind=TaskKind.ADDRESS_CHANGE_COURT, title="EOIR-33", due_on=p.start + timedelta(days=2)
+        )
+    )  # moved before the period
     db_session.commit()
     return p
 
 
 def test_deadlines_met_late_missed_and_pending(db_session, due):
     p = due
-    rows = {r.key: (r.on_time, r.late, r.missed, r.pending)
-            for r in services.deadlines(db_session, p.supervisor, Filters(p.start, p.end), ZONE, p.today)}
+    rows = {
+        r.key: (r.on_time, r.late, r.missed, r.pending)
+        for r in services.deadlines(db_session, p.supervisor, Filters(p.start, p.end), ZONE, p.today)
+    }
     assert rows["asylum"] == (1, 1, 1, 0)
     assert rows["address_change_court"] == (1, 0, 1, 0)
     assert rows["address_change_uscis"] == (0, 1, 0, 0)
-    future = services.deadlines(db_session, p.supervisor, Filters(p.start, p.end + timedelta(days=40)), ZONE,
-                                p.end + timedelta(days=1))
+    future = services.deadlines(
+        db_session, p.supervisor, Filters(p.start, p.end + timedelta(days=40)), ZONE, p.end + timedelta(days=1)
+    )
     assert (future[0].missed, future[0].pending) == (1, 1)
 
 
@@ -138,18 +187,46 @@ def children(db_session, program):
     released = p.day(1)
     _release(db_session, family, released)
     for age, enrolled_after in ((7, 19), (10, 50), (3, None), (17, None), (12, 120)):
-        child = family_services.add_member(db_session, p.manager, family, member_data(
-            given=f"Niño {age}", first="Xicará", a_number=None, phones=[], relationship_to_head=Relationship.CHILD,
-            date_of_birth=add_years(released, -age) - timedelta(days=10)), released)
+        child = family_services.add_member(
+            db_session,
+            p.manager,
+            family,
+            member_data(
+                given=f"Niño {age}",
+                first="Xicará",
+                a_number=None,
+                phones=[],
+                relationship_to_head=Relationship.CHILD,
+                date_of_birth=add_years(released, -age) - timedelta(days=10),
+            ),
+            released,
+        )
         if enrolled_after is not None:
-            db_session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.ENROLLED,
-                                            enrolled_on=released + timedelta(days=enrolled_after)))
+            db_session.add(
+                SchoolEnrollment(
+                    member_id=child.id,
+                    status=EnrollmentStatus.ENROLLED,
+                    enrolled_on=released + timedelta(days=enrolled_after),
+                )
+            )
     other, _ = household(db_session, p.other_manager, given="Iris", surname="Bonilla")
-    child = family_services.add_member(db_session, p.other_manager, other, member_data(
-        given="Kevin", first="Bonilla", a_number=None, phones=[], relationship_to_head=Relationship.CHILD,
-        date_of_birth=add_years(p.today, -9)), p.today)
-    db_session.add(SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.BARRIER,
-                                    barrier=Barrier.VACCINATION_RECORDS))
+    child = family_services.add_member(
+        db_session,
+        p.other_manager,
+        other,
+        member_data(
+            given="Kevin",
+            first="Bonilla",
+            a_number=None,
+            phones=[],
+            relationship_to_head=Relationship.CHILD,
+            date_of_birth=add_years(p.today, -9),
+        ),
+        p.today,
+    )
+    db_session.add(
+        SchoolEnrollment(member_id=child.id, status=EnrollmentStatus.BARRIER, barrier=Barrier.VACCINATION_RECORDS)
+    )
     db_session.commit()
     return p
 

@@ -2,6 +2,7 @@
 zone across the daylight-time changes of 2026-2030; `courts load` adds, moves, renames and closes
 courts, never deletes one; a closed court is offered for no new date, and the dates still set there
 are shown to the people who must move them."""
+
 from __future__ import annotations
 
 import csv
@@ -30,32 +31,60 @@ CHECK_DAY = "2026-12-02"
 # The zones a court in each state or territory may be in. Indiana and Michigan have their own
 # IANA names; El Paso (and the courts beside it in Texas and New Mexico) keep Mountain time.
 STATE_ZONES = {
-    "AZ": {"America/Phoenix"}, "CA": {"America/Los_Angeles"}, "CO": {"America/Denver"},
-    "CT": {"America/New_York"}, "FL": {"America/New_York"}, "GA": {"America/New_York"},
-    "HI": {"Pacific/Honolulu"}, "IL": {"America/Chicago"}, "IN": {"America/Indiana/Indianapolis"},
-    "LA": {"America/Chicago"}, "MA": {"America/New_York"}, "MD": {"America/New_York"},
-    "MI": {"America/Detroit"}, "MN": {"America/Chicago"}, "MO": {"America/Chicago"},
-    "MP": {"Pacific/Saipan"}, "NC": {"America/New_York"}, "NE": {"America/Chicago"},
-    "NJ": {"America/New_York"}, "NM": {"America/Denver"}, "NV": {"America/Los_Angeles"},
-    "NY": {"America/New_York"}, "OH": {"America/New_York"}, "OR": {"America/Los_Angeles"},
-    "PA": {"America/New_York"}, "PR": {"America/Puerto_Rico"}, "TN": {"America/Chicago"},
-    "TX": {"America/Chicago", "America/Denver"}, "UT": {"America/Denver"}, "VA": {"America/New_York"},
+    "AZ": {"America/Phoenix"},
+    "CA": {"America/Los_Angeles"},
+    "CO": {"America/Denver"},
+    "CT": {"America/New_York"},
+    "FL": {"America/New_York"},
+    "GA": {"America/New_York"},
+    "HI": {"Pacific/Honolulu"},
+    "IL": {"America/Chicago"},
+    "IN": {"America/Indiana/Indianapolis"},
+    "LA": {"America/Chicago"},
+    "MA": {"America/New_York"},
+    "MD": {"America/New_York"},
+    "MI": {"America/Detroit"},
+    "MN": {"America/Chicago"},
+    "MO": {"America/Chicago"},
+    "MP": {"Pacific/Saipan"},
+    "NC": {"America/New_York"},
+    "NE": {"America/Chicago"},
+    "NJ": {"America/New_York"},
+    "NM": {"America/Denver"},
+    "NV": {"America/Los_Angeles"},
+    "NY": {"America/New_York"},
+    "OH": {"America/New_York"},
+    "OR": {"America/Los_Angeles"},
+    "PA": {"America/New_York"},
+    "PR": {"America/Puerto_Rico"},
+    "TN": {"America/Chicago"},
+    "TX": {"America/Chicago", "America/Denver"},
+    "UT": {"America/Denver"},
+    "VA": {"America/New_York"},
     "WA": {"America/Los_Angeles"},
 }
 NO_DAYLIGHT_TIME = {"America/Phoenix", "America/Puerto_Rico", "Pacific/Honolulu", "Pacific/Saipan"}
 STANDARD_OFFSET = {  # hours from UTC in winter
-    "America/New_York": -5, "America/Detroit": -5, "America/Indiana/Indianapolis": -5, "America/Chicago": -6,
-    "America/Denver": -7, "America/Phoenix": -7, "America/Los_Angeles": -8, "America/Puerto_Rico": -4,
-    "Pacific/Honolulu": -10, "Pacific/Saipan": 10,
+    "America/New_York": -5,
+    "America/Detroit": -5,
+    "America/Indiana/Indianapolis": -5,
+    "America/Chicago": -6,
+    "America/Denver": -7,
+    "America/Phoenix": -7,
+    "America/Los_Angeles": -8,
+    "America/Puerto_Rico": -4,
+    "Pacific/Honolulu": -10,
+    "Pacific/Saipan": 10,
 }
 
 
 # The file -----------------------------------------------------------------------------------------
 
+
 def test_every_row_is_well_formed_and_checked_or_explained():
     assert len(OPEN) >= 70
     assert len(BY_SLUG) == len(ROWS)
-    services.read_courts_file()   # the loader's own checks: zones, statuses, dates, successors
+    services.read_courts_file()  # the loader's own checks: zones, statuses, dates, successors
     for row in ROWS:
         slug = row["slug"]
         assert row["name"].endswith("Immigration Court") and row["street"] and row["city"], slug
@@ -76,7 +105,7 @@ def test_the_zones_that_are_easy_to_get_wrong():
     by_state: dict[str, set[str]] = {}
     for row in ROWS:
         by_state.setdefault(row["state"], set()).add(row["timezone"])
-    assert by_state["AZ"] == {"America/Phoenix"}          # no daylight time in Arizona
+    assert by_state["AZ"] == {"America/Phoenix"}  # no daylight time in Arizona
     assert by_state["PR"] == {"America/Puerto_Rico"}
     assert by_state["MP"] == {"Pacific/Saipan"}
     assert by_state["HI"] == {"Pacific/Honolulu"}
@@ -86,8 +115,17 @@ def test_the_zones_that_are_easy_to_get_wrong():
 
 
 def test_the_courts_the_issue_names_are_there_open_closed_or_renamed():
-    for slug in ("annandale", "sterling", "hyattsville", "laredo", "chelmsford", "houston-s-gessner-road",
-                 "houston-greenspoint-park", "santa-ana", "west-los-angeles"):
+    for slug in (
+        "annandale",
+        "sterling",
+        "hyattsville",
+        "laredo",
+        "chelmsford",
+        "houston-s-gessner-road",
+        "houston-greenspoint-park",
+        "santa-ana",
+        "west-los-angeles",
+    ):
         assert BY_SLUG[slug]["status"] == "open", slug
     arlington, olive = BY_SLUG["arlington"], BY_SLUG["los-angeles-olive-street"]
     assert arlington["status"] == olive["status"] == "closed"
@@ -120,6 +158,7 @@ def test_a_bad_file_is_refused_with_its_line(tmp_path):
 
 
 # Time zones of every court across the daylight-time changes of 2026-2030 -------------------------
+
 
 def _transitions(zone: zoneinfo.ZoneInfo, year: int) -> list[date]:
     """The local days on which the zone's UTC offset changes, found hour by hour."""
@@ -158,7 +197,10 @@ def test_every_court_converts_a_hearing_around_each_clock_change_2026_to_2030(ro
     standard = STANDARD_OFFSET[zone_name]
     for year in range(2026, 2031):
         for sunday, summer_after in ((_nth_sunday(year, 3, 2), True), (_nth_sunday(year, 11, 1), False)):
-            for day, summer in ((sunday - timedelta(days=2), not summer_after), (sunday + timedelta(days=1), summer_after)):
+            for day, summer in (
+                (sunday - timedelta(days=2), not summer_after),
+                (sunday + timedelta(days=1), summer_after),
+            ):
                 starts_at = resolve(day, time(8, 30), zone_name, None).starts_at
                 shift = 1 if summer and zone_name not in NO_DAYLIGHT_TIME else 0
                 expected = datetime.combine(day, time(8, 30), UTC) - timedelta(hours=standard + shift)
@@ -167,6 +209,7 @@ def test_every_court_converts_a_hearing_around_each_clock_change_2026_to_2030(ro
 
 
 # Loading ------------------------------------------------------------------------------------------
+
 
 def _court_count(db_session) -> int:
     return db_session.scalar(select(func.count(Court.id)))
@@ -199,19 +242,44 @@ def test_loading_without_update_keeps_admins_corrections(db_session):
 def _old_install(db_session) -> dict[str, Court]:
     """The rows an install loaded from the five-year-old file."""
     old = {
-        "arlington": ("Arlington Immigration Court", "1901 South Bell Street, Suite 200", "Arlington", "VA", "22202",
-                      "America/New_York"),
-        "los-angeles-olive-street": ("Los Angeles - Olive Street Immigration Court", "606 South Olive Street, 15th Floor",
-                                     "Los Angeles", "CA", "90014", "America/Los_Angeles"),
-        "san-diego": ("San Diego Immigration Court", "401 West A Street, Suite 800", "San Diego", "CA", "92101",
-                      "America/Los_Angeles"),
-        "san-juan": ("San Juan Immigration Court", "Ochoa Building, 500 Tanca Street, Suite 300", "San Juan", "PR",
-                     "00901", "America/Puerto_Rico"),
+        "arlington": (
+            "Arlington Immigration Court",
+            "1901 South Bell Street, Suite 200",
+            "Arlington",
+            "VA",
+            "22202",
+            "America/New_York",
+        ),
+        "los-angeles-olive-street": (
+            "Los Angeles - Olive Street Immigration Court",
+            "606 South Olive Street, 15th Floor",
+            "Los Angeles",
+            "CA",
+            "90014",
+            "America/Los_Angeles",
+        ),
+        "san-diego": (
+            "San Diego Immigration Court",
+            "401 West A Street, Suite 800",
+            "San Diego",
+            "CA",
+            "92101",
+            "America/Los_Angeles",
+        ),
+        "san-juan": (
+            "San Juan Immigration Court",
+            "Ochoa Building, 500 Tanca Street, Suite 300",
+            "San Juan",
+            "PR",
+            "00901",
+            "America/Puerto_Rico",
+        ),
     }
     made = {}
     for slug, (name, street, city, state, postal, zone) in old.items():
-        made[slug] = Court(slug=slug, name=name, street=street, city=city, state=state, postal_code=postal,
-                           timezone=zone)
+        made[slug] = Court(
+            slug=slug, name=name, street=street, city=city, state=state, postal_code=postal, timezone=zone
+        )
         db_session.add(made[slug])
     db_session.flush()
     return made
@@ -222,21 +290,26 @@ def test_load_update_on_an_old_install_prints_what_changed_and_never_deletes(app
     _family, case = family_case
     day = program_today() + timedelta(days=40)
     at_arlington = make_appointment(db_session, manager, case, old["arlington"], day=day)
-    past_at_olive = make_appointment(db_session, manager, case, old["los-angeles-olive-street"],
-                                     day=program_today() + timedelta(days=10))
-    past_at_olive.local_date = date(2024, 3, 1)   # a hearing held there before it closed
+    past_at_olive = make_appointment(
+        db_session, manager, case, old["los-angeles-olive-street"], day=program_today() + timedelta(days=10)
+    )
+    past_at_olive.local_date = date(2024, 3, 1)  # a hearing held there before it closed
     db_session.commit()
 
     result = app.test_cli_runner().invoke(args=["courts", "load", "--update"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "added     Annandale Immigration Court [annandale]" in out
-    assert ("moved     San Diego Immigration Court [san-diego]: 401 West A Street, Suite 800, San Diego, CA 92101 -> "
-            f"{BY_SLUG['san-diego']['street']}, San Diego, CA {BY_SLUG['san-diego']['postal_code']}") in out
+    assert (
+        "moved     San Diego Immigration Court [san-diego]: 401 West A Street, Suite 800, San Diego, CA 92101 -> "
+        f"{BY_SLUG['san-diego']['street']}, San Diego, CA {BY_SLUG['san-diego']['postal_code']}"
+    ) in out
     assert "renamed   [san-juan] San Juan Immigration Court -> Guaynabo (San Juan) Immigration Court" in out
     assert "closed    Arlington Immigration Court [arlington]" in out
-    assert f"closed    Los Angeles - Olive Street Immigration Court [los-angeles-olive-street] on " \
-           f"{BY_SLUG['los-angeles-olive-street']['closed_on']}" in out
+    assert (
+        f"closed    Los Angeles - Olive Street Immigration Court [los-angeles-olive-street] on "
+        f"{BY_SLUG['los-angeles-olive-street']['closed_on']}" in out
+    )
     assert f"{len(OPEN) - 2} added" in out and "2 closed" in out and "1 renamed" in out
     # The date still set at Arlington is listed by case and day, without a name; the past one is not.
     assert f"case {case.reference}, {day.isoformat()}: Arlington Immigration Court [arlington]" in out
@@ -244,7 +317,7 @@ def test_load_update_on_an_old_install_prints_what_changed_and_never_deletes(app
     assert "García" not in out and "José" not in out
 
     db_session.expire_all()
-    assert _court_count(db_session) == len(OPEN) + 2          # nothing deleted
+    assert _court_count(db_session) == len(OPEN) + 2  # nothing deleted
     arlington = db_session.get(Court, old["arlington"].id)
     assert not arlington.active and arlington.replaced_by == BY_SLUG["arlington"]["replaced_by"]
     assert db_session.get(Appointment, at_arlington.id).court_id == arlington.id
@@ -253,7 +326,7 @@ def test_load_update_on_an_old_install_prints_what_changed_and_never_deletes(app
     second = app.test_cli_runner().invoke(args=["courts", "load", "--update"])
     assert second.exit_code == 0, second.output
     assert "Nothing changed" in second.output and "added" not in second.output
-    assert f"case {case.reference}, {day.isoformat()}" in second.output   # still to move
+    assert f"case {case.reference}, {day.isoformat()}" in second.output  # still to move
 
 
 def test_load_without_update_on_an_old_install_only_adds(app, db_session):
@@ -268,12 +341,20 @@ def test_load_without_update_on_an_old_install_only_adds(app, db_session):
 
 # A closed court in the pages ------------------------------------------------------------------------
 
+
 @pytest.fixture()
 def closed_court(db_session):
     """Arlington closed, Annandale and Sterling open, as `courts load --update` leaves them."""
     services.load_courts(db_session)
-    arlington = Court(slug="arlington", name="Arlington Immigration Court", street="1901 South Bell Street, Suite 200",
-                      city="Arlington", state="VA", postal_code="22202", timezone="America/New_York")
+    arlington = Court(
+        slug="arlington",
+        name="Arlington Immigration Court",
+        street="1901 South Bell Street, Suite 200",
+        city="Arlington",
+        state="VA",
+        postal_code="22202",
+        timezone="America/New_York",
+    )
     db_session.add(arlington)
     db_session.flush()
     return arlington
@@ -291,16 +372,28 @@ def _court(db_session, slug: str) -> Court:
 
 
 def _form(case, court_id, **overrides):
-    data = {"kind": "master_hearing", "member_ids": [m.id for m in case.family.members],
-            "local_date": (program_today() + timedelta(days=21)).isoformat(), "local_time": "08:30", "fold": "",
-            "court_id": str(court_id), "office_id": "0", "location_note": "", "timezone": "America/New_York",
-            "mode": "in_person", "video_link": "", "interpreter_language": "spa", "notes": "Bring the NTA"}
+    data = {
+        "kind": "master_hearing",
+        "member_ids": [m.id for m in case.family.members],
+        "local_date": (program_today() + timedelta(days=21)).isoformat(),
+        "local_time": "08:30",
+        "fold": "",
+        "court_id": str(court_id),
+        "office_id": "0",
+        "location_note": "",
+        "timezone": "America/New_York",
+        "mode": "in_person",
+        "video_link": "",
+        "interpreter_language": "spa",
+        "notes": "Bring the NTA",
+    }
     data.update(overrides)
     return data
 
 
-def test_a_closed_court_is_not_offered_and_refused_for_a_new_date(client, db_session, manager, family_case,
-                                                                   closed_court):
+def test_a_closed_court_is_not_offered_and_refused_for_a_new_date(
+    client, db_session, manager, family_case, closed_court
+):
     _close(db_session, closed_court)
     _family, case = family_case
     client.sign_in(manager.email, PASSWORD)
@@ -315,8 +408,9 @@ def test_a_closed_court_is_not_offered_and_refused_for_a_new_date(client, db_ses
     assert db_session.scalar(select(Appointment.id).where(Appointment.case_id == case.id)) is None
 
 
-def test_a_date_at_a_closed_court_is_shown_listed_and_can_be_moved(app, client, other_client, db_session, program,
-                                                                    manager, family_case, closed_court):
+def test_a_date_at_a_closed_court_is_shown_listed_and_can_be_moved(
+    app, client, other_client, db_session, program, manager, family_case, closed_court
+):
     _family, case = family_case
     day = program_today() + timedelta(days=45)
     hearing = make_appointment(db_session, manager, case, closed_court, day=day)
@@ -362,12 +456,11 @@ def test_a_hearing_held_before_the_court_closed_stays_valid(db_session, manager,
     _family, case = family_case
     hearing = make_appointment(db_session, manager, case, closed_court, day=program_today() + timedelta(days=5))
     closed_court.active = False
-    closed_court.closed_on = program_today() + timedelta(days=10)   # not allowed from the form; the rule still holds
+    closed_court.closed_on = program_today() + timedelta(days=10)  # not allowed from the form; the rule still holds
     db_session.flush()
     assert not closed_court.closed_for(hearing.local_date)
     assert closed_court.closed_for(program_today() + timedelta(days=10))
-    assert services.dates_at_closed_courts(db_session, select(Appointment).join(
-        Appointment.case)) == []
+    assert services.dates_at_closed_courts(db_session, select(Appointment).join(Appointment.case)) == []
 
 
 def test_an_admin_closes_and_reopens_a_court(client, db_session, program, closed_court):
@@ -377,9 +470,15 @@ def test_an_admin_closes_and_reopens_a_court(client, db_session, program, closed
     url = f"/admin/courts/{closed_court.id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'name="closed"' in page and 'name="closed_on"' in page
-    fields = {"name": closed_court.name, "street": closed_court.street, "city": closed_court.city,
-              "state": closed_court.state, "postal_code": closed_court.postal_code,
-              "timezone": closed_court.timezone, "source_url": "https://www.justice.gov/eoir/arlington-immigration-court"}
+    fields = {
+        "name": closed_court.name,
+        "street": closed_court.street,
+        "city": closed_court.city,
+        "state": closed_court.state,
+        "postal_code": closed_court.postal_code,
+        "timezone": closed_court.timezone,
+        "source_url": "https://www.justice.gov/eoir/arlington-immigration-court",
+    }
     future = client.post(url, dict(fields, closed="y", closed_on=(program_today() + timedelta(days=3)).isoformat()))
     page = future.get_data(as_text=True)
     assert future.status_code == 200 and 'id="closed_on-error"' in page and "cannot be in the future" in page
@@ -390,7 +489,7 @@ def test_an_admin_closes_and_reopens_a_court(client, db_session, program, closed
     assert not court.active and court.closed_on == date(2023, 3, 1) and court.checked_on is not None
     courts_page = client.get("/courts").get_data(as_text=True)
     assert "closed on" in courts_page
-    assert client.post(url, fields).status_code == 302   # "Closed" unticked: reopened
+    assert client.post(url, fields).status_code == 302  # "Closed" unticked: reopened
     db_session.expire_all()
     court = db_session.get(Court, closed_court.id)
     assert court.active and court.closed_on is None
@@ -408,8 +507,9 @@ def test_the_demo_has_dates_at_every_stage(app, client, db_session):
     appointments = db_session.scalars(select(Appointment)).all()
     assert len(appointments) > 40
     assert all(a.court is None or a.court.active for a in appointments)
-    assert any(a.starts_at < utcnow() and a.outcome is None
-               for a in appointments), "a past date without outcome, for the follow-up list"
+    assert any(a.starts_at < utcnow() and a.outcome is None for a in appointments), (
+        "a past date without outcome, for the follow-up list"
+    )
     assert db_session.scalar(select(func.count(Reminder.id))) > 0
     client.sign_in("manager@example.org", demo.PASSWORD)
     assert client.get("/agenda").status_code == 200

@@ -1,5 +1,6 @@
 """The due-reminder sweep against a real local SMTP server and a fake SMS gateway: what is sent,
 what waits, what is retried, and that an outage or a dead dispatcher loses nothing."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,16 +34,31 @@ def gateway():
 
 @pytest.fixture()
 def config(app, smtp, gateway):
-    return {**app.config, "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": smtp.port,
-            "MAIL_USE_TLS": False, "MAIL_USERNAME": None, "MAIL_DEFAULT_SENDER": "reminders@example.org",
-            "SMS_BACKEND": "twilio", "SMS_BASE_URL": gateway.url, "SMS_ACCOUNT_SID": "AC123",
-            "SMS_AUTH_TOKEN": "sms-secret", "SMS_FROM": "+13125550199",
-            "PUBLIC_BASE_URL": "https://casework.example.org", "MAIL_TIMEOUT": 5, "SMS_TIMEOUT": 5}
+    return {
+        **app.config,
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp.port,
+        "MAIL_USE_TLS": False,
+        "MAIL_USERNAME": None,
+        "MAIL_DEFAULT_SENDER": "reminders@example.org",
+        "SMS_BACKEND": "twilio",
+        "SMS_BASE_URL": gateway.url,
+        "SMS_ACCOUNT_SID": "AC123",
+        "SMS_AUTH_TOKEN": "sms-secret",
+        "SMS_FROM": "+13125550199",
+        "PUBLIC_BASE_URL": "https://casework.example.org",
+        "MAIL_TIMEOUT": 5,
+        "SMS_TIMEOUT": 5,
+    }
 
 
 def _rows(db_session, appointment):
-    return list(db_session.scalars(select(Reminder).where(Reminder.appointment_id == appointment.id)
-                                   .order_by(Reminder.due_at, Reminder.id)))
+    return list(
+        db_session.scalars(
+            select(Reminder).where(Reminder.appointment_id == appointment.id).order_by(Reminder.due_at, Reminder.id)
+        )
+    )
 
 
 def _sweep(app, db_session, config, now):
@@ -66,7 +82,7 @@ def test_the_first_reminder_goes_by_text_and_email_once(app, db_session, config,
     assert text["To"] == "+13125550143" and text["From"] == "+13125550199"
     body = text["Body"]
     assert is_gsm7(body) and segments(body) <= 2
-    assert "deportacion" in body                 # the first reminder names the consequence
+    assert "deportacion" in body  # the first reminder names the consequence
     assert "1-800-898-7180" in body and "STOP" in body and "(312) 555-0100" in body
     assert "https://casework.example.org/f/" in body
     assert "525 West Van Buren Street" in body
@@ -112,7 +128,8 @@ def test_an_smtp_outage_delays_the_email_and_loses_nothing(app, db_session, conf
 
 
 def test_a_gateway_outage_retries_with_growing_waits_and_then_alerts_the_case_manager(
-        app, db_session, config, gateway, hearing):
+    app, db_session, config, gateway, hearing
+):
     gateway.fail_with = 503
     now = _rows(db_session, hearing)[0].due_at + timedelta(minutes=1)
     waits = []
@@ -130,7 +147,8 @@ def test_a_gateway_outage_retries_with_growing_waits_and_then_alerts_the_case_ma
 
 
 def test_a_refused_number_fails_at_once_and_two_failures_alert_the_case_manager(
-        app, db_session, config, gateway, hearing):
+    app, db_session, config, gateway, hearing
+):
     gateway.fail_with = 400
     rows = _rows(db_session, hearing)
     sms = [r for r in rows if r.channel is Channel.SMS]
@@ -143,7 +161,8 @@ def test_a_refused_number_fails_at_once_and_two_failures_alert_the_case_manager(
 
 
 def test_a_dispatcher_killed_mid_send_leaves_its_rows_to_the_next_after_the_lease(
-        app, db_session, config, gateway, smtp, hearing):
+    app, db_session, config, gateway, smtp, hearing
+):
     now = _rows(db_session, hearing)[0].due_at + timedelta(minutes=1)
     claimed = outbox.claim(db_session, now, 10)  # ... and the process dies here
     assert len(claimed) == 2
@@ -154,8 +173,9 @@ def test_a_dispatcher_killed_mid_send_leaves_its_rows_to_the_next_after_the_leas
 
 def test_consent_withdrawn_after_planning_stops_the_message(app, db_session, config, gateway, family_case, hearing):
     family, _case = family_case
-    consent = db_session.scalars(select(Consent).where(Consent.member_id == family.members[0].id,
-                                                       Consent.kind == ConsentKind.SMS_REMINDERS)).one()
+    consent = db_session.scalars(
+        select(Consent).where(Consent.member_id == family.members[0].id, Consent.kind == ConsentKind.SMS_REMINDERS)
+    ).one()
     consent.revoked_on = program_today()
     db_session.commit()
     result = _sweep(app, db_session, config, _rows(db_session, hearing)[0].due_at + timedelta(minutes=1))
@@ -189,11 +209,11 @@ def test_closing_the_case_stops_its_reminders(app, db_session, config, gateway, 
     result = _sweep(app, db_session, config, _rows(db_session, hearing)[0].due_at + timedelta(minutes=1))
     assert result.sent == 0 and result.skipped == 2 and gateway.sent == [] and smtp.count == 0
     assert {r.last_error for r in _rows(db_session, hearing) if r.status is ReminderStatus.SKIPPED} == {
-        "case closed: the program no longer follows the family"}
+        "case closed: the program no longer follows the family"
+    }
 
 
-def test_no_reminder_sends_a_family_to_a_closed_court(app, db_session, config, smtp, gateway, manager, hearing,
-                                                      courts):
+def test_no_reminder_sends_a_family_to_a_closed_court(app, db_session, config, smtp, gateway, manager, hearing, courts):
     from scheduling import planning, services
     from scheduling.task_titles import COURT_CLOSED
 
@@ -208,14 +228,26 @@ def test_no_reminder_sends_a_family_to_a_closed_court(app, db_session, config, s
     assert smtp.messages == [] and gateway.sent == [], "nothing went out with the closed building's address"
     skipped = [r for r in _rows(db_session, hearing) if r.status is ReminderStatus.SKIPPED]
     assert skipped and all(r.last_error == dispatch.COURT_CLOSED for r in skipped)
-    tasks = [t for t in db_session.scalars(select(Task).where(Task.case_id == hearing.case_id))
-             if t.title_key == COURT_CLOSED.key]
+    tasks = [
+        t
+        for t in db_session.scalars(select(Task).where(Task.case_id == hearing.case_id))
+        if t.title_key == COURT_CLOSED.key
+    ]
     assert len(tasks) == 1, "one task to move the date, however many reminders were held back"
     assert tasks[0].title_values == {"court": court.name, "date": hearing.local_date.isoformat()}
     assert planning.plan(db_session, hearing) == [], "nothing is planned for a date at a closed court"
 
     # Moved to an open court, the date is reminded again.
-    services.update_appointment(db_session, manager, hearing, services.AppointmentData(
-        kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees], local_date=hearing.local_date,
-        local_time=hearing.local_time, court_id=courts["phoenix"].id))
+    services.update_appointment(
+        db_session,
+        manager,
+        hearing,
+        services.AppointmentData(
+            kind=hearing.kind,
+            member_ids=[a.member_id for a in hearing.attendees],
+            local_date=hearing.local_date,
+            local_time=hearing.local_time,
+            court_id=courts["phoenix"].id,
+        ),
+    )
     assert any(r.status is ReminderStatus.PLANNED for r in _rows(db_session, hearing))

@@ -1,4 +1,5 @@
 """The family's own page: no sign-in, their language, the next dates, masked A-numbers, audited."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -16,8 +17,13 @@ SECRET = "test-secret-key"
 def test_the_page_shows_the_next_dates_in_the_familys_language(client, db_session, manager, courts):
     family, case = household(db_session, manager)
     head = family.members[0]
-    family_services.update_member(db_session, manager, head, family_services.MemberData(
-        **{**_data(head), "a_number": "A-201-555-987"}), program_today())
+    family_services.update_member(
+        db_session,
+        manager,
+        head,
+        family_services.MemberData(**{**_data(head), "a_number": "A-201-555-987"}),
+        program_today(),
+    )
     day = program_today() + timedelta(days=12)
     hearing = make_appointment(db_session, manager, case, courts["chicago"], day=day)
     gone = make_appointment(db_session, manager, case, courts["chicago"], day=day + timedelta(days=5))
@@ -41,8 +47,9 @@ def test_the_page_shows_the_next_dates_in_the_familys_language(client, db_sessio
 
     creole = client.get(f"/f/{token}?lang=hat").get_data(as_text=True)
     assert '<html lang="ht">' in creole and "Pwochen randevou ou yo" in creole
-    views = db_session.scalars(select(AuditEvent).where(AuditEvent.object_type == "family_link",
-                                                        AuditEvent.family_id == family.id)).all()
+    views = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "family_link", AuditEvent.family_id == family.id)
+    ).all()
     assert len(views) == 2 and all(v.user_id is None for v in views)
     assert hearing.uid not in page
 
@@ -59,8 +66,15 @@ def test_an_unknown_or_renewed_link_finds_nothing(client, db_session, manager, c
 
 
 def _data(member) -> dict:
-    return dict(given_names=member.given_names, first_surname=member.first_surname,
-                second_surname=member.second_surname, date_of_birth=member.date_of_birth,
-                country_of_birth=member.country_of_birth, preferred_language=member.preferred_language,
-                languages=[lang.code for lang in member.languages], relationship_to_head=member.relationship_to_head,
-                phones=[(p.number, p.kind) for p in member.phones], email=member.email)
+    return {
+        "given_names": member.given_names,
+        "first_surname": member.first_surname,
+        "second_surname": member.second_surname,
+        "date_of_birth": member.date_of_birth,
+        "country_of_birth": member.country_of_birth,
+        "preferred_language": member.preferred_language,
+        "languages": [lang.code for lang in member.languages],
+        "relationship_to_head": member.relationship_to_head,
+        "phones": [(p.number, p.kind) for p in member.phones],
+        "email": member.email,
+    }

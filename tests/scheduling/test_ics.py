@@ -1,5 +1,6 @@
 """iCalendar output read back by two independent parsers (icalendar and vobject): zones, identity,
 sequence, cancellation, and nothing personal in what calendar providers fetch."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -28,8 +29,9 @@ def signed_in(client, manager):
     return client
 
 
-def test_a_single_date_has_its_zone_its_wall_time_and_a_stable_identity(signed_in, db_session, manager,
-                                                                       family_case, courts):
+def test_a_single_date_has_its_zone_its_wall_time_and_a_stable_identity(
+    signed_in, db_session, manager, family_case, courts
+):
     _family, case = family_case
     hearing = make_appointment(db_session, manager, case, courts["phoenix"], day=date(2027, 7, 15), at=time(8, 30))
     first = signed_in.get(f"/appointments/{hearing.id}/calendar.ics")
@@ -45,9 +47,18 @@ def test_a_single_date_has_its_zone_its_wall_time_and_a_stable_identity(signed_i
     assert vcal.vevent.dtstamp.value.tzinfo is not None and vcal.vevent.last_modified.value
     assert "1-800-898-7180" in vcal.vevent.description.value
 
-    services.update_appointment(db_session, manager, hearing, services.AppointmentData(
-        kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees], local_date=date(2027, 7, 16),
-        local_time=time(13, 0), court_id=hearing.court_id))
+    services.update_appointment(
+        db_session,
+        manager,
+        hearing,
+        services.AppointmentData(
+            kind=hearing.kind,
+            member_ids=[a.member_id for a in hearing.attendees],
+            local_date=date(2027, 7, 16),
+            local_time=time(13, 0),
+            court_id=hearing.court_id,
+        ),
+    )
     _ical, vcal = parse_both(signed_in.get(f"/appointments/{hearing.id}/calendar.ics").data)
     assert vcal.vevent.uid.value == hearing.uid
     assert int(vcal.vevent.sequence.value) == 1
@@ -70,12 +81,19 @@ def test_the_vtimezone_rules_cover_only_the_years_of_the_events(signed_in, db_se
     assert denver.dtstart.value.utcoffset() == timedelta(hours=-6)
 
 
-def test_feeds_drop_cancelled_dates_and_the_single_download_says_cancelled(signed_in, client, db_session, manager,
-                                                                          family_case, courts):
+def test_feeds_drop_cancelled_dates_and_the_single_download_says_cancelled(
+    signed_in, client, db_session, manager, family_case, courts
+):
     family, case = family_case
     kept = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=20))
-    dropped = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=25),
-                               kind=AppointmentKind.STATUS_HEARING)
+    dropped = make_appointment(
+        db_session,
+        manager,
+        case,
+        courts["chicago"],
+        day=program_today() + timedelta(days=25),
+        kind=AppointmentKind.STATUS_HEARING,
+    )
     before = dropped.sequence
     services.cancel_appointment(db_session, manager, dropped)
     _feed, token = links.caseload_feed(db_session, SECRET, manager, create=True)
@@ -94,9 +112,19 @@ def test_feeds_name_no_one(client, db_session, manager, courts):
     from casework.families.models import Relationship
     from tests.factories import member_data
 
-    family_services.add_member(db_session, manager, family, member_data(
-        given="Yenifer", first="Tzoc", a_number="A-123-456-789", relationship_to_head=Relationship.SPOUSE,
-        phones=[("(312) 555-0999", family_services.PhoneKind.MOBILE)]), program_today())
+    family_services.add_member(
+        db_session,
+        manager,
+        family,
+        member_data(
+            given="Yenifer",
+            first="Tzoc",
+            a_number="A-123-456-789",
+            relationship_to_head=Relationship.SPOUSE,
+            phones=[("(312) 555-0999", family_services.PhoneKind.MOBILE)],
+        ),
+        program_today(),
+    )
     make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=9))
     _feed, token = links.caseload_feed(db_session, SECRET, manager, create=True)
     family_token = links.family_link(db_session, SECRET, family)

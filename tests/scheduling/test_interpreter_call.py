@@ -1,6 +1,7 @@
 """The call with an interpreter, for a family without written reminders in their language, is due on
 the family's calendar: as long before the date as the first reminder would go, never before their
 tomorrow, never after the date."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta

@@ -1,4 +1,5 @@
 """Reminder texts: two SMS segments at most, GSM-7, nothing private, the parts the evidence asks for."""
+
 from __future__ import annotations
 
 from datetime import date, time
@@ -12,15 +13,33 @@ LONG_STREET = "Edificio Ochoa, 500 Calle de la Tanca, Suite 401, San Juan, PR 00
 LINK = "https://casework.example-program.org/f/jQ0G20cHeosPthzk"
 
 
-def facts(language: str, street: str | None = "525 West Van Buren Street, Suite 500, Chicago, IL 60607",
-          short: str | None = "525 West Van Buren Street, Chicago", video: str | None = None) -> MessageFacts:
-    return MessageFacts(language=language, category="hearing", day=date(2026, 9, 30), at=time(10, 30),
-                        street=street, short_street=short, video_link=video, phone="(312) 555-0100", link=LINK,
-                        is_hearing=True)
+def facts(
+    language: str,
+    street: str | None = "525 West Van Buren Street, Suite 500, Chicago, IL 60607",
+    short: str | None = "525 West Van Buren Street, Chicago",
+    video: str | None = None,
+) -> MessageFacts:
+    return MessageFacts(
+        language=language,
+        category="hearing",
+        day=date(2026, 9, 30),
+        at=time(10, 30),
+        street=street,
+        short_street=short,
+        video_link=video,
+        phone="(312) 555-0100",
+        link=LINK,
+        is_hearing=True,
+    )
 
 
-VARIANTS = [("reminder", {"consequence": True}), ("reminder", {"plan": True}), ("reminder", {"reply": True}),
-            ("date_changed", {}), ("cancelled", {})]
+VARIANTS = [
+    ("reminder", {"consequence": True}),
+    ("reminder", {"plan": True}),
+    ("reminder", {"reply": True}),
+    ("date_changed", {}),
+    ("cancelled", {}),
+]
 
 
 @pytest.mark.parametrize("language", sorted(messages.WORDINGS))
@@ -41,8 +60,14 @@ def test_every_text_fits_two_gsm7_segments_and_keeps_the_link(language, kind, fl
 
 @pytest.mark.parametrize("language", sorted(messages.WORDINGS))
 def test_a_very_long_address_gives_way_before_the_date_and_the_court_line(language):
-    text = compose("reminder", facts(language, street=LONG_STREET + ", Building B, Second Floor, Room 2-114",
-                                     short="Edificio Ochoa, San Juan"), sms=True, consequence=True).text
+    text = compose(
+        "reminder",
+        facts(
+            language, street=LONG_STREET + ", Building B, Second Floor, Room 2-114", short="Edificio Ochoa, San Juan"
+        ),
+        sms=True,
+        consequence=True,
+    ).text
     assert segments(text) <= 2 and "1-800-898-7180" in text and "San Juan" in text
 
 
@@ -54,8 +79,9 @@ def test_the_first_reminder_names_the_consequence_and_the_day_before_prompts_a_p
 
 
 def test_a_video_hearing_gives_the_link_instead_of_a_street():
-    text = compose("reminder", facts("spa", street=None, short=None, video="https://meet.example.org/r/123"),
-                   sms=True, reply=True).text
+    text = compose(
+        "reminder", facts("spa", street=None, short=None, video="https://meet.example.org/r/123"), sms=True, reply=True
+    ).text
     assert "por video: https://meet.example.org/r/123" in text
 
 

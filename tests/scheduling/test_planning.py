@@ -1,4 +1,5 @@
 """Planning the outbox: one household, one message per step and channel; re-planning; cancelling."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
@@ -32,8 +33,12 @@ def test_a_new_hearing_plans_each_step_once_per_channel_for_the_household(db_ses
     chicago = ZoneInfo("America/Chicago")
     local = sorted({r.due_at.astimezone(chicago).replace(tzinfo=None) for r in rows})
     day = hearing.local_date
-    assert local == [datetime.combine(day - timedelta(days=7), time(10)), datetime.combine(day - timedelta(days=2), time(10)),
-                     datetime.combine(day - timedelta(days=1), time(18)), datetime.combine(day, time(8))]
+    assert local == [
+        datetime.combine(day - timedelta(days=7), time(10)),
+        datetime.combine(day - timedelta(days=2), time(10)),
+        datetime.combine(day - timedelta(days=1), time(18)),
+        datetime.combine(day, time(8)),
+    ]
 
 
 def test_planning_twice_creates_nothing_new(db_session, manager, family_case, courts):
@@ -44,7 +49,9 @@ def test_planning_twice_creates_nothing_new(db_session, manager, family_case, co
     assert len(_rows(db_session, hearing)) == before
 
 
-def test_the_morning_of_reminder_is_dropped_when_too_close_to_an_early_hearing(db_session, manager, family_case, courts):
+def test_the_morning_of_reminder_is_dropped_when_too_close_to_an_early_hearing(
+    db_session, manager, family_case, courts
+):
     _family, case = family_case
     hearing = make_appointment(db_session, manager, case, courts["chicago"], at=time(8, 15))
     assert {r.step for r in _rows(db_session, hearing)} == {"7d1000", "2d1000", "1d1800"}
@@ -64,8 +71,9 @@ def test_a_date_set_at_short_notice_gets_one_reminder_now(db_session, manager, f
     now = datetime.now(UTC)
     tomorrow = (now + timedelta(hours=30)).astimezone(ZoneInfo("America/Chicago"))
     services.save_policy(db_session, manager, "7@10:00", time(0, 0), time(0, 0), case=case)
-    hearing = make_appointment(db_session, manager, case, courts["chicago"], day=tomorrow.date(),
-                               at=time(tomorrow.hour, 0))
+    hearing = make_appointment(
+        db_session, manager, case, courts["chicago"], day=tomorrow.date(), at=time(tomorrow.hour, 0)
+    )
     rows = _rows(db_session, hearing)
     assert {r.step for r in rows} == {"now"} and len(rows) == 2
 
@@ -85,19 +93,27 @@ def test_a_language_without_written_texts_becomes_a_call_task_not_a_silent_fallb
     tasks = list(db_session.scalars(select(Task).where(Task.case_id == case.id, Task.title.like("Call the family%"))))
     assert len(tasks) == 1 and "Mam" in tasks[0].title
     planning.plan(db_session, hearing)
-    assert db_session.scalar(select(Task.id).where(Task.case_id == case.id, Task.title.like("Call the family%"))
-                             .offset(1)) is None
+    assert (
+        db_session.scalar(select(Task.id).where(Task.case_id == case.id, Task.title.like("Call the family%")).offset(1))
+        is None
+    )
 
 
-def test_changing_the_date_replans_unsent_and_announces_the_change_if_reminded(db_session, manager, family_case, courts):
+def test_changing_the_date_replans_unsent_and_announces_the_change_if_reminded(
+    db_session, manager, family_case, courts
+):
     _family, case = family_case
     hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=5))
     first = _rows(db_session, hearing, ReminderStatus.PLANNED)[0]
     first.status = ReminderStatus.SENT  # the family was already reminded of the old date
     db_session.commit()
-    data = services.AppointmentData(kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees],
-                                    local_date=program_today() + timedelta(days=40), local_time=time(13, 0),
-                                    court_id=courts["chicago"].id)
+    data = services.AppointmentData(
+        kind=hearing.kind,
+        member_ids=[a.member_id for a in hearing.attendees],
+        local_date=program_today() + timedelta(days=40),
+        local_time=time(13, 0),
+        court_id=courts["chicago"].id,
+    )
     assert services.update_appointment(db_session, manager, hearing, data) is True
     rows = _rows(db_session, hearing)
     notices = [r for r in rows if r.kind is MessageKind.DATE_CHANGED]
@@ -113,9 +129,14 @@ def test_a_change_of_notes_only_neither_replans_nor_notifies(db_session, manager
     _family, case = family_case
     hearing = make_appointment(db_session, manager, case, courts["chicago"])
     before = [(r.id, r.status) for r in _rows(db_session, hearing)]
-    data = services.AppointmentData(kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees],
-                                    local_date=hearing.local_date, local_time=hearing.local_time,
-                                    court_id=hearing.court_id, notes="Bring the school letter")
+    data = services.AppointmentData(
+        kind=hearing.kind,
+        member_ids=[a.member_id for a in hearing.attendees],
+        local_date=hearing.local_date,
+        local_time=hearing.local_time,
+        court_id=hearing.court_id,
+        notes="Bring the school letter",
+    )
     assert services.update_appointment(db_session, manager, hearing, data) is False
     assert [(r.id, r.status) for r in _rows(db_session, hearing)] == before
 
@@ -125,9 +146,18 @@ def test_moving_a_date_and_back_plans_the_old_steps_again(db_session, manager, f
     hearing = make_appointment(db_session, manager, case, courts["chicago"])
     original = hearing.local_date
     for day in (original + timedelta(days=3), original):
-        services.update_appointment(db_session, manager, hearing, services.AppointmentData(
-            kind=hearing.kind, member_ids=[a.member_id for a in hearing.attendees], local_date=day,
-            local_time=hearing.local_time, court_id=hearing.court_id))
+        services.update_appointment(
+            db_session,
+            manager,
+            hearing,
+            services.AppointmentData(
+                kind=hearing.kind,
+                member_ids=[a.member_id for a in hearing.attendees],
+                local_date=day,
+                local_time=hearing.local_time,
+                court_id=hearing.court_id,
+            ),
+        )
     assert len(_rows(db_session, hearing, ReminderStatus.PLANNED)) == 8
 
 
@@ -137,8 +167,10 @@ def test_cancelling_drops_reminders_and_plans_a_cancellation_notice(db_session, 
     services.cancel_appointment(db_session, manager, hearing)
     rows = _rows(db_session, hearing)
     planned = [r for r in rows if r.status is ReminderStatus.PLANNED]
-    assert {(r.kind, r.channel) for r in planned} == {(MessageKind.CANCELLED, Channel.SMS),
-                                                      (MessageKind.CANCELLED, Channel.EMAIL)}
+    assert {(r.kind, r.channel) for r in planned} == {
+        (MessageKind.CANCELLED, Channel.SMS),
+        (MessageKind.CANCELLED, Channel.EMAIL),
+    }
     assert sum(r.status is ReminderStatus.CANCELLED for r in rows) == 8
 
 
@@ -154,9 +186,20 @@ def test_reminders_follow_the_clock_of_the_familys_address(db_session, manager, 
     from casework.families import services as family_services
 
     family, case = family_case
-    family_services.change_address(db_session, manager, family, family_services.AddressData(
-        line1="1200 E Yandell Dr", city="El Paso", state="TX", postal_code="79902",
-        moved_in_on=program_today() - timedelta(days=1), timezone="America/Denver"), program_today())
+    family_services.change_address(
+        db_session,
+        manager,
+        family,
+        family_services.AddressData(
+            line1="1200 E Yandell Dr",
+            city="El Paso",
+            state="TX",
+            postal_code="79902",
+            moved_in_on=program_today() - timedelta(days=1),
+            timezone="America/Denver",
+        ),
+        program_today(),
+    )
     hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=30))
     denver = ZoneInfo("America/Denver")
     first = _rows(db_session, hearing)[0]
@@ -167,7 +210,17 @@ def test_an_address_gets_its_states_usual_zone_unless_told_otherwise(db_session,
     from casework.families import services as family_services
 
     family, _case = family_case
-    address = family_services.change_address(db_session, manager, family, family_services.AddressData(
-        line1="250 N 7th Ave", city="Phoenix", state="AZ", postal_code="85007",
-        moved_in_on=program_today() - timedelta(days=1)), program_today())
+    address = family_services.change_address(
+        db_session,
+        manager,
+        family,
+        family_services.AddressData(
+            line1="250 N 7th Ave",
+            city="Phoenix",
+            state="AZ",
+            postal_code="85007",
+            moved_in_on=program_today() - timedelta(days=1),
+        ),
+        program_today(),
+    )
     assert address.timezone == "America/Phoenix"

@@ -1,5 +1,6 @@
 """The SMS gateway's webhooks: signed requests only; STOP/START/HELP in English and Spanish;
 replies recorded on the appointment; delivery-status callbacks."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,8 +35,9 @@ def post_signed(client, path, fields, token=TOKEN):
 def sent_reminder(db_session, manager, family_case, courts):
     _family, case = family_case
     hearing = make_appointment(db_session, manager, case, courts["chicago"], day=program_today() + timedelta(days=10))
-    row = db_session.scalars(select(Reminder).where(Reminder.appointment_id == hearing.id,
-                                                    Reminder.channel == Channel.SMS)).first()
+    row = db_session.scalars(
+        select(Reminder).where(Reminder.appointment_id == hearing.id, Reminder.channel == Channel.SMS)
+    ).first()
     row.status, row.provider_id = ReminderStatus.SENT, "SM0001"
     row.sent_at = row.due_at
     db_session.commit()
@@ -43,8 +45,11 @@ def sent_reminder(db_session, manager, family_case, courts):
 
 
 def _sms_consents(db_session, family):
-    return list(db_session.scalars(select(Consent).where(Consent.member_id == family.members[0].id,
-                                                         Consent.kind == ConsentKind.SMS_REMINDERS)))
+    return list(
+        db_session.scalars(
+            select(Consent).where(Consent.member_id == family.members[0].id, Consent.kind == ConsentKind.SMS_REMINDERS)
+        )
+    )
 
 
 def test_an_unsigned_or_wrongly_signed_request_changes_nothing(client, db_session, signed, sent_reminder):
@@ -59,16 +64,19 @@ def test_an_unsigned_or_wrongly_signed_request_changes_nothing(client, db_sessio
 
 @pytest.mark.parametrize("word", ["STOP", "stop", "Parar", "ALTO", "baja."])
 def test_stop_in_english_or_spanish_ends_text_consent_and_cancels_what_is_planned(
-        client, db_session, signed, sent_reminder, family_case, word):
+    client, db_session, signed, sent_reminder, family_case, word
+):
     family, _case = family_case
     response = post_signed(client, "/sms/inbound", {"From": "+13125550143", "Body": word, "MessageSid": "SMin2"})
     assert response.status_code == 200 and "START" in response.get_data(as_text=True)
     assert all(not c.active for c in _sms_consents(db_session, family))
-    planned_sms = db_session.scalars(select(Reminder).where(Reminder.recipient == "+13125550143",
-                                                            Reminder.status == ReminderStatus.PLANNED)).all()
+    planned_sms = db_session.scalars(
+        select(Reminder).where(Reminder.recipient == "+13125550143", Reminder.status == ReminderStatus.PLANNED)
+    ).all()
     assert planned_sms == []
-    emails = db_session.scalars(select(Reminder).where(Reminder.channel == Channel.EMAIL,
-                                                       Reminder.status == ReminderStatus.PLANNED)).all()
+    emails = db_session.scalars(
+        select(Reminder).where(Reminder.channel == Channel.EMAIL, Reminder.status == ReminderStatus.PLANNED)
+    ).all()
     assert emails, "STOP by text leaves email reminders alone"
 
 
@@ -100,8 +108,12 @@ def test_a_reply_1_confirms_and_a_reply_2_becomes_a_task(client, db_session, sig
 
 def test_a_repeated_delivery_of_the_same_message_is_handled_once(client, db_session, signed, sent_reminder):
     for _ in range(2):
-        assert post_signed(client, "/sms/inbound", {"From": "+13125550143", "Body": "2",
-                                                    "MessageSid": "SMsame"}).status_code == 200
+        assert (
+            post_signed(
+                client, "/sms/inbound", {"From": "+13125550143", "Body": "2", "MessageSid": "SMsame"}
+            ).status_code
+            == 200
+        )
     assert len(db_session.scalars(select(InboundMessage)).all()) == 1
 
 
@@ -110,8 +122,9 @@ def test_delivery_callbacks_are_recorded_and_two_failures_alert(client, db_sessi
     assert response.status_code == 204
     db_session.expire_all()
     assert db_session.get(Reminder, sent_reminder.id).delivery_status == "delivered"
-    other = db_session.scalars(select(Reminder).where(Reminder.channel == Channel.SMS,
-                                                      Reminder.id != sent_reminder.id)).first()
+    other = db_session.scalars(
+        select(Reminder).where(Reminder.channel == Channel.SMS, Reminder.id != sent_reminder.id)
+    ).first()
     other.status, other.provider_id = ReminderStatus.SENT, "SM0002"
     db_session.commit()
     post_signed(client, "/sms/status", {"MessageSid": "SM0001", "MessageStatus": "undelivered"})

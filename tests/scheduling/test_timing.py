@@ -1,4 +1,5 @@
 """Local times at a zone: the spring gap, the autumn fold, wall-clock steps and quiet hours."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
@@ -22,18 +23,21 @@ def test_an_ambiguous_autumn_time_must_be_chosen_and_each_choice_is_its_own_inst
     assert asked.value.field == "fold"
     first = resolve(date(2026, 11, 1), time(1, 30), "America/New_York", 0)
     second = resolve(date(2026, 11, 1), time(1, 30), "America/New_York", 1)
-    assert first.starts_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)   # EDT, UTC-4
+    assert first.starts_at == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)  # EDT, UTC-4
     assert second.starts_at == datetime(2026, 11, 1, 6, 30, tzinfo=UTC)  # EST, UTC-5
 
 
-@pytest.mark.parametrize("zone, summer_utc_hour, winter_utc_hour", [
-    ("America/Phoenix", 15, 15),        # Arizona keeps no daylight time
-    ("America/Denver", 14, 15),         # El Paso is on Mountain time
-    ("America/Chicago", 13, 14),
-    ("America/Puerto_Rico", 12, 12),    # Atlantic time all year
-    ("Pacific/Saipan", 22, 22),         # UTC+10, the day before in UTC
-    ("Pacific/Honolulu", 18, 18),
-])
+@pytest.mark.parametrize(
+    "zone, summer_utc_hour, winter_utc_hour",
+    [
+        ("America/Phoenix", 15, 15),  # Arizona keeps no daylight time
+        ("America/Denver", 14, 15),  # El Paso is on Mountain time
+        ("America/Chicago", 13, 14),
+        ("America/Puerto_Rico", 12, 12),  # Atlantic time all year
+        ("Pacific/Saipan", 22, 22),  # UTC+10, the day before in UTC
+        ("Pacific/Honolulu", 18, 18),
+    ],
+)
 def test_each_court_zone_family_converts_8am_correctly_in_summer_and_winter(zone, summer_utc_hour, winter_utc_hour):
     summer = resolve(date(2026, 7, 15), time(8, 0), zone, None).starts_at
     winter = resolve(date(2026, 12, 15), time(8, 0), zone, None).starts_at
@@ -57,8 +61,10 @@ def test_a_step_landing_in_the_spring_gap_moves_to_the_first_real_minute():
     assert instant == datetime(2027, 3, 14, 8, 0, tzinfo=UTC)  # 03:00 CDT
 
 
-@pytest.mark.parametrize("day, local_hour, expected_local", [
-    (1, 21, (2, 8)), (1, 23, (2, 8)), (2, 7, (2, 8)), (1, 8, (1, 8)), (1, 20, (1, 20))])
+@pytest.mark.parametrize(
+    "day, local_hour, expected_local",
+    [(1, 21, (2, 8)), (1, 23, (2, 8)), (2, 7, (2, 8)), (1, 8, (1, 8)), (1, 20, (1, 20))],
+)
 def test_quiet_hours_wait_for_the_morning(day, local_hour, expected_local):
     from zoneinfo import ZoneInfo
 
