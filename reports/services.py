@@ -546,7 +546,7 @@ def _name_places(session: Session, rows: dict[str, RateRow]) -> None:
 
 
 def _name_managers(session: Session, rows: dict[str, RateRow]) -> None:
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows)))))
+    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows)))).all())
     for key, row in rows.items():
         row.label = names.get(int(key), "") if key.isdigit() else ""
 
