@@ -44,7 +44,9 @@ from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
 from legal.api import Referral
 from scheduling.api import (
+    CONSENT_WITHDRAWN_REASON,
     HEARING_KINDS,
+    INTERPRETER_CALL,
     Appointment,
     AppointmentKind,
     AppointmentStatus,
@@ -604,10 +606,9 @@ def missing_outcomes(
 # Figure 2: reminder reach -------------------------------------------------------------------------
 
 # The English sentence of interpreter-call tasks (before titles had keys), and their key since.
-INTERPRETER_CALL_KEY = "scheduling.interpreter_call"
 INTERPRETER_CALL_TITLE = "Call the family with a % interpreter about the date of %"
-CONSENT_WITHDRAWN = "consent withdrawn"  # the dispatcher's reason for holding a row back (scheduling.dispatch)
-REACH_COUNTS = (
+# The outbox's counts, per language and channel, as the reach query names its columns.
+OUTBOX_COUNTS = (
     "planned",
     "sent",
     "delivered",
@@ -618,9 +619,6 @@ REACH_COUNTS = (
     "waiting",
     "confirmed",
     "needs_help",
-    "opt_outs",
-    "calls_created",
-    "calls_done",
 )
 
 
@@ -693,13 +691,13 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
             _sum(
                 or_(Reminder.status == ReminderStatus.FAILED, and_(sent, Reminder.delivery_status.in_(UNDELIVERED)))
             ).label("failed"),
-            _sum(and_(Reminder.status == ReminderStatus.SKIPPED, Reminder.last_error == CONSENT_WITHDRAWN)).label(
-                "held_no_consent"
-            ),
+            _sum(
+                and_(Reminder.status == ReminderStatus.SKIPPED, Reminder.last_error == CONSENT_WITHDRAWN_REASON)
+            ).label("held_no_consent"),
             _sum(
                 and_(
                     Reminder.status == ReminderStatus.SKIPPED,
-                    or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN),
+                    or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN_REASON),
                 )
             ).label("held_other"),
             _sum(Reminder.status == ReminderStatus.CANCELLED).label("cancelled"),
@@ -712,20 +710,8 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
     languages: dict[str, ReachRow] = {}
     channels: dict[str, ReachRow] = {}
     total = ReachRow("total")
-    names = (
-        "planned",
-        "sent",
-        "delivered",
-        "failed",
-        "held_no_consent",
-        "held_other",
-        "cancelled",
-        "waiting",
-        "confirmed",
-        "needs_help",
-    )
     for row in session.execute(outbox):
-        values = {name: int(getattr(row, name) or 0) for name in names}
+        values = {name: int(getattr(row, name) or 0) for name in OUTBOX_COUNTS}
         channel = row.channel.value if isinstance(row.channel, Channel) else str(row.channel)
         languages.setdefault(row.language or "", ReachRow(row.language or "")).add(values)
         channels.setdefault(channel, ReachRow(channel)).add(values)
@@ -760,7 +746,7 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
         _case_filters(_narrow(access.scoped(Task, user), user), filters)
         .where(
             or_(
-                Task.title_key == INTERPRETER_CALL_KEY,
+                Task.title_key == INTERPRETER_CALL.key,
                 and_(Task.title_key.is_(None), Task.title.like(INTERPRETER_CALL_TITLE)),
             ),
             Task.created_at >= start,

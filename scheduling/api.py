@@ -4,6 +4,7 @@ pyproject.toml hold that line."""
 
 from __future__ import annotations
 
+from scheduling.dispatch import CONSENT_WITHDRAWN_REASON
 from scheduling.forms import OutcomeForm
 from scheduling.labels import APPOINTMENT_KINDS
 from scheduling.messages import has_texts
@@ -24,6 +25,7 @@ from scheduling.models import (
     ReminderStatus,
 )
 from scheduling.notify import queue_email
+from scheduling.outcome_form import save_outcome
 from scheduling.services import (
     AppointmentData,
     OutcomeData,
@@ -36,12 +38,14 @@ from scheduling.services import (
     replan_upcoming,
     update_appointment,
 )
+from scheduling.task_titles import INTERPRETER_CALL
 from scheduling.timing import is_zone
-from scheduling.views import save_outcome  # the outcome form's handling, shared with the partner portal
 
 __all__ = [
     "APPOINTMENT_KINDS",
+    "CONSENT_WITHDRAWN_REASON",
     "HEARING_KINDS",
+    "INTERPRETER_CALL",
     "Appointment",
     "AppointmentData",
     "AppointmentKind",

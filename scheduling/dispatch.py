@@ -50,6 +50,8 @@ log = logging.getLogger(__name__)
 
 ATTEMPTS_BEFORE_ALERT = 5
 # A reminder must not send a family to a building that has closed: the case manager moves the date first.
+# Why a row was held back when its consent ended; reports count these rows by it.
+CONSENT_WITHDRAWN_REASON = "consent withdrawn"
 COURT_CLOSED = "court closed: the date must be moved to the court on the family's new notice"
 FAILED_DELIVERIES_BEFORE_ALERT = 2
 CONSENT_FOR = {Channel.SMS: ConsentKind.SMS_REMINDERS, Channel.EMAIL: ConsentKind.EMAIL_REMINDERS}
@@ -110,7 +112,7 @@ def _still_wanted(reminder: Reminder, now: datetime) -> str | None:
     member = reminder.member
     consent = CONSENT_FOR[reminder.channel]
     if not any(c.kind is consent and c.active for c in member.consents):
-        return "consent withdrawn"
+        return CONSENT_WITHDRAWN_REASON
     current = (
         [p.number for p in member.phones if p.kind is PhoneKind.MOBILE]
         if reminder.channel is Channel.SMS

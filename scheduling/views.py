@@ -60,14 +60,13 @@ from scheduling.models import (
     AttendanceMode,
     Court,
     Deadline,
-    Decision,
     FeedScope,
     Office,
     OfficeKind,
-    Outcome,
     Reminder,
     ReminderPolicy,
 )
+from scheduling.outcome_form import save_outcome
 
 bp = Blueprint("scheduling", __name__)
 
@@ -238,48 +237,6 @@ def outcome(appointment_id: int):
         flash(_("The outcome is recorded."), "success")
         return redirect(url_for("scheduling.appointment", appointment_id=(successor or appointment).id))
     return render_template("scheduling/outcome_form.html", form=form, appointment=appointment)
-
-
-def save_outcome(form: OutcomeForm, appointment: Appointment) -> tuple[bool, Appointment | None]:
-    """Record the outcome the form describes, with any new date at the same place for the same
-    people; errors go next to their fields. Returns (saved, the new appointment if any)."""
-
-    def new_date() -> services.AppointmentData | None:
-        if not form.new_local_date.data:
-            return None
-        return services.AppointmentData(
-            kind=appointment.kind,
-            member_ids=[a.member_id for a in appointment.attendees],
-            local_date=form.new_local_date.data,
-            local_time=filled(form.new_local_time.data),
-            fold=form.new_fold.data,
-            court_id=appointment.court_id,
-            office_id=appointment.office_id,
-            location_note=appointment.location_note,
-            timezone=appointment.timezone,
-            mode=appointment.mode,
-            video_link=appointment.video_link,
-            interpreter_language=appointment.interpreter_language,
-            notes=appointment.notes,
-        )
-
-    recorded = submitted(
-        form,
-        lambda: services.record_outcome(
-            db.session,
-            current_user,
-            appointment,
-            services.OutcomeData(
-                outcome=Outcome(form.outcome.data),
-                decision=Decision(form.decision.data) if form.decision.data else None,
-                note=form.note.data,
-                new_date=new_date(),
-            ),
-        ),
-        "outcome",
-        fields={"local_time": "new_local_time", "fold": "new_fold"},
-    )
-    return (True, recorded.value) if recorded else (False, None)
 
 
 def _staff_text(appointment: Appointment) -> calendars.EventText:
