@@ -17,7 +17,7 @@ from casework.cases.titles import TaskTitle
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families import services as family_services
-from casework.families.models import Consent, ConsentKind, Member, Phone, PhoneKind, Relationship
+from casework.families.models import Consent, ConsentKind, Member, Relationship
 from reintegration.models import ReturneeCase
 from reintegration.settings import settings_for
 from scheduling import api as scheduling
@@ -111,13 +111,6 @@ def shift(session: Session, user: User, returnee: ReturneeCase, by: timedelta) -
 
 
 # Reminders to the returnee ------------------------------------------------------------------------
-
-
-def set_mobile(member: Member, number: str | None) -> None:
-    """The in-country phone is the head's mobile, where the reminder engine looks for it."""
-    member.phones = [p for p in member.phones if p.kind is not PhoneKind.MOBILE]
-    if number:
-        member.phones.append(Phone(number=number, kind=PhoneKind.MOBILE))
 
 
 def reminder_consent(returnee: ReturneeCase) -> Consent | None:

@@ -23,15 +23,12 @@ from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families import services as family_services
 from casework.families.identifiers import parse_phone
 from casework.families.models import (
-    Consent,
     ConsentKind,
     Family,
     Member,
-    MemberLanguage,
-    MemberVulnerability,
     Relationship,
 )
-from casework.families.services import MemberData, refresh_family_name
+from casework.families.services import MemberData
 from reintegration import followups
 from reintegration.divisions import DIVISIONS, resolve_place
 from reintegration.models import (
@@ -96,7 +93,7 @@ def _apply(case: ReturneeCase, data: ReturnData, phone: str | None, with_relativ
     for name in ("arrival_point", "reception_center", "division", "municipality", "district", "notes"):
         setattr(case, name, (getattr(data, name) or "").strip() or None)
     case.phone = phone
-    followups.set_mobile(followups.head_of(case), phone)
+    family_services.replace_mobile(followups.head_of(case), phone)
     if not with_relatives:
         return
     case.relatives = [
@@ -117,19 +114,17 @@ def receive(session: Session, user: User, head: Mapping[str, Any], data: ReturnD
     if not (head.get("given_names") or "").strip() or not (head.get("first_surname") or "").strip():
         raise ValidationError(str(_l("Give the person's given names and first surname.")), "given_names")
     phone = _check(data, today)
-    family = Family(program_id=user.organization_id, created_by_id=user.id)
-    family.members = [
-        Member(
-            given_names=head["given_names"].strip(),
-            first_surname=head["first_surname"].strip(),
-            second_surname=(head.get("second_surname") or "").strip() or None,
-            date_of_birth=head.get("date_of_birth"),
-            country_of_birth=data.country,
-            preferred_language=head.get("preferred_language") or None,
-            relationship_to_head=Relationship.HEAD,
-        )
-    ]
-    _name_family(family)
+    if head.get("reminders_consent") and phone is None:
+        raise ValidationError(str(_l("Give the phone in the country to send text reminders to.")), "phone")
+    person = MemberData(
+        given_names=head["given_names"],
+        first_surname=head["first_surname"],
+        second_surname=head.get("second_surname"),
+        date_of_birth=head.get("date_of_birth"),
+        country_of_birth=data.country,
+        preferred_language=head.get("preferred_language") or None,
+    )
+    family = family_services.start_household(session, user, user.organization_id, person, today)
     case = ReturneeCase(
         family=family,
         organization_id=user.organization_id,
@@ -140,14 +135,9 @@ def receive(session: Session, user: User, head: Mapping[str, Any], data: ReturnD
     )
     _apply(case, data, phone)
     if head.get("reminders_consent"):
-        if phone is None:
-            raise ValidationError(str(_l("Give the phone in the country to send text reminders to.")), "phone")
-        family.members[0].consents.append(
-            Consent(kind=ConsentKind.SMS_REMINDERS, given_on=today, recorded_by_id=user.id)
-        )
+        family_services.record_consent(session, user, family.members[0], ConsentKind.SMS_REMINDERS, today, today)
     session.add(case)
     session.flush()
-    _index(session, family)
     _open_case(session, user, case, user.id, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id)
     session.flush()
@@ -159,15 +149,6 @@ def _open_case(session: Session, user: User, returnee: ReturneeCase, assign_to_i
     case = case_services.open_case(session, user, returnee.family, today, assign_to_id)
     returnee.case_id = case.id
     followups.plan_follow_ups(session, user, returnee, case)
-
-
-def _name_family(family: Family) -> None:
-    refresh_family_name(family)  # the core's one rule for a household's name
-
-
-def _index(session: Session, family: Family) -> None:
-    for member in family.members:  # the core's name search reads these tokens
-        family_services.index_names(session, member)
 
 
 def can_hand_over(case: Case) -> bool:
@@ -202,26 +183,7 @@ def hand_over(
         raise ValidationError(str(_l("Choose an in-country organization from the list.")), "organization_id")
     phone = _check(data, today)
     source = us_case.family
-    family = Family(program_id=organization.id, created_by_id=user.id)
-    for member in source.members:
-        copy = Member(
-            given_names=member.given_names,
-            first_surname=member.first_surname,
-            second_surname=member.second_surname,
-            preferred_name=member.preferred_name,
-            date_of_birth=member.date_of_birth,
-            birth_date_estimated=member.birth_date_estimated,
-            relationship_to_head=member.relationship_to_head,
-            country_of_birth=member.country_of_birth,
-            preferred_language=member.preferred_language,
-            needs_interpreter=member.needs_interpreter,
-        )
-        copy.languages = [MemberLanguage(code=lang.code) for lang in member.languages]
-        copy.vulnerabilities = [
-            MemberVulnerability(flag=v.flag, confidential=v.confidential) for v in member.vulnerabilities
-        ]
-        family.members.append(copy)
-    _name_family(family)
+    family = family_services.copy_household(session, user, source, organization.id)
     case = ReturneeCase(
         family=family,
         organization_id=organization.id,
@@ -234,7 +196,6 @@ def hand_over(
     _apply(case, data, phone)
     session.add(case)
     session.flush()
-    _index(session, family)
     _open_case(session, user, case, None, today)
     record(session, user, AuditAction.CREATE, "returnee_case", case.id, family.id, detail="handed over")
     record(

@@ -221,6 +221,60 @@ def find_duplicates(
 # Intake and members ---------------------------------------------------------------------------
 
 
+def start_household(session: Session, user: User, program_id: int, head: MemberData, today: date) -> Family:
+    """A new household of `program_id` with its head, named and indexed for search: what an intake,
+    an in-country reception and an import begin with. The caller opens the case and audits."""
+    head.relationship_to_head = Relationship.HEAD
+    a_number, phones = _check_member(head, today)
+    family = Family(program_id=program_id, created_by_id=user.id)
+    session.add(family)
+    member = Member()
+    _apply_member(session, member, head, a_number, phones)
+    family.members.append(member)
+    refresh_family_name(family)
+    session.flush()
+    index_names(session, member)
+    return family
+
+
+def copy_household(session: Session, user: User, source: Family, program_id: int) -> Family:
+    """The household as it crosses to another organization when the family is removed: who they
+    are, how they are related, the languages they speak and their vulnerabilities. Never A-numbers,
+    contact details, addresses, consents or notes."""
+    family = Family(program_id=program_id, created_by_id=user.id)
+    session.add(family)
+    for member in source.members:
+        copy = Member(
+            given_names=member.given_names,
+            first_surname=member.first_surname,
+            second_surname=member.second_surname,
+            preferred_name=member.preferred_name,
+            date_of_birth=member.date_of_birth,
+            birth_date_estimated=member.birth_date_estimated,
+            relationship_to_head=member.relationship_to_head,
+            country_of_birth=member.country_of_birth,
+            preferred_language=member.preferred_language,
+            needs_interpreter=member.needs_interpreter,
+        )
+        copy.languages = [MemberLanguage(code=lang.code) for lang in member.languages]
+        copy.vulnerabilities = [
+            MemberVulnerability(flag=v.flag, confidential=v.confidential) for v in member.vulnerabilities
+        ]
+        family.members.append(copy)
+    refresh_family_name(family)
+    session.flush()
+    for copy in family.members:
+        index_names(session, copy)
+    return family
+
+
+def replace_mobile(member: Member, number: str | None) -> None:
+    """`number` (E.164, already checked) becomes the member's one mobile, where reminders go."""
+    member.phones = [p for p in member.phones if p.kind is not PhoneKind.MOBILE]
+    if number:
+        member.phones.append(Phone(number=number, kind=PhoneKind.MOBILE))
+
+
 def create_family(
     session: Session,
     user: User,
@@ -231,16 +285,8 @@ def create_family(
     assign_to_id: int | None,
 ) -> Family:
     """Intake: a household with its head member, current address, consents and an open case."""
-    head.relationship_to_head = Relationship.HEAD
-    a_number, phones = _check_member(head, today)
-    family = Family(program_id=user.organization_id, created_by_id=user.id)
-    session.add(family)
-    member = Member()
-    _apply_member(session, member, head, a_number, phones)
-    family.members.append(member)
-    refresh_family_name(family)
-    session.flush()
-    index_names(session, member)
+    family = start_household(session, user, user.organization_id, head, today)
+    member = family.members[0]
     if address is not None:
         _check_address(address, today)
         family.addresses.append(_new_address(address, user))
