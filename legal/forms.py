@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from casework.families.forms import US_STATES, MultiCheckboxField
@@ -74,7 +74,7 @@ class LegalNoteForm(FlaskForm):
 
 class ProfileForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=enum_choices(PARTNER_KINDS))
-    capacity = IntegerField(_l("Open cases they can take"), validators=[DataRequired(), NumberRange(min=0, max=10000)])
+    capacity = IntegerField(_l("Open cases they can take"), validators=[InputRequired(), NumberRange(min=0, max=10000)])
     states = MultiCheckboxField(_l("States covered"), choices=[(s, s) for s in US_STATES])
     court_ids = MultiCheckboxField(_l("Courts covered"), coerce=int)
     languages = MultiCheckboxField(_l("Languages"))
@@ -99,7 +99,7 @@ class NewPartnerForm(FlaskForm):
     timezone = SelectField(
         _l("Time zone"), choices=[(z, z) for z in US_ZONES], description=_l("The clock its dates are shown on.")
     )
-    capacity = IntegerField(_l("Open cases they can take"), validators=[DataRequired(), NumberRange(min=0, max=10000)])
+    capacity = IntegerField(_l("Open cases they can take"), validators=[InputRequired(), NumberRange(min=0, max=10000)])
     full_name = StringField(_l("First account: full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(
         _l("First account: email"),

@@ -191,3 +191,24 @@ def test_only_admins_create_partner_organizations(client, db_session, program, r
     response = client.post("/admin/legal-partners/new", {"name": "Sneaky Clinic"}, page="/legal")
     assert response.status_code == 403
     assert "/admin/legal-partners/new" not in client.get("/legal").get_data(as_text=True)
+
+
+def test_a_partner_with_no_room_this_month_is_saved_with_capacity_zero(client, db_session, admin):
+    client.sign_in(admin.email, PASSWORD)
+    response = client.post(
+        "/admin/legal-partners/new",
+        {
+            "name": "Full Docket Clinic",
+            "kind": "nonprofit",
+            "timezone": "America/Chicago",
+            "capacity": "0",
+            "full_name": "Zoe Demo",
+            "email": "zoe@fulldocket.example.org",
+            "password": STRONG,
+        },
+    )
+    assert response.status_code == 302
+    org = db_session.scalars(select(Organization).where(Organization.name == "Full Docket Clinic")).one()
+    assert db_session.get(PartnerProfile, org.id).capacity == 0
+    response = client.post("/admin/legal-partners/new", {"name": "Blank Clinic", "capacity": ""})
+    assert response.status_code == 200 and 'id="capacity-error"' in response.get_data(as_text=True)
