@@ -30,6 +30,7 @@ from casework.cases.titles import TaskTitle
 from casework.db import table_of, utcnow
 from casework.families.identifiers import format_phone
 from casework.families.models import ConsentKind, Family, Member, PhoneKind
+from casework.timeutil import today_in
 from scheduling import calendars, links, messages, notify, task_titles
 from scheduling.channels import Channel as Sender
 from scheduling.channels import DeliveryError, Outgoing, email_channel, sms_channel
@@ -219,9 +220,10 @@ def compose(batch: Batch, reminder: Reminder) -> Outgoing:
 
 
 def alert_once(session: Session, case: Case, title: TaskTitle, values: dict, now: datetime) -> None:
-    """One open task per problem: a second failure does not pile up a second task."""
+    """One open task per problem: a second failure does not pile up a second task. It is due today
+    on the program's calendar (an evening failure in Chicago is already tomorrow in UTC)."""
     if not has_titled_task(session, case.id, title, values, open_only=True):
-        add_follow_up_task(session, case, title, values, now.date())
+        add_follow_up_task(session, case, title, values, today_in(case.family.program.timezone, now))
 
 
 def note_failed_delivery(session: Session, reminder: Reminder, now: datetime) -> None:

@@ -3,7 +3,7 @@ tasks typed by a person keep their text."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from babel.dates import format_date
 from sqlalchemy import select
@@ -108,3 +108,12 @@ def test_retention_clears_the_values_of_generated_titles(db_session, manager):
     db_session.expire_all()
     task = db_session.scalars(select(Task).where(Task.case_id == case.id)).one()
     assert (task.title, task.title_key, task.title_values) == ("—", None, None)
+
+
+def test_an_alert_in_the_evening_is_due_on_the_programs_day_not_utcs(app, db_session, manager, courts):
+    _family, case = household(db_session, manager)
+    evening_in_chicago = datetime(2027, 1, 12, 3, 30, tzinfo=UTC)  # 21:30 on the 11th in Chicago
+    dispatch.alert_once(db_session, case, task_titles.NOT_GOING_OUT, {"date": "2027-01-12"}, evening_in_chicago)
+    task = db_session.scalars(select(Task).where(Task.case_id == case.id)).one()
+    assert case.family.program.timezone == "America/Chicago"
+    assert task.due_on == date(2027, 1, 11)
