@@ -9,7 +9,31 @@ families have none): for every case of the supervisor's program, check-ins every
 hearings every few months and a USCIS appointment, over `--months` months since the case opened,
 with outcomes (a few recent ones missing) and the reminders sent before each date with what the
 carrier said. Bulk inserts, deterministic (seeded random). Budget: every report page within 3
-times the minimal page; the appearance report under 300 ms median on PostgreSQL.
+times the minimal page at 2,000 households; the appearance report under 300 ms median on
+PostgreSQL for one program of 20,000 households with 24 months of dates:
+
+    DATABASE_URL=... casework seed --program "Large Program" --families 20000
+    DATABASE_URL=... python benchmarks/reports.py --repeat 5
+
+Figures of 2026-12-02 (PostgreSQL, 2 cores), median ms and ratio to the minimal page (~3.3 ms),
+before and after issue 14 (migration 0018, the appearance query reworked, cheaper filters and numbers):
+
+    page (2,000 households, 21,086 dates)   before          after
+    appearance, last 12 months              116.8  35.4x     93.2  28.9x
+    appearance, 24 months                   218.5  66.2x    151.2  46.8x
+    appearance, one language                 97.0  29.4x     66.8  20.7x
+    outcomes missing (check-ins)             20.4   6.2x     19.2   6.0x
+    reminder reach, last 12 months           39.2  11.9x     37.4  11.6x
+    caseload, last 12 months                 19.4   5.9x     17.7   5.5x
+    representation, last 12 months              -            23.6   7.3x
+    deadlines, last 12 months                   -            11.5   3.6x
+    school, last 12 months                      -            18.5   5.7x
+    download: by reach (CSV)                143.4  43.4x    116.8  36.2x
+    download: by place (XLSX, shared)       151.1  45.7x    127.4  39.5x
+    appearance at 20,000 households        1020.6           858.7  (target 300: still over)
+
+Every page is still over 3x: see issue 14 for what is left (live aggregation of a year of dates
+and their reminders cannot fit in ~10 ms).
 """
 
 from __future__ import annotations
@@ -288,6 +312,9 @@ def main() -> None:
         ("outcomes missing (check-ins)", "/reports/outcomes-missing?category=check_in"),
         ("reminder reach, last 12 months", "/reports/reminders"),
         ("caseload, last 12 months", "/reports/caseload"),
+        ("representation, last 12 months", "/reports/representation"),
+        ("deadlines, last 12 months", "/reports/deadlines"),
+        ("school, last 12 months", "/reports/school"),
         ("download: by reach (CSV)", "/reports/export?table=appearance-by-reach&format=csv"),
         ("download: by place (XLSX, shared)", "/reports/export?table=appearance-by-place&format=xlsx&share=1"),
     ]
@@ -325,8 +352,8 @@ def main() -> None:
         print(f"{label[:36]:<36} {median:>10.1f} {sql_ms:>7.1f} {count:>4} {ratio:>7.2f}{flag}")
     appearance = next(median for label, median, _, _ in results if label.startswith("appearance, last"))
     print(
-        f"appearance report median: {appearance:.0f} ms "
-        f"({'within' if appearance <= TARGET_MS else 'over'} {TARGET_MS} ms)"
+        f"appearance report median at {cases:,} households: {appearance:.0f} ms "
+        f"({'within' if appearance <= TARGET_MS else 'over'} the {TARGET_MS} ms target, set for 20,000 households)"
     )
     sys.exit(0 if worst <= BUDGET else 1)
 

@@ -28,7 +28,6 @@ from sqlalchemy import (
     extract,
     func,
     literal,
-    literal_column,
     or_,
     select,
     text,
@@ -250,59 +249,72 @@ def represented_at_hearing() -> ColumnElement[Any]:
     )
 
 
-def _consents(*conditions: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+def _consents(family_id: SQLColumnExpression[Any], *conditions: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     return exists(
         select(Consent.id)
         .join(Member, Consent.member_id == Member.id)
-        .where(Member.family_id == Case.family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions)
+        .where(Member.family_id == family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions)
     )
 
 
-def reached_before(user: User, filters: Filters) -> Subquery[Any]:
-    """Per appointment of the period in reach, what its messages did before its date: a text
-    delivered, a text sent (not reported undelivered), an email sent, a message that failed.
-    One pass over the period's reminders, grouped, instead of a look-up per appointment."""
+# What reached the household, as the level `reached_before` finds: the highest wins.
+REACH_LEVELS = ((4, "sms_delivered"), (3, "sms_sent"), (2, "email_only"), (1, "failed"))
+
+
+def reached_before(filters: Filters) -> Subquery[Any]:
+    """Per appointment of the period and household messaged, the best its messages did before its
+    date, as a level: 4 a text delivered, 3 a text sent (not reported undelivered), 2 an email
+    sent, 1 a message that failed; the highest level of any of its messages is the first of these
+    that any of them did. One pass over the period's reminders, grouped, instead of a look-up per
+    appointment; reminders neither sent nor failed reach no level and are left out. Joined to the
+    appointments in reach by appointment and household, so it needs no scope of its own."""
     sent_before = and_(Reminder.status == ReminderStatus.SENT, Reminder.sent_at < Appointment.starts_at)
-    sms, email = Reminder.channel == Channel.SMS, Reminder.channel == Channel.EMAIL
-
-    def flag(condition: SQLColumnExpression[Any]) -> ColumnElement[Any]:
-        return func.max(case((condition, 1), else_=0))
-
+    sms = Reminder.channel == Channel.SMS
+    level = case(
+        (and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED)), 4),
+        (
+            and_(
+                sent_before,
+                sms,
+                or_(Reminder.delivery_status.is_(None), Reminder.delivery_status.not_in(UNDELIVERED)),
+            ),
+            3,
+        ),
+        (and_(sent_before, Reminder.channel == Channel.EMAIL), 2),
+        (
+            and_(
+                Reminder.due_at < Appointment.starts_at,
+                or_(
+                    Reminder.status == ReminderStatus.FAILED,
+                    and_(Reminder.status == ReminderStatus.SENT, Reminder.delivery_status.in_(UNDELIVERED)),
+                ),
+            ),
+            1,
+        ),
+        else_=0,
+    )
     return (
-        reminders_in_reach(user)
+        select(
+            Reminder.appointment_id.label("appointment_id"),
+            Reminder.family_id.label("family_id"),
+            func.max(level).label("level"),
+        )
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
         .where(
             Reminder.kind.in_(DATE_MESSAGES),
+            Reminder.status.in_((ReminderStatus.SENT, ReminderStatus.FAILED)),
             Appointment.kind.in_(REPORTED_KINDS),
             Appointment.local_date >= filters.start,
             Appointment.local_date <= filters.end,
         )
-        .with_only_columns(
-            Reminder.appointment_id.label("appointment_id"),
-            flag(and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED))).label("sms_delivered"),
-            flag(
-                and_(
-                    sent_before,
-                    sms,
-                    or_(Reminder.delivery_status.is_(None), Reminder.delivery_status.not_in(UNDELIVERED)),
-                )
-            ).label("sms_sent"),
-            flag(and_(sent_before, email)).label("email_sent"),
-            flag(
-                and_(
-                    Reminder.due_at < Appointment.starts_at,
-                    or_(
-                        Reminder.status == ReminderStatus.FAILED,
-                        and_(Reminder.status == ReminderStatus.SENT, Reminder.delivery_status.in_(UNDELIVERED)),
-                    ),
-                )
-            ).label("failed"),
-        )
-        .group_by(Reminder.appointment_id)
+        .group_by(Reminder.appointment_id, Reminder.family_id)
         .subquery("reached")
     )
 
 
-def reach_of(reached: FromClause[Any]) -> ColumnElement[Any]:
+def reach_of(
+    reached: FromClause[Any], family_id: SQLColumnExpression[Any], local_date: SQLColumnExpression[Any]
+) -> ColumnElement[Any]:
     """What reached the household before the date, the best that did:
     sms_delivered: a text the carrier confirmed delivered; sms_sent: a text sent, delivery never
     confirmed (nor reported failed); email_only: no text, an email sent (email delivery cannot be
@@ -312,15 +324,13 @@ def reach_of(reached: FromClause[Any]) -> ColumnElement[Any]:
     force on the date, one was withdrawn before it), no_consent (none was ever given by then).
     Reminders and notices of a changed date count; a message sent after the date does not."""
     in_force = _consents(
-        Consent.given_on <= Appointment.local_date,
-        or_(Consent.revoked_on.is_(None), Consent.revoked_on > Appointment.local_date),
+        family_id,
+        Consent.given_on <= local_date,
+        or_(Consent.revoked_on.is_(None), Consent.revoked_on > local_date),
     )
-    withdrawn = _consents(Consent.revoked_on.is_not(None), Consent.revoked_on <= Appointment.local_date)
+    withdrawn = _consents(family_id, Consent.revoked_on.is_not(None), Consent.revoked_on <= local_date)
     return case(
-        (reached.c.sms_delivered == 1, literal("sms_delivered")),
-        (reached.c.sms_sent == 1, literal("sms_sent")),
-        (reached.c.email_sent == 1, literal("email_only")),
-        (reached.c.failed == 1, literal("failed")),
+        *[(reached.c.level == level, literal(name)) for level, name in REACH_LEVELS],
         (in_force, literal("other")),
         (withdrawn, literal("opted_out")),
         else_=literal("no_consent"),
@@ -423,23 +433,29 @@ def without_jit(session: Session) -> None:
 
 def appearance(session: Session, user: User, filters: Filters, now: datetime) -> Appearance:
     """Figure 1 and all its breakdowns in one statement: the period's appointments in reach are
-    read once, then counted by category and by each dimension (on PostgreSQL one pass with
-    GROUPING SETS; on SQLite, which has none, a CTE it materializes and UNION ALL of seven GROUP
-    BYs); then the names of the courts, offices and case managers found (three small look-ups)."""
+    read once (a CTE, with what each one counts as), their reminders once (grouped per
+    appointment), then counted by category, result and each dimension (on PostgreSQL one pass
+    with GROUPING SETS; on SQLite, which has none, UNION ALL of seven GROUP BYs over the CTE);
+    then the names of the courts, offices and case managers found (three small look-ups)."""
     without_jit(session)
-    year, month = year_month(Appointment.local_date)
-    reached = reached_before(user, filters)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     hearing = Appointment.kind.in_(KINDS_OF["hearing"])
     heads = household_languages(user)
-    facts = (
+    # The month of each date, cheaply: its first day on PostgreSQL, the date itself on SQLite (which
+    # has no date_trunc; fewer than 2,000 days a period), summed by month here.
+    month = func.date_trunc("month", Appointment.local_date) if postgresql else Appointment.local_date
+    dates = (
         _filtered(
             appointments_in_reach(user).outerjoin(heads, heads.c.family_id == Case.family_id), filters, heads.c.language
         )
-        .outerjoin(reached, reached.c.appointment_id == Appointment.id)
         .with_only_columns(
+            Appointment.id.label("id"),
+            Case.family_id.label("family_id"),
+            Appointment.starts_at.label("starts_at"),
+            Appointment.local_date.label("local_date"),
             category_of().label("category"),
             result_of(now).label("result"),
-            (year * 100 + month).label("month"),
+            month.label("month"),
             Appointment.court_id.label("court_id"),
             Appointment.office_id.label("office_id"),
             Case.assigned_to_id.label("manager_id"),
@@ -447,21 +463,27 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
             case(
                 (and_(hearing, represented_at_hearing()), literal("represented")), else_=literal("unrepresented")
             ).label("represented"),
-            reach_of(reached).label("reach"),
         )
+        .cte("dates")
     )
+    reached = reached_before(filters)
+    facts = select(
+        *[dates.c[name] for name in FACTS],
+        reach_of(reached, dates.c.family_id, dates.c.local_date).label("reach"),
+    ).outerjoin(reached, and_(reached.c.appointment_id == dates.c.id, reached.c.family_id == dates.c.family_id))
     found: dict[str, dict[str, RateRow]] = {dim: {} for dim in DIMENSIONS}
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    for dim, key, category, counts in (_grouping_sets if postgresql else _union)(session, facts):
+    tallies: dict[tuple[str, str, str], dict[str, int]] = {}
+    for dim, key, category, result, n in (_grouping_sets if postgresql else _union)(session, facts):
+        tally = tallies.setdefault((dim, key, category), {})
+        tally[result] = tally.get(result, 0) + n
+    for (dim, key, category), tally in tallies.items():
+        counts = Counts(**{name: tally.get(name, 0) for name in RESULTS})
         if dim != "summary":
             if not (counts.attended or counts.missed or counts.missing) or (
                 dim == "representation" and category != "hearing"
             ):
                 continue
             counts = Counts(counts.attended, counts.missed, counts.missing)
-        key = key or ""
-        if dim == "month":
-            key = f"{int(key) // 100:04d}-{int(key) % 100:02d}"
         found[dim].setdefault(key, RateRow(key)).counts[category] = counts
     summary = found["summary"].get("", RateRow(""))
     _name_places(session, found["place"])
@@ -478,56 +500,86 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
     )
 
 
-def _keys(facts: FromClause[Any]) -> dict[str, ColumnElement[Any]]:
-    """Each breakdown's key as text. Literals are written into the SQL (not bound), so that the same
-    expression in the select list and in GROUPING SETS is recognised as the same on PostgreSQL."""
-    place = case(
-        (facts.c.court_id.is_not(None), literal_column("'court-'") + cast(facts.c.court_id, String)),
-        (facts.c.office_id.is_not(None), literal_column("'office-'") + cast(facts.c.office_id, String)),
-        else_=literal_column("'none'"),
-    )
-    return {
-        "month": cast(facts.c.month, String),
-        "place": place,
-        "language": func.coalesce(facts.c.language, literal_column("''")),
-        "manager": func.coalesce(cast(facts.c.manager_id, String), literal_column("''")),
-        "representation": facts.c.represented,
-        "reach": facts.c.reach,
-    }
+# The columns each breakdown groups by (the place: the court or the office), as the facts name them.
+FACTS = ("category", "result", "month", "court_id", "office_id", "manager_id", "language", "represented")
+KEYS: dict[str, tuple[str, ...]] = {
+    "month": ("month",),
+    "place": ("court_id", "office_id"),
+    "language": ("language",),
+    "manager": ("manager_id",),
+    "representation": ("represented",),
+    "reach": ("reach",),
+}
+RESULTS = ("attended", "missed", "missing", "left_out", "ahead")
 
 
-def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, Counts]]:
+def _key(dim: str, row: AnyRow) -> str:
+    """A breakdown's key as text, written here from the raw columns (grouping on them is cheaper in SQL)."""
+    if dim == "summary":
+        return ""
+    if dim == "month":
+        day = row.month if isinstance(row.month, date) else date.fromisoformat(row.month)
+        return f"{day.year:04d}-{day.month:02d}"
+    if dim == "place":
+        return (
+            f"court-{row.court_id}"
+            if row.court_id is not None
+            else f"office-{row.office_id}"
+            if row.office_id is not None
+            else "none"
+        )
+    if dim == "manager":
+        return "" if row.manager_id is None else str(row.manager_id)
+    value = getattr(row, KEYS[dim][0])
+    return value or ""
+
+
+def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, str, int]]:
     facts = query.cte("facts")
-    keys = {"summary": literal_column("''"), **_keys(facts)}
-    counted = facts.c.result.in_(COUNTED)
-    branches = [
-        select(literal(dim).label("dim"), keys[dim].label("key"), facts.c.category.label("category"), *_sums(facts))
-        .where(*([] if dim == "summary" else [counted]))
-        .group_by(keys[dim], facts.c.category)
-        for dim in DIMENSIONS
-    ]
+    columns = [name for names in KEYS.values() for name in names]
+    branches = []
+    for dim in DIMENSIONS:
+        keys = () if dim == "summary" else KEYS[dim]
+        branches.append(
+            select(
+                literal(dim).label("dim"),
+                *[(facts.c[name] if name in keys else literal(None)).label(name) for name in columns],
+                facts.c.category,
+                facts.c.result,
+                func.count().label("n"),
+            )
+            .where(*([] if dim == "summary" else [facts.c.result.in_(COUNTED)]))
+            .group_by(*[facts.c[name] for name in keys], facts.c.category, facts.c.result)
+        )
     for row in session.execute(union_all(*branches)):
-        yield row.dim, row.key, row.category, _counts(row)
+        yield row.dim, _key(row.dim, row), row.category, row.result, int(row.n)
 
 
-def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, Counts]]:
-    facts = query.subquery("facts")
-    keys = _keys(facts)
-    names = list(keys)
-    columns = [keys[name] for name in names]
-    # GROUPING(...) has a bit set for each key left out of the row's set, the first key highest.
+def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, str, int]]:
+    # OFFSET 0 keeps the facts a subquery of their own: each date's category, result and reach (its
+    # consent look-ups) are worked out once, not again for each grouping set that names them.
+    facts = query.offset(0).subquery("facts")
+    names = list(KEYS)
+    # GROUPING(...) of each breakdown's first column has a bit set for each one left out of the
+    # row's set, the first highest.
+    firsts = [facts.c[KEYS[name][0]] for name in names]
     everything = (1 << len(names)) - 1
     dims = {everything: "summary"}
     dims.update({everything - (1 << (len(names) - 1 - i)): name for i, name in enumerate(names)})
+    counted = (facts.c.category, facts.c.result)
     stmt = select(
-        func.grouping(*columns).label("grouping"),
-        *[c.label(f"key_{n}") for n, c in keys.items()],
-        facts.c.category,
-        *_sums(facts),
-    ).group_by(func.grouping_sets(tuple_(facts.c.category), *[tuple_(column, facts.c.category) for column in columns]))
+        func.grouping(*firsts).label("grouping"),
+        *[facts.c[name] for names in KEYS.values() for name in names],
+        *counted,
+        func.count().label("n"),
+    ).group_by(
+        func.grouping_sets(
+            tuple_(*counted), *[tuple_(*[facts.c[name] for name in KEYS[dim]], *counted) for dim in names]
+        )
+    )
     for row in session.execute(stmt):
         dim = dims[row.grouping]
-        yield dim, "" if dim == "summary" else getattr(row, f"key_{dim}"), row.category, _counts(row)
+        yield dim, _key(dim, row), row.category, row.result, int(row.n)
 
 
 def _ids(rows: dict[str, RateRow], prefix: str = "") -> list[int]:
@@ -551,19 +603,6 @@ def _name_managers(session: Session, rows: dict[str, RateRow]) -> None:
     names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows)))).all())
     for key, row in rows.items():
         row.label = names.get(int(key), "") if key.isdigit() else ""
-
-
-def _sums(facts: FromClause[Any]) -> list[ColumnElement[Any]]:
-    return [
-        func.sum(case((facts.c.result == name, 1), else_=0)).label(name)
-        for name in ("attended", "missed", "missing", "left_out", "ahead")
-    ]
-
-
-def _counts(row: AnyRow) -> Counts:
-    return Counts(
-        int(row.attended or 0), int(row.missed or 0), int(row.missing or 0), int(row.left_out or 0), int(row.ahead or 0)
-    )
 
 
 @dataclass(frozen=True)

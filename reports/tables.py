@@ -309,7 +309,7 @@ def page_columns(table: Table) -> list[Column]:
 
 
 def page_cell(table: Table, row: dict, column: Column) -> str:
-    from flask_babel import format_decimal, format_percent
+    from reports.numbers import format_decimal, format_percent
 
     value = row.get(column.key)
     if column.kind == "rate":

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_percent
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -22,6 +22,7 @@ from casework.pagination import page_number
 from casework.timeutil import today_for
 from reports import charts, exports, services, tables
 from reports.forms import FilterForm, PeriodForm
+from reports.numbers import format_decimal, format_percent
 from reports.services import CATEGORIES, KINDS_OF, Filters
 from scheduling import api as scheduling
 from scheduling.api import Court
@@ -48,7 +49,7 @@ def report_percent(value: float | None) -> str:
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
     session = db.session
-    courts = [(f"court-{c.id}", c.name) for c in session.scalars(select(Court).order_by(Court.name))]
+    courts = [(f"court-{i}", name) for i, name in session.execute(select(Court.id, Court.name).order_by(Court.name))]
     offices = [(f"office-{o.id}", o.name) for o in scheduling.program_offices(session, current_user.organization_id)]
     form.place.choices = {
         "": [("", _("All courts and offices"))],
@@ -59,12 +60,12 @@ def _filter_form() -> FilterForm:
     if services.caseload_only(current_user):
         del form["manager"]  # a case manager's reports are their own caseload
     else:
-        staff = session.scalars(
-            select(User)
+        staff = session.execute(
+            select(User.id, User.full_name)
             .where(User.organization_id == current_user.organization_id, User.role.in_(PROGRAM_ROLES))
             .order_by(User.full_name, User.id)
         )
-        form.manager.choices = [("", _("All case managers"))] + [(str(u.id), u.full_name) for u in staff]
+        form.manager.choices = [("", _("All case managers"))] + [(str(i), name) for i, name in staff]
     return form
 
 

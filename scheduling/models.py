@@ -133,6 +133,9 @@ class Appointment(TimestampMixin, Base):
         Index("ix_appointments_case_starts", "case_id", "starts_at"),
         Index("ix_appointments_status_starts", "status", "starts_at"),
         Index("ix_appointments_follow_up_task", "follow_up_task_id"),
+        Index("ix_appointments_case_local_date", "case_id", "local_date"),
+        Index("ix_appointments_court_local_date", "court_id", "local_date"),
+        Index("ix_appointments_office_local_date", "office_id", "local_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,6 +115,8 @@ class Task(TimestampMixin, Base):
     __table_args__ = (
         Index("ix_tasks_assignee_open_due", "assignee_id", "completed_at", "due_on"),
         Index("ix_tasks_case_due", "case_id", "due_on"),
+        Index("ix_tasks_title_key_created", "title_key", "created_at"),
+        Index("ix_tasks_kind_due", "kind", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

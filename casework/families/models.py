@@ -79,7 +79,10 @@ class Family(TimestampMixin, Base):
 
 class Member(TimestampMixin, Base):
     __tablename__ = "members"
-    __table_args__ = (Index("ix_members_family_birth", "family_id", "date_of_birth"),)
+    __table_args__ = (
+        Index("ix_members_family_birth", "family_id", "date_of_birth"),
+        Index("ix_members_family_head", "family_id", "relationship_to_head", "preferred_language"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"))
@@ -143,6 +146,7 @@ class Consent(TimestampMixin, Base):
     """Consent a member gave for one purpose; revoking keeps the record."""
 
     __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_kind_revoked", "kind", "revoked_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)

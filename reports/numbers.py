@@ -1,0 +1,31 @@
+"""Numbers as the reader's locale writes them, memoized: a report page writes hundreds of counts
+and rates, and Babel parses the locale's pattern again for each one. The same number in the same
+locale and pattern is written the same way, so each is formatted once per process."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from babel import numbers
+from flask_babel import get_locale
+
+
+@lru_cache(maxsize=16384)
+def _decimal(number: float, locale: str) -> str:
+    return numbers.format_decimal(number, locale=locale)
+
+
+@lru_cache(maxsize=16384)
+def _percent(number: float, pattern: str | None, locale: str) -> str:
+    return numbers.format_percent(number, format=pattern, locale=locale)
+
+
+def format_decimal(number: Any) -> str:
+    """As flask_babel.format_decimal."""
+    return _decimal(number, str(get_locale()))
+
+
+def format_percent(number: Any, pattern: str | None = None) -> str:
+    """As flask_babel.format_percent."""
+    return _percent(number, pattern, str(get_locale()))
