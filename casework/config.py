@@ -29,7 +29,7 @@ def _secret_key(instance_path: Path) -> str:
     return key_file.read_text().strip()
 
 
-DOMAINS = ("scheduling", "legal", "reintegration", "reports")
+DOMAINS = ("scheduling", "legal", "reintegration", "reports", "imports")
 
 
 def load_settings(instance_path: Path) -> dict[str, Any]:

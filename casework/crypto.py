@@ -14,11 +14,11 @@ import hmac
 import json
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import Flask, current_app, has_app_context
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.types import TypeDecorator
 
 NONCE_BYTES = 12
@@ -123,3 +123,60 @@ class EncryptedString(TypeDecorator):
 
     def process_result_value(self, value: str | None, dialect: Any) -> str | None:
         return None if value is None else field_keys().decrypt(value, self.context.encode())
+
+
+class EncryptedText(EncryptedString):
+    """An EncryptedString without a length, for longer values (a file name, a row of cells)."""
+
+    impl = Text()
+    cache_ok = True
+
+
+# Files: envelope encryption. Each file has its own random key; the key is kept wrapped by the
+# current field key, so rotating field keys re-wraps keys without rewriting files. The file is
+# sealed in chunks (AES-GCM each, the chunk's number and whether it is the last in its nonce), so
+# that files stream through in bounded memory and a truncated or reordered file does not open.
+FILE_CHUNK = 64 * 1024
+_TAG = 16
+_PREFIX = 7
+
+
+def _chunk_nonce(prefix: bytes, index: int, last: bool) -> bytes:
+    return prefix + index.to_bytes(4, "big") + (b"\x01" if last else b"\x00")
+
+
+def seal_file(source: BinaryIO, target: BinaryIO, context: str) -> str:
+    """Write `source` sealed to `target`; returns the file key, wrapped, to store beside it."""
+    key = AESGCM.generate_key(bit_length=256)
+    cipher = AESGCM(key)
+    prefix = secrets.token_bytes(_PREFIX)
+    target.write(prefix)
+    index, chunk = 0, source.read(FILE_CHUNK)
+    while True:
+        following = source.read(FILE_CHUNK)
+        target.write(cipher.encrypt(_chunk_nonce(prefix, index, not following), chunk, context.encode()))
+        if not following:
+            break
+        index, chunk = index + 1, following
+    return field_keys().encrypt(base64.urlsafe_b64encode(key).decode(), b"file-key:" + context.encode())
+
+
+def open_file(source: BinaryIO, target: BinaryIO, wrapped_key: str, context: str) -> None:
+    """Write the plain content of a file `seal_file` sealed; InvalidTag if it was altered."""
+    key = base64.urlsafe_b64decode(field_keys().decrypt(wrapped_key, b"file-key:" + context.encode()))
+    cipher = AESGCM(key)
+    prefix = source.read(_PREFIX)
+    index, chunk = 0, source.read(FILE_CHUNK + _TAG)
+    while True:
+        following = source.read(FILE_CHUNK + _TAG)
+        target.write(cipher.decrypt(_chunk_nonce(prefix, index, not following), chunk, context.encode()))
+        if not following:
+            break
+        index, chunk = index + 1, following
+
+
+def rewrap_file_key(wrapped_key: str, context: str) -> str:
+    """The same file key wrapped by the current field key (for `casework keys rotate`)."""
+    purpose = b"file-key:" + context.encode()
+    keys = field_keys()
+    return keys.encrypt(keys.decrypt(wrapped_key, purpose), purpose)

@@ -65,6 +65,8 @@ class Registry:
     family_sections: list[FamilySection] = field(default_factory=list)
     dashboard_sections: list[DashboardSection] = field(default_factory=list)
     nav_links: list[NavLink] = field(default_factory=list)
+    # Links beside "New family" on the family list (a domain's way to bring families in).
+    family_list_links: list[NavLink] = field(default_factory=list)
     # (job id, function run inside an app context, APScheduler trigger arguments)
     jobs: list[tuple[str, Callable[[], object], dict]] = field(default_factory=list)
     # Where people outside a program land after signing in: (applies to user, endpoint).

@@ -105,7 +105,9 @@ def _register_blueprints(app: Flask) -> None:
         NavLink("accounts.users", _l("Users"), "manage_users"),
         NavLink("retention.index", _l("Retention"), "read_audit"),
     ]
-    app.context_processor(lambda: {"nav_links": registry(app).nav_links})
+    app.context_processor(
+        lambda: {"nav_links": registry(app).nav_links, "family_list_links": registry(app).family_list_links}
+    )
     app.add_template_global(access.can, "can")
 
 

@@ -1,9 +1,10 @@
 from alembic import context
 
-import legal.models  # noqa: F401  (each domain's tables belong to the one schema)
+import imports.models  # noqa: F401  (each domain's tables belong to the one schema)
+import legal.models  # noqa: F401
 import reintegration.models  # noqa: F401
 import scheduling.models  # noqa: F401
-from casework.crypto import EncryptedString
+from casework.crypto import EncryptedString, EncryptedText
 from casework.db import UTCDateTime, make_engine
 from casework.models import Base
 
@@ -15,6 +16,8 @@ def render_item(type_, obj, autogen_context):
     """Migrations name plain SQLAlchemy types, never the application's own."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EncryptedText):
+        return "sa.Text()"
     if type_ == "type" and isinstance(obj, EncryptedString):
         return f"sa.String(length={obj.impl.length})"
     return False

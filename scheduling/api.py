@@ -27,6 +27,7 @@ from scheduling.models import (
 from scheduling.notify import queue_email
 from scheduling.outcome_form import save_outcome
 from scheduling.services import (
+    OFFICE_FOR_KIND,
     AppointmentData,
     OutcomeData,
     active_courts,
@@ -46,6 +47,7 @@ __all__ = [
     "CONSENT_WITHDRAWN_REASON",
     "HEARING_KINDS",
     "INTERPRETER_CALL",
+    "OFFICE_FOR_KIND",
     "Appointment",
     "AppointmentData",
     "AppointmentKind",

@@ -6,6 +6,7 @@ route with a URL parameter this file does not know fails until the parameter is 
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, time, timedelta
 from urllib.parse import urlsplit
@@ -24,6 +25,8 @@ from casework.models import Base
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import today_in
+from imports import services as import_services
+from imports.models import ImportFailure
 from legal import services as legal_services
 from reintegration import directory, plans
 from reintegration import services as reintegration_services
@@ -53,6 +56,7 @@ SECRET_STRINGS = (
     "Ixcoy",
     "Quiché Tzul",
     "Anaité",
+    "Ixcoy.csv",
     "A-087-654-321",
     "087654321",
     "(312) 555-0188",
@@ -218,6 +222,18 @@ def program_a(db_session):
     returnee_referral = plans.refer(
         db_session, worker, returnee, provider, Service.SHELTER, plan_item, "Keep this note private", None, today
     )
+    # Program A's caseload import, its file naming program A's family, one failed row kept.
+    import_job = import_services.upload(
+        db_session,
+        admin,
+        io.BytesIO(b"Nombre,Apellido,Fecha de nacimiento\nRigoberta,Ixcoy,31/02/1990\n"),
+        "Ixcoy.csv",
+        1_000_000,
+    )
+    import_services.set_mapping(
+        db_session, admin, import_job, {0: "given_names", 1: "first_surname", 2: "date_of_birth"}, "dmy", today
+    )
+    db_session.add(ImportFailure(job_id=import_job.id, row_number=2, cells='["Rigoberta", "Ixcoy"]', errors="date"))
     db_session.commit()
     ids = {
         "family_id": family.id,
@@ -244,6 +260,7 @@ def program_a(db_session):
         "plan_item_id": plan_item.id,
         "returnee_referral_id": returnee_referral.id,
         "relative_id": returnee.relatives[0].id,
+        "job_id": import_job.id,
     }
     return {
         "ids": ids,
@@ -264,7 +281,7 @@ def _insider(rule, program_a):
         return program_a["reception_admin"]
     if rule.rule.startswith("/reintegration"):
         return program_a["worker"]
-    return program_a["admin"] if rule.rule.startswith("/admin/") else program_a["manager"]
+    return program_a["admin"] if rule.rule.startswith(("/admin/", "/imports")) else program_a["manager"]
 
 
 def _url(rule, ids, revoked: bool = False) -> str:
@@ -336,6 +353,7 @@ def test_every_route_parameter_is_known():
         "plan_item_id",
         "returnee_referral_id",
         "relative_id",
+        "job_id",
     }
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
@@ -501,8 +519,9 @@ _IN_COUNTRY_STAFF = {
 }
 _PARTNER = {"own_account", "reach_families", "use_partner_portal"}
 ROLE_CAPABILITIES = {
-    "program_admin": _PROGRAM_STAFF | {"manage_users", "edit_reference_data", "read_audit", "supervise_program"},
-    "program_supervisor": _PROGRAM_STAFF | {"read_audit", "supervise_program"},
+    "program_admin": _PROGRAM_STAFF
+    | {"manage_users", "edit_reference_data", "read_audit", "supervise_program", "import_caseload"},
+    "program_supervisor": _PROGRAM_STAFF | {"read_audit", "supervise_program", "import_caseload"},
     "program_case_manager": _PROGRAM_STAFF,
     "partner_user": _PARTNER,
     "partner_account_manager": _PARTNER | {"manage_partner_accounts"},

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
-from typing import Any, TypedDict
+from typing import Any, TypedDict, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from flask_babel import lazy_gettext as _l
@@ -90,7 +90,9 @@ class AddressData:
     timezone: str | None = None  # blank: suggested from the state
 
 
-def _check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple[str, PhoneKind]]]:
+def check_member(data: MemberData, today: date) -> tuple[str | None, list[tuple[str, PhoneKind]]]:
+    """The rules every member meets, from a form or an imported row: the A-number and phones
+    parsed, the date of birth plausible, the languages known."""
     a_number_text = blank_to_none(data.a_number)
     a_number = parse_a_number(a_number_text) if a_number_text else None
     phones = []
@@ -205,16 +207,78 @@ def find_duplicates(
     )
     if exclude_member_id:
         stmt = stmt.where(Member.id != exclude_member_id)
-    wanted_name = f"{data.given_names} {data.first_surname} {data.second_surname or ''}"
     found = []
     for member in session.scalars(stmt):
-        if a_number and member.a_number == a_number:
-            found.append(DuplicateCandidate(member, str(_l("same A-number"))))
-        elif _name_similarity(wanted_name, member.full_name) >= 0.75 or (
-            fold(member.first_surname) == fold(data.first_surname)
-            and fold(member.given_names).split()[:1] == fold(data.given_names).split()[:1]
-        ):
-            found.append(DuplicateCandidate(member, str(_l("similar name and same date of birth"))))
+        reason = duplicate_reason(member, data, a_number)
+        if reason is not None:
+            found.append(DuplicateCandidate(member, reason))
+    return found
+
+
+def duplicate_reason(member: Member, data: MemberData, a_number: str | None) -> str | None:
+    """Why `member` looks like the person `data` describes (`a_number` parsed), or None: the same
+    A-number, or a close name with the same date of birth."""
+    if a_number and member.a_number == a_number:
+        return str(_l("same A-number"))
+    if data.date_of_birth is None or member.date_of_birth != data.date_of_birth:
+        return None
+    wanted_name = f"{data.given_names} {data.first_surname} {data.second_surname or ''}"
+    if _name_similarity(wanted_name, member.full_name) >= 0.75 or (
+        fold(member.first_surname) == fold(data.first_surname)
+        and fold(member.given_names).split()[:1] == fold(data.given_names).split()[:1]
+    ):
+        return str(_l("similar name and same date of birth"))
+    return None
+
+
+def same_member(family: Family, data: MemberData) -> Member | None:
+    """The member of `family` who is the person `data` describes (A-number already parsed)."""
+    return next((m for m in family.members if duplicate_reason(m, data, data.a_number) is not None), None)
+
+
+K = TypeVar("K")
+
+
+def existing_duplicates(
+    session: Session, program_id: int, households: list[tuple[K, list[MemberData]]]
+) -> list[tuple[K, list[tuple[Family, str]]]]:
+    """For households described by their members' data (A-numbers already parsed), the families
+    of `program_id` they seem to be already: two statements for the whole list, whatever its length."""
+    indexes = {a_number_index(d.a_number) for _k, people in households for d in people if d.a_number}
+    births = {d.date_of_birth for _k, people in households for d in people if d.date_of_birth}
+    if not (indexes or births):
+        return []
+    candidates: list[Member] = []
+    for condition in (
+        Member.a_number_index.in_(sorted(i for i in indexes if i)) if indexes else None,
+        Member.date_of_birth.in_(sorted(births)) if births else None,
+    ):
+        if condition is None:
+            continue
+        candidates.extend(
+            session.scalars(
+                select(Member)
+                .join(Family, Member.family_id == Family.id)
+                .where(Family.program_id == program_id, Family.anonymized_at.is_(None), condition)
+                .options(selectinload(Member.family))
+            )
+        )
+    by_index: dict[str | None, list[Member]] = {}
+    by_birth: dict[date | None, list[Member]] = {}
+    for member in {m.id: m for m in candidates}.values():
+        by_index.setdefault(member.a_number_index, []).append(member)
+        by_birth.setdefault(member.date_of_birth, []).append(member)
+    found = []
+    for key, people in households:
+        families: dict[int, tuple[Family, str]] = {}
+        for data in people:
+            near = by_index.get(a_number_index(data.a_number), []) if data.a_number else []
+            for member in [*near, *by_birth.get(data.date_of_birth, [])] if data.date_of_birth else near:
+                reason = duplicate_reason(member, data, data.a_number)
+                if reason is not None:
+                    families.setdefault(member.family_id, (member.family, reason))
+        if families:
+            found.append((key, list(families.values())))
     return found
 
 
@@ -225,7 +289,7 @@ def start_household(session: Session, user: User, program_id: int, head: MemberD
     """A new household of `program_id` with its head, named and indexed for search: what an intake,
     an in-country reception and an import begin with. The caller opens the case and audits."""
     head.relationship_to_head = Relationship.HEAD
-    a_number, phones = _check_member(head, today)
+    a_number, phones = check_member(head, today)
     family = Family(program_id=program_id, created_by_id=user.id)
     session.add(family)
     member = Member()
@@ -288,7 +352,7 @@ def create_family(
     family = start_household(session, user, user.organization_id, head, today)
     member = family.members[0]
     if address is not None:
-        _check_address(address, today)
+        check_address(address, today)
         family.addresses.append(_new_address(address, user))
     for kind in consents:
         member.consents.append(Consent(kind=kind, given_on=today, recorded_by_id=user.id))
@@ -305,7 +369,7 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
         raise ValidationError(
             str(_l("This household already has a head; choose the relationship to them.")), "relationship_to_head"
         )
-    a_number, phones = _check_member(data, today)
+    a_number, phones = check_member(data, today)
     member = Member()
     _apply_member(session, member, data, a_number, phones)
     family.members.append(member)
@@ -326,7 +390,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
         raise ValidationError(
             str(_l("This household already has a head; choose the relationship to them.")), "relationship_to_head"
         )
-    a_number, phones = _check_member(data, today)
+    a_number, phones = check_member(data, today)
     changed = _apply_member(session, member, data, a_number, phones)
     if changed:
         refresh_family_name(family)
@@ -340,7 +404,7 @@ def update_member(session: Session, user: User, member: Member, data: MemberData
 # Addresses ------------------------------------------------------------------------------------
 
 
-def _check_address(data: AddressData, today: date) -> None:
+def check_address(data: AddressData, today: date) -> None:
     if data.moved_in_on > today + timedelta(days=60):
         raise ValidationError(str(_l("The move-in date is too far in the future.")), "moved_in_on")
 
@@ -366,7 +430,7 @@ def current_address(family: Family) -> Address | None:
 
 def change_address(session: Session, user: User, family: Family, data: AddressData, today: date) -> Address:
     """Record a move; the court and USCIS must be told within 5 days, so two tasks are due then."""
-    _check_address(data, today)
+    check_address(data, today)
     previous = current_address(family)
     if previous is not None:
         if data.moved_in_on < previous.moved_in_on:
