@@ -30,6 +30,8 @@ def init_app(app: Flask) -> None:
     plugins = registry(app)
     plugins.family_list_links.append(NavLink("imports.index", _l("Import"), "import_caseload"))
     plugins.jobs.append(("caseload-import", jobs.run_imports, {"trigger": "interval", "seconds": 10}))
+    plugins.jobs.append(("caseload-import-prune", jobs.prune_imports, {"trigger": "cron", "hour": 4, "minute": 7}))
     plugins.anonymizers.append(services.forget_household)
+    plugins.key_rotations.append(services.rotate_keys)
     app.context_processor(lambda: {"import_status_labels": STATUS_LABELS})
     OBJECT_TYPE_LABELS.update({"import": _l("caseload import"), "imported_household": _l("imported household")})

@@ -18,6 +18,7 @@ STATUS_LABELS = {
     ImportStatus.IMPORTING: _l("Importing"),
     ImportStatus.DONE: _l("Import finished"),
     ImportStatus.CANCELLED: _l("Import cancelled"),
+    ImportStatus.STOPPED: _l("Import stopped by an error"),
 }
 
 DATE_ORDER_CHOICES = [

@@ -30,6 +30,7 @@ def run_imports() -> int:
         session.commit()
         if job is None:
             break
+        job_id = job.id
         program = session.get(Organization, job.program_id)
         today = today_in(program.timezone if program else "UTC", utcnow())
         try:
@@ -40,10 +41,17 @@ def run_imports() -> int:
                     done += result.households
                     if result.finished or utcnow() - started >= SWEEP:
                         break
-        except Exception:
+        except Exception as error:
             # The batch is rolled back; the lease runs out and a later sweep resumes at the last
-            # committed position.
+            # committed position (or, after services.MAX_ATTEMPTS, the job stops).
             session.rollback()
-            log.exception("caseload import %s stopped; it resumes after its lease", job.id)
+            log.exception("caseload import %s failed; it resumes after its lease", job_id)
+            services.note_failure(session, job_id, error, utcnow())
+            session.commit()
             break
     return done
+
+
+def prune_imports() -> int:
+    """Daily: failed rows and abandoned files the import no longer needs (services.prune)."""
+    return services.prune(db.session, utcnow())

@@ -22,6 +22,7 @@ class ImportStatus(enum.Enum):
     IMPORTING = "importing"
     DONE = "done"
     CANCELLED = "cancelled"
+    STOPPED = "stopped"  # it failed again and again; the households already imported stay
 
 
 WAITING = (ImportStatus.MAPPING, ImportStatus.CHECKED)

@@ -12,19 +12,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from casework.accounts.models import Organization, User
 from casework.accounts.services import program_case_managers
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
-from casework.crypto import field_keys, open_file, seal_file
+from casework.crypto import field_keys, open_file, rewrap_file_key, seal_file
 from casework.errors import CaseworkError, Conflict, ValidationError
 from casework.exports import csv_lines
 from casework.families import services as family_services
@@ -53,6 +55,8 @@ from scheduling.api import OFFICE_FOR_KIND, AppointmentData, AppointmentKind
 FILE_CONTEXT = "import_files.sealed"
 DEFAULT_MAPPING = "default"
 LEASE = timedelta(minutes=5)
+KEPT = timedelta(days=30)  # failed rows after the end, and files of imports never started
+MAX_ATTEMPTS = 5  # a job that fails this often stops, rather than fail every few minutes forever
 BATCH = 25  # households per transaction while importing
 SHOWN_PROBLEMS = 200
 
@@ -114,6 +118,12 @@ def opened(job: ImportJob) -> Iterator[Table]:
         with path.open("wb") as plain:
             open_file(io.BytesIO(job.file.sealed), plain, job.file.wrapped_key, FILE_CONTEXT)
         yield open_table(path, "")
+
+
+def first_rows(job: ImportJob, count: int = 2) -> list[list[str]]:
+    """The file's first rows, shown beside the columns while the person maps them."""
+    with opened(job) as table:
+        return [cells for _n, cells in islice(table.rows(), count)]
 
 
 def _drop_file(job: ImportJob) -> None:
@@ -279,9 +289,9 @@ def check(session: Session, job: ImportJob, today: date) -> Preview:
             preview.households += 1
             preview.rows += len(household.people)
             problems = household.problems
-            for person in household.people:
-                preview.dates += sum(1 for d in person.dates if not d.past)
-                preview.past_dates += sum(1 for d in person.dates if d.past)
+            dates = {d for person in household.people for d in person.dates}  # shared dates once
+            preview.dates += sum(1 for d in dates if not d.past)
+            preview.past_dates += sum(1 for d in dates if d.past)
             if problems:
                 preview.failing_households += 1
                 room = max(SHOWN_PROBLEMS - len(preview.problems), 0)
@@ -486,13 +496,23 @@ def import_run(session: Session, job: ImportJob, today: date, size: int | None =
 
         def next_batch(now: datetime) -> BatchResult:
             result = BatchResult()
-            for household in households:
-                _import_one(session, actor, job, household, decisions.get(household.index), blind, now, today)
+            batch = list(islice(households, size))
+            prints = {h.index: h.fingerprint(blind) for h in batch if not h.problems}
+            done = set(
+                session.scalars(
+                    select(ImportedHousehold.fingerprint).where(
+                        ImportedHousehold.program_id == job.program_id,
+                        ImportedHousehold.fingerprint.in_(list(prints.values())),
+                    )
+                )
+            )
+            for household in batch:
+                fingerprint = prints.get(household.index, "")
+                decision = decisions.get(household.index)
+                _import_one(session, actor, job, household, decision, fingerprint, fingerprint in done, now, today)
                 job.position = household.index + 1
                 result.households += 1
-                if result.households >= size:
-                    break
-            else:
+            if len(batch) < size:
                 result.finished = True
                 _finish(session, actor, job, now)
             job.claimed_until = now + LEASE
@@ -524,21 +544,16 @@ def _import_one(
     job: ImportJob,
     household: Household,
     decision: tuple[DuplicateDecision, int | None] | None,
-    blind: Callable[[str], str],
+    fingerprint: str,
+    already: bool,
     now: datetime,
     today: date,
 ) -> None:
     if household.problems:
         _fail(session, job, household, household.problems)
         return
-    fingerprint = household.fingerprint(blind)
-    already = session.scalars(
-        select(ImportedHousehold.id).where(
-            ImportedHousehold.program_id == job.program_id, ImportedHousehold.fingerprint == fingerprint
-        )
-    ).first()
     chosen, merge_into = decision if decision is not None else (None, None)
-    if already is not None or chosen is DuplicateDecision.SKIP:
+    if already or chosen is DuplicateDecision.SKIP:
         job.skipped_count += 1
         return
     merging = chosen is DuplicateDecision.MERGE and merge_into is not None
@@ -712,6 +727,58 @@ def failed_rows_csv(session: Session, job: ImportJob) -> Iterator[str]:
     yield from csv_lines(
         [*job.headers, str(_l("Errors"))], ([*failure.cell_values(), failure.errors] for failure in failures)
     )
+
+
+def note_failure(session: Session, job_id: int, error: BaseException, now: datetime) -> None:
+    """A worker failed on this job (its batch rolled back): say so on the job and, after
+    MAX_ATTEMPTS claims, stop it. The message names the kind of fault only, never row data."""
+    job = session.get(ImportJob, job_id)
+    if job is None or job.status is not ImportStatus.IMPORTING:
+        return
+    job.error = type(error).__name__
+    if job.attempts >= MAX_ATTEMPTS:
+        job.status = ImportStatus.STOPPED
+        job.finished_at = now
+        job.claim_token = None
+        _drop_file(job)
+        record(session, None, AuditAction.CHANGE, "import", job.id, detail=f"stopped: {job.error}")
+    session.flush()
+
+
+def prune(session: Session, now: datetime) -> int:
+    """Personal data the import no longer needs: the failed rows of imports ended over KEPT ago,
+    and imports left waiting that long (cancelled, their files deleted). Returns how many."""
+    cutoff = now - KEPT
+    ended = select(ImportJob.id).where(ImportJob.status.not_in([*WAITING, *RUNNING]), ImportJob.finished_at < cutoff)
+    failures = session.execute(delete(ImportFailure).where(ImportFailure.job_id.in_(ended)))
+    abandoned = list(
+        session.scalars(select(ImportJob).where(ImportJob.status.in_(WAITING), ImportJob.updated_at < cutoff))
+    )
+    for job in abandoned:
+        job.status = ImportStatus.CANCELLED
+        job.finished_at = now
+        _drop_file(job)
+        record(session, None, AuditAction.CHANGE, "import", job.id, detail="cancelled: left waiting")
+    session.flush()
+    return int(failures.rowcount or 0) + len(abandoned)  # type: ignore[attr-defined]
+
+
+def rotate_keys(session: Session) -> str:
+    """Under the current field key: the waiting files' keys re-wrapped (the files stay as they
+    are), the file names and the failed rows re-encrypted."""
+    files = jobs = failures = 0
+    for sealed in session.scalars(select(ImportFile)):
+        sealed.wrapped_key = rewrap_file_key(sealed.wrapped_key, FILE_CONTEXT)
+        files += 1
+    for job in session.scalars(select(ImportJob)):
+        flag_modified(job, "filename")  # read with whichever key sealed it, written under the current one
+        jobs += 1
+    for failure in session.scalars(select(ImportFailure).execution_options(yield_per=500)):
+        flag_modified(failure, "cells")
+        failures += 1
+    session.flush()
+    record(session, None, AuditAction.CHANGE, "import", None, detail=f"keys rotated: {files} files")
+    return f"Caseload imports: {files} file keys re-wrapped, {jobs} file names and {failures} failed rows re-encrypted."
 
 
 def forget_household(session: Session, family_id: int, case_ids: list[int]) -> None:

@@ -89,7 +89,7 @@ def mapping(job_id: int):
 
     if submitted(form, save, "mapping"):
         return redirect(url_for("imports.show", job_id=job.id))
-    return render_template("imports/mapping.html", job=job, form=form)
+    return render_template("imports/mapping.html", job=job, form=form, examples=services.first_rows(job))
 
 
 @bp.route("/imports/<int:job_id>")

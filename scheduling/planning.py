@@ -182,10 +182,19 @@ def schedule_version(appointment: Appointment) -> str:
 
 
 def _add(
-    session: Session, appointment: Appointment, contact: Contact, kind: MessageKind, step: str, due_at: datetime
+    session: Session,
+    appointment: Appointment,
+    contact: Contact,
+    kind: MessageKind,
+    step: str,
+    due_at: datetime,
+    new: bool = False,
 ) -> Reminder | None:
+    """A reminder row unless one with its key exists. For an appointment created in this very
+    transaction (`new`), none can: no other process sees it before the commit, so neither the
+    look-up nor the savepoint that guards against a concurrent planner is needed."""
     key = f"{appointment.id}:{schedule_version(appointment)}:{kind.value}:{step}:{contact.channel.value}"
-    if session.scalar(select(Reminder.id).where(Reminder.dedupe_key == key)) is not None:
+    if not new and session.scalar(select(Reminder.id).where(Reminder.dedupe_key == key)) is not None:
         return None
     reminder = Reminder(
         appointment_id=appointment.id,
@@ -200,6 +209,9 @@ def _add(
         dedupe_key=key,
         status=ReminderStatus.PLANNED,
     )
+    if new:
+        session.add(reminder)
+        return reminder
     try:
         with session.begin_nested():
             session.add(reminder)
@@ -227,8 +239,9 @@ def _needs_interpreter_call(
         )
 
 
-def plan(session: Session, appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
-    """The reminders an upcoming appointment needs and does not have yet."""
+def plan(session: Session, appointment: Appointment, now: datetime | None = None, new: bool = False) -> list[Reminder]:
+    """The reminders an upcoming appointment needs and does not have yet (`new`: it was created in
+    this transaction, so it has none)."""
     now = now or utcnow()
     if (
         appointment.status is not AppointmentStatus.SCHEDULED
@@ -261,7 +274,7 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
             _needs_interpreter_call(session, appointment, contact, policy, now)
             continue
         for step_key, due in moments:
-            row = _add(session, appointment, contact, MessageKind.REMINDER, step_key, due)
+            row = _add(session, appointment, contact, MessageKind.REMINDER, step_key, due, new)
             if row is not None:
                 planned.append(row)
     session.flush()

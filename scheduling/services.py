@@ -520,7 +520,7 @@ def create_appointment(session: Session, user: User, case: Case, data: Appointme
     session.add(appointment)
     session.flush()
     record(session, user, AuditAction.CREATE, "appointment", appointment.id, case.family_id)
-    planning.plan(session, appointment)
+    planning.plan(session, appointment, new=True)
     return appointment
 
 

@@ -49,5 +49,11 @@ def rotate_a_numbers(session, batch: int = 1000) -> int:
 def rotate_command(batch: int) -> None:
     """Re-encrypt A-numbers under the first key of FIELD_ENCRYPTION_KEYS (then older keys can go)
     and recompute blind indexes under BLIND_INDEX_KEY."""
+    from flask import current_app
+
+    from casework.extensions import registry
+
     done = rotate_a_numbers(db.session, batch)
     click.echo(f"{done} A-numbers re-encrypted under key {field_keys().current_id!r}.")
+    for rotate in registry(current_app).key_rotations:
+        click.echo(rotate(db.session))

@@ -149,10 +149,12 @@ def _apply_member(
     return changed
 
 
-def index_names(session: Session, member: Member) -> None:
-    """The member's name tokens, which name search reads (a domain that adds members calls it too)."""
+def index_names(session: Session, member: Member, new: bool = False) -> None:
+    """The member's name tokens, which name search reads (a domain that adds members calls it too);
+    a `new` member has none to replace."""
     session.flush()
-    session.execute(delete(NameToken).where(NameToken.member_id == member.id))
+    if not new:
+        session.execute(delete(NameToken).where(NameToken.member_id == member.id))
     session.add_all(
         NameToken(member_id=member.id, family_id=member.family_id, token=token)
         for token in sorted(
@@ -292,12 +294,12 @@ def start_household(session: Session, user: User, program_id: int, head: MemberD
     a_number, phones = check_member(head, today)
     family = Family(program_id=program_id, created_by_id=user.id)
     session.add(family)
-    member = Member()
+    member = Member(consents=[])
     _apply_member(session, member, head, a_number, phones)
     family.members.append(member)
     refresh_family_name(family)
     session.flush()
-    index_names(session, member)
+    index_names(session, member, new=True)
     return family
 
 
@@ -328,7 +330,7 @@ def copy_household(session: Session, user: User, source: Family, program_id: int
     refresh_family_name(family)
     session.flush()
     for copy in family.members:
-        index_names(session, copy)
+        index_names(session, copy, new=True)
     return family
 
 
@@ -370,12 +372,12 @@ def add_member(session: Session, user: User, family: Family, data: MemberData, t
             str(_l("This household already has a head; choose the relationship to them.")), "relationship_to_head"
         )
     a_number, phones = check_member(data, today)
-    member = Member()
+    member = Member(consents=[])
     _apply_member(session, member, data, a_number, phones)
     family.members.append(member)
     refresh_family_name(family)
     session.flush()
-    index_names(session, member)
+    index_names(session, member, new=True)
     family.updated_at = utcnow()
     record(session, user, AuditAction.CREATE, "member", member.id, family.id)
     session.flush()

@@ -32,7 +32,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('program_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('mapping', 'checked', 'queued', 'importing', 'done', 'cancelled', name='import_status', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('status', sa.Enum('mapping', 'checked', 'queued', 'importing', 'done', 'cancelled', 'stopped', name='import_status', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('filename', sa.Text(), nullable=False),
     sa.Column('encoding', sa.String(length=20), nullable=True),
     sa.Column('delimiter', sa.String(length=1), nullable=True),

@@ -36,5 +36,7 @@ def test_scheduler_registers_every_job_without_starting(app):
     assert {job.id for job in scheduler.get_jobs()} == {job_id for job_id, _, _ in JOBS} | {
         "reminders-dispatch",
         "scheduling-daily",
+        "caseload-import",
+        "caseload-import-prune",
     }
     assert not scheduler.running

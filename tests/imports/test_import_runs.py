@@ -14,6 +14,7 @@ from casework.families.models import Family, Member
 from casework.timeutil import today_in
 from imports import jobs, services
 from imports.models import ImportedHousehold, ImportJob, ImportStatus
+from tests.factories import PASSWORD
 from tests.imports.conftest import messy_csv
 
 ROWS = ["Familia,Parentesco,Nombre,Apellido,Fecha de nacimiento,Teléfono"]
@@ -129,3 +130,51 @@ def test_the_command_line_import_and_its_exit_status(app, db_session, admin, man
     assert _count(db_session, Family) == 3
     unknown = runner.invoke(args=["import", "caseload", str(path), "--program", "Nowhere"])
     assert unknown.exit_code == 2 and "no program is called" in unknown.output
+
+
+def test_an_import_that_fails_again_and_again_stops_and_says_so(
+    app, client, db_session, admin, manager, court, ice_office, monkeypatch
+):
+    job = _checked_job(db_session, admin, "\n".join(ROWS).encode())
+
+    def always_fails(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(services, "_import_one", always_fails)
+    clock = {"now": utcnow()}
+    monkeypatch.setattr(jobs, "utcnow", lambda: clock["now"])
+    for attempt in range(1, services.MAX_ATTEMPTS + 1):
+        with app.app_context():
+            assert jobs.run_imports() == 0
+        db_session.expire_all()
+        job = db_session.get(ImportJob, job.id)
+        assert job.attempts == attempt and job.error == "RuntimeError"
+        clock["now"] += services.LEASE + timedelta(seconds=1)
+    assert job.status is ImportStatus.STOPPED and job.file is None and job.position == 0
+    with app.app_context():
+        assert jobs.run_imports() == 0  # nothing claims a stopped import
+    client.sign_in(admin.email, PASSWORD)
+    page = client.get(f"/imports/{job.id}").get_data(as_text=True)
+    assert "Import stopped by an error" in page and "upload the same file again" in page
+
+
+def test_failed_rows_and_abandoned_files_are_deleted_after_thirty_days(
+    app, db_session, admin, manager, court, ice_office
+):
+    from imports.models import ImportFailure, ImportFile
+
+    done = _checked_job(db_session, admin, messy_csv())
+    with app.app_context():
+        jobs.run_imports()
+    waiting = services.upload(db_session, admin, io.BytesIO(messy_csv()), "later.csv", 1_000_000)
+    db_session.commit()
+    assert db_session.scalar(select(func.count()).select_from(ImportFailure)) == 1
+    assert services.prune(db_session, utcnow()) == 0  # nothing is old yet
+    later = utcnow() + services.KEPT + timedelta(days=1)
+    assert services.prune(db_session, later) == 2
+    db_session.commit()
+    db_session.expire_all()
+    assert db_session.scalar(select(func.count()).select_from(ImportFailure)) == 0
+    assert db_session.get(ImportFile, waiting.id) is None
+    assert db_session.get(ImportJob, waiting.id).status is ImportStatus.CANCELLED
+    assert db_session.get(ImportJob, done.id).status is ImportStatus.DONE
