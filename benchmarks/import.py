@@ -22,6 +22,7 @@ import random
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,9 +58,11 @@ def write_file(path: Path, rows: int, seed: int = 7) -> int:
             has_hearing, has_check_in = rng.random() < 0.6, rng.random() < 0.5
             for n in range(size):
                 head = n == 0
-                born = date(1970, 1, 1) + timedelta(days=rng.randint(0, 19000)) if head else date(
-                    2008, 1, 1
-                ) + timedelta(days=rng.randint(0, 5000))
+                born = (
+                    date(1970, 1, 1) + timedelta(days=rng.randint(0, 19000))
+                    if head
+                    else date(2008, 1, 1) + timedelta(days=rng.randint(0, 5000))
+                )
                 a_number = f"A {rng.randint(100, 299)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
                 writer.writerow(
                     [
@@ -154,7 +157,9 @@ def run(url: str, path: Path, do_import: bool) -> None:
         with path.open("rb") as source:
             job = services.upload(session, admin, source, path.name, 100_000_000)
         preview = services.set_mapping(session, admin, job, job.mapped(), None, today)
-        services.start(session, admin, job, {d.household: (services.DuplicateDecision.SKIP, None) for d in preview.duplicates})
+        services.start(
+            session, admin, job, {d.household: (services.DuplicateDecision.SKIP, None) for d in preview.duplicates}
+        )
         session.commit()
         checked = time.perf_counter() - started
         print(
@@ -193,9 +198,9 @@ def main() -> None:
     if args.one:
         run(url, Path(args.one), do_import=not args.check_only)
         return
-    folder = Path(os.environ.get("TMPDIR", "/tmp"))
+    folder = Path(tempfile.mkdtemp(prefix="casework-import-bench-"))
     for rows, check_only in ((args.rows, False), (args.rows, True), (args.big_rows, True)):
-        path = folder / f"casework-import-bench-{rows}.csv"
+        path = folder / f"caseload-{rows}.csv"
         households = write_file(path, rows)
         size = path.stat().st_size / 1e6
         what = "check only" if check_only else "check and import"
@@ -203,6 +208,7 @@ def main() -> None:
         command = [sys.executable, __file__, "--one", str(path)] + (["--check-only"] if check_only else [])
         subprocess.run(command, check=True)
         path.unlink()
+    folder.rmdir()
 
 
 if __name__ == "__main__":
