@@ -29,6 +29,9 @@ FIELDS: tuple[Field, ...] = (
     Field("household", _l("Household"),
           ("Household", "Household ID", "Household number", "Family", "Family ID", "Family number", "Familia",
            "Hogar", "No. de familia", "Número de familia", "ID de familia", "Grupo familiar")),
+    Field("lead_a_number", _l("A-number of the head of household"),
+          ("Lead A-number", "Lead A number", "Family A-number", "Head's A-number", "A-number of the head",
+           "Número A del titular", "Número A principal", "A# principal", "Número A del jefe de familia")),
     Field("relationship", _l("Relationship"),
           ("Relationship", "Relationship to head", "Relación", "Parentesco")),
     Field("given_names", _l("Given names"),
@@ -194,6 +197,7 @@ def check_mapping(mapping: dict[int, str], column_count: int) -> None:
 # The downloadable template: each field's header in English and Spanish, and one fictional row.
 TEMPLATE_EXAMPLE = {
     "household": "F-001",
+    "lead_a_number": "",
     "relationship": "Jefa",
     "given_names": "María José",
     "first_surname": "Pérez",

@@ -56,6 +56,9 @@ class ImportJob(TimestampMixin, Base):
     # Column index (as text, JSON keys are strings) -> field key of imports.columns.
     mapping: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     date_order: Mapped[str | None] = mapped_column(String(3))
+    # The check's findings (problems with what was typed, households already here), sealed: the
+    # preview page reads them instead of reading the whole file again. Gone when the import ends.
+    preview: Mapped[str | None] = mapped_column(EncryptedText("import_jobs.preview"))
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     households_total: Mapped[int] = mapped_column(Integer, default=0)
     # Progress: households are taken in file order; `position` is how many are finished.

@@ -196,7 +196,7 @@ def read_person(number: int, cells: list[str], mapping: dict[int, str], lookups:
     person = PersonRow(
         row=number,
         cells=cells,
-        household_key=r.get("household"),
+        household_key=r.get("household") or _family_key(r),
         member=member,
         relationship_given=relationship is not None,
         address=_address(r),
@@ -219,6 +219,13 @@ def read_person(number: int, cells: list[str], mapping: dict[int, str], lookups:
         r.fail("sms_consent", str(_l("Consent to text reminders needs a mobile number.")))
     person.problems = r.problems
     return person
+
+
+def _family_key(r: _Reader) -> str:
+    """Without a household column, the head's A-number each member's row repeats (a family unit's
+    lead A-number, in any of its writings) groups the rows."""
+    lead = r.parse("lead_a_number", values.parse_a_number_text)
+    return f"A{lead}" if lead else ""
 
 
 def _field_of(form_field: str | None) -> str:

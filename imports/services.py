@@ -4,13 +4,14 @@ process that claims the job. Services add and flush; the request, command or job
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import secrets
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -26,13 +28,14 @@ from casework.accounts.services import program_case_managers
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
+from casework.cases.models import Case
 from casework.crypto import field_keys, open_file, rewrap_file_key, seal_file
 from casework.errors import CaseworkError, Conflict, ValidationError
 from casework.exports import csv_lines
 from casework.families import services as family_services
 from casework.families.identifiers import fold
 from casework.families.models import ConsentKind, Family, Relationship
-from casework.releases.services import ReleaseData, create_release
+from casework.releases.services import ReleaseData, create_releases
 from imports import columns
 from imports.models import (
     RUNNING,
@@ -127,7 +130,16 @@ def first_rows(job: ImportJob, count: int = 2) -> list[list[str]]:
 
 
 def _drop_file(job: ImportJob) -> None:
+    """The import has ended: its file and its preview (what was typed) are no longer kept."""
     job.file = None
+    job.preview = None
+
+
+def stored_preview(job: ImportJob) -> Preview:
+    """What the check found, as it was when the mapping was last saved."""
+    if job.preview is None:
+        raise Conflict(str(_l("Check the file before importing it.")))
+    return Preview.from_json(job.preview)
 
 
 # The mapping ----------------------------------------------------------------------------------
@@ -189,6 +201,7 @@ def set_mapping(
         )
     job.date_order = preview.date_order
     job.rows_total, job.households_total = preview.rows, preview.households
+    job.preview = preview.to_json()
     job.status = ImportStatus.CHECKED
     session.flush()
     return preview
@@ -233,6 +246,19 @@ class Preview:
     @property
     def ready(self) -> int:
         return self.households - self.failing_households - self.already_imported
+
+    def to_json(self) -> str:
+        facts = asdict(self)
+        facts["date_orders"] = sorted(self.date_orders)
+        return json.dumps(facts, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> Preview:
+        facts = json.loads(text)
+        facts["problems"] = [Problem(**p) for p in facts["problems"]]
+        facts["duplicates"] = [Duplicate(**d) for d in facts["duplicates"]]
+        facts["date_orders"] = set(facts["date_orders"])
+        return cls(**facts)
 
 
 def lookups_for(session: Session, job: ImportJob, today: date) -> Lookups:
@@ -310,38 +336,40 @@ def check(session: Session, job: ImportJob, today: date) -> Preview:
 
 
 class _SeenPeople:
-    """People already met in the file, by A-number and by folded name and birth date (keyed, so
-    that a long file's people are not held in clear)."""
+    """People already met in the file, by A-number and by folded name and birth date. Held as
+    8-byte digests, with each household's name once: memory for a 100,000-row file stays small,
+    and no one's identifiers sit in clear in the process."""
 
     def __init__(self) -> None:
-        self.keys: dict[str, tuple[int, str]] = {}
+        self.households: dict[int, int] = {}  # digest of a person's key -> their household
+        self.labels: dict[int, str] = {}
 
     def add(self, household: Household) -> Duplicate | None:
         found = None
         for person in household.people:
             for key in _person_keys(person):
-                earlier = self.keys.get(key)
-                if earlier is not None and earlier[0] != household.index and found is None:
+                earlier = self.households.setdefault(key, household.index)
+                if earlier != household.index and found is None:
                     found = Duplicate(
                         household.index,
                         household.label,
                         [p.row for p in household.people],
                         None,
-                        earlier[1],
+                        self.labels[earlier],
                         str(_l("the same person is in an earlier household of the file")),
                     )
-                self.keys.setdefault(key, (household.index, household.label))
+        self.labels[household.index] = household.label
         return found
 
 
-def _person_keys(person: PersonRow) -> list[str]:
+def _person_keys(person: PersonRow) -> list[int]:
     m = person.member
     keys = []
     if m.a_number:
         keys.append("a:" + m.a_number)
     if m.date_of_birth:
         keys.append(f"n:{fold(m.given_names).split()[:1]}|{fold(m.first_surname)}|{m.date_of_birth.isoformat()}")
-    return keys
+    return [int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") for key in keys]
 
 
 def _against_existing(
@@ -506,12 +534,18 @@ def import_run(session: Session, job: ImportJob, today: date, size: int | None =
                     )
                 )
             )
+            creating: list[tuple[Household, str]] = []
             for household in batch:
                 fingerprint = prints.get(household.index, "")
                 decision = decisions.get(household.index)
-                _import_one(session, actor, job, household, decision, fingerprint, fingerprint in done, now, today)
-                job.position = household.index + 1
-                result.households += 1
+                if household.problems or fingerprint in done or decision is not None:
+                    _import_one(session, actor, job, household, decision, fingerprint, fingerprint in done, now, today)
+                else:
+                    creating.append((household, fingerprint))
+            _create_together(session, actor, job, creating, now, today)
+            if batch:
+                job.position = batch[-1].index + 1
+            result.households = len(batch)
             if len(batch) < size:
                 result.finished = True
                 _finish(session, actor, job, now)
@@ -561,31 +595,123 @@ def _import_one(
         with session.begin_nested():  # the household whole, or nothing of it
             if merging and merge_into is not None:
                 family = _merge(session, actor, household, merge_into, today)
+                dates = _add_dates(session, actor, [(household, _current_case(session, family))])
+                _remember(session, actor, job, [(household, fingerprint, family)], now)
             else:
-                family = _create(session, actor, household, today)
-            dates = _add_dates(session, actor, family, household)
-            session.add(
-                ImportedHousehold(
-                    program_id=job.program_id,
-                    fingerprint=fingerprint,
-                    family_id=family.id,
-                    job_id=job.id,
-                    imported_at=now,
-                )
-            )
-            record(session, actor, AuditAction.CREATE, "imported_household", job.id, family.id)
-            session.flush()
+                dates = _write(session, actor, job, [(household, fingerprint)], now, today)
     except (CaseworkError, _RowRefused) as refused:
         row, error = (
-            (refused.row, refused.error) if isinstance(refused, _RowRefused) else (household.people[0].row, refused)
+            (refused.row, refused.error) if isinstance(refused, _RowRefused) else (_row_of(household, today), refused)
         )
         _fail(session, job, household, [Problem(row, error.field or "", "", error.message)])
+        return
+    except (IntegrityError, DataError):
+        _fail(
+            session,
+            job,
+            household,
+            [Problem(household.head.row, "", "", str(_l("The database refused this household.")))],
+        )
         return
     job.appointments_count += dates
     if merging:
         job.merged_count += 1
     else:
         job.created_count += 1
+
+
+def _create_together(
+    session: Session,
+    actor: User,
+    job: ImportJob,
+    households: list[tuple[Household, str]],
+    now: datetime,
+    today: date,
+) -> None:
+    """New households of a batch written together; should a service refuse one of them, they are
+    taken again one by one, so that only that household fails."""
+    if not households:
+        return
+    try:
+        with session.begin_nested():
+            dates = _write(session, actor, job, households, now, today)
+    except (CaseworkError, _RowRefused, IntegrityError, DataError):
+        for household, fingerprint in households:
+            _import_one(session, actor, job, household, None, fingerprint, False, now, today)
+        return
+    job.created_count += len(households)
+    job.appointments_count += dates
+
+
+def _write(
+    session: Session,
+    actor: User,
+    job: ImportJob,
+    households: list[tuple[Household, str]],
+    now: datetime,
+    today: date,
+) -> int:
+    """New households with their members, consents, addresses, cases, releases and dates; returns
+    how many dates were added."""
+    made = family_services.create_households(
+        session, actor, [_new_household(household) for household, _fingerprint in households], today
+    )
+    for (household, _fingerprint), (family, _case) in zip(households, made, strict=True):
+        for person, member in zip(_head_first(household), family.members, strict=True):
+            person.member_id = member.id
+    releases = [
+        (family, release)
+        for (household, _fingerprint), (family, _case) in zip(households, made, strict=True)
+        if (release := _release_of(household)) is not None
+    ]
+    create_releases(session, actor, releases, today)
+    dates = _add_dates(
+        session, actor, [(household, case) for (household, _fp), (_f, case) in zip(households, made, strict=True)]
+    )
+    _remember(
+        session, actor, job, [(h, fp, family) for (h, fp), (family, _case) in zip(households, made, strict=True)], now
+    )
+    return dates
+
+
+def _head_first(household: Household) -> list[PersonRow]:
+    head = household.head
+    return [head, *(p for p in household.people if p is not head)]
+
+
+def _new_household(household: Household) -> family_services.NewHousehold:
+    people = _head_first(household)
+    return family_services.NewHousehold(
+        people=[p.member for p in people],
+        consents=[_consents_of(p) for p in people],
+        address=next((p.address for p in people if p.address), None),
+        assign_to_id=next((p.case_manager_id for p in people if p.case_manager_id), None),
+    )
+
+
+def _row_of(household: Household, today: date) -> int:
+    """The row a refusal of the whole household most likely came from: the first person the
+    member rules refuse, else the head's."""
+    for person in _head_first(household):
+        try:
+            family_services.check_member(person.member, today)
+        except CaseworkError:
+            return person.row
+    return household.head.row
+
+
+def _remember(
+    session: Session, actor: User, job: ImportJob, households: list[tuple[Household, str, Family]], now: datetime
+) -> None:
+    """The households now here, by fingerprint, so that no later run brings them in again."""
+    for _household, fingerprint, family in households:
+        session.add(
+            ImportedHousehold(
+                program_id=job.program_id, fingerprint=fingerprint, family_id=family.id, job_id=job.id, imported_at=now
+            )
+        )
+        record(session, actor, AuditAction.CREATE, "imported_household", job.id, family.id)
+    session.flush()
 
 
 CONSENTS = (("sms_consent", ConsentKind.SMS_REMINDERS), ("email_consent", ConsentKind.EMAIL_REMINDERS))
@@ -610,22 +736,6 @@ def _writing(person: PersonRow) -> Iterator[None]:
         yield
     except CaseworkError as error:
         raise _RowRefused(person.row, error) from error
-
-
-def _create(session: Session, actor: User, household: Household, today: date) -> Family:
-    head = household.head
-    address = next((p.address for p in [head, *household.people] if p.address), None)
-    manager = next((p.case_manager_id for p in [head, *household.people] if p.case_manager_id), None)
-    with _writing(head):
-        family = family_services.create_family(
-            session, actor, head.member, address, _consents_of(head), today, assign_to_id=manager
-        )
-    head.member_id = family.members[0].id
-    for person in household.people:
-        if person is not head:
-            _add_person(session, actor, family, person, today)
-    _add_release(session, actor, family, household, today)
-    return family
 
 
 def _add_person(session: Session, actor: User, family: Family, person: PersonRow, today: date) -> None:
@@ -655,46 +765,48 @@ def _merge(session: Session, actor: User, household: Household, family_id: int, 
     return family
 
 
-def _add_release(session: Session, actor: User, family: Family, household: Household, today: date) -> None:
+def _release_of(household: Household) -> ReleaseData | None:
+    """The household's release record: the earliest release its rows give with agency and kind."""
     released = [p for p in household.people if p.released_on and p.release_agency and p.release_type]
     if not released:
-        return
-    first = min(released, key=lambda p: p.released_on or today)
+        return None
+    first = min(released, key=lambda p: p.released_on or date.max)
     assert first.released_on and first.release_agency and first.release_type
-    create_release(
-        session,
-        actor,
-        family,
-        ReleaseData(released_on=first.released_on, agency=first.release_agency, release_type=first.release_type),
-        today,
-    )
+    return ReleaseData(released_on=first.released_on, agency=first.release_agency, release_type=first.release_type)
 
 
-def _add_dates(session: Session, actor: User, family: Family, household: Household) -> int:
-    """The upcoming dates of the household's rows, one appointment for the people sharing one."""
+def _current_case(session: Session, family: Family) -> Case:
     case = case_services.current_case(session, family)
-    if case is None:
-        return 0
-    people: dict[DateRow, list[int]] = {}
-    for person in household.people:
-        for row in person.dates:
-            if not row.past and person.member_id is not None:
-                people.setdefault(row, []).append(person.member_id)
-    for row, member_ids in people.items():
-        scheduling.create_appointment(
-            session,
-            actor,
-            case,
-            AppointmentData(
-                kind=row.kind,
-                member_ids=member_ids,
-                local_date=row.local_date,
-                local_time=row.local_time,
-                court_id=row.court_id,
-                office_id=row.office_id,
-            ),
+    assert case is not None  # _merge opens one when there is none
+    return case
+
+
+def _add_dates(session: Session, actor: User, households: list[tuple[Household, Case]]) -> int:
+    """The upcoming dates of the households' rows, one appointment for the people sharing one."""
+    dates: list[tuple[Case, AppointmentData]] = []
+    for household, case in households:
+        people: dict[DateRow, list[int]] = {}
+        for person in household.people:
+            for row in person.dates:
+                if not row.past and person.member_id is not None:
+                    people.setdefault(row, []).append(person.member_id)
+        dates.extend(
+            (
+                case,
+                AppointmentData(
+                    kind=row.kind,
+                    member_ids=member_ids,
+                    local_date=row.local_date,
+                    local_time=row.local_time,
+                    court_id=row.court_id,
+                    office_id=row.office_id,
+                ),
+            )
+            for row, member_ids in people.items()
         )
-    return len(people)
+    if dates:
+        scheduling.create_appointments(session, actor, dates)
+    return len(dates)
 
 
 def _fail(session: Session, job: ImportJob, household: Household, problems: list[Problem]) -> None:
@@ -772,6 +884,8 @@ def rotate_keys(session: Session) -> str:
         files += 1
     for job in session.scalars(select(ImportJob)):
         flag_modified(job, "filename")  # read with whichever key sealed it, written under the current one
+        if job.preview is not None:
+            flag_modified(job, "preview")
         jobs += 1
     for failure in session.scalars(select(ImportFailure).execution_options(yield_per=500)):
         flag_modified(failure, "cells")

@@ -100,7 +100,7 @@ def show(job_id: int):
     if job.status is ImportStatus.MAPPING:
         return redirect(url_for("imports.mapping", job_id=job.id))
     if job.status is ImportStatus.CHECKED:
-        preview = services.check(db.session, job, today_for(current_user))
+        preview = services.stored_preview(job)
         return render_template(
             "imports/preview.html", job=job, preview=preview, form=StartForm(), labels=columns.LABELS
         )

@@ -82,6 +82,11 @@ def current_family_link(session: Session, secret: str, family_id: int) -> str | 
 
 def family_links(session: Session, secret: str, family_ids: set[int]) -> dict[int, str]:
     """Tokens of several families at once (a dispatcher's batch), made where missing."""
+    return {family_id: token_of(secret, feed) for family_id, feed in ensure_family_links(session, family_ids).items()}
+
+
+def ensure_family_links(session: Session, family_ids: set[int]) -> dict[int, CalendarFeed]:
+    """The links of several families, those missing made: one look-up and one flush for all."""
     feeds = {
         f.family_id: f
         for f in session.scalars(
@@ -93,11 +98,17 @@ def family_links(session: Session, secret: str, family_ids: set[int]) -> dict[in
             )
             .order_by(CalendarFeed.id)
         )
+        if f.family_id is not None
     }
-    return {
-        family_id: token_of(secret, feeds.get(family_id) or _new(session, scope=FeedScope.FAMILY, family_id=family_id))
-        for family_id in family_ids
-    }
+    missing = [
+        CalendarFeed(nonce=secrets.token_urlsafe(6)[:NONCE_LENGTH], scope=FeedScope.FAMILY, family_id=family_id)
+        for family_id in sorted(family_ids - set(feeds))
+    ]
+    if missing:
+        session.add_all(missing)
+        session.flush()
+        feeds.update({feed.family_id: feed for feed in missing if feed.family_id is not None})
+    return feeds
 
 
 def renew_family_link(session: Session, user: User, family: Family) -> None:

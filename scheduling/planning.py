@@ -8,6 +8,7 @@ nothing new. A changed schedule is a new version: the old version's unsent rows 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -239,10 +240,38 @@ def _needs_interpreter_call(
         )
 
 
-def plan(session: Session, appointment: Appointment, now: datetime | None = None, new: bool = False) -> list[Reminder]:
-    """The reminders an upcoming appointment needs and does not have yet (`new`: it was created in
-    this transaction, so it has none)."""
+def plan(session: Session, appointment: Appointment, now: datetime | None = None) -> list[Reminder]:
+    """The reminders an upcoming appointment needs and does not have yet."""
     now = now or utcnow()
+    policy = policy_for(session, appointment.case_id, appointment.case.family.program_id)
+    planned = _plan(session, appointment, policy, now, new=False)
+    session.flush()
+    return planned
+
+
+def plan_new(session: Session, appointments: Sequence[Appointment], now: datetime | None = None) -> list[Reminder]:
+    """The reminders of appointments created in this very transaction: they have none yet, and no
+    other process sees them before the commit, so no look-up or savepoint guards each row; their
+    policies are read in one query."""
+    now = now or utcnow()
+    if not appointments:
+        return []
+    policies = policies_for(session, [(a.case_id, a.case.family.program_id) for a in appointments])
+    links.ensure_family_links(session, {a.case.family_id for a in appointments if contacts(a)})
+    with session.no_autoflush:  # the rows go in together at the end, not one by one as tasks are looked up
+        planned = [
+            row
+            for a in appointments
+            for row in _plan(session, a, policies[(a.case_id, a.case.family.program_id)], now, new=True, linked=True)
+        ]
+    session.flush()
+    return planned
+
+
+def _plan(
+    session: Session, appointment: Appointment, policy: Policy, now: datetime, new: bool, linked: bool = False
+) -> list[Reminder]:
+    """`linked`: the caller made sure the family has its calendar link."""
     if (
         appointment.status is not AppointmentStatus.SCHEDULED
         or appointment.outcome is not None
@@ -252,7 +281,6 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
         return []  # a closed case's dates (kept for another program) get no reminders from us
     if appointment.court is not None and not appointment.court.active:
         return []  # never send a family to a closed court: the date is listed for its case manager to move
-    policy = policy_for(session, appointment.case_id, appointment.case.family.program_id)
     zone = recipient_zone(appointment)
     latest = appointment.starts_at - MIN_LEAD
     moments: list[tuple[str, datetime]] = []
@@ -267,7 +295,7 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
             moments.append(("now", due))
     planned = []
     found = contacts(appointment)
-    if found:
+    if found and not linked:
         links.ensure_family_link(session, appointment.case.family_id)
     for contact in found.values():
         if not has_texts(contact.member.preferred_language):
@@ -277,7 +305,6 @@ def plan(session: Session, appointment: Appointment, now: datetime | None = None
             row = _add(session, appointment, contact, MessageKind.REMINDER, step_key, due, new)
             if row is not None:
                 planned.append(row)
-    session.flush()
     return planned
 
 

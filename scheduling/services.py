@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -513,15 +514,32 @@ def new_uid() -> str:
 
 
 def create_appointment(session: Session, user: User, case: Case, data: AppointmentData) -> Appointment:
-    appointment = Appointment(
-        case_id=case.id, case=case, uid=new_uid(), sequence=0, created_by_id=user.id, status=AppointmentStatus.SCHEDULED
-    )
-    _apply(session, case, appointment, data)
-    session.add(appointment)
+    return create_appointments(session, user, [(case, data)])[0]
+
+
+def create_appointments(
+    session: Session, user: User, dates: Sequence[tuple[Case, AppointmentData]]
+) -> list[Appointment]:
+    """New appointments (each checked as it is made), audited, their reminders planned; the rows
+    of all of them in a few batched statements."""
+    appointments = []
+    for case, data in dates:
+        appointment = Appointment(
+            case_id=case.id,
+            case=case,
+            uid=new_uid(),
+            sequence=0,
+            created_by_id=user.id,
+            status=AppointmentStatus.SCHEDULED,
+        )
+        _apply(session, case, appointment, data)
+        appointments.append(appointment)
+    session.add_all(appointments)
     session.flush()
-    record(session, user, AuditAction.CREATE, "appointment", appointment.id, case.family_id)
-    planning.plan(session, appointment, new=True)
-    return appointment
+    for appointment, (case, _data) in zip(appointments, dates, strict=True):
+        record(session, user, AuditAction.CREATE, "appointment", appointment.id, case.family_id)
+    planning.plan_new(session, appointments)
+    return appointments
 
 
 def _schedule_of(appointment: Appointment) -> tuple[object, ...]:

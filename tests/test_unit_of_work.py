@@ -50,7 +50,7 @@ def test_intake_saves_nothing_when_opening_the_case_fails(monkeypatch, client, d
     from casework.cases import services as case_services
 
     client.sign_in(manager.email, PASSWORD)
-    calls = fail_after(monkeypatch, case_services, "open_case")
+    calls = fail_after(monkeypatch, case_services, "open_cases")
     before = [_count(db_session, model) for model in (Family, Member, Consent, Case, AuditEvent)]
     with pytest.raises(InjectedFault):
         client.post(

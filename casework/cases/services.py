@@ -62,19 +62,28 @@ def _check_assignee(session: Session, program_id: int, user_id: int | None) -> U
 
 
 def open_case(session: Session, user: User, family: Family, today: date, assign_to_id: int | None) -> Case:
-    assignee = _check_assignee(session, family.program_id, assign_to_id)
-    case = Case(
-        family=family,
-        reference=new_reference(),
-        status=CaseStatus.INTAKE,
-        opened_on=today,
-        assigned_to_id=assignee.id if assignee else None,
-    )
-    session.add(case)
+    return open_cases(session, user, [(family, assign_to_id)], today)[0]
+
+
+def open_cases(session: Session, user: User, families: Sequence[tuple[Family, int | None]], today: date) -> list[Case]:
+    """A case for each family, assigned as given (each assignee checked first), in one flush."""
+    assignees = [_check_assignee(session, family.program_id, assign_to_id) for family, assign_to_id in families]
+    cases = [
+        Case(
+            family=family,
+            reference=new_reference(),
+            status=CaseStatus.INTAKE,
+            opened_on=today,
+            assigned_to_id=assignee.id if assignee else None,
+        )
+        for (family, _assign_to_id), assignee in zip(families, assignees, strict=True)
+    ]
+    session.add_all(cases)
     session.flush()
-    session.add(CaseAssignment(case_id=case.id, user_id=case.assigned_to_id, assigned_by_id=user.id))
-    record(session, user, AuditAction.CREATE, "case", case.id, family.id)
-    return case
+    for case, (family, _assign_to_id) in zip(cases, families, strict=True):
+        session.add(CaseAssignment(case_id=case.id, user_id=case.assigned_to_id, assigned_by_id=user.id))
+        record(session, user, AuditAction.CREATE, "case", case.id, family.id)
+    return cases
 
 
 def current_case(session: Session, family: Family) -> Case | None:

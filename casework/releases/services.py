@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -73,14 +74,26 @@ def _apply(release: Release, data: ReleaseData) -> list[str]:
 
 
 def create_release(session: Session, user: User, family: Family, data: ReleaseData, today: date) -> Release:
-    _check(family, data, today)
-    release = Release(family_id=family.id)
-    _apply(release, data)
-    session.add(release)
+    return create_releases(session, user, [(family, data)], today)[0]
+
+
+def create_releases(
+    session: Session, user: User, releases: Sequence[tuple[Family, ReleaseData]], today: date
+) -> list[Release]:
+    """Release records of several families (each checked first), in one flush."""
+    for family, data in releases:
+        _check(family, data, today)
+    made = []
+    for family, data in releases:
+        release = Release(family_id=family.id)
+        _apply(release, data)
+        made.append(release)
+    session.add_all(made)
     session.flush()
-    record(session, user, AuditAction.CREATE, "release", release.id, family.id)
+    for release, (family, _data) in zip(made, releases, strict=True):
+        record(session, user, AuditAction.CREATE, "release", release.id, family.id)
     session.flush()
-    return release
+    return made
 
 
 def update_release(

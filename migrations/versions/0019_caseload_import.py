@@ -39,6 +39,7 @@ def upgrade() -> None:
     sa.Column('headers', sa.JSON(), nullable=False),
     sa.Column('mapping', sa.JSON(), nullable=False),
     sa.Column('date_order', sa.String(length=3), nullable=True),
+    sa.Column('preview', sa.Text(), nullable=True),
     sa.Column('rows_total', sa.Integer(), nullable=False),
     sa.Column('households_total', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),

@@ -10,6 +10,7 @@ from imports.values import fold_key
 
 KEYS = (
     "household",
+    "lead_a_number",
     "relationship",
     "given_names",
     "first_surname",
@@ -44,7 +45,7 @@ KEYS = (
 def test_fields_in_order_with_labels_and_no_notes():
     assert tuple(field.key for field in FIELDS) == KEYS
     assert REQUIRED == ("given_names", "first_surname")
-    assert str(FIELDS[2].label) == "Given names"
+    assert str(FIELDS[3].label) == "Given names"
     assert all(str(field.label) for field in FIELDS)
     assert "notes" not in KEYS
 
@@ -59,6 +60,7 @@ def test_no_synonym_belongs_to_two_fields():
 def test_spanish_headers_map_fully():
     headers = [
         "No. de familia",
+        "Número A del titular",
         "Parentesco",
         "Nombres",
         "Apellido paterno",
@@ -94,6 +96,7 @@ def test_spanish_headers_map_fully():
 def test_english_headers_map_fully():
     headers = [
         "Family ID",
+        "Lead A-number",
         "Relationship",
         "First name",
         "Last name",

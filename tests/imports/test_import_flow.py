@@ -8,7 +8,7 @@ import io
 import re
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from casework.audit.models import AuditEvent
 from casework.cases.models import Case, Task
@@ -74,6 +74,10 @@ def test_a_messy_spanish_file_from_upload_to_summary(app, signed_in, db_session,
     page = preview.get_data(as_text=True)
     assert preview.status_code == 200, page
     # The impossible date is shown with what was typed, next to its row; the rest is ready.
+    # The preview shown again later is the one kept, sealed, from the check.
+    assert signed_in.get(f"/imports/{job.id}").get_data(as_text=True) == page
+    stored = db_session.execute(text("SELECT preview FROM import_jobs WHERE id = :id"), {"id": job.id}).scalar()
+    assert stored and "31/02/1991" not in stored and "Rosa" not in stored
     problems = page.split("<h2>Problems</h2>")[1]
     assert re.search(r"<td>5</td><td>Date of birth</td><td><code>31/02/1991</code></td>", problems)
     job = _job(db_session)
@@ -94,7 +98,7 @@ def test_a_messy_spanish_file_from_upload_to_summary(app, signed_in, db_session,
     job = _job(db_session)
     assert job.status is ImportStatus.DONE
     assert (job.created_count, job.merged_count, job.skipped_count, job.failed_count) == (3, 0, 0, 1)
-    assert db_session.get(ImportFile, job.id) is None  # the file is deleted when the import ends
+    assert db_session.get(ImportFile, job.id) is None and job.preview is None  # gone when the import ends
 
     perez = db_session.scalars(select(Family).where(Family.display_name == "Pérez Ramírez, María José")).one()
     head, child = perez.members
@@ -135,9 +139,9 @@ def test_a_messy_spanish_file_from_upload_to_summary(app, signed_in, db_session,
     summary = signed_in.get(f"/imports/{job.id}").get_data(as_text=True)
     assert "Import finished" in summary and "failed.csv" in summary
     failed = signed_in.get(f"/imports/{job.id}/failed.csv")
-    text = failed.get_data(as_text=True)
-    assert text.startswith("\ufeff")
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    body = failed.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows[0][-1] == "Errors" and rows[0][2] == "Nombres"
     assert len(rows) == 2 and rows[1][2] == "Rosa" and rows[1][5] == "31/02/1991"
     assert "Date of birth" in rows[1][-1]
@@ -219,3 +223,61 @@ def test_ambiguous_dates_ask_how_the_file_writes_them(app, signed_in, db_session
     ana = db_session.scalars(select(Member).where(Member.given_names == "Ana")).one()
     assert ana.date_of_birth == date(1990, 3, 4)
     assert _count(db_session, Phone) == 0
+
+
+def test_an_excel_workbook_with_merged_household_cells_and_date_cells(app, signed_in, db_session):
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Hogar", "Nombre", "Apellido", "Fecha de nacimiento", "Parentesco", "Número A"])
+    sheet.append(["Familia Cux", "Lucía", "Cux", date(1990, 4, 5), "Jefa", 123456789])
+    sheet.append([None, "Mateo", "Cux", 42005, "Hijo", None])  # a birth date typed as an Excel serial
+    sheet.append(["Familia Tzul", "Ana", "Tzul", "1985-07-30", "Jefa", None])
+    sheet.merge_cells("A2:A3")  # the household named once over its two rows
+    content = io.BytesIO()
+    book.save(content)
+    response = _upload(signed_in, content.getvalue(), "familias.xlsx")
+    assert response.status_code == 302
+    job = _job(db_session)
+    assert job.encoding is None and job.headers[0] == "Hogar"
+    page = _map_and_check(signed_in, job.id).get_data(as_text=True)
+    assert re.search(r"<dt>Households</dt><dd>2</dd>", page) and "Problems" not in page
+    signed_in.post(f"/imports/{job.id}/start", {}, page=f"/imports/{job.id}")
+    assert run_imports(app) == 2
+    cux = db_session.scalars(select(Family).where(Family.display_name == "Cux, Lucía")).one()
+    assert [(m.given_names, m.date_of_birth) for m in cux.members] == [
+        ("Lucía", date(1990, 4, 5)),
+        ("Mateo", date(2015, 1, 1)),
+    ]
+    assert cux.members[0].a_number == "123456789"
+
+
+def test_rows_of_a_family_unit_grouped_by_the_lead_a_number(app, signed_in, db_session):
+    content = (
+        "Nombre,Apellido,Parentesco,Número A,Número A del titular\n"
+        "Ana,Cux,Jefa,A 111-222-333,A-111-222-333\n"
+        "Luis,Tzul,Jefe,444555666,444555666\n"
+        "Mateo,Cux,Hijo,A111222334,111 222 333\n"  # apart from his mother's row, written otherwise
+    ).encode()
+    _upload(signed_in, content)
+    job = _job(db_session)
+    page = _map_and_check(signed_in, job.id).get_data(as_text=True)
+    assert "Número A del titular" in job.headers
+    # A family unit's rows must be together in the file: the third row says so.
+    assert re.search(r"<dt>Households</dt><dd>3</dd>", page) and "higher up in the file" in page
+    together = (
+        "Nombre,Apellido,Parentesco,Número A,Número A del titular\n"
+        "Ana,Cux,Jefa,A 111-222-333,A-111-222-333\n"
+        "Mateo,Cux,Hijo,A111222334,111 222 333\n"
+        "Luis,Tzul,Jefe,444555666,444555666\n"
+    ).encode()
+    _upload(signed_in, together)
+    job = _job(db_session)
+    page = _map_and_check(signed_in, job.id).get_data(as_text=True)
+    assert re.search(r"<dt>Households</dt><dd>2</dd>", page) and "Problems" not in page
+    signed_in.post(f"/imports/{job.id}/start", {}, page=f"/imports/{job.id}")
+    assert run_imports(app) == 2
+    cux = db_session.scalars(select(Family).where(Family.display_name == "Cux, Ana")).one()
+    assert [m.given_names for m in cux.members] == ["Ana", "Mateo"]

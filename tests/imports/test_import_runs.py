@@ -42,16 +42,17 @@ def test_a_crash_mid_import_resumes_where_it_stopped_and_creates_no_one_twice(
     job = _checked_job(db_session, admin, "\n".join(ROWS).encode())
     assert job.households_total == 10
     monkeypatch.setattr(services, "BATCH", 3)
-    real = services._import_one
+    real = services._write
     calls = {"n": 0}
 
-    def crash_on_the_fifth(*args, **kwargs):
+    def crash_in_the_second_batch(*args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 5:
-            raise RuntimeError("the worker dies")
-        return real(*args, **kwargs)
+        written = real(*args, **kwargs)
+        if calls["n"] == 2:
+            raise RuntimeError("the worker dies")  # after writing: what it wrote must not stay
+        return written
 
-    monkeypatch.setattr(services, "_import_one", crash_on_the_fifth)
+    monkeypatch.setattr(services, "_write", crash_in_the_second_batch)
     with (
         app.app_context(),
         pytest.raises(RuntimeError),
@@ -65,10 +66,10 @@ def test_a_crash_mid_import_resumes_where_it_stopped_and_creates_no_one_twice(
     db_session.rollback()
     db_session.expire_all()
     job = db_session.get(ImportJob, job.id)
-    # The first batch of three was committed with its position; the fourth household was rolled back.
+    # The first batch of three was committed with its position; the second was rolled back whole.
     assert job.position == 3 and job.status is ImportStatus.IMPORTING
     assert _count(db_session, Family) == 3
-    monkeypatch.setattr(services, "_import_one", real)
+    monkeypatch.setattr(services, "_write", real)
     # A dispatcher started before the lease ends takes nothing; after it, the rest.
     with app.app_context():
         assert jobs.run_imports() == 0
@@ -87,24 +88,23 @@ def test_a_household_that_fails_while_written_leaves_nothing(
     app, db_session, admin, manager, court, ice_office, monkeypatch
 ):
     job = _checked_job(db_session, admin, "\n".join(ROWS).encode())
+    from casework.errors import ValidationError
     from casework.families import services as family_services
 
-    real = family_services.add_member
+    real = family_services.check_member
 
-    def refuse_the_child(session, user, family, data, today):
+    def refuse_the_child(data, today):
         if data.given_names == "Menor3":
-            from casework.errors import ValidationError
-
             raise ValidationError("The household already has too many members.", "given_names")
-        return real(session, user, family, data, today)
+        return real(data, today)
 
-    monkeypatch.setattr(family_services, "add_member", refuse_the_child)
+    monkeypatch.setattr(family_services, "check_member", refuse_the_child)
     with app.app_context():
         assert jobs.run_imports() == 10
     db_session.expire_all()
     job = db_session.get(ImportJob, job.id)
     assert (job.created_count, job.failed_count) == (9, 1)
-    # Household H3's head was written before its child failed: the savepoint took both back.
+    # Household H3's child was refused as it was written: H3 is not here at all, the others are.
     assert db_session.scalar(select(func.count()).select_from(Member).where(Member.given_names == "Persona3")) == 0
     assert _count(db_session, Family) == 9
     rows = "".join(services.failed_rows_csv(db_session, job)).splitlines()
@@ -140,7 +140,7 @@ def test_an_import_that_fails_again_and_again_stops_and_says_so(
     def always_fails(*args, **kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(services, "_import_one", always_fails)
+    monkeypatch.setattr(services, "_write", always_fails)
     clock = {"now": utcnow()}
     monkeypatch.setattr(jobs, "utcnow", lambda: clock["now"])
     for attempt in range(1, services.MAX_ATTEMPTS + 1):
