@@ -95,10 +95,12 @@ def write_file(path: Path, rows: int, seed: int = 7) -> int:
 
 
 def _setup(session):
+    from sqlalchemy import select
+
     from casework.accounts.models import Organization, OrganizationKind, Role, User
     from casework.accounts.passwords import hash_password
-    from scheduling.api import Court, Office
-    from scheduling.models import OfficeKind
+    from scheduling.api import Court
+    from tests.factories import make_court, make_ice_office
 
     stamp = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}"
     program = Organization(name=f"Import Benchmark {stamp}", kind=OrganizationKind.PROGRAM, timezone="America/Chicago")
@@ -112,30 +114,9 @@ def _setup(session):
         password_hash=hash_password("benchmark-password"),
     )
     session.add(admin)
-    if not session.query(Court).filter(Court.slug == "benchmark-chicago").first():
-        session.add(
-            Court(
-                slug="benchmark-chicago",
-                name="Chicago Immigration Court",
-                street="525 West Van Buren Street",
-                city="Chicago",
-                state="IL",
-                postal_code="60607",
-                timezone="America/Chicago",
-            )
-        )
-    session.add(
-        Office(
-            program_id=program.id,
-            kind=OfficeKind.ICE,
-            name="Chicago ICE field office",
-            street="101 West Congress Parkway",
-            city="Chicago",
-            state="IL",
-            postal_code="60605",
-            timezone="America/Chicago",
-        )
-    )
+    if session.scalars(select(Court).where(Court.slug == "benchmark-chicago")).first() is None:
+        make_court(session, slug="benchmark-chicago")
+    make_ice_office(session, program)
     session.commit()
     return admin
 

@@ -98,3 +98,40 @@ def make_family(
     return family_services.create_family(
         session, user, head or member_data(), address_data, consents, today, (assign_to or user).id
     )
+
+
+def make_court(session: Session, slug: str = "test-chicago", name: str = "Chicago Immigration Court"):
+    """An immigration court in Chicago (the shipped list's courts are loaded by the command, not here)."""
+    from scheduling.models import Court
+
+    court = Court(
+        slug=slug,
+        name=name,
+        street="525 West Van Buren Street",
+        city="Chicago",
+        state="IL",
+        postal_code="60607",
+        timezone="America/Chicago",
+    )
+    session.add(court)
+    session.flush()
+    return court
+
+
+def make_ice_office(session: Session, program: Organization, name: str = "Chicago ICE field office"):
+    """The program's ICE field office in Chicago, where its families check in."""
+    from scheduling.models import Office, OfficeKind
+
+    office = Office(
+        program_id=program.id,
+        kind=OfficeKind.ICE,
+        name=name,
+        street="101 West Congress Parkway",
+        city="Chicago",
+        state="IL",
+        postal_code="60605",
+        timezone="America/Chicago",
+    )
+    session.add(office)
+    session.flush()
+    return office

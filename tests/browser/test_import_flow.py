@@ -16,7 +16,7 @@ from casework.families.models import Family
 from imports import jobs
 from scheduling.models import Court
 from tests.browser.conftest import screenshot
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, make_court, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -28,17 +28,7 @@ def supervisor(live_app):
     program = session.get(Organization, family.program_id)
     user = make_user(session, program, Role.SUPERVISOR, email="browser.supervisor@example.org", name="Sara Supervisora")
     if session.scalars(select(Court).where(Court.name == "Chicago Immigration Court")).first() is None:
-        session.add(
-            Court(
-                slug="browser-import-chicago",
-                name="Chicago Immigration Court",
-                street="525 West Van Buren Street",
-                city="Chicago",
-                state="IL",
-                postal_code="60607",
-                timezone="America/Chicago",
-            )
-        )
+        make_court(session, slug="browser-import-chicago")
     session.commit()
     email = user.email
     session.close()

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casework.accounts.models import Role
-from scheduling.api import Court, Office
-from scheduling.models import OfficeKind
-from tests.factories import PASSWORD, make_organization, make_user
+from tests.factories import PASSWORD, make_court, make_ice_office, make_organization, make_user
 
 # Spanish headers, semicolons, Windows-1252 accents; day/month/year dates; a household over two
 # rows; A-numbers with dashes and spaces; a row with an impossible date; an Excel date serial.
@@ -48,35 +46,12 @@ def manager(db_session, program):
 
 @pytest.fixture()
 def court(db_session):
-    court = Court(
-        slug="test-chicago",
-        name="Chicago Immigration Court",
-        street="525 West Van Buren Street",
-        city="Chicago",
-        state="IL",
-        postal_code="60607",
-        timezone="America/Chicago",
-    )
-    db_session.add(court)
-    db_session.flush()
-    return court
+    return make_court(db_session)
 
 
 @pytest.fixture()
 def ice_office(db_session, program):
-    office = Office(
-        program_id=program.id,
-        kind=OfficeKind.ICE,
-        name="Chicago ICE field office",
-        street="101 West Congress Parkway",
-        city="Chicago",
-        state="IL",
-        postal_code="60605",
-        timezone="America/Chicago",
-    )
-    db_session.add(office)
-    db_session.flush()
-    return office
+    return make_ice_office(db_session, program)
 
 
 @pytest.fixture()
