@@ -6,6 +6,15 @@ calendar feed of 1,000 appointments. Prints figures; not a test.
 
 The database named by DATABASE_URL is emptied and migrated first. Targets (issue 3): at least 500
 reminders per second with one dispatcher, and the 1,000-appointment feed in under 200 ms.
+
+    python benchmarks/reminders.py --drill [--reminders 3200]
+
+The crash drill (issue 17): every reminder due at once, three dispatchers taking batches of 20,
+one killed with SIGKILL in the middle of its run, another started once the dead one's lease has
+run out; then each reminder's deliveries are counted at the fake gateway and SMTP server, and the
+losses (rows never recorded sent) and duplicates (deliveries beyond one a row) are printed. Since
+each message is recorded sent as soon as it is accepted, a killed dispatcher repeats at most the
+one message it had in flight.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -31,7 +41,7 @@ from casework.accounts.models import Role
 from casework.db import Database, make_engine
 from casework.migrate import upgrade
 from casework.timeutil import today_in
-from scheduling import dispatch, links
+from scheduling import dispatch, links, outbox
 from scheduling.models import Court, Reminder, ReminderStatus
 from tests.conftest import _reset_database
 from tests.factories import make_organization, make_user
@@ -126,12 +136,10 @@ def make_all_due(app, day: date) -> datetime:
 
 def _dispatcher(url: str, config: dict, now: datetime, queue) -> None:  # type: ignore[no-untyped-def]
     app = build(url)
-    with app.app_context():
-        session = Database.state(app).writer_sessionmaker()
+    with app.app_context(), Database.state(app).sweep_session() as session:  # as the scheduled sweep does
         started = time.time()  # wall clock, comparable across the processes
         result = dispatch.dispatch_once(session, config, now=now, limit=200)
         queue.put((result.sent, started, time.time()))
-        session.close()
 
 
 def dispatch_with(url: str, config: dict, now: datetime, processes: int) -> tuple[int, float]:
@@ -145,6 +153,63 @@ def dispatch_with(url: str, config: dict, now: datetime, processes: int) -> tupl
     for worker in workers:
         worker.join()
     return sum(r[0] for r in reports), max(r[2] for r in reports) - min(r[1] for r in reports)
+
+
+def _drill_dispatcher(url: str, config: dict, now: datetime, queue) -> None:  # type: ignore[no-untyped-def]
+    app = build(url)
+    with app.app_context(), Database.state(app).sweep_session() as session:
+        queue.put(dispatch.dispatch_once(session, config, now=now, limit=20).sent)
+
+
+def crash_drill(app, url: str, config: dict, day: date, smtp: SmtpServer, gateway: SmsGateway, total: int) -> None:
+    now = make_all_due(app, day)
+    smtp.clear()
+    gateway.sent.clear()
+    queue = multiprocessing.Queue()
+    workers = [
+        multiprocessing.Process(target=_drill_dispatcher, args=(url, config, now, queue), daemon=True) for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    deadline = time.monotonic() + 300
+    while smtp.count + len(gateway.sent) < total // 4 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    victim = workers[0]
+    os.kill(victim.pid, signal.SIGKILL)  # mid-run: a batch claimed, some of it sent
+    victim.join()
+    for worker in workers[1:]:
+        worker.join()
+    late = multiprocessing.Process(
+        target=_drill_dispatcher, args=(url, config, now + outbox.LEASE + timedelta(seconds=1), queue), daemon=True
+    )
+    late.start()
+    late.join()
+    with app.app_context():
+        session = Database.state(app).sessionmaker()
+        rows = session.execute(select(Reminder.channel, Reminder.recipient, Reminder.status)).all()
+        session.close()
+    expected: dict[tuple[str, str], int] = {}
+    for channel, recipient, _status in rows:
+        key = (channel.value, recipient)
+        expected[key] = expected.get(key, 0) + 1
+    delivered: dict[tuple[str, str], int] = {}
+    for fields in gateway.sent:
+        key = ("sms", fields.get("To", ""))
+        delivered[key] = delivered.get(key, 0) + 1
+    for message in smtp.messages:
+        key = ("email", str(message["To"]))
+        delivered[key] = delivered.get(key, 0) + 1
+    unsent = sum(1 for _c, _r, status in rows if status is not ReminderStatus.SENT)
+    lost = sum(max(n - delivered.get(key, 0), 0) for key, n in expected.items())
+    repeated = {key: delivered[key] - n for key, n in expected.items() if delivered.get(key, 0) > n}
+    print(
+        f"crash drill: {len(rows)} due reminders, 3 dispatchers in batches of 20, one killed with SIGKILL "
+        f"after {total // 4} deliveries, one more after the lease: {smtp.count + len(gateway.sent)} delivered; "
+        f"{unsent} rows not recorded sent, {lost} lost, {sum(repeated.values())} delivered twice "
+        f"({sum(n for k, n in repeated.items() if k[0] == 'sms')} texts, "
+        f"{sum(n for k, n in repeated.items() if k[0] == 'email')} emails, to {len(repeated)} recipients; "
+        f"at most 1 expected: the message in flight when the process died)"
+    )
 
 
 def time_feed(app, token: str, repeat: int) -> list[float]:
@@ -163,7 +228,12 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--feed", type=int, default=1_000, help="appointments in the timed caseload feed")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--drill", action="store_true", help="the crash drill only (3,200 reminders unless --reminders)"
+    )
     args = parser.parse_args()
+    if args.drill and args.reminders == 10_000:
+        args.reminders = 3_200
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/reminders.sqlite3"
     fresh(url)
     app = build(url)
@@ -189,6 +259,9 @@ def main() -> None:
         "SMS_FROM": "+13125550199",
     }
     try:
+        if args.drill:
+            crash_drill(app, url, config, day, smtp, gateway, total)
+            return
         for processes in (1, 2):
             now = make_all_due(app, day)
             smtp.clear()

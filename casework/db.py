@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeAlias
 
@@ -147,6 +149,18 @@ class _AppDatabase:
         self.writer_sessionmaker = sessionmaker(
             bind=engine.execution_options(sqlite_begin_immediate=True), expire_on_commit=False
         )
+
+    @contextmanager
+    def sweep_session(self) -> Iterator[Session]:
+        """A writer session that keeps one connection for a whole sweep: a dispatcher commits after
+        every message it sends, and each commit going back to the pool (and the next checkout's
+        ping) would double the round trips of each message."""
+        with self.engine.connect() as connection:
+            session = Session(bind=connection.execution_options(sqlite_begin_immediate=True), expire_on_commit=False)
+            try:
+                yield session
+            finally:
+                session.close()
 
 
 db = Database()

@@ -13,11 +13,8 @@ from scheduling import dispatch, services
 
 
 def run_dispatch() -> dispatch.SweepResult:
-    session = Database.state().writer_sessionmaker()
-    try:
+    with Database.state().sweep_session() as session:
         return dispatch.dispatch_once(session, current_app.config)
-    finally:
-        session.close()
 
 
 def run_daily() -> tuple[int, int]:

@@ -7,9 +7,12 @@ if its dispatcher dies mid-send, the row becomes due again when the lease runs o
 reminder is lost (at worst one is sent twice, never none).
 
 Unlike a request, a command or another job, which each commit once at their end, the dispatcher
-commits on its own, in short transactions: the claim, each batch's outcomes, each follow-up.
-That is the outbox pattern: a claim must be visible to other dispatchers before anything is
-sent, and what was sent must be written soon after, whatever happens to the rest of the sweep.
+commits on its own, in short transactions: the claim, each message sent (as soon as the gateway
+or the SMTP server has accepted it), the outcomes that sent nothing, each follow-up. That is the
+outbox pattern: a claim must be visible to other dispatchers before anything is sent, and what
+was sent must be written at once, whatever happens to the rest of the sweep: a dispatcher killed
+mid-run repeats at most the one message it had in flight (benchmarks/reminders.py --drill). The
+scheduled sweep keeps one connection for all of it (`sweep_session` in casework/db.py).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import force_locale
-from sqlalchemy import bindparam, func, or_, select, text
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from casework.cases.models import Case, CaseStatus
@@ -261,8 +264,10 @@ _OUTCOME = (
         claimed_until=None,
     )
 )
-# How many sent messages may wait for their outcome to be written: a dispatcher killed in between
-# sends at most these again after its lease (never loses them).
+# How many outcomes that sent nothing (skipped, deferred to the morning, to be retried) may wait to
+# be written together. A message sent is written at once, as soon as the gateway or the SMTP server
+# has accepted it: a dispatcher killed after that sends it again to no one; killed between the
+# send and the write, it repeats that one message only, after its lease (and never loses one).
 WRITE_EVERY = 20
 
 
@@ -282,13 +287,17 @@ def _outcome(reminder: Reminder, status: ReminderStatus, **changes: Any) -> dict
     return values
 
 
+# On PostgreSQL the same statement also says, for its transaction only, not to wait for the disk
+# at commit (set_config(..., true) is SET LOCAL): one round trip a sent message, not two. Waiting
+# would buy nothing: after a database crash the rows are still claimed, and the lease sends them
+# again (at least once, never none).
+_OUTCOME_POSTGRESQL = _OUTCOME.where(func.set_config("synchronous_commit", "off", True).is_not(None))
+
+
 def _write(session: Session, outcomes: list[dict[str, Any]]) -> None:
     if outcomes:
-        if session.get_bind().dialect.name == "postgresql":
-            # Not waiting for the disk here loses nothing: after a database crash these rows are
-            # still claimed, and the lease sends them again (at least once, never none).
-            session.execute(text("SET LOCAL synchronous_commit = off"))
-        session.execute(_OUTCOME, outcomes)
+        postgresql = session.get_bind().dialect.name == "postgresql"
+        session.execute(_OUTCOME_POSTGRESQL if postgresql else _OUTCOME, outcomes)
         session.commit()
         outcomes.clear()
 
@@ -375,11 +384,13 @@ def _process(
         if reminder.status is not ReminderStatus.SENDING:
             continue
         try:
-            outcomes.append(_handle(batch, senders, reminder, now, result, after))
+            outcome = _handle(batch, senders, reminder, now, result, after)
         except Exception:
             # A bug in one row must not stop the others; its lease brings it back later.
             log.exception("reminder %s could not be processed", reminder.id)
-        if len(outcomes) >= WRITE_EVERY:
+            continue
+        outcomes.append(outcome)
+        if outcome["new_status"] is ReminderStatus.SENT or len(outcomes) >= WRITE_EVERY:
             _write(session, outcomes)
     _write(session, outcomes)
     for reminder in reminders:

@@ -78,11 +78,9 @@ def test_two_dispatchers_send_each_reminder_exactly_once(tmp_path):
 
         def run() -> None:
             try:
-                with app.app_context():
-                    worker = state.writer_sessionmaker()  # as `casework reminders dispatch` does
+                with app.app_context(), state.sweep_session() as worker:  # as the scheduled sweep does
                     start.wait(timeout=30)  # both ready before either claims
                     results.append(dispatch.dispatch_once(worker, config, now=noon + timedelta(minutes=1), limit=10))
-                    worker.close()
             except Exception as error:  # noqa: BLE001 - a thread's error, whatever it is, fails the test below
                 errors.append(error)
 

@@ -251,3 +251,34 @@ def test_no_reminder_sends_a_family_to_a_closed_court(app, db_session, config, s
         ),
     )
     assert any(r.status is ReminderStatus.PLANNED for r in _rows(db_session, hearing))
+
+
+def test_a_message_is_recorded_sent_as_soon_as_it_is_accepted(app, db_session, config, gateway, smtp, hearing):
+    """Killed right after the gateway took the text (before the email), the dispatcher leaves the
+    text recorded as sent: the next dispatcher, after the lease, sends the email only."""
+    from scheduling.channels import email_channel, sms_channel
+
+    class Killed(BaseException):  # what SIGKILL is to the process: nothing after it runs
+        pass
+
+    class DiesAfterTheText:
+        def __init__(self, inner):
+            self.inner = inner
+
+        def send(self, message):
+            raise Killed
+
+        def close(self):
+            self.inner.close()
+
+    now = _rows(db_session, hearing)[0].due_at + timedelta(minutes=1)
+    senders = {Channel.SMS: sms_channel(config), Channel.EMAIL: DiesAfterTheText(email_channel(config))}
+    with app.app_context(), pytest.raises(Killed):
+        dispatch.dispatch_once(db_session, config, now=now, senders=senders)
+    db_session.rollback()
+    db_session.expire_all()
+    first = {r.channel: r for r in _rows(db_session, hearing) if r.due_at == _rows(db_session, hearing)[0].due_at}
+    assert len(gateway.sent) == 1 and first[Channel.SMS].status is ReminderStatus.SENT
+    assert first[Channel.EMAIL].status is ReminderStatus.SENDING  # in flight when it died
+    result = _sweep(app, db_session, config, now + outbox.LEASE + timedelta(seconds=1))
+    assert result.sent == 1 and len(gateway.sent) == 1 and len(smtp.messages) == 1
