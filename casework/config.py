@@ -37,6 +37,10 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
     default_db = f"sqlite:///{instance_path / 'casework.sqlite3'}"
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        # "json": log lines as JSON objects (request id and user id in each), for a log collector.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
+        # The bearer token Prometheus sends for /metrics; unset, /metrics answers 404.
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN"),
         # The domain packages the app loads, each after those it depends on; the core names none.
         "DOMAINS": tuple(os.environ.get("CASEWORK_DOMAINS", " ".join(DOMAINS)).split()),
         "SECRET_KEY": _secret_key(instance_path),

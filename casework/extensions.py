@@ -79,6 +79,9 @@ class Registry:
     demo_loaders: list[Callable[..., str]] = field(default_factory=list)
     # What closing or reopening a case does to a domain's dates (see CaseClosing).
     case_closing: list[CaseClosing] = field(default_factory=list)
+    # Figures for /metrics, read from the database at each scrape: (session, now) -> prometheus_client
+    # metric families (casework/monitoring).
+    metrics: list[Callable[..., Any]] = field(default_factory=list)
     # Run by `casework keys rotate` after the core's own columns: (session) -> summary line. A domain
     # that seals values or files re-encrypts (or re-wraps) them under the current key here.
     key_rotations: list[Callable[..., str]] = field(default_factory=list)

@@ -19,6 +19,7 @@ from casework.families.models import (
     Relationship,
     Vulnerability,
 )
+from casework.monitoring.models import SchedulerRun
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
 
@@ -53,6 +54,7 @@ __all__ = [
     "ReleaseType",
     "ReleasingAgency",
     "Role",
+    "SchedulerRun",
     "SchoolEnrollment",
     "ServiceCategory",
     "ServiceReferral",

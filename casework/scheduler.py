@@ -15,9 +15,11 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from casework.accounts.models import SignInAttempt, UserSession
-from casework.db import db, rows_matched, utcnow
+from casework.db import Database, db, rows_matched, utcnow
+from casework.monitoring.services import note_run
 from casework.transactions import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -48,15 +50,34 @@ JOBS: list[tuple[str, Callable[[], object], dict]] = [
 ]
 
 
-def _in_app_context(app: Flask, job: Callable[[], object]) -> Callable[[], None]:
+def _in_app_context(app: Flask, job_id: str, job: Callable[[], object]) -> Callable[[], None]:
+    """The job in an app context, one unit of work; its start and end recorded beside it (for
+    /metrics), in a session of their own so that a failed job's run is recorded too."""
+
     def run() -> None:
         with app.app_context():
+            runs = Database.state(app).sessionmaker()
             try:
-                unit_of_work(job)()
-            except Exception:
-                log.exception("scheduled job %s failed", job.__name__)
+                _note(runs, job_id)
+                try:
+                    unit_of_work(job)()
+                except Exception as error:
+                    log.exception("scheduled job %s failed", job_id)
+                    _note(runs, job_id, error, ended=True)
+                else:
+                    _note(runs, job_id, ended=True)
+            finally:
+                runs.close()
 
     return run
+
+
+def _note(runs: Session, job_id: str, error: Exception | None = None, ended: bool = False) -> None:
+    try:
+        note_run(runs, job_id, utcnow(), error, ended)
+    except Exception:  # noqa: BLE001 - recording a run must never stop it; the database may be away
+        runs.rollback()
+        log.warning("the run of scheduled job %s could not be recorded", job_id)
 
 
 def configure(scheduler: S, app: Flask) -> S:
@@ -64,7 +85,12 @@ def configure(scheduler: S, app: Flask) -> S:
 
     for job_id, job, trigger in JOBS + registry(app).jobs:
         scheduler.add_job(
-            _in_app_context(app, job), id=job_id, replace_existing=True, coalesce=True, max_instances=1, **trigger
+            _in_app_context(app, job_id, job),
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            **trigger,
         )
     return scheduler
 

@@ -71,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from casework.community.views import bp as community_bp
     from casework.dashboard.views import bp as dashboard_bp
     from casework.families.views import bp as families_bp
+    from casework.monitoring.views import bp as monitoring_bp
+    from casework.monitoring.views import count_request
     from casework.releases.views import bp as releases_bp
     from casework.retention.views import bp as retention_bp
     from casework.schooling.views import bp as schooling_bp
@@ -84,8 +86,10 @@ def _register_blueprints(app: Flask) -> None:
         schooling_bp,
         community_bp,
         retention_bp,
+        monitoring_bp,
     ):
         app.register_blueprint(blueprint)
+    app.after_request(count_request)
 
     # The menu: the core's links around those of the domains, each shown to whoever may open it.
     from flask_babel import lazy_gettext as _l

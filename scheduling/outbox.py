@@ -17,7 +17,8 @@ BACKOFF_FIRST = timedelta(minutes=2)
 BACKOFF_MAX = timedelta(minutes=30)
 
 
-def _due(model: type[Reminder | Notification], now: datetime) -> ColumnElement[bool]:
+def due_rows(model: type[Reminder | Notification], now: datetime) -> ColumnElement[bool]:
+    """Rows to send now: planned and due, or claimed by a worker whose lease ran out."""
     return or_(
         and_(model.status == ReminderStatus.PLANNED, model.due_at <= now),
         and_(model.status == ReminderStatus.SENDING, model.claimed_until < now),
@@ -27,7 +28,7 @@ def _due(model: type[Reminder | Notification], now: datetime) -> ColumnElement[b
 def claim(session: Session, now: datetime, limit: int, model: type[Reminder | Notification] = Reminder) -> list[int]:
     """Take up to `limit` due rows of an outbox table (reminders, notifications) under a lease."""
     token = secrets.token_hex(16)
-    due = select(model.id).where(_due(model, now)).order_by(model.due_at, model.id).limit(limit)
+    due = select(model.id).where(due_rows(model, now)).order_by(model.due_at, model.id).limit(limit)
     if session.get_bind().dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
     session.execute(

@@ -37,7 +37,10 @@ from scheduling.models import AppointmentKind, Court, Office, OfficeKind
 from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data
 
 # Reachable without signing in (sign-in and language answer anonymous visitors by design).
-PUBLIC_ENDPOINTS = {"static", "accounts.index", "accounts.sign_in", "accounts.set_language"}
+PUBLIC_ENDPOINTS = {"static", "accounts.index", "accounts.sign_in", "accounts.set_language", "monitoring.healthz"}
+# Prometheus's scrape: a bearer token configured for the deployment is the key (and without one
+# the route is not there); tests/casework/test_monitoring.py tries it with and without.
+BEARER_ENDPOINTS = {"monitoring.metrics"}
 # Capability links: the unguessable token is the key, so they answer without signing in; a revoked
 # or unknown token must find nothing. Each names the fixture token it takes.
 TOKEN_ENDPOINTS = {
@@ -409,7 +412,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(rule, client, db_session, progra
         else _fill(rule.rule, program_a["ids"])
     )
     response = client.get(url)
-    if rule.endpoint in TOKEN_ENDPOINTS:
+    if rule.endpoint in set(TOKEN_ENDPOINTS) | BEARER_ENDPOINTS:
         assert response.status_code == 404, f"GET {url} with a revoked token answered {response.status_code}"
         _assert_hides_secrets(response, url, "GET")
         return
@@ -460,7 +463,14 @@ def test_no_get_request_changes_a_record(rule, client, db_session, program_a):
     client.sign_in(insider.email, PASSWORD)
     url = _url(rule, program_a["ids"])
     before = _snapshot(db_session)
-    response = client.get(url)
+    headers = {}
+    if rule.endpoint in BEARER_ENDPOINTS:
+        client.raw.application.config["METRICS_TOKEN"] = "matrix-token"
+        headers = {"Authorization": "Bearer matrix-token"}
+    try:
+        response = client.get(url, headers=headers)
+    finally:
+        client.raw.application.config["METRICS_TOKEN"] = None
     assert response.status_code in (200, 302), f"GET {url} answered {response.status_code}"
     assert _snapshot(db_session) == before, f"GET {url} changed records"
 
@@ -500,7 +510,7 @@ def test_a_partner_with_a_referral_reaches_nothing_outside_its_portal(rule, clie
 # The second step of sign-in: the pending sign-in kept in the session is the key; without one, the
 # sign-in page.
 SIGN_IN_STEPS = {"accounts.sign_in_code"}
-UNDECLARED_ENDPOINTS = PUBLIC_ENDPOINTS | SIGN_IN_STEPS | set(TOKEN_ENDPOINTS) | SIGNED_WEBHOOKS
+UNDECLARED_ENDPOINTS = PUBLIC_ENDPOINTS | SIGN_IN_STEPS | set(TOKEN_ENDPOINTS) | SIGNED_WEBHOOKS | BEARER_ENDPOINTS
 
 _PROGRAM_STAFF = {
     "own_account",
