@@ -220,13 +220,14 @@ def in_country_organizations(session: Session) -> list[Organization]:
 REFERENCE = re.compile(r"R-[A-Z0-9]{8}")
 
 
-def search(scope: Select[ReturneeCase], query: str | None) -> Select[ReturneeCase]:
+def search(scope: Select[ReturneeCase], query: str | None, organization_id: int) -> Select[ReturneeCase]:
     """Returnee cases in `scope` matching a reference (R-XXXXXXXX), a name (accents and case
-    ignored) or the phone in the country; the scope itself when the query is empty."""
+    ignored; the organization's own name tokens) or the phone in the country; the scope itself
+    when the query is empty."""
     query = (query or "").strip()
     if REFERENCE.fullmatch(query.upper()):
         return scope.where(ReturneeCase.reference == query.upper())
-    mode, matching = family_services.matching_families(query)
+    mode, matching = family_services.matching_families(query, organization_id)
     if mode == "all":
         return scope
     if matching is None:

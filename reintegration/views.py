@@ -135,7 +135,7 @@ def index():
     wanted = request.args.get("status", "open")
     query = query_of(request.args.get("s"))
     scope = access.scoped(ReturneeCase, current_user)
-    listed = services.search(scope, query) if query else scope
+    listed = services.search(scope, query, current_user.organization_id) if query else scope
     if wanted != "all":
         listed = listed.where(
             ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN)

@@ -149,3 +149,50 @@ def test_upgrading_a_database_with_data_keeps_it(tmp_path, app):
                 assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
     finally:
         engine.dispose()
+
+
+def test_name_tokens_take_their_familys_program(tmp_path):
+    """Migration 0021 fills the program of every token already there from its family."""
+    from sqlalchemy import text
+
+    url = fresh_database_url(tmp_path, "migrations_name_tokens")
+    config = alembic_config(url)
+    command.downgrade(config, "0020")
+    engine = make_engine(url)
+    now = "2026-11-01 12:00:00+00:00"
+    try:
+        with engine.begin() as connection:
+            for program_id in (7, 8):
+                connection.execute(
+                    text(
+                        "INSERT INTO organizations (id, name, kind, timezone, enrollment_alert_days, created_at, "
+                        "updated_at) VALUES (:id, :name, 'program', 'America/Chicago', 30, :now, :now)"
+                    ),
+                    {"id": program_id, "name": f"Program {program_id}", "now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO families (id, program_id, display_name, sort_key, created_at, updated_at) "
+                        "VALUES (:id, :id, 'Tzoc, Ana', 'tzoc, ana', :now, :now)"
+                    ),
+                    {"id": program_id, "now": now},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO members (id, family_id, given_names, first_surname, relationship_to_head, "
+                        "birth_date_estimated, needs_interpreter, created_at, updated_at) "
+                        "VALUES (:id, :id, 'Ana', 'Tzoc', 'head', false, false, :now, :now)"
+                    ),
+                    {"id": program_id, "now": now},
+                )
+                for token in ("ana", "tzoc"):
+                    connection.execute(
+                        text("INSERT INTO name_tokens (member_id, token, family_id) VALUES (:id, :token, :id)"),
+                        {"id": program_id, "token": token},
+                    )
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT family_id, program_id FROM name_tokens ORDER BY family_id")).all()
+        assert [tuple(r) for r in rows] == [(7, 7), (7, 7), (8, 8), (8, 8)]
+    finally:
+        engine.dispose()

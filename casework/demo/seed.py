@@ -274,7 +274,7 @@ class _Generator:
             for member in plan["members"]:
                 member_id = member["id"]
                 rows[NameToken].extend(
-                    {"member_id": member_id, "token": token, "family_id": family_id}
+                    {"member_id": member_id, "token": token, "family_id": family_id, "program_id": self.program_id}
                     for token in sorted(member["tokens"])
                 )
                 rows[MemberLanguage].extend({"member_id": member_id, "code": code} for code in member["languages"])

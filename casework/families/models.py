@@ -165,12 +165,18 @@ class NameToken(Base):
     """One accent-free, lower-case word of a member's names: the index behind name search."""
 
     __tablename__ = "name_tokens"
-    # Covers the prefix lookups of search: token range -> member and family, from the index alone.
-    __table_args__ = (Index("ix_name_tokens_token", "token", "member_id", "family_id"),)
+    # Covers the prefix lookups of search: within a program, token range -> member and family, from
+    # the index alone, so that a search reads its own program's tokens only; the second serves
+    # searches across programs (a legal partner's referred families).
+    __table_args__ = (
+        Index("ix_name_tokens_program_token", "program_id", "token", "member_id", "family_id"),
+        Index("ix_name_tokens_token", "token", "member_id", "family_id"),
+    )
 
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), primary_key=True)
     token: Mapped[str] = mapped_column(String(80), primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"))  # the family's, copied
 
 
 class Address(Base):

@@ -161,7 +161,7 @@ def index_names(session: Session, member: Member, new: bool = False) -> None:
 def _name_tokens(member: Member) -> list[NameToken]:
     """The tokens of a member already flushed (it has its id)."""
     return [
-        NameToken(member_id=member.id, family_id=member.family_id, token=token)
+        NameToken(member_id=member.id, family_id=member.family_id, program_id=member.family.program_id, token=token)
         for token in sorted(
             name_tokens(member.given_names, member.first_surname, member.second_surname, member.preferred_name)
         )
@@ -652,23 +652,27 @@ def query_of(token: str | None) -> str:
         return ""
 
 
-def _token_range(token: str) -> ColumnElement[bool]:
-    return and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token))
+def _token_range(token: str, program_id: int | None) -> ColumnElement[bool]:
+    in_range = and_(NameToken.token >= token, NameToken.token <= token_upper_bound(token))
+    return in_range if program_id is None else and_(NameToken.program_id == program_id, in_range)
 
 
-def _name_matches(tokens: list[str]) -> Select[int]:
+def _name_matches(tokens: list[str], program_id: int | None) -> Select[int]:
     """Families with a member whose names start with every token (longest token first: the rarest)."""
     first, *rest = tokens
-    matching = select(NameToken.family_id.label("family_id")).where(_token_range(first))
+    matching = select(NameToken.family_id.label("family_id")).where(_token_range(first, program_id))
     for token in rest:
-        matching = matching.where(NameToken.member_id.in_(select(NameToken.member_id).where(_token_range(token))))
+        matching = matching.where(
+            NameToken.member_id.in_(select(NameToken.member_id).where(_token_range(token, program_id)))
+        )
     return matching
 
 
-def matching_families(query: str) -> tuple[str, Select[int] | None]:
+def matching_families(query: str, program_id: int | None = None) -> tuple[str, Select[int] | None]:
     """What a query searches for ("name", "a_number", "phone"; "all" when empty) and a SELECT of the
     matching families' ids, before any access scope (the caller narrows to its reach); None when
-    nothing can match."""
+    nothing can match. With `program_id` (the searcher's own program or organization), a name
+    search reads that program's tokens only."""
     query = (query or "").strip()[:200]
     if not query:
         return "all", None
@@ -687,13 +691,13 @@ def matching_families(query: str) -> tuple[str, Select[int] | None]:
             .where(Phone.number == number)
         )
     tokens = sorted(name_tokens(query), key=len, reverse=True)[:5]
-    return "name", _name_matches(tokens) if tokens else None
+    return "name", _name_matches(tokens, program_id) if tokens else None
 
 
 def search_families(session: Session, user: User, query: str, page: int, per_page: int) -> SearchResult:
     """Families in reach matching a name (accents and case ignored), an A-number or a phone."""
     base = select(Family).where(family_clause(user))
-    mode, matching = matching_families(query)
+    mode, matching = matching_families(query, user.organization_id if user.in_program else None)
     if mode != "all":
         if matching is None:
             return SearchResult([], False, mode)
