@@ -106,7 +106,10 @@ def caseload(
         session.rollback()
         sys.exit(1 if preview.failing_households else 0)
     services.start(session, actor, job, {d.household: (DuplicateDecision.SKIP, None) for d in preview.duplicates})
-    services.take(session, job, utcnow())  # this process works it itself, under a lease
+    # Queued and taken in one transaction: no scheduler's sweep can claim it in between.
+    if services.take(session, job, utcnow()) is None:
+        session.rollback()
+        raise click.ClickException("another process took this import; it goes on there")
     session.commit()
     with (
         click.progressbar(length=job.households_total, label="Importing") as bar,
