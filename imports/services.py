@@ -502,11 +502,12 @@ NextBatch = Callable[[datetime], BatchResult]
 
 @contextmanager
 def import_run(session: Session, job: ImportJob, today: date, size: int | None = None) -> Iterator[NextBatch]:
-    """The households after `job.position`, in batches: each call imports the next `size`, each
-    household in a savepoint (one with a problem, or one that fails while written, leaves
-    nothing and is recorded as failed). The caller commits after each batch, with the job's new
-    position, so a crash repeats at most a batch, and a repeated household is found by its
-    fingerprint and not created again. The file is read once for the whole run."""
+    """The households after `job.position`, in batches: each call imports the next `size`. The new
+    ones of a batch are written together in a savepoint; should that fail, one by one, each in
+    its own, so that a household with a problem, or one refused while written, leaves nothing and
+    is recorded as failed. The caller commits after each batch, with the job's new position, so a
+    crash repeats at most a batch, and a repeated household is found by its fingerprint and not
+    created again. The file is read once for the whole run."""
     if job.status is not ImportStatus.IMPORTING:
         raise Conflict(str(_l("This import is not running.")))
     actor = session.get(User, job.created_by_id)
