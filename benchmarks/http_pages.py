@@ -4,7 +4,10 @@ per second, p50 and p99, and the workers' memory after the run. Not a test.
 
     apt-get install apache2-utils          # ab, the load tool
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/casework_bench casework seed --families 100000
-    DATABASE_URL=... python benchmarks/http.py [--requests 400] [--concurrency 4]
+    DATABASE_URL=... python benchmarks/http_pages.py [--requests 400] [--concurrency 4]
+
+(Issue 17 names it benchmarks/http.py; a file of that name in this folder would stand in for the
+standard library's http package in every script here.)
 
 The pages and the account are benchmarks/pages.py's (the seeded program's case manager). Budget
 (issue 17): every page within 3 times the minimal page; workers under 200 MB each after the run.
@@ -12,26 +15,23 @@ The pages and the account are benchmarks/pages.py's (the seeded program's case m
 
 from __future__ import annotations
 
+import argparse
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import subprocess
 import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
-# Run as a script, this file's folder comes first on the path, and this file (http.py) would
-# stand in for the standard library's http package: the folder goes, the project's root comes.
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
-
-import argparse  # noqa: E402
-import http.cookiejar  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import signal  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-import urllib.request  # noqa: E402
-from urllib.parse import quote  # noqa: E402
+sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import BUDGET, build_app, sample_queries  # noqa: E402
 from casework.demo.seed import MANAGER_EMAIL, PASSWORD  # noqa: E402
