@@ -37,6 +37,8 @@ def load_settings(instance_path: Path) -> dict[str, Any]:
     default_db = f"sqlite:///{instance_path / 'casework.sqlite3'}"
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL", default_db),
+        # The largest request body accepted (a domain taking files raises it to what it needs).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(2 * 1000 * 1000))),
         # "json": log lines as JSON objects (request id and user id in each), for a log collector.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
         # The bearer token Prometheus sends for /metrics; unset, /metrics answers 404.

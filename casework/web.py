@@ -144,6 +144,9 @@ def _register_error_pages(app: Flask) -> None:
     app.register_error_handler(403, lambda e: page("errors/403.html", 403))
     app.register_error_handler(404, lambda e: page("errors/404.html", 404))
     app.register_error_handler(405, lambda e: page("errors/404.html", 405))
+    app.register_error_handler(
+        413, lambda e: (render_template("errors/413.html", limit=app.config["MAX_CONTENT_LENGTH"]), 413)
+    )
     app.register_error_handler(CSRFError, lambda e: page("errors/csrf.html", 400))
 
     def database_unavailable(error: Exception):

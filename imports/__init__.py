@@ -23,6 +23,8 @@ def init_app(app: Flask) -> None:
     from imports.views import bp
 
     app.config.setdefault("IMPORT_MAX_BYTES", int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1000 * 1000))))
+    # A request larger than an import's file and its form is refused before it is read.
+    app.config["MAX_CONTENT_LENGTH"] = max(app.config["MAX_CONTENT_LENGTH"], app.config["IMPORT_MAX_BYTES"] + 100_000)
     app.register_blueprint(bp)
     app.cli.add_command(cli.import_cli)
     # A program's admins and supervisors bring its caseload in.

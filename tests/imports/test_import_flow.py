@@ -281,3 +281,16 @@ def test_rows_of_a_family_unit_grouped_by_the_lead_a_number(app, signed_in, db_s
     assert run_imports(app) == 2
     cux = db_session.scalars(select(Family).where(Family.display_name == "Cux, Ana")).one()
     assert [m.given_names for m in cux.members] == ["Ana", "Mateo"]
+
+
+def test_a_request_larger_than_any_import_is_refused_before_it_is_read(signed_in, db_session, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit >= app.config["IMPORT_MAX_BYTES"]  # an import's file always fits
+    app.config["MAX_CONTENT_LENGTH"] = 2000
+    try:
+        response = _upload(signed_in, b"Nombre,Apellido\n" + b"Ana,Paz\n" * 1000)
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "File too large" in page and "Split the file" in page
+    assert _count(db_session, ImportJob) == 0
