@@ -15,6 +15,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import SignInAttempt, UserSession
@@ -73,11 +74,19 @@ def _in_app_context(app: Flask, job_id: str, job: Callable[[], object]) -> Calla
 
 
 def _note(runs: Session, job_id: str, error: Exception | None = None, ended: bool = False) -> None:
-    try:
-        note_run(runs, job_id, utcnow(), error, ended)
-    except Exception:  # noqa: BLE001 - recording a run must never stop it; the database may be away
-        runs.rollback()
-        log.warning("the run of scheduled job %s could not be recorded", job_id)
+    """Commits the record of a run on its own, beside the job's unit of work, so that a failed
+    job's run is recorded too."""
+    for _attempt in range(2):  # two processes may record a job's first run at once
+        try:
+            note_run(runs, job_id, utcnow(), error, ended)
+            runs.commit()
+            return
+        except IntegrityError:
+            runs.rollback()
+        except Exception:  # noqa: BLE001 - recording a run must never stop it; the database may be away
+            runs.rollback()
+            break
+    log.warning("the run of scheduled job %s could not be recorded", job_id)
 
 
 def configure(scheduler: S, app: Flask) -> S:

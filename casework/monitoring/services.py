@@ -8,7 +8,7 @@ from datetime import datetime
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from casework.monitoring.models import SchedulerRun
@@ -28,27 +28,21 @@ def database_answers(session: Session) -> bool:
 def note_run(
     session: Session, job_id: str, now: datetime, error: BaseException | None = None, ended: bool = False
 ) -> None:
-    """The job's start (`ended` false) or its end, well or with `error`; commits on its own, beside
-    the job's own unit of work, so that a failed job's run is recorded too."""
-    for _attempt in range(2):  # two processes may record the first run of a job at once
-        run = session.get(SchedulerRun, job_id)
-        if run is None:
-            run = SchedulerRun(job_id=job_id, failures=0)
-            session.add(run)
-        if not ended:
-            run.started_at = now
-        else:
-            run.finished_at = now
-            if error is None:
-                run.succeeded_at, run.failures, run.last_error = now, 0, None
-            else:
-                run.failures = (run.failures or 0) + 1
-                run.last_error = type(error).__name__
-        try:
-            session.commit()
-            return
-        except IntegrityError:
-            session.rollback()
+    """The job's start (`ended` false) or its end, well or with `error` (its kind only)."""
+    run = session.get(SchedulerRun, job_id)
+    if run is None:
+        run = SchedulerRun(job_id=job_id, failures=0)
+        session.add(run)
+    if not ended:
+        run.started_at = now
+    elif error is None:
+        run.finished_at = run.succeeded_at = now
+        run.failures, run.last_error = 0, None
+    else:
+        run.finished_at = now
+        run.failures = (run.failures or 0) + 1
+        run.last_error = type(error).__name__
+    session.flush()
 
 
 def scheduler_metrics(session: Session, now: datetime) -> Iterator[Metric]:
