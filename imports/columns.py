@@ -10,6 +10,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from casework.errors import ValidationError
+from casework.exports import csv_lines
 from imports.values import fold_key, fold_words
 
 CONTAINS_MIN_LETTERS = 4
@@ -279,8 +280,6 @@ _SPANISH_WORDS = frozenset(
 
 
 def template_csv() -> str:
-    from casework.exports import csv_lines
-
     return "".join(csv_lines(template_headers(), [[TEMPLATE_EXAMPLE[field.key] for field in FIELDS]]))
 
 

@@ -20,10 +20,9 @@ from casework.families.models import PhoneKind, Relationship
 from casework.families.services import AddressData, MemberData, check_address, check_member
 from casework.releases.models import ReleaseType, ReleasingAgency
 from imports import places, values
-from imports.columns import FIELDS
+from imports.columns import LABELS
 from scheduling.api import AppointmentKind
 
-LABELS = {f.key: f.label for f in FIELDS}
 HEARING_KIND_WORDS = {
     AppointmentKind.MASTER_HEARING: ("master", "mch", "maestra", "inicial", "preliminar", "calendario"),
     AppointmentKind.INDIVIDUAL_HEARING: ("individual", "merits", "ih", "fondo", "final"),

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from casework.accounts.models import Organization, User
+from casework.accounts.models import User
 from casework.accounts.services import program_case_managers
 from casework.audit.models import AuditAction
 from casework.audit.services import record
@@ -600,11 +600,8 @@ def _import_one(
                 _remember(session, actor, job, [(household, fingerprint, family)], now)
             else:
                 dates = _write(session, actor, job, [(household, fingerprint)], now, today)
-    except (CaseworkError, _RowRefused) as refused:
-        row, error = (
-            (refused.row, refused.error) if isinstance(refused, _RowRefused) else (_row_of(household, today), refused)
-        )
-        _fail(session, job, household, [Problem(row, error.field or "", "", error.message)])
+    except CaseworkError as error:
+        _fail(session, job, household, [Problem(_row_of(household, today), error.field or "", "", error.message)])
         return
     except (IntegrityError, DataError):
         _fail(
@@ -636,7 +633,7 @@ def _create_together(
     try:
         with session.begin_nested():
             dates = _write(session, actor, job, households, now, today)
-    except (CaseworkError, _RowRefused, IntegrityError, DataError):
+    except (CaseworkError, IntegrityError, DataError):
         for household, fingerprint in households:
             _import_one(session, actor, job, household, None, fingerprint, False, now, today)
         return
@@ -722,29 +719,11 @@ def _consents_of(person: PersonRow) -> list[ConsentKind]:
     return [kind for attr, kind in CONSENTS if getattr(person, attr)]
 
 
-class _RowRefused(Exception):
-    """A service refused what one row asked: the row is named in the failed rows."""
-
-    def __init__(self, row: int, error: CaseworkError) -> None:
-        super().__init__(error.message)
-        self.row = row
-        self.error = error
-
-
-@contextmanager
-def _writing(person: PersonRow) -> Iterator[None]:
-    try:
-        yield
-    except CaseworkError as error:
-        raise _RowRefused(person.row, error) from error
-
-
 def _add_person(session: Session, actor: User, family: Family, person: PersonRow, today: date) -> None:
-    with _writing(person):
-        member = family_services.add_member(session, actor, family, person.member, today)
-        person.member_id = member.id
-        for kind in _consents_of(person):
-            family_services.record_consent(session, actor, member, kind, today, today)
+    member = family_services.add_member(session, actor, family, person.member, today)
+    person.member_id = member.id
+    for kind in _consents_of(person):
+        family_services.record_consent(session, actor, member, kind, today, today)
 
 
 def _merge(session: Session, actor: User, household: Household, family_id: int, today: date) -> Family:
@@ -911,7 +890,3 @@ def jobs_of(session: Session, program_id: int, limit: int = 20) -> list[ImportJo
             .limit(limit)
         )
     )
-
-
-def program_of(session: Session, job: ImportJob) -> Organization | None:
-    return session.get(Organization, job.program_id)
