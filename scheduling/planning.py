@@ -257,21 +257,30 @@ def plan_new(session: Session, appointments: Sequence[Appointment], now: datetim
     if not appointments:
         return []
     policies = policies_for(session, [(a.case_id, a.case.family.program_id) for a in appointments])
-    links.ensure_family_links(session, {a.case.family_id for a in appointments if contacts(a)})
+    found = {a.id: contacts(a) for a in appointments}
+    links.ensure_family_links(session, {a.case.family_id for a in appointments if found[a.id]})
     with session.no_autoflush:  # the rows go in together at the end, not one by one as tasks are looked up
         planned = [
             row
             for a in appointments
-            for row in _plan(session, a, policies[(a.case_id, a.case.family.program_id)], now, new=True, linked=True)
+            for row in _plan(
+                session, a, policies[(a.case_id, a.case.family.program_id)], now, new=True, found=found[a.id]
+            )
         ]
     session.flush()
     return planned
 
 
 def _plan(
-    session: Session, appointment: Appointment, policy: Policy, now: datetime, new: bool, linked: bool = False
+    session: Session,
+    appointment: Appointment,
+    policy: Policy,
+    now: datetime,
+    new: bool,
+    found: dict[Channel, Contact] | None = None,
 ) -> list[Reminder]:
-    """`linked`: the caller made sure the family has its calendar link."""
+    """`found`: the household's contacts, given by a caller that made sure the family has its
+    calendar link; looked up (and the link made) here otherwise."""
     if (
         appointment.status is not AppointmentStatus.SCHEDULED
         or appointment.outcome is not None
@@ -294,9 +303,10 @@ def _plan(
         if due <= latest:
             moments.append(("now", due))
     planned = []
-    found = contacts(appointment)
-    if found and not linked:
-        links.ensure_family_link(session, appointment.case.family_id)
+    if found is None:
+        found = contacts(appointment)
+        if found:
+            links.ensure_family_link(session, appointment.case.family_id)
     for contact in found.values():
         if not has_texts(contact.member.preferred_language):
             _needs_interpreter_call(session, appointment, contact, policy, now)
