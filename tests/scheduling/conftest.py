@@ -12,8 +12,8 @@ from casework.cases.models import Case
 from casework.families.models import ConsentKind, PhoneKind, Relationship
 from casework.timeutil import today_in
 from scheduling import services
-from scheduling.models import AppointmentKind, Court, Office, OfficeKind
-from tests.factories import make_family, make_organization, make_user, member_data
+from scheduling.models import AppointmentKind, Court, Office
+from tests.factories import make_family, make_ice_office, make_organization, make_user, member_data
 
 PROGRAM_ZONE = "America/Chicago"
 
@@ -105,19 +105,7 @@ def manager(db_session, program):
 
 @pytest.fixture()
 def ice_office(db_session, program) -> Office:
-    office = Office(
-        program_id=program.id,
-        kind=OfficeKind.ICE,
-        name="Chicago ICE field office",
-        street="101 West Congress Parkway",
-        city="Chicago",
-        state="IL",
-        postal_code="60605",
-        timezone="America/Chicago",
-    )
-    db_session.add(office)
-    db_session.flush()
-    return office
+    return make_ice_office(db_session, program)
 
 
 def household(

@@ -13,9 +13,9 @@ from casework import create_app
 from casework.accounts.models import Role
 from casework.db import Database
 from scheduling import dispatch
-from scheduling.models import Court, Reminder, ReminderStatus
+from scheduling.models import Reminder, ReminderStatus
 from tests.conftest import fresh_database_url
-from tests.factories import make_organization, make_user
+from tests.factories import make_court, make_organization, make_user
 from tests.fake_servers import SmsGateway, SmtpServer
 from tests.scheduling.conftest import household, make_appointment, program_today
 
@@ -48,17 +48,7 @@ def test_two_dispatchers_send_each_reminder_exactly_once(tmp_path):
             session = state.sessionmaker()
             program = make_organization(session, name="Concurrent program", timezone="America/Chicago")
             manager = make_user(session, program, Role.CASE_MANAGER)
-            court = Court(
-                slug="chicago",
-                name="Chicago Immigration Court",
-                street="525 West Van Buren Street",
-                city="Chicago",
-                state="IL",
-                postal_code="60607",
-                timezone="America/Chicago",
-            )
-            session.add(court)
-            session.flush()
+            court = make_court(session, slug="chicago")
             hearing_day = program_today() + timedelta(days=30)
             for n in range(HOUSEHOLDS):
                 _family, case = household(
