@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -163,13 +164,20 @@ def seal_file(source: BinaryIO, target: BinaryIO, context: str) -> str:
 
 def open_file(source: BinaryIO, target: BinaryIO, wrapped_key: str, context: str) -> None:
     """Write the plain content of a file `seal_file` sealed; InvalidTag if it was altered."""
+    for chunk in opened_chunks(source, wrapped_key, context):
+        target.write(chunk)
+
+
+def opened_chunks(source: BinaryIO, wrapped_key: str, context: str) -> Iterator[bytes]:
+    """The plain content of a sealed file, chunk by chunk (a download streams it); InvalidTag if it
+    was altered, before the altered chunk is given out."""
     key = base64.urlsafe_b64decode(field_keys().decrypt(wrapped_key, b"file-key:" + context.encode()))
     cipher = AESGCM(key)
     prefix = source.read(_PREFIX)
     index, chunk = 0, source.read(FILE_CHUNK + _TAG)
     while True:
         following = source.read(FILE_CHUNK + _TAG)
-        target.write(cipher.decrypt(_chunk_nonce(prefix, index, not following), chunk, context.encode()))
+        yield cipher.decrypt(_chunk_nonce(prefix, index, not following), chunk, context.encode())
         if not following:
             break
         index, chunk = index + 1, following

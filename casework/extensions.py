@@ -60,6 +60,22 @@ class CaseClosing:
     describe: Callable[[dict[str, Any]], list[str]]
 
 
+@dataclass(frozen=True)
+class DocumentSubject:
+    """What a document can be about: the household itself, or a domain's record of the family (a
+    release, a hearing, a legal referral, a returnee's case). `name` is stored on the document;
+    `choices(session, family_id)` lists the family's records of this kind as (id, label) for the
+    upload form, `labels(session, ids)` names some of them; whoever holds `capability` may attach
+    documents to it. `shared` starts the "shared with partners" box ticked (a referral's papers)."""
+
+    name: str
+    label: Any  # a lazy string
+    capability: str
+    choices: Callable[..., list[tuple[int, str]]]
+    labels: Callable[..., dict[int, str]]
+    shared: bool = False
+
+
 @dataclass
 class Registry:
     family_sections: list[FamilySection] = field(default_factory=list)
@@ -85,6 +101,8 @@ class Registry:
     # Run by `casework keys rotate` after the core's own columns: (session) -> summary line. A domain
     # that seals values or files re-encrypts (or re-wraps) them under the current key here.
     key_rotations: list[Callable[..., str]] = field(default_factory=list)
+    # What documents can be attached to, by name (see DocumentSubject); the core adds the household and releases.
+    document_subjects: dict[str, DocumentSubject] = field(default_factory=dict)
     # Titles the system gives tasks, by key: casework.cases.titles.TaskTitle, rendered for the reader.
     task_titles: dict[str, Any] = field(default_factory=dict)
 

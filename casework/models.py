@@ -5,6 +5,7 @@ from casework.audit.models import AuditAction, AuditEvent
 from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task, TaskKind
 from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
 from casework.db import Base
+from casework.documents.models import Document, DocumentType
 from casework.families.models import (
     Address,
     Consent,
@@ -35,7 +36,9 @@ __all__ = [
     "ClosedReason",
     "Consent",
     "ConsentKind",
+    "Document",
     "DocumentKind",
+    "DocumentType",
     "EnrollmentStatus",
     "Family",
     "Member",

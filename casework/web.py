@@ -66,6 +66,7 @@ def init_app(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from casework import documents
     from casework.accounts.views import bp as accounts_bp
     from casework.cases.views import bp as cases_bp
     from casework.community.views import bp as community_bp
@@ -90,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     app.after_request(count_request)
+    documents.init_app(app)
 
     # The menu: the core's links around those of the domains, each shown to whoever may open it.
     from flask_babel import lazy_gettext as _l

@@ -36,6 +36,7 @@ from casework.families import services as family_services
 from casework.families.identifiers import fold
 from casework.families.models import ConsentKind, Family, Relationship
 from casework.releases.services import ReleaseData, create_releases
+from casework.uploads import copy_limited
 from imports import columns
 from imports.models import (
     RUNNING,
@@ -72,7 +73,12 @@ def upload(session: Session, user: User, source: BinaryIO, filename: str, max_by
     mapping first). A file too large, empty or unreadable is refused before anything is kept."""
     with tempfile.TemporaryDirectory(prefix="casework-import-") as folder:
         path = Path(folder) / "upload"
-        size = _copy_limited(source, path, max_bytes)
+        size = copy_limited(
+            source,
+            path,
+            max_bytes,
+            str(_l("The file is larger than %(mb)d MB; split it in parts.", mb=max_bytes // 1_000_000)),
+        )
         table = open_table(path, filename)
         job = ImportJob(
             program_id=user.organization_id,
@@ -94,21 +100,6 @@ def upload(session: Session, user: User, source: BinaryIO, filename: str, max_by
     session.flush()
     record(session, user, AuditAction.CREATE, "import", job.id, detail=f"{size} bytes")
     return job
-
-
-def _copy_limited(source: BinaryIO, path: Path, max_bytes: int) -> int:
-    size = 0
-    with path.open("wb") as target:
-        while chunk := source.read(64 * 1024):
-            size += len(chunk)
-            if size > max_bytes:
-                raise ValidationError(
-                    str(_l("The file is larger than %(mb)d MB; split it in parts.", mb=max_bytes // 1_000_000)), "file"
-                )
-            target.write(chunk)
-    if size == 0:
-        raise ValidationError(str(_l("The file is empty.")), "file")
-    return size
 
 
 @contextmanager

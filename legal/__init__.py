@@ -14,10 +14,11 @@ def init_app(app: Flask) -> None:
     from casework import access
     from casework.audit.labels import OBJECT_TYPE_LABELS
     from casework.cases.models import Case
+    from casework.documents.models import Document
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Address, Family, Member
     from casework.releases.models import ReleaseDocument
-    from legal import cli, demo, services
+    from legal import cli, demo, documents, services
     from legal.forms import PARTNER_KINDS, REFERRAL_EVENTS, REFERRAL_STATUSES, REPRESENTATIONS
     from legal.models import LegalNote, Referral
     from legal.views import bp, family_section
@@ -37,15 +38,19 @@ def init_app(app: Flask) -> None:
         access.Grant(
             applies=services.is_partner,
             families=services.partner_families,
-            models=frozenset({Family, Member, Address, Case, Appointment, Referral, LegalNote, ReleaseDocument}),
+            models=frozenset(
+                {Family, Member, Address, Case, Appointment, Referral, LegalNote, ReleaseDocument, Document}
+            ),
             narrow={
                 Referral: services.own_referrals,
                 ReleaseDocument: lambda user: ReleaseDocument.shared_with_partners.is_(True),
+                Document: lambda user: Document.shared_with_partners.is_(True),
             },
         )
     )
 
     plugins = registry(app)
+    plugins.document_subjects[documents.LEGAL_REFERRAL.name] = documents.LEGAL_REFERRAL
     plugins.family_sections.append(FamilySection("legal/_section.html", family_section))
     # The program's side of legal work (refer, follow, the partners' figures); a partner's portal;
     # a partner's account manager adds and deactivates their colleagues.

@@ -18,9 +18,10 @@ def init_app(app: Flask) -> None:
     from casework.audit.labels import OBJECT_TYPE_LABELS
     from casework.cases.models import Case, Task
     from casework.db import AnySelect
+    from casework.documents.models import Document
     from casework.extensions import FamilySection, NavLink, registry
     from casework.families.models import Family, Member
-    from reintegration import cli, demo, followups, services, settings
+    from reintegration import cli, demo, documents, followups, services, settings
     from reintegration.forms import RETURN_METHODS
     from reintegration.models import OutcomeRecord, PlanItem, Referral, RelativeInUS, ReturneeCase
     from reintegration.views import bp, family_section
@@ -47,11 +48,12 @@ def init_app(app: Flask) -> None:
             applies=services.is_reintegration_staff,
             families=services.own_families,
             models=frozenset(
-                {Family, Member, Case, Task, ReturneeCase, RelativeInUS, PlanItem, Referral, OutcomeRecord}
+                {Family, Member, Case, Task, ReturneeCase, RelativeInUS, PlanItem, Referral, OutcomeRecord, Document}
             ),
         )
     )
     plugins = registry(app)
+    plugins.document_subjects[documents.RETURNEE_CASE.name] = documents.RETURNEE_CASE
     plugins.family_sections.append(FamilySection("reintegration/_section.html", family_section))
     # An in-country organization's staff and its returnees; its admins and supervisors, its settings.
     access.register_capability("in_country_staff", services.is_reintegration_staff)

@@ -15,7 +15,7 @@ def init_app(app: Flask) -> None:
     from casework.cases.models import Case
     from casework.extensions import DashboardSection, FamilySection, NavLink, registry
     from casework.families.models import Family
-    from scheduling import cli, demo, labels, metrics, sections, services
+    from scheduling import cli, demo, documents, labels, metrics, sections, services
     from scheduling.models import Appointment, Deadline, Reminder
     from scheduling.views import bp, sms_inbound, sms_status
 
@@ -36,6 +36,7 @@ def init_app(app: Flask) -> None:
     access.register_path(Reminder, lambda q: q.join(Family, Reminder.family_id == Family.id))
 
     plugins = registry(app)
+    plugins.document_subjects[documents.APPOINTMENT.name] = documents.APPOINTMENT
     plugins.metrics.append(metrics.outbox_metrics)
     plugins.family_sections.append(FamilySection("scheduling/_section.html", sections.family_dates))
     plugins.dashboard_sections.append(DashboardSection("scheduling/_dashboard.html", sections.dashboard_dates))

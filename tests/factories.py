@@ -135,3 +135,50 @@ def make_ice_office(session: Session, program: Organization, name: str = "Chicag
     session.add(office)
     session.flush()
     return office
+
+
+# The smallest file the documents' content check takes as a PDF.
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def make_document(
+    app,
+    session: Session,
+    family: Family,
+    user: User,
+    subject: str = "family",
+    attached_id: int | None = None,
+    content: bytes = MINIMAL_PDF,
+    name: str = "notice.pdf",
+    document_type=None,
+    shared: bool = False,
+    expires_on: date | None = None,
+    today: date = date(2026, 11, 2),
+):
+    """A document kept through the service, as the upload form keeps it (the file in the app's storage)."""
+    import io
+
+    from casework.documents import services as document_services
+    from casework.documents.models import DocumentType
+    from casework.extensions import registry
+
+    with app.test_request_context():
+        return document_services.add_document(
+            session,
+            user,
+            family,
+            document_services.NewDocument(
+                document_type=document_type or DocumentType.NOTICE_TO_APPEAR,
+                subject=subject,
+                attached_id=attached_id if attached_id is not None else family.id,
+                member_id=None,
+                document_date=None,
+                expires_on=expires_on,
+                shared_with_partners=shared,
+                file_name=name,
+            ),
+            io.BytesIO(content),
+            20_000_000,
+            registry(app).document_subjects,
+            today,
+        )

@@ -34,7 +34,7 @@ from reintegration.models import PlanStatus, ProviderKind, ReturnMethod, Service
 from scheduling import links
 from scheduling import services as scheduling_services
 from scheduling.models import AppointmentKind, Court, Office, OfficeKind
-from tests.factories import PASSWORD, make_family, make_organization, make_user, member_data
+from tests.factories import PASSWORD, make_document, make_family, make_organization, make_user, member_data
 
 # Reachable without signing in (sign-in and language answer anonymous visitors by design).
 PUBLIC_ENDPOINTS = {"static", "accounts.index", "accounts.sign_in", "accounts.set_language", "monitoring.healthz"}
@@ -88,7 +88,7 @@ def _methods(rule) -> list[str]:
 
 
 @pytest.fixture()
-def program_a(db_session):
+def program_a(app, db_session):
     """Program A's records, one of each kind that a route can name."""
     program = make_organization(db_session, name="Program A")
     manager = make_user(db_session, program, Role.CASE_MANAGER)
@@ -237,6 +237,7 @@ def program_a(db_session):
         db_session, admin, import_job, {0: "given_names", 1: "first_surname", 2: "date_of_birth"}, "dmy", today
     )
     db_session.add(ImportFailure(job_id=import_job.id, row_number=2, cells='["Rigoberta", "Ixcoy"]', errors="date"))
+    kept = make_document(app, db_session, family, manager)
     db_session.commit()
     ids = {
         "family_id": family.id,
@@ -264,6 +265,7 @@ def program_a(db_session):
         "returnee_referral_id": returnee_referral.id,
         "relative_id": returnee.relatives[0].id,
         "job_id": import_job.id,
+        "file_id": kept.id,
     }
     return {
         "ids": ids,
@@ -357,6 +359,7 @@ def test_every_route_parameter_is_known():
         "returnee_referral_id",
         "relative_id",
         "job_id",
+        "file_id",
     }
     for rule in ROUTES_WITH_IDS:
         if rule.endpoint == "static":
@@ -517,6 +520,7 @@ _PROGRAM_STAFF = {
     "program_staff",
     "reach_families",
     "refer_to_partner",
+    "attach_documents",
     "view_reports",
     "download_reports",
 }
@@ -524,6 +528,7 @@ _IN_COUNTRY_STAFF = {
     "own_account",
     "reach_families",
     "in_country_staff",
+    "attach_documents",
     "view_reintegration_reports",
     "download_reports",
 }

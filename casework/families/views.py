@@ -26,6 +26,7 @@ from casework.cases import services as case_services
 from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
 from casework.community import services as community_services
 from casework.db import db
+from casework.documents import services as document_services
 from casework.exports import csv_lines
 from casework.extensions import registry
 from casework.families import services
@@ -222,6 +223,9 @@ def show(family_id: int):
         "children": school_services.for_family(db.session, family, on_day),
         "service_referrals": community_services.for_cases(db.session, case_ids),
         "audit": family_log(db.session, family.id) if access.has(current_user, "read_audit") else None,
+        "documents": document_services.family_section(
+            db.session, current_user, family.id, registry(current_app).document_subjects
+        ),
         "sections": [
             (s.template, s.load(db.session, current_user, family, case_ids, on_day))
             for s in registry(current_app).family_sections

@@ -1,0 +1,15 @@
+"""The title of the task a document's coming expiry raises (casework.cases.titles)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from casework.cases.titles import TaskTitle
+from casework.documents.labels import DOCUMENT_TYPES_BY_VALUE
+
+DOCUMENT_EXPIRING = TaskTitle(
+    "documents.expiring",
+    _l("The %(type)s ends on %(expires)s: help the family renew it"),
+    dates=("expires",),
+    labels={"type": DOCUMENT_TYPES_BY_VALUE},
+)

@@ -1,0 +1,28 @@
+"""Documents a returnee obtains (a national ID, a birth certificate): the returnee's case as a
+subject of documents, for the in-country organization's staff."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casework.extensions import DocumentSubject
+from reintegration.models import ReturneeCase
+
+
+def _label(returnee_case: ReturneeCase) -> str:
+    return _("Returnee case %(reference)s", reference=returnee_case.reference)
+
+
+def _choices(session: Session, family_id: int) -> list[tuple[int, str]]:
+    stmt = select(ReturneeCase).where(ReturneeCase.family_id == family_id).order_by(ReturneeCase.id.desc())
+    return [(c.id, _label(c)) for c in session.scalars(stmt)]
+
+
+def _labels(session: Session, ids: list[int]) -> dict[int, str]:
+    return {c.id: _label(c) for c in session.scalars(select(ReturneeCase).where(ReturneeCase.id.in_(ids)))}
+
+
+RETURNEE_CASE = DocumentSubject("returnee_case", _l("A returnee's case"), "in_country_staff", _choices, _labels)
