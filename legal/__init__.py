@@ -44,7 +44,7 @@ def init_app(app: Flask) -> None:
             narrow={
                 Referral: services.own_referrals,
                 ReleaseDocument: lambda user: ReleaseDocument.shared_with_partners.is_(True),
-                Document: lambda user: Document.shared_with_partners.is_(True),
+                Document: services.shared_documents,
             },
         )
     )

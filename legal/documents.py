@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 from casework.cases.models import Case
 from casework.extensions import DocumentSubject
 from legal.models import Referral
+from legal.services import LEGAL_REFERRAL_SUBJECT
 
 
 def _label(referral: Referral) -> str:
@@ -39,5 +40,5 @@ def _labels(session: Session, ids: list[int]) -> dict[int, str]:
 
 
 LEGAL_REFERRAL = DocumentSubject(
-    "legal_referral", _l("A legal referral"), "refer_to_partner", _choices, _labels, shared=True
+    LEGAL_REFERRAL_SUBJECT, _l("A legal referral"), "refer_to_partner", _choices, _labels, shared=True
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
@@ -15,6 +15,7 @@ from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
 from casework.db import utcnow
+from casework.documents.models import Document
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.models import Consent, ConsentKind, Family, Member
 from legal.models import (
@@ -65,6 +66,20 @@ def partner_families(user: User) -> ColumnElement[bool]:
 
 def own_referrals(user: User) -> ColumnElement[bool]:
     return and_(Referral.partner_id == user.organization_id, Referral.status.in_(OPEN_STATUSES))
+
+
+# Documents about a referral are attached to this subject (legal/documents.py).
+LEGAL_REFERRAL_SUBJECT = "legal_referral"
+
+
+def shared_documents(user: User) -> ColumnElement[bool]:
+    """The documents a partner may download: those the case manager shared, except the papers of
+    another partner's referral of the same family."""
+    own = select(Referral.id).where(Referral.partner_id == user.organization_id)
+    return and_(
+        Document.shared_with_partners.is_(True),
+        or_(Document.attached_to != LEGAL_REFERRAL_SUBJECT, Document.attached_id.in_(own)),
+    )
 
 
 # Partners ---------------------------------------------------------------------------------------

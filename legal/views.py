@@ -18,6 +18,8 @@ from casework.accounts.models import Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import db, utcnow
+from casework.documents import services as document_services
+from casework.extensions import registry
 from casework.families.identifiers import format_a_number, format_phone, parse_phone
 from casework.families.models import Family
 from casework.form_actions import performed, submitted
@@ -250,9 +252,12 @@ def partner_case(legal_referral_id: int):
             access.scoped(ReleaseDocument, current_user).where(Family.id == family.id).order_by(ReleaseDocument.id)
         )
     )
+    files = document_services.family_documents(db.session, current_user, family.id)
     record(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
     return render_template(
         "legal/partner_case.html",
+        files=files,
+        files_about=document_services.about_labels(db.session, files, registry(current_app).document_subjects),
         referral=referral,
         family=family,
         case=case,

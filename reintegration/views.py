@@ -19,6 +19,8 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Task
 from casework.db import db
+from casework.documents import services as document_services
+from casework.extensions import registry
 from casework.families import services as family_services
 from casework.families.forms import RELATIONSHIP_LABELS
 from casework.families.models import Family, Relationship
@@ -216,6 +218,9 @@ def show(returnee_case_id: int):
         plan=plans.plan_of(db.session, case),
         referrals=plans.referrals_of(db.session, case),
         outcomes=outcomes.outcomes_of(db.session, case),
+        documents=document_services.family_section(
+            db.session, current_user, case.family_id, registry(current_app).document_subjects
+        ),
         close_form=CloseForm(),
         reminder_consent=followups.reminder_consent(case),
         consent_form=RemindersConsentForm(given_on=today_for(current_user)),

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import User
 from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
+from casework.documents import services as document_services
+from casework.documents.models import Document
 from casework.families.models import Consent, Family, Member
 from casework.releases.models import Release
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
@@ -153,8 +155,20 @@ def missing_consent(
     return _panel(list(session.execute(stmt).all()))
 
 
+def expiring_documents(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date, within_days: int
+) -> Panel[Document]:
+    """Permits, parole and TPS papers of open cases that end within the first expiry alert."""
+    return _panel(
+        document_services.expiring_for_dashboard(
+            session, user, whole_program, scope, today, within_days, PANEL_SIZE + 1
+        )
+    )
+
+
 __all__ = [
     "counts",
+    "expiring_documents",
     "missing_consent",
     "my_families",
     "overdue_tasks",

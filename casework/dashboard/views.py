@@ -31,6 +31,7 @@ def index():
         unenrolled=services.unenrolled_children(*args, today),
         no_consent=services.missing_consent(*args, today),
         address_changes=services.unfiled_address_changes(*args, today),
+        expiring=services.expiring_documents(*args, today, max(current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"])),
         sections=[
             (s.template, s.load(db.session, current_user, whole_program, today))
             for s in registry(current_app).dashboard_sections

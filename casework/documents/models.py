@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from casework.accounts.models import User
 from casework.crypto import EncryptedText
 from casework.db import Base, UTCDateTime, enum_column, utcnow
-from casework.families.models import Member
+from casework.families.models import Family, Member
 
 
 class DocumentType(enum.Enum):
@@ -63,5 +63,6 @@ class Document(Base):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    family: Mapped[Family] = relationship()
     member: Mapped[Member | None] = relationship()
     uploaded_by: Mapped[User | None] = relationship()

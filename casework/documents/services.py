@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import BinaryIO
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from casework import access
 from casework.accounts.models import User
@@ -91,7 +92,7 @@ def add_document(
             source,
             upload,
             max_bytes,
-            str(_l("The file is larger than %(mb)d MB.", mb=max_bytes // 1_000_000)),
+            str(_l("The file is larger than %(mb)s MB.", mb=format_decimal(max_bytes / 1_000_000, "#,##0.###"))),
         )
         ready = prepare(upload, folder)
         try:
@@ -273,15 +274,21 @@ def _batches(items: list[Document], size: int) -> Iterator[list[Document]]:
 
 
 def expiring_for_dashboard(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date, limit: int
+    session: Session,
+    user: User,
+    whole_program: bool,
+    scope: ColumnElement[bool],
+    today: date,
+    within_days: int,
+    limit: int,
 ) -> list[Document]:
     """Documents of open cases ending within the first alert, soonest first (a dashboard alert)."""
     stmt = (
         select(Document)
         .join(Family, Document.family_id == Family.id)
         .join(Case, Case.family_id == Family.id)
-        .where(scope, Case.status != CaseStatus.CLOSED, _expiring(today, (90,)))
-        .options(joinedload(Document.member))
+        .where(scope, Case.status != CaseStatus.CLOSED, _expiring(today, (within_days,)))
+        .options(joinedload(Document.member), contains_eager(Document.family))
         .order_by(Document.expires_on, Document.id)
         .limit(limit)
     )
