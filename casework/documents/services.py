@@ -15,6 +15,7 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm.attributes import flag_modified
 
 from casework import access
 from casework.accounts.models import User
@@ -308,13 +309,16 @@ def forget_family(session: Session, family_id: int, case_ids: list[int]) -> None
 
 
 def rotate_keys(session: Session) -> str:
-    """Re-wrap every file key under the current field key; the files themselves are not rewritten."""
+    """Under the current field key: every file key re-wrapped (the files stay as they are) and the
+    file names re-encrypted."""
     ids = list(session.scalars(select(Document.id).order_by(Document.id)))
     for start in range(0, len(ids), 500):
         for document in session.scalars(select(Document).where(Document.id.in_(ids[start : start + 500]))):
             document.wrapped_key = rewrap_file_key(document.wrapped_key, files.context_of(document.storage_key))
+            flag_modified(document, "file_name")  # read with whichever key sealed it, written under the current one
         session.flush()
-    return str(_l("%(count)d document keys re-wrapped", count=len(ids)))
+    record(session, None, AuditAction.CHANGE, OBJECT_TYPE, None, detail=f"keys rotated: {len(ids)} files")
+    return f"Documents: {len(ids)} file keys re-wrapped and file names re-encrypted."
 
 
 def sweep_orphans(session: Session, now: datetime) -> int:

@@ -214,18 +214,6 @@ def test_local_keys_of_a_missing_root(tmp_path: Path) -> None:
     assert list(LocalStorage(tmp_path / "nowhere").stored()) == []
 
 
-def test_local_unwritable_root_is_unavailable(tmp_path: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root writes anywhere")
-    root = tmp_path / "documents"
-    root.mkdir(mode=0o500)
-    try:
-        with pytest.raises(StorageUnavailable):
-            LocalStorage(root).put(secrets.token_hex(16), io.BytesIO(b"x"))
-    finally:
-        root.chmod(0o700)
-
-
 # --- S3 ---------------------------------------------------------------------------------------
 
 
