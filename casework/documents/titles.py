@@ -9,7 +9,7 @@ from casework.documents.labels import DOCUMENT_TYPES_BY_VALUE
 
 DOCUMENT_EXPIRING = TaskTitle(
     "documents.expiring",
-    _l("The %(type)s ends on %(expires)s: help the family renew it"),
+    _l("%(type)s ends on %(expires)s: help the family renew it"),
     dates=("expires",),
     labels={"type": DOCUMENT_TYPES_BY_VALUE},
 )

@@ -66,7 +66,7 @@ def test_a_permit_raises_a_task_at_90_then_at_30_days(app, db_session, family, m
     [first] = _expiry_tasks(db_session, family)
     # The 90-day alert's day has passed: due today, for the case's manager.
     assert (first.due_on, first.assignee_id, first.title_values["days"]) == (TODAY, manager.id, 90)
-    assert first.title == f"The Work permit (EAD) ends on {(TODAY + timedelta(days=80)).strftime('%b %-d, %Y')}: " + (
+    assert first.title == f"Work permit (EAD) ends on {(TODAY + timedelta(days=80)).strftime('%b %-d, %Y')}: " + (
         "help the family renew it"
     )
     with app.test_request_context():
@@ -124,7 +124,7 @@ def test_papers_expiring_soon_are_a_dashboard_alert(app, client, db_session, fam
     alerts = client.get("/dashboard").get_data(as_text=True).split('id="expiring-alert-h"')[1].split("</section>")[0]
     assert "Tzul López, Rosa" in alerts and "TPS approval" in alerts
     tasks = client.get("/dashboard").get_data(as_text=True)
-    assert "The TPS approval ends on" in tasks
+    assert "TPS approval ends on" in tasks
 
 
 def test_retention_deletes_the_files_from_the_storage(app, db_session, family, manager, store):
