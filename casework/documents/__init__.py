@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app: Flask) -> None:
     from casework import access
     from casework.audit.labels import OBJECT_TYPE_LABELS
-    from casework.documents import files, jobs, services, subjects
+    from casework.documents import demo, files, jobs, services, subjects
     from casework.documents.labels import DOCUMENT_TYPES
     from casework.documents.models import Document
     from casework.documents.storage import storage_for
@@ -55,6 +55,7 @@ def init_app(app: Flask) -> None:
     plugins.jobs.append(("document-expiry", jobs.raise_expiry_tasks, {"trigger": "cron", "hour": 5, "minute": 23}))
     plugins.jobs.append(("document-orphans", jobs.sweep_orphans, {"trigger": "cron", "hour": 4, "minute": 53}))
     plugins.anonymizers.append(services.forget_family)
+    plugins.demo_loaders.append(demo.load)
     plugins.key_rotations.append(services.rotate_keys)
     plugins.task_titles[DOCUMENT_EXPIRING.key] = DOCUMENT_EXPIRING
     OBJECT_TYPE_LABELS["document"] = _l("document")
