@@ -19,7 +19,7 @@ def init_app(app: Flask) -> None:
     from casework import access
     from casework.audit.labels import OBJECT_TYPE_LABELS
     from casework.documents import demo, files, jobs, services, subjects
-    from casework.documents.labels import DOCUMENT_TYPES
+    from casework.documents.labels import DOCUMENT_TYPES, readable_size
     from casework.documents.models import Document
     from casework.documents.storage import storage_for
     from casework.documents.titles import DOCUMENT_EXPIRING
@@ -59,4 +59,5 @@ def init_app(app: Flask) -> None:
     plugins.key_rotations.append(services.rotate_keys)
     plugins.task_titles[DOCUMENT_EXPIRING.key] = DOCUMENT_EXPIRING
     OBJECT_TYPE_LABELS["document"] = _l("document")
+    app.add_template_filter(readable_size, "filesize")
     app.context_processor(lambda: {"document_types": DOCUMENT_TYPES, "document_subjects": plugins.document_subjects})

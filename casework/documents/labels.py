@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from casework.documents.models import DocumentType
@@ -21,3 +22,12 @@ DOCUMENT_TYPES = {
     DocumentType.OTHER: _l("Other document"),
 }
 DOCUMENT_TYPES_BY_VALUE = {kind.value: label for kind, label in DOCUMENT_TYPES.items()}
+
+
+def readable_size(size: int) -> str:
+    """A file's size as the reader writes it: 77 bytes, 340 KB, 1.2 MB."""
+    if size < 1000:
+        return ngettext("%(num)d byte", "%(num)d bytes", size)
+    if size < 1_000_000:
+        return gettext("%(size)s KB", size=format_decimal(size / 1000, "#,##0"))
+    return gettext("%(size)s MB", size=format_decimal(size / 1_000_000, "#,##0.0"))

@@ -77,7 +77,10 @@ def add_document(
     max_bytes: int,
     subjects: dict[str, DocumentSubject],
     today: date,
+    alert_days: Sequence[int] = (90, 30),
 ) -> Document:
+    """Keep a file for the family: checked, sealed into the storage, then its row; a permit that
+    ends within the first of `alert_days` raises its task at once."""
     subject = subjects.get(data.subject)
     if subject is None or not access.has(user, subject.capability):
         raise NotAllowed(str(_l("You may not attach documents to this record.")), "attached")
@@ -123,7 +126,7 @@ def add_document(
     session.add(document)
     session.flush()
     record(session, user, AuditAction.CREATE, OBJECT_TYPE, document.id, family.id, detail=data.document_type.value)
-    raise_expiry_tasks(session, today, document_ids=[document.id])
+    raise_expiry_tasks(session, today, alert_days, document_ids=[document.id])
     return document
 
 

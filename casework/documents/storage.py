@@ -226,10 +226,12 @@ class S3Storage:
                 read_timeout=read_timeout,
             ),
         )
-        # Multipart above 8 MB, parts read 8 MB at a time, at most 4 in flight: memory stays bounded.
+        # Multipart above 8 MB, parts read 8 MB at a time, two in flight and two read ahead at most
+        # (boto3 reads ten ahead by default: 80 MB of a large file in a web worker's memory).
         self._transfer: Any = TransferConfig(
-            multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024, max_concurrency=4
+            multipart_threshold=8 * 1024 * 1024, multipart_chunksize=8 * 1024 * 1024, max_concurrency=2
         )
+        self._transfer.max_in_memory_upload_chunks = 2
 
     @contextlib.contextmanager
     def _unavailable(self, action: str) -> Iterator[None]:

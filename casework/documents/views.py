@@ -30,7 +30,7 @@ def _subjects() -> dict[str, DocumentSubject]:
 
 
 def _back(family_id: int) -> str:
-    return safe_next_url(request.values.get("next")) or url_for("families.show", family_id=family_id) + "#documents-h"
+    return safe_next_url(request.values.get("next")) or url_for("families.show", family_id=family_id) + "#files-h"
 
 
 @bp.route("/families/<int:family_id>/documents/new", methods=["GET", "POST"])
@@ -70,6 +70,7 @@ def new(family_id: int):
             current_app.config["DOCUMENT_MAX_BYTES"],
             _subjects(),
             today_for(current_user),
+            current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"],
         )
 
     if submitted(form, add, "file"):

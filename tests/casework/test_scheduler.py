@@ -38,5 +38,7 @@ def test_scheduler_registers_every_job_without_starting(app):
         "scheduling-daily",
         "caseload-import",
         "caseload-import-prune",
+        "document-expiry",
+        "document-orphans",
     }
     assert not scheduler.running
