@@ -4,6 +4,7 @@ audited, refused clearly when they are not what they claim, and never half-saved
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -252,7 +253,16 @@ def test_partners_download_only_what_is_shared_on_their_referred_cases(
     on_mine = make_document(app, db_session, family, manager, "legal_referral", mine.id, name="for-derechos.pdf")
     on_theirs = make_document(app, db_session, family, manager, "legal_referral", theirs.id, name="for-other.pdf")
     db_session.commit()
-    assert on_mine.shared_with_partners is False  # the form ticks the box for a referral; the service obeys the form
+    client.sign_in(manager.email, PASSWORD)
+    referral_page = client.get(f"/legal-referrals/{mine.id}").get_data(as_text=True)
+    assert f"about=legal_referral:{mine.id}" in referral_page.replace("%3A", ":")
+    form = client.get(f"/families/{family.id}/documents/new?about=legal_referral:{mine.id}").get_data(as_text=True)
+    assert f'<option selected value="legal_referral:{mine.id}">' in form
+    checkbox = re.search(r"<input[^>]*shared_with_partners[^>]*>", form).group(0)
+    assert "checked" in checkbox  # a referral's papers are for the partner: the box starts ticked
+    plain = client.get(f"/families/{family.id}/documents/new").get_data(as_text=True)
+    assert "checked" not in re.search(r"<input[^>]*shared_with_partners[^>]*>", plain).group(0)
+    client.post("/sign-out", page="/account")
 
     for document in (on_mine, on_theirs):
         document.shared_with_partners = True
