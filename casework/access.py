@@ -16,6 +16,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from casework.accounts.models import PROGRAM_ROLES, Role, User
 from casework.cases.models import Case, Note, Task
@@ -106,8 +107,11 @@ def scoped(model: type[T], user: User) -> Select[T]:
     return query
 
 
-def get_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:
-    record = session.scalars(scoped(model, user).where(model.id == record_id)).first()  # type: ignore[attr-defined]
+def get_or_404(session: Session, user: User, model: type[T], record_id: int, *options: ORMOption) -> T:
+    """The record if `user` may see it, loaded with `options` (what the page shows of it, in the same
+    statements); else 404, and a refusal of an existing record audited."""
+    query = scoped(model, user).where(model.id == record_id).options(*options)  # type: ignore[attr-defined]
+    record = session.scalars(query).unique().first()
     if record is None:
         if session.scalar(select(model.id).where(model.id == record_id)) is not None:  # type: ignore[attr-defined]
             _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]
@@ -153,8 +157,8 @@ def get_owned_or_404(session: Session, user: User, model: type[T], record_id: in
     return record
 
 
-def get_family_or_404(session: Session, user: User, family_id: int) -> Family:
-    return get_or_404(session, user, Family, family_id)
+def get_family_or_404(session: Session, user: User, family_id: int, *options: ORMOption) -> Family:
+    return get_or_404(session, user, Family, family_id, *options)
 
 
 def get_member_or_404(session: Session, user: User, member_id: int) -> Member:

@@ -31,7 +31,6 @@ def family_dates(session: Session, user: User, family: Family, case_ids: list[in
     return {
         "dates": services.split_dates(appointments, utcnow()),
         "deadlines": services.case_deadlines(session, case_ids),
-        "address_tasks": services.open_address_tasks(session, case_ids),
         "link_token": links.current_family_link(session, current_app.config["SECRET_KEY"], family.id),
         "today": today,
     }

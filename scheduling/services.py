@@ -19,7 +19,7 @@ from sqlalchemy.orm.interfaces import LoaderOption
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
-from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
+from casework.cases.models import Case, CaseStatus, Task
 from casework.cases.services import add_follow_up_task
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
@@ -866,20 +866,6 @@ def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date
     deadline.met_on = on
     record(session, user, AuditAction.CHANGE, "deadline", deadline.id, deadline.case.family_id, detail="met")
     session.flush()
-
-
-def open_address_tasks(session: Session, case_ids: list[int]) -> list[Task]:
-    """The core's change-of-address tasks (court EOIR-33 and USCIS AR-11, due 5 days after a move):
-    shown among the deadlines, since that is what they are."""
-    if not case_ids:
-        return []
-    return list(
-        session.scalars(
-            select(Task)
-            .where(Task.case_id.in_(case_ids), Task.kind.in_(ADDRESS_CHANGE_KINDS), Task.completed_at.is_(None))
-            .order_by(Task.due_on)
-        )
-    )
 
 
 def case_deadlines(session: Session, case_ids: list[int]) -> list[Deadline]:

@@ -4,8 +4,8 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from casework.crypto import EncryptedString
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
@@ -42,6 +42,15 @@ class Organization(TimestampMixin, Base):
     users: Mapped[list[User]] = relationship(back_populates="organization")
 
 
+class RolePolicy(Base):
+    """Per role, whether two-factor sign-in is required; without a row the settings decide."""
+
+    __tablename__ = "role_policies"
+
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
+    two_factor_required: Mapped[bool] = mapped_column(Boolean)
+
+
 class User(UserMixin, TimestampMixin, Base):
     __tablename__ = "users"
 
@@ -50,6 +59,11 @@ class User(UserMixin, TimestampMixin, Base):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    # The stored two-factor rule of the user's role (None: the settings decide), read with the user
+    # where asked for: signing a request in loads it, one statement fewer on every page.
+    two_factor_policy: Mapped[bool | None] = column_property(
+        select(RolePolicy.two_factor_required).where(RolePolicy.role == role).scalar_subquery(), deferred=True
+    )
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Outside a program (a legal partner), the person who adds and deactivates their colleagues.
@@ -120,12 +134,3 @@ class RecoveryCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     code_hash: Mapped[str] = mapped_column(String(64))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class RolePolicy(Base):
-    """Per role, whether two-factor sign-in is required; without a row the settings decide."""
-
-    __tablename__ = "role_policies"
-
-    role: Mapped[Role] = mapped_column(enum_column(Role, "role"), primary_key=True)
-    two_factor_required: Mapped[bool] = mapped_column(Boolean)

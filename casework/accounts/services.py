@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import (
     PROGRAM_ROLES,
@@ -372,7 +372,11 @@ def resume_session(
     if not token:
         return None
     now = now or utcnow()
-    found = session.scalar(select(UserSession).where(UserSession.token_hash == _token_hash(token)))
+    found = session.scalar(
+        select(UserSession)
+        .where(UserSession.token_hash == _token_hash(token))
+        .options(joinedload(UserSession.user).undefer(User.two_factor_policy))
+    )
     if (
         found is None
         or found.revoked_at is not None

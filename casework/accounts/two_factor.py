@@ -33,7 +33,7 @@ def required_roles(session: Session, defaults: frozenset[Role]) -> dict[Role, bo
 
 
 def required_for(session: Session, user: User, defaults: frozenset[Role]) -> bool:
-    stored = session.scalar(select(RolePolicy.two_factor_required).where(RolePolicy.role == user.role))
+    stored = user.two_factor_policy
     return stored if stored is not None else user.role in defaults
 
 

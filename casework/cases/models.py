@@ -52,6 +52,10 @@ class Case(TimestampMixin, Base):
 
     family: Mapped[Family] = relationship()
     assigned_to: Mapped[User | None] = relationship()
+    # Who was assigned it from when, newest first: read on the family page.
+    assignments: Mapped[list[CaseAssignment]] = relationship(
+        viewonly=True, order_by=lambda: (CaseAssignment.assigned_at.desc(), CaseAssignment.id.desc())
+    )
     # Closings and reopenings, newest first: read on the family page.
     events: Mapped[list[CaseEvent]] = relationship(
         viewonly=True, order_by=lambda: (CaseEvent.created_at.desc(), CaseEvent.id.desc())

@@ -114,13 +114,21 @@ def current_cases(session: Session, family_ids: list[int]) -> dict[int, Case]:
 
 
 def family_cases(session: Session, family: Family) -> list[Case]:
+    """The family's cases, newest first, each with its manager, its assignments and its closings
+    and reopenings (a case's few rows each)."""
     return list(
         session.scalars(
             select(Case)
             .where(Case.family_id == family.id)
-            .options(joinedload(Case.assigned_to))
+            .options(
+                joinedload(Case.assigned_to),
+                joinedload(Case.events),
+                joinedload(Case.assignments).options(
+                    joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by)
+                ),
+            )
             .order_by(Case.opened_on.desc(), Case.id.desc())
-        )
+        ).unique()
     )
 
 
@@ -249,16 +257,6 @@ def reassign(session: Session, user: User, case: Case, assignee_id: int | None) 
     session.add(CaseAssignment(case_id=case.id, user_id=new_id, assigned_by_id=user.id))
     record(session, user, AuditAction.CHANGE, "case", case.id, case.family_id, detail="reassigned")
     session.flush()
-
-
-def assignment_history(session: Session, case: Case) -> list[CaseAssignment]:
-    stmt = (
-        select(CaseAssignment)
-        .where(CaseAssignment.case_id == case.id)
-        .options(joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by))
-        .order_by(CaseAssignment.assigned_at.desc(), CaseAssignment.id.desc())
-    )
-    return list(session.scalars(stmt))
 
 
 # Notes ----------------------------------------------------------------------------------------

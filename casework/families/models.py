@@ -2,11 +2,16 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import Organization
+
+if TYPE_CHECKING:
+    from casework.releases.models import Release
+    from casework.schooling.models import SchoolEnrollment
 from casework.crypto import EncryptedString
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 
@@ -75,6 +80,10 @@ class Family(TimestampMixin, Base):
         order_by="Address.moved_in_on.desc(), Address.id.desc()",
         cascade="all, delete-orphan",
     )
+    # Releases from custody, latest first (casework.releases), read on the family page with the family.
+    releases: Mapped[list[Release]] = relationship(
+        viewonly=True, order_by="Release.released_on.desc(), Release.id.desc()"
+    )
 
 
 class Member(TimestampMixin, Base):
@@ -110,6 +119,8 @@ class Member(TimestampMixin, Base):
     consents: Mapped[list[Consent]] = relationship(
         cascade="all, delete-orphan", order_by="Consent.given_on.desc(), Consent.id.desc()"
     )
+    # A school-age child's enrollment (casework.schooling), read on the family page with the member.
+    school_enrollment: Mapped[SchoolEnrollment | None] = relationship(viewonly=True, uselist=False)
 
     @property
     def full_name(self) -> str:

@@ -11,7 +11,8 @@ from typing import Any, TypedDict, TypeVar
 from cryptography.exceptions import InvalidTag
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from casework.access import family_clause
 from casework.accounts.models import User
@@ -48,6 +49,7 @@ from casework.families.models import (
 from casework.families.zones import US_ZONES, zone_for_state
 from casework.forms_common import blank_to_none
 from casework.i18n import LANGUAGES
+from casework.releases.models import Release
 
 ADDRESS_FILING_DAYS = 5
 
@@ -604,21 +606,21 @@ def opt_in_by_text(session: Session, number: str, today: date) -> list[Member]:
 # Reading --------------------------------------------------------------------------------------
 
 
-def load_family_page(session: Session, family: Family) -> Family:
-    """Everything the family page shows, in a fixed number of statements."""
-    stmt = (
-        select(Family)
-        .where(Family.id == family.id)
-        .options(
-            selectinload(Family.members).selectinload(Member.phones),
-            selectinload(Family.members).selectinload(Member.languages),
-            selectinload(Family.members).selectinload(Member.vulnerabilities),
-            selectinload(Family.members).selectinload(Member.consents),
-            selectinload(Family.addresses),
-        )
-        .execution_options(populate_existing=True)
+def family_page_options() -> tuple[ORMOption, ...]:
+    """What the family page shows of the household, loaded with it: the addresses and the releases
+    with their papers in the family's statement, the members in one more with their phones, languages, flags, consents and school
+    enrollment (a household's few rows each, joined rather than fetched one kind at a time)."""
+    return (
+        selectinload(Family.members).options(
+            joinedload(Member.phones),
+            joinedload(Member.languages),
+            joinedload(Member.vulnerabilities),
+            joinedload(Member.consents),
+            joinedload(Member.school_enrollment),
+        ),
+        joinedload(Family.addresses),
+        joinedload(Family.releases).joinedload(Release.documents),
     )
-    return session.scalars(stmt).one()
 
 
 def record_view(session: Session, user: User, family: Family) -> None:

@@ -24,6 +24,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import family_log, record
 from casework.cases import services as case_services
 from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
+from casework.cases.models import ADDRESS_CHANGE_KINDS
 from casework.community import services as community_services
 from casework.db import db
 from casework.documents import services as document_services
@@ -47,7 +48,6 @@ from casework.form_actions import performed, submitted
 from casework.forms_common import filled
 from casework.i18n import country_choices, language_choices
 from casework.pagination import page_number
-from casework.releases import services as release_services
 from casework.schooling import services as school_services
 from casework.timeutil import today_for
 
@@ -204,23 +204,28 @@ def new():
 @bp.route("/families/<int:family_id>")
 @requires("program_staff")
 def show(family_id: int):
-    family = access.get_family_or_404(db.session, current_user, family_id)
-    family = services.load_family_page(db.session, family)
+    family = access.get_family_or_404(db.session, current_user, family_id, *services.family_page_options())
     cases = case_services.family_cases(db.session, family)
     case_ids = [c.id for c in cases]
     current = next((c for c in cases if c.status.value != "closed"), cases[0] if cases else None)
     on_day = today_for(current_user)
+    releases = family.releases
+    tasks = case_services.case_tasks(db.session, case_ids)
     context: dict[str, Any] = {
         "family": family,
         "today": on_day,
         "address": services.current_address(family),
         "cases": cases,
         "case": current,
-        "assignments": case_services.assignment_history(db.session, current) if current else [],
+        "assignments": current.assignments if current else [],
         "notes": case_services.case_notes(db.session, case_ids),
-        "tasks": case_services.case_tasks(db.session, case_ids),
-        "releases": release_services.for_family(db.session, family),
-        "children": school_services.for_family(db.session, family, on_day),
+        "tasks": tasks,
+        # Due 5 days after a move; the dates section shows them among the deadlines.
+        "open_address_tasks": [t for t in tasks if t.kind in ADDRESS_CHANGE_KINDS and t.completed_at is None],
+        "releases": releases,
+        "children": school_services.for_family(
+            db.session, family, on_day, releases, cases, family.program.enrollment_alert_days
+        ),
         "service_referrals": community_services.for_cases(db.session, case_ids),
         "audit": family_log(db.session, family.id) if access.has(current_user, "read_audit") else None,
         "documents": document_services.family_section(

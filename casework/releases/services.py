@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
@@ -31,16 +31,6 @@ class ReleaseData:
     sponsor_name: str | None = None
     sponsor_relationship: str | None = None
     notes: str | None = None
-
-
-def for_family(session: Session, family: Family) -> list[Release]:
-    stmt = (
-        select(Release)
-        .where(Release.family_id == family.id)
-        .options(selectinload(Release.documents))
-        .order_by(Release.released_on.desc(), Release.id.desc())
-    )
-    return list(session.scalars(stmt))
 
 
 def _check(family: Family, data: ReleaseData, today: date) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from casework.accounts.models import Organization, User
+from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
@@ -56,36 +57,34 @@ def is_school_age(member: Member, on: date) -> bool:
     return member.date_of_birth is not None and SCHOOL_AGE_MIN <= age_on(member.date_of_birth, on) <= SCHOOL_AGE_MAX
 
 
-def enrollment_clock_start(session: Session, family: Family) -> date | None:
+def enrollment_clock_start(releases: Sequence[Release], cases: Sequence[Case]) -> date | None:
     """The day the enrollment clock starts: the household's first release, else the opening of its
     open case (as the dashboard's alert counts it)."""
-    first_release = session.scalar(select(func.min(Release.released_on)).where(Release.family_id == family.id))
-    if first_release is not None:
-        return first_release
-    return session.scalar(
-        select(func.min(Case.opened_on)).where(Case.family_id == family.id, Case.status != CaseStatus.CLOSED)
-    )
+    if releases:
+        return min(r.released_on for r in releases)
+    return min((c.opened_on for c in cases if c.status is not CaseStatus.CLOSED), default=None)
 
 
-def for_family(session: Session, family: Family, on: date) -> list[Child]:
+def for_family(
+    session: Session,
+    family: Family,
+    on: date,
+    releases: Sequence[Release],
+    cases: Sequence[Case],
+    alert_days: int,
+) -> list[Child]:
+    """The household's school-age children and their enrollment (loaded with the members: see
+    families.services.family_page_options); `releases` and `cases` are the family's (the page has
+    them already), `alert_days` the program's enrollment alert."""
     children = [m for m in family.members if is_school_age(m, on)]
     if not children:
         return []
-    enrollments = {
-        e.member_id: e
-        for e in session.scalars(
-            select(SchoolEnrollment).where(SchoolEnrollment.member_id.in_([m.id for m in children]))
-        )
-    }
-    started = enrollment_clock_start(session, family)
-    alert_days = (
-        session.scalar(select(Organization.enrollment_alert_days).where(Organization.id == family.program_id)) or 30
-    )
+    started = enrollment_clock_start(releases, cases)
     overdue = started is not None and started + timedelta(days=alert_days) <= on
     result = []
     for member in children:
         assert member.date_of_birth is not None  # a child of school age has a known birth date
-        child = Child(member, age_on(member.date_of_birth, on), enrollments.get(member.id))
+        child = Child(member, age_on(member.date_of_birth, on), member.school_enrollment)
         child.alert = overdue and child.status is not EnrollmentStatus.ENROLLED
         result.append(child)
     return result
