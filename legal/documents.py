@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from casework.cases.models import Case
+from casework.documents.subjects import already_loaded
 from casework.extensions import DocumentSubject
 from legal.models import Referral
 from legal.services import LEGAL_REFERRAL_SUBJECT
@@ -35,8 +36,7 @@ def _choices(session: Session, family_id: int) -> list[tuple[int, str]]:
 
 
 def _labels(session: Session, ids: list[int]) -> dict[int, str]:
-    stmt = select(Referral).where(Referral.id.in_(ids)).options(joinedload(Referral.partner))
-    return {r.id: _label(r) for r in session.scalars(stmt)}
+    return {r.id: _label(r) for r in already_loaded(session, Referral, ids, joinedload(Referral.partner))}
 
 
 LEGAL_REFERRAL = DocumentSubject(

@@ -418,10 +418,10 @@ def case_referrals(session: Session, case_ids: list[int]) -> list[Referral]:
     stmt = (
         select(Referral)
         .where(Referral.case_id.in_(case_ids))
-        .options(joinedload(Referral.partner), selectinload(Referral.events))
+        .options(joinedload(Referral.partner), joinedload(Referral.events))
         .order_by(Referral.sent_at.desc(), Referral.id.desc())
     )
-    return list(session.scalars(stmt))
+    return list(session.scalars(stmt).unique())
 
 
 def case_legal_notes(session: Session, case_ids: list[int]) -> list[LegalNote]:

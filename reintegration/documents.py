@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casework.documents.subjects import already_loaded
 from casework.extensions import DocumentSubject
 from reintegration.models import ReturneeCase
 
@@ -22,7 +23,7 @@ def _choices(session: Session, family_id: int) -> list[tuple[int, str]]:
 
 
 def _labels(session: Session, ids: list[int]) -> dict[int, str]:
-    return {c.id: _label(c) for c in session.scalars(select(ReturneeCase).where(ReturneeCase.id.in_(ids)))}
+    return {c.id: _label(c) for c in already_loaded(session, ReturneeCase, ids)}
 
 
 RETURNEE_CASE = DocumentSubject("returnee_case", _l("A returnee's case"), "in_country_staff", _choices, _labels)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.cases.models import Case
+from casework.documents.subjects import already_loaded
 from casework.extensions import DocumentSubject
 from scheduling.labels import APPOINTMENT_KINDS
 from scheduling.models import Appointment
@@ -33,7 +34,7 @@ def _choices(session: Session, family_id: int) -> list[tuple[int, str]]:
 
 
 def _labels(session: Session, ids: list[int]) -> dict[int, str]:
-    return {a.id: _label(a) for a in session.scalars(select(Appointment).where(Appointment.id.in_(ids)))}
+    return {a.id: _label(a) for a in already_loaded(session, Appointment, ids)}
 
 
 APPOINTMENT = DocumentSubject("appointment", _l("An appointment"), "program_staff", _choices, _labels)

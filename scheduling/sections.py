@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from babel.dates import format_datetime
-from flask import current_app
 from flask_babel import get_locale
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.db import utcnow
 from casework.families.models import Family
-from scheduling import calendars, links, services
+from scheduling import calendars, services
 from scheduling.models import Appointment
 
 
@@ -31,7 +30,6 @@ def family_dates(session: Session, user: User, family: Family, case_ids: list[in
     return {
         "dates": services.split_dates(appointments, utcnow()),
         "deadlines": services.case_deadlines(session, case_ids),
-        "link_token": links.current_family_link(session, current_app.config["SECRET_KEY"], family.id),
         "today": today,
     }
 

@@ -702,14 +702,20 @@ def _with_place() -> tuple[LoaderOption, ...]:
 
 
 def family_appointments(session: Session, family: Family) -> list[Appointment]:
+    """Every date of the household, latest first, with its place and who attends (a date's few
+    attendees joined in the same statement: the family page counts its statements)."""
     stmt = (
         select(Appointment)
         .join(Case, Appointment.case_id == Case.id)
         .where(Case.family_id == family.id)
-        .options(*_with_place())
+        .options(
+            joinedload(Appointment.court),
+            joinedload(Appointment.office),
+            joinedload(Appointment.attendees).joinedload(AppointmentMember.member),
+        )
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     )
-    return list(session.scalars(stmt))
+    return list(session.scalars(stmt).unique())
 
 
 def agenda(

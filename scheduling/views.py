@@ -624,13 +624,23 @@ def subscription():
     return render_template("scheduling/subscription.html", url=url)
 
 
+@bp.route("/families/<int:family_id>/link")
+@requires("program_staff")
+def family_link(family_id: int):
+    """The link of the family's own page, shown when asked for (it opens their dates without
+    signing in: it is not written on every view of the family page)."""
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    token = links.current_family_link(db.session, current_app.config["SECRET_KEY"], family.id)
+    return render_template("scheduling/family_link.html", family=family, link_token=token)
+
+
 @bp.route("/families/<int:family_id>/link", methods=["POST"])
 @requires("program_staff")
 def renew_family_link(family_id: int):
     family = access.get_family_or_404(db.session, current_user, family_id)
     links.renew_family_link(db.session, current_user, family)
     flash(_("The family's page has a new link; the next messages carry it."), "success")
-    return redirect(url_for("families.show", family_id=family.id))
+    return redirect(url_for("scheduling.family_link", family_id=family.id))
 
 
 @bp.route("/feeds/<token>.ics")

@@ -279,14 +279,15 @@ def program_a(app, db_session):
 
 def _insider(rule, program_a):
     """Who in program A's circle may reach this route: its partner for the portal, its admin under
-    /admin/, else its case manager."""
+    /admin/ and for a family's audit log, else its case manager."""
     if rule.rule.startswith("/partner"):
         return program_a["partner"]
     if rule.rule == "/reintegration/settings":
         return program_a["reception_admin"]
     if rule.rule.startswith("/reintegration"):
         return program_a["worker"]
-    return program_a["admin"] if rule.rule.startswith(("/admin/", "/imports")) else program_a["manager"]
+    supervised = rule.rule.startswith(("/admin/", "/imports")) or rule.rule.endswith("/audit")
+    return program_a["admin"] if supervised else program_a["manager"]
 
 
 def _url(rule, ids, revoked: bool = False) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import event, select
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm import Session, UOWTransaction, joinedload
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction, AuditEvent
@@ -30,14 +30,18 @@ def record(
     return entry
 
 
-def family_log(session: Session, family_id: int, limit: int = 100) -> list[AuditEvent]:
+def family_log(session: Session, family_id: int, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
+    """A page of the family's audit log, newest first, and whether there is another."""
     stmt = (
         select(AuditEvent)
         .where(AuditEvent.family_id == family_id)
+        .options(joinedload(AuditEvent.user))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
     )
-    return list(session.scalars(stmt))
+    events = list(session.scalars(stmt))
+    return events[:per_page], len(events) > per_page
 
 
 @event.listens_for(Session, "before_flush")

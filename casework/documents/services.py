@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -140,15 +140,18 @@ def _file_name(typed: str, extension: str) -> str:
     return (stem[:150] + extension).replace('"', "'")
 
 
-def family_documents(session: Session, user: User, family_id: int) -> list[Document]:
-    """The family's documents this person may reach (a partner: those shared), newest first."""
-    stmt = (
+def _family_documents(user: User, family_id: int) -> Select[Any]:
+    return (
         access.scoped(Document, user)
         .where(Document.family_id == family_id)
         .options(joinedload(Document.uploaded_by), joinedload(Document.member))
         .order_by(Document.uploaded_at.desc(), Document.id.desc())
     )
-    return list(session.scalars(stmt))
+
+
+def family_documents(session: Session, user: User, family_id: int) -> list[Document]:
+    """The family's documents this person may reach (a partner: those shared), newest first."""
+    return list(session.scalars(_family_documents(user, family_id)).unique())
 
 
 def about_labels(
@@ -168,40 +171,71 @@ def about_labels(
 
 
 @dataclass(frozen=True)
+class Downloads:
+    count: int
+    last_at: datetime | None
+    last_by: str | None
+
+
+@dataclass(frozen=True)
 class FamilyDocuments:
     files: list[Document]
     about: dict[tuple[str, int], str]
-    downloads: list[AuditEvent]
+    downloads: dict[int, Downloads]
 
-    @property
-    def by_id(self) -> dict[int, Document]:
-        return {d.id: d for d in self.files}
+
+def _downloads_of_document() -> ColumnElement[bool]:
+    return and_(
+        AuditEvent.family_id == Document.family_id,  # the audit log's index on the family finds them
+        AuditEvent.object_type == OBJECT_TYPE,
+        AuditEvent.object_id == Document.id,
+        AuditEvent.action == AuditAction.VIEW,
+    )
 
 
 def family_section(
     session: Session, user: User, family_id: int, subjects: dict[str, DocumentSubject]
 ) -> FamilyDocuments:
-    """The family page's documents: the files, what each is about, who downloaded them."""
-    found = family_documents(session, user, family_id)
+    """The family page's documents: the files, what each is about, and how often and by whom
+    last each was downloaded, in the files' own statement."""
+    downloaded = _downloads_of_document()
+    count = select(func.count(AuditEvent.id)).where(downloaded).correlate(Document).scalar_subquery()
+    last_at = select(func.max(AuditEvent.at)).where(downloaded).correlate(Document).scalar_subquery()
+    last_by = (
+        select(User.full_name)
+        .join(AuditEvent, AuditEvent.user_id == User.id)
+        .where(downloaded)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(1)
+        .correlate(Document)
+        .scalar_subquery()
+    )
+    rows = session.execute(_family_documents(user, family_id).add_columns(count, last_at, last_by)).unique().all()
+    found = [row[0] for row in rows]
     return FamilyDocuments(
-        found, about_labels(session, found, subjects), downloads(session, family_id) if found else []
+        found,
+        about_labels(session, found, subjects),
+        {row[0].id: Downloads(row[1] or 0, row[2], row[3]) for row in rows},
     )
 
 
-def downloads(session: Session, family_id: int, limit: int = 20) -> list[AuditEvent]:
-    """Who downloaded the family's documents, most recent first (the audit log's lines of them)."""
+def download_history(session: Session, document: Document, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
+    """Everyone who downloaded the document, most recent first, a page at a time."""
     stmt = (
         select(AuditEvent)
         .where(
-            AuditEvent.family_id == family_id,
+            AuditEvent.family_id == document.family_id,
             AuditEvent.object_type == OBJECT_TYPE,
+            AuditEvent.object_id == document.id,
             AuditEvent.action == AuditAction.VIEW,
         )
         .options(joinedload(AuditEvent.user))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .limit(limit)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
     )
-    return list(session.scalars(stmt))
+    events = list(session.scalars(stmt))
+    return events[:per_page], len(events) > per_page
 
 
 def download(session: Session, user: User, document: Document) -> Iterator[bytes]:

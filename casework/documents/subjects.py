@@ -3,14 +3,37 @@ register their own (a hearing, a legal referral, a returnee's case) the same way
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TypeVar
+
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
+from sqlalchemy.orm.util import identity_key
 
 from casework.extensions import DocumentSubject
 from casework.releases.models import Release
+
+T = TypeVar("T")
+
+
+def already_loaded(session: Session, model: type[T], ids: Sequence[int], *options: ORMOption) -> list[T]:
+    """The records of `model` with these ids: those the page has loaded already from the session,
+    the others in one statement (a page that shows them anyway pays nothing for their labels)."""
+    found, missing = [], []
+    for record_id in ids:
+        loaded = session.identity_map.get(identity_key(model, record_id))
+        if loaded is not None:
+            found.append(loaded)
+        else:
+            missing.append(record_id)
+    if missing:
+        pk = inspect(model).primary_key[0]
+        found.extend(session.scalars(select(model).where(pk.in_(missing)).options(*options)).unique())
+    return found
 
 
 def _household(session: Session, family_id: int) -> list[tuple[int, str]]:
@@ -31,7 +54,7 @@ def _releases(session: Session, family_id: int) -> list[tuple[int, str]]:
 
 
 def _release_labels(session: Session, ids: list[int]) -> dict[int, str]:
-    return {r.id: _release_label(r) for r in session.scalars(select(Release).where(Release.id.in_(ids)))}
+    return {r.id: _release_label(r) for r in already_loaded(session, Release, ids)}
 
 
 HOUSEHOLD = DocumentSubject("family", _l("The household"), "program_staff", _household, _household_labels)

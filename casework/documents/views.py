@@ -19,6 +19,7 @@ from casework.documents.storage import StorageUnavailable, StoredFileMissing
 from casework.errors import Conflict
 from casework.extensions import DocumentSubject, registry
 from casework.form_actions import performed, submitted
+from casework.pagination import page_number
 from casework.timeutil import today_for
 from casework.urls import safe_next_url
 
@@ -101,6 +102,23 @@ def download(file_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/files/<int:file_id>/downloads")
+@requires("attach_documents")
+def downloads(file_id: int):
+    """Who downloaded the document, and when (the audit log's lines of it)."""
+    document = access.get_or_404(db.session, current_user, Document, file_id)
+    page = page_number()
+    events, has_next = services.download_history(db.session, document, page, current_app.config["PAGE_SIZE"])
+    return render_template(
+        "documents/downloads.html",
+        document=document,
+        events=events,
+        page=page,
+        has_next=has_next,
+        next_url=safe_next_url(request.args.get("next")),
+    )
 
 
 def _attachment(name: str) -> str:

@@ -227,15 +227,15 @@ def show(family_id: int):
             db.session, family, on_day, releases, cases, family.program.enrollment_alert_days
         ),
         "service_referrals": community_services.for_cases(db.session, case_ids),
-        "audit": family_log(db.session, family.id) if access.has(current_user, "read_audit") else None,
-        "documents": document_services.family_section(
-            db.session, current_user, family.id, registry(current_app).document_subjects
-        ),
         "sections": [
             (s.template, s.load(db.session, current_user, family, case_ids, on_day))
             for s in registry(current_app).family_sections
         ],
     }
+    # After the sections: what documents are about (a hearing, a referral) is then already loaded.
+    context["documents"] = document_services.family_section(
+        db.session, current_user, family.id, registry(current_app).document_subjects
+    )
     if current is not None:
         staff = [(0, _("Not assigned")), *staff_choices(db.session, family.program_id)]
         context["status_form"] = StatusForm(status=current.status.value)
@@ -246,6 +246,16 @@ def show(family_id: int):
         context["task_form"].assignee_id.choices = staff
     services.record_view(db.session, current_user, family)
     return render_template("families/show.html", **context)
+
+
+@bp.route("/families/<int:family_id>/audit")
+@requires("read_audit")
+def audit(family_id: int):
+    """Who saw and changed what of the family, newest first, a page at a time."""
+    family = access.get_family_or_404(db.session, current_user, family_id)
+    page = page_number()
+    events, has_next = family_log(db.session, family.id, page, current_app.config["PAGE_SIZE"])
+    return render_template("families/audit.html", family=family, events=events, page=page, has_next=has_next)
 
 
 @bp.route("/families/<int:family_id>/members/new", methods=["GET", "POST"])

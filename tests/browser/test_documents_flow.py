@@ -91,9 +91,12 @@ def test_documents_are_kept_listed_and_downloaded_without_location(page, live_ap
         exif = downloaded.getexif()
         assert GPS_IFD not in exif, "the photograph still records where it was taken"
         assert 0x010F not in exif
-    # The download is in the audit shown on the card.
+    # The download is counted on the card, and its history names who downloaded it.
     page.reload()
-    expect(_documents_card(page).get_by_text("Who downloaded them")).to_be_visible()
+    card = _documents_card(page)
+    card.get_by_role("link", name="Downloaded 1 time").click()
+    expect(page.get_by_role("heading", name="Who downloaded Notice to Appear (I-862)")).to_be_visible()
+    expect(page.locator("tbody")).to_contain_text("Bruna Browser")
 
 
 def test_a_file_that_is_not_what_its_name_says_is_refused_next_to_the_field(page, live_app, tmp_path):

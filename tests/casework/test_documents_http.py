@@ -95,7 +95,9 @@ def test_a_pdf_is_kept_sealed_and_downloads_as_an_attachment(client, db_session,
     ).all()
     assert [(e.object_id, e.user_id, e.family_id) for e in audited] == [(document.id, manager.id, family.id)]
     page = client.get(f"/families/{family.id}").get_data(as_text=True)
-    assert "Who downloaded them" in page and "Gabriela Gestora" in page.split("Who downloaded them")[1]
+    assert "Downloaded 1 time" in page and "by Gabriela Gestora" in page
+    history = client.get(f"/files/{document.id}/downloads").get_data(as_text=True)
+    assert "Gabriela Gestora" in history.split("<tbody>")[1]
 
 
 def test_a_photograph_loses_its_location(client, db_session, manager, family, store):

@@ -296,7 +296,9 @@ def test_family_page_is_audited_and_log_shown_to_supervisors_only(client, db_ses
     client.post("/sign-out", page="/dashboard")
     client.sign_in(supervisor.email, PASSWORD)
     page = client.get(f"/families/{family.id}").get_data(as_text=True)
-    assert "Audit log" in page and user.full_name in page and "viewed" in page
+    assert f'href="/families/{family.id}/audit"' in page
+    log = client.get(f"/families/{family.id}/audit").get_data(as_text=True)
+    assert "Audit log" in log and user.full_name in log and "viewed" in log
 
 
 def test_audit_log_is_append_only(db_session):

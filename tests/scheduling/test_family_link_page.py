@@ -9,6 +9,7 @@ from sqlalchemy import select
 from casework.audit.models import AuditEvent
 from casework.families import services as family_services
 from scheduling import links, services
+from tests.factories import PASSWORD
 from tests.scheduling.conftest import household, make_appointment, program_today
 
 SECRET = "test-secret-key"
@@ -63,6 +64,24 @@ def test_an_unknown_or_renewed_link_finds_nothing(client, db_session, manager, c
     links.renew_family_link(db_session, manager, family)
     assert client.get(f"/f/{token}").status_code == 404
     assert client.get(f"/f/{links.family_link(db_session, SECRET, family)}").status_code == 200
+
+
+def test_the_case_manager_finds_and_renews_the_link_on_a_page_of_its_own(client, db_session, manager, courts):
+    """The link opens the family's dates without signing in: it is shown when asked for, not on
+    every view of the family page."""
+    family, case = household(db_session, manager)
+    make_appointment(db_session, manager, case, courts["chicago"])
+    token = links.family_link(db_session, SECRET, family)
+    db_session.commit()
+    client.sign_in(manager.email, PASSWORD)
+    family_page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    assert token not in family_page and f'href="/families/{family.id}/link"' in family_page
+    assert f"/f/{token}" in client.get(f"/families/{family.id}/link").get_data(as_text=True)
+    renewed = client.post(f"/families/{family.id}/link", page=f"/families/{family.id}/link")
+    assert renewed.headers["Location"] == f"/families/{family.id}/link"
+    db_session.expire_all()
+    fresh = links.family_link(db_session, SECRET, family)
+    assert fresh != token and f"/f/{fresh}" in client.get(f"/families/{family.id}/link").get_data(as_text=True)
 
 
 def _data(member) -> dict:
