@@ -4,6 +4,7 @@ reminder policy and log, calendar feeds, the family's own page and the SMS gatew
 from __future__ import annotations
 
 import calendar as month_grid
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from casework import access
 from casework.access import requires
@@ -241,10 +243,18 @@ def outcome(appointment_id: int):
 
 def _staff_text(appointment: Appointment) -> calendars.EventText:
     """Staff calendars: the kind of date and the case reference, never a name."""
-    return calendars.EventText(
-        summary=f"{APPOINTMENT_KINDS[appointment.kind]} · {appointment.case.reference}",
-        description=appointment.case.reference,
-    )
+    return _staff_texts()(appointment)
+
+
+def _staff_texts() -> Callable[[Appointment], calendars.EventText]:
+    """`_staff_text` for many events: each kind's label translated once, not once an event."""
+    kinds = {kind: str(label) for kind, label in APPOINTMENT_KINDS.items()}
+
+    def text(appointment: Appointment) -> calendars.EventText:
+        reference = appointment.case.reference
+        return calendars.EventText(summary=f"{kinds[appointment.kind]} · {reference}", description=reference)
+
+    return text
 
 
 def _ics_response(ics: bytes, filename: str) -> Response:
@@ -654,12 +664,17 @@ def caseload_feed(token: str):
     stmt = access.scoped(Appointment, user).where(Appointment.starts_at >= now - timedelta(days=30))
     if user.in_program:
         stmt = stmt.where(Case.assigned_to_id == user.id)
-    stmt = stmt.order_by(Appointment.starts_at).limit(5000)
+    # The case (its reference) comes with the join the scope makes; the place in the same statement.
+    stmt = (
+        stmt.options(contains_eager(Appointment.case), joinedload(Appointment.court), joinedload(Appointment.office))
+        .order_by(Appointment.starts_at)
+        .limit(5000)
+    )
     appointments = calendars.feed_appointments(db.session.scalars(stmt))
     if not user.in_program:
         # Fetched by a calendar provider for someone outside the program: one line per fetch.
         record(db.session, user, AuditAction.VIEW, "calendar_feed", feed.id, detail=f"{len(appointments)} dates")
-    return _ics_response(calendars.calendar_of(appointments, _staff_text, _("My caseload")), "caseload.ics")
+    return _ics_response(calendars.calendar_of(appointments, _staff_texts(), _("My caseload")), "caseload.ics")
 
 
 # The family's own page and feed (no sign-in: the unguessable link is the key) --------------------
