@@ -10,6 +10,7 @@ import pyotp
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from casework.accounts.models import RecoveryCode, Role, RolePolicy, User
 from casework.accounts.passwords import verify_password
@@ -136,6 +137,17 @@ def verify(session: Session, user: User, code: str, now: float | None = None) ->
     record(session, user, AuditAction.CHANGE, "user", user.id, detail="recovery code used")
     session.flush()
     return True
+
+
+def rotate_secrets(session: Session) -> int:
+    """Re-encrypt every authenticator secret under the current field key (`casework keys rotate`),
+    so that dropping the old key afterwards locks no one out."""
+    users = list(session.scalars(select(User).where(User.totp_secret.is_not(None))))
+    for user in users:
+        flag_modified(user, "totp_secret")  # read with whichever key sealed it, written under the current one
+    session.flush()
+    record(session, None, AuditAction.CHANGE, "user", None, detail=f"two-factor secrets re-encrypted: {len(users)}")
+    return len(users)
 
 
 def recovery_codes_left(session: Session, user: User) -> int:

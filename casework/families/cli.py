@@ -47,13 +47,16 @@ def rotate_a_numbers(session, batch: int = 1000) -> int:
 @with_appcontext
 @unit_of_work
 def rotate_command(batch: int) -> None:
-    """Re-encrypt A-numbers under the first key of FIELD_ENCRYPTION_KEYS (then older keys can go)
-    and recompute blind indexes under BLIND_INDEX_KEY."""
+    """Re-encrypt A-numbers and two-factor secrets under the first key of FIELD_ENCRYPTION_KEYS
+    (then older keys can go) and recompute blind indexes under BLIND_INDEX_KEY; then each domain's
+    sealed values and file keys."""
     from flask import current_app
 
+    from casework.accounts import two_factor
     from casework.extensions import registry
 
     done = rotate_a_numbers(db.session, batch)
     click.echo(f"{done} A-numbers re-encrypted under key {field_keys().current_id!r}.")
+    click.echo(f"{two_factor.rotate_secrets(db.session)} two-factor secrets re-encrypted.")
     for rotate in registry(current_app).key_rotations:
         click.echo(rotate(db.session))

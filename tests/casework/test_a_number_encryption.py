@@ -10,6 +10,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import select, text
 
 from casework import create_app, crypto
+from casework.accounts.models import User
 from casework.crypto import FieldKeys
 from casework.db import Database
 from casework.families.models import Member
@@ -62,6 +63,7 @@ def test_ciphertext_cannot_be_moved_to_another_column_or_tampered():
 def test_key_rotation_re_encrypts_every_row(app, db_session, tmp_path, monkeypatch):
     user = make_user(db_session, make_organization(db_session))
     make_family(db_session, user, member_data(a_number="A-111-222-333"))
+    user.totp_secret = "JBSWY3DPEHPK3PXP"  # an authenticator secret: dropping the old key must lock no one out
     db_session.commit()
     old = app.config["FIELD_ENCRYPTION_KEYS"] or os.environ["FIELD_ENCRYPTION_KEYS"]
     new_key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
@@ -78,7 +80,10 @@ def test_key_rotation_re_encrypts_every_row(app, db_session, tmp_path, monkeypat
         result = rotated.test_cli_runner().invoke(args=["keys", "rotate"])
         assert result.exit_code == 0, result.output
         assert "1 A-numbers re-encrypted under key 'k2'" in result.output
+        assert "1 two-factor secrets re-encrypted." in result.output
         assert db_session.execute(text("SELECT a_number FROM members")).scalar().startswith("k2:")
+        secret = text("SELECT totp_secret FROM users WHERE id = :id")
+        assert db_session.execute(secret, {"id": user.id}).scalar().startswith("k2:")
         only_new = create_app(
             {
                 "DATABASE_URL": app.config["DATABASE_URL"],
@@ -90,6 +95,7 @@ def test_key_rotation_re_encrypts_every_row(app, db_session, tmp_path, monkeypat
         with only_new.app_context():
             db_session.expire_all()
             assert db_session.scalars(select(Member)).one().a_number == "111222333"
+            assert db_session.get(User, user.id).totp_secret == "JBSWY3DPEHPK3PXP"
     finally:
         crypto.install(app, app.extensions["casework.field_keys"])
 
