@@ -34,10 +34,7 @@ def init_app(app: Flask) -> None:
     config.setdefault("DOCUMENT_S3_ACCESS_KEY", os.environ.get("DOCUMENT_S3_ACCESS_KEY"))
     config.setdefault("DOCUMENT_S3_SECRET_KEY", os.environ.get("DOCUMENT_S3_SECRET_KEY"))
     config.setdefault("DOCUMENT_MAX_BYTES", int(os.environ.get("DOCUMENT_MAX_BYTES", str(20 * 1000 * 1000))))
-    config.setdefault(
-        "DOCUMENT_EXPIRY_ALERT_DAYS",
-        tuple(int(d) for d in os.environ.get("DOCUMENT_EXPIRY_ALERT_DAYS", "90,30").split(",") if d.strip()),
-    )
+    config.setdefault("DOCUMENT_EXPIRY_ALERT_DAYS", _alert_days(os.environ.get("DOCUMENT_EXPIRY_ALERT_DAYS", "")))
     # A request larger than a document and its form is refused before it is read.
     config["MAX_CONTENT_LENGTH"] = max(config["MAX_CONTENT_LENGTH"], config["DOCUMENT_MAX_BYTES"] + 100_000)
     files.install(app, storage_for(config, Path(app.instance_path)))
@@ -61,3 +58,17 @@ def init_app(app: Flask) -> None:
     OBJECT_TYPE_LABELS["document"] = _l("document")
     app.add_template_filter(readable_size, "filesize")
     app.context_processor(lambda: {"document_types": DOCUMENT_TYPES, "document_subjects": plugins.document_subjects})
+
+
+def _alert_days(setting: str) -> tuple[int, ...]:
+    """DOCUMENT_EXPIRY_ALERT_DAYS ("90,30"): days before the end, positive, largest first; the
+    default when unset. A wrong value stops the app at start rather than silently raising no task."""
+    if not setting.strip():
+        return (90, 30)
+    try:
+        days = sorted({int(part) for part in setting.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ValueError(f"DOCUMENT_EXPIRY_ALERT_DAYS must be whole numbers of days, like 90,30: {setting!r}") from None
+    if not days or days[-1] <= 0:
+        raise ValueError(f"DOCUMENT_EXPIRY_ALERT_DAYS must be positive numbers of days, like 90,30: {setting!r}")
+    return tuple(days)

@@ -218,3 +218,12 @@ def test_files_go_only_when_the_anonymization_commits(app, db_session, family, m
         document_services.forget_family(db_session, family.id, case_ids)
         db_session.commit()
     assert stored_keys(store) == set()
+
+
+def test_the_alert_days_setting_is_read_strictly():
+    from casework.documents import _alert_days
+
+    assert _alert_days("") == (90, 30) and _alert_days("30, 90") == (90, 30) and _alert_days("7") == (7,)
+    for wrong in ("ninety", "0", "-5,30", ","):
+        with pytest.raises(ValueError, match="DOCUMENT_EXPIRY_ALERT_DAYS"):
+            _alert_days(wrong)
