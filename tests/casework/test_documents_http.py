@@ -216,6 +216,8 @@ def test_attaching_to_a_release_or_to_another_familys_record(app, client, db_ses
     db_session.add_all([release, other_release])
     db_session.commit()
     client.sign_in(manager.email, PASSWORD)
+    family_page = client.get(f"/families/{family.id}").get_data(as_text=True).replace("%3A", ":")
+    assert f"/families/{family.id}/documents/new?about=release:{release.id}" in family_page  # from the release
     form = client.get(f"/families/{family.id}/documents/new").get_data(as_text=True)
     assert f'value="release:{release.id}"' in form and f'value="release:{other_release.id}"' not in form
     assert "returnee_case:" not in form  # in-country organizations' subject, not the program's
