@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import event, select
+from collections.abc import Sequence
+
+from sqlalchemy import ColumnElement, event, select
 from sqlalchemy.orm import Session, UOWTransaction, joinedload
 
 from casework.accounts.models import User
@@ -30,11 +32,13 @@ def record(
     return entry
 
 
-def family_log(session: Session, family_id: int, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
-    """A page of the family's audit log, newest first, and whether there is another."""
+def events_page(
+    session: Session, conditions: Sequence[ColumnElement[bool]], page: int, per_page: int
+) -> tuple[list[AuditEvent], bool]:
+    """A page of the audit lines that meet `conditions`, newest first, and whether there is another."""
     stmt = (
         select(AuditEvent)
-        .where(AuditEvent.family_id == family_id)
+        .where(*conditions)
         .options(joinedload(AuditEvent.user))
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((page - 1) * per_page)
@@ -42,6 +46,11 @@ def family_log(session: Session, family_id: int, page: int, per_page: int) -> tu
     )
     events = list(session.scalars(stmt))
     return events[:per_page], len(events) > per_page
+
+
+def family_log(session: Session, family_id: int, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
+    """A page of the family's audit log, newest first."""
+    return events_page(session, [AuditEvent.family_id == family_id], page, per_page)
 
 
 @event.listens_for(Session, "before_flush")

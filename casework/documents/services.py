@@ -20,7 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from casework import access
 from casework.accounts.models import User
 from casework.audit.models import AuditAction, AuditEvent
-from casework.audit.services import record
+from casework.audit.services import events_page, record
 from casework.cases.models import Case, CaseStatus
 from casework.cases.services import add_follow_up_task, current_cases, has_titled_task
 from casework.crypto import rewrap_file_key
@@ -221,21 +221,17 @@ def family_section(
 
 def download_history(session: Session, document: Document, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
     """Everyone who downloaded the document, most recent first, a page at a time."""
-    stmt = (
-        select(AuditEvent)
-        .where(
+    return events_page(
+        session,
+        [
             AuditEvent.family_id == document.family_id,
             AuditEvent.object_type == OBJECT_TYPE,
             AuditEvent.object_id == document.id,
             AuditEvent.action == AuditAction.VIEW,
-        )
-        .options(joinedload(AuditEvent.user))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
+        ],
+        page,
+        per_page,
     )
-    events = list(session.scalars(stmt))
-    return events[:per_page], len(events) > per_page
 
 
 def download(session: Session, user: User, document: Document) -> Iterator[bytes]:
