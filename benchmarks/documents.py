@@ -43,6 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.serving import start_gunicorn, wait_for  # noqa: E402
 from tests.fake_servers import free_port  # noqa: E402
 from tests.http import csrf_token_of  # noqa: E402
 
@@ -92,45 +93,11 @@ def latest_document_id(url: str, family_id: int) -> int | None:
         engine.dispose()
 
 
-def start_gunicorn(url: str, instance: Path, port: int, env_extra: dict[str, str]) -> subprocess.Popen:
+def start_documents_server(url: str, instance: Path, port: int, env_extra: dict[str, str]) -> subprocess.Popen:
     overrides = {"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SCHEDULER_ENABLED": False}
-    env = {
-        **os.environ,
-        **env_extra,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "1",
-        "SECRET_KEY": "documents-benchmark",
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            f"casework:create_app({overrides!r})",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return start_gunicorn(
+        f"casework:create_app({overrides!r})", port, 1, {**env_extra, "SECRET_KEY": "documents-benchmark"}
     )
-
-
-def wait_for(base: str, server: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit("gunicorn exited before it answered")
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - our own URL
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit("gunicorn did not answer /healthz")
 
 
 def worker_pid(master: int, seconds: float = 10) -> int:
@@ -306,7 +273,7 @@ def main() -> None:
             sent_sha = write_pdf(source, size)
             port = free_port()
             base = f"http://127.0.0.1:{port}"
-            server = start_gunicorn(url, instance, port, env_extra)
+            server = start_documents_server(url, instance, port, env_extra)
             cleanup.append(lambda: (server.send_signal(signal.SIGTERM), server.wait(timeout=30)))
             wait_for(base, server)
             worker = worker_pid(server.pid)

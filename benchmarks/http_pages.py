@@ -24,7 +24,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -34,47 +33,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import BUDGET, build_app, sample_queries  # noqa: E402
+from benchmarks.serving import start_gunicorn, wait_for  # noqa: E402
 from casework.demo.seed import MANAGER_EMAIL, PASSWORD  # noqa: E402
 from casework.families.services import search_token  # noqa: E402
 from tests.fake_servers import free_port  # noqa: E402
 from tests.http import csrf_token_of  # noqa: E402
 
 
-def start_gunicorn(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(workers),
-        "PROMETHEUS_MULTIPROC_DIR": tempfile.mkdtemp(prefix="casework-metrics-"),
-    }
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-c",
-            "deploy/gunicorn.conf.py",
-            "--access-logfile",
-            "/dev/null",
-            f"benchmarks.pages:build_app({url!r})",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for(base: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:  # noqa: S310 - our own http URL
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit("gunicorn did not answer /healthz")
+def start_pages_server(url: str, port: int, workers: int) -> subprocess.Popen:
+    metrics = tempfile.mkdtemp(prefix="casework-metrics-")
+    return start_gunicorn(f"benchmarks.pages:build_app({url!r})", port, workers, {"PROMETHEUS_MULTIPROC_DIR": metrics})
 
 
 def session_cookie(base: str, email: str, password: str) -> str:
@@ -140,9 +108,9 @@ def main() -> None:
     samples = sample_queries(build_app(url), args.email)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_gunicorn(url, port, args.workers)
+    server = start_pages_server(url, port, args.workers)
     try:
-        wait_for(base)
+        wait_for(base, server)
         cookie = session_cookie(base, args.email, args.password)
         pages = [
             ("minimal page", "/_bench/minimal"),
