@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from markupsafe import Markup, escape
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
-from wtforms.widgets import Select
 
+from casework.forms_common import QuickSelect
 from reports.services import LONGEST_PERIOD_MONTHS, PRESETS, Filters, months_between, preset_period
 from scheduling.api import APPOINTMENT_KINDS, AppointmentKind
 
@@ -22,20 +20,6 @@ PRESET_LABELS = {
 }
 # Dates before this are typing mistakes, not the program's history.
 EARLIEST = date(2000, 1, 1)
-
-
-class QuickSelect(Select):
-    """WTForms' select, the same HTML, with plain options written directly: the filters list every
-    court, office, language and case manager, and each option through `html_params` costs more
-    than the rest of the form."""
-
-    @classmethod
-    def render_option(cls, choice: Any, **kwargs: Any) -> Markup:  # type: ignore[override]  # stubs predate Choice
-        if kwargs or choice.render_kw or isinstance(choice.value, bool):
-            return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""  # html_params writes the attributes sorted
-        label = escape(choice.label or choice.value)
-        return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')  # noqa: S704 - escaped
 
 
 class PeriodForm(FlaskForm):

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import CaseStatus, ClosedReason
+from casework.forms_common import QuickSelect
 
 STATUS_LABELS = {
     CaseStatus.INTAKE: _l("Intake"),
@@ -33,11 +34,14 @@ AHEAD_CHOICE_LABELS = {
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
+    status = SelectField(
+        _l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()], widget=QuickSelect()
+    )
     closed_reason = SelectField(
         _l("Reason for closing"),
         validators=[Optional()],
         choices=[("", "—")] + [(r.value, label) for r, label in CLOSED_REASON_LABELS.items()],
+        widget=QuickSelect(),
     )
     # Asked only when closing a case with appointments still ahead, or reopening one whose
     # appointments closing kept or cancelled; the service says when an answer is missing.
@@ -81,7 +85,7 @@ class StatusForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assigned_to_id = SelectField(_l("Case manager"), coerce=int)
+    assigned_to_id = SelectField(_l("Case manager"), coerce=int, widget=QuickSelect())
 
 
 class NoteForm(FlaskForm):
@@ -91,4 +95,4 @@ class NoteForm(FlaskForm):
 class TaskForm(FlaskForm):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[DataRequired()])
-    assignee_id = SelectField(_l("Assigned to"), coerce=int)
+    assignee_id = SelectField(_l("Assigned to"), coerce=int, widget=QuickSelect())
