@@ -43,7 +43,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.serving import start_gunicorn, wait_for  # noqa: E402
+from benchmarks.serving import cookie_header, signed_in, start_gunicorn, wait_for  # noqa: E402
 from tests.fake_servers import free_port  # noqa: E402
 from tests.http import csrf_token_of  # noqa: E402
 
@@ -135,20 +135,12 @@ def reset_peak(pid: int) -> bool:
     return True
 
 
-def signed_in(base: str, email: str, password: str, form_path: str) -> tuple[str, str]:
+def signed_in_with_form(base: str, email: str, password: str, form_path: str) -> tuple[str, str]:
     """Sign in, open the upload form; the Cookie header and the form's CSRF token."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/sign-in", timeout=10) as response:
-        token = csrf_token_of(response.read().decode())
-    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
-    with opener.open(base + "/sign-in", data=data, timeout=10):
-        pass
+    opener, jar = signed_in(base, email, password)
     with opener.open(base + form_path, timeout=10) as response:
         page = response.read().decode()
-        if response.url.rstrip("/").endswith("/sign-in"):
-            sys.exit(f"Sign-in as {email} failed.")
-    return "; ".join(f"{c.name}={c.value}" for c in jar), csrf_token_of(page)
+    return cookie_header(jar), csrf_token_of(page)
 
 
 def write_pdf(path: Path, size: int) -> str:
@@ -278,7 +270,7 @@ def main() -> None:
             wait_for(base, server)
             worker = worker_pid(server.pid)
             form_path = f"/families/{family_id}/documents/new"
-            cookie, token = signed_in(base, email, password, form_path)
+            cookie, token = signed_in_with_form(base, email, password, form_path)
             fields = {
                 "csrf_token": token,
                 "document_type": "work_permit",

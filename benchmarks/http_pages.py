@@ -16,7 +16,6 @@ The pages and the account are benchmarks/pages.py's (the seeded program's case m
 from __future__ import annotations
 
 import argparse
-import http.cookiejar
 import os
 import re
 import shutil
@@ -24,8 +23,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import urllib.parse
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -33,30 +30,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.pages import BUDGET, build_app, sample_queries  # noqa: E402
-from benchmarks.serving import start_gunicorn, wait_for  # noqa: E402
+from benchmarks.serving import cookie_header, signed_in, start_gunicorn, wait_for  # noqa: E402
 from casework.demo.seed import MANAGER_EMAIL, PASSWORD  # noqa: E402
 from casework.families.services import search_token  # noqa: E402
 from tests.fake_servers import free_port  # noqa: E402
-from tests.http import csrf_token_of  # noqa: E402
 
 
 def start_pages_server(url: str, port: int, workers: int) -> subprocess.Popen:
     metrics = tempfile.mkdtemp(prefix="casework-metrics-")
     return start_gunicorn(f"benchmarks.pages:build_app({url!r})", port, workers, {"PROMETHEUS_MULTIPROC_DIR": metrics})
-
-
-def session_cookie(base: str, email: str, password: str) -> str:
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/sign-in", timeout=10) as response:
-        token = csrf_token_of(response.read().decode())
-    data = urllib.parse.urlencode({"email": email, "password": password, "csrf_token": token}).encode()
-    with opener.open(base + "/sign-in", data=data, timeout=10):
-        pass
-    cookies = [f"{c.name}={c.value}" for c in jar]
-    if not cookies:
-        sys.exit(f"Sign-in as {email} failed.")
-    return "; ".join(cookies)
 
 
 def load(base: str, path: str, cookie: str, requests: int, concurrency: int) -> tuple[float, float, float, int]:
@@ -111,7 +93,7 @@ def main() -> None:
     server = start_pages_server(url, port, args.workers)
     try:
         wait_for(base, server)
-        cookie = session_cookie(base, args.email, args.password)
+        cookie = cookie_header(signed_in(base, args.email, args.password)[1])
         pages = [
             ("minimal page", "/_bench/minimal"),
             ("dashboard", "/dashboard"),
