@@ -21,8 +21,8 @@ from casework import access
 from casework.accounts.models import User
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import events_page, record
-from casework.cases.models import Case, CaseStatus
-from casework.cases.services import add_follow_up_task, current_cases, has_titled_task
+from casework.cases.models import Case, CaseStatus, Task
+from casework.cases.services import add_follow_up_task, current_cases
 from casework.crypto import rewrap_file_key
 from casework.documents import files
 from casework.documents.content import prepare
@@ -281,6 +281,7 @@ def raise_expiry_tasks(
     raised = 0
     for batch in _batches(list(session.scalars(stmt)), 500):
         cases = current_cases(session, sorted({d.family_id for d in batch}))
+        raised_before = _expiry_tasks_of(session, [c.id for c in cases.values()])
         for document in batch:
             case = cases.get(document.family_id)
             if case is None or case.status is CaseStatus.CLOSED or document.expires_on is None:
@@ -293,13 +294,25 @@ def raise_expiry_tasks(
                 "type": document.document_type.value,
                 "expires": document.expires_on.isoformat(),
             }
-            if has_titled_task(session, case.id, DOCUMENT_EXPIRING, values):
+            if (case.id, _values_key(values)) in raised_before:
                 continue
             add_follow_up_task(
                 session, case, DOCUMENT_EXPIRING, values, max(today, document.expires_on - timedelta(days=days))
             )
             raised += 1
     return raised
+
+
+def _values_key(values: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(values.items()))
+
+
+def _expiry_tasks_of(session: Session, case_ids: list[int]) -> set[tuple[int, tuple[tuple[str, Any], ...]]]:
+    """The expiry tasks these cases already have, open or done, as (case, values): one look-up a batch."""
+    stmt = select(Task.case_id, Task.title_values).where(
+        Task.case_id.in_(case_ids), Task.title_key == DOCUMENT_EXPIRING.key
+    )
+    return {(case_id, _values_key(values or {})) for case_id, values in session.execute(stmt)}
 
 
 def _batches(items: list[Document], size: int) -> Iterator[list[Document]]:
