@@ -241,13 +241,9 @@ def outcome(appointment_id: int):
     return render_template("scheduling/outcome_form.html", form=form, appointment=appointment)
 
 
-def _staff_text(appointment: Appointment) -> calendars.EventText:
-    """Staff calendars: the kind of date and the case reference, never a name."""
-    return _staff_texts()(appointment)
-
-
 def _staff_texts() -> Callable[[Appointment], calendars.EventText]:
-    """`_staff_text` for many events: each kind's label translated once, not once an event."""
+    """Staff calendars: the kind of date and the case reference, never a name; each kind's label
+    translated once for all the events, not once an event."""
     kinds = {kind: str(label) for kind, label in APPOINTMENT_KINDS.items()}
 
     def text(appointment: Appointment) -> calendars.EventText:
@@ -276,7 +272,7 @@ def appointment_ics(appointment_id: int):
         appointment.case.family_id,
         detail="ics",
     )
-    cal = calendars.calendar_of([appointment], _staff_text, appointment.case.reference)
+    cal = calendars.calendar_of([appointment], _staff_texts(), appointment.case.reference)
     return _ics_response(cal, f"{appointment.case.reference}.ics")
 
 
