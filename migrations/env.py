@@ -3,6 +3,7 @@ from alembic import context
 import imports.models  # noqa: F401  (each domain's tables belong to the one schema)
 import legal.models  # noqa: F401
 import reintegration.models  # noqa: F401
+import reports.models  # noqa: F401
 import scheduling.models  # noqa: F401
 from casework.crypto import EncryptedString, EncryptedText
 from casework.db import UTCDateTime, make_engine

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     Date,
-    FromClause,
     Integer,
     SQLColumnExpression,
     String,
@@ -42,6 +41,7 @@ from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
 from legal.api import Referral
+from reports.models import AppearanceFact
 from scheduling.api import (
     CONSENT_WITHDRAWN_REASON,
     HEARING_KINDS,
@@ -51,10 +51,8 @@ from scheduling.api import (
     AppointmentStatus,
     Channel,
     Court,
-    Decision,
     MessageKind,
     Office,
-    Outcome,
     Reminder,
     ReminderStatus,
 )
@@ -110,6 +108,10 @@ def months_between(start: date, end: date) -> list[tuple[int, int]]:
         months.append((year, month))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return months
+
+
+# The GET parameters of the filters, as `Filters.query_args` writes them.
+FILTER_ARGS = ("start", "end", "place", "manager", "language", "kind")
 
 
 @dataclass(frozen=True)
@@ -200,141 +202,6 @@ def year_month(column: SQLColumnExpression[Any]) -> tuple[ColumnElement[Any], Co
 
 
 # Figure 1: appearance ------------------------------------------------------------------------------
-
-
-def category_of() -> ColumnElement[Any]:
-    return case(
-        (Appointment.kind.in_(KINDS_OF["hearing"]), literal("hearing")),
-        (Appointment.kind.in_(KINDS_OF["check_in"]), literal("check_in")),
-        else_=literal("uscis"),
-    )
-
-
-def result_of(now: datetime) -> ColumnElement[Any]:
-    """attended, missed, missing (past its date, no outcome), left_out (cancelled or rescheduled)
-    or ahead. A hearing adjourned to a later date, or ending in a decision other than an in
-    absentia order, was attended; an in absentia order means the family was not there."""
-    in_absentia = Appointment.decision == Decision.IN_ABSENTIA_ORDER
-    return case(
-        (
-            or_(Appointment.status == AppointmentStatus.CANCELLED, Appointment.outcome == Outcome.RESCHEDULED),
-            literal("left_out"),
-        ),
-        (
-            or_(
-                Appointment.outcome.in_((Outcome.ATTENDED, Outcome.ADJOURNED)),
-                and_(
-                    Appointment.outcome == Outcome.DECISION,
-                    or_(Appointment.decision.is_(None), Appointment.decision != Decision.IN_ABSENTIA_ORDER),
-                ),
-            ),
-            literal("attended"),
-        ),
-        (or_(Appointment.outcome == Outcome.MISSED, in_absentia), literal("missed")),
-        (and_(Appointment.outcome.is_(None), Appointment.starts_at < now), literal("missing")),
-        else_=literal("ahead"),
-    )
-
-
-def represented_at_hearing() -> ColumnElement[Any]:
-    """A legal partner had filed its notice of appearance (EOIR-28) on or before the hearing's
-    date, and the referral was not closed before the hearing."""
-    return exists(
-        select(Referral.id).where(
-            Referral.case_id == Appointment.case_id,
-            Referral.appearance_filed_on.is_not(None),
-            Referral.appearance_filed_on <= Appointment.local_date,
-            or_(Referral.closed_at.is_(None), Referral.closed_at >= Appointment.starts_at),
-        )
-    )
-
-
-def _consents(family_id: SQLColumnExpression[Any], *conditions: SQLColumnExpression[Any]) -> ColumnElement[Any]:
-    return exists(
-        select(Consent.id)
-        .join(Member, Consent.member_id == Member.id)
-        .where(Member.family_id == family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions)
-    )
-
-
-# What reached the household, as the level `reached_before` finds: the highest wins.
-REACH_LEVELS = ((4, "sms_delivered"), (3, "sms_sent"), (2, "email_only"), (1, "failed"))
-
-
-def reached_before(filters: Filters) -> Subquery[Any]:
-    """Per appointment of the period and household messaged, the best its messages did before its
-    date, as a level: 4 a text delivered, 3 a text sent (not reported undelivered), 2 an email
-    sent, 1 a message that failed; the highest level of any of its messages is the first of these
-    that any of them did. One pass over the period's reminders, grouped, instead of a look-up per
-    appointment; reminders neither sent nor failed reach no level and are left out. Joined to the
-    appointments in reach by appointment and household, so it needs no scope of its own."""
-    sent_before = and_(Reminder.status == ReminderStatus.SENT, Reminder.sent_at < Appointment.starts_at)
-    sms = Reminder.channel == Channel.SMS
-    level = case(
-        (and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED)), 4),
-        (
-            and_(
-                sent_before,
-                sms,
-                or_(Reminder.delivery_status.is_(None), Reminder.delivery_status.not_in(UNDELIVERED)),
-            ),
-            3,
-        ),
-        (and_(sent_before, Reminder.channel == Channel.EMAIL), 2),
-        (
-            and_(
-                Reminder.due_at < Appointment.starts_at,
-                or_(
-                    Reminder.status == ReminderStatus.FAILED,
-                    and_(Reminder.status == ReminderStatus.SENT, Reminder.delivery_status.in_(UNDELIVERED)),
-                ),
-            ),
-            1,
-        ),
-        else_=0,
-    )
-    return (
-        select(
-            Reminder.appointment_id.label("appointment_id"),
-            Reminder.family_id.label("family_id"),
-            func.max(level).label("level"),
-        )
-        .join(Appointment, Appointment.id == Reminder.appointment_id)
-        .where(
-            Reminder.kind.in_(DATE_MESSAGES),
-            Reminder.status.in_((ReminderStatus.SENT, ReminderStatus.FAILED)),
-            Appointment.kind.in_(REPORTED_KINDS),
-            Appointment.local_date >= filters.start,
-            Appointment.local_date <= filters.end,
-        )
-        .group_by(Reminder.appointment_id, Reminder.family_id)
-        .subquery("reached")
-    )
-
-
-def reach_of(
-    reached: FromClause[Any], family_id: SQLColumnExpression[Any], local_date: SQLColumnExpression[Any]
-) -> ColumnElement[Any]:
-    """What reached the household before the date, the best that did:
-    sms_delivered: a text the carrier confirmed delivered; sms_sent: a text sent, delivery never
-    confirmed (nor reported failed); email_only: no text, an email sent (email delivery cannot be
-    confirmed); then nothing reached them: failed (a message was tried and failed or bounced),
-    other (consent to reminders in force on the date but nothing went out: no mobile number or
-    email, no written text in their language, a date set too late), opted_out (no consent in
-    force on the date, one was withdrawn before it), no_consent (none was ever given by then).
-    Reminders and notices of a changed date count; a message sent after the date does not."""
-    in_force = _consents(
-        family_id,
-        Consent.given_on <= local_date,
-        or_(Consent.revoked_on.is_(None), Consent.revoked_on > local_date),
-    )
-    withdrawn = _consents(family_id, Consent.revoked_on.is_not(None), Consent.revoked_on <= local_date)
-    return case(
-        *[(reached.c.level == level, literal(name)) for level, name in REACH_LEVELS],
-        (in_force, literal("other")),
-        (withdrawn, literal("opted_out")),
-        else_=literal("no_consent"),
-    )
 
 
 def _filtered(query: AnySelect, filters: Filters, language: SQLColumnExpression[Any] | None = None) -> AnySelect:
@@ -431,46 +298,51 @@ def without_jit(session: Session) -> None:
         session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
 
 
+def facts_in_reach(user: User) -> AnySelect:
+    """The appearance facts of the dates in reach (see reports.facts): the program's, or a case
+    manager's caseload as it was when they were built."""
+    query = access.scoped(AppearanceFact, user).where(AppearanceFact.program_id == user.organization_id)
+    return query.where(AppearanceFact.manager_id == user.id) if caseload_only(user) else query
+
+
 def appearance(session: Session, user: User, filters: Filters, now: datetime) -> Appearance:
-    """Figure 1 and all its breakdowns in one statement: the period's appointments in reach are
-    read once (a CTE, with what each one counts as), their reminders once (grouped per
-    appointment), then counted by category, result and each dimension (on PostgreSQL one pass
-    with GROUPING SETS; on SQLite, which has none, UNION ALL of seven GROUP BYs over the CTE);
-    then the names of the courts, offices and case managers found (three small look-ups)."""
+    """Figure 1 and all its breakdowns in one statement over the period's appearance facts
+    (reports.facts works out what each date counts as): counted by category, result and each
+    dimension (on PostgreSQL one pass with GROUPING SETS; on SQLite, which has none, UNION ALL of
+    seven GROUP BYs); then the names of the courts, offices and case managers found (three small
+    look-ups). A date with no outcome counts as missing once its time has passed."""
     without_jit(session)
     postgresql = session.get_bind().dialect.name == "postgresql"
-    hearing = Appointment.kind.in_(KINDS_OF["hearing"])
-    heads = household_languages(user)
+    fact = AppearanceFact
     # The month of each date, cheaply: its first day on PostgreSQL, the date itself on SQLite (which
     # has no date_trunc; fewer than 2,000 days a period), summed by month here.
-    month = func.date_trunc("month", Appointment.local_date) if postgresql else Appointment.local_date
-    dates = (
-        _filtered(
-            appointments_in_reach(user).outerjoin(heads, heads.c.family_id == Case.family_id), filters, heads.c.language
-        )
-        .with_only_columns(
-            Appointment.id.label("id"),
-            Case.family_id.label("family_id"),
-            Appointment.starts_at.label("starts_at"),
-            Appointment.local_date.label("local_date"),
-            category_of().label("category"),
-            result_of(now).label("result"),
-            month.label("month"),
-            Appointment.court_id.label("court_id"),
-            Appointment.office_id.label("office_id"),
-            Case.assigned_to_id.label("manager_id"),
-            heads.c.language.label("language"),
-            case(
-                (and_(hearing, represented_at_hearing()), literal("represented")), else_=literal("unrepresented")
-            ).label("represented"),
-        )
-        .cte("dates")
+    month = func.date_trunc("month", fact.local_date) if postgresql else fact.local_date
+    counted_as = case(
+        (and_(fact.result == "open", fact.starts_at < now), literal("missing")),
+        (fact.result.in_(("open", "other")), literal("ahead")),
+        else_=fact.result,
     )
-    reached = reached_before(filters)
-    facts = select(
-        *[dates.c[name] for name in FACTS],
-        reach_of(reached, dates.c.family_id, dates.c.local_date).label("reach"),
-    ).outerjoin(reached, and_(reached.c.appointment_id == dates.c.id, reached.c.family_id == dates.c.family_id))
+    query = facts_in_reach(user).where(fact.local_date >= filters.start, fact.local_date <= filters.end)
+    for column, value in (
+        (fact.court_id, filters.court_id),
+        (fact.office_id, filters.office_id),
+        (fact.manager_id, filters.manager_id),
+        (fact.language, filters.language),
+        (fact.kind, filters.kind.value if filters.kind else None),
+    ):
+        if value:
+            query = query.where(column == value)
+    facts = query.with_only_columns(
+        fact.category.label("category"),
+        counted_as.label("result"),
+        month.label("month"),
+        fact.court_id.label("court_id"),
+        fact.office_id.label("office_id"),
+        fact.manager_id.label("manager_id"),
+        fact.language.label("language"),
+        case((fact.represented, literal("represented")), else_=literal("unrepresented")).label("represented"),
+        fact.reach.label("reach"),
+    )
     found: dict[str, dict[str, RateRow]] = {dim: {} for dim in DIMENSIONS}
     tallies: dict[tuple[str, str, str], dict[str, int]] = {}
     for dim, key, category, result, n in (_grouping_sets if postgresql else _union)(session, facts):
@@ -501,7 +373,6 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
 
 
 # The columns each breakdown groups by (the place: the court or the office), as the facts name them.
-FACTS = ("category", "result", "month", "court_id", "office_id", "manager_id", "language", "represented")
 KEYS: dict[str, tuple[str, ...]] = {
     "month": ("month",),
     "place": ("court_id", "office_id"),
@@ -556,8 +427,8 @@ def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, 
 
 
 def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, str, int]]:
-    # OFFSET 0 keeps the facts a subquery of their own: each date's category, result and reach (its
-    # consent look-ups) are worked out once, not again for each grouping set that names them.
+    # OFFSET 0 keeps the facts a subquery of their own: each row's result is worked out once, not
+    # again for each grouping set that names it.
     facts = query.offset(0).subquery("facts")
     names = list(KEYS)
     # GROUPING(...) of each breakdown's first column has a bit set for each one left out of the

@@ -3,7 +3,7 @@ missing, and downloads. Every page reads through the access scope (reports.servi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
@@ -20,7 +20,7 @@ from casework.db import db, utcnow
 from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
-from reports import charts, exports, services, tables
+from reports import charts, exports, facts, services, tables
 from reports.forms import FilterForm, PeriodForm
 from reports.numbers import format_decimal, format_percent
 from reports.services import CATEGORIES, KINDS_OF, Filters
@@ -76,7 +76,11 @@ def _categories(filters: Filters) -> list[str]:
 
 
 def appearance_data(filters: Filters, now: datetime) -> dict:
-    return vars(services.appearance(db.session, current_user, filters, now))
+    """The appearance figures, from the program's facts (rebuilt first when older than allowed),
+    and when those were built."""
+    max_age = timedelta(seconds=current_app.config["REPORT_FACTS_MAX_AGE"])
+    as_of = facts.ensure_fresh(db.session, current_user.organization_id, now, max_age)
+    return vars(services.appearance(db.session, current_user, filters, now)) | {"as_of": as_of}
 
 
 def _bar_rows(table: exports.Table, first: str, categories: list[str]) -> list[charts.BarRow]:
@@ -168,6 +172,16 @@ def index():
         category_labels=tables.CATEGORY_LABELS,
         reach_labels=tables.REACH_LABELS,
     )
+
+
+@bp.route("/reports/refresh", methods=["POST"])
+@requires("view_reports")
+def refresh():
+    """Rebuild the program's appearance facts now (the figures of the last few minutes), then back
+    to the report with its filters."""
+    facts.refresh(db.session, current_user.organization_id, utcnow())
+    args: dict[str, Any] = {key: value for key, value in request.form.items() if key in services.FILTER_ARGS}
+    return redirect(url_for("reports.index", **args))
 
 
 @bp.route("/reports/outcomes-missing")

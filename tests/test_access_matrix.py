@@ -70,7 +70,14 @@ SECRET_STRINGS = (
     "Keep this note private",
 )
 # Tables that record the visit itself rather than program A's records.
-VOLATILE_TABLES = {"sign_in_attempts", "user_sessions", "audit_events"}
+# Visits, and figures worked out again from the records (a report page rebuilds its facts when old).
+VOLATILE_TABLES = {
+    "sign_in_attempts",
+    "user_sessions",
+    "audit_events",
+    "report_appearance_facts",
+    "report_facts_built",
+}
 OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner", "other_reintegration_worker"]
 
 

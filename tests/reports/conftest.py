@@ -53,6 +53,13 @@ class Program:
         return self.start + timedelta(days=n - 1)
 
 
+@pytest.fixture(autouse=True)
+def facts_rebuilt_on_every_read(app, monkeypatch):
+    """The report pages rebuild the appearance facts before each read, so that a figure checked
+    just after its dates were added counts them (tests/reports/test_facts.py keeps them older)."""
+    monkeypatch.setitem(app.config, "REPORT_FACTS_MAX_AGE", 0)
+
+
 @pytest.fixture()
 def program(db_session) -> Program:
     organization = make_organization(db_session, name="Lakeside Families Program", timezone=ZONE)

@@ -13,7 +13,7 @@ from casework.accounts.models import OrganizationKind, Role
 from casework.db import utcnow
 from casework.families.models import Consent
 from legal.models import Referral, ReferralStatus, Representation
-from reports import services
+from reports import facts, services
 from reports.services import Filters
 from scheduling.models import AppointmentKind, AppointmentStatus, Channel, Decision, Outcome, ReminderStatus
 from tests.factories import PASSWORD, make_organization, make_user
@@ -93,6 +93,7 @@ def dataset(db_session, program):
     _elsewhere, their_manager, _admin = other_program(db_session)
     _fx, their_case = household(db_session, their_manager, "spa", given="Reina", surname="Pérez")
     appointment(db_session, their_case, p.day(3), H, Outcome.MISSED, court=p.court)
+    facts.refresh(db_session, p.organization.id, utcnow())
     db_session.commit()
     return p
 

@@ -1,0 +1,310 @@
+"""The appearance facts of a program, rebuilt whole: what each of its reported appointments counts
+as (category, result, household language, representation at the hearing, what reached the family),
+worked out in one INSERT ... SELECT so that a report page groups one narrow table.
+
+They are rebuilt by the `report-facts` job every few minutes, by a reader's "Refresh now", and by a
+report page that finds them older than REPORT_FACTS_MAX_AGE (the scheduler stopped, or the first
+report of a new program). A rebuild first locks the program's `FactsBuilt` row, so two rebuilds of
+one program wait for each other instead of colliding; it adds and flushes, its caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    SQLColumnExpression,
+    Subquery,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from casework.accounts.models import Organization, OrganizationKind
+from casework.cases.models import Case
+from casework.families.models import Consent, Family, Member, Relationship
+from legal.api import Referral
+from reports.models import AppearanceFact, FactsBuilt
+from reports.services import (
+    DATE_MESSAGES,
+    DELIVERED,
+    KINDS_OF,
+    REMINDER_CONSENTS,
+    REPORTED_KINDS,
+    UNDELIVERED,
+    without_jit,
+)
+from scheduling.api import (
+    Appointment,
+    AppointmentStatus,
+    Channel,
+    Decision,
+    Outcome,
+    Reminder,
+    ReminderStatus,
+)
+
+
+def category_of() -> ColumnElement[Any]:
+    return case(
+        (Appointment.kind.in_(KINDS_OF["hearing"]), literal("hearing")),
+        (Appointment.kind.in_(KINDS_OF["check_in"]), literal("check_in")),
+        else_=literal("uscis"),
+    )
+
+
+def result_of() -> ColumnElement[Any]:
+    """attended, missed, left_out (cancelled or rescheduled), open (no outcome yet: the report
+    counts it "missing" once its time has passed) or other. A hearing adjourned to a later date,
+    or ending in a decision other than an in absentia order, was attended; an in absentia order
+    means the family was not there."""
+    in_absentia = Appointment.decision == Decision.IN_ABSENTIA_ORDER
+    return case(
+        (
+            or_(Appointment.status == AppointmentStatus.CANCELLED, Appointment.outcome == Outcome.RESCHEDULED),
+            literal("left_out"),
+        ),
+        (
+            or_(
+                Appointment.outcome.in_((Outcome.ATTENDED, Outcome.ADJOURNED)),
+                and_(
+                    Appointment.outcome == Outcome.DECISION,
+                    or_(Appointment.decision.is_(None), Appointment.decision != Decision.IN_ABSENTIA_ORDER),
+                ),
+            ),
+            literal("attended"),
+        ),
+        (or_(Appointment.outcome == Outcome.MISSED, in_absentia), literal("missed")),
+        (Appointment.outcome.is_(None), literal("open")),
+        else_=literal("other"),
+    )
+
+
+def represented_at_hearing() -> ColumnElement[Any]:
+    """A hearing for which a legal partner had filed its notice of appearance (EOIR-28) on or
+    before its date, the referral not closed before the hearing."""
+    return and_(
+        Appointment.kind.in_(KINDS_OF["hearing"]),
+        exists(
+            select(Referral.id).where(
+                Referral.case_id == Appointment.case_id,
+                Referral.appearance_filed_on.is_not(None),
+                Referral.appearance_filed_on <= Appointment.local_date,
+                or_(Referral.closed_at.is_(None), Referral.closed_at >= Appointment.starts_at),
+            )
+        ),
+    )
+
+
+def _consents(family_id: SQLColumnExpression[Any], *conditions: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+    return exists(
+        select(Consent.id)
+        .join(Member, Consent.member_id == Member.id)
+        .where(Member.family_id == family_id, Consent.kind.in_(REMINDER_CONSENTS), *conditions)
+    )
+
+
+# What reached the household, as the level `reached_before` finds: the highest wins.
+REACH_LEVELS = ((4, "sms_delivered"), (3, "sms_sent"), (2, "email_only"), (1, "failed"))
+
+
+def reached_before(program_id: int) -> Subquery[Any]:
+    """Per appointment of the program and household messaged, the best its messages did before its
+    date, as a level: 4 a text delivered, 3 a text sent (not reported undelivered), 2 an email
+    sent, 1 a message that failed; the highest level of any of its messages is the first of these
+    that any of them did. One pass over the program's reminders, grouped, instead of a look-up per
+    appointment; reminders neither sent nor failed reach no level and are left out."""
+    sent_before = and_(Reminder.status == ReminderStatus.SENT, Reminder.sent_at < Appointment.starts_at)
+    sms = Reminder.channel == Channel.SMS
+    level = case(
+        (and_(sent_before, sms, Reminder.delivery_status.in_(DELIVERED)), 4),
+        (
+            and_(
+                sent_before,
+                sms,
+                or_(Reminder.delivery_status.is_(None), Reminder.delivery_status.not_in(UNDELIVERED)),
+            ),
+            3,
+        ),
+        (and_(sent_before, Reminder.channel == Channel.EMAIL), 2),
+        (
+            and_(
+                Reminder.due_at < Appointment.starts_at,
+                or_(
+                    Reminder.status == ReminderStatus.FAILED,
+                    and_(Reminder.status == ReminderStatus.SENT, Reminder.delivery_status.in_(UNDELIVERED)),
+                ),
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    return (
+        select(
+            Reminder.appointment_id.label("appointment_id"),
+            Reminder.family_id.label("family_id"),
+            func.max(level).label("level"),
+        )
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
+        .join(Family, Family.id == Reminder.family_id)
+        .where(
+            Family.program_id == program_id,
+            Reminder.kind.in_(DATE_MESSAGES),
+            Reminder.status.in_((ReminderStatus.SENT, ReminderStatus.FAILED)),
+            Appointment.kind.in_(REPORTED_KINDS),
+        )
+        .group_by(Reminder.appointment_id, Reminder.family_id)
+        .subquery("reached")
+    )
+
+
+def reach_of(
+    reached: FromClause[Any], family_id: SQLColumnExpression[Any], local_date: SQLColumnExpression[Any]
+) -> ColumnElement[Any]:
+    """What reached the household before the date, the best that did:
+    sms_delivered: a text the carrier confirmed delivered; sms_sent: a text sent, delivery never
+    confirmed (nor reported failed); email_only: no text, an email sent (email delivery cannot be
+    confirmed); then nothing reached them: failed (a message was tried and failed or bounced),
+    other (consent to reminders in force on the date but nothing went out: no mobile number or
+    email, no written text in their language, a date set too late), opted_out (no consent in
+    force on the date, one was withdrawn before it), no_consent (none was ever given by then).
+    Reminders and notices of a changed date count; a message sent after the date does not."""
+    in_force = _consents(
+        family_id,
+        Consent.given_on <= local_date,
+        or_(Consent.revoked_on.is_(None), Consent.revoked_on > local_date),
+    )
+    withdrawn = _consents(family_id, Consent.revoked_on.is_not(None), Consent.revoked_on <= local_date)
+    return case(
+        *[(reached.c.level == level, literal(name)) for level, name in REACH_LEVELS],
+        (in_force, literal("other")),
+        (withdrawn, literal("opted_out")),
+        else_=literal("no_consent"),
+    )
+
+
+def _heads(program_id: int) -> Subquery[Any]:
+    """The head's preferred language of each household of the program: the household's language
+    (one row per household even if two members were ever marked head)."""
+    return (
+        select(Member.family_id.label("family_id"), func.min(Member.preferred_language).label("language"))
+        .join(Family, Member.family_id == Family.id)
+        .where(Family.program_id == program_id, Member.relationship_to_head == Relationship.HEAD)
+        .group_by(Member.family_id)
+        .subquery("heads")
+    )
+
+
+def _facts_of(program_id: int) -> Any:
+    heads = _heads(program_id)
+    reached = reached_before(program_id)
+    return (
+        select(
+            Appointment.id,
+            literal(program_id),
+            Case.family_id,
+            Case.assigned_to_id,
+            Appointment.local_date,
+            Appointment.starts_at,
+            Appointment.kind,
+            category_of(),
+            result_of(),
+            Appointment.court_id,
+            Appointment.office_id,
+            heads.c.language,
+            represented_at_hearing(),
+            reach_of(reached, Case.family_id, Appointment.local_date),
+        )
+        .select_from(Appointment)
+        .join(Case, Appointment.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .outerjoin(heads, heads.c.family_id == Case.family_id)
+        .outerjoin(reached, and_(reached.c.appointment_id == Appointment.id, reached.c.family_id == Case.family_id))
+        .where(Family.program_id == program_id, Appointment.kind.in_(REPORTED_KINDS))
+    )
+
+
+COLUMNS = (
+    "appointment_id",
+    "program_id",
+    "family_id",
+    "manager_id",
+    "local_date",
+    "starts_at",
+    "kind",
+    "category",
+    "result",
+    "court_id",
+    "office_id",
+    "language",
+    "represented",
+    "reach",
+)
+
+
+def _lock(session: Session, program_id: int) -> None:
+    """Create the program's `FactsBuilt` row if missing, then lock it until the transaction ends
+    (SQLite has one writer at a time already)."""
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert(FactsBuilt) if dialect == "postgresql" else sqlite.insert(FactsBuilt)
+    session.execute(
+        upsert.values(program_id=program_id, built_at=None).on_conflict_do_nothing(index_elements=["program_id"])
+    )
+    session.execute(select(FactsBuilt.program_id).where(FactsBuilt.program_id == program_id).with_for_update())
+
+
+def refresh(session: Session, program_id: int, now: datetime) -> None:
+    """Rebuild the program's facts: delete them, work them out again, note when."""
+    without_jit(session)
+    _lock(session, program_id)
+    session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))
+    session.execute(insert(AppearanceFact).from_select(list(COLUMNS), _facts_of(program_id)))
+    built = session.get(FactsBuilt, program_id, populate_existing=True)
+    assert built is not None  # _lock made it
+    built.built_at = now
+    session.flush()
+
+
+def built_at(session: Session, program_id: int) -> datetime | None:
+    return session.scalar(select(FactsBuilt.built_at).where(FactsBuilt.program_id == program_id))
+
+
+def ensure_fresh(session: Session, program_id: int, now: datetime, max_age: timedelta) -> datetime:
+    """The program's facts, rebuilt first if they were never built or are older than `max_age`;
+    returns when they were built."""
+    when = built_at(session, program_id)
+    if when is None or now - when > max_age:
+        refresh(session, program_id, now)
+        return now
+    return when
+
+
+def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> int:
+    """The job: rebuild every program's facts built longer ago than `older_than`; how many."""
+    stale = session.scalars(
+        select(Organization.id)
+        .outerjoin(FactsBuilt, FactsBuilt.program_id == Organization.id)
+        .where(
+            Organization.kind == OrganizationKind.PROGRAM,
+            or_(FactsBuilt.built_at.is_(None), FactsBuilt.built_at < now - older_than),
+        )
+        .order_by(Organization.id)
+    ).all()
+    for program_id in stale:
+        refresh(session, program_id, now)
+    if stale and session.get_bind().dialect.name == "postgresql":
+        # Rebuilt rows are new to the planner: without fresh statistics it reads them by index, row by row.
+        session.execute(text("ANALYZE report_appearance_facts"))
+    return len(stale)

@@ -1,0 +1,49 @@
+"""The appearance facts: one row per reported appointment with what it counts as, rebuilt per
+program by `reports.facts` so that a report reads one narrow table instead of working out, for
+each date, its household's language, its representation, what reached the family and its result."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casework.db import Base, UTCDateTime
+
+
+class AppearanceFact(Base):
+    """`result`: attended, missed, left_out (cancelled or rescheduled), other (an outcome that is
+    none of these), or open (no outcome yet: "missing" once `starts_at` has passed, else "ahead",
+    decided when read). `manager_id` and `language` are the case's and the household's when the
+    row was built; `reach` is what reached the household before the date (see services.reach_of)."""
+
+    __tablename__ = "report_appearance_facts"
+    __table_args__ = (Index("ix_report_appearance_facts_program_date", "program_id", "local_date"),)
+
+    appointment_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    # Copies, not references: a row goes with its appointment (above), and is rebuilt whole anyway.
+    family_id: Mapped[int] = mapped_column(Integer)
+    manager_id: Mapped[int | None] = mapped_column(Integer)
+    local_date: Mapped[date] = mapped_column(Date)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    kind: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(10))
+    result: Mapped[str] = mapped_column(String(10))
+    court_id: Mapped[int | None] = mapped_column(Integer)
+    office_id: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(12))
+    represented: Mapped[bool] = mapped_column(Boolean)
+    reach: Mapped[str] = mapped_column(String(16))
+
+
+class FactsBuilt(Base):
+    """When a program's appearance facts were last rebuilt: the "as of" of its reports."""
+
+    __tablename__ = "report_facts_built"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
+    built_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: being built for the first time
