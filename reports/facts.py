@@ -15,11 +15,14 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     FromClause,
     SQLColumnExpression,
+    String,
     Subquery,
     and_,
     case,
+    cast,
     delete,
     exists,
     func,
@@ -28,6 +31,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -36,7 +40,7 @@ from casework.accounts.models import Organization, OrganizationKind
 from casework.cases.models import Case
 from casework.families.models import Consent, Family, Member, Relationship
 from legal.api import Referral
-from reports.models import AppearanceFact, FactsBuilt
+from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt
 from reports.services import (
     DATE_MESSAGES,
     DELIVERED,
@@ -254,6 +258,46 @@ COLUMNS = (
 )
 
 
+def _month_keys(session: Session) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """A fact's month as its first day, and as the report's key ("2026-03")."""
+    fact = AppearanceFact
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.date_trunc("month", fact.local_date), Date), func.to_char(fact.local_date, "YYYY-MM")
+    return func.date(fact.local_date, "start of month"), func.strftime("%Y-%m", fact.local_date)
+
+
+def _breakdown_keys() -> dict[str, SQLColumnExpression[Any]]:
+    """Each breakdown's key, as services.appearance names the rows of its tables."""
+    fact = AppearanceFact
+    return {
+        "summary": literal(""),
+        "place": case(
+            (fact.court_id.is_not(None), literal("court-") + cast(fact.court_id, String)),
+            (fact.office_id.is_not(None), literal("office-") + cast(fact.office_id, String)),
+            else_=literal("none"),
+        ),
+        "language": func.coalesce(fact.language, literal("")),
+        "manager": func.coalesce(cast(fact.manager_id, String), literal("")),
+        "representation": case((fact.represented, literal("represented")), else_=literal("unrepresented")),
+        "reach": fact.reach,
+    }
+
+
+def _months_of(session: Session, program_id: int) -> Any:
+    """The program's facts with an outcome, counted per month, breakdown, key, category and result."""
+    fact = AppearanceFact
+    first_day, month_key = _month_keys(session)
+    keys = {"month": month_key, **_breakdown_keys()}
+    return union_all(
+        *[
+            select(literal(program_id), first_day, literal(dim), key, fact.category, fact.result, func.count())
+            .where(fact.program_id == program_id, fact.result != "open")
+            .group_by(first_day, key, fact.category, fact.result)
+            for dim, key in keys.items()
+        ]
+    )
+
+
 def _lock(session: Session, program_id: int) -> None:
     """Create the program's `FactsBuilt` row if missing, then lock it until the transaction ends
     (SQLite has one writer at a time already)."""
@@ -266,11 +310,17 @@ def _lock(session: Session, program_id: int) -> None:
 
 
 def refresh(session: Session, program_id: int, now: datetime) -> None:
-    """Rebuild the program's facts: delete them, work them out again, note when."""
+    """Rebuild the program's facts and their monthly counts: delete them, work them out again, note when."""
     without_jit(session)
     _lock(session, program_id)
+    session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))
     session.execute(insert(AppearanceFact).from_select(list(COLUMNS), _facts_of(program_id)))
+    session.execute(
+        insert(AppearanceMonth).from_select(
+            ["program_id", "month", "dim", "key", "category", "result", "n"], _months_of(session, program_id)
+        )
+    )
     built = session.get(FactsBuilt, program_id, populate_existing=True)
     assert built is not None  # _lock made it
     built.built_at = now
@@ -306,5 +356,5 @@ def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> 
         refresh(session, program_id, now)
     if stale and session.get_bind().dialect.name == "postgresql":
         # Rebuilt rows are new to the planner: without fresh statistics it reads them by index, row by row.
-        session.execute(text("ANALYZE report_appearance_facts"))
+        session.execute(text("ANALYZE report_appearance_facts, report_appearance_months"))
     return len(stale)

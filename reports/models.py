@@ -19,7 +19,11 @@ class AppearanceFact(Base):
     row was built; `reach` is what reached the household before the date (see services.reach_of)."""
 
     __tablename__ = "report_appearance_facts"
-    __table_args__ = (Index("ix_report_appearance_facts_program_date", "program_id", "local_date"),)
+    __table_args__ = (
+        Index("ix_report_appearance_facts_program_date", "program_id", "local_date"),
+        # The dates without an outcome, read apart from the monthly counts (see AppearanceMonth).
+        Index("ix_report_appearance_facts_program_result", "program_id", "result", "local_date"),
+    )
 
     appointment_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("appointments.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
@@ -47,3 +51,22 @@ class FactsBuilt(Base):
 
     program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True)
     built_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: being built for the first time
+
+
+class AppearanceMonth(Base):
+    """The facts of a program counted per calendar month and breakdown (`dim`: summary, month,
+    place, language, manager, representation or reach; `key` as the report writes it), dates
+    without an outcome left out (whether they are missing depends on when the report is read).
+    A report of whole months over the whole program adds these up instead of grouping every date."""
+
+    __tablename__ = "report_appearance_months"
+    __table_args__ = (Index("ix_report_appearance_months_program_month", "program_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)  # its first day
+    dim: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(10))
+    result: Mapped[str] = mapped_column(String(10))
+    n: Mapped[int] = mapped_column(Integer)

@@ -7,6 +7,7 @@ supervisors reach their whole program, a case manager the cases assigned to them
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -41,7 +42,7 @@ from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
 from legal.api import Referral
-from reports.models import AppearanceFact
+from reports.models import AppearanceFact, AppearanceMonth
 from scheduling.api import (
     CONSENT_WITHDRAWN_REASON,
     HEARING_KINDS,
@@ -305,13 +306,39 @@ def facts_in_reach(user: User) -> AnySelect:
     return query.where(AppearanceFact.manager_id == user.id) if caseload_only(user) else query
 
 
-def appearance(session: Session, user: User, filters: Filters, now: datetime) -> Appearance:
-    """Figure 1 and all its breakdowns in one statement over the period's appearance facts
-    (reports.facts works out what each date counts as): counted by category, result and each
-    dimension (on PostgreSQL one pass with GROUPING SETS; on SQLite, which has none, UNION ALL of
-    seven GROUP BYs); then the names of the courts, offices and case managers found (three small
-    look-ups). A date with no outcome counts as missing once its time has passed."""
-    without_jit(session)
+def _whole_program_months(user: User, filters: Filters) -> bool:
+    """Whether the monthly counts answer: whole calendar months of the whole program, no filter."""
+    return (
+        not caseload_only(user)
+        and filters.start.day == 1
+        and (filters.end + timedelta(days=1)).day == 1
+        and not (filters.court_id or filters.office_id or filters.manager_id or filters.language or filters.kind)
+    )
+
+
+def _counted_by_month(session: Session, user: User, filters: Filters) -> Iterator[tuple[str, str, str, str, int]]:
+    """The program's monthly counts of the period added up (dates with an outcome only). They are
+    the program's own figures, not a family's records: read for the reader's program alone."""
+    month = AppearanceMonth
+    stmt = (
+        select(month.dim, month.key, month.category, month.result, func.sum(month.n))
+        .where(
+            month.program_id == user.organization_id,
+            month.month >= filters.start,
+            month.month <= filters.end,
+        )
+        .group_by(month.dim, month.key, month.category, month.result)
+    )
+    for dim, key, category, result, n in session.execute(stmt):
+        yield dim, key, category, "ahead" if result == "other" else result, int(n)
+
+
+def _counted(
+    session: Session, user: User, filters: Filters, now: datetime, open_only: bool
+) -> Iterator[tuple[str, str, str, str, int]]:
+    """The period's facts in reach, filtered, counted by category, result and each breakdown (on
+    PostgreSQL one pass with GROUPING SETS; on SQLite, which has none, UNION ALL of seven GROUP BYs).
+    `open_only`: the dates without an outcome alone."""
     postgresql = session.get_bind().dialect.name == "postgresql"
     fact = AppearanceFact
     # The month of each date, cheaply: its first day on PostgreSQL, the date itself on SQLite (which
@@ -332,6 +359,8 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
     ):
         if value:
             query = query.where(column == value)
+    if open_only:
+        query = query.where(fact.result == "open")
     facts = query.with_only_columns(
         fact.category.label("category"),
         counted_as.label("result"),
@@ -343,11 +372,25 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
         case((fact.represented, literal("represented")), else_=literal("unrepresented")).label("represented"),
         fact.reach.label("reach"),
     )
-    found: dict[str, dict[str, RateRow]] = {dim: {} for dim in DIMENSIONS}
+    return (_grouping_sets if postgresql else _union)(session, facts)
+
+
+def appearance(session: Session, user: User, filters: Filters, now: datetime) -> Appearance:
+    """Figure 1 and all its breakdowns from the appearance facts (reports.facts works out what each
+    date counts as): whole months of the whole program add up the monthly counts, and count the
+    dates without an outcome apart; any other choice counts the period's facts. Then the names of
+    the courts, offices and case managers found (three small look-ups). A date with no outcome
+    counts as missing once its time has passed."""
+    without_jit(session)
     tallies: dict[tuple[str, str, str], dict[str, int]] = {}
-    for dim, key, category, result, n in (_grouping_sets if postgresql else _union)(session, facts):
+    whole_months = _whole_program_months(user, filters)
+    rows = _counted_by_month(session, user, filters) if whole_months else _counted(session, user, filters, now, False)
+    if whole_months:  # the dates without an outcome are not in the monthly counts
+        rows = itertools.chain(rows, _counted(session, user, filters, now, True))
+    for dim, key, category, result, n in rows:
         tally = tallies.setdefault((dim, key, category), {})
         tally[result] = tally.get(result, 0) + n
+    found: dict[str, dict[str, RateRow]] = {dim: {} for dim in DIMENSIONS}
     for (dim, key, category), tally in tallies.items():
         counts = Counts(**{name: tally.get(name, 0) for name in RESULTS})
         if dim != "summary":

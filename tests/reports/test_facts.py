@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from casework.db import utcnow
 from reports import facts, jobs
-from reports.models import AppearanceFact, FactsBuilt
-from reports.services import Filters, appearance
+from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt
+from reports.services import Filters, _whole_program_months, appearance
 from scheduling.models import Appointment, AppointmentKind, Outcome
 from tests.factories import PASSWORD, make_organization
 from tests.reports.conftest import appointment, household
@@ -138,3 +138,26 @@ def test_a_case_manager_reads_the_facts_of_their_own_caseload(client, db_session
     page = client.get(_url(p)).get_data(as_text=True)
     assert "0 attended of 1 (attended + missed)" in page
     assert "2 attended of 2" not in page  # Marta's hearings are not Carlos's
+
+
+def test_the_monthly_counts_give_the_figures_counting_every_date_gives(db_session, program, hearings):
+    """Whole months of the whole program add up the monthly counts; a period that starts on the
+    2nd counts the facts one by one: the same dates, the same figures, breakdowns included."""
+    p = program
+    _family, theirs = household(db_session, p.other_manager, "mam", consents=(), given="Wilmer", surname="Tzoc")
+    appointment(db_session, theirs, p.day(4), AppointmentKind.ICE_CHECK_IN, Outcome.MISSED, office=p.ice)
+    appointment(db_session, theirs, p.day(5), AppointmentKind.ICE_CHECK_IN, Outcome.RESCHEDULED, office=p.ice)
+    appointment(db_session, theirs, p.day(6), AppointmentKind.USCIS_BIOMETRICS, Outcome.ATTENDED, office=p.uscis)
+    facts.refresh(db_session, p.organization.id, utcnow())
+    db_session.commit()
+    now = utcnow()
+    whole = appearance(db_session, p.supervisor, Filters(start=p.start, end=p.end), now)
+    counted = appearance(db_session, p.supervisor, Filters(start=p.day(2), end=p.end), now)
+    assert _whole_program_months(p.supervisor, Filters(start=p.start, end=p.end))
+    assert not _whole_program_months(p.supervisor, Filters(start=p.day(2), end=p.end))
+    assert db_session.scalar(select(func.count()).where(AppearanceMonth.program_id == p.organization.id)) > 0
+    assert whole == counted
+    assert (whole.summary["hearing"].attended, whole.summary["hearing"].missing) == (2, 1)
+    assert (whole.summary["check_in"].missed, whole.summary["check_in"].left_out) == (1, 1)
+    assert {r.key for r in whole.places} == {f"court-{p.court.id}", f"office-{p.ice.id}", f"office-{p.uscis.id}"}
+    assert {r.key for r in whole.languages} == {"spa", "mam"}
