@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext
@@ -86,7 +88,14 @@ def language_name(code: str | None) -> str:
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(((code, str(name)) for code, name in LANGUAGES.items()), key=lambda c: c[1])
+    """The languages as select choices, sorted by name in the reader's language."""
+    return list(_language_choices(str(get_locale())))
+
+
+@lru_cache(maxsize=8)
+def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    # The names are lazy strings: each str() is a catalog look-up, the same for every request of a locale.
+    return tuple(sorted(((code, str(name)) for code, name in LANGUAGES.items()), key=lambda c: c[1]))
 
 
 def country_name(code: str | None) -> str:

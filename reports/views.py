@@ -37,8 +37,7 @@ def report_number(value: float | None) -> str:
     return "—" if value is None else format_decimal(value)
 
 
-bp.add_app_template_global(tables.page_columns, "report_page_columns")
-bp.add_app_template_global(tables.page_cell, "report_page_cell")
+bp.add_app_template_global(tables.page_rows, "report_page_rows")
 
 
 @bp.app_template_filter("report_percent")
