@@ -588,13 +588,20 @@ class ReachRow:
             self.values[name] = self.values.get(name, 0) + int(value or 0)
 
 
-def reminders_in_reach(user: User) -> AnySelect:
-    query = (
-        access.scoped(Reminder, user)
-        .join(Appointment, Reminder.appointment_id == Appointment.id)
-        .join(Case, Appointment.case_id == Case.id)
+def reminders_in_reach(user: User, filters: Filters) -> AnySelect:
+    """The outbox rows in reach, with their appointment and case joined only when a filter or a
+    caseload needs them (a program's whole outbox does not)."""
+    query = access.scoped(Reminder, user)
+    if not (caseload_only(user) or filters.court_id or filters.office_id or filters.kind or filters.manager_id):
+        return query.where(*_language_filter(Reminder.family_id, filters))
+    query = query.join(Appointment, Reminder.appointment_id == Appointment.id).join(
+        Case, Appointment.case_id == Case.id
     )
-    return _narrow(query, user)
+    return _appointment_filters(_narrow(query, user), filters)
+
+
+def _language_filter(family_id: SQLColumnExpression[Any], filters: Filters) -> list[ColumnElement[bool]]:
+    return [household_language(family_id) == filters.language] if filters.language else []
 
 
 def _case_filters(query: AnySelect, filters: Filters) -> AnySelect:
@@ -633,7 +640,7 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
     start, end = filters.instants(zone)
     sent = Reminder.status == ReminderStatus.SENT
     outbox = (
-        _appointment_filters(reminders_in_reach(user), filters)
+        reminders_in_reach(user, filters)
         .where(Reminder.due_at >= start, Reminder.due_at < end)
         .with_only_columns(
             Reminder.language.label("language"),
