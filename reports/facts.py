@@ -40,14 +40,17 @@ from casework.accounts.models import Organization, OrganizationKind
 from casework.cases.models import Case
 from casework.families.models import Consent, Family, Member, Relationship
 from legal.api import Referral
-from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt
+from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt, ReminderMonth
 from reports.services import (
     DATE_MESSAGES,
     DELIVERED,
     KINDS_OF,
+    OUTBOX_COUNTS,
     REMINDER_CONSENTS,
     REPORTED_KINDS,
     UNDELIVERED,
+    local_day,
+    outbox_counts,
     without_jit,
 )
 from scheduling.api import (
@@ -298,6 +301,22 @@ def _months_of(session: Session, program_id: int) -> Any:
     )
 
 
+def _reminder_months_of(session: Session, program_id: int) -> Any:
+    """The program's outbox counted per month of the rows' due time in its zone, language and channel."""
+    zone = session.scalar(select(Organization.timezone).where(Organization.id == program_id)) or "UTC"
+    day = local_day(session, Reminder.due_at, zone)
+    if session.get_bind().dialect.name == "postgresql":
+        first_day: ColumnElement[Any] = cast(func.date_trunc("month", day), Date)
+    else:
+        first_day = func.date(day, "start of month")
+    return (
+        select(literal(program_id), first_day, Reminder.language, Reminder.channel, *outbox_counts())
+        .join(Family, Reminder.family_id == Family.id)
+        .where(Family.program_id == program_id)
+        .group_by(first_day, Reminder.language, Reminder.channel)
+    )
+
+
 def _lock(session: Session, program_id: int) -> None:
     """Create the program's `FactsBuilt` row if missing, then lock it until the transaction ends
     (SQLite has one writer at a time already)."""
@@ -310,15 +329,22 @@ def _lock(session: Session, program_id: int) -> None:
 
 
 def refresh(session: Session, program_id: int, now: datetime) -> None:
-    """Rebuild the program's facts and their monthly counts: delete them, work them out again, note when."""
+    """Rebuild the program's facts, their monthly counts and its outbox's: delete them, work them
+    out again, note when."""
     without_jit(session)
     _lock(session, program_id)
+    session.execute(delete(ReminderMonth).where(ReminderMonth.program_id == program_id))
     session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))
     session.execute(insert(AppearanceFact).from_select(list(COLUMNS), _facts_of(program_id)))
     session.execute(
         insert(AppearanceMonth).from_select(
             ["program_id", "month", "dim", "key", "category", "result", "n"], _months_of(session, program_id)
+        )
+    )
+    session.execute(
+        insert(ReminderMonth).from_select(
+            ["program_id", "month", "language", "channel", *OUTBOX_COUNTS], _reminder_months_of(session, program_id)
         )
     )
     built = session.get(FactsBuilt, program_id, populate_existing=True)
@@ -356,5 +382,5 @@ def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> 
         refresh(session, program_id, now)
     if stale and session.get_bind().dialect.name == "postgresql":
         # Rebuilt rows are new to the planner: without fresh statistics it reads them by index, row by row.
-        session.execute(text("ANALYZE report_appearance_facts, report_appearance_months"))
+        session.execute(text("ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months"))
     return len(stale)

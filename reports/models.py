@@ -70,3 +70,27 @@ class AppearanceMonth(Base):
     category: Mapped[str] = mapped_column(String(10))
     result: Mapped[str] = mapped_column(String(10))
     n: Mapped[int] = mapped_column(Integer)
+
+
+class ReminderMonth(Base):
+    """A program's outbox counted per calendar month of the rows' due time (in the program's zone),
+    language and channel, as the reminder reach report counts it; rebuilt with the facts."""
+
+    __tablename__ = "report_reminder_months"
+    __table_args__ = (Index("ix_report_reminder_months_program_month", "program_id", "month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    month: Mapped[date] = mapped_column(Date)  # its first day
+    language: Mapped[str | None] = mapped_column(String(12))
+    channel: Mapped[str] = mapped_column(String(10))
+    planned: Mapped[int] = mapped_column(Integer)
+    sent: Mapped[int] = mapped_column(Integer)
+    delivered: Mapped[int] = mapped_column(Integer)
+    failed: Mapped[int] = mapped_column(Integer)
+    held_no_consent: Mapped[int] = mapped_column(Integer)
+    held_other: Mapped[int] = mapped_column(Integer)
+    cancelled: Mapped[int] = mapped_column(Integer)
+    waiting: Mapped[int] = mapped_column(Integer)
+    confirmed: Mapped[int] = mapped_column(Integer)
+    needs_help: Mapped[int] = mapped_column(Integer)

@@ -42,7 +42,7 @@ from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
 from legal.api import Referral
-from reports.models import AppearanceFact, AppearanceMonth
+from reports.models import AppearanceFact, AppearanceMonth, ReminderMonth
 from scheduling.api import (
     CONSENT_WITHDRAWN_REASON,
     HEARING_KINDS,
@@ -293,8 +293,9 @@ DIMENSIONS = ("summary", "month", "place", "language", "manager", "representatio
 
 def without_jit(session: Session) -> None:
     """PostgreSQL compiles a query it estimates costly (these aggregations, at scale) to machine code
-    first, which takes longer than running it: switched off for the rest of this read-only
-    transaction; and the grouping of a period's reminders gets the memory to stay off the disk."""
+    first, which takes longer than running it: switched off for the rest of this transaction; and
+    the groupings get the memory to stay off the disk. Every report request starts with it
+    (reports.views), as does a rebuild of the facts."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"))
 
@@ -306,7 +307,7 @@ def facts_in_reach(user: User) -> AnySelect:
     return query.where(AppearanceFact.manager_id == user.id) if caseload_only(user) else query
 
 
-def _whole_program_months(user: User, filters: Filters) -> bool:
+def whole_program_months(user: User, filters: Filters) -> bool:
     """Whether the monthly counts answer: whole calendar months of the whole program, no filter."""
     return (
         not caseload_only(user)
@@ -381,9 +382,8 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
     dates without an outcome apart; any other choice counts the period's facts. Then the names of
     the courts, offices and case managers found (three small look-ups). A date with no outcome
     counts as missing once its time has passed."""
-    without_jit(session)
     tallies: dict[tuple[str, str, str], dict[str, int]] = {}
-    whole_months = _whole_program_months(user, filters)
+    whole_months = whole_program_months(user, filters)
     rows = _counted_by_month(session, user, filters) if whole_months else _counted(session, user, filters, now, False)
     if whole_months:  # the dates without an outcome are not in the monthly counts
         rows = itertools.chain(rows, _counted(session, user, filters, now, True))
@@ -633,40 +633,61 @@ class ReminderReach:
     total: ReachRow
 
 
-def reminder_reach(session: Session, user: User, filters: Filters, zone: str) -> ReminderReach:
-    """The outbox of the period (rows due in it), by the recipient's language and by channel; the
-    consents to reminders withdrawn in it (opt-outs); the interpreter calls raised in it. Three statements."""
-    without_jit(session)
-    start, end = filters.instants(zone)
+def outbox_counts() -> list[ColumnElement[Any]]:
+    """What the reach report counts of a group of outbox rows, labelled as OUTBOX_COUNTS names them."""
     sent = Reminder.status == ReminderStatus.SENT
-    outbox = (
-        reminders_in_reach(user, filters)
-        .where(Reminder.due_at >= start, Reminder.due_at < end)
-        .with_only_columns(
-            Reminder.language.label("language"),
-            Reminder.channel.label("channel"),
-            func.count(Reminder.id).label("planned"),
-            _sum(sent).label("sent"),
-            _sum(and_(sent, Reminder.delivery_status.in_(DELIVERED))).label("delivered"),
-            _sum(
-                or_(Reminder.status == ReminderStatus.FAILED, and_(sent, Reminder.delivery_status.in_(UNDELIVERED)))
-            ).label("failed"),
-            _sum(
-                and_(Reminder.status == ReminderStatus.SKIPPED, Reminder.last_error == CONSENT_WITHDRAWN_REASON)
-            ).label("held_no_consent"),
-            _sum(
-                and_(
-                    Reminder.status == ReminderStatus.SKIPPED,
-                    or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN_REASON),
-                )
-            ).label("held_other"),
-            _sum(Reminder.status == ReminderStatus.CANCELLED).label("cancelled"),
-            _sum(Reminder.status.in_((ReminderStatus.PLANNED, ReminderStatus.SENDING))).label("waiting"),
-            _sum(Reminder.reply == "confirmed").label("confirmed"),
-            _sum(Reminder.reply == "needs_help").label("needs_help"),
+    return [
+        func.count(Reminder.id).label("planned"),
+        _sum(sent).label("sent"),
+        _sum(and_(sent, Reminder.delivery_status.in_(DELIVERED))).label("delivered"),
+        _sum(
+            or_(Reminder.status == ReminderStatus.FAILED, and_(sent, Reminder.delivery_status.in_(UNDELIVERED)))
+        ).label("failed"),
+        _sum(and_(Reminder.status == ReminderStatus.SKIPPED, Reminder.last_error == CONSENT_WITHDRAWN_REASON)).label(
+            "held_no_consent"
+        ),
+        _sum(
+            and_(
+                Reminder.status == ReminderStatus.SKIPPED,
+                or_(Reminder.last_error.is_(None), Reminder.last_error != CONSENT_WITHDRAWN_REASON),
+            )
+        ).label("held_other"),
+        _sum(Reminder.status == ReminderStatus.CANCELLED).label("cancelled"),
+        _sum(Reminder.status.in_((ReminderStatus.PLANNED, ReminderStatus.SENDING))).label("waiting"),
+        _sum(Reminder.reply == "confirmed").label("confirmed"),
+        _sum(Reminder.reply == "needs_help").label("needs_help"),
+    ]
+
+
+def _outbox_by_month(user: User, filters: Filters) -> AnySelect:
+    """The program's outbox counts of the period's months added up (see reports.facts): the
+    program's own figures, read for the reader's program alone."""
+    month = ReminderMonth
+    return (
+        select(
+            month.language.label("language"),
+            month.channel.label("channel"),
+            *[func.sum(getattr(month, name)).label(name) for name in OUTBOX_COUNTS],
         )
-        .group_by(Reminder.language, Reminder.channel)
+        .where(month.program_id == user.organization_id, month.month >= filters.start, month.month <= filters.end)
+        .group_by(month.language, month.channel)
     )
+
+
+def reminder_reach(session: Session, user: User, filters: Filters, zone: str) -> ReminderReach:
+    """The outbox of the period (rows due in it), by the recipient's language and by channel (whole
+    months of the whole program: their monthly counts added up); the consents to reminders
+    withdrawn in it (opt-outs); the interpreter calls raised in it. Three statements."""
+    start, end = filters.instants(zone)
+    if whole_program_months(user, filters):
+        outbox = _outbox_by_month(user, filters)
+    else:
+        outbox = (
+            reminders_in_reach(user, filters)
+            .where(Reminder.due_at >= start, Reminder.due_at < end)
+            .with_only_columns(Reminder.language.label("language"), Reminder.channel.label("channel"), *outbox_counts())
+            .group_by(Reminder.language, Reminder.channel)
+        )
     languages: dict[str, ReachRow] = {}
     channels: dict[str, ReachRow] = {}
     total = ReachRow("total")
@@ -1172,7 +1193,6 @@ def reintegration(session: Session, user: User, filters: Filters, zone: str, tod
     from reintegration.api import Answer, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
     from reintegration.api import Referral as ProviderReferral
 
-    without_jit(session)
     days = days_between(session, Task.due_on, ReturneeCase.returned_on)
     done_on = local_day(session, Task.completed_at, zone)
     follow_up = exists(select(Appointment.id).where(Appointment.follow_up_task_id == Task.id))

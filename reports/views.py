@@ -32,6 +32,11 @@ bp = Blueprint("reports", __name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+@bp.before_request
+def _aggregations_run_as_planned() -> None:
+    services.without_jit(db.session)
+
+
 @bp.app_template_filter("report_number")
 def report_number(value: float | None) -> str:
     return "—" if value is None else format_decimal(value)
@@ -74,11 +79,15 @@ def _categories(filters: Filters) -> list[str]:
     return list(CATEGORIES)
 
 
-def appearance_data(filters: Filters, now: datetime) -> dict:
-    """The appearance figures, from the program's facts (rebuilt first when older than allowed),
-    and when those were built."""
+def _facts_as_of(now: datetime) -> datetime:
+    """When the program's facts were built, after rebuilding them if they were older than allowed."""
     max_age = timedelta(seconds=current_app.config["REPORT_FACTS_MAX_AGE"])
-    as_of = facts.ensure_fresh(db.session, current_user.organization_id, now, max_age)
+    return facts.ensure_fresh(db.session, current_user.organization_id, now, max_age)
+
+
+def appearance_data(filters: Filters, now: datetime) -> dict:
+    """The appearance figures, from the program's facts, and when those were built."""
+    as_of = _facts_as_of(now)
     return vars(services.appearance(db.session, current_user, filters, now)) | {"as_of": as_of}
 
 
@@ -180,7 +189,8 @@ def refresh():
     to the report with its filters."""
     facts.refresh(db.session, current_user.organization_id, utcnow())
     args: dict[str, Any] = {key: value for key, value in request.form.items() if key in services.FILTER_ARGS}
-    return redirect(url_for("reports.index", **args))
+    endpoint = "reports.reminders" if request.form.get("report") == "reminders" else "reports.index"
+    return redirect(url_for(endpoint, **args))
 
 
 @bp.route("/reports/outcomes-missing")
@@ -213,7 +223,11 @@ def outcomes_missing():
 
 
 def reach_data(filters: Filters, now: datetime) -> dict:
-    return {"reach": services.reminder_reach(db.session, current_user, filters, current_user.organization.timezone)}
+    """The reach figures, and as of when: whole months of the whole program come from the monthly
+    counts built with the facts, any other choice from the outbox as it is now."""
+    as_of = _facts_as_of(now) if services.whole_program_months(current_user, filters) else now
+    zone = current_user.organization.timezone
+    return {"reach": services.reminder_reach(db.session, current_user, filters, zone), "as_of": as_of}
 
 
 def _share(part: int, whole: int) -> float | None:

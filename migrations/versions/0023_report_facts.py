@@ -1,8 +1,8 @@
-"""report facts: each program's appearance facts, their monthly counts, and when they were built
+"""report facts: each program's appearance facts, their monthly counts and its outbox's, and when they were built
 
 Revision ID: 0023
 Revises: 0022
-Create Date: 2026-12-02 16:52:28.098825
+Create Date: 2026-12-02 16:58:52.629488
 """
 from alembic import op
 import sqlalchemy as sa
@@ -37,6 +37,28 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['program_id'], ['organizations.id'], name=op.f('fk_report_facts_built_program_id_organizations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('program_id', name=op.f('pk_report_facts_built'))
     )
+    op.create_table('report_reminder_months',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('program_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('language', sa.String(length=12), nullable=True),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('planned', sa.Integer(), nullable=False),
+    sa.Column('sent', sa.Integer(), nullable=False),
+    sa.Column('delivered', sa.Integer(), nullable=False),
+    sa.Column('failed', sa.Integer(), nullable=False),
+    sa.Column('held_no_consent', sa.Integer(), nullable=False),
+    sa.Column('held_other', sa.Integer(), nullable=False),
+    sa.Column('cancelled', sa.Integer(), nullable=False),
+    sa.Column('waiting', sa.Integer(), nullable=False),
+    sa.Column('confirmed', sa.Integer(), nullable=False),
+    sa.Column('needs_help', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['program_id'], ['organizations.id'], name=op.f('fk_report_reminder_months_program_id_organizations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_reminder_months'))
+    )
+    with op.batch_alter_table('report_reminder_months', schema=None) as batch_op:
+        batch_op.create_index('ix_report_reminder_months_program_month', ['program_id', 'month'], unique=False)
+
     op.create_table('report_appearance_facts',
     sa.Column('appointment_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('program_id', sa.Integer(), nullable=False),
@@ -70,6 +92,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_report_appearance_facts_program_date')
 
     op.drop_table('report_appearance_facts')
+    with op.batch_alter_table('report_reminder_months', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_reminder_months_program_month')
+
+    op.drop_table('report_reminder_months')
     op.drop_table('report_facts_built')
     with op.batch_alter_table('report_appearance_months', schema=None) as batch_op:
         batch_op.drop_index('ix_report_appearance_months_program_month')

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from casework.db import utcnow
 from reports import facts, jobs
 from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt
-from reports.services import Filters, _whole_program_months, appearance
+from reports.services import Filters, appearance, whole_program_months
 from scheduling.models import Appointment, AppointmentKind, Outcome
 from tests.factories import PASSWORD, make_organization
 from tests.reports.conftest import appointment, household
@@ -153,8 +153,8 @@ def test_the_monthly_counts_give_the_figures_counting_every_date_gives(db_sessio
     now = utcnow()
     whole = appearance(db_session, p.supervisor, Filters(start=p.start, end=p.end), now)
     counted = appearance(db_session, p.supervisor, Filters(start=p.day(2), end=p.end), now)
-    assert _whole_program_months(p.supervisor, Filters(start=p.start, end=p.end))
-    assert not _whole_program_months(p.supervisor, Filters(start=p.day(2), end=p.end))
+    assert whole_program_months(p.supervisor, Filters(start=p.start, end=p.end))
+    assert not whole_program_months(p.supervisor, Filters(start=p.day(2), end=p.end))
     assert db_session.scalar(select(func.count()).where(AppearanceMonth.program_id == p.organization.id)) > 0
     assert whole == counted
     assert (whole.summary["hearing"].attended, whole.summary["hearing"].missing) == (2, 1)

@@ -13,8 +13,9 @@ from sqlalchemy import select
 
 from casework.cases import services as case_services
 from casework.cases.models import CaseStatus, ClosedReason, Task
+from casework.db import utcnow
 from casework.families.models import Consent
-from reports import services
+from reports import facts, services
 from reports.services import Filters
 from scheduling.models import AppointmentKind, Channel, MessageKind, ReminderStatus
 from tests.factories import PASSWORD
@@ -78,6 +79,7 @@ def outbox(db_session, program):
     _fx, their_case = household(db_session, their_manager, "spa", opened_on=p.day(4), given="Yusmary", surname="Rojas")
     theirs = appointment(db_session, their_case, p.day(10), AppointmentKind.MASTER_HEARING, court=p.court)
     reminder(db_session, theirs, sms, delivery="delivered")
+    facts.refresh(db_session, p.organization.id, utcnow())
     db_session.commit()
     return p
 
@@ -105,6 +107,18 @@ def test_reminder_reach_counts_each_state_by_language_and_channel(db_session, ou
     assert languages["hat"]["opt_outs"] == 1
     assert (languages["mam"]["calls_created"], languages["mam"]["calls_done"]) == (3, 1)
     assert reach.total["planned"] == 9 and reach.total["calls_created"] == 3
+
+
+def test_the_monthly_outbox_counts_give_what_counting_the_outbox_gives(db_session, outbox):
+    """Whole months of the whole program add up the outbox's monthly counts; a period from the 2nd
+    counts the rows themselves: the same rows, the same figures."""
+    p = outbox
+    whole = services.reminder_reach(db_session, p.supervisor, Filters(p.start, p.end), ZONE)
+    counted = services.reminder_reach(db_session, p.supervisor, Filters(p.day(2), p.end), ZONE)
+    assert services.whole_program_months(p.supervisor, Filters(p.start, p.end))
+    assert not services.whole_program_months(p.supervisor, Filters(p.day(2), p.end))
+    assert whole == counted
+    assert whole.total["planned"] == 9
 
 
 def test_reminder_page_and_download(client, outbox):
