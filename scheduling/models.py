@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.cases.models import Case
@@ -136,6 +136,13 @@ class Appointment(TimestampMixin, Base):
         Index("ix_appointments_case_local_date", "case_id", "local_date"),
         Index("ix_appointments_court_local_date", "court_id", "local_date"),
         Index("ix_appointments_office_local_date", "office_id", "local_date"),
+        # The dates whose outcome is still to be recorded (the reports' "outcome missing" lists).
+        Index(
+            "ix_appointments_outcome_missing",
+            "local_date",
+            postgresql_where=text("outcome IS NULL AND status = 'scheduled'"),
+            sqlite_where=text("outcome IS NULL AND status = 'scheduled'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

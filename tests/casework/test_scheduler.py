@@ -40,5 +40,6 @@ def test_scheduler_registers_every_job_without_starting(app):
         "caseload-import-prune",
         "document-expiry",
         "document-orphans",
+        "report-facts",
     }
     assert not scheduler.running
