@@ -76,6 +76,8 @@ VOLATILE_TABLES = {
     "user_sessions",
     "audit_events",
     "report_appearance_facts",
+    "report_appearance_months",
+    "report_reminder_months",
     "report_facts_built",
 }
 OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner", "other_reintegration_worker"]
