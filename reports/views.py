@@ -11,7 +11,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 
 from casework import access
 from casework.access import requires
@@ -24,8 +24,7 @@ from reports import charts, exports, facts, services, tables
 from reports.forms import FilterForm, PeriodForm
 from reports.numbers import format_decimal, format_percent
 from reports.services import CATEGORIES, KINDS_OF, Filters
-from scheduling import api as scheduling
-from scheduling.api import Court
+from scheduling.api import Court, Office
 
 bp = Blueprint("reports", __name__)
 
@@ -52,24 +51,30 @@ def report_percent(value: float | None) -> str:
 
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    session = db.session
-    courts = [(f"court-{i}", name) for i, name in session.execute(select(Court.id, Court.name).order_by(Court.name))]
-    offices = [(f"office-{o.id}", o.name) for o in scheduling.program_offices(session, current_user.organization_id)]
+    caseload_only = services.caseload_only(current_user)
+    program = current_user.organization_id
+    # The courts, the program's offices and its staff, in one statement: each report page shows them.
+    lists = [
+        select(literal("court"), Court.id, Court.name),
+        select(literal("office"), Office.id, Office.name).where(Office.program_id == program),
+    ]
+    if not caseload_only:
+        staff = (User.organization_id == program, User.role.in_(PROGRAM_ROLES))
+        lists.append(select(literal("staff"), User.id, User.full_name).where(*staff))
+    choices = union_all(*lists).subquery()
+    found: dict[str, list[tuple[str, str]]] = {"court": [], "office": [], "staff": []}
+    for what, number, name in db.session.execute(select(choices).order_by(choices.c[2], choices.c[1])):
+        found[what].append((f"{what}-{number}" if what != "staff" else str(number), name))
     form.place.choices = {
         "": [("", _("All courts and offices"))],
-        _("Immigration courts"): courts,
-        _("Offices"): offices,
+        _("Immigration courts"): found["court"],
+        _("Offices"): found["office"],
     }
     form.language.choices = [("", _("All languages")), *language_choices()]
-    if services.caseload_only(current_user):
+    if caseload_only:
         del form["manager"]  # a case manager's reports are their own caseload
     else:
-        staff = session.execute(
-            select(User.id, User.full_name)
-            .where(User.organization_id == current_user.organization_id, User.role.in_(PROGRAM_ROLES))
-            .order_by(User.full_name, User.id)
-        )
-        form.manager.choices = [("", _("All case managers"))] + [(str(i), name) for i, name in staff]
+        form.manager.choices = [("", _("All case managers")), *found["staff"]]
     return form
 
 

@@ -13,9 +13,10 @@ from casework.db import utcnow
 from reports import facts, jobs
 from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt
 from reports.services import Filters, appearance, whole_program_months
-from scheduling.models import Appointment, AppointmentKind, Outcome
+from scheduling.models import Appointment, AppointmentKind, Office, OfficeKind, Outcome
 from tests.factories import PASSWORD, make_organization
-from tests.reports.conftest import appointment, household
+from tests.http import Client
+from tests.reports.conftest import appointment, household, other_program
 
 H = AppointmentKind.MASTER_HEARING
 
@@ -161,3 +162,31 @@ def test_the_monthly_counts_give_the_figures_counting_every_date_gives(db_sessio
     assert (whole.summary["check_in"].missed, whole.summary["check_in"].left_out) == (1, 1)
     assert {r.key for r in whole.places} == {f"court-{p.court.id}", f"office-{p.ice.id}", f"office-{p.uscis.id}"}
     assert {r.key for r in whole.languages} == {"spa", "mam"}
+
+
+def test_the_filters_offer_the_courts_and_the_programs_own_offices_and_staff(app, client, db_session, program):
+    p = program
+    elsewhere, their_manager, _admin = other_program(db_session)
+    db_session.add(
+        Office(
+            program_id=elsewhere.id,
+            kind=OfficeKind.ICE,
+            name="Elsewhere ICE office",
+            street="1 Main St",
+            city="Dallas",
+            state="TX",
+            postal_code="75201",
+            timezone="America/Chicago",
+        )
+    )
+    db_session.commit()
+    client.sign_in(p.supervisor.email, PASSWORD)
+    page = client.get(_url(p)).get_data(as_text=True)
+    assert f'<option value="court-{p.court.id}">{p.court.name}</option>' in page
+    assert f'<option value="office-{p.ice.id}">{p.ice.name}</option>' in page
+    assert f'<option value="{p.other_manager.id}">Carlos Ortiz</option>' in page
+    assert "Elsewhere ICE office" not in page and f'value="{their_manager.id}"' not in page
+    theirs = Client(app.test_client())
+    theirs.sign_in(p.manager.email, PASSWORD)
+    own = theirs.get(_url(p)).get_data(as_text=True)
+    assert f'value="office-{p.ice.id}"' in own and "All case managers" not in own
