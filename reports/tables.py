@@ -4,8 +4,9 @@ One builder per table, so what is shown and what is downloaded are the same numb
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import lazy_gettext as _l
 
 from casework.i18n import language_name
@@ -47,6 +48,12 @@ def month_label(key: str, form: str = "MMM yyyy") -> str:
 
 
 def rate_columns(categories: list[str]) -> list[Column]:
+    """Five columns a category, the same for every breakdown of a page: labelled once per locale."""
+    return list(_rate_columns(tuple(categories), str(get_locale())))
+
+
+@lru_cache(maxsize=64)
+def _rate_columns(categories: tuple[str, ...], locale: str) -> tuple[Column, ...]:
     columns = []
     for category in categories:
         short = str(CATEGORY_SHORT[category])
@@ -66,7 +73,7 @@ def rate_columns(categories: list[str]) -> list[Column]:
             ),
             Column(f"{category}_missing", str(_l("%(what)s: outcome missing", what=short))),
         ]
-    return columns
+    return tuple(columns)
 
 
 def _rate_values(row: RateRow, categories: list[str]) -> dict:

@@ -190,3 +190,17 @@ def test_the_filters_offer_the_courts_and_the_programs_own_offices_and_staff(app
     theirs.sign_in(p.manager.email, PASSWORD)
     own = theirs.get(_url(p)).get_data(as_text=True)
     assert f'value="office-{p.ice.id}"' in own and "All case managers" not in own
+
+
+def test_each_reader_gets_the_table_headings_in_their_language(app, client, db_session, program, hearings):
+    """The breakdowns' column labels are made once per language, not once for everybody."""
+    p = program
+    p.manager.locale = "es"
+    db_session.commit()
+    client.sign_in(p.supervisor.email, PASSWORD)
+    assert "Hearings: appearance rate" in client.get(_url(p)).get_data(as_text=True)
+    spanish = Client(app.test_client())
+    spanish.sign_in(p.manager.email, PASSWORD)
+    page = spanish.get(_url(p)).get_data(as_text=True)
+    assert "Audiencias: tasa de comparecencia" in page and "Hearings: appearance rate" not in page
+    assert "Hearings: appearance rate" in client.get(_url(p)).get_data(as_text=True)
