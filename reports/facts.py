@@ -1,6 +1,8 @@
 """The appearance facts of a program, rebuilt whole: what each of its reported appointments counts
 as (category, result, household language, representation at the hearing, what reached the family),
-worked out in one INSERT ... SELECT so that a report page groups one narrow table.
+worked out in one INSERT ... SELECT so that a report page groups one narrow table; then those facts
+counted per month and breakdown, and the program's outbox counted per month, language and channel,
+which a report of whole months over the whole program adds up instead.
 
 They are rebuilt by the `report-facts` job every few minutes, by a reader's "Refresh now", and by a
 report page that finds them older than REPORT_FACTS_MAX_AGE (the scheduler stopped, or the first
