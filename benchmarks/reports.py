@@ -15,25 +15,36 @@ PostgreSQL for one program of 20,000 households with 24 months of dates:
     DATABASE_URL=... casework seed --program "Large Program" --families 20000
     DATABASE_URL=... python benchmarks/reports.py --repeat 5
 
-Figures of 2026-12-02 (PostgreSQL, 2 cores), median ms and ratio to the minimal page (~3.3 ms),
-before and after issue 14 (migration 0018, the appearance query reworked, cheaper filters and numbers):
+Before timing, the program's facts are rebuilt as the report-facts job does (reports/facts.py),
+and the rebuild itself is timed.
 
-    page (2,000 households, 21,086 dates)   before          after
-    appearance, last 12 months              116.8  35.4x     93.2  28.9x
-    appearance, 24 months                   218.5  66.2x    151.2  46.8x
-    appearance, one language                 97.0  29.4x     66.8  20.7x
-    outcomes missing (check-ins)             20.4   6.2x     19.2   6.0x
-    reminder reach, last 12 months           39.2  11.9x     37.4  11.6x
-    caseload, last 12 months                 19.4   5.9x     17.7   5.5x
-    representation, last 12 months              -            23.6   7.3x
-    deadlines, last 12 months                   -            11.5   3.6x
-    school, last 12 months                      -            18.5   5.7x
-    download: by reach (CSV)                143.4  43.4x    116.8  36.2x
-    download: by place (XLSX, shared)       151.1  45.7x    127.4  39.5x
-    appearance at 20,000 households        1020.6           858.7  (target 300: still over)
+Figures (PostgreSQL, 2 cores), median ms and ratio to the minimal page (~3.3 ms): before issue 14's
+work, after migration 0018 (stop 20), and after the report facts (stop 22, migrations 0023-0024),
+one program of 2,000 households (21,086 dates) in a database of 100,000 households:
 
-Every page is still over 3x: see issue 14 for what is left (live aggregation of a year of dates
-and their reminders cannot fit in ~10 ms).
+    page                                    before          0018            facts (stop 22)
+    appearance, last 12 months              116.8  35.4x     93.2  28.9x     23.3   7.2x
+    appearance, 24 months                   218.5  66.2x    151.2  46.8x     23.7   7.3x
+    appearance, one language                 97.0  29.4x     66.8  20.7x     36.1  11.1x
+    outcomes missing (check-ins)             20.4   6.2x     19.2   6.0x     15.2   4.7x
+    reminder reach, last 12 months           39.2  11.9x     37.4  11.6x     13.4   4.1x
+    caseload, last 12 months                 19.4   5.9x     17.7   5.5x     26.6   8.2x (*)
+    representation, last 12 months              -            23.6   7.3x     21.3   6.6x (*)
+    deadlines, last 12 months                   -            11.5   3.6x     10.0   3.1x
+    school, last 12 months                      -            18.5   5.7x     25.0   7.7x (*)
+    download: by reach (CSV)                143.4  43.4x    116.8  36.2x     13.2   4.1x
+    download: by place (XLSX, shared)       151.1  45.7x    127.4  39.5x     21.1   6.5x
+    facts rebuild of the program                                            620
+    appearance at 20,000 households        1020.6           858.7            52.2  (target 300)
+    facts rebuild at 20,000 households (212,354 dates)                      5,269
+
+(*) the earlier columns were measured in a database of that one program; in the database of
+100,000 households, before this stop's changes, caseload took 50 ms, representation 70 and
+school 83 (each read every program's cases to find its own).
+
+Every page is still over 3x: the Python of a report page alone is (the layout 1.2x, the filter
+form with every court, office, language and case manager ~1.1x; the appearance page renders
+seven tables and six charts). See the closing note of stop 22.
 """
 
 from __future__ import annotations
