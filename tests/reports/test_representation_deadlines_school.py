@@ -9,12 +9,13 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
 from casework.accounts.models import OrganizationKind
-from casework.cases.models import Task, TaskKind
+from casework.cases.models import Case, Task, TaskKind
 from casework.db import utcnow
 from casework.families import services as family_services
-from casework.families.models import Relationship
+from casework.families.models import Family, Relationship
 from casework.releases.models import Release, ReleaseType, ReleasingAgency
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import add_years
@@ -23,7 +24,7 @@ from reports import services
 from reports.services import Filters
 from scheduling.models import AppointmentKind, AppointmentStatus, Deadline, DeadlineKind, Outcome
 from tests.factories import PASSWORD, make_organization, member_data
-from tests.reports.conftest import ZONE, appointment, household
+from tests.reports.conftest import ZONE, appointment, household, other_program
 
 
 def _at(day, hour) -> datetime:
@@ -93,6 +94,26 @@ def test_households_with_a_hearing_and_their_representation(db_session, legal):
     assert (figure.households, figure.accepted, figure.appeared, figure.either) == (3, 2, 1, 2)
     assert figure.represented == 2 and figure.median_days == 70  # 100 and 40 days
     assert figure.merits_count == 1 and figure.merits[0].family_name.startswith("Tzul h2")
+
+
+def test_households_with_a_hearing_follow_the_reach_and_the_filters(db_session, legal):
+    """Each household counted once however many hearings; only the reader's caseload, the court
+    chosen, and never another program's households."""
+    p = legal
+    _elsewhere, their_manager, _admin = other_program(db_session)
+    _family, their_case = household(db_session, their_manager, given="Yusmary", surname="Rojas")
+    appointment(db_session, their_case, p.day(5), AppointmentKind.MASTER_HEARING, Outcome.ATTENDED, court=p.court)
+    h1 = db_session.scalars(select(Case).join(Family).where(Family.display_name.like("Tzul h1%"))).one()
+    appointment(db_session, h1, p.day(15), AppointmentKind.MASTER_HEARING, Outcome.ATTENDED, court=p.other_court)
+    db_session.commit()
+    period = Filters(p.start, p.end)
+    assert services.representation(db_session, p.supervisor, period, ZONE, utcnow()).households == 3
+    assert services.representation(db_session, p.manager, period, ZONE, utcnow()).households == 3
+    assert services.representation(db_session, p.other_manager, period, ZONE, utcnow()).households == 0
+    other_court = Filters(p.start, p.end, court_id=p.other_court.id)
+    assert services.representation(db_session, p.supervisor, other_court, ZONE, utcnow()).households == 1
+    check_ins = Filters(p.start, p.end, kind=AppointmentKind.ICE_CHECK_IN)
+    assert services.representation(db_session, p.supervisor, check_ins, ZONE, utcnow()).households == 0
 
 
 def test_the_representation_page_and_its_download(client, legal):
