@@ -229,8 +229,8 @@ def outcomes_missing():
 
 def reach_data(filters: Filters, now: datetime) -> dict:
     """The reach figures, and as of when: whole months of the whole program come from the monthly
-    counts built with the facts, any other choice from the outbox as it is now."""
-    as_of = _facts_as_of(now) if services.whole_program_months(current_user, filters) else now
+    counts built with the facts; any other choice reads the outbox as it is now (no "as of")."""
+    as_of = _facts_as_of(now) if services.whole_program_months(current_user, filters) else None
     zone = current_user.organization.timezone
     return {"reach": services.reminder_reach(db.session, current_user, filters, zone), "as_of": as_of}
 

@@ -167,3 +167,15 @@ def test_caseload_page_filters_and_access(client, other_client, outbox):
     shared = client.get(f"/reports/export?table=caseload-by-manager&format=csv&share=1&{query}").get_data()
     text = shared.decode("utf-8-sig")
     assert "Marta Quispe" not in text and "Case manager 1" in text and "<5" in text
+
+
+def test_the_reach_page_says_as_of_when_only_when_it_reads_the_monthly_counts(client, outbox):
+    p = outbox
+    client.sign_in(p.supervisor.email, PASSWORD)
+    whole = client.get("/reports/reminders?" + urlencode({"start": p.start, "end": p.end})).get_data(as_text=True)
+    assert "Figures as of" in whole and "Refresh now" in whole
+    live = urlencode({"start": p.day(2), "end": p.end})
+    assert "Figures as of" not in client.get("/reports/reminders?" + live).get_data(as_text=True)
+    period = {"start": p.start.isoformat(), "end": p.end.isoformat(), "report": "reminders"}
+    back = client.post("/reports/refresh", period, page="/reports/reminders?" + urlencode(period))
+    assert back.status_code == 302 and back.headers["Location"].startswith("/reports/reminders?")
