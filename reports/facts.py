@@ -46,6 +46,7 @@ from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt, Reminder
 from reports.services import (
     DATE_MESSAGES,
     DELIVERED,
+    EVERY_LANGUAGE,
     KINDS_OF,
     OUTBOX_COUNTS,
     REMINDER_CONSENTS,
@@ -291,15 +292,18 @@ def _breakdown_keys() -> dict[str, SQLColumnExpression[Any]]:
 
 
 def _months_of(session: Session, program_id: int) -> Any:
-    """The program's facts with an outcome, counted per month, breakdown, key, category and result."""
+    """The program's facts with an outcome, counted per month, breakdown, key, category and result:
+    of every household, and of each household language."""
     fact = AppearanceFact
     first_day, month_key = _month_keys(session)
     keys = {"month": month_key, **_breakdown_keys()}
+    language = func.coalesce(fact.language, literal(""))
     return union_all(
         *[
-            select(literal(program_id), first_day, literal(dim), key, fact.category, fact.result, func.count())
+            select(literal(program_id), first_day, scope, literal(dim), key, fact.category, fact.result, func.count())
             .where(fact.program_id == program_id, fact.result != "open")
-            .group_by(first_day, key, fact.category, fact.result)
+            .group_by(first_day, *group, key, fact.category, fact.result)
+            for scope, group in ((literal(EVERY_LANGUAGE), ()), (language, (language,)))
             for dim, key in keys.items()
         ]
     )
@@ -343,7 +347,8 @@ def refresh(session: Session, program_id: int, now: datetime) -> None:
     session.execute(insert(AppearanceFact).from_select(list(COLUMNS), _facts_of(program_id)))
     session.execute(
         insert(AppearanceMonth).from_select(
-            ["program_id", "month", "dim", "key", "category", "result", "n"], _months_of(session, program_id)
+            ["program_id", "month", "language", "dim", "key", "category", "result", "n"],
+            _months_of(session, program_id),
         )
     )
     session.execute(

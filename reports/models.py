@@ -57,14 +57,17 @@ class AppearanceMonth(Base):
     """The facts of a program counted per calendar month and breakdown (`dim`: summary, month,
     place, language, manager, representation or reach; `key` as the report writes it), dates
     without an outcome left out (whether they are missing depends on when the report is read).
-    A report of whole months over the whole program adds these up instead of grouping every date."""
+    A report of whole months over the whole program (or one household language of it) adds these up
+    instead of grouping every date."""
 
     __tablename__ = "report_appearance_months"
-    __table_args__ = (Index("ix_report_appearance_months_program_month", "program_id", "month"),)
+    __table_args__ = (Index("ix_report_appearance_months_program_month", "program_id", "language", "month"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     month: Mapped[date] = mapped_column(Date)  # its first day
+    # "*": every household; else the households of that language ("" when the head's is unknown).
+    language: Mapped[str] = mapped_column(String(12))
     dim: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(10))

@@ -111,6 +111,9 @@ def months_between(start: date, end: date) -> list[tuple[int, int]]:
     return months
 
 
+# The monthly appearance counts of every household, beside those of each household language.
+EVERY_LANGUAGE = "*"
+
 # The GET parameters of the filters, as `Filters.query_args` writes them.
 FILTER_ARGS = ("start", "end", "place", "manager", "language", "kind")
 
@@ -313,24 +316,28 @@ def facts_in_reach(user: User) -> AnySelect:
     return query.where(AppearanceFact.manager_id == user.id) if caseload_only(user) else query
 
 
-def whole_program_months(user: User, filters: Filters) -> bool:
-    """Whether the monthly counts answer: whole calendar months of the whole program, no filter."""
+def whole_program_months(user: User, filters: Filters, by_language: bool = False) -> bool:
+    """Whether the monthly counts answer: whole calendar months of the whole program, no filter
+    (`by_language`: but a household language, which the appearance counts are also kept by)."""
     return (
         not caseload_only(user)
         and filters.start.day == 1
         and (filters.end + timedelta(days=1)).day == 1
-        and not (filters.court_id or filters.office_id or filters.manager_id or filters.language or filters.kind)
+        and not (filters.court_id or filters.office_id or filters.manager_id or filters.kind)
+        and (by_language or not filters.language)
     )
 
 
 def _counted_by_month(session: Session, user: User, filters: Filters) -> Iterator[tuple[str, str, str, str, int]]:
-    """The program's monthly counts of the period added up (dates with an outcome only). They are
-    the program's own figures, not a family's records: read for the reader's program alone."""
+    """The program's monthly counts of the period added up (dates with an outcome only), of every
+    household or of one language's. They are the program's own figures, not a family's records:
+    read for the reader's program alone."""
     month = AppearanceMonth
     stmt = (
         select(month.dim, month.key, month.category, month.result, func.sum(month.n))
         .where(
             month.program_id == user.organization_id,
+            month.language == (filters.language or EVERY_LANGUAGE),
             month.month >= filters.start,
             month.month <= filters.end,
         )
@@ -389,7 +396,7 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
     the courts, offices and case managers found (three small look-ups). A date with no outcome
     counts as missing once its time has passed."""
     tallies: dict[tuple[str, str, str], dict[str, int]] = {}
-    whole_months = whole_program_months(user, filters)
+    whole_months = whole_program_months(user, filters, by_language=True)
     rows = _counted_by_month(session, user, filters) if whole_months else _counted(session, user, filters, now, False)
     if whole_months:  # the dates without an outcome are not in the monthly counts
         rows = itertools.chain(rows, _counted(session, user, filters, now, True))

@@ -2,7 +2,7 @@
 
 Revision ID: 0023
 Revises: 0022
-Create Date: 2026-12-02 17:04:00.870999
+Create Date: 2026-12-02 17:51:12.849571
 """
 from alembic import op
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('program_id', sa.Integer(), nullable=False),
     sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('language', sa.String(length=12), nullable=False),
     sa.Column('dim', sa.String(length=16), nullable=False),
     sa.Column('key', sa.String(length=40), nullable=False),
     sa.Column('category', sa.String(length=10), nullable=False),
@@ -29,7 +30,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_appearance_months'))
     )
     with op.batch_alter_table('report_appearance_months', schema=None) as batch_op:
-        batch_op.create_index('ix_report_appearance_months_program_month', ['program_id', 'month'], unique=False)
+        batch_op.create_index('ix_report_appearance_months_program_month', ['program_id', 'language', 'month'], unique=False)
 
     op.create_table('report_facts_built',
     sa.Column('program_id', sa.Integer(), nullable=False),

@@ -158,6 +158,18 @@ def test_the_monthly_counts_give_the_figures_counting_every_date_gives(db_sessio
     assert not whole_program_months(p.supervisor, Filters(start=p.day(2), end=p.end))
     assert db_session.scalar(select(func.count()).where(AppearanceMonth.program_id == p.organization.id)) > 0
     assert whole == counted
+    for language in ("spa", "mam"):  # the monthly counts are kept per household language too
+        one = Filters(start=p.start, end=p.end, language=language)
+        assert whole_program_months(p.supervisor, one, by_language=True)
+        assert appearance(db_session, p.supervisor, one, now) == appearance(
+            db_session, p.supervisor, Filters(start=p.day(2), end=p.end, language=language), now
+        )
+    assert (
+        appearance(db_session, p.supervisor, Filters(start=p.start, end=p.end, language="mam"), now)
+        .summary["check_in"]
+        .missed
+        == 1
+    )
     assert (whole.summary["hearing"].attended, whole.summary["hearing"].missing) == (2, 1)
     assert (whole.summary["check_in"].missed, whole.summary["check_in"].left_out) == (1, 1)
     assert {r.key for r in whole.places} == {f"court-{p.court.id}", f"office-{p.ice.id}", f"office-{p.uscis.id}"}
