@@ -55,7 +55,7 @@ def _filter_form() -> FilterForm:
     program = current_user.organization_id
     # The courts, the program's offices and its staff, in one statement: each report page shows them.
     lists = [
-        select(literal("court"), Court.id, Court.name),
+        select(literal("court").label("what"), Court.id.label("number"), Court.name.label("name")),
         select(literal("office"), Office.id, Office.name).where(Office.program_id == program),
     ]
     if not caseload_only:
@@ -63,7 +63,7 @@ def _filter_form() -> FilterForm:
         lists.append(select(literal("staff"), User.id, User.full_name).where(*staff))
     choices = union_all(*lists).subquery()
     found: dict[str, list[tuple[str, str]]] = {"court": [], "office": [], "staff": []}
-    for what, number, name in db.session.execute(select(choices).order_by(choices.c[2], choices.c[1])):
+    for what, number, name in db.session.execute(select(choices).order_by(choices.c.name, choices.c.number)):
         found[what].append((f"{what}-{number}" if what != "staff" else str(number), name))
     form.place.choices = {
         "": [("", _("All courts and offices"))],
