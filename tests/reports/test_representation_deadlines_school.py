@@ -268,3 +268,25 @@ def test_the_school_page(client, children):
     page = client.get(f"/reports/school?start={p.start.isoformat()}&end={p.end.isoformat()}").get_data(as_text=True)
     assert "Enrolled within 30 days of release" in page and "Facing a barrier" in page
     assert '<td class="num" data-label="Share">25.0% (1/4)</td>' in page
+
+
+def test_a_household_released_twice_on_its_first_day_counts_once(db_session, children):
+    """Two releases recorded for the same first day (a parent and a child released apart): the
+    children are counted once, as released that day."""
+    p = children
+    family = db_session.scalars(select(Family).where(Family.display_name.like("Xicará%"))).one()
+    _release(db_session, family, p.day(1))
+    _release(db_session, family, p.day(1) + timedelta(days=30))
+    db_session.commit()
+    figure = services.school(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    assert figure.children == 4
+    assert figure.within == {30: 1, 60: 2, 90: 2} and figure.later == 1 and figure.not_enrolled == 1
+
+
+def test_the_delay_to_representation_counts_from_the_first_release_whatever_its_twins(db_session, legal):
+    p = legal
+    h1 = db_session.scalars(select(Family).where(Family.display_name.like("Tzul h1%"))).one()
+    _release(db_session, h1, p.day(10) - timedelta(days=100))  # the same first day again
+    db_session.commit()
+    figure = services.representation(db_session, p.supervisor, Filters(p.start, p.end), ZONE, utcnow())
+    assert figure.represented == 2 and figure.median_days == 70
