@@ -74,6 +74,7 @@ from casework.families.models import Consent, ConsentKind, Family, Member, Relat
 from casework.timeutil import today_in
 from reports import facts
 from reports.models import AppearanceFact
+from reports.services import without_jit
 from scheduling.models import (
     Appointment,
     AppointmentKind,
@@ -370,6 +371,7 @@ def main() -> None:
     with app.app_context():
         session = db.session
         started = time.perf_counter()
+        without_jit(session)  # as a report request or the job sets the planner up
         facts.refresh(session, program_id, datetime.now(UTC))
         session.commit()
         rebuilt = (time.perf_counter() - started) * 1000

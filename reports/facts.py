@@ -339,7 +339,6 @@ def _lock(session: Session, program_id: int) -> None:
 def refresh(session: Session, program_id: int, now: datetime) -> None:
     """Rebuild the program's facts, their monthly counts and its outbox's: delete them, work them
     out again, note when."""
-    without_jit(session)
     _lock(session, program_id)
     session.execute(delete(ReminderMonth).where(ReminderMonth.program_id == program_id))
     session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
@@ -377,7 +376,9 @@ def ensure_fresh(session: Session, program_id: int, now: datetime, max_age: time
 
 
 def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> int:
-    """The job: rebuild every program's facts built longer ago than `older_than`; how many."""
+    """The job: rebuild every program's facts built longer ago than `older_than`; how many.
+    (A report request has set the planner up already, see reports.views.)"""
+    without_jit(session)
     stale = session.scalars(
         select(Organization.id)
         .outerjoin(FactsBuilt, FactsBuilt.program_id == Organization.id)

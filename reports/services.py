@@ -189,18 +189,6 @@ def household_language(family_id: SQLColumnExpression[Any]) -> ColumnElement[Any
     )
 
 
-def household_languages(user: User) -> Subquery[Any]:
-    """The head's preferred language of each household in reach, as a subquery to join (one row
-    per household even if two members were ever marked head): cheaper at scale than a look-up per row."""
-    return (
-        access.scoped(Member, user)
-        .where(Member.relationship_to_head == Relationship.HEAD)
-        .with_only_columns(Member.family_id.label("family_id"), func.min(Member.preferred_language).label("language"))
-        .group_by(Member.family_id)
-        .subquery("heads")
-    )
-
-
 def year_month(column: SQLColumnExpression[Any]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
     return cast(extract("year", column), Integer), cast(extract("month", column), Integer)
 
@@ -299,7 +287,7 @@ def without_jit(session: Session) -> None:
     """PostgreSQL compiles a query it estimates costly (these aggregations, at scale) to machine code
     first, which takes longer than running it: switched off for the rest of this transaction; and
     the groupings get the memory to stay off the disk. Every report request starts with it
-    (reports.views), as does a rebuild of the facts."""
+    (reports.views), as does the facts job."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(

@@ -90,7 +90,6 @@ def facts_for(appointment: Appointment, text: EventText) -> EventFacts:
 
 # DTSTAMP is the moment the calendar is produced; events are serialized once with this stand-in,
 # which is replaced on output (it has the same length as any real stamp).
-_STAMP_STAND_IN = datetime(1970, 1, 1, tzinfo=UTC)
 _STAMP_STAND_IN_ICAL = b"DTSTAMP:19700101T000000Z"
 
 

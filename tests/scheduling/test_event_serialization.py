@@ -13,7 +13,7 @@ import pytest
 from icalendar import Event
 from icalendar.parser.string import _foldline
 
-from scheduling.calendars import _STAMP_STAND_IN, _STAMP_STAND_IN_ICAL, EventFacts, _fold, event_ical, second_reading
+from scheduling.calendars import _STAMP_STAND_IN_ICAL, EventFacts, _fold, event_ical, second_reading
 
 ZONES = (
     "America/Chicago",
@@ -39,6 +39,10 @@ TEXTS = (
 )
 
 
+# The instant the old serializer wrote as DTSTAMP, for the feed to replace (_STAMP_STAND_IN_ICAL).
+STAMP_STAND_IN = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def reference_event_ical(facts: EventFacts) -> bytes:
     """The serializer before the hand-written one, kept as the definition of the right bytes; the
     second reading of a repeated local time given to it in UTC, as the new one writes it."""
@@ -48,7 +52,7 @@ def reference_event_ical(facts: EventFacts) -> bytes:
         facts = replace(facts, end=facts.end.astimezone(UTC))
     event = Event()
     event.add("uid", facts.uid)
-    event.add("dtstamp", _STAMP_STAND_IN)
+    event.add("dtstamp", STAMP_STAND_IN)
     event.add("last-modified", facts.last_modified)
     event.add("sequence", facts.sequence)
     event.add("dtstart", facts.start)
