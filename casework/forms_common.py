@@ -25,6 +25,12 @@ class QuickSelect(Select):
         label = escape(choice.label or choice.value)
         return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')  # noqa: S704 - escaped
 
+    @classmethod
+    def _dispatch_render_option(cls) -> Any:
+        # WTForms 3.3 inspects render_option's signature at every render, for overrides written
+        # before 3.3; this one takes the choice.
+        return cls.render_option
+
 
 E = TypeVar("E", bound=enum.Enum)
 T = TypeVar("T")

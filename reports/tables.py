@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from typing import Any
+from urllib.parse import urlencode
 
+from flask import url_for
 from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from casework.i18n import language_name
 from reports.exports import Column, Table
@@ -331,10 +336,53 @@ def page_cell(row: dict, column: Column) -> str:
 
 
 def page_rows(table: Table) -> tuple[list[Column], list[list[str]]]:
-    """The columns the page shows and each row's cells as the page writes them, worked out here
-    in one pass rather than cell by cell from the template."""
+    """The columns the page shows and each row's cells as the page writes them."""
     columns = page_columns(table)
     return columns, [[page_cell(row, column) for column in columns] for row in table.rows]
+
+
+def page_html(table: Table, args: dict[str, Any], small_count: int, caption: str | None = None) -> Markup:
+    """A table as the page shows it, with its four downloads (for the program, or for sharing
+    outside it). Written here rather than by a template loop: a report page shows up to seven
+    tables, and a template spent more on their cells than the rest of the page."""
+    columns, cells = page_rows(table)
+    numeric = [c.kind in ("count", "rate") for c in columns]
+    heads = "".join(
+        f'<th scope="col" class="num">{escape(c.label)}</th>' if num else f'<th scope="col">{escape(c.label)}</th>'
+        for c, num in zip(columns, numeric, strict=True)
+    )
+    # Each column's opening tag once: its cells only add their text.
+    opening = [
+        f'<th scope="row" data-label="{escape(c.label)}">'
+        if c.kind == "label"
+        else f'<td class="num" data-label="{escape(c.label)}">'
+        if num
+        else f'<td data-label="{escape(c.label)}">'
+        for c, num in zip(columns, numeric, strict=True)
+    ]
+    closing = ["</th>" if c.kind == "label" else "</td>" for c in columns]
+    body = (
+        "".join(
+            "<tr>" + "".join(f"{o}{escape(v)}{e}" for o, v, e in zip(opening, row, closing, strict=True)) + "</tr>\n"
+            for row in cells
+        )
+        if cells
+        else f'<tr><td colspan="{len(columns)}">{escape(_("Nothing in this period."))}</td></tr>\n'
+    )
+    export = url_for("reports.export")
+    links = [
+        f'<a href="{escape(export)}?{escape(urlencode({"table": table.name, "format": fmt, **share, **args}))}">{label}</a>'
+        for share in ({}, {"share": "1"})
+        for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))
+    ]
+    sharing = _("for sharing outside the program (no names of staff, counts under %(n)d hidden):", n=small_count)
+    return Markup(  # noqa: S704 - every text is escaped above; the rest are tags
+        '<div class="table-wrap">\n<table class="list report-table">\n'
+        f'  <caption class="visually-hidden">{escape(caption or table.title)}</caption>\n'
+        f"  <thead><tr>{heads}</tr></thead>\n  <tbody>\n{body}  </tbody>\n</table>\n</div>\n"
+        f'<p class="downloads no-print">{escape(_("Download:"))}\n'
+        f"  {links[0]} · {links[1]} · {escape(sharing)}\n  {links[2]} · {links[3]}\n</p>"
+    )
 
 
 # Figures 3, 5 and 4 -----------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def report_number(value: float | None) -> str:
     return "—" if value is None else format_decimal(value)
 
 
-bp.add_app_template_global(tables.page_rows, "report_page_rows")
+bp.add_app_template_global(tables.page_html, "report_table_html")
 
 
 @bp.app_template_filter("report_percent")

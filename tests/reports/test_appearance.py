@@ -190,6 +190,25 @@ def test_the_page_shows_each_figure_with_numerator_denominator_and_definition(cl
     assert page.count('class="list report-table"') == 7
 
 
+def test_each_table_downloads_what_the_page_shows_with_the_pages_filters(client, dataset):
+    p = dataset
+    client.sign_in(p.supervisor.email, PASSWORD)
+    page = client.get(_url(p) + "&language=spa").get_data(as_text=True)
+    links = [href.replace("&amp;", "&") for href in re.findall(r'href="(/reports/export\?[^"]+)"', page)]
+    assert len(links) == 7 * 4  # each table: CSV and XLSX, for the program and for sharing
+    place = [link for link in links if "table=appearance-by-place&format=csv" in link]
+    assert len(place) == 2 and "share=1" in place[1] and all("language=spa" in link for link in place)
+    program, shared = (client.get(link) for link in place)
+    assert program.status_code == shared.status_code == 200
+    assert program.mimetype == "text/csv" and "Kansas City Immigration Court" in program.get_data(as_text=True)
+    for link in links:
+        assert client.get(link).status_code == 200, link
+    # The cells: a label is a row header, a figure a numeric cell named by its column.
+    assert re.search(r'<th scope="row" data-label="Court or office">Kansas City Immigration Court</th>', page)
+    assert '<th scope="row" data-label="Appointments">Immigration court hearings</th>' in page
+    assert '<td class="num" data-label="Appearance rate">87.5% (7/8)</td>' in page
+
+
 def test_the_missing_outcomes_are_listed_for_those_who_may_see_them(client, dataset):
     p = dataset
     client.sign_in(p.supervisor.email, PASSWORD)
