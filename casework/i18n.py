@@ -2,17 +2,57 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from babel import Locale
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext, lazy_gettext
+from babel.dates import DateTimePattern, get_date_format, parse_pattern
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import Babel, LazyString, format_date, get_locale, get_translations
 from flask_login import current_user
 
 SUPPORTED_LOCALES = ("en", "es", "fr")
 LOCALE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 
 babel = Babel()
+
+
+def catalogue() -> NullTranslations:
+    """The catalogue of the current locale, kept beside the locale in Flask-Babel's per-request
+    namespace: Flask-Babel looks it up again for every string (a page's templates ask for
+    hundreds), and clears that attribute itself when `force_locale` or `refresh` change the
+    locale, so a text written in another language still reads that language's catalogue."""
+    try:
+        namespace = g.get("_flask_babel")
+    except RuntimeError:  # outside an app context: Flask-Babel answers with no catalogue
+        return get_translations()
+    found = getattr(namespace, "babel_translations", None)
+    if found is None:
+        found = get_translations()
+        if namespace is None:
+            namespace = g.get("_flask_babel")  # made by the look-up above, inside an app context
+        if namespace is not None:
+            namespace.babel_translations = found
+    return found
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """Flask-Babel's `gettext`, reading the request's catalogue once (see `catalogue`)."""
+    translated = catalogue().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return catalogue().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """A text translated each time it is written, in the locale of that moment."""
+    return LazyString(gettext, string, **variables)
+
 
 # ISO 639-3 codes a program meets, with their names; indigenous languages of Mexico and
 # Central America are named as their speakers' communities know them.
@@ -122,8 +162,34 @@ def country_choices() -> list[tuple[str, str]]:
     return frequent + others
 
 
+@lru_cache(maxsize=64)
+def _date_pattern(locale: Locale, format: str) -> DateTimePattern:
+    named = format in ("short", "medium", "long", "full")
+    return parse_pattern(get_date_format(format, locale=locale) if named else format)  # type: ignore[arg-type]
+
+
+def format_day(value: date | datetime | None, format: str = "medium") -> str:
+    """The `dateformat` filter: Flask-Babel's, with each language's pattern parsed once rather
+    than looked up in the locale data for every date of a page. A datetime, which Flask-Babel
+    first converts to the reader's zone, goes to Flask-Babel."""
+    if type(value) is not date:
+        return format_date(value, format)
+    locale = get_locale()
+    if locale is None:  # outside a request, as Flask-Babel
+        return format_date(value, format)
+    return _date_pattern(locale, format).apply(value, locale)
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters["dateformat"] = format_day
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.globals.update(
         language_name=language_name,
         country_name=country_name,
@@ -132,4 +198,4 @@ def init_app(app: Flask) -> None:
     )
 
 
-__all__ = ["LANGUAGES", "SUPPORTED_LOCALES", "gettext", "init_app", "lazy_gettext"]
+__all__ = ["LANGUAGES", "SUPPORTED_LOCALES", "catalogue", "gettext", "init_app", "lazy_gettext", "ngettext"]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
-
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 
 CHUNK = 64 * 1024
 

@@ -94,10 +94,9 @@ def _register_blueprints(app: Flask) -> None:
     documents.init_app(app)
 
     # The menu: the core's links around those of the domains, each shown to whoever may open it.
-    from flask_babel import lazy_gettext as _l
-
     from casework import access
     from casework.extensions import NavLink
+    from casework.i18n import lazy_gettext as _l
 
     menu = registry(app).nav_links
     menu += [

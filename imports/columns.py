@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
 from casework.errors import ValidationError
 from casework.exports import csv_lines
+from casework.i18n import lazy_gettext as _l
 from imports.values import fold_key, fold_words
 
 CONTAINS_MIN_LETTERS = 4

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional
 
+from casework.i18n import lazy_gettext as _l
 from imports.columns import FIELDS
 from imports.models import ImportStatus
 

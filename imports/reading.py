@@ -16,11 +16,11 @@ from typing import Any
 from xml.etree.ElementTree import ParseError, iterparse
 
 import openpyxl
-from flask_babel import lazy_gettext as _l
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.utils.exceptions import InvalidFileException
 
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 
 MAX_COLUMNS = 200
 CHUNK = 1 << 16  # bytes read at a time when checking a CSV's encoding

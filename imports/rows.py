@@ -12,12 +12,12 @@ from datetime import date, time
 from typing import Any, TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 
 from casework.errors import ValidationError
 from casework.exports import FORMULA_STARTS
 from casework.families.models import PhoneKind, Relationship
 from casework.families.services import AddressData, MemberData, check_address, check_member
+from casework.i18n import lazy_gettext as _l
 from casework.releases.models import ReleaseType, ReleasingAgency
 from imports import places, values
 from imports.columns import LABELS

@@ -17,7 +17,6 @@ from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
@@ -35,6 +34,7 @@ from casework.exports import csv_lines
 from casework.families import services as family_services
 from casework.families.identifiers import fold
 from casework.families.models import ConsentKind, Family, Relationship
+from casework.i18n import lazy_gettext as _l
 from casework.releases.services import ReleaseData, create_releases
 from casework.uploads import copy_limited
 from imports import columns

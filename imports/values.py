@@ -12,12 +12,12 @@ from functools import cache
 
 from babel import Locale
 from babel.core import get_global
-from flask_babel import lazy_gettext as _l
 
 from casework.errors import ValidationError
 from casework.families.identifiers import fold, parse_a_number, parse_phone
 from casework.families.models import Relationship
 from casework.i18n import LANGUAGES
+from casework.i18n import lazy_gettext as _l
 
 DATE_ORDERS = ("dmy", "mdy")
 EXCEL_EPOCH = date(1899, 12, 30)

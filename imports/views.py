@@ -13,7 +13,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -23,6 +22,7 @@ from casework.audit.services import record
 from casework.db import db, utcnow
 from casework.errors import ValidationError
 from casework.form_actions import performed, submitted
+from casework.i18n import gettext as _
 from casework.timeutil import today_for
 from imports import columns, services
 from imports.forms import StartForm, UploadForm, mapping_form

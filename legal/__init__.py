@@ -7,7 +7,8 @@ scope, the family page section, menu links, landing page and demo data.
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+
+from casework.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

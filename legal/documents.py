@@ -4,14 +4,14 @@ from the start (the partner sees documents marked shared on the cases referred t
 from __future__ import annotations
 
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from casework.cases.models import Case
 from casework.documents.subjects import already_loaded
 from casework.extensions import DocumentSubject
+from casework.i18n import gettext as _
+from casework.i18n import lazy_gettext as _l
 from legal.models import Referral
 from legal.services import LEGAL_REFERRAL_SUBJECT
 

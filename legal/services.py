@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -18,6 +17,7 @@ from casework.db import utcnow
 from casework.documents.models import Document
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.models import Consent, ConsentKind, Family, Member
+from casework.i18n import lazy_gettext as _l
 from legal.models import (
     OPEN_STATUSES,
     LegalNote,

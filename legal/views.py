@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from casework.families.identifiers import format_a_number, format_phone, parse_p
 from casework.families.models import Family
 from casework.form_actions import performed, submitted
 from casework.forms_common import filled
+from casework.i18n import gettext as _
 from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.releases.models import ReleaseDocument

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -15,6 +14,7 @@ from casework.audit.services import record
 from casework.errors import ValidationError
 from casework.families.identifiers import parse_phone
 from casework.i18n import LANGUAGES
+from casework.i18n import lazy_gettext as _l
 from reintegration.divisions import DIVISIONS, municipality_key, resolve_place
 from reintegration.models import PUBLIC_PROVIDER_KINDS, Provider, ProviderKind, ProviderService, Service
 

@@ -262,9 +262,8 @@ def resolve_place(country: str, division: str | None, typed: str | None) -> Plac
     its municipality of 2024; a name the list does not have, as typed. A municipality of the list
     placed in another department is refused, since reminders and referrals would go to the wrong
     place."""
-    from flask_babel import lazy_gettext as _l
-
     from casework.errors import ValidationError
+    from casework.i18n import lazy_gettext as _l
 
     typed = " ".join((typed or "").split()) or None
     if typed is None:
@@ -317,7 +316,7 @@ def _commune(country: str | None, division: str | None, name: str | None) -> Mun
 
 
 def district_hint(municipality: str) -> str:
-    from flask_babel import gettext as _
+    from casework.i18n import gettext as _
 
     return _("district of %(municipality)s", municipality=municipality)
 
@@ -332,7 +331,7 @@ def place_input(district: str | None, municipality: str | None) -> str | None:
 def suggestion(m: Municipality) -> tuple[str, str]:
     """A datalist option: the value to type, and its label (the department, and the arrondissement
     of a Haitian commune)."""
-    from flask_babel import gettext as _
+    from casework.i18n import gettext as _
 
     label = division_name(m.division)
     if m.arrondissement:
@@ -345,7 +344,7 @@ def suggestion(m: Municipality) -> tuple[str, str]:
 def place_text(country: str | None, division: str | None, municipality: str | None, district: str | None = None) -> str:
     """How a place reads on a page: "Mejicanos, district of San Salvador Centro, San Salvador";
     "Fond-des-Blancs, arrondissement of Aquin, Sud"."""
-    from flask_babel import gettext as _
+    from casework.i18n import gettext as _
 
     parts = []
     if district and municipality:

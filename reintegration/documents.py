@@ -3,13 +3,13 @@ subject of documents, for the in-country organization's staff."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.documents.subjects import already_loaded
 from casework.extensions import DocumentSubject
+from casework.i18n import gettext as _
+from casework.i18n import lazy_gettext as _l
 from reintegration.models import ReturneeCase
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families import services as family_services
 from casework.families.models import Consent, ConsentKind, Member, Relationship
+from casework.i18n import lazy_gettext as _l
 from reintegration.models import ReturneeCase
 from reintegration.settings import settings_for
 from scheduling import api as scheduling

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
@@ -15,6 +14,7 @@ from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 from reintegration.models import Answer, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
 
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, false, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -29,6 +28,7 @@ from casework.families.models import (
     Relationship,
 )
 from casework.families.services import MemberData
+from casework.i18n import lazy_gettext as _l
 from reintegration import followups
 from reintegration.divisions import DIVISIONS, resolve_place
 from reintegration.models import (

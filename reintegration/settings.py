@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +13,7 @@ from casework.accounts.models import Organization, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 from reintegration.models import InCountrySettings
 
 DEFAULT_FOLLOW_UP_DAYS = (7, 30, 90, 180)

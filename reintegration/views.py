@@ -7,8 +7,6 @@ from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -27,7 +25,8 @@ from casework.families.models import Family, Relationship
 from casework.families.services import query_of, search_token
 from casework.form_actions import performed, submitted
 from casework.forms_common import filled
-from casework.i18n import country_choices, language_choices
+from casework.i18n import country_choices, language_choices, ngettext
+from casework.i18n import gettext as _
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from reintegration import directory, followups, outcomes, plans, services, settings

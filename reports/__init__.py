@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+
+from casework.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from casework.exports import csv_lines, safe_cell
+from casework.i18n import lazy_gettext as _l
 
 BOM = "\ufeff"
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from casework.forms_common import QuickSelect
+from casework.i18n import lazy_gettext as _l
 from reports.services import LONGEST_PERIOD_MONTHS, PRESETS, Filters, months_between, preset_period
 from scheduling.api import APPOINTMENT_KINDS, AppointmentKind
 

@@ -10,11 +10,11 @@ from urllib.parse import urlencode
 
 from flask import url_for
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from casework.i18n import gettext as _
 from casework.i18n import language_name
+from casework.i18n import lazy_gettext as _l
 from reports.exports import Column, Table
 from reports.numbers import format_decimal, format_percent
 from reports.services import (

@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import format_date
-from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import literal, select, union_all
@@ -17,6 +16,7 @@ from casework import access
 from casework.access import requires
 from casework.accounts.models import PROGRAM_ROLES, User
 from casework.db import db, utcnow
+from casework.i18n import gettext as _
 from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for

@@ -7,7 +7,8 @@ the family page section, the menu links, the scheduled jobs and the access paths
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
+
+from casework.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext, ngettext
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -26,6 +25,7 @@ from casework.audit.services import record
 from casework.cases.closing import AheadChoice, AheadItem
 from casework.cases.models import Case
 from casework.extensions import CaseClosing
+from casework.i18n import gettext, ngettext
 from scheduling import planning
 from scheduling.labels import APPOINTMENT_KINDS
 from scheduling.models import Appointment, AppointmentStatus

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casework.cases.models import Case
 from casework.documents.subjects import already_loaded
 from casework.extensions import DocumentSubject
+from casework.i18n import gettext as _
+from casework.i18n import lazy_gettext as _l
 from scheduling.labels import APPOINTMENT_KINDS
 from scheduling.models import Appointment
 

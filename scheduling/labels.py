@@ -1,7 +1,6 @@
 """Names of the scheduling enums as staff read them."""
 
-from flask_babel import lazy_gettext as _l
-
+from casework.i18n import lazy_gettext as _l
 from scheduling.models import (
     AppointmentKind,
     AttendanceMode,

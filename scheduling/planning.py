@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from casework.cases.services import add_follow_up_task, has_titled_task
 from casework.db import rows_matched, utcnow
 from casework.families.models import ConsentKind, Member, PhoneKind, Relationship
 from casework.i18n import LANGUAGES
+from casework.i18n import lazy_gettext as _l
 from casework.timeutil import age_on, today_in
 from scheduling import links
 from scheduling.messages import has_texts

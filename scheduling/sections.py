@@ -47,8 +47,10 @@ def dashboard_dates(session: Session, user: User, whole_program: bool, today: da
     scope = access.scoped(Appointment, user)
     assigned = None if whole_program else user.id
     now = utcnow()
-    week, more_week = services.agenda(session, scope, now, now + timedelta(days=7), assigned, 1, DASHBOARD_ROWS)
-    follow, more_follow = services.needing_follow_up(session, scope, now, assigned, 1, DASHBOARD_ROWS)
+    week, more_week = services.agenda(
+        session, scope, now, now + timedelta(days=7), assigned, 1, DASHBOARD_ROWS, places=False
+    )
+    follow, more_follow = services.needing_follow_up(session, scope, now, assigned, 1, DASHBOARD_ROWS, places=False)
     closed_courts = services.dates_at_closed_courts(session, scope, now, assigned)
     return {
         "week": week,

@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -25,6 +24,7 @@ from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families.models import Family
 from casework.i18n import LANGUAGES
+from casework.i18n import lazy_gettext as _l
 from casework.releases.models import Release
 from casework.timeutil import add_years, today_in
 from scheduling import planning, task_titles
@@ -701,6 +701,14 @@ def _with_place() -> tuple[LoaderOption, ...]:
     )
 
 
+def _listed(places: bool) -> tuple[LoaderOption, ...]:
+    """A list's dates with their household, read from the case and household the access scope
+    already joined (`scope` is access.scoped(Appointment, user)); with `places`, also their court,
+    office and who attends."""
+    household = contains_eager(Appointment.case).contains_eager(Case.family)
+    return (*_with_place(), household) if places else (household,)
+
+
 def family_appointments(session: Session, family: Family) -> list[Appointment]:
     """Every date of the household, latest first, with its place and who attends (a date's few
     attendees joined in the same statement: the family page counts its statements)."""
@@ -726,8 +734,10 @@ def agenda(
     assigned_to: int | None,
     page: int,
     per_page: int,
+    places: bool = True,
 ) -> tuple[list[Appointment], bool]:
-    """Scheduled dates between two instants in the scoped open cases, soonest first, one page."""
+    """Scheduled dates between two instants in the scoped open cases, soonest first, one page.
+    Without `places`, the dates come with their household only (the dashboard's short list)."""
     stmt = (
         scope.where(
             Appointment.status == AppointmentStatus.SCHEDULED,
@@ -735,7 +745,7 @@ def agenda(
             Appointment.starts_at >= start,
             Appointment.starts_at < end,
         )
-        .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
+        .options(*_listed(places))
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if assigned_to is not None:
@@ -745,7 +755,13 @@ def agenda(
 
 
 def needing_follow_up(
-    session: Session, scope: Select[Appointment], now: datetime, assigned_to: int | None, page: int, per_page: int
+    session: Session,
+    scope: Select[Appointment],
+    now: datetime,
+    assigned_to: int | None,
+    page: int,
+    per_page: int,
+    places: bool = True,
 ) -> tuple[list[Appointment], bool]:
     """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
     stmt = (
@@ -758,7 +774,7 @@ def needing_follow_up(
                 and_(Appointment.outcome == Outcome.MISSED, Appointment.rescheduled_to_id.is_(None)),
             ),
         )
-        .options(*_with_place(), joinedload(Appointment.case).joinedload(Case.family))
+        .options(*_listed(places))
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     )
     if assigned_to is not None:

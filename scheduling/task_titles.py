@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from casework.cases.titles import TaskTitle
 from casework.i18n import LANGUAGES
+from casework.i18n import lazy_gettext as _l
 from scheduling.labels import APPOINTMENT_KINDS
 from scheduling.models import Channel, DeadlineKind
 

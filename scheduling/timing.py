@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, available_timezones
 
-from flask_babel import lazy_gettext as _l
-
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 
 
 def is_zone(name: str | None) -> bool:

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -38,6 +37,7 @@ from casework.families.identifiers import format_phone, mask_a_number, parse_pho
 from casework.families.models import Family
 from casework.form_actions import performed, submitted
 from casework.forms_common import blank_to_none, filled
+from casework.i18n import gettext as _
 from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -33,6 +32,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import utcnow
 from casework.errors import NotAllowed, SignInRefused, ValidationError
+from casework.i18n import lazy_gettext as _l
 
 
 def normalize_email(email: str) -> str:

@@ -7,7 +7,6 @@ import secrets
 import time
 
 import pyotp
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
@@ -18,6 +17,7 @@ from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.db import utcnow
 from casework.errors import NotAllowed, ValidationError
+from casework.i18n import lazy_gettext as _l
 
 ISSUER = "Casework"
 RECOVERY_CODES = 10

@@ -4,7 +4,6 @@ import time
 
 import segno
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from casework.access import requires
@@ -29,6 +28,7 @@ from casework.extensions import registry
 from casework.form_actions import submitted
 from casework.forms_common import filled
 from casework.i18n import SUPPORTED_LOCALES
+from casework.i18n import gettext as _
 from casework.pagination import page_number
 from casework.security import session_policy
 from casework.urls import safe_next_url

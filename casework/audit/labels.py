@@ -1,6 +1,5 @@
-from flask_babel import lazy_gettext as _l
-
 from casework.audit.models import AuditAction
+from casework.i18n import lazy_gettext as _l
 
 AUDIT_ACTION_LABELS = {
     AuditAction.CREATE: _l("created"),

@@ -15,10 +15,10 @@ from babel.dates import format_date
 from babel.lists import format_list
 from flask import current_app, has_app_context
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from casework.cases.models import CaseEvent, CaseEventKind
 from casework.extensions import CaseClosing, registry
+from casework.i18n import gettext as _
 
 
 class AheadChoice(enum.Enum):

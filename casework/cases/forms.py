@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
@@ -9,6 +7,8 @@ from wtforms.validators import DataRequired, Length, Optional
 from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import CaseStatus, ClosedReason
 from casework.forms_common import QuickSelect
+from casework.i18n import lazy_gettext as _l
+from casework.i18n import ngettext
 
 STATUS_LABELS = {
     CaseStatus.INTAKE: _l("Intake"),

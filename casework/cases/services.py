@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
@@ -33,6 +32,7 @@ from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
 from casework.extensions import CaseClosing
 from casework.families.models import Family
+from casework.i18n import lazy_gettext as _l
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

@@ -17,9 +17,9 @@ from typing import Any
 from babel.dates import format_date
 from flask import current_app, has_app_context
 from flask_babel import force_locale, get_locale
-from flask_babel import lazy_gettext as _l
 
 from casework.extensions import registry
+from casework.i18n import lazy_gettext as _l
 
 TITLE_MAX = 200
 

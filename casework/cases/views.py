@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask.blueprints import BlueprintSetupState
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -17,6 +16,7 @@ from casework.db import db
 from casework.extensions import registry
 from casework.form_actions import performed, submitted
 from casework.forms_common import filled
+from casework.i18n import gettext as _
 from casework.pagination import page_number
 from casework.timeutil import today_for
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from casework.cases.models import Case, CaseStatus
 from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
 from casework.errors import Conflict, ValidationError
 from casework.forms_common import blank_to_none
+from casework.i18n import lazy_gettext as _l
 
 
 @dataclass

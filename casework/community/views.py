@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -12,6 +11,7 @@ from casework.community.models import ReferralStatus, ServiceCategory, ServiceRe
 from casework.db import db
 from casework.form_actions import submitted
 from casework.forms_common import filled
+from casework.i18n import gettext as _
 from casework.timeutil import today_for
 
 bp = Blueprint("community", __name__)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Row, and_, exists, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
 from casework.documents import services as document_services
 from casework.documents.models import Document
-from casework.families.models import Consent, Family, Member
+from casework.families.models import Consent, Family, Member, joined_name
 from casework.releases.models import Release
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
 from casework.schooling.services import birth_date_range
@@ -23,6 +23,15 @@ UPCOMING_DAYS = 14
 
 
 T = TypeVar("T")
+# A task panel's line: id, due date, title, title key and values, household id and name, assignee's name.
+TaskLine = Row[int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
+
+
+@dataclass(frozen=True)
+class UnenrolledChild:
+    family_id: int
+    name: str
+    started_on: date
 
 
 @dataclass
@@ -60,9 +69,9 @@ def counts(
 
 def my_families(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool]
-) -> Panel[Row[Family, Case]]:
+) -> Panel[Row[int, str, CaseStatus]]:
     stmt = (
-        select(Family, Case)
+        select(Family.id, Family.display_name, Case.status)
         .join(Case, Case.family_id == Family.id)
         .where(*_open_cases(user, whole_program, scope))
         .order_by(Family.updated_at.desc(), Family.id.desc())
@@ -73,30 +82,41 @@ def my_families(
 
 def _tasks(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], *conditions: ColumnElement[bool]
-) -> Panel[Task]:
+) -> Panel[TaskLine]:
+    """A panel of open tasks: the columns its lines show (a title is written from its key and
+    values, see casework.cases.titles), not the tasks, cases, households and assignees whole."""
     stmt = (
-        select(Task)
+        select(
+            Task.id,
+            Task.due_on,
+            Task.title,
+            Task.title_key,
+            Task.title_values,
+            Case.family_id,
+            Family.display_name,
+            User.full_name.label("assignee_name"),
+        )
         .join(Case, Task.case_id == Case.id)
         .join(Family, Case.family_id == Family.id)
+        .outerjoin(User, User.id == Task.assignee_id)
         .where(scope, Task.completed_at.is_(None), *conditions)
-        .options(joinedload(Task.case).joinedload(Case.family), joinedload(Task.assignee))
         .order_by(Task.due_on, Task.id)
         .limit(PANEL_SIZE + 1)
     )
     if not whole_program:
         stmt = stmt.where(Task.assignee_id == user.id)
-    return _panel(list(session.scalars(stmt).unique()))
+    return _panel(list(session.execute(stmt).all()))
 
 
 def overdue_tasks(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[Task]:
+) -> Panel[TaskLine]:
     return _tasks(session, user, whole_program, scope, Task.due_on < today)
 
 
 def upcoming_tasks(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[Task]:
+) -> Panel[TaskLine]:
     return _tasks(
         session, user, whole_program, scope, Task.due_on >= today, Task.due_on <= today + timedelta(days=UPCOMING_DAYS)
     )
@@ -104,13 +124,13 @@ def upcoming_tasks(
 
 def unfiled_address_changes(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[Task]:
+) -> Panel[TaskLine]:
     return _tasks(session, user, whole_program, scope, Task.kind.in_(ADDRESS_CHANGE_KINDS))
 
 
 def unenrolled_children(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[Row[Member, Family, date]]:
+) -> Panel[UnenrolledChild]:
     """School-age children not enrolled N days after the household's release (or case opening)."""
     oldest, youngest = birth_date_range(today)
     first_release = (
@@ -122,7 +142,13 @@ def unenrolled_children(
     )
     deadline = today - timedelta(days=user.organization.enrollment_alert_days)
     stmt = (
-        select(Member, Family, started.label("started_on"))
+        select(
+            Member.given_names,
+            Member.first_surname,
+            Member.second_surname,
+            Member.family_id,
+            started.label("started_on"),
+        )
         .join(Family, Member.family_id == Family.id)
         .join(Case, Case.family_id == Family.id)
         .where(
@@ -135,18 +161,25 @@ def unenrolled_children(
         .order_by(started, Member.id)
         .limit(PANEL_SIZE + 1)
     )
-    return _panel(list(session.execute(stmt).all()))
+    return _panel(
+        [
+            UnenrolledChild(
+                row.family_id, joined_name(row.given_names, row.first_surname, row.second_surname), row.started_on
+            )
+            for row in session.execute(stmt)
+        ]
+    )
 
 
 def missing_consent(
     session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[Row[Family, Case]]:
+) -> Panel[Row[int, str]]:
     """Open cases whose household has no consent in force for reminders or sharing."""
     any_consent = exists().where(
         Consent.member_id == Member.id, Consent.revoked_on.is_(None), Member.family_id == Family.id
     )
     stmt = (
-        select(Family, Case)
+        select(Family.id, Family.display_name)
         .join(Case, Case.family_id == Family.id)
         .where(*_open_cases(user, whole_program, scope), ~any_consent)
         .order_by(Case.opened_on, Family.id)

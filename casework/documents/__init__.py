@@ -12,7 +12,8 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app
-from flask_babel import lazy_gettext as _l
+
+from casework.i18n import lazy_gettext as _l
 
 
 def init_app(app: Flask) -> None:

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pillow_heif
-from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps
 
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 
 pillow_heif.register_heif_opener()
 

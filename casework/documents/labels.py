@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, gettext, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal
 
 from casework.documents.models import DocumentType
+from casework.i18n import gettext, ngettext
+from casework.i18n import lazy_gettext as _l
 
 DOCUMENT_TYPES = {
     DocumentType.NOTICE_TO_APPEAR: _l("Notice to Appear (I-862)"),

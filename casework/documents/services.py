@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 from typing import Any, BinaryIO
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, delete, func, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -32,6 +31,7 @@ from casework.documents.titles import DOCUMENT_EXPIRING
 from casework.errors import NotAllowed, ValidationError
 from casework.extensions import DocumentSubject
 from casework.families.models import Family
+from casework.i18n import lazy_gettext as _l
 from casework.uploads import copy_limited
 
 OBJECT_TYPE = "document"

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from flask_babel import format_date
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.orm.util import identity_key
 
 from casework.extensions import DocumentSubject
+from casework.i18n import gettext as _
+from casework.i18n import lazy_gettext as _l
 from casework.releases.models import Release
 
 T = TypeVar("T")

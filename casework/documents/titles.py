@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from casework.cases.titles import TaskTitle
 from casework.documents.labels import DOCUMENT_TYPES_BY_VALUE
+from casework.i18n import lazy_gettext as _l
 
 DOCUMENT_EXPIRING = TaskTitle(
     "documents.expiring",

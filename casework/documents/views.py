@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 from cryptography.exceptions import InvalidTag
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -19,6 +18,7 @@ from casework.documents.storage import StorageUnavailable, StoredFileMissing
 from casework.errors import Conflict
 from casework.extensions import DocumentSubject, registry
 from casework.form_actions import performed, submitted
+from casework.i18n import gettext as _
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from casework.urls import safe_next_url

@@ -3,7 +3,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 from casework.families.zones import US_ZONES
 from casework.forms_common import enum_choices
+from casework.i18n import lazy_gettext as _l
 
 RELATIONSHIP_LABELS = {
     Relationship.HEAD: _l("Head of household"),

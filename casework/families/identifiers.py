@@ -6,9 +6,9 @@ import re
 import unicodedata
 
 import phonenumbers
-from flask_babel import lazy_gettext as _l
 
 from casework.errors import ValidationError
+from casework.i18n import lazy_gettext as _l
 
 _A_NUMBER = re.compile(r"[Aa]?[\s-]*((?:\d[\s-]?){7,8}\d)")
 _PHONE_LIKE = re.compile(r"[\d\s().+-]{7,}")

@@ -56,6 +56,11 @@ class ConsentKind(enum.Enum):
     LEGAL_SHARING = "legal_sharing"
 
 
+def joined_name(given_names: str, first_surname: str, second_surname: str | None) -> str:
+    """A member's name as written everywhere: given names, then the surnames."""
+    return " ".join(p for p in (given_names, first_surname, second_surname) if p)
+
+
 class Family(TimestampMixin, Base):
     """A household followed by a program. `display_name` and `sort_key` follow the head member."""
 
@@ -129,7 +134,7 @@ class Member(TimestampMixin, Base):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.given_names, self.first_surname, self.second_surname) if p)
+        return joined_name(self.given_names, self.first_surname, self.second_surname)
 
 
 class MemberLanguage(Base):

@@ -9,7 +9,6 @@ from difflib import SequenceMatcher
 from typing import Any, TypedDict, TypeVar
 
 from cryptography.exceptions import InvalidTag
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
@@ -49,6 +48,7 @@ from casework.families.models import (
 from casework.families.zones import US_ZONES, zone_for_state
 from casework.forms_common import blank_to_none
 from casework.i18n import LANGUAGES
+from casework.i18n import lazy_gettext as _l
 from casework.releases.models import Release
 
 ADDRESS_FILING_DAYS = 5

@@ -13,7 +13,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -47,6 +46,7 @@ from casework.families.models import Consent, ConsentKind, PhoneKind, Relationsh
 from casework.form_actions import performed, submitted
 from casework.forms_common import filled
 from casework.i18n import country_choices, language_choices
+from casework.i18n import gettext as _
 from casework.pagination import page_number
 from casework.schooling import services as school_services
 from casework.timeutil import today_for

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from casework.audit.services import record
 from casework.errors import ValidationError
 from casework.families.models import Family
 from casework.forms_common import blank_to_none
+from casework.i18n import lazy_gettext as _l
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency
 
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from casework import access
@@ -9,6 +8,7 @@ from casework.access import requires
 from casework.db import db
 from casework.form_actions import submitted
 from casework.forms_common import filled
+from casework.i18n import gettext as _
 from casework.releases import services
 from casework.releases.forms import AGENCY_LABELS, DOCUMENT_LABELS, RELEASE_TYPE_LABELS, DocumentForm, ReleaseForm
 from casework.releases.models import DocumentKind, Release, ReleaseDocument, ReleaseType, ReleasingAgency

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from casework.cases.models import Case, CaseStatus
 from casework.errors import NotAllowed, ValidationError
 from casework.families.models import Family, Member
 from casework.forms_common import blank_to_none
+from casework.i18n import lazy_gettext as _l
 from casework.releases.models import Release
 from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, Barrier, EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import add_years, age_on

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,6 +8,7 @@ from casework import access
 from casework.access import requires
 from casework.db import db
 from casework.form_actions import submitted
+from casework.i18n import gettext as _
 from casework.schooling import services
 from casework.schooling.forms import BARRIER_LABELS, STATUS_LABELS, EnrollmentForm
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment

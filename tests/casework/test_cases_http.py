@@ -167,3 +167,36 @@ def test_supervisor_sees_the_whole_program(client, db_session):
     assert other.display_name not in mine
     program = client.get("/dashboard?view=program").get_data(as_text=True)
     assert other.display_name in program and family.display_name in program
+
+
+def test_dashboard_task_lines_name_the_household_and_in_the_program_view_the_assignee(client, db_session):
+    user, family, case = _setup(client, db_session, Role.SUPERVISOR)
+    colleague = make_user(db_session, user.organization, Role.CASE_MANAGER)
+    colleague.full_name = "Reina Caseworker"
+    other = make_family(db_session, colleague, member_data(given="Marie", first="Joseph", second=None, a_number=None))
+    other_case = db_session.scalars(select(Case).where(Case.family_id == other.id)).one()
+    today = today_in(user.organization.timezone)
+    db_session.add_all(
+        [
+            Task(case_id=case.id, title="Call the school", due_on=today - timedelta(days=1), assignee_id=user.id),
+            Task(
+                case_id=other_case.id,
+                title="Book the interpreter",
+                due_on=today + timedelta(days=3),
+                assignee_id=colleague.id,
+            ),
+        ]
+    )
+    db_session.commit()
+
+    mine = client.get("/dashboard").get_data(as_text=True)
+    overdue = mine.split('id="overdue-h"')[1].split('id="upcoming-h"')[0]
+    assert "Call the school" in overdue and f'href="/families/{family.id}">{family.display_name}</a>' in overdue
+    assert "Book the interpreter" not in mine and "(" not in overdue.split("</ul>")[0].split("<li>")[1]
+
+    program = client.get("/dashboard?view=program").get_data(as_text=True)
+    upcoming = program.split('id="upcoming-h"')[1].split("Alerts")[0]
+    assert "Book the interpreter" in upcoming and f'href="/families/{other.id}">{other.display_name}</a>' in upcoming
+    assert "(Reina Caseworker)" in upcoming
+    families = program.split('id="fam-h"')[1].split('id="overdue-h"')[0]
+    assert other.display_name in families and family.display_name in families and "Intake" in families

@@ -1,0 +1,59 @@
+"""The request's catalogue is read once and follows every change of locale: a text written in
+another language inside `force_locale` (an email in the family's language), and `refresh` after
+the reader changes language."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask import render_template_string, session
+from flask_babel import force_locale, format_date, refresh
+
+from casework.i18n import catalogue, gettext, lazy_gettext, ngettext
+
+TEMPLATE = "{{ _('Nothing here.') }}|{{ ngettext('%(num)s date', '%(num)s dates', 2) }}"
+
+
+def test_templates_and_code_read_the_locale_of_the_moment(app):
+    later = lazy_gettext("Nothing here.")
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert render_template_string(TEMPLATE) == "Nada por aquí.|2 fechas"
+        assert gettext("Nothing here.") == str(later) == "Nada por aquí."
+        with force_locale("en"):
+            assert render_template_string(TEMPLATE) == "Nothing here.|2 dates"
+            assert gettext("Nothing here.") == str(later) == "Nothing here."
+            assert ngettext("%(num)s date", "%(num)s dates", 1) == "1 date"
+        assert render_template_string(TEMPLATE) == "Nada por aquí.|2 fechas"
+        assert ngettext("%(num)s date", "%(num)s dates", 1) == "1 fecha"
+
+
+def test_refresh_reads_the_new_language(app):
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert gettext("Nothing here.") == "Nada por aquí."
+        session["locale"] = "fr"
+        refresh()
+        assert gettext("Nothing here.") == render_template_string("{{ _('Nothing here.') }}") == "Rien ici."
+        assert catalogue() is catalogue()
+
+
+def test_outside_a_request_texts_stay_in_english(app):
+    assert gettext("Nothing here.") == "Nothing here."
+    with app.app_context():
+        assert gettext("Page %(n)d", n=2) == "Page 2"
+
+
+def test_dates_are_written_as_flask_babel_writes_them(app):
+    days = [date(2026, 1, 1), date(2026, 3, 8), date(2026, 11, 1), date(2027, 12, 31)]
+    formats = ["short", "medium", "long", "full", "EEEE d MMMM", "MMMM y", "EEE"]
+    for language in ("en", "es", "fr"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            for day in days:
+                for pattern in formats:
+                    written = render_template_string("{{ day|dateformat(pattern) }}", day=day, pattern=pattern)
+                    assert written == format_date(day, pattern), (language, day, pattern)
+            assert render_template_string("{{ day|dateformat }}", day=days[1]) == format_date(days[1], "medium")
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert render_template_string("{{ d|dateformat('long') }}", d=date(2026, 3, 8)) == "8 de marzo de 2026"
+        # A datetime goes to Flask-Babel, which writes its date in the reader's zone (New York here).
+        late = datetime(2026, 3, 9, 2, 30, tzinfo=UTC)
+        assert render_template_string("{{ d|dateformat('long') }}", d=late) == "8 de marzo de 2026"
