@@ -7,21 +7,48 @@ from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from markupsafe import Markup, escape
-from wtforms.widgets import Select
+from wtforms.widgets import Select, html_params
 
 from casework.errors import CaseworkError
 
 
 class QuickSelect(Select):
-    """WTForms' select, the same HTML, with plain options written directly: lists of every court,
-    office, language or case manager, where each option through `html_params` costs more than
-    the rest of the form (the report filters, the family page's staff lists)."""
+    """WTForms' select, the same HTML, written directly from the field's choices when they are
+    (value, label) pairs, as a list or grouped in a dict: lists of every court, office, language
+    or case manager, where WTForms builds several objects per option at every render and each
+    option through `html_params` costs more than the rest of the form (the report filters, the
+    family page's staff lists). Other choices go through WTForms."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        choices = field.choices
+        groups = choices if isinstance(choices, dict) else {None: choices}
+        if self.multiple or choices is None or not all(_pairs(group) for group in groups.values()):
+            return super().__call__(field, **kwargs)
+        kwargs.setdefault("id", field.id)
+        flags = vars(field.flags)
+        for name in self.validation_attrs:
+            if name in flags and name not in kwargs:
+                kwargs[name] = flags[name]
+        html = [f"<select {html_params(name=field.name, **kwargs)}>"]
+        data, coerce = field.data, field.coerce
+        for group, pairs in groups.items():
+            if not pairs:
+                continue  # WTForms writes no optgroup for a group without options
+            if group is not None:
+                html.append(f"<optgroup {html_params(label=group)}>")
+            for value, label in pairs:
+                selected = "selected " if coerce(value) == data else ""  # html_params writes the attributes sorted
+                html.append(f'<option {selected}value="{escape(value)}">{escape(label or value)}</option>')
+            if group is not None:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return Markup("".join(html))  # noqa: S704 - every value and label is escaped above
 
     @classmethod
     def render_option(cls, choice: Any, **kwargs: Any) -> Markup:  # type: ignore[override]  # stubs predate Choice
         if kwargs or choice.render_kw or isinstance(choice.value, bool):
             return super().render_option(choice, **kwargs)
-        selected = "selected " if choice.selected else ""  # html_params writes the attributes sorted
+        selected = "selected " if choice.selected else ""
         label = escape(choice.label or choice.value)
         return Markup(f'<option {selected}value="{escape(choice.value)}">{label}</option>')  # noqa: S704 - escaped
 
@@ -30,6 +57,13 @@ class QuickSelect(Select):
         # WTForms 3.3 inspects render_option's signature at every render, for overrides written
         # before 3.3; this one takes the choice.
         return cls.render_option
+
+
+def _pairs(choices: Any) -> bool:
+    """(value, label) pairs of text or numbers: what the fast path writes as WTForms would."""
+    return isinstance(choices, list) and all(
+        type(c) is tuple and len(c) == 2 and type(c[0]) in (str, int) for c in choices
+    )
 
 
 E = TypeVar("E", bound=enum.Enum)

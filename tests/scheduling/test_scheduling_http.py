@@ -205,6 +205,9 @@ def test_the_agenda_shows_my_next_14_days_and_the_whole_program_on_request(
     dashboard = signed_in.get("/dashboard").get_data(as_text=True)
     assert "Dates in the next 7 days" in dashboard and f"/appointments/{soon.id}" in dashboard
     assert f"/appointments/{later.id}" not in dashboard and f"/appointments/{theirs.id}" not in dashboard
+    week = dashboard.split('id="week-h"')[1].split('id="follow-h"')[0]
+    household = soon.case.family
+    assert f'<a href="/families/{household.id}">{household.display_name}</a>' in week
 
 
 def test_reminder_times_are_for_supervisors_and_refuse_what_they_cannot_read(
