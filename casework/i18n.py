@@ -12,6 +12,9 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, LazyString, format_date, get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 SUPPORTED_LOCALES = ("en", "es", "fr")
 LOCALE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -47,6 +50,26 @@ def gettext(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     variables.setdefault("num", num)
     return catalogue().ungettext(singular, plural, num) % variables
+
+
+@pass_eval_context
+def template_gettext(eval_context: EvalContext, string: str, /, **variables: Any) -> str:
+    """Jinja's newstyle gettext (`_` and `{% trans %}` in templates), with the same result: in an
+    escaped template the translation is markup and only the variables are escaped; a translation
+    is always a format string, `%%` written as `%`."""
+    translated = catalogue().ugettext(string)
+    if eval_context.autoescape:
+        translated = Markup(translated)  # noqa: S704 - the catalogue is ours; variables are escaped by %
+    return translated % variables if variables or "%" in translated else translated
+
+
+@pass_eval_context
+def template_ngettext(eval_context: EvalContext, singular: str, plural: str, num: int, /, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    translated = catalogue().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        translated = Markup(translated)  # noqa: S704 - the catalogue is ours; variables are escaped by %
+    return translated % variables
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:
@@ -190,6 +213,9 @@ def init_app(app: Flask) -> None:
         npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # Jinja's newstyle `_` resolves `gettext` and calls it through the context, which calls the
+    # catalogue through the context again: three template calls per string, hundreds of strings a page.
+    app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
     app.jinja_env.globals.update(
         language_name=language_name,
         country_name=country_name,

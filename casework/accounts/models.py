@@ -74,7 +74,7 @@ class User(UserMixin, TimestampMixin, Base):
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     totp_last_step: Mapped[int | None]  # the last time step used: a code works once
 
-    organization: Mapped[Organization] = relationship(back_populates="users", lazy="joined")
+    organization: Mapped[Organization] = relationship(back_populates="users", lazy="select")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

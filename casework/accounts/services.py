@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session, joinedload, undefer
 
 from casework.accounts.models import (
     PROGRAM_ROLES,
@@ -317,12 +318,16 @@ def set_colleague_active(session: Session, actor: User, user: User, active: bool
 
 def staff_choices(session: Session, program_id: int) -> list[tuple[int, str]]:
     """(id, name) of the program staff a case or task can be assigned to, for select fields."""
-    return [(u.id, u.full_name) for u in program_case_managers(session, program_id)]
+    return [(id_, name) for id_, name in session.execute(_case_managers(program_id, User.id, User.full_name))]
 
 
 def program_case_managers(session: Session, program_id: int) -> list[User]:
-    stmt = (
-        select(User)
+    return list(session.scalars(_case_managers(program_id, User)))
+
+
+def _case_managers(program_id: int, *columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
         .where(
             User.organization_id == program_id,
             User.active.is_(True),
@@ -330,7 +335,6 @@ def program_case_managers(session: Session, program_id: int) -> list[User]:
         )
         .order_by(User.full_name)
     )
-    return list(session.scalars(stmt))
 
 
 # Server-side sessions -------------------------------------------------------------------------
@@ -375,7 +379,7 @@ def resume_session(
     found = session.scalar(
         select(UserSession)
         .where(UserSession.token_hash == _token_hash(token))
-        .options(joinedload(UserSession.user).undefer(User.two_factor_policy))
+        .options(joinedload(UserSession.user).options(undefer(User.two_factor_policy), joinedload(User.organization)))
     )
     if (
         found is None

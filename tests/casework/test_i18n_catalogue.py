@@ -57,3 +57,40 @@ def test_dates_are_written_as_flask_babel_writes_them(app):
         # A datetime goes to Flask-Babel, which writes its date in the reader's zone (New York here).
         late = datetime(2026, 3, 9, 2, 30, tzinfo=UTC)
         assert render_template_string("{{ d|dateformat('long') }}", d=late) == "8 de marzo de 2026"
+
+
+def test_template_strings_come_out_as_jinjas_newstyle_gettext_writes_them(app):
+    """`_`, `gettext`, `ngettext` and `{% trans %}` in templates: the translation is markup, its
+    variables are escaped, `%%` is a percent sign, and a template that does not escape (a text
+    message) gets the text as it is."""
+    from jinja2 import Environment
+
+    reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    reference.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        newstyle=True,
+    )
+    plain = reference.overlay(autoescape=False)
+    sources = [
+        "{{ _('Nothing here.') }}",
+        "{{ _('Page %(n)d', n=3) }}",
+        "{{ _('by %(name)s', name=name) }}",
+        "{{ gettext('by %(name)s', name=name) }}",
+        "{{ _('100%% of <b>them</b>') }}",
+        "{{ ngettext('%(num)s date', '%(num)s dates', 1) }}|{{ ngettext('%(num)s date', '%(num)s dates', 3) }}",
+        "{% trans %}Nothing here.{% endtrans %}",
+        "{% trans name=name %}by {{ name }}{% endtrans %}",
+        "{% trans count=2 %}{{ count }} date{% pluralize %}{{ count }} dates{% endtrans %}",
+    ]
+    context = {"name": "Ana <Gómez> & co"}
+    for language in ("en", "es"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            for source in sources:
+                ours = app.jinja_env.from_string(source).render(context)
+                assert ours == reference.from_string(source).render(context), (language, source)
+                unescaped = app.jinja_env.overlay(autoescape=False).from_string(source).render(context)
+                assert unescaped == plain.from_string(source).render(context), (language, source)
+            assert "&lt;Gómez&gt;" in app.jinja_env.from_string(sources[2]).render(context)
+            assert "<Gómez>" in app.jinja_env.overlay(autoescape=False).from_string(sources[2]).render(context)
+        assert app.jinja_env.from_string(sources[4]).render() == "100% of <b>them</b>"
