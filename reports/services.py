@@ -42,6 +42,7 @@ from casework.accounts.models import User
 from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
+from casework.timeutil import add_years
 from legal.api import Referral
 from reports.models import AppearanceFact, AppearanceMonth, ReminderMonth
 from scheduling.api import (
@@ -1140,53 +1141,78 @@ class SchoolFigure:
 
 
 def school(session: Session, user: User, filters: Filters, today: date) -> SchoolFigure:
-    """Two statements: the school-age children of the households released in the period and when
-    they were enrolled; the school-age children of open cases not enrolled today, by where they stand."""
+    """From one reading of the members in reach born in the years that matter, with their
+    enrollment: the school-age children of the households first released in the period and when
+    they were enrolled; the school-age children of open cases not enrolled today, by where they
+    stand. One statement (reading the program's members costs more than counting them twice)."""
     from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, EnrollmentStatus, SchoolEnrollment
     from casework.schooling.services import birth_date_range
 
-    figure = SchoolFigure()
-    released = first_releases(user)
-    enrolled = and_(SchoolEnrollment.status == EnrollmentStatus.ENROLLED, SchoolEnrollment.enrolled_on.is_not(None))
-    delay = days_between(session, SchoolEnrollment.enrolled_on, released.c.released_on)
-    children = (
+    oldest, youngest = birth_date_range(today)
+    # Wide enough for both questions (school age at a release of the period, or today); each asks
+    # its own exact ages below. Two days either side: a birthday on 29 February.
+    born_after = add_years(min(filters.start, today), -(SCHOOL_AGE_MAX + 1)) - timedelta(days=2)
+    born_before = add_years(max(filters.end, today), -SCHOOL_AGE_MIN) + timedelta(days=2)
+    members = (
         _household_filters(access.scoped(Member, user), user, filters, Member.family_id)
-        .join(released, released.c.family_id == Member.family_id)
         .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
+        .where(Member.date_of_birth >= born_after, Member.date_of_birth <= born_before)
+        .with_only_columns(
+            Member.id.label("id"),
+            Member.family_id.label("family_id"),
+            Member.date_of_birth.label("born"),
+            SchoolEnrollment.id.label("enrollment_id"),
+            SchoolEnrollment.status.label("status"),
+            SchoolEnrollment.enrolled_on.label("enrolled_on"),
+        )
+        .cte("reached")
+    )
+    released = first_releases(user)
+    enrolled = and_(members.c.status == EnrollmentStatus.ENROLLED, members.c.enrolled_on.is_not(None))
+    delay = days_between(session, members.c.enrolled_on, released.c.released_on)
+    at_release = (
+        select(
+            literal("released").label("what"),
+            cast(null(), String).label("status"),
+            func.count(func.distinct(members.c.id)).label("n"),
+            *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
+            _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
+            _sum(or_(members.c.enrollment_id.is_(None), ~enrolled)),
+        )
+        .select_from(members)
+        .join(released, released.c.family_id == members.c.family_id)
         .where(
             released.c.released_on >= filters.start,
             released.c.released_on <= filters.end,
-            Member.date_of_birth.is_not(None),
-            plus_years(session, Member.date_of_birth, SCHOOL_AGE_MIN) <= released.c.released_on,
-            plus_years(session, Member.date_of_birth, SCHOOL_AGE_MAX + 1) > released.c.released_on,
-        )
-        .with_only_columns(
-            func.count(func.distinct(Member.id)),
-            *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
-            _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
-            _sum(or_(SchoolEnrollment.id.is_(None), ~enrolled)),
+            plus_years(session, members.c.born, SCHOOL_AGE_MIN) <= released.c.released_on,
+            plus_years(session, members.c.born, SCHOOL_AGE_MAX + 1) > released.c.released_on,
         )
     )
-    total, *within, later, not_enrolled = (int(v or 0) for v in session.execute(children).one())
-    figure.children, figure.later, figure.not_enrolled = total, later, not_enrolled
-    figure.within = dict(zip(ENROLLED_WITHIN, within, strict=False))
-
-    oldest, youngest = birth_date_range(today)
-    status = case((SchoolEnrollment.id.is_(None), literal("not_started")), else_=cast(SchoolEnrollment.status, String))
+    status = case((members.c.enrollment_id.is_(None), literal("not_started")), else_=cast(members.c.status, String))
     open_cases = select(Case.family_id).where(Case.status != CaseStatus.CLOSED)
     waiting = (
-        _household_filters(access.scoped(Member, user), user, filters, Member.family_id)
-        .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
-        .where(
-            Member.family_id.in_(open_cases),
-            Member.date_of_birth >= oldest,
-            Member.date_of_birth <= youngest,
-            or_(SchoolEnrollment.id.is_(None), SchoolEnrollment.status != EnrollmentStatus.ENROLLED),
+        select(
+            literal("waiting"),
+            status,
+            func.count(func.distinct(members.c.id)),
+            *[literal(0)] * (len(ENROLLED_WITHIN) + 2),
         )
-        .with_only_columns(status.label("status"), func.count(func.distinct(Member.id)))
+        .where(
+            members.c.family_id.in_(open_cases),
+            members.c.born >= oldest,
+            members.c.born <= youngest,
+            or_(members.c.enrollment_id.is_(None), members.c.status != EnrollmentStatus.ENROLLED),
+        )
         .group_by(status)
     )
-    figure.now_by_status = {str(key): int(n) for key, n in session.execute(waiting)}
+    figure = SchoolFigure()
+    for what, key, *numbers in session.execute(union_all(at_release, waiting)):
+        if what == "waiting":
+            figure.now_by_status[str(key)] = int(numbers[0])
+            continue
+        total, *within, later, not_enrolled = (int(v or 0) for v in numbers)
+        figure.children, figure.later, figure.not_enrolled = total, later, not_enrolled
+        figure.within = dict(zip(ENROLLED_WITHIN, within, strict=False))
     return figure
 
 

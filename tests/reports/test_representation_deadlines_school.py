@@ -262,6 +262,44 @@ def test_children_enrolled_within_30_60_90_days_and_not_enrolled_now(db_session,
     assert mine.now_by_status == {"not_started": 1}
 
 
+def test_school_age_is_counted_to_the_day_at_release_and_today(db_session, program):
+    """Five on the day of release counts, four does not; eighteen counts until the nineteenth
+    birthday, at release and today alike (one reading of the members serves both questions)."""
+    p = program
+    family, _case = household(db_session, p.manager, given="Rosa", surname="Coc")
+    released = p.day(1)
+    _release(db_session, family, released)
+    births = {
+        "five at release": add_years(released, -5),
+        "eighteen at release": add_years(released, -19) + timedelta(days=1),
+        "nineteen at release": add_years(released, -19),
+        "four at release": add_years(released, -5) + timedelta(days=1),
+        "eighteen today": add_years(p.today, -19) + timedelta(days=1),
+        "nineteen today": add_years(p.today, -19),
+    }
+    for name, born in births.items():
+        family_services.add_member(
+            db_session,
+            p.manager,
+            family,
+            member_data(
+                given=name,
+                first="Coc",
+                a_number=None,
+                phones=[],
+                relationship_to_head=Relationship.CHILD,
+                date_of_birth=born,
+            ),
+            released,
+        )
+    db_session.commit()
+    figure = services.school(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    # At release: five, eighteen, and the two born nineteen years before about today (17 or 18 then).
+    assert figure.children == 4 and figure.not_enrolled == 4 and figure.within == {30: 0, 60: 0, 90: 0}
+    # Today: the five-year-old, the one who was four at release, and the one still eighteen.
+    assert figure.now_by_status == {"not_started": 3}
+
+
 def test_the_school_page(client, children):
     p = children
     client.sign_in(p.supervisor.email, PASSWORD)
