@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy import ColumnElement, Row, Select, exists, false, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
@@ -235,16 +235,27 @@ def search(scope: Select[ReturneeCase], query: str | None, organization_id: int)
     return scope.where(ReturneeCase.family_id.in_(matching))
 
 
-def cases_page(
-    session: Session, scope: Select[ReturneeCase], page: int, per_page: int
-) -> tuple[list[ReturneeCase], bool]:
+def cases_page(session: Session, scope: Select[ReturneeCase], page: int, per_page: int) -> tuple[list[Any], bool]:
+    """One page of the returnee cases in `scope`, with what the list shows of each: reference,
+    status, household, return and destination (the household from the join the scope makes)."""
     stmt = (
-        scope.options(selectinload(ReturneeCase.family))
+        scope.with_only_columns(
+            ReturneeCase.id,
+            ReturneeCase.reference,
+            ReturneeCase.us_case_id,
+            ReturneeCase.status,
+            Family.display_name.label("household"),
+            ReturneeCase.returned_on,
+            ReturneeCase.country,
+            ReturneeCase.division,
+            ReturneeCase.municipality,
+            ReturneeCase.district,
+        )
         .order_by(ReturneeCase.status, ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
-    rows = list(session.scalars(stmt))
+    rows = list(session.execute(stmt))
     return rows[:per_page], len(rows) > per_page
 
 
@@ -415,24 +426,29 @@ def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) ->
 
 def due_follow_ups(
     session: Session, scope: Select[ReturneeCase], today: date, horizon_days: int = 7, limit: int = 50
-) -> list[tuple[Task, ReturneeCase]]:
-    """Open follow-ups of open cases, overdue or due within the horizon, soonest first."""
+) -> list[Row[Any]]:
+    """Open follow-ups of open cases, overdue or due within the horizon, soonest first: each one's
+    day, returnee case, household and return (what the list shows)."""
     from scheduling.api import Appointment
 
     stmt = (
-        scope.add_columns(Task)
-        .join(Task, Task.case_id == ReturneeCase.case_id)
-        .join(Appointment, Appointment.follow_up_task_id == Task.id)
+        scope.join(Task, Task.case_id == ReturneeCase.case_id)
         .where(
             ReturneeCase.status == ReturneeStatus.OPEN,
             Task.completed_at.is_(None),
             Task.due_on <= today + timedelta(days=horizon_days),
+            exists().where(Appointment.follow_up_task_id == Task.id),
         )
-        .options(selectinload(ReturneeCase.family))
+        .with_only_columns(
+            Task.due_on,
+            ReturneeCase.id.label("returnee_id"),
+            Family.display_name.label("household"),
+            ReturneeCase.returned_on,
+        )
         .order_by(Task.due_on, Task.id)
         .limit(limit)
     )
-    return [(task, returnee) for returnee, task in session.execute(stmt)]
+    return list(session.execute(stmt))
 
 
 def load_household(session: Session, returnee: ReturneeCase) -> Family:

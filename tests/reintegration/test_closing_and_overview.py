@@ -119,6 +119,13 @@ def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_sessi
     due = page[page.index('id="due-h"') : page.index('id="figures-h"')]
     assert "Follow-up 7 days after return" in due and "Follow-up 30 days after return" in due
     assert "Follow-up 90 days after return" not in due and "overdue" in due
+    for returnee in (soon, later):  # each line links to its returnee, named by the household
+        assert f'href="/reintegration/cases/{returnee.id}#follow-h">{returnee.family.display_name}</a>' in due
+    # Soonest first: the overdue ones before the one still ahead.
+    assert due.rindex("overdue") < due.index(f"/reintegration/cases/{soon.id}#")
+    listed = page[page.index('<table class="list">') :]
+    for returnee in (soon, later):
+        assert f">{returnee.reference}</a>" in listed and f"<td>{returnee.family.display_name}</td>" in listed
     figures = outcomes.latest_figures(db_session, select(type(soon)).where(type(soon).id.in_([soon.id, later.id])))
     assert figures == outcomes.Figures(
         recorded=2, documents_obtained=1, children_in_school=0, working_or_training=1, at_risk=0, migrated_again=0
