@@ -168,7 +168,14 @@ def country_name(code: str | None) -> str:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    territories = Locale.parse(str(get_locale())).territories
+    """The countries for a select in the reader's language: the frequent ones first, then the rest
+    by name. A new list each time (callers add to it); the sorting is done once per language."""
+    return list(_country_choices(str(get_locale())))
+
+
+@lru_cache(maxsize=8)
+def _country_choices(locale: str) -> tuple[tuple[str, str], ...]:
+    territories = Locale.parse(locale).territories
     frequent = [(code, territories[code]) for code in FREQUENT_COUNTRIES]
     others = sorted(
         (
@@ -182,7 +189,7 @@ def country_choices() -> list[tuple[str, str]]:
         ),
         key=lambda c: c[1],
     )
-    return frequent + others
+    return tuple(frequent + others)
 
 
 @lru_cache(maxsize=64)

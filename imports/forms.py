@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField
+from wtforms import StringField
 from wtforms.validators import Length, Optional
 
+from casework.forms_common import SelectField
 from casework.i18n import lazy_gettext as _l
 from imports.columns import FIELDS
 from imports.models import ImportStatus

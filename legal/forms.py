@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import DateField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from casework.families.forms import US_STATES, MultiCheckboxField
 from casework.families.zones import US_ZONES
-from casework.forms_common import enum_choices
+from casework.forms_common import SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from legal.models import PartnerKind, ReferralEventKind, ReferralStatus, Representation
 

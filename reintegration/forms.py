@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casework.families.forms import US_STATES, MultiCheckboxField
-from casework.forms_common import enum_choices
+from casework.forms_common import SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from reintegration.models import (
     Answer,

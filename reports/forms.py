@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import DateField
 from wtforms.validators import Optional
 
-from casework.forms_common import QuickSelect
+from casework.forms_common import SelectField
 from casework.i18n import lazy_gettext as _l
 from reports.services import LONGEST_PERIOD_MONTHS, PRESETS, Filters, months_between, preset_period
 from scheduling.api import APPOINTMENT_KINDS, AppointmentKind
@@ -75,9 +75,9 @@ class PeriodForm(FlaskForm):
 
 
 class FilterForm(PeriodForm):
-    place = SelectField(_l("Court or office"), validators=[Optional()], widget=QuickSelect())
-    manager = SelectField(_l("Case manager"), validators=[Optional()], widget=QuickSelect())
-    language = SelectField(_l("Household language"), validators=[Optional()], widget=QuickSelect())
+    place = SelectField(_l("Court or office"), validators=[Optional()])
+    manager = SelectField(_l("Case manager"), validators=[Optional()])
+    language = SelectField(_l("Household language"), validators=[Optional()])
     kind = SelectField(
         _l("Appointment kind"),
         validators=[Optional()],

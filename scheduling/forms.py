@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, Field, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, Field, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from casework.families.forms import US_STATES, MultiCheckboxField
 from casework.families.zones import US_ZONES
-from casework.forms_common import enum_choices
+from casework.forms_common import SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from scheduling.labels import APPOINTMENT_KINDS, DECISIONS, MODES, OFFICE_KINDS, OUTCOMES
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from casework.accounts.models import Role
 from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from casework.forms_common import SelectField
 from casework.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import CaseStatus, ClosedReason
-from casework.forms_common import QuickSelect
+from casework.forms_common import SelectField
 from casework.i18n import lazy_gettext as _l
 from casework.i18n import ngettext
 
@@ -34,14 +34,11 @@ AHEAD_CHOICE_LABELS = {
 
 
 class StatusForm(FlaskForm):
-    status = SelectField(
-        _l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()], widget=QuickSelect()
-    )
+    status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     closed_reason = SelectField(
         _l("Reason for closing"),
         validators=[Optional()],
         choices=[("", "—")] + [(r.value, label) for r, label in CLOSED_REASON_LABELS.items()],
-        widget=QuickSelect(),
     )
     # Asked only when closing a case with appointments still ahead, or reopening one whose
     # appointments closing kept or cancelled; the service says when an answer is missing.
@@ -85,7 +82,7 @@ class StatusForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
-    assigned_to_id = SelectField(_l("Case manager"), coerce=int, widget=QuickSelect())
+    assigned_to_id = SelectField(_l("Case manager"), coerce=int)
 
 
 class NoteForm(FlaskForm):
@@ -95,4 +92,4 @@ class NoteForm(FlaskForm):
 class TaskForm(FlaskForm):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[DataRequired()])
-    assignee_id = SelectField(_l("Assigned to"), coerce=int, widget=QuickSelect())
+    assignee_id = SelectField(_l("Assigned to"), coerce=int)

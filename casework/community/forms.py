@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.community.models import ReferralStatus, ServiceCategory
-from casework.forms_common import enum_choices
+from casework.forms_common import SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 
 CATEGORY_LABELS = {

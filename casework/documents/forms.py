@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, SelectField
+from wtforms import BooleanField, DateField
 from wtforms.validators import InputRequired, Optional
 
 from casework.documents.labels import DOCUMENT_TYPES
-from casework.forms_common import enum_choices
+from casework.forms_common import SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 
 # What the picker offers: a phone opens its camera for images, and PDFs stay at hand.

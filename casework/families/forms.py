@@ -4,22 +4,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    EmailField,
-    HiddenField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TelField,
-)
+from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectMultipleField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 from casework.families.zones import US_ZONES
-from casework.forms_common import enum_choices
+from casework.forms_common import SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 
 RELATIONSHIP_LABELS = {
