@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from casework.accounts.models import Role
 from casework.cases.models import Case, CaseAssignment, CaseStatus, ClosedReason, Note, Task
+from casework.db import utcnow
 from casework.families import services as family_services
 from casework.families.models import Relationship
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
@@ -156,6 +157,42 @@ def test_dashboard_alerts_unenrolled_children_and_missing_consent(client, db_ses
     )
     db_session.commit()
     assert "Sofía García Tzoc" not in client.get("/dashboard").get_data(as_text=True).split("Alerts")[1]
+
+
+def test_dashboard_task_panels_each_show_their_first_twenty_soonest_first(client, db_session):
+    """Overdue, next two weeks and changes of address to file: each panel its own first twenty
+    lines in date order, with "more" past them; a change of address overdue shows in both panels."""
+    from casework.cases.models import TaskKind
+
+    user, _family, case = _setup(client, db_session)
+    today = today_in(user.organization.timezone)
+    overdue = [
+        Task(case_id=case.id, title=f"Overdue {n:02d}", due_on=today - timedelta(days=30 - n), assignee_id=user.id)
+        for n in range(22)
+    ]
+    address = Task(
+        case_id=case.id,
+        kind=TaskKind.ADDRESS_CHANGE_COURT,
+        title="File the change of address",
+        due_on=today - timedelta(days=40),
+        assignee_id=user.id,
+    )
+    soon = Task(case_id=case.id, title="Call the clinic", due_on=today + timedelta(days=2), assignee_id=user.id)
+    done = Task(case_id=case.id, title="Done already", due_on=today - timedelta(days=50), assignee_id=user.id)
+    done.completed_at = utcnow()
+    db_session.add_all([*reversed(overdue), address, soon, done])
+    db_session.commit()
+
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "<strong>20+</strong>overdue tasks" in page.replace("\n", "")
+    late = page.split('id="overdue-h"')[1].split('id="upcoming-h"')[0]
+    shown = [line.split(" · ")[1].split(" ·")[0] for line in late.split("<li>")[1:]]
+    assert shown == ["File the change of address", *[f"Overdue {n:02d}" for n in range(19)]]
+    assert "More…" in late and "Done already" not in page
+    upcoming = page.split('id="upcoming-h"')[1].split("</section>")[0]
+    assert "Call the clinic" in upcoming and "Overdue" not in upcoming and "More…" not in upcoming
+    to_file = page.split('id="address-alert-h"')[1].split("</section>")[0]
+    assert "File the change of address" in to_file and "Overdue" not in to_file and "More…" not in to_file
 
 
 def test_supervisor_sees_the_whole_program(client, db_session):
