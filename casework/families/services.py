@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
@@ -18,7 +18,7 @@ from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseStatus
 from casework.crypto import field_keys
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
@@ -712,23 +712,36 @@ def search_families(session: Session, user: User, query: str, page: int, per_pag
     return SearchResult(families[:per_page], len(families) > per_page, mode)
 
 
-class ListDetails(TypedDict):
+@dataclass(frozen=True)
+class ListDetails:
+    """What a list page shows of a household beside its name: how many members, its current case
+    (the open one, else the latest) and that case's manager."""
+
     members: int
-    case: Case | None
+    case_reference: str | None
+    case_status: CaseStatus | None
+    manager: str | None
 
 
 def family_list_details(session: Session, families: list[Family]) -> dict[int, ListDetails]:
-    """Per family of a list page: member count, current case and its manager, in two statements."""
+    """`ListDetails` of each family of a list page, in one statement: every case of each, the
+    current one first (as `current_case` orders them), with the member count beside it."""
     ids = [f.id for f in families]
     if not ids:
         return {}
-    counts = dict(
-        session.execute(
-            select(Member.family_id, func.count()).where(Member.family_id.in_(ids)).group_by(Member.family_id)
-        ).all()
+    members = select(func.count()).where(Member.family_id == Family.id).correlate(Family).scalar_subquery()
+    stmt = (
+        select(Family.id, members, Case.reference, Case.status, User.full_name)
+        .select_from(Family)
+        .outerjoin(Case, Case.family_id == Family.id)
+        .outerjoin(User, User.id == Case.assigned_to_id)
+        .where(Family.id.in_(ids))
+        .order_by(Family.id, (Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
     )
-    cases = case_services.current_cases(session, ids)
-    return {fid: {"members": counts.get(fid, 0), "case": cases.get(fid)} for fid in ids}
+    found: dict[int, ListDetails] = {}
+    for family_id, count, reference, status, manager in session.execute(stmt):
+        found.setdefault(family_id, ListDetails(int(count), reference, status, manager))
+    return found
 
 
 def anonymize_household(session: Session, family: Family) -> None:

@@ -332,6 +332,42 @@ def test_list_paginates(client, db_session, app):
     assert client.get("/families?page=abc").status_code == 200
 
 
+def test_the_list_shows_each_households_size_current_case_and_manager(client, db_session):
+    """The open case before a closed one, the latest first; a household with no manager says so."""
+    from casework.cases.models import Case, CaseStatus, ClosedReason
+    from casework.families import services as family_services
+    from casework.families.models import Relationship
+
+    user = _signed_in(client, db_session)
+    user.full_name = "Mónica Manager"
+    big = make_family(db_session, user, member_data(given="Rosa", first="Ajpop", a_number=None), address=False)
+    family_services.add_member(
+        db_session,
+        user,
+        big,
+        member_data(given="Tomás", first="Ajpop", a_number=None, phones=[], relationship_to_head=Relationship.CHILD),
+        date(2026, 1, 5),
+    )
+    first_case = db_session.scalars(select(Case).where(Case.family_id == big.id)).one()
+    first_case.status, first_case.closed_on = CaseStatus.CLOSED, date(2026, 2, 1)
+    first_case.closed_reason = ClosedReason.MOVED_AWAY
+    db_session.add(
+        Case(family_id=big.id, reference="C-REOPENED", status=CaseStatus.ACTIVE, opened_on=date(2025, 6, 1))
+    )
+    db_session.commit()
+    page = client.get("/families").get_data(as_text=True)
+    row = page.split(f'href="/families/{big.id}"')[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0].strip() for cell in row.split("<td>")[1:]]
+    assert cells[0] == "2"
+    assert cells[1].startswith("C-REOPENED") and "Active" in cells[1]
+    assert "Not assigned" in cells[2]
+    first_case.status, first_case.closed_on, first_case.closed_reason = CaseStatus.ACTIVE, None, None
+    db_session.delete(db_session.scalars(select(Case).where(Case.reference == "C-REOPENED")).one())
+    db_session.commit()
+    row = client.get("/families").get_data(as_text=True).split(f'href="/families/{big.id}"')[1].split("</tr>")[0]
+    assert first_case.reference in row and "Mónica Manager" in row
+
+
 def test_edit_form_shows_the_member_as_recorded(client, db_session):
     from casework.families.models import Vulnerability
 
