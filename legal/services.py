@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
@@ -415,25 +416,33 @@ def add_legal_note(session: Session, user: User, case: Case, body: str) -> Legal
 def case_referrals(session: Session, case_ids: list[int]) -> list[Referral]:
     if not case_ids:
         return []
-    stmt = (
+    return list(session.scalars(_case_referrals(), {"case_ids": case_ids}).unique())
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _case_referrals() -> Select[Referral]:
+    return (
         select(Referral)
-        .where(Referral.case_id.in_(case_ids))
+        .where(Referral.case_id.in_(bindparam("case_ids", expanding=True)))
         .options(joinedload(Referral.partner), joinedload(Referral.events))
         .order_by(Referral.sent_at.desc(), Referral.id.desc())
     )
-    return list(session.scalars(stmt).unique())
 
 
 def case_legal_notes(session: Session, case_ids: list[int]) -> list[LegalNote]:
     if not case_ids:
         return []
-    stmt = (
+    return list(session.scalars(_case_legal_notes(), {"case_ids": case_ids}))
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _case_legal_notes() -> Select[LegalNote]:
+    return (
         select(LegalNote)
-        .where(LegalNote.case_id.in_(case_ids))
+        .where(LegalNote.case_id.in_(bindparam("case_ids", expanding=True)))
         .options(joinedload(LegalNote.author), joinedload(LegalNote.organization))
         .order_by(LegalNote.created_at.desc(), LegalNote.id.desc())
     )
-    return list(session.scalars(stmt))
 
 
 def partner_views(session: Session, referral: Referral, limit: int = 100) -> list[AuditEvent]:

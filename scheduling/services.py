@@ -7,11 +7,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -712,10 +713,15 @@ def _listed(places: bool) -> tuple[LoaderOption, ...]:
 def family_appointments(session: Session, family: Family) -> list[Appointment]:
     """Every date of the household, latest first, with its place and who attends (a date's few
     attendees joined in the same statement: the family page counts its statements)."""
-    stmt = (
+    return list(session.scalars(_family_appointments(), {"family_id": family.id}).unique())
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _family_appointments() -> Select[Appointment]:
+    return (
         select(Appointment)
         .join(Case, Appointment.case_id == Case.id)
-        .where(Case.family_id == family.id)
+        .where(Case.family_id == bindparam("family_id"))
         .options(
             joinedload(Appointment.court),
             joinedload(Appointment.office),
@@ -723,7 +729,6 @@ def family_appointments(session: Session, family: Family) -> list[Appointment]:
         )
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     )
-    return list(session.scalars(stmt).unique())
 
 
 def agenda(
@@ -893,13 +898,17 @@ def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date
 def case_deadlines(session: Session, case_ids: list[int]) -> list[Deadline]:
     if not case_ids:
         return []
-    stmt = (
+    return list(session.scalars(_case_deadlines(), {"case_ids": case_ids}))
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _case_deadlines() -> Select[Deadline]:
+    return (
         select(Deadline)
-        .where(Deadline.case_id.in_(case_ids))
+        .where(Deadline.case_id.in_(bindparam("case_ids", expanding=True)))
         .options(joinedload(Deadline.member))
         .order_by(Deadline.met_on.is_not(None), Deadline.due_on, Deadline.id)
     )
-    return list(session.scalars(stmt))
 
 
 DEADLINE_WARNING_DAYS = (0, 1, 7, 30)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from casework.accounts.models import PROGRAM_ROLES, User
@@ -116,19 +117,22 @@ def current_cases(session: Session, family_ids: list[int]) -> dict[int, Case]:
 def family_cases(session: Session, family: Family) -> list[Case]:
     """The family's cases, newest first, each with its manager, its assignments and its closings
     and reopenings (a case's few rows each)."""
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.family_id == family.id)
-            .options(
-                joinedload(Case.assigned_to),
-                joinedload(Case.events),
-                joinedload(Case.assignments).options(
-                    joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by)
-                ),
-            )
-            .order_by(Case.opened_on.desc(), Case.id.desc())
-        ).unique()
+    return list(session.scalars(_family_cases(), {"family_id": family.id}).unique())
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _family_cases() -> Select[Case]:
+    return (
+        select(Case)
+        .where(Case.family_id == bindparam("family_id"))
+        .options(
+            joinedload(Case.assigned_to),
+            joinedload(Case.events),
+            joinedload(Case.assignments).options(
+                joinedload(CaseAssignment.user), joinedload(CaseAssignment.assigned_by)
+            ),
+        )
+        .order_by(Case.opened_on.desc(), Case.id.desc())
     )
 
 
@@ -278,15 +282,20 @@ def add_note(session: Session, user: User, case: Case, body: str) -> Note:
     return note
 
 
-def case_notes(session: Session, case_ids: list[int], limit: int = 50) -> list[Note]:
-    stmt = (
+def case_notes(session: Session, case_ids: list[int]) -> list[Note]:
+    """The cases' latest 50 notes, each with its author."""
+    return list(session.scalars(_case_notes(), {"case_ids": case_ids}))
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _case_notes() -> Select[Note]:
+    return (
         select(Note)
-        .where(Note.case_id.in_(case_ids))
+        .where(Note.case_id.in_(bindparam("case_ids", expanding=True)))
         .options(joinedload(Note.author))
         .order_by(Note.created_at.desc(), Note.id.desc())
-        .limit(limit)
+        .limit(50)
     )
-    return list(session.scalars(stmt))
 
 
 # Tasks ----------------------------------------------------------------------------------------
@@ -399,14 +408,19 @@ def reopen_task(session: Session, user: User, task: Task) -> None:
 
 
 def case_tasks(session: Session, case_ids: list[int]) -> list[Task]:
-    stmt = (
+    """The cases' tasks, open ones first by date, each with its assignee (200 at most)."""
+    return list(session.scalars(_case_tasks(), {"case_ids": case_ids}))
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _case_tasks() -> Select[Task]:
+    return (
         select(Task)
-        .where(Task.case_id.in_(case_ids))
+        .where(Task.case_id.in_(bindparam("case_ids", expanding=True)))
         .options(joinedload(Task.assignee))
         .order_by(Task.completed_at.is_not(None), Task.due_on, Task.id)
         .limit(200)
     )
-    return list(session.scalars(stmt))
 
 
 def open_tasks_for(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
@@ -30,12 +31,16 @@ class ReferralData:
 def for_cases(session: Session, case_ids: list[int]) -> list[ServiceReferral]:
     if not case_ids:
         return []
-    stmt = (
+    return list(session.scalars(_for_cases(), {"case_ids": case_ids}))
+
+
+@cache  # built once and run with bound values: not built and keyed again on every page
+def _for_cases() -> Select[ServiceReferral]:
+    return (
         select(ServiceReferral)
-        .where(ServiceReferral.case_id.in_(case_ids))
+        .where(ServiceReferral.case_id.in_(bindparam("case_ids", expanding=True)))
         .order_by(ServiceReferral.referred_on.desc(), ServiceReferral.id.desc())
     )
-    return list(session.scalars(stmt))
 
 
 def create_referral(session: Session, user: User, case: Case, data: ReferralData, today: date) -> ServiceReferral:

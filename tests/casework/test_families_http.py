@@ -351,9 +351,7 @@ def test_the_list_shows_each_households_size_current_case_and_manager(client, db
     first_case = db_session.scalars(select(Case).where(Case.family_id == big.id)).one()
     first_case.status, first_case.closed_on = CaseStatus.CLOSED, date(2026, 2, 1)
     first_case.closed_reason = ClosedReason.MOVED_AWAY
-    db_session.add(
-        Case(family_id=big.id, reference="C-REOPENED", status=CaseStatus.ACTIVE, opened_on=date(2025, 6, 1))
-    )
+    db_session.add(Case(family_id=big.id, reference="C-REOPENED", status=CaseStatus.ACTIVE, opened_on=date(2025, 6, 1)))
     db_session.commit()
     page = client.get("/families").get_data(as_text=True)
     row = page.split(f'href="/families/{big.id}"')[1].split("</tr>")[0]
