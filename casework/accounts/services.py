@@ -6,10 +6,11 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from casework.accounts.models import (
@@ -376,11 +377,7 @@ def resume_session(
     if not token:
         return None
     now = now or utcnow()
-    found = session.scalar(
-        select(UserSession)
-        .where(UserSession.token_hash == _token_hash(token))
-        .options(joinedload(UserSession.user).options(undefer(User.two_factor_policy), joinedload(User.organization)))
-    )
+    found = session.scalar(_live_session(), {"token_hash": _token_hash(token)})
     if (
         found is None
         or found.revoked_at is not None
@@ -393,6 +390,15 @@ def resume_session(
         found.last_seen_at = now
         session.flush()
     return found.user
+
+
+@cache  # built once and run with the token's hash bound: every request asks it
+def _live_session() -> Select[UserSession]:
+    return (
+        select(UserSession)
+        .where(UserSession.token_hash == bindparam("token_hash"))
+        .options(joinedload(UserSession.user).options(undefer(User.two_factor_policy), joinedload(User.organization)))
+    )
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
+from functools import cache
 from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
@@ -606,6 +607,7 @@ def opt_in_by_text(session: Session, number: str, today: date) -> list[Member]:
 # Reading --------------------------------------------------------------------------------------
 
 
+@cache  # the same option objects each time: SQLAlchemy keeps their cache keys on them
 def family_page_options() -> tuple[ORMOption, ...]:
     """What the family page shows of the household, loaded with it: the addresses and the releases
     with their papers in the family's statement, the members in one more with their phones, languages, flags, consents and school
