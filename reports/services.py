@@ -288,13 +288,16 @@ DIMENSIONS = ("summary", "month", "place", "language", "manager", "representatio
 def without_jit(session: Session) -> None:
     """PostgreSQL compiles a query it estimates costly (these aggregations, at scale) to machine code
     first, which takes longer than running it: switched off for the rest of this transaction; and
-    the groupings get the memory to stay off the disk. Every report request starts with it
-    (reports.views), as does the facts job."""
+    the groupings get the memory to stay off the disk. A report's statements are planned for their
+    values each time: once a connection has run a prepared statement a few times, PostgreSQL may
+    keep a generic plan for it, which knows neither the program nor the period (the school
+    report's became 3 to 4 times slower). Every report request starts with it (reports.views), as
+    does the facts job."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text(
                 "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true),"
-                " set_config('random_page_cost', '1.1', true)"
+                " set_config('random_page_cost', '1.1', true), set_config('plan_cache_mode', 'force_custom_plan', true)"
             )
         )
 
