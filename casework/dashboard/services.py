@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Row, and_, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Row, and_, exists, func, select
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
@@ -23,9 +23,8 @@ UPCOMING_DAYS = 14
 
 
 T = TypeVar("T")
-# A task panel's line: its panel, id, due date, title, title key and values, household id and name,
-# assignee's name.
-TaskLine = Row[str, int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
+# A task panel's line: id, due date, title, title key and values, household id and name, assignee's name.
+TaskLine = Row[int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -81,53 +80,52 @@ def my_families(
     return _panel(list(session.execute(stmt).all()))
 
 
-@dataclass
-class TaskPanels:
-    overdue: Panel[TaskLine]
-    upcoming: Panel[TaskLine]
-    address_changes: Panel[TaskLine]
-
-
-def task_panels(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> TaskPanels:
-    """The three panels of open tasks (overdue; due in the next two weeks; changes of address still
-    to file, whatever their date), each one's first lines, in one statement. A line has the
-    columns it shows (a title is written from its key and values, see casework.cases.titles), not
-    the tasks, cases, households and assignees whole."""
-    panels = {
-        "overdue": Task.due_on < today,
-        "upcoming": and_(Task.due_on >= today, Task.due_on <= today + timedelta(days=UPCOMING_DAYS)),
-        "address_changes": Task.kind.in_(ADDRESS_CHANGE_KINDS),
-    }
-    branches = []
-    for name, condition in panels.items():
-        lines = (
-            select(
-                literal(name).label("panel"),
-                Task.id,
-                Task.due_on,
-                Task.title,
-                Task.title_key,
-                Task.title_values,
-                Case.family_id,
-                Family.display_name,
-                User.full_name.label("assignee_name"),
-            )
-            .join(Case, Task.case_id == Case.id)
-            .join(Family, Case.family_id == Family.id)
-            .outerjoin(User, User.id == Task.assignee_id)
-            .where(scope, Task.completed_at.is_(None), condition)
-            .order_by(Task.due_on, Task.id)
-            .limit(PANEL_SIZE + 1)
+def _tasks(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], *conditions: ColumnElement[bool]
+) -> Panel[TaskLine]:
+    """A panel of open tasks: the columns its lines show (a title is written from its key and
+    values, see casework.cases.titles), not the tasks, cases, households and assignees whole."""
+    stmt = (
+        select(
+            Task.id,
+            Task.due_on,
+            Task.title,
+            Task.title_key,
+            Task.title_values,
+            Case.family_id,
+            Family.display_name,
+            User.full_name.label("assignee_name"),
         )
-        if not whole_program:
-            lines = lines.where(Task.assignee_id == user.id)
-        branches.append(select(lines.subquery()))  # a LIMIT of its own: a subquery in the union
-    found: dict[str, list[TaskLine]] = {name: [] for name in panels}
-    for line in session.execute(union_all(*branches)):
-        found[line.panel].append(line)
-    return TaskPanels(*(_panel(sorted(found[name], key=lambda line: (line.due_on, line.id))) for name in panels))
+        .join(Case, Task.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .where(scope, Task.completed_at.is_(None), *conditions)
+        .order_by(Task.due_on, Task.id)
+        .limit(PANEL_SIZE + 1)
+    )
+    if not whole_program:
+        stmt = stmt.where(Task.assignee_id == user.id)
+    return _panel(list(session.execute(stmt).all()))
+
+
+def overdue_tasks(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[TaskLine]:
+    return _tasks(session, user, whole_program, scope, Task.due_on < today)
+
+
+def upcoming_tasks(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[TaskLine]:
+    return _tasks(
+        session, user, whole_program, scope, Task.due_on >= today, Task.due_on <= today + timedelta(days=UPCOMING_DAYS)
+    )
+
+
+def unfiled_address_changes(
+    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
+) -> Panel[TaskLine]:
+    return _tasks(session, user, whole_program, scope, Task.kind.in_(ADDRESS_CHANGE_KINDS))
 
 
 def unenrolled_children(
@@ -206,6 +204,8 @@ __all__ = [
     "expiring_documents",
     "missing_consent",
     "my_families",
-    "task_panels",
+    "overdue_tasks",
     "unenrolled_children",
+    "unfiled_address_changes",
+    "upcoming_tasks",
 ]

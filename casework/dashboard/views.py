@@ -26,9 +26,11 @@ def index():
         today=today,
         counts=services.counts(*args, today),
         families=services.my_families(*args),
-        tasks=services.task_panels(*args, today),
+        overdue=services.overdue_tasks(*args, today),
+        upcoming=services.upcoming_tasks(*args, today),
         unenrolled=services.unenrolled_children(*args, today),
         no_consent=services.missing_consent(*args, today),
+        address_changes=services.unfiled_address_changes(*args, today),
         expiring=services.expiring_documents(*args, today, max(current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"])),
         sections=[
             (s.template, s.load(db.session, current_user, whole_program, today))
