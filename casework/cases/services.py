@@ -282,17 +282,17 @@ def add_note(session: Session, user: User, case: Case, body: str) -> Note:
     return note
 
 
-def case_notes(session: Session, case_ids: list[int]) -> list[Note]:
-    """The cases' latest 50 notes, each with its author."""
-    return list(session.scalars(_case_notes(), {"case_ids": case_ids}))
+def case_notes(session: Session, case_ids: list[int]) -> list[Any]:
+    """The cases' latest 50 notes as the family page shows them: when, by whom, what."""
+    return list(session.execute(_case_notes(), {"case_ids": case_ids}))
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _case_notes() -> Select[Note]:
+def _case_notes() -> Select[int, datetime, str, str]:
     return (
-        select(Note)
+        select(Note.id, Note.created_at, Note.body, User.full_name.label("author_name"))
+        .outerjoin(User, User.id == Note.author_id)
         .where(Note.case_id.in_(bindparam("case_ids", expanding=True)))
-        .options(joinedload(Note.author))
         .order_by(Note.created_at.desc(), Note.id.desc())
         .limit(50)
     )
@@ -407,17 +407,27 @@ def reopen_task(session: Session, user: User, task: Task) -> None:
     session.flush()
 
 
-def case_tasks(session: Session, case_ids: list[int]) -> list[Task]:
-    """The cases' tasks, open ones first by date, each with its assignee (200 at most)."""
-    return list(session.scalars(_case_tasks(), {"case_ids": case_ids}))
+def case_tasks(session: Session, case_ids: list[int]) -> list[Any]:
+    """The cases' tasks as the family page shows them (open ones first by date, 200 at most):
+    the columns of a title (see casework.cases.titles), the date, whether done, the assignee's name."""
+    return list(session.execute(_case_tasks(), {"case_ids": case_ids}))
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _case_tasks() -> Select[Task]:
+def _case_tasks() -> Select[Any]:
     return (
-        select(Task)
+        select(
+            Task.id,
+            Task.kind,
+            Task.title,
+            Task.title_key,
+            Task.title_values,
+            Task.due_on,
+            Task.completed_at,
+            User.full_name.label("assignee_name"),
+        )
+        .outerjoin(User, User.id == Task.assignee_id)
         .where(Task.case_id.in_(bindparam("case_ids", expanding=True)))
-        .options(joinedload(Task.assignee))
         .order_by(Task.completed_at.is_not(None), Task.due_on, Task.id)
         .limit(200)
     )

@@ -106,6 +106,50 @@ def test_tasks_are_added_completed_and_listed(client, db_session):
     assert "already done" in again.get_data(as_text=True)
 
 
+def test_the_family_page_lists_tasks_and_notes_with_their_people(app, client, db_session):
+    """Open tasks first by date, a done one struck through with Reopen, each with its assignee or a
+    dash; a title kept by key is written in the reader's language; each note names its author."""
+    from casework.cases.models import TaskKind
+    from casework.cases.titles import ADDRESS_CHANGE_COURT
+
+    user, family, case = _setup(client, db_session)
+    user.full_name = "Mónica Manager"
+    today = today_in(user.organization.timezone)
+    done = Task(case_id=case.id, title="Book the interpreter", due_on=today - timedelta(days=9), assignee_id=user.id)
+    done.completed_at = utcnow()
+    db_session.add_all(
+        [
+            done,
+            Task(case_id=case.id, title="Call the school", due_on=today + timedelta(days=3)),
+            Task(
+                case_id=case.id,
+                kind=TaskKind.ADDRESS_CHANGE_COURT,
+                title="File the change of address",
+                title_key=ADDRESS_CHANGE_COURT.key,
+                title_values={},
+                due_on=today - timedelta(days=1),
+                assignee_id=user.id,
+            ),
+            Note(case_id=case.id, author_id=user.id, body="Visited the family."),
+        ]
+    )
+    db_session.commit()
+    page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    tasks = page.split('id="tasks-h"')[1].split("New task")[0]
+    rows = tasks.split("<tr>")[2:]
+    assert "overdue" in rows[0] and "<td>Mónica Manager</td>" in rows[0] and "Mark done" in rows[0]
+    assert "Call the school" in rows[1] and "<td>—</td>" in rows[1]
+    assert "<s>Book the interpreter</s>" in rows[2] and "Reopen" in rows[2] and "Mónica Manager" in rows[2]
+    notes = page.split('id="notes-h"')[1].split("</section>")[0]
+    assert "Mónica Manager" in notes and "Visited the family." in notes
+    assert "File the change of address with the immigration court (EOIR-33)" in rows[0]  # by its key
+    spanish = client.get(f"/families/{family.id}", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        in_spanish = ADDRESS_CHANGE_COURT.render({})
+    assert in_spanish != "File the change of address with the immigration court (EOIR-33)"
+    assert in_spanish in spanish.split('id="tasks-h"')[1].split("</table>")[0]
+
+
 def test_dashboard_alerts_unenrolled_children_and_missing_consent(client, db_session):
     user, family, case = _setup(client, db_session)
     today = today_in(user.organization.timezone)
