@@ -10,7 +10,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 
-def field(f: Any, hint: Any = None) -> Markup:
+def field(f: Any) -> Markup:
     """The field in its wrapper: the label (and a star when required), the control, its hint, and
     its errors next to it, the control described by both and marked invalid while it has errors."""
     described = []

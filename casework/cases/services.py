@@ -87,14 +87,15 @@ def open_cases(session: Session, user: User, families: Sequence[tuple[Family, in
     return cases
 
 
+def current_first() -> tuple[ColumnElement[Any], ...]:
+    """A family's cases in the order that puts its current case first: the open one, else the most
+    recently opened (the later id on a tie). Lists of families add `Case.family_id` before it."""
+    return ((Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
+
+
 def current_case(session: Session, family: Family) -> Case | None:
     """The family's open case, or else its most recent one."""
-    stmt = (
-        select(Case)
-        .where(Case.family_id == family.id)
-        .order_by((Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
-        .limit(1)
-    )
+    stmt = select(Case).where(Case.family_id == family.id).order_by(*current_first()).limit(1)
     return session.scalars(stmt).first()
 
 
@@ -106,7 +107,7 @@ def current_cases(session: Session, family_ids: list[int]) -> dict[int, Case]:
         select(Case)
         .where(Case.family_id.in_(family_ids))
         .options(joinedload(Case.assigned_to))
-        .order_by(Case.family_id, (Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
+        .order_by(Case.family_id, *current_first())
     )
     found: dict[int, Case] = {}
     for case in session.scalars(stmt).unique():

@@ -727,7 +727,7 @@ class ListDetails:
 
 def family_list_details(session: Session, families: list[Family]) -> dict[int, ListDetails]:
     """`ListDetails` of each family of a list page, in one statement: every case of each, the
-    current one first (as `current_case` orders them), with the member count beside it."""
+    current one first, with the member count beside it."""
     ids = [f.id for f in families]
     if not ids:
         return {}
@@ -738,7 +738,7 @@ def family_list_details(session: Session, families: list[Family]) -> dict[int, L
         .outerjoin(Case, Case.family_id == Family.id)
         .outerjoin(User, User.id == Case.assigned_to_id)
         .where(Family.id.in_(ids))
-        .order_by(Family.id, (Case.status == CaseStatus.CLOSED).asc(), Case.opened_on.desc(), Case.id.desc())
+        .order_by(Family.id, *case_services.current_first())
     )
     found: dict[int, ListDetails] = {}
     for family_id, count, reference, status, manager in session.execute(stmt):
