@@ -6,11 +6,24 @@ import enum
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import SelectField as WTFormsSelectField
+from wtforms.validators import ValidationError
 from wtforms.widgets import Select, html_params
 
 from casework.errors import CaseworkError
+from casework.i18n import wtforms_messages
+
+
+class Form(FlaskForm):
+    """Flask-WTF's form (CSRF, the request's data), with WTForms' own messages read from a
+    catalogue kept per language (casework.i18n.WTFormsMessages). Every form of the application
+    derives from it."""
+
+    class Meta:
+        def get_translations(self, form: Any) -> Any:
+            return wtforms_messages
 
 
 class QuickSelect(Select):
@@ -64,6 +77,21 @@ class SelectField(WTFormsSelectField):
     """WTForms' select field written by the quick select: every form of the application uses it."""
 
     widget = QuickSelect()
+
+    def pre_validate(self, form: Any) -> None:
+        """WTForms' check that the value is one of the choices, the same answer, without making an
+        object per choice when the choices are (value, label) pairs (the report filters check
+        some 150 options at every request)."""
+        choices: Any = self.choices
+        groups: dict[Any, Any] = choices if isinstance(choices, dict) else {None: choices}
+        if self.process_errors or not self.validate_choice or not all(_pairs(group) for group in groups.values()):
+            super().pre_validate(form)
+            return
+        data, coerce = self.data, self.coerce
+        if not any(coerce(value) == data for group in groups.values() for value, _label in group):
+            # WTForms 3.3's own message setting, which its stubs do not know yet.
+            message = getattr(self, "invalid_choice_message", None)
+            raise ValidationError(message or self.gettext("Not a valid choice."))
 
 
 def _pairs(choices: Any) -> bool:

@@ -8,13 +8,14 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import DateTimePattern, get_date_format, parse_pattern
-from babel.support import NullTranslations
+from babel.support import NullTranslations, Translations
 from flask import Flask, current_app, g, has_request_context, request, session
 from flask_babel import Babel, LazyString, format_date, get_locale, get_translations
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
 from markupsafe import Markup
+from wtforms.i18n import messages_path
 
 SUPPORTED_LOCALES = ("en", "es", "fr")
 LOCALE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -70,6 +71,27 @@ def template_ngettext(eval_context: EvalContext, singular: str, plural: str, num
     if eval_context.autoescape:
         translated = Markup(translated)  # noqa: S704 - the catalogue is ours; variables are escaped by %
     return translated % variables
+
+
+class WTFormsMessages:
+    """WTForms' own messages ("Not a valid choice.", "Not a valid date value.") in the reader's
+    language, each language's catalogue read once per process: Flask-WTF reads the file again at
+    every request that asks for one, and a report's filters ask at every request (a select left
+    empty is checked against its choices before its Optional validator clears the error)."""
+
+    def gettext(self, string: str) -> str:
+        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(locale: str) -> NullTranslations:
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+wtforms_messages = WTFormsMessages()
 
 
 def lazy_gettext(string: str, **variables: Any) -> LazyString:

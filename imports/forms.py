@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import StringField
 from wtforms.validators import Length, Optional
 
-from casework.forms_common import SelectField
+from casework.forms_common import Form, SelectField
 from casework.i18n import lazy_gettext as _l
 from imports.columns import FIELDS
 from imports.models import ImportStatus
@@ -29,7 +28,7 @@ DATE_ORDER_CHOICES = [
 ]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(
         _l("Spreadsheet (CSV or Excel .xlsx)"),
         validators=[FileRequired(_l("Choose the file to import."))],
@@ -37,7 +36,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class MappingForm(FlaskForm):
+class MappingForm(Form):
     """One select per column of the file (added by `mapping_form`), and how dates are written."""
 
     date_order = SelectField(_l("How the file writes dates"), choices=DATE_ORDER_CHOICES, validators=[Optional()])
@@ -66,5 +65,5 @@ def mapping_form(headers: list[str], mapping: dict[int, str], formdata: object =
     return form
 
 
-class StartForm(FlaskForm):
+class StartForm(Form):
     """The decisions on duplicates come as `decision-<household>` and `family-<household>`."""

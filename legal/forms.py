@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from casework.families.forms import US_STATES, MultiCheckboxField
 from casework.families.zones import US_ZONES
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from legal.models import PartnerKind, ReferralEventKind, ReferralStatus, Representation
 
@@ -41,7 +40,7 @@ REPRESENTATIONS = {
 }
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     partner_id = SelectField(_l("Legal partner"), coerce=int)
     member_ids = MultiCheckboxField(_l("Who is referred"), coerce=int)
     message = TextAreaField(
@@ -51,20 +50,20 @@ class ReferralForm(FlaskForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     reason = TextAreaField(_l("Why you decline"), validators=[DataRequired(), Length(max=500)])
 
 
-class RepresentationForm(FlaskForm):
+class RepresentationForm(Form):
     representation = SelectField(_l("Representation"), choices=enum_choices(REPRESENTATIONS))
     appearance_filed_on = DateField(_l("Notice of appearance (EOIR-28) filed on"), validators=[Optional()])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     reason = StringField(_l("Why it closes"), validators=[Optional(), Length(max=500)])
 
 
-class LegalNoteForm(FlaskForm):
+class LegalNoteForm(Form):
     body = TextAreaField(
         _l("Legal note"),
         validators=[DataRequired(), Length(max=20000)],
@@ -72,7 +71,7 @@ class LegalNoteForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     kind = SelectField(_l("Kind"), choices=enum_choices(PARTNER_KINDS))
     capacity = IntegerField(_l("Open cases they can take"), validators=[InputRequired(), NumberRange(min=0, max=10000)])
     states = MultiCheckboxField(_l("States covered"), choices=[(s, s) for s in US_STATES])
@@ -83,7 +82,7 @@ class ProfileForm(FlaskForm):
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=30)])
 
 
-class ColleagueForm(FlaskForm):
+class ColleagueForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     password = PasswordField(
@@ -93,7 +92,7 @@ class ColleagueForm(FlaskForm):
     )
 
 
-class NewPartnerForm(FlaskForm):
+class NewPartnerForm(Form):
     name = StringField(_l("Organization's name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=enum_choices(PARTNER_KINDS))
     timezone = SelectField(

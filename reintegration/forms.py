@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casework.families.forms import US_STATES, MultiCheckboxField
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from reintegration.models import (
     Answer,
@@ -32,7 +31,7 @@ MUNICIPALITY_HELP = {
 }
 
 
-class ReturnFields(FlaskForm):
+class ReturnFields(Form):
     country = SelectField(_l("Country of return"), validators=[DataRequired()])
     returned_on = DateField(_l("Returned on"), validators=[DataRequired()])
     method = SelectField(_l("How"), choices=enum_choices(RETURN_METHODS))
@@ -81,7 +80,7 @@ def _answer(label: str) -> SelectField:
     return SelectField(label, choices=enum_choices(ANSWERS))
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     has_national_id = _answer(_l("Has a national identity document"))
     children_birth_certificates = _answer(_l("The children have their birth certificates"))
     us_born_children = BooleanField(_l("Some children were born in the US"))
@@ -153,7 +152,7 @@ SAFETY_STATUSES = {
 }
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=enum_choices(PROVIDER_KINDS))
     services = MultiCheckboxField(_l("Services offered"), choices=enum_choices(SERVICES), validators=[Optional()])
@@ -177,7 +176,7 @@ class ProviderForm(FlaskForm):
     active = BooleanField(_l("Takes referrals"), default=True)
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -186,26 +185,26 @@ class DirectoryFilterForm(FlaskForm):
     service = SelectField(_l("Service"), choices=[("", "—"), *enum_choices(SERVICES)], validators=[Optional()])
 
 
-class PlanItemForm(FlaskForm):
+class PlanItemForm(Form):
     service = SelectField(_l("Need"), choices=enum_choices(SERVICES))
     action = TextAreaField(_l("What will be done"), validators=[Optional(), Length(max=2000)])
     status = SelectField(_l("Status"), choices=enum_choices(PLAN_STATUSES))
     due_on = DateField(_l("Target date"), validators=[Optional()])
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     service = SelectField(_l("Service"), choices=enum_choices(SERVICES))
     provider_id = SelectField(_l("Provider"), coerce=int, validate_choice=False)  # the service checks it
     plan_item_id = SelectField(_l("Plan line"), coerce=int)
     note = TextAreaField(_l("Note for the referral"), validators=[Optional(), Length(max=2000)])
 
 
-class ReferralUpdateForm(FlaskForm):
+class ReferralUpdateForm(Form):
     status = SelectField(_l("Answer"), choices=enum_choices(REFERRAL_STATUSES))
     outcome = TextAreaField(_l("What came of it"), validators=[Optional(), Length(max=2000)])
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     recorded_on = DateField(_l("Date"), validators=[DataRequired()])
     documents_obtained = _answer(_l("Identity documents obtained"))
     children_in_school = _answer(_l("The children are in school"))
@@ -215,11 +214,11 @@ class OutcomeForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class RemindersConsentForm(FlaskForm):
+class RemindersConsentForm(Form):
     given_on = DateField(_l("Agreed on"), validators=[DataRequired()])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     country = SelectField(
         _l("Country of the organization"),
         validators=[Optional()],
@@ -250,20 +249,20 @@ CLOSED_REASONS = {
 }
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     closed_reason = SelectField(
         _l("Reason for closing"), choices=[("", "—"), *enum_choices(CLOSED_REASONS)], validators=[Optional()]
     )
 
 
-class RelativeForm(FlaskForm):
+class RelativeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     relationship = StringField(_l("Their relationship"), validators=[Optional(), Length(max=100)])
     phone = StringField(_l("Their phone in the US"), validators=[Optional(), Length(max=30)])
     us_state = SelectField(_l("State"), choices=[("", "—")] + [(s, s) for s in US_STATES], validators=[Optional()])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     q = StringField(
         _l("Find a returnee"),
         validators=[Optional(), Length(max=200)],
@@ -271,7 +270,7 @@ class SearchForm(FlaskForm):
     )
 
 
-class HouseholdMemberForm(FlaskForm):
+class HouseholdMemberForm(Form):
     given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=120)])
     first_surname = StringField(_l("First surname"), validators=[DataRequired(), Length(max=80)])
     second_surname = StringField(_l("Second surname"), validators=[Optional(), Length(max=80)])

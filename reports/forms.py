@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms.validators import Optional
 
-from casework.forms_common import SelectField
+from casework.forms_common import Form, SelectField
 from casework.i18n import lazy_gettext as _l
 from reports.services import LONGEST_PERIOD_MONTHS, PRESETS, Filters, months_between, preset_period
 from scheduling.api import APPOINTMENT_KINDS, AppointmentKind
@@ -22,7 +21,7 @@ PRESET_LABELS = {
 EARLIEST = date(2000, 1, 1)
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(Form):
     """The period alone (the in-country organizations' report)."""
 
     class Meta:

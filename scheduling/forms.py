@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, Field, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from casework.families.forms import US_STATES, MultiCheckboxField
 from casework.families.zones import US_ZONES
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from scheduling.labels import APPOINTMENT_KINDS, DECISIONS, MODES, OFFICE_KINDS, OUTCOMES
 
@@ -25,7 +24,7 @@ def _fold(value: str | None) -> int | None:
     return int(value) if value in ("0", "1") else None
 
 
-class AppointmentForm(FlaskForm):
+class AppointmentForm(Form):
     kind = SelectField(_l("Kind"), choices=enum_choices(APPOINTMENT_KINDS))
     member_ids = MultiCheckboxField(_l("Who must attend"), coerce=int)
     local_date = DateField(_l("Date"), validators=[DataRequired()])
@@ -53,7 +52,7 @@ class AppointmentForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     outcome = SelectField(_l("What happened"), choices=enum_choices(OUTCOMES))
     decision = SelectField(_l("Decision"), choices=[("", "—"), *enum_choices(DECISIONS)], validators=[Optional()])
     note = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
@@ -73,13 +72,13 @@ class OutcomeForm(FlaskForm):
             raise ValidationError(_l("Give both the new date and the new time."))
 
 
-class DeadlineForm(FlaskForm):
+class DeadlineForm(Form):
     title = StringField(_l("What is due"), validators=[DataRequired(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[DataRequired()])
     member_id = SelectField(_l("For"), coerce=int)
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     street = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
@@ -119,7 +118,7 @@ class OfficeForm(PlaceForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30)])
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(Form):
     steps = StringField(
         _l("Reminders"),
         validators=[DataRequired(), Length(max=200)],

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from casework.accounts.models import Role
 from casework.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from casework.forms_common import SelectField
+from casework.forms_common import Form, SelectField
 from casework.i18n import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -17,12 +16,12 @@ ROLE_LABELS = {
 }
 
 
-class SignInForm(FlaskForm):
+class SignInForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
@@ -35,7 +34,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(
@@ -54,11 +53,11 @@ class UserForm(FlaskForm):
     )
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     locale = SelectField(_l("Language"), choices=[("en", "English"), ("es", "Español")])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Code from your authenticator app, or a recovery code"),
         validators=[DataRequired(), Length(max=20)],
@@ -66,7 +65,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class EnableTwoFactorForm(FlaskForm):
+class EnableTwoFactorForm(Form):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     code = StringField(
         _l("The 6-digit code the app shows"),
@@ -75,11 +74,11 @@ class EnableTwoFactorForm(FlaskForm):
     )
 
 
-class DisableTwoFactorForm(FlaskForm):
+class DisableTwoFactorForm(Form):
     password = PasswordField(_l("Your password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class TwoFactorPolicyForm(FlaskForm):
+class TwoFactorPolicyForm(Form):
     admin = BooleanField(_l("Administrators"))
     supervisor = BooleanField(_l("Supervisors"))
     case_manager = BooleanField(_l("Case managers"))

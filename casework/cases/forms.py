@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import CaseStatus, ClosedReason
-from casework.forms_common import SelectField
+from casework.forms_common import Form, SelectField
 from casework.i18n import lazy_gettext as _l
 from casework.i18n import ngettext
 
@@ -33,7 +32,7 @@ AHEAD_CHOICE_LABELS = {
 }
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     status = SelectField(_l("Status"), choices=[(s.value, label) for s, label in STATUS_LABELS.items()])
     closed_reason = SelectField(
         _l("Reason for closing"),
@@ -81,15 +80,15 @@ class StatusForm(FlaskForm):
         ]
 
 
-class AssignForm(FlaskForm):
+class AssignForm(Form):
     assigned_to_id = SelectField(_l("Case manager"), coerce=int)
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(_l("Note"), validators=[DataRequired(), Length(max=20_000)])
 
 
-class TaskForm(FlaskForm):
+class TaskForm(Form):
     title = StringField(_l("Task"), validators=[DataRequired(), Length(max=200)])
     due_on = DateField(_l("Due on"), validators=[DataRequired()])
     assignee_id = SelectField(_l("Assigned to"), coerce=int)

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casework.community.models import ReferralStatus, ServiceCategory
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 
 CATEGORY_LABELS = {
@@ -28,7 +27,7 @@ REFERRAL_STATUS_LABELS = {
 }
 
 
-class ServiceReferralForm(FlaskForm):
+class ServiceReferralForm(Form):
     category = SelectField(_l("Service"), choices=enum_choices(CATEGORY_LABELS))
     provider = StringField(_l("Provider"), validators=[DataRequired(), Length(max=200)])
     member_id = SelectField(_l("For"), coerce=int)
@@ -36,6 +35,6 @@ class ServiceReferralForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
-class ReferralStatusForm(FlaskForm):
+class ReferralStatusForm(Form):
     status = SelectField(_l("Status"), choices=enum_choices(REFERRAL_STATUS_LABELS))
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])

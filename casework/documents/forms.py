@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField
 from wtforms.validators import InputRequired, Optional
 
 from casework.documents.labels import DOCUMENT_TYPES
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 
 # What the picker offers: a phone opens its camera for images, and PDFs stay at hand.
 ACCEPT = "image/*,application/pdf,.pdf,.jpg,.jpeg,.png,.heic,.heif,.webp,.docx"
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     file = FileField(
         _l("File (PDF, photograph or Word document)"),
         validators=[FileRequired(_l("Choose the file, or take a photograph of the document."))],
@@ -29,9 +28,9 @@ class DocumentForm(FlaskForm):
     shared_with_partners = BooleanField(_l("Legal partners working on the case may download it"))
 
 
-class ShareForm(FlaskForm):
+class ShareForm(Form):
     shared_with_partners = BooleanField(_l("Legal partners working on the case may download it"))
 
 
-class RemoveForm(FlaskForm):
+class RemoveForm(Form):
     pass

@@ -3,14 +3,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, HiddenField, SelectMultipleField, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from casework.families.models import ConsentKind, PhoneKind, Relationship, Vulnerability
 from casework.families.zones import US_ZONES
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 
 RELATIONSHIP_LABELS = {
@@ -118,7 +117,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MemberFields(FlaskForm):
+class MemberFields(Form):
     given_names = StringField(_l("Given names"), validators=[DataRequired(), Length(max=120)])
     first_surname = StringField(_l("First surname"), validators=[DataRequired(), Length(max=80)])
     second_surname = StringField(_l("Second surname"), validators=[Optional(), Length(max=80)])
@@ -158,7 +157,7 @@ class MemberForm(MemberFields):
     confirm_not_duplicate = HiddenField(default="")
 
 
-class AddressFields(FlaskForm):
+class AddressFields(Form):
     line1 = StringField(_l("Street address"), validators=[DataRequired(), Length(max=200)])
     line2 = StringField(_l("Apartment, unit"), validators=[Optional(), Length(max=200)])
     city = StringField(_l("City"), validators=[DataRequired(), Length(max=100)])
@@ -213,10 +212,10 @@ class IntakeForm(MemberFields, AddressFields):
         return valid
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     kind = SelectField(_l("Consent to"), choices=enum_choices(CONSENT_LABELS))
     given_on = DateField(_l("Given on"), validators=[DataRequired()])
 
 
-class SearchForm(FlaskForm):
+class SearchForm(Form):
     q = StringField(_l("Name, A-number or phone"), validators=[Optional(), Length(max=200)])

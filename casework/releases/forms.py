@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from casework.releases.models import DocumentKind, ReleaseType, ReleasingAgency
 
@@ -32,7 +31,7 @@ DOCUMENT_LABELS = {
 }
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(Form):
     member_id = SelectField(_l("Who was released"), coerce=int)
     arrived_on = DateField(_l("Arrived in the US on"), validators=[Optional()])
     released_on = DateField(_l("Released on"), validators=[DataRequired()])
@@ -45,6 +44,6 @@ class ReleaseForm(FlaskForm):
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     kind = SelectField(_l("Document"), choices=enum_choices(DOCUMENT_LABELS))
     received_on = DateField(_l("Received on"), validators=[Optional()])

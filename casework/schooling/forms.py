@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from casework.forms_common import SelectField, enum_choices
+from casework.forms_common import Form, SelectField, enum_choices
 from casework.i18n import lazy_gettext as _l
 from casework.schooling.models import Barrier, EnrollmentStatus
 
@@ -27,7 +26,7 @@ BARRIER_LABELS = {
 }
 
 
-class EnrollmentForm(FlaskForm):
+class EnrollmentForm(Form):
     status = SelectField(_l("Status"), choices=enum_choices(STATUS_LABELS))
     barrier = SelectField(_l("Barrier"), choices=[("", "—"), *enum_choices(BARRIER_LABELS)], validators=[Optional()])
     barrier_notes = TextAreaField(_l("About the barrier"), validators=[Optional(), Length(max=2000)])

@@ -1,12 +1,15 @@
 """The quick select (report filters, the family page's staff lists) writes the same HTML as WTForms' own."""
 
+import sys
 import warnings
 
 import pytest
 from wtforms import Form, SelectField
+from wtforms import SelectField as WTFormsSelectField
 from wtforms.widgets import Select
 
 from casework.forms_common import QuickSelect
+from casework.forms_common import SelectField as QuickSelectField
 
 
 class _Form(Form):
@@ -53,3 +56,70 @@ def test_a_required_field_is_written_required():
     form.staff.flags.required = True
     written = QuickSelect()(form["staff"])
     assert written == Select()(form["staff"]) and " required" in written
+
+
+class _Checked(Form):
+    plain = QuickSelectField(choices=[("", "All"), ("spa", "Español")])
+    grouped = QuickSelectField()
+    staff = QuickSelectField(coerce=int, choices=[(0, "Not assigned"), (7, "Ana")])
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "valid"),
+    [
+        ("plain", "spa", True),
+        ("plain", "", True),
+        ("plain", "eng", False),
+        ("grouped", "court-2", True),
+        ("grouped", "", True),
+        ("grouped", "court-9", False),
+        ("staff", "7", True),
+        ("staff", "8", False),
+        ("staff", "seven", False),  # not a number: WTForms' own coerce error
+    ],
+)
+def test_the_choice_check_answers_as_wtforms_does(name, value, valid):
+    mine, theirs = _Checked(DummyPost({name: value})), _Checked(DummyPost({name: value}))
+    for form in (mine, theirs):
+        form.grouped.choices = {"": [("", "All")], "Courts": [("court-1", "A"), ("court-2", "B")]}
+    for field in theirs:
+        field.pre_validate = WTFormsSelectField.pre_validate.__get__(field)  # type: ignore[method-assign]
+    assert mine[name].validate(mine) is valid
+    assert theirs[name].validate(theirs) is valid
+    assert mine[name].errors == theirs[name].errors
+
+
+class DummyPost(dict):
+    def getlist(self, key):
+        return [self[key]] if key in self else []
+
+
+def test_every_form_of_the_application_reads_wtforms_messages_in_the_readers_language(app):
+    """Each form derives from casework's Form, whose WTForms messages come from a catalogue read
+    once per language; in Spanish, WTForms' own "Not a valid choice." is Spanish."""
+    from flask_babel import force_locale
+    from flask_wtf import FlaskForm
+
+    from casework.forms_common import Form as CaseworkForm
+
+    packages = ("casework", "scheduling", "legal", "reintegration", "reports", "imports")
+    for package in packages:  # the app imported every domain's views, and so their forms
+        assert any(name.startswith(f"{package}.") and name.endswith(".forms") for name in sys.modules)
+    forms = [f for f in _subclasses(FlaskForm) if f.__module__.split(".")[0] in packages]
+    assert len(forms) > 40
+    assert [f for f in forms if not issubclass(f, CaseworkForm)] == []
+
+    class Choosing(CaseworkForm):
+        pick = QuickSelectField(choices=[("a", "A")])
+
+    for locale, expected in (("en", "Not a valid choice."), ("es", "Opción inválida."), ("en", "Not a valid choice.")):
+        with app.test_request_context("/"), force_locale(locale):
+            form = Choosing(DummyPost({"pick": "b"}), meta={"csrf": False})
+            assert not form.validate()
+            assert form.pick.errors == [expected]
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
