@@ -8,7 +8,7 @@ supervisors reach their whole program, a case manager the cases assigned to them
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from casework import access
-from casework.accounts.models import User
+from casework.accounts.models import PROGRAM_ROLES, User
 from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
@@ -382,12 +382,15 @@ def _counted(
     return (_grouping_sets if postgresql else _union)(session, facts)
 
 
-def appearance(session: Session, user: User, filters: Filters, now: datetime) -> Appearance:
+def appearance(
+    session: Session, user: User, filters: Filters, now: datetime, known: Mapping[str, str] | None = None
+) -> Appearance:
     """Figure 1 and all its breakdowns from the appearance facts (reports.facts works out what each
     date counts as): whole months of the whole program add up the monthly counts, and count the
     dates without an outcome apart; any other choice counts the period's facts. Then the names of
-    the courts, offices and case managers found (three small look-ups). A date with no outcome
-    counts as missing once its time has passed."""
+    the courts, offices and case managers found: from `known` (the filter lists' names, see
+    `filter_lists`), looked up only for those it lacks. A date with no outcome counts as missing
+    once its time has passed."""
     tallies: dict[tuple[str, str, str], dict[str, int]] = {}
     whole_months = whole_program_months(user, filters, by_language=True)
     rows = _counted_by_month(session, user, filters) if whole_months else _counted(session, user, filters, now, False)
@@ -407,8 +410,8 @@ def appearance(session: Session, user: User, filters: Filters, now: datetime) ->
             counts = Counts(counts.attended, counts.missed, counts.missing)
         found[dim].setdefault(key, RateRow(key)).counts[category] = counts
     summary = found["summary"].get("", RateRow(""))
-    _name_places(session, found["place"])
-    _name_managers(session, found["manager"])
+    _name_places(session, found["place"], known or {})
+    _name_managers(session, found["manager"], known or {})
     by_size = lambda r: (-r.total.denominator - r.total.missing, r.label, r.key)  # noqa: E731
     return Appearance(
         summary={c: summary.of(c) for c in CATEGORIES},
@@ -502,27 +505,68 @@ def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, st
         yield dim, _key(dim, row), row.category, row.result, int(row.n)
 
 
-def _ids(rows: dict[str, RateRow], prefix: str = "") -> list[int]:
-    return [int(key[len(prefix) :]) for key in rows if key.startswith(prefix) and key[len(prefix) :].isdigit()]
+def _ids(keys: Iterable[str], prefix: str = "") -> list[int]:
+    return [int(key[len(prefix) :]) for key in keys if key.startswith(prefix) and key[len(prefix) :].isdigit()]
 
 
-def _name_places(session: Session, rows: dict[str, RateRow]) -> None:
-    names = {}
-    for model, prefix in ((Court, "court-"), (Office, "office-")):  # a look-up each, found or not: fixed statements
+def _name_places(session: Session, rows: dict[str, RateRow], known: Mapping[str, str]) -> None:
+    names = {key: known[key] for key in rows if key in known}
+    unknown = [key for key in rows if key not in names]
+    for model, prefix in ((Court, "court-"), (Office, "office-")):
+        if ids := _ids(unknown, prefix):
+            names.update(
+                {
+                    f"{prefix}{i}": name
+                    for i, name in session.execute(select(model.id, model.name).where(model.id.in_(ids)))
+                }
+            )
+    for key, row in rows.items():
+        row.label = names.get(key, "")
+
+
+def _name_managers(session: Session, rows: dict[str, RateRow], known: Mapping[str, str]) -> None:
+    names = {key: known[key] for key in rows if key in known}
+    if ids := _ids(key for key in rows if key not in names):
         names.update(
-            {
-                f"{prefix}{i}": name
-                for i, name in session.execute(select(model.id, model.name).where(model.id.in_(_ids(rows, prefix))))
-            }
+            {str(i): name for i, name in session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))}
         )
     for key, row in rows.items():
         row.label = names.get(key, "")
 
 
-def _name_managers(session: Session, rows: dict[str, RateRow]) -> None:
-    names = dict(session.execute(select(User.id, User.full_name).where(User.id.in_(_ids(rows)))).all())
-    for key, row in rows.items():
-        row.label = names.get(int(key), "") if key.isdigit() else ""
+@dataclass
+class FilterLists:
+    """What the filters offer: every court, the program's offices and its staff, as (value, name)."""
+
+    courts: list[tuple[str, str]] = field(default_factory=list)
+    offices: list[tuple[str, str]] = field(default_factory=list)
+    staff: list[tuple[str, str]] = field(default_factory=list)
+
+    def names(self) -> dict[str, str]:
+        """Each name by the key the appearance breakdowns use ("court-1", "office-2", a user's id)."""
+        return dict(itertools.chain(self.courts, self.offices, self.staff))
+
+
+def filter_lists(session: Session, user: User) -> FilterLists:
+    """One statement: the courts, the program's offices and the program's staff, each sorted by
+    name; a case manager whose reports are their own caseload has no staff filter, and the only
+    manager their figures name is themselves."""
+    program = user.organization_id
+    lists = [
+        select(literal("court").label("what"), Court.id.label("number"), Court.name.label("name")),
+        select(literal("office"), Office.id, Office.name).where(Office.program_id == program),
+    ]
+    if not caseload_only(user):
+        staff = (User.organization_id == program, User.role.in_(PROGRAM_ROLES))
+        lists.append(select(literal("staff"), User.id, User.full_name).where(*staff))
+    choices = union_all(*lists).subquery()
+    found = FilterLists(staff=[(str(user.id), user.full_name)] if caseload_only(user) else [])
+    for what, number, name in session.execute(select(choices).order_by(choices.c.name, choices.c.number)):
+        if what == "staff":
+            found.staff.append((str(number), name))
+        else:
+            getattr(found, f"{what}s").append((f"{what}-{number}", name))
+    return found
 
 
 @dataclass(frozen=True)

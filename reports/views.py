@@ -6,15 +6,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
 from flask_babel import format_date
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import literal, select, union_all
 
 from casework import access
 from casework.access import requires
-from casework.accounts.models import PROGRAM_ROLES, User
 from casework.db import db, utcnow
 from casework.i18n import gettext as _
 from casework.i18n import language_choices
@@ -24,7 +22,6 @@ from reports import charts, exports, facts, services, tables
 from reports.forms import FilterForm, PeriodForm
 from reports.numbers import format_decimal, format_percent
 from reports.services import CATEGORIES, KINDS_OF, Filters
-from scheduling.api import Court, Office
 
 bp = Blueprint("reports", __name__)
 
@@ -49,32 +46,28 @@ def report_percent(value: float | None) -> str:
     return "—" if value is None else format_percent(value, "#,##0.0%")
 
 
+def _filter_lists() -> services.FilterLists:
+    """The filters' lists, read once a request: the filter form offers them, the appearance
+    breakdowns are named from them."""
+    if "report_filter_lists" not in g:
+        g.report_filter_lists = services.filter_lists(db.session, current_user)
+    lists: services.FilterLists = g.report_filter_lists
+    return lists
+
+
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args)
-    caseload_only = services.caseload_only(current_user)
-    program = current_user.organization_id
-    # The courts, the program's offices and its staff, in one statement: each report page shows them.
-    lists = [
-        select(literal("court").label("what"), Court.id.label("number"), Court.name.label("name")),
-        select(literal("office"), Office.id, Office.name).where(Office.program_id == program),
-    ]
-    if not caseload_only:
-        staff = (User.organization_id == program, User.role.in_(PROGRAM_ROLES))
-        lists.append(select(literal("staff"), User.id, User.full_name).where(*staff))
-    choices = union_all(*lists).subquery()
-    found: dict[str, list[tuple[str, str]]] = {"court": [], "office": [], "staff": []}
-    for what, number, name in db.session.execute(select(choices).order_by(choices.c.name, choices.c.number)):
-        found[what].append((f"{what}-{number}" if what != "staff" else str(number), name))
+    lists = _filter_lists()
     form.place.choices = {
         "": [("", _("All courts and offices"))],
-        _("Immigration courts"): found["court"],
-        _("Offices"): found["office"],
+        _("Immigration courts"): lists.courts,
+        _("Offices"): lists.offices,
     }
     form.language.choices = [("", _("All languages")), *language_choices()]
-    if caseload_only:
+    if services.caseload_only(current_user):
         del form["manager"]  # a case manager's reports are their own caseload
     else:
-        form.manager.choices = [("", _("All case managers")), *found["staff"]]
+        form.manager.choices = [("", _("All case managers")), *lists.staff]
     return form
 
 
@@ -93,7 +86,8 @@ def _facts_as_of(now: datetime) -> datetime:
 def appearance_data(filters: Filters, now: datetime) -> dict:
     """The appearance figures, from the program's facts, and when those were built."""
     as_of = _facts_as_of(now)
-    return vars(services.appearance(db.session, current_user, filters, now)) | {"as_of": as_of}
+    figure = services.appearance(db.session, current_user, filters, now, _filter_lists().names())
+    return vars(figure) | {"as_of": as_of}
 
 
 def _bar_rows(table: exports.Table, first: str, categories: list[str]) -> list[charts.BarRow]:

@@ -147,6 +147,20 @@ def test_the_breakdowns_add_up_to_the_figure(db_session, dataset):
     assert _triples(representation, "hearing") == {"represented": (2, 0, 2), "unrepresented": (5, 1, 0)}
 
 
+def test_the_breakdowns_are_named_from_the_filter_lists_and_looked_up_when_missing(db_session, dataset):
+    p = dataset
+    known = services.filter_lists(db_session, p.supervisor).names()
+    assert known[f"court-{p.other_court.id}"] == "Kansas City Immigration Court"
+    assert known[str(p.other_manager.id)] == "Carlos Ortiz"
+    del known[str(p.other_manager.id)]  # as for a case manager no longer on the program's staff
+    known[f"office-{p.ice.id}"] = "ICE office, as the list names it"
+    figure = services.appearance(db_session, p.supervisor, _filters(p), utcnow(), known)
+    assert {r.key: r.label for r in figure.managers}[str(p.other_manager.id)] == "Carlos Ortiz"
+    assert {r.key: r.label for r in figure.places}[f"office-{p.ice.id}"] == "ICE office, as the list names it"
+    # A case manager's reports are their caseload: no staff to choose, and they name only themselves.
+    assert services.filter_lists(db_session, p.manager).staff == [(str(p.manager.id), p.manager.full_name)]
+
+
 def test_what_reached_the_family_before_the_date(db_session, dataset):
     p = dataset
     reach = services.appearance(db_session, p.supervisor, _filters(p), utcnow()).reach
