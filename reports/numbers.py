@@ -31,6 +31,20 @@ def _locale() -> str:
     return locale
 
 
+class ReaderNumbers:
+    """The formatting above for one locale, for a loop that writes many numbers (a table's cells)
+    without looking the locale up for each."""
+
+    def __init__(self, locale: str | None = None) -> None:
+        self.locale = locale or _locale()
+
+    def decimal(self, number: Any) -> str:
+        return _decimal(number, self.locale)
+
+    def percent(self, number: Any, pattern: str | None = None) -> str:
+        return _percent(number, pattern, self.locale)
+
+
 def format_decimal(number: Any) -> str:
     """As flask_babel.format_decimal."""
     return _decimal(number, _locale())

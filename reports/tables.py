@@ -16,7 +16,7 @@ from casework.i18n import gettext as _
 from casework.i18n import language_name
 from casework.i18n import lazy_gettext as _l
 from reports.exports import Column, Table
-from reports.numbers import format_decimal, format_percent
+from reports.numbers import ReaderNumbers
 from reports.services import (
     Caseload,
     DeadlineRow,
@@ -321,24 +321,24 @@ def page_columns(table: Table) -> list[Column]:
     return [c for c in table.columns if c.key not in folded]
 
 
-def page_cell(row: dict, column: Column) -> str:
+def page_cell(row: dict, column: Column, numbers: ReaderNumbers) -> str:
     value = row.get(column.key)
     if column.kind == "rate":
         if value is None:
             return "—"
         if not column.of:
-            return format_percent(value, "#,##0.0%")
+            return numbers.percent(value, "#,##0.0%")
         numerator, denominator = (row.get(k) for k in column.of)
-        return f"{format_percent(value, '#,##0.0%')} ({format_decimal(numerator)}/{format_decimal(denominator)})"
+        return f"{numbers.percent(value, '#,##0.0%')} ({numbers.decimal(numerator)}/{numbers.decimal(denominator)})"
     if column.kind in ("count", "stat"):
-        return "—" if value is None else format_decimal(value)
+        return "—" if value is None else numbers.decimal(value)
     return "—" if value is None else str(value)
 
 
 def page_rows(table: Table) -> tuple[list[Column], list[list[str]]]:
     """The columns the page shows and each row's cells as the page writes them."""
-    columns = page_columns(table)
-    return columns, [[page_cell(row, column) for column in columns] for row in table.rows]
+    columns, numbers = page_columns(table), ReaderNumbers()
+    return columns, [[page_cell(row, column, numbers) for column in columns] for row in table.rows]
 
 
 def page_html(table: Table, args: dict[str, Any], small_count: int, caption: str | None = None) -> Markup:
