@@ -985,6 +985,19 @@ def first_releases(user: User) -> Subquery[Any]:
     )
 
 
+def first_release_days(user: User) -> Subquery[Any]:
+    """Each household's first release day in reach (family_id, released_on), grouped in one pass:
+    cheaper than `first_releases` when every household of the program is asked about."""
+    from casework.releases.models import Release
+
+    return (
+        access.scoped(Release, user)
+        .with_only_columns(Release.family_id.label("family_id"), func.min(Release.released_on).label("released_on"))
+        .group_by(Release.family_id)
+        .subquery("first_release")
+    )
+
+
 # Figure 3: legal representation -------------------------------------------------------------------
 
 
@@ -1214,7 +1227,7 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
         )
         .cte("reached")
     )
-    released = first_releases(user)
+    released = first_release_days(user)
     enrolled = and_(members.c.status == EnrollmentStatus.ENROLLED, members.c.enrolled_on.is_not(None))
     delay = days_between(session, members.c.enrolled_on, released.c.released_on)
     at_release = (
