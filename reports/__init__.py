@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     from casework.extensions import NavLink, registry
     from casework.families.models import Family
     from reports import jobs
-    from reports.models import AppearanceFact
+    from reports.models import AppearanceFact, ChildFact
     from reports.views import bp
 
     # Counts under this are suppressed in exports shared outside the program.
@@ -30,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("REPORT_FACTS_MAX_AGE", int(os.environ.get("REPORT_FACTS_MAX_AGE", "900")))
     app.register_blueprint(bp)
     access.register_path(AppearanceFact, lambda q: q.join(Family, AppearanceFact.family_id == Family.id))
+    access.register_path(ChildFact, lambda q: q.join(Family, ChildFact.family_id == Family.id))
     registry(app).jobs.append(("report-facts", jobs.refresh_facts, {"trigger": "interval", "minutes": 5}))
     # A program's reports (its case managers' cover their own caseload), an in-country organization's
     # report, and the downloads of either: each person downloads the tables of their own reports.

@@ -2,7 +2,8 @@
 as (category, result, household language, representation at the hearing, what reached the family),
 worked out in one INSERT ... SELECT so that a report page groups one narrow table; then those facts
 counted per month and breakdown, and the program's outbox counted per month, language and channel,
-which a report of whole months over the whole program adds up instead.
+which a report of whole months over the whole program adds up instead; and the child facts, what
+the school report counts (each member's household release and school enrollment).
 
 They are rebuilt by the `report-facts` job every few minutes, by a reader's "Refresh now", and by a
 report page that finds them older than REPORT_FACTS_MAX_AGE (the scheduler stopped, or the first
@@ -39,10 +40,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import Organization, OrganizationKind
-from casework.cases.models import Case
+from casework.cases.models import Case, CaseStatus
 from casework.families.models import Consent, Family, Member, Relationship
 from legal.api import Referral
-from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt, ReminderMonth
+from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt, ReminderMonth
 from reports.services import (
     DATE_MESSAGES,
     DELIVERED,
@@ -325,6 +326,48 @@ def _reminder_months_of(session: Session, program_id: int) -> Any:
     )
 
 
+CHILD_COLUMNS = (
+    "member_id",
+    "program_id",
+    "family_id",
+    "born",
+    "released_on",
+    "open_case",
+    "enrollment_status",
+    "enrolled_on",
+    "language",
+)
+
+
+def _children_of(program_id: int) -> Any:
+    """Every member of the program with a date of birth (the school report asks about any period,
+    so about any age), with their household's first release day, whether it has an open case,
+    their enrollment and the household's language."""
+    from casework.releases.models import Release
+    from casework.schooling.models import SchoolEnrollment
+
+    heads = _heads(program_id)
+    first_release = select(func.min(Release.released_on)).where(Release.family_id == Member.family_id).scalar_subquery()
+    open_case = exists(select(Case.id).where(Case.family_id == Member.family_id, Case.status != CaseStatus.CLOSED))
+    return (
+        select(
+            Member.id,
+            literal(program_id),
+            Member.family_id,
+            Member.date_of_birth,
+            first_release,
+            open_case,
+            cast(SchoolEnrollment.status, String),
+            SchoolEnrollment.enrolled_on,
+            heads.c.language,
+        )
+        .join(Family, Member.family_id == Family.id)
+        .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
+        .outerjoin(heads, heads.c.family_id == Member.family_id)
+        .where(Family.program_id == program_id, Member.date_of_birth.is_not(None))
+    )
+
+
 def _lock(session: Session, program_id: int) -> None:
     """Create the program's `FactsBuilt` row if missing, then lock it until the transaction ends
     (SQLite has one writer at a time already)."""
@@ -337,9 +380,11 @@ def _lock(session: Session, program_id: int) -> None:
 
 
 def refresh(session: Session, program_id: int, now: datetime) -> None:
-    """Rebuild the program's facts, their monthly counts and its outbox's: delete them, work them
-    out again, note when."""
+    """Rebuild the program's facts, their monthly counts, its outbox's and its child facts: delete
+    them, work them out again, note when."""
     _lock(session, program_id)
+    session.execute(delete(ChildFact).where(ChildFact.program_id == program_id))
+    session.execute(insert(ChildFact).from_select(list(CHILD_COLUMNS), _children_of(program_id)))
     session.execute(delete(ReminderMonth).where(ReminderMonth.program_id == program_id))
     session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))
@@ -392,5 +437,9 @@ def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> 
         refresh(session, program_id, now)
     if stale and session.get_bind().dialect.name == "postgresql":
         # Rebuilt rows are new to the planner: without fresh statistics it reads them by index, row by row.
-        session.execute(text("ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months"))
+        session.execute(
+            text(
+                "ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months, report_child_facts"
+            )
+        )
     return len(stale)

@@ -1,6 +1,8 @@
-"""The appearance facts: one row per reported appointment with what it counts as, rebuilt per
-program by `reports.facts` so that a report reads one narrow table instead of working out, for
-each date, its household's language, its representation, what reached the family and its result."""
+"""The report facts, rebuilt per program by `reports.facts` so that a report reads one narrow table:
+the appearance facts (one row per reported appointment with what it counts as, instead of working
+out, for each date, its household's language, its representation, what reached the family and its
+result) and the child facts (one row per member with their household's first release and their
+school enrollment)."""
 
 from __future__ import annotations
 
@@ -42,6 +44,32 @@ class AppearanceFact(Base):
     language: Mapped[str | None] = mapped_column(String(12))
     represented: Mapped[bool] = mapped_column(Boolean)
     reach: Mapped[str] = mapped_column(String(16))
+
+
+class ChildFact(Base):
+    """One row per member of a program's households with a date of birth, rebuilt with the
+    appearance facts, for the school report: their household's first release day and whether it
+    has an open case, their school enrollment (`enrollment_status` None: none recorded) and the
+    household's language, as they were when the row was built."""
+
+    __tablename__ = "report_child_facts"
+    __table_args__ = (
+        # The children of the households released in a period; the children of an age today.
+        Index("ix_report_child_facts_program_released", "program_id", "released_on"),
+        Index("ix_report_child_facts_program_born", "program_id", "born"),
+    )
+
+    member_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    family_id: Mapped[int] = mapped_column(Integer)
+    born: Mapped[date] = mapped_column(Date)
+    released_on: Mapped[date | None] = mapped_column(Date)
+    open_case: Mapped[bool] = mapped_column(Boolean)
+    enrollment_status: Mapped[str | None] = mapped_column(String(20))
+    enrolled_on: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(12))
 
 
 class FactsBuilt(Base):

@@ -42,9 +42,8 @@ from casework.accounts.models import PROGRAM_ROLES, User
 from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
-from casework.timeutil import add_years
 from legal.api import Referral
-from reports.models import AppearanceFact, AppearanceMonth, ReminderMonth
+from reports.models import AppearanceFact, AppearanceMonth, ChildFact, ReminderMonth
 from scheduling.api import (
     CONSENT_WITHDRAWN_REASON,
     HEARING_KINDS,
@@ -985,19 +984,6 @@ def first_releases(user: User) -> Subquery[Any]:
     )
 
 
-def first_release_days(user: User) -> Subquery[Any]:
-    """Each household's first release day in reach (family_id, released_on), grouped in one pass:
-    cheaper than `first_releases` when every household of the program is asked about."""
-    from casework.releases.models import Release
-
-    return (
-        access.scoped(Release, user)
-        .with_only_columns(Release.family_id.label("family_id"), func.min(Release.released_on).label("released_on"))
-        .group_by(Release.family_id)
-        .subquery("first_release")
-    )
-
-
 # Figure 3: legal representation -------------------------------------------------------------------
 
 
@@ -1173,16 +1159,21 @@ def deadlines(session: Session, user: User, filters: Filters, zone: str, today: 
 
 
 def _household_filters(
-    query: AnySelect, user: User, filters: Filters, family_id: SQLColumnExpression[Any]
+    query: AnySelect,
+    user: User,
+    filters: Filters,
+    family_id: SQLColumnExpression[Any],
+    language: SQLColumnExpression[Any] | None = None,
 ) -> AnySelect:
     """For records of a household rather than of a case: the caseload and the case manager and
-    language filters, as conditions on the household (one row per record, whatever its cases)."""
+    language filters, as conditions on the household (one row per record, whatever its cases).
+    `language`: the household's language where the records carry it (facts), else looked up."""
     if caseload_only(user):
         query = query.where(family_id.in_(select(Case.family_id).where(Case.assigned_to_id == user.id)))
     if filters.manager_id:
         query = query.where(family_id.in_(select(Case.family_id).where(Case.assigned_to_id == filters.manager_id)))
     if filters.language:
-        query = query.where(household_language(family_id) == filters.language)
+        query = query.where((household_language(family_id) if language is None else language) == filters.language)
     return query
 
 
@@ -1200,73 +1191,51 @@ class SchoolFigure:
     now_by_status: dict[str, int] = field(default_factory=dict)  # school-age today, open cases, not enrolled
 
 
+def children_in_reach(user: User) -> AnySelect:
+    """The child facts (reports.facts) of the program's households in reach."""
+    return access.scoped(ChildFact, user).where(ChildFact.program_id == user.organization_id)
+
+
 def school(session: Session, user: User, filters: Filters, today: date) -> SchoolFigure:
-    """From one reading of the members in reach born in the years that matter, with their
-    enrollment: the school-age children of the households first released in the period and when
-    they were enrolled; the school-age children of open cases not enrolled today, by where they
-    stand. One statement (reading the program's members costs more than counting them twice)."""
-    from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, EnrollmentStatus, SchoolEnrollment
+    """From the program's child facts, as of their last build (reports.facts): the school-age
+    children of the households first released in the period and when they were enrolled; the
+    school-age children of open cases not enrolled today, by where they stand. One statement, each
+    half reading the facts by its own index (the release day, the date of birth)."""
+    from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, EnrollmentStatus
     from casework.schooling.services import birth_date_range
 
+    child = ChildFact
     oldest, youngest = birth_date_range(today)
-    # Wide enough for both questions (school age at a release of the period, or today); each asks
-    # its own exact ages below. Two days either side: a birthday on 29 February.
-    born_after = add_years(min(filters.start, today), -(SCHOOL_AGE_MAX + 1)) - timedelta(days=2)
-    born_before = add_years(max(filters.end, today), -SCHOOL_AGE_MIN) + timedelta(days=2)
-    members = (
-        _household_filters(access.scoped(Member, user), user, filters, Member.family_id)
-        .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
-        .where(Member.date_of_birth >= born_after, Member.date_of_birth <= born_before)
-        .with_only_columns(
-            Member.id.label("id"),
-            Member.family_id.label("family_id"),
-            Member.date_of_birth.label("born"),
-            SchoolEnrollment.id.label("enrollment_id"),
-            SchoolEnrollment.status.label("status"),
-            SchoolEnrollment.enrolled_on.label("enrolled_on"),
-        )
-        .cte("reached")
+    children = _household_filters(children_in_reach(user), user, filters, child.family_id, child.language)
+    enrolled = and_(child.enrollment_status == EnrollmentStatus.ENROLLED.value, child.enrolled_on.is_not(None))
+    delay = days_between(session, child.enrolled_on, child.released_on)
+    at_release = children.where(
+        child.released_on >= filters.start,
+        child.released_on <= filters.end,
+        plus_years(session, child.born, SCHOOL_AGE_MIN) <= child.released_on,
+        plus_years(session, child.born, SCHOOL_AGE_MAX + 1) > child.released_on,
+    ).with_only_columns(
+        literal("released").label("what"),
+        cast(null(), String).label("status"),
+        func.count().label("n"),
+        *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
+        _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
+        _sum(or_(child.enrollment_status.is_(None), ~enrolled)),
     )
-    released = first_release_days(user)
-    enrolled = and_(members.c.status == EnrollmentStatus.ENROLLED, members.c.enrolled_on.is_not(None))
-    delay = days_between(session, members.c.enrolled_on, released.c.released_on)
-    at_release = (
-        select(
-            literal("released").label("what"),
-            cast(null(), String).label("status"),
-            func.count(func.distinct(members.c.id)).label("n"),
-            *[_sum(and_(enrolled, delay <= days)) for days in ENROLLED_WITHIN],
-            _sum(and_(enrolled, delay > ENROLLED_WITHIN[-1])),
-            _sum(or_(members.c.enrollment_id.is_(None), ~enrolled)),
-        )
-        .select_from(members)
-        .join(released, released.c.family_id == members.c.family_id)
-        .where(
-            released.c.released_on >= filters.start,
-            released.c.released_on <= filters.end,
-            plus_years(session, members.c.born, SCHOOL_AGE_MIN) <= released.c.released_on,
-            plus_years(session, members.c.born, SCHOOL_AGE_MAX + 1) > released.c.released_on,
-        )
-    )
-    status = case((members.c.enrollment_id.is_(None), literal("not_started")), else_=cast(members.c.status, String))
-    open_cases = select(Case.family_id).where(Case.status != CaseStatus.CLOSED)
+    status = func.coalesce(child.enrollment_status, literal(EnrollmentStatus.NOT_STARTED.value))
     waiting = (
-        select(
-            literal("waiting"),
-            status,
-            func.count(func.distinct(members.c.id)),
-            *[literal(0)] * (len(ENROLLED_WITHIN) + 2),
+        children.where(
+            child.open_case,
+            child.born >= oldest,
+            child.born <= youngest,
+            or_(child.enrollment_status.is_(None), child.enrollment_status != EnrollmentStatus.ENROLLED.value),
         )
-        .where(
-            members.c.family_id.in_(open_cases),
-            members.c.born >= oldest,
-            members.c.born <= youngest,
-            or_(members.c.enrollment_id.is_(None), members.c.status != EnrollmentStatus.ENROLLED),
-        )
+        .with_only_columns(literal("waiting"), status, func.count(), *[literal(0)] * (len(ENROLLED_WITHIN) + 2))
         .group_by(status)
     )
     figure = SchoolFigure()
-    for what, key, *numbers in session.execute(union_all(at_release, waiting)):
+    rows: list[Any] = list(session.execute(union_all(at_release, waiting)))
+    for what, key, *numbers in rows:
         if what == "waiting":
             figure.now_by_status[str(key)] = int(numbers[0])
             continue

@@ -181,6 +181,10 @@ def index():
     )
 
 
+# The pages that show when their facts were built, by the name their refresh button sends.
+REFRESHED = {"appearance": "reports.index", "reminders": "reports.reminders", "school": "reports.school"}
+
+
 @bp.route("/reports/refresh", methods=["POST"])
 @requires("view_reports")
 def refresh():
@@ -188,7 +192,7 @@ def refresh():
     to the report with its filters."""
     facts.refresh(db.session, current_user.organization_id, utcnow())
     args: dict[str, Any] = {key: value for key, value in request.form.items() if key in services.FILTER_ARGS}
-    endpoint = "reports.reminders" if request.form.get("report") == "reminders" else "reports.index"
+    endpoint = REFRESHED.get(request.form.get("report", ""), "reports.index")
     return redirect(url_for(endpoint, **args))
 
 
@@ -379,7 +383,9 @@ def deadlines():
 
 
 def school_data(filters: Filters, now: datetime) -> dict:
-    return {"figure": services.school(db.session, current_user, filters, today_for(current_user))}
+    """The school figures, from the program's child facts, and when those were built."""
+    as_of = _facts_as_of(now)
+    return {"figure": services.school(db.session, current_user, filters, today_for(current_user)), "as_of": as_of}
 
 
 @bp.route("/reports/school")

@@ -78,6 +78,7 @@ VOLATILE_TABLES = {
     "report_appearance_facts",
     "report_appearance_months",
     "report_reminder_months",
+    "report_child_facts",
     "report_facts_built",
 }
 OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner", "other_reintegration_worker"]

@@ -15,12 +15,12 @@ from casework.accounts.models import OrganizationKind
 from casework.cases.models import Case, Task, TaskKind
 from casework.db import utcnow
 from casework.families import services as family_services
-from casework.families.models import Family, Relationship
+from casework.families.models import Family, Member, Relationship
 from casework.releases.models import Release, ReleaseType, ReleasingAgency
 from casework.schooling.models import Barrier, EnrollmentStatus, SchoolEnrollment
 from casework.timeutil import add_years
 from legal.models import Referral, ReferralStatus, Representation
-from reports import services
+from reports import facts, services
 from reports.services import Filters
 from scheduling.models import AppointmentKind, AppointmentStatus, Deadline, DeadlineKind, Outcome
 from tests.factories import PASSWORD, make_organization, member_data
@@ -201,6 +201,12 @@ def test_the_deadlines_page(client, due):
     assert "Asylum application (I-589), one year after arrival" in page and "33.3% (1/3)" in page
 
 
+def _school(db_session, user, p) -> services.SchoolFigure:
+    """The school figure of the program's period, its child facts built first (as the page does)."""
+    facts.refresh(db_session, p.organization.id, utcnow())
+    return services.school(db_session, user, Filters(p.start, p.end), p.today)
+
+
 @pytest.fixture()
 def children(db_session, program):
     p = program
@@ -254,12 +260,37 @@ def children(db_session, program):
 
 def test_children_enrolled_within_30_60_90_days_and_not_enrolled_now(db_session, children):
     p = children
-    figure = services.school(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    figure = _school(db_session, p.supervisor, p)
     assert figure.children == 4
     assert figure.within == {30: 1, 60: 2, 90: 2} and figure.later == 1 and figure.not_enrolled == 1
     assert figure.now_by_status == {"not_started": 1, "barrier": 1}
-    mine = services.school(db_session, p.manager, Filters(p.start, p.end), p.today)
+    mine = _school(db_session, p.manager, p)
     assert mine.now_by_status == {"not_started": 1}
+
+
+def test_the_school_figures_are_those_of_the_last_build_of_the_facts(client, db_session, children, monkeypatch, app):
+    """The figures read the child facts: an enrollment recorded after they were built counts once
+    they are built again (the job, a stale page, or "Refresh now", which comes back to this page);
+    the household language filter reads the language the facts were built with."""
+    p = children
+    before = _school(db_session, p.supervisor, p)
+    waiting = db_session.scalars(select(SchoolEnrollment).join(Member).where(Member.given_names == "Kevin")).one()
+    waiting.status, waiting.barrier, waiting.enrolled_on = EnrollmentStatus.ENROLLED, None, p.today
+    db_session.commit()
+    kept = services.school(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    assert kept.now_by_status == before.now_by_status == {"not_started": 1, "barrier": 1}
+    assert _school(db_session, p.supervisor, p).now_by_status == {"not_started": 1}
+    assert services.school(db_session, p.supervisor, Filters(p.start, p.end, language="mam"), p.today).children == 0
+    assert services.school(db_session, p.supervisor, Filters(p.start, p.end, language="spa"), p.today).children == 4
+
+    monkeypatch.setitem(app.config, "REPORT_FACTS_MAX_AGE", 3600)
+    client.sign_in(p.supervisor.email, PASSWORD)
+    query = {"start": p.start.isoformat(), "end": p.end.isoformat()}
+    page = client.get(f"/reports/school?{urlencode(query)}").get_data(as_text=True)
+    assert "Figures as of" in page and 'name="report" value="school"' in page
+    refreshed = client.post("/reports/refresh", data={"report": "school", **query})
+    assert refreshed.status_code == 302
+    assert refreshed.headers["Location"] == f"/reports/school?{urlencode(query)}"
 
 
 def test_school_age_is_counted_to_the_day_at_release_and_today(db_session, program):
@@ -293,7 +324,7 @@ def test_school_age_is_counted_to_the_day_at_release_and_today(db_session, progr
             released,
         )
     db_session.commit()
-    figure = services.school(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    figure = _school(db_session, p.supervisor, p)
     # At release: five, eighteen, and the two born nineteen years before about today (17 or 18 then).
     assert figure.children == 4 and figure.not_enrolled == 4 and figure.within == {30: 0, 60: 0, 90: 0}
     # Today: the five-year-old, the one who was four at release, and the one still eighteen.
@@ -316,7 +347,7 @@ def test_a_household_released_twice_on_its_first_day_counts_once(db_session, chi
     _release(db_session, family, p.day(1))
     _release(db_session, family, p.day(1) + timedelta(days=30))
     db_session.commit()
-    figure = services.school(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    figure = _school(db_session, p.supervisor, p)
     assert figure.children == 4
     assert figure.within == {30: 1, 60: 2, 90: 2} and figure.later == 1 and figure.not_enrolled == 1
 
