@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from casework import access
     from casework.extensions import NavLink, registry
     from casework.families.models import Family
-    from reports import jobs
+    from reports import facts, jobs
     from reports.models import AppearanceFact, ChildFact
     from reports.views import bp
 
@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     access.register_path(AppearanceFact, lambda q: q.join(Family, AppearanceFact.family_id == Family.id))
     access.register_path(ChildFact, lambda q: q.join(Family, ChildFact.family_id == Family.id))
     registry(app).jobs.append(("report-facts", jobs.refresh_facts, {"trigger": "interval", "minutes": 5}))
+    registry(app).anonymizers.append(facts.forget_family)
     # A program's reports (its case managers' cover their own caseload), an in-country organization's
     # report, and the downloads of either: each person downloads the tables of their own reports.
     access.register_capability("view_reports", lambda user: user.in_program)

@@ -406,6 +406,13 @@ def refresh(session: Session, program_id: int, now: datetime) -> None:
     session.flush()
 
 
+def forget_family(session: Session, family_id: int, case_ids: list[int]) -> None:
+    """Retention anonymizes the household: its facts, which copy its members' birth dates and its
+    language, go at once; the next rebuild works them out from what anonymization kept."""
+    session.execute(delete(ChildFact).where(ChildFact.family_id == family_id))
+    session.execute(delete(AppearanceFact).where(AppearanceFact.family_id == family_id))
+
+
 def built_at(session: Session, program_id: int) -> datetime | None:
     return session.scalar(select(FactsBuilt.built_at).where(FactsBuilt.program_id == program_id))
 

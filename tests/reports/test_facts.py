@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from casework.db import utcnow
 from reports import facts, jobs
-from reports.models import AppearanceFact, AppearanceMonth, FactsBuilt
+from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt
 from reports.services import Filters, appearance, whole_program_months
 from scheduling.models import Appointment, AppointmentKind, Office, OfficeKind, Outcome
 from tests.factories import PASSWORD, make_organization
@@ -216,3 +216,20 @@ def test_each_reader_gets_the_table_headings_in_their_language(app, client, db_s
     page = spanish.get(_url(p)).get_data(as_text=True)
     assert "Audiencias: tasa de comparecencia" in page and "Hearings: appearance rate" not in page
     assert "Hearings: appearance rate" in client.get(_url(p)).get_data(as_text=True)
+
+
+def test_retention_takes_a_households_facts_with_it(app, db_session, program, hearings):
+    """Anonymizing a household (the retention job calls every domain's anonymizer) deletes its
+    facts at once: the child facts copy its members' birth dates."""
+    from casework.extensions import registry
+
+    p = program
+    facts.refresh(db_session, p.organization.id, utcnow())
+    db_session.commit()
+    family_id = hearings[0].case.family_id
+    child_facts = select(func.count()).select_from(ChildFact).where(ChildFact.family_id == family_id)
+    assert db_session.scalar(child_facts) >= 1 and _facts(db_session, p.organization.id) == 3
+    assert facts.forget_family in registry(app).anonymizers
+    facts.forget_family(db_session, family_id, [hearings[0].case_id])
+    db_session.commit()
+    assert db_session.scalar(child_facts) == 0 and _facts(db_session, p.organization.id) == 0
