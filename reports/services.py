@@ -8,9 +8,10 @@ supervisors reach their whole program, a case manager the cases assigned to them
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,7 @@ from sqlalchemy import (
     String,
     Subquery,
     and_,
+    bindparam,
     case,
     cast,
     exists,
@@ -36,6 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import BindParameter
 
 from casework import access
 from casework.accounts.models import PROGRAM_ROLES, User
@@ -524,13 +527,19 @@ def _name_places(session: Session, rows: dict[str, RateRow], known: Mapping[str,
 
 
 def _name_managers(session: Session, rows: dict[str, RateRow], known: Mapping[str, str]) -> None:
-    names = {key: known[key] for key in rows if key in known}
-    if ids := _ids(key for key in rows if key not in names):
+    names = staff_names(session, rows, known)
+    for key, row in rows.items():
+        row.label = names.get(key, "")
+
+
+def staff_names(session: Session, keys: Collection[str], known: Mapping[str, str]) -> dict[str, str]:
+    """The names of the users whose ids are `keys` (as text): from `known`, the others looked up."""
+    names = {key: known[key] for key in keys if key in known}
+    if ids := _ids(key for key in keys if key not in names):
         names.update(
             {str(i): name for i, name in session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))}
         )
-    for key, row in rows.items():
-        row.label = names.get(key, "")
+    return names
 
 
 @dataclass
@@ -550,22 +559,31 @@ def filter_lists(session: Session, user: User) -> FilterLists:
     """One statement: the courts, the program's offices and the program's staff, each sorted by
     name; a case manager whose reports are their own caseload has no staff filter, and the only
     manager their figures name is themselves."""
-    program = user.organization_id
-    lists = [
-        select(literal("court").label("what"), Court.id.label("number"), Court.name.label("name")),
-        select(literal("office"), Office.id, Office.name).where(Office.program_id == program),
-    ]
-    if not caseload_only(user):
-        staff = (User.organization_id == program, User.role.in_(PROGRAM_ROLES))
-        lists.append(select(literal("staff"), User.id, User.full_name).where(*staff))
-    choices = union_all(*lists).subquery()
-    found = FilterLists(staff=[(str(user.id), user.full_name)] if caseload_only(user) else [])
-    for what, number, name in session.execute(select(choices).order_by(choices.c.name, choices.c.number)):
+    own_caseload = caseload_only(user)
+    found = FilterLists(staff=[(str(user.id), user.full_name)] if own_caseload else [])
+    for what, number, name in session.execute(_filter_lists(not own_caseload), {"program": user.organization_id}):
         if what == "staff":
             found.staff.append((str(number), name))
         else:
             getattr(found, f"{what}s").append((f"{what}-{number}", name))
     return found
+
+
+@cache  # built once and run with bound values: every report page runs it
+def _filter_lists(with_staff: bool) -> AnySelect:
+    program: BindParameter[int] = bindparam("program")
+    lists = [
+        select(literal("court").label("what"), Court.id.label("number"), Court.name.label("name")),
+        select(literal("office"), Office.id, Office.name).where(Office.program_id == program),
+    ]
+    if with_staff:
+        lists.append(
+            select(literal("staff"), User.id, User.full_name).where(
+                User.organization_id == program, User.role.in_(PROGRAM_ROLES)
+            )
+        )
+    choices = union_all(*lists).subquery()
+    return select(choices).order_by(choices.c.name, choices.c.number)
 
 
 @dataclass(frozen=True)
@@ -828,11 +846,13 @@ class Caseload:
     closure_reasons: list[str]
 
 
-def caseload(session: Session, user: User, filters: Filters, today: date) -> Caseload:
+def caseload(
+    session: Session, user: User, filters: Filters, today: date, known: Mapping[str, str] | None = None
+) -> Caseload:
     """Open cases per case manager today, intakes and closures (by reason) per month of the period,
     and overdue tasks per assignee, from one reading of the cases in reach (four groupings of the
-    same rows: reading the program's cases costs more than counting them). One statement."""
-    manager = aliased(User)
+    same rows: reading the program's cases costs more than counting them). One statement; the
+    people are named from `known` (the filter lists' names), looked up only for those it lacks."""
     cases = (
         _case_filters(cases_in_reach(user), filters)
         .with_only_columns(
@@ -852,7 +872,6 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
         select(
             literal("open").label("what"),
             cases.c.assigned_to_id.label("manager_id"),
-            manager.full_name.label("name"),
             no_number.label("year"),
             no_number.label("month"),
             no_text.label("reason"),
@@ -860,16 +879,14 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
             _sum(cases.c.status == CaseStatus.INTAKE).label("intake"),
         )
         .select_from(cases)
-        .outerjoin(manager, manager.id == cases.c.assigned_to_id)
         .where(cases.c.status != CaseStatus.CLOSED)
-        .group_by(cases.c.assigned_to_id, manager.full_name),
-        select(literal("opened"), no_number, no_text, opened_year, opened_month, no_text, func.count(), literal(0))
+        .group_by(cases.c.assigned_to_id),
+        select(literal("opened"), no_number, opened_year, opened_month, no_text, func.count(), literal(0))
         .where(cases.c.opened_on >= filters.start, cases.c.opened_on <= filters.end)
         .group_by(opened_year, opened_month),
         select(
             literal("closed"),
             no_number,
-            no_text,
             closed_year,
             closed_month,
             cases.c.closed_reason,
@@ -882,28 +899,18 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
             cases.c.closed_on <= filters.end,
         )
         .group_by(closed_year, closed_month, cases.c.closed_reason),
-        select(
-            literal("overdue"),
-            Task.assignee_id,
-            manager.full_name,
-            no_number,
-            no_number,
-            no_text,
-            func.count(),
-            literal(0),
-        )
+        select(literal("overdue"), Task.assignee_id, no_number, no_number, no_text, func.count(), literal(0))
         .select_from(cases)
         .join(Task, Task.case_id == cases.c.id)
-        .outerjoin(manager, manager.id == Task.assignee_id)
         .where(Task.completed_at.is_(None), Task.due_on < today)
-        .group_by(Task.assignee_id, manager.full_name),
+        .group_by(Task.assignee_id),
     )
     loads: dict[str, ManagerLoad] = {}
     months = {f"{y:04d}-{m:02d}": MonthFlow(f"{y:04d}-{m:02d}") for y, m in filters.months}
     reasons: set[str] = set()
-    for what, assigned, name, year, month, reason, n, intake in session.execute(flows):
+    for what, assigned, year, month, reason, n, intake in session.execute(flows):
         if what in ("open", "overdue"):
-            load = loads.setdefault(str(assigned or ""), ManagerLoad(str(assigned or ""), name or ""))
+            load = loads.setdefault(str(assigned or ""), ManagerLoad(str(assigned or ""), ""))
             if what == "open":
                 load.open_cases, load.in_intake = int(n), int(intake or 0)
             else:
@@ -913,6 +920,9 @@ def caseload(session: Session, user: User, filters: Filters, today: date) -> Cas
         else:
             reasons.add(reason or "")
             months[f"{int(year):04d}-{int(month):02d}"].closures[reason or ""] = int(n)
+    names = staff_names(session, loads, known or {})
+    for key, load in loads.items():
+        load.name = names.get(key, "")
     managers = sorted(loads.values(), key=lambda load: (load.name == "", load.name, load.key))
     return Caseload(managers, list(months.values()), sorted(reasons, key=lambda r: (r == "", r)))
 

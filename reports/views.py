@@ -265,7 +265,8 @@ def reminders():
 
 
 def caseload_data(filters: Filters, now: datetime) -> dict:
-    return {"caseload": services.caseload(db.session, current_user, filters, today_for(current_user))}
+    known = _filter_lists().names()
+    return {"caseload": services.caseload(db.session, current_user, filters, today_for(current_user), known)}
 
 
 @bp.route("/reports/caseload")
