@@ -7,10 +7,11 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, exists, false, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, false, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
@@ -452,19 +453,26 @@ def due_follow_ups(
 
 
 def load_household(session: Session, returnee: ReturneeCase) -> Family:
-    """The household with what its page shows of each member, in a fixed number of queries (the
-    caller keeps the family it returns, and with it the loaded members)."""
-    member_options = selectinload(Family.members)
-    return session.scalars(
+    """The household with what its page shows of each member, in two statements: the household,
+    then its members with their few languages, flags, consents and phones joined (the caller keeps
+    the family it returns, and with it the loaded members)."""
+    return session.scalars(_household_statement(), {"family_id": returnee.family_id}).unique().one()
+
+
+@cache  # built once and run with the household bound
+def _household_statement() -> Select[Family]:
+    return (
         select(Family)
-        .where(Family.id == returnee.family_id)
+        .where(Family.id == bindparam("family_id"))
         .options(
-            member_options.selectinload(Member.languages),
-            member_options.selectinload(Member.vulnerabilities),
-            member_options.selectinload(Member.consents),
-            member_options.selectinload(Member.phones),
+            selectinload(Family.members).options(
+                joinedload(Member.languages),
+                joinedload(Member.vulnerabilities),
+                joinedload(Member.consents),
+                joinedload(Member.phones),
+            )
         )
-    ).one()
+    )
 
 
 def update_return(session: Session, user: User, returnee: ReturneeCase, data: ReturnData, today: date) -> None:
