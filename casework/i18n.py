@@ -222,13 +222,20 @@ def _date_pattern(locale: Locale, format: str) -> DateTimePattern:
 
 def format_day(value: date | datetime | None, format: str = "medium") -> str:
     """The `dateformat` filter: Flask-Babel's, with each language's pattern parsed once rather
-    than looked up in the locale data for every date of a page. A datetime, which Flask-Babel
+    than looked up in the locale data for every date of a page, and each day written once. A datetime, which Flask-Babel
     first converts to the reader's zone, goes to Flask-Babel."""
     if type(value) is not date:
         return format_date(value, format)
     locale = get_locale()
     if locale is None:  # outside a request, as Flask-Babel
         return format_date(value, format)
+    return _formatted_day(value, format, locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_day(value: date, format: str, locale: Locale) -> str:
+    """A calendar day as a language writes it, kept: a page writes the same few days many times
+    (a dashboard's due dates). A day on its own says nothing of anyone."""
     return _date_pattern(locale, format).apply(value, locale)
 
 
