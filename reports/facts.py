@@ -55,6 +55,7 @@ from reports.services import (
     UNDELIVERED,
     local_day,
     outbox_counts,
+    plus_years,
     without_jit,
 )
 from scheduling.api import (
@@ -332,6 +333,7 @@ CHILD_COLUMNS = (
     "family_id",
     "born",
     "released_on",
+    "school_age_at_release",
     "open_case",
     "enrollment_status",
     "enrolled_on",
@@ -339,32 +341,45 @@ CHILD_COLUMNS = (
 )
 
 
-def _children_of(program_id: int) -> Any:
+def _children_of(session: Session, program_id: int) -> Any:
     """Every member of the program with a date of birth (the school report asks about any period,
-    so about any age), with their household's first release day, whether it has an open case,
-    their enrollment and the household's language."""
+    so about any age), with their household's first release day and whether they were of school
+    age that day, whether it has an open case, their enrollment and the household's language."""
     from casework.releases.models import Release
-    from casework.schooling.models import SchoolEnrollment
+    from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, SchoolEnrollment
 
     heads = _heads(program_id)
-    first_release = select(func.min(Release.released_on)).where(Release.family_id == Member.family_id).scalar_subquery()
+    first = (
+        select(Release.family_id.label("family_id"), func.min(Release.released_on).label("released_on"))
+        .join(Family, Release.family_id == Family.id)
+        .where(Family.program_id == program_id)
+        .group_by(Release.family_id)
+        .subquery("first_release")
+    )
+    born = Member.date_of_birth
+    school_age = and_(
+        plus_years(session, born, SCHOOL_AGE_MIN) <= first.c.released_on,
+        plus_years(session, born, SCHOOL_AGE_MAX + 1) > first.c.released_on,
+    )
     open_case = exists(select(Case.id).where(Case.family_id == Member.family_id, Case.status != CaseStatus.CLOSED))
     return (
         select(
             Member.id,
             literal(program_id),
             Member.family_id,
-            Member.date_of_birth,
-            first_release,
+            born,
+            first.c.released_on,
+            case((school_age, literal(True)), else_=literal(False)),
             open_case,
             cast(SchoolEnrollment.status, String),
             SchoolEnrollment.enrolled_on,
             heads.c.language,
         )
         .join(Family, Member.family_id == Family.id)
+        .outerjoin(first, first.c.family_id == Member.family_id)
         .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
         .outerjoin(heads, heads.c.family_id == Member.family_id)
-        .where(Family.program_id == program_id, Member.date_of_birth.is_not(None))
+        .where(Family.program_id == program_id, born.is_not(None))
     )
 
 
@@ -384,7 +399,7 @@ def refresh(session: Session, program_id: int, now: datetime) -> None:
     them, work them out again, note when."""
     _lock(session, program_id)
     session.execute(delete(ChildFact).where(ChildFact.program_id == program_id))
-    session.execute(insert(ChildFact).from_select(list(CHILD_COLUMNS), _children_of(program_id)))
+    session.execute(insert(ChildFact).from_select(list(CHILD_COLUMNS), _children_of(session, program_id)))
     session.execute(delete(ReminderMonth).where(ReminderMonth.program_id == program_id))
     session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))

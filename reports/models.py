@@ -66,6 +66,8 @@ class ChildFact(Base):
     family_id: Mapped[int] = mapped_column(Integer)
     born: Mapped[date] = mapped_column(Date)
     released_on: Mapped[date | None] = mapped_column(Date)
+    # Aged 5 to 18 on that first release day (worked out once here, not for each row of each report).
+    school_age_at_release: Mapped[bool] = mapped_column(Boolean)
     open_case: Mapped[bool] = mapped_column(Boolean)
     enrollment_status: Mapped[str | None] = mapped_column(String(20))
     enrolled_on: Mapped[date | None] = mapped_column(Date)

@@ -1211,7 +1211,7 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
     children of the households first released in the period and when they were enrolled; the
     school-age children of open cases not enrolled today, by where they stand. One statement, each
     half reading the facts by its own index (the release day, the date of birth)."""
-    from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, EnrollmentStatus
+    from casework.schooling.models import EnrollmentStatus
     from casework.schooling.services import birth_date_range
 
     child = ChildFact
@@ -1220,10 +1220,7 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
     enrolled = and_(child.enrollment_status == EnrollmentStatus.ENROLLED.value, child.enrolled_on.is_not(None))
     delay = days_between(session, child.enrolled_on, child.released_on)
     at_release = children.where(
-        child.released_on >= filters.start,
-        child.released_on <= filters.end,
-        plus_years(session, child.born, SCHOOL_AGE_MIN) <= child.released_on,
-        plus_years(session, child.born, SCHOOL_AGE_MAX + 1) > child.released_on,
+        child.released_on >= filters.start, child.released_on <= filters.end, child.school_age_at_release
     ).with_only_columns(
         literal("released").label("what"),
         cast(null(), String).label("status"),

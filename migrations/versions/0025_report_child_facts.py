@@ -22,6 +22,7 @@ def upgrade() -> None:
     sa.Column('family_id', sa.Integer(), nullable=False),
     sa.Column('born', sa.Date(), nullable=False),
     sa.Column('released_on', sa.Date(), nullable=True),
+    sa.Column('school_age_at_release', sa.Boolean(), nullable=False),
     sa.Column('open_case', sa.Boolean(), nullable=False),
     sa.Column('enrollment_status', sa.String(length=20), nullable=True),
     sa.Column('enrolled_on', sa.Date(), nullable=True),
