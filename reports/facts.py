@@ -13,7 +13,7 @@ one program wait for each other instead of colliding; it adds and flushes, its c
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from casework.accounts.models import Organization, OrganizationKind
 from casework.cases.models import Case, CaseStatus
 from casework.families.models import Consent, Family, Member, Relationship
+from casework.timeutil import add_years
 from legal.api import Referral
 from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt, ReminderMonth
 from reports.services import (
@@ -341,10 +342,12 @@ CHILD_COLUMNS = (
 )
 
 
-def _children_of(session: Session, program_id: int) -> Any:
-    """Every member of the program with a date of birth (the school report asks about any period,
-    so about any age), with their household's first release day and whether they were of school
-    age that day, whether it has an open case, their enrollment and the household's language."""
+def _children_of(session: Session, program_id: int, today: date) -> Any:
+    """The members of the program the school report can count: those of school age on their
+    household's first release day (whatever the period, so whatever their age now) and those young
+    enough to be of school age today or later (two days' margin: the report may be read a day after
+    the rebuild, in another zone); with that day, whether their household has an open case, their
+    enrollment and the household's language. The other adults are left out."""
     from casework.releases.models import Release
     from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, SchoolEnrollment
 
@@ -379,7 +382,11 @@ def _children_of(session: Session, program_id: int) -> Any:
         .outerjoin(first, first.c.family_id == Member.family_id)
         .outerjoin(SchoolEnrollment, SchoolEnrollment.member_id == Member.id)
         .outerjoin(heads, heads.c.family_id == Member.family_id)
-        .where(Family.program_id == program_id, born.is_not(None))
+        .where(
+            Family.program_id == program_id,
+            born.is_not(None),
+            or_(school_age, born >= add_years(today, -(SCHOOL_AGE_MAX + 1)) - timedelta(days=2)),
+        )
     )
 
 
@@ -399,7 +406,7 @@ def refresh(session: Session, program_id: int, now: datetime) -> None:
     them, work them out again, note when."""
     _lock(session, program_id)
     session.execute(delete(ChildFact).where(ChildFact.program_id == program_id))
-    session.execute(insert(ChildFact).from_select(list(CHILD_COLUMNS), _children_of(session, program_id)))
+    session.execute(insert(ChildFact).from_select(list(CHILD_COLUMNS), _children_of(session, program_id, now.date())))
     session.execute(delete(ReminderMonth).where(ReminderMonth.program_id == program_id))
     session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))

@@ -196,3 +196,30 @@ def test_name_tokens_take_their_familys_program(tmp_path):
         assert [tuple(r) for r in rows] == [(7, 7), (7, 7), (8, 8), (8, 8)]
     finally:
         engine.dispose()
+
+
+def test_the_report_facts_write_no_wal_on_postgresql(tmp_path):
+    """The report tables are derived and rebuilt every few minutes: unlogged on PostgreSQL (a crash
+    empties them all, report_facts_built included, and they are rebuilt); plain tables on SQLite."""
+    from sqlalchemy import text
+
+    report_tables = {
+        "report_appearance_facts",
+        "report_appearance_months",
+        "report_reminder_months",
+        "report_child_facts",
+        "report_facts_built",
+    }
+    url = fresh_database_url(tmp_path, "migrations_unlogged")
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
+                rows = connection.execute(
+                    text("SELECT relname, relpersistence FROM pg_class WHERE relkind = 'r' AND relname LIKE 'report_%'")
+                ).all()
+                assert {name for name, persistence in rows if persistence == "u"} == report_tables
+            else:
+                assert report_tables <= set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()

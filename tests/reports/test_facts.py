@@ -10,11 +10,14 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.db import utcnow
+from casework.families import services as family_services
+from casework.families.models import Relationship
+from casework.timeutil import add_years
 from reports import facts, jobs
 from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt
 from reports.services import Filters, appearance, whole_program_months
 from scheduling.models import Appointment, AppointmentKind, Office, OfficeKind, Outcome
-from tests.factories import PASSWORD, make_organization
+from tests.factories import PASSWORD, make_organization, member_data
 from tests.http import Client
 from tests.reports.conftest import appointment, household, other_program
 
@@ -224,9 +227,19 @@ def test_retention_takes_a_households_facts_with_it(app, db_session, program, he
     from casework.extensions import registry
 
     p = program
+    family = hearings[0].case.family
+    child = member_data(
+        given="Sofía",
+        first="Ixcoy",
+        a_number=None,
+        phones=[],
+        relationship_to_head=Relationship.CHILD,
+        date_of_birth=add_years(p.today, -9),
+    )
+    family_services.add_member(db_session, p.manager, family, child, p.today)
     facts.refresh(db_session, p.organization.id, utcnow())
     db_session.commit()
-    family_id = hearings[0].case.family_id
+    family_id = family.id
     child_facts = select(func.count()).select_from(ChildFact).where(ChildFact.family_id == family_id)
     assert db_session.scalar(child_facts) >= 1 and _facts(db_session, p.organization.id) == 3
     assert facts.forget_family in registry(app).anonymizers

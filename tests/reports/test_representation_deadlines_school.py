@@ -293,6 +293,23 @@ def test_the_school_figures_are_those_of_the_last_build_of_the_facts(client, db_
     assert refreshed.headers["Location"] == f"/reports/school?{urlencode(query)}"
 
 
+def test_the_child_facts_keep_the_children_not_the_other_adults(db_session, children):
+    """Only the members the school report can count are copied: of school age at their household's
+    first release, or young enough to be of school age today or later."""
+    from reports.models import ChildFact
+
+    p = children
+    facts.refresh(db_session, p.organization.id, utcnow())
+    kept = set(
+        db_session.scalars(
+            select(Member.given_names)
+            .join(ChildFact, ChildFact.member_id == Member.id)
+            .where(ChildFact.program_id == p.organization.id)
+        )
+    )
+    assert kept == {"Niño 7", "Niño 10", "Niño 3", "Niño 17", "Niño 12", "Kevin"}
+
+
 def test_school_age_is_counted_to_the_day_at_release_and_today(db_session, program):
     """Five on the day of release counts, four does not; eighteen counts until the nineteenth
     birthday, at release and today alike (one reading of the members serves both questions)."""
