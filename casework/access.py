@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import wraps
+from functools import cache, wraps
 from typing import Any, NoReturn, TypeVar, cast
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import ColumnElement, Select, false, select
+from sqlalchemy import ColumnElement, Select, bindparam, false, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -105,6 +105,25 @@ def scoped(model: type[T], user: User) -> Select[T]:
     if model in grant.narrow:
         query = query.where(grant.narrow[model](user))
     return query
+
+
+# The same rule for a program's own staff, with the program as a bound value: a statement built on
+# it once can be kept and run for every reader of any program (the report pages build theirs once).
+PROGRAM_SCOPE = "scope_program_id"
+
+
+@cache
+def program_scoped(model: type[T]) -> Select[T]:
+    """`select(model)` narrowed to one program's records, the program bound at execution: run it
+    with `program_scope(user)`, and only for a program's staff (`scoped` for anyone else)."""
+    return _PATHS[model](select(model)).where(Family.program_id == bindparam(PROGRAM_SCOPE))
+
+
+def program_scope(user: User) -> dict[str, int]:
+    """The bound value of `program_scoped` for `user`: their program, as `family_clause` says."""
+    if not (user.is_authenticated and user.active and user.in_program):
+        raise PermissionError("program_scoped statements are for a program's own staff")
+    return {PROGRAM_SCOPE: user.organization_id}
 
 
 def get_or_404(session: Session, user: User, model: type[T], record_id: int, *options: ORMOption) -> T:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    CompoundSelect,
     Date,
     Integer,
     SQLColumnExpression,
@@ -934,7 +935,13 @@ def days_between(
     session: Session, later: SQLColumnExpression[Any], earlier: SQLColumnExpression[Any]
 ) -> ColumnElement[Any]:
     """Whole days from one date column to another."""
-    if session.get_bind().dialect.name == "sqlite":
+    return _days_between(session.get_bind().dialect.name, later, earlier)
+
+
+def _days_between(
+    dialect: str, later: SQLColumnExpression[Any], earlier: SQLColumnExpression[Any]
+) -> ColumnElement[Any]:
+    if dialect == "sqlite":
         return cast(func.julianday(later) - func.julianday(earlier), Integer)
     return cast(later - earlier, Integer)
 
@@ -1168,25 +1175,6 @@ def deadlines(session: Session, user: User, filters: Filters, zone: str, today: 
     return rows
 
 
-def _household_filters(
-    query: AnySelect,
-    user: User,
-    filters: Filters,
-    family_id: SQLColumnExpression[Any],
-    language: SQLColumnExpression[Any] | None = None,
-) -> AnySelect:
-    """For records of a household rather than of a case: the caseload and the case manager and
-    language filters, as conditions on the household (one row per record, whatever its cases).
-    `language`: the household's language where the records carry it (facts), else looked up."""
-    if caseload_only(user):
-        query = query.where(family_id.in_(select(Case.family_id).where(Case.assigned_to_id == user.id)))
-    if filters.manager_id:
-        query = query.where(family_id.in_(select(Case.family_id).where(Case.assigned_to_id == filters.manager_id)))
-    if filters.language:
-        query = query.where((household_language(family_id) if language is None else language) == filters.language)
-    return query
-
-
 # Figure 4: school ------------------------------------------------------------------------------------
 
 ENROLLED_WITHIN = (30, 60, 90)
@@ -1201,26 +1189,65 @@ class SchoolFigure:
     now_by_status: dict[str, int] = field(default_factory=dict)  # school-age today, open cases, not enrolled
 
 
-def children_in_reach(user: User) -> AnySelect:
-    """The child facts (reports.facts) of the program's households in reach."""
-    return access.scoped(ChildFact, user).where(ChildFact.program_id == user.organization_id)
-
-
 def school(session: Session, user: User, filters: Filters, today: date) -> SchoolFigure:
     """From the program's child facts, as of their last build (reports.facts): the school-age
     children of the households first released in the period and when they were enrolled; the
     school-age children of open cases not enrolled today, by where they stand. One statement, each
-    half reading the facts by its own index (the release day, the date of birth)."""
-    from casework.schooling.models import EnrollmentStatus
+    half reading the facts by its own index (the release day, the date of birth), built once for
+    each combination of filters and run with their values."""
     from casework.schooling.services import birth_date_range
 
-    child = ChildFact
+    own_caseload = caseload_only(user)
     oldest, youngest = birth_date_range(today)
-    children = _household_filters(children_in_reach(user), user, filters, child.family_id, child.language)
+    values: dict[str, Any] = {
+        **access.program_scope(user),
+        "program_id": user.organization_id,
+        "start": filters.start,
+        "end": filters.end,
+        "oldest": oldest,
+        "youngest": youngest,
+    }
+    if own_caseload:
+        values["user_id"] = user.id
+    if filters.manager_id:
+        values["manager_id"] = filters.manager_id
+    if filters.language:
+        values["language"] = filters.language
+    dialect = session.get_bind().dialect.name
+    stmt = _school_statement(dialect, own_caseload, bool(filters.manager_id), bool(filters.language))
+    figure = SchoolFigure()
+    rows: list[Any] = list(session.execute(stmt, values))
+    for what, key, *numbers in rows:
+        if what == "waiting":
+            figure.now_by_status[str(key)] = int(numbers[0])
+            continue
+        total, *within, later, not_enrolled = (int(v or 0) for v in numbers)
+        figure.children, figure.later, figure.not_enrolled = total, later, not_enrolled
+        figure.within = dict(zip(ENROLLED_WITHIN, within, strict=False))
+    return figure
+
+
+@cache
+def _school_statement(dialect: str, own_caseload: bool, by_manager: bool, by_language: bool) -> CompoundSelect[Any]:
+    """The school report's statement for one combination of filters, its values bound: the child
+    facts of the reader's program (access.program_scoped), of the reader's own caseload, of a case
+    manager's households, of a household language."""
+    from casework.schooling.models import EnrollmentStatus
+
+    child = ChildFact
+    children = access.program_scoped(ChildFact).where(child.program_id == bindparam("program_id"))
+    for wanted, manager in ((own_caseload, "user_id"), (by_manager, "manager_id")):
+        if wanted:
+            assigned = select(Case.family_id).where(Case.assigned_to_id == bindparam(manager))
+            children = children.where(child.family_id.in_(assigned))
+    if by_language:
+        children = children.where(child.language == bindparam("language"))
     enrolled = and_(child.enrollment_status == EnrollmentStatus.ENROLLED.value, child.enrolled_on.is_not(None))
-    delay = days_between(session, child.enrolled_on, child.released_on)
+    delay = _days_between(dialect, child.enrolled_on, child.released_on)
     at_release = children.where(
-        child.released_on >= filters.start, child.released_on <= filters.end, child.school_age_at_release
+        child.released_on >= bindparam("start", type_=Date),
+        child.released_on <= bindparam("end", type_=Date),
+        child.school_age_at_release,
     ).with_only_columns(
         literal("released").label("what"),
         cast(null(), String).label("status"),
@@ -1233,23 +1260,14 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
     waiting = (
         children.where(
             child.open_case,
-            child.born >= oldest,
-            child.born <= youngest,
+            child.born >= bindparam("oldest", type_=Date),
+            child.born <= bindparam("youngest", type_=Date),
             or_(child.enrollment_status.is_(None), child.enrollment_status != EnrollmentStatus.ENROLLED.value),
         )
         .with_only_columns(literal("waiting"), status, func.count(), *[literal(0)] * (len(ENROLLED_WITHIN) + 2))
         .group_by(status)
     )
-    figure = SchoolFigure()
-    rows: list[Any] = list(session.execute(union_all(at_release, waiting)))
-    for what, key, *numbers in rows:
-        if what == "waiting":
-            figure.now_by_status[str(key)] = int(numbers[0])
-            continue
-        total, *within, later, not_enrolled = (int(v or 0) for v in numbers)
-        figure.children, figure.later, figure.not_enrolled = total, later, not_enrolled
-        figure.within = dict(zip(ENROLLED_WITHIN, within, strict=False))
-    return figure
+    return union_all(at_release, waiting)
 
 
 # Figure 7: reintegration, for in-country organizations ---------------------------------------------
