@@ -305,13 +305,6 @@ def without_jit(session: Session) -> None:
         )
 
 
-def facts_in_reach(user: User) -> AnySelect:
-    """The appearance facts of the dates in reach (see reports.facts): the program's, or a case
-    manager's caseload as it was when they were built."""
-    query = access.scoped(AppearanceFact, user).where(AppearanceFact.program_id == user.organization_id)
-    return query.where(AppearanceFact.manager_id == user.id) if caseload_only(user) else query
-
-
 def whole_program_months(user: User, filters: Filters, by_language: bool = False) -> bool:
     """Whether the monthly counts answer: whole calendar months of the whole program, no filter
     (`by_language`: but a household language, which the appearance counts are also kept by)."""
@@ -328,19 +321,33 @@ def _counted_by_month(session: Session, user: User, filters: Filters) -> Iterato
     """The program's monthly counts of the period added up (dates with an outcome only), of every
     household or of one language's. They are the program's own figures, not a family's records:
     read for the reader's program alone."""
+    values = {
+        "program_id": user.organization_id,
+        "language": filters.language or EVERY_LANGUAGE,
+        "start": filters.start,
+        "end": filters.end,
+    }
+    for dim, key, category, result, n in session.execute(_months_statement(), values):
+        yield dim, key, category, "ahead" if result == "other" else result, int(n)
+
+
+@cache  # built once and run with the program, language and period bound
+def _months_statement() -> AnySelect:
     month = AppearanceMonth
-    stmt = (
+    return (
         select(month.dim, month.key, month.category, month.result, func.sum(month.n))
         .where(
-            month.program_id == user.organization_id,
-            month.language == (filters.language or EVERY_LANGUAGE),
-            month.month >= filters.start,
-            month.month <= filters.end,
+            month.program_id == bindparam("program_id"),
+            month.language == bindparam("language"),
+            month.month >= bindparam("start", type_=Date),
+            month.month <= bindparam("end", type_=Date),
         )
         .group_by(month.dim, month.key, month.category, month.result)
     )
-    for dim, key, category, result, n in session.execute(stmt):
-        yield dim, key, category, "ahead" if result == "other" else result, int(n)
+
+
+# The filters the appearance facts answer themselves, as the facts and Filters name them.
+FACT_FILTERS = ("court_id", "office_id", "manager_id", "language", "kind")
 
 
 def _counted(
@@ -348,27 +355,54 @@ def _counted(
 ) -> Iterator[tuple[str, str, str, str, int]]:
     """The period's facts in reach, filtered, counted by category, result and each breakdown (on
     PostgreSQL one pass with GROUPING SETS; on SQLite, which has none, UNION ALL of seven GROUP BYs).
-    `open_only`: the dates without an outcome alone."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
+    `open_only`: the dates without an outcome alone. The statement is built once for each
+    combination of filters and run with their values."""
+    dialect = session.get_bind().dialect.name
+    own_caseload = caseload_only(user)
+    values: dict[str, Any] = {
+        **access.program_scope(user),
+        "program_id": user.organization_id,
+        "start": filters.start,
+        "end": filters.end,
+        "now": now,
+    }
+    if own_caseload:
+        values["user_id"] = user.id
+    present = []
+    for name in FACT_FILTERS:
+        value = getattr(filters, name)
+        if value:
+            values[name] = value.value if isinstance(value, AppointmentKind) else value
+            present.append(name)
+    stmt = _counted_statement(dialect, own_caseload, tuple(present), open_only)
+    for row in session.execute(stmt, values):
+        dim = GROUPING_DIMS[row.grouping] if dialect == "postgresql" else row.dim
+        yield dim, _key(dim, row), row.category, row.result, int(row.n)
+
+
+@cache
+def _counted_statement(dialect: str, own_caseload: bool, present: tuple[str, ...], open_only: bool) -> Any:
+    """The facts of the reader's program (access.program_scoped), of the reader's own caseload as
+    it was when they were built, with the `present` filters, counted by each breakdown."""
     fact = AppearanceFact
+    postgresql = dialect == "postgresql"
     # The month of each date, cheaply: its first day on PostgreSQL, the date itself on SQLite (which
     # has no date_trunc; fewer than 2,000 days a period), summed by month here.
     month = func.date_trunc("month", fact.local_date) if postgresql else fact.local_date
     counted_as = case(
-        (and_(fact.result == "open", fact.starts_at < now), literal("missing")),
+        (and_(fact.result == "open", fact.starts_at < bindparam("now", type_=fact.starts_at.type)), literal("missing")),
         (fact.result.in_(("open", "other")), literal("ahead")),
         else_=fact.result,
     )
-    query = facts_in_reach(user).where(fact.local_date >= filters.start, fact.local_date <= filters.end)
-    for column, value in (
-        (fact.court_id, filters.court_id),
-        (fact.office_id, filters.office_id),
-        (fact.manager_id, filters.manager_id),
-        (fact.language, filters.language),
-        (fact.kind, filters.kind.value if filters.kind else None),
-    ):
-        if value:
-            query = query.where(column == value)
+    query = access.program_scoped(AppearanceFact).where(
+        fact.program_id == bindparam("program_id"),
+        fact.local_date >= bindparam("start", type_=Date),
+        fact.local_date <= bindparam("end", type_=Date),
+    )
+    if own_caseload:
+        query = query.where(fact.manager_id == bindparam("user_id"))
+    for name in present:
+        query = query.where(getattr(fact, name) == bindparam(name))
     if open_only:
         query = query.where(fact.result == "open")
     facts = query.with_only_columns(
@@ -382,7 +416,7 @@ def _counted(
         case((fact.represented, literal("represented")), else_=literal("unrepresented")).label("represented"),
         fact.reach.label("reach"),
     )
-    return (_grouping_sets if postgresql else _union)(session, facts)
+    return _grouping_sets(facts) if postgresql else _union(facts)
 
 
 def appearance(
@@ -460,7 +494,7 @@ def _key(dim: str, row: AnyRow) -> str:
     return value or ""
 
 
-def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, str, int]]:
+def _union(query: AnySelect) -> Any:
     facts = query.cte("facts")
     columns = [name for names in KEYS.values() for name in names]
     branches = []
@@ -477,35 +511,33 @@ def _union(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, 
             .where(*([] if dim == "summary" else [facts.c.result.in_(COUNTED)]))
             .group_by(*[facts.c[name] for name in keys], facts.c.category, facts.c.result)
         )
-    for row in session.execute(union_all(*branches)):
-        yield row.dim, _key(row.dim, row), row.category, row.result, int(row.n)
+    return union_all(*branches)
 
 
-def _grouping_sets(session: Session, query: AnySelect) -> Iterator[tuple[str, str, str, str, int]]:
+# GROUPING(...) of each breakdown's first column has a bit set for each one left out of the row's
+# set, the first highest: the breakdown each row of `_grouping_sets` counts.
+_ALL_LEFT_OUT = (1 << len(KEYS)) - 1
+GROUPING_DIMS = {_ALL_LEFT_OUT: "summary"} | {
+    _ALL_LEFT_OUT - (1 << (len(KEYS) - 1 - i)): name for i, name in enumerate(KEYS)
+}
+
+
+def _grouping_sets(query: AnySelect) -> Any:
     # OFFSET 0 keeps the facts a subquery of their own: each row's result is worked out once, not
     # again for each grouping set that names it.
     facts = query.offset(0).subquery("facts")
-    names = list(KEYS)
-    # GROUPING(...) of each breakdown's first column has a bit set for each one left out of the
-    # row's set, the first highest.
-    firsts = [facts.c[KEYS[name][0]] for name in names]
-    everything = (1 << len(names)) - 1
-    dims = {everything: "summary"}
-    dims.update({everything - (1 << (len(names) - 1 - i)): name for i, name in enumerate(names)})
+    firsts = [facts.c[KEYS[name][0]] for name in KEYS]
     counted = (facts.c.category, facts.c.result)
-    stmt = select(
+    return select(
         func.grouping(*firsts).label("grouping"),
         *[facts.c[name] for names in KEYS.values() for name in names],
         *counted,
         func.count().label("n"),
     ).group_by(
         func.grouping_sets(
-            tuple_(*counted), *[tuple_(*[facts.c[name] for name in KEYS[dim]], *counted) for dim in names]
+            tuple_(*counted), *[tuple_(*[facts.c[name] for name in KEYS[dim]], *counted) for dim in KEYS]
         )
     )
-    for row in session.execute(stmt):
-        dim = dims[row.grouping]
-        yield dim, _key(dim, row), row.category, row.result, int(row.n)
 
 
 def _ids(keys: Iterable[str], prefix: str = "") -> list[int]:
