@@ -184,11 +184,14 @@ def cases_in_reach(user: User) -> AnySelect:
 
 
 def household_language(family_id: SQLColumnExpression[Any]) -> ColumnElement[Any]:
-    """The head's preferred language: the household's language in every breakdown and filter."""
+    """The head's preferred language: the household's language in every breakdown and filter. The
+    head is an alias of its own, so that a statement already reading members (the opt-outs) asks
+    about the household of its member rather than comparing a member's household with itself."""
+    head = aliased(Member)
     return (
-        select(Member.preferred_language)
-        .where(Member.family_id == family_id, Member.relationship_to_head == Relationship.HEAD)
-        .order_by(Member.id)
+        select(head.preferred_language)
+        .where(head.family_id == family_id, head.relationship_to_head == Relationship.HEAD)
+        .order_by(head.id)
         .limit(1)
         .scalar_subquery()
     )
@@ -687,38 +690,19 @@ class ReachRow:
             self.values[name] = self.values.get(name, 0) + int(value or 0)
 
 
-def reminders_in_reach(user: User, filters: Filters) -> AnySelect:
-    """The outbox rows in reach, with their appointment and case joined only when a filter or a
-    caseload needs them (a program's whole outbox does not)."""
-    query = access.scoped(Reminder, user)
-    if not (caseload_only(user) or filters.court_id or filters.office_id or filters.kind or filters.manager_id):
-        return query.where(*_language_filter(Reminder.family_id, filters))
-    query = query.join(Appointment, Reminder.appointment_id == Appointment.id).join(
-        Case, Appointment.case_id == Case.id
-    )
-    return _appointment_filters(_narrow(query, user), filters)
-
-
-def _language_filter(family_id: SQLColumnExpression[Any], filters: Filters) -> list[ColumnElement[bool]]:
-    return [household_language(family_id) == filters.language] if filters.language else []
+def _case_conditions(manager: Any, language: Any) -> list[ColumnElement[bool]]:
+    """The case manager and household language filters of a statement joined to Case: `manager`
+    and `language` are the values, or the bound parameters of a statement built once; None, no filter."""
+    conditions = []
+    if manager is not None:
+        conditions.append(Case.assigned_to_id == manager)
+    if language is not None:
+        conditions.append(household_language(Case.family_id) == language)
+    return conditions
 
 
 def _case_filters(query: AnySelect, filters: Filters) -> AnySelect:
-    if filters.manager_id:
-        query = query.where(Case.assigned_to_id == filters.manager_id)
-    if filters.language:
-        query = query.where(household_language(Case.family_id) == filters.language)
-    return query
-
-
-def _appointment_filters(query: AnySelect, filters: Filters) -> AnySelect:
-    if filters.court_id:
-        query = query.where(Appointment.court_id == filters.court_id)
-    if filters.office_id:
-        query = query.where(Appointment.office_id == filters.office_id)
-    if filters.kind:
-        query = query.where(Appointment.kind == filters.kind)
-    return _case_filters(query, filters)
+    return query.where(*_case_conditions(filters.manager_id or None, filters.language or None))
 
 
 def _sum(condition: SQLColumnExpression[Any]) -> ColumnElement[Any]:
@@ -758,72 +742,111 @@ def outbox_counts() -> list[ColumnElement[Any]]:
     ]
 
 
-def _outbox_by_month(user: User, filters: Filters) -> AnySelect:
-    """The program's outbox counts of the period's months added up (see reports.facts): the
-    program's own figures, read for the reader's program alone."""
-    month = ReminderMonth
-    return (
-        select(
-            month.language.label("language"),
-            month.channel.label("channel"),
-            *[func.sum(getattr(month, name)).label(name) for name in OUTBOX_COUNTS],
-        )
-        .where(month.program_id == user.organization_id, month.month >= filters.start, month.month <= filters.end)
-        .group_by(month.language, month.channel)
-    )
+# The filters of the outbox that need the date and the case of each row, as Filters names them.
+APPOINTMENT_FILTERS = ("court_id", "office_id", "kind", "manager_id")
 
 
 def reminder_reach(session: Session, user: User, filters: Filters, zone: str) -> ReminderReach:
     """The outbox of the period (rows due in it), by the recipient's language and by channel (whole
     months of the whole program: their monthly counts added up); the consents to reminders
-    withdrawn in it (opt-outs); the interpreter calls raised in it. Three statements."""
+    withdrawn in it (opt-outs); the interpreter calls raised in it. Three statements, built once
+    for each combination of filters and run with their values."""
     start, end = filters.instants(zone)
-    if whole_program_months(user, filters):
-        outbox = _outbox_by_month(user, filters)
-    else:
-        outbox = (
-            reminders_in_reach(user, filters)
-            .where(Reminder.due_at >= start, Reminder.due_at < end)
-            .with_only_columns(Reminder.language.label("language"), Reminder.channel.label("channel"), *outbox_counts())
-            .group_by(Reminder.language, Reminder.channel)
-        )
+    own_caseload = caseload_only(user)
+    values: dict[str, Any] = {
+        **access.program_scope(user),
+        "program_id": user.organization_id,
+        "start_day": filters.start,
+        "end_day": filters.end,
+        "start": start,
+        "end": end,
+    }
+    if own_caseload:
+        values["user_id"] = user.id
+    present = []
+    for name in (*APPOINTMENT_FILTERS, "language"):
+        value = getattr(filters, name)
+        if value:
+            values[name] = value.value if isinstance(value, AppointmentKind) else value
+            present.append(name)
+    outbox, opt_outs, calls = _reach_statements(whole_program_months(user, filters), own_caseload, tuple(present))
     languages: dict[str, ReachRow] = {}
     channels: dict[str, ReachRow] = {}
     total = ReachRow("total")
-    for row in session.execute(outbox):
-        values = {name: int(getattr(row, name) or 0) for name in OUTBOX_COUNTS}
+    for row in session.execute(outbox, values):
+        counted = {name: int(getattr(row, name) or 0) for name in OUTBOX_COUNTS}
         channel = row.channel.value if isinstance(row.channel, Channel) else str(row.channel)
-        languages.setdefault(row.language or "", ReachRow(row.language or "")).add(values)
-        channels.setdefault(channel, ReachRow(channel)).add(values)
-        total.add(values)
+        languages.setdefault(row.language or "", ReachRow(row.language or "")).add(counted)
+        channels.setdefault(channel, ReachRow(channel)).add(counted)
+        total.add(counted)
+    for row in session.execute(opt_outs, values):
+        channel = "sms" if row.kind is ConsentKind.SMS_REMINDERS else "email"
+        languages.setdefault(row.language or "", ReachRow(row.language or "")).add({"opt_outs": row.n})
+        channels.setdefault(channel, ReachRow(channel)).add({"opt_outs": row.n})
+        total.add({"opt_outs": row.n})
+    for row in session.execute(calls, values):
+        counted = {"calls_created": int(row.created or 0), "calls_done": int(row.done or 0)}
+        languages.setdefault(row.language or "", ReachRow(row.language or "")).add(counted)
+        total.add(counted)
+    order = lambda r: (-r["planned"] - r["calls_created"] - r["opt_outs"], r.key)  # noqa: E731
+    return ReminderReach(
+        sorted(languages.values(), key=order), [channels.get(c.value, ReachRow(c.value)) for c in Channel], total
+    )
+
+
+@cache
+def _reach_statements(whole_months: bool, own_caseload: bool, present: tuple[str, ...]) -> tuple[Any, Any, Any]:
+    """The reach report's three statements for one combination of filters, their values bound:
+    the outbox (the monthly counts of whole months of the whole program, else the rows due in the
+    period, through their date and case when a filter or a caseload asks for them), the opt-outs
+    and the interpreter calls, each of the reader's program (access.program_scoped)."""
+    start_day, end_day = bindparam("start_day", type_=Date), bindparam("end_day", type_=Date)
+    start, end = bindparam("start", type_=Reminder.due_at.type), bindparam("end", type_=Reminder.due_at.type)
+    language: BindParameter[str] = bindparam("language")
+    if whole_months:
+        month = ReminderMonth
+        outbox = (
+            select(
+                month.language.label("language"),
+                month.channel.label("channel"),
+                *[func.sum(getattr(month, name)).label(name) for name in OUTBOX_COUNTS],
+            )
+            .where(month.program_id == bindparam("program_id"), month.month >= start_day, month.month <= end_day)
+            .group_by(month.language, month.channel)
+        )
+    else:
+        rows = access.program_scoped(Reminder).where(Reminder.due_at >= start, Reminder.due_at < end)
+        if own_caseload or any(name in present for name in APPOINTMENT_FILTERS):
+            rows = rows.join(Appointment, Reminder.appointment_id == Appointment.id).join(
+                Case, Appointment.case_id == Case.id
+            )
+            rows = _bound_case_filters(_bound_appointment_filters(rows, present), own_caseload, present)
+        elif "language" in present:
+            rows = rows.where(household_language(Reminder.family_id) == language)
+        outbox = rows.with_only_columns(
+            Reminder.language.label("language"), Reminder.channel.label("channel"), *outbox_counts()
+        ).group_by(Reminder.language, Reminder.channel)
 
     member_family = Member.family_id
     opt_outs = (
-        access.scoped(Consent, user)
-        .where(
-            Consent.kind.in_(REMINDER_CONSENTS), Consent.revoked_on >= filters.start, Consent.revoked_on <= filters.end
-        )
+        access.program_scoped(Consent)
+        .where(Consent.kind.in_(REMINDER_CONSENTS), Consent.revoked_on >= start_day, Consent.revoked_on <= end_day)
         .with_only_columns(
             Member.preferred_language.label("language"), Consent.kind.label("kind"), func.count(Consent.id).label("n")
         )
         .group_by(Member.preferred_language, Consent.kind)
     )
-    caseload = select(Case.family_id)
-    if caseload_only(user):
-        opt_outs = opt_outs.where(member_family.in_(caseload.where(Case.assigned_to_id == user.id)))
-    if filters.manager_id:
-        opt_outs = opt_outs.where(member_family.in_(caseload.where(Case.assigned_to_id == filters.manager_id)))
-    if filters.language:
-        opt_outs = opt_outs.where(household_language(member_family) == filters.language)
-    for row in session.execute(opt_outs):
-        channel = "sms" if row.kind is ConsentKind.SMS_REMINDERS else "email"
-        languages.setdefault(row.language or "", ReachRow(row.language or "")).add({"opt_outs": row.n})
-        channels.setdefault(channel, ReachRow(channel)).add({"opt_outs": row.n})
-        total.add({"opt_outs": row.n})
+    for wanted, manager in ((own_caseload, "user_id"), ("manager_id" in present, "manager_id")):
+        if wanted:
+            opt_outs = opt_outs.where(
+                member_family.in_(select(Case.family_id).where(Case.assigned_to_id == bindparam(manager)))
+            )
+    if "language" in present:
+        opt_outs = opt_outs.where(household_language(member_family) == language)
 
-    language = household_language(Case.family_id)
+    household = household_language(Case.family_id)
     calls = (
-        _case_filters(_narrow(access.scoped(Task, user), user), filters)
+        _bound_case_filters(access.program_scoped(Task), own_caseload, present)
         .where(
             or_(
                 Task.title_key == INTERPRETER_CALL.key,
@@ -833,19 +856,32 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
             Task.created_at < end,
         )
         .with_only_columns(
-            language.label("language"),
+            household.label("language"),
             func.count(Task.id).label("created"),
             _sum(Task.completed_at.is_not(None)).label("done"),
         )
-        .group_by(language)
+        .group_by(household)
     )
-    for row in session.execute(calls):
-        values = {"calls_created": int(row.created or 0), "calls_done": int(row.done or 0)}
-        languages.setdefault(row.language or "", ReachRow(row.language or "")).add(values)
-        total.add(values)
-    order = lambda r: (-r["planned"] - r["calls_created"] - r["opt_outs"], r.key)  # noqa: E731
-    return ReminderReach(
-        sorted(languages.values(), key=order), [channels.get(c.value, ReachRow(c.value)) for c in Channel], total
+    return outbox, opt_outs, calls
+
+
+def _bound_appointment_filters(query: AnySelect, present: tuple[str, ...]) -> AnySelect:
+    """The court, office and kind filters with their values bound (query joined to Appointment)."""
+    for name in ("court_id", "office_id", "kind"):
+        if name in present:
+            query = query.where(getattr(Appointment, name) == bindparam(name))
+    return query
+
+
+def _bound_case_filters(query: AnySelect, own_caseload: bool, present: tuple[str, ...]) -> AnySelect:
+    """`_narrow` and `_case_filters` with the values bound (query joined to Case)."""
+    if own_caseload:
+        query = query.where(Case.assigned_to_id == bindparam("user_id"))
+    return query.where(
+        *_case_conditions(
+            bindparam("manager_id") if "manager_id" in present else None,
+            bindparam("language") if "language" in present else None,
+        )
     )
 
 

@@ -121,6 +121,27 @@ def test_the_monthly_outbox_counts_give_what_counting_the_outbox_gives(db_sessio
     assert whole.total["planned"] == 9
 
 
+def test_each_filter_narrows_the_reach(db_session, outbox):
+    """A court, a kind, a case manager or a household language narrows the outbox, the opt-outs and
+    the interpreter calls alike (the other program's reminder never counts)."""
+    p = outbox
+
+    def total(**narrowed):
+        return services.reminder_reach(db_session, p.supervisor, Filters(p.start, p.end, **narrowed), ZONE).total
+
+    assert total(court_id=p.court.id)["planned"] == 9
+    assert total(court_id=p.other_court.id)["planned"] == 0
+    assert total(kind=AppointmentKind.MASTER_HEARING)["planned"] == 9
+    assert total(kind=AppointmentKind.ICE_CHECK_IN)["planned"] == 0
+    mine = total(manager_id=p.manager.id)
+    assert (mine["planned"], mine["calls_created"], mine["opt_outs"]) == (9, 0, 1)
+    theirs = total(manager_id=p.other_manager.id)
+    assert (theirs["planned"], theirs["calls_created"], theirs["opt_outs"]) == (0, 3, 0)
+    assert (total(language="spa")["planned"], total(language="spa")["opt_outs"]) == (9, 0)
+    assert (total(language="hat")["planned"], total(language="hat")["opt_outs"]) == (0, 1)
+    assert total(language="mam")["calls_created"] == 3
+
+
 def test_reminder_page_and_download(client, outbox):
     p = outbox
     client.sign_in(p.supervisor.email, PASSWORD)
