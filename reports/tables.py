@@ -370,9 +370,13 @@ def page_html(table: Table, args: dict[str, Any], small_count: int, caption: str
         else f'<tr><td colspan="{len(columns)}">{escape(_("Nothing in this period."))}</td></tr>\n'
     )
     export = url_for("reports.export")
+    # The same query as urlencode of the whole dict would write, the filters encoded once.
+    named = urlencode({"table": table.name})
+    filters = urlencode(args)
     links = [
-        f'<a href="{escape(export)}?{escape(urlencode({"table": table.name, "format": fmt, **share, **args}))}">{label}</a>'
-        for share in ({}, {"share": "1"})
+        f'<a href="{escape(export)}?{escape("&".join(p for p in (named, f"format={fmt}", share, filters) if p))}">'
+        f"{label}</a>"
+        for share in ("", "share=1")
         for fmt, label in (("csv", "CSV"), ("xlsx", "XLSX"))
     ]
     sharing = _("for sharing outside the program (no names of staff, counts under %(n)d hidden):", n=small_count)

@@ -20,7 +20,7 @@ from casework.pagination import page_number
 from casework.timeutil import today_for
 from reports import charts, exports, facts, services, tables
 from reports.forms import FilterForm, PeriodForm
-from reports.numbers import format_decimal, format_percent
+from reports.numbers import ReaderNumbers, format_decimal, format_percent
 from reports.services import CATEGORIES, KINDS_OF, Filters
 
 bp = Blueprint("reports", __name__)
@@ -91,16 +91,16 @@ def appearance_data(filters: Filters, now: datetime) -> dict:
 
 
 def _bar_rows(table: exports.Table, first: str, categories: list[str]) -> list[charts.BarRow]:
-    rows = []
+    rows, numbers = [], ReaderNumbers()
     for row in table.rows:
         bars = []
         for category in categories:
             attended, denominator = row[f"{category}_attended"], row[f"{category}_denominator"]
             if not denominator and not row[f"{category}_missing"]:
                 continue
-            text = (
-                f"{report_percent(row[f'{category}_rate'])} ({format_decimal(attended)}/{format_decimal(denominator)})"
-            )
+            rate = row[f"{category}_rate"]
+            shown = "—" if rate is None else numbers.percent(rate, "#,##0.0%")
+            text = f"{shown} ({numbers.decimal(attended)}/{numbers.decimal(denominator)})"
             bars.append(charts.Bar(category, row[f"{category}_rate"], text))
         if bars:
             rows.append(charts.BarRow(str(row[first]), bars))
