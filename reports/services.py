@@ -320,6 +320,26 @@ def whole_program_months(user: User, filters: Filters, by_language: bool = False
     )
 
 
+def _bound(
+    user: User, filters: Filters, names: Iterable[str], **period: Any
+) -> tuple[dict[str, Any], bool, tuple[str, ...]]:
+    """The values of a report statement built once and run with them: the reader's program (the
+    access scope's and the facts' own), the reader when the report is their own caseload, the
+    period as `period` names it, and those of the filters `names` that are set. Returns them with
+    whether it is the reader's own caseload and which filters are set (the statement's shape)."""
+    own_caseload = caseload_only(user)
+    values: dict[str, Any] = {**access.program_scope(user), "program_id": user.organization_id, **period}
+    if own_caseload:
+        values["user_id"] = user.id
+    present = []
+    for name in names:
+        value = getattr(filters, name)
+        if value:
+            values[name] = value.value if isinstance(value, AppointmentKind) else value
+            present.append(name)
+    return values, own_caseload, tuple(present)
+
+
 def _counted_by_month(session: Session, user: User, filters: Filters) -> Iterator[tuple[str, str, str, str, int]]:
     """The program's monthly counts of the period added up (dates with an outcome only), of every
     household or of one language's. They are the program's own figures, not a family's records:
@@ -361,23 +381,8 @@ def _counted(
     `open_only`: the dates without an outcome alone. The statement is built once for each
     combination of filters and run with their values."""
     dialect = session.get_bind().dialect.name
-    own_caseload = caseload_only(user)
-    values: dict[str, Any] = {
-        **access.program_scope(user),
-        "program_id": user.organization_id,
-        "start": filters.start,
-        "end": filters.end,
-        "now": now,
-    }
-    if own_caseload:
-        values["user_id"] = user.id
-    present = []
-    for name in FACT_FILTERS:
-        value = getattr(filters, name)
-        if value:
-            values[name] = value.value if isinstance(value, AppointmentKind) else value
-            present.append(name)
-    stmt = _counted_statement(dialect, own_caseload, tuple(present), open_only)
+    values, own_caseload, present = _bound(user, filters, FACT_FILTERS, start=filters.start, end=filters.end, now=now)
+    stmt = _counted_statement(dialect, own_caseload, present, open_only)
     for row in session.execute(stmt, values):
         dim = GROUPING_DIMS[row.grouping] if dialect == "postgresql" else row.dim
         yield dim, _key(dim, row), row.category, row.result, int(row.n)
@@ -752,24 +757,9 @@ def reminder_reach(session: Session, user: User, filters: Filters, zone: str) ->
     withdrawn in it (opt-outs); the interpreter calls raised in it. Three statements, built once
     for each combination of filters and run with their values."""
     start, end = filters.instants(zone)
-    own_caseload = caseload_only(user)
-    values: dict[str, Any] = {
-        **access.program_scope(user),
-        "program_id": user.organization_id,
-        "start_day": filters.start,
-        "end_day": filters.end,
-        "start": start,
-        "end": end,
-    }
-    if own_caseload:
-        values["user_id"] = user.id
-    present = []
-    for name in (*APPOINTMENT_FILTERS, "language"):
-        value = getattr(filters, name)
-        if value:
-            values[name] = value.value if isinstance(value, AppointmentKind) else value
-            present.append(name)
-    outbox, opt_outs, calls = _reach_statements(whole_program_months(user, filters), own_caseload, tuple(present))
+    period = {"start_day": filters.start, "end_day": filters.end, "start": start, "end": end}
+    values, own_caseload, present = _bound(user, filters, (*APPOINTMENT_FILTERS, "language"), **period)
+    outbox, opt_outs, calls = _reach_statements(whole_program_months(user, filters), own_caseload, present)
     languages: dict[str, ReachRow] = {}
     channels: dict[str, ReachRow] = {}
     total = ReachRow("total")
@@ -836,11 +826,7 @@ def _reach_statements(whole_months: bool, own_caseload: bool, present: tuple[str
         )
         .group_by(Member.preferred_language, Consent.kind)
     )
-    for wanted, manager in ((own_caseload, "user_id"), ("manager_id" in present, "manager_id")):
-        if wanted:
-            opt_outs = opt_outs.where(
-                member_family.in_(select(Case.family_id).where(Case.assigned_to_id == bindparam(manager)))
-            )
+    opt_outs = opt_outs.where(*_bound_households(member_family, own_caseload, present))
     if "language" in present:
         opt_outs = opt_outs.where(household_language(member_family) == language)
 
@@ -863,6 +849,18 @@ def _reach_statements(whole_months: bool, own_caseload: bool, present: tuple[str
         .group_by(household)
     )
     return outbox, opt_outs, calls
+
+
+def _bound_households(
+    family_id: SQLColumnExpression[Any], own_caseload: bool, present: tuple[str, ...]
+) -> list[ColumnElement[bool]]:
+    """For records of a household rather than of a case: the reader's own caseload and the case
+    manager filter, as households with a case assigned to them (values bound)."""
+    return [
+        family_id.in_(select(Case.family_id).where(Case.assigned_to_id == bindparam(who)))
+        for wanted, who in ((own_caseload, "user_id"), ("manager_id" in present, "manager_id"))
+        if wanted
+    ]
 
 
 def _bound_appointment_filters(query: AnySelect, present: tuple[str, ...]) -> AnySelect:
@@ -1265,24 +1263,10 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
     each combination of filters and run with their values."""
     from casework.schooling.services import birth_date_range
 
-    own_caseload = caseload_only(user)
     oldest, youngest = birth_date_range(today)
-    values: dict[str, Any] = {
-        **access.program_scope(user),
-        "program_id": user.organization_id,
-        "start": filters.start,
-        "end": filters.end,
-        "oldest": oldest,
-        "youngest": youngest,
-    }
-    if own_caseload:
-        values["user_id"] = user.id
-    if filters.manager_id:
-        values["manager_id"] = filters.manager_id
-    if filters.language:
-        values["language"] = filters.language
-    dialect = session.get_bind().dialect.name
-    stmt = _school_statement(dialect, own_caseload, bool(filters.manager_id), bool(filters.language))
+    period = {"start": filters.start, "end": filters.end, "oldest": oldest, "youngest": youngest}
+    values, own_caseload, present = _bound(user, filters, ("manager_id", "language"), **period)
+    stmt = _school_statement(session.get_bind().dialect.name, own_caseload, present)
     figure = SchoolFigure()
     rows: list[Any] = list(session.execute(stmt, values))
     for what, key, *numbers in rows:
@@ -1296,7 +1280,7 @@ def school(session: Session, user: User, filters: Filters, today: date) -> Schoo
 
 
 @cache
-def _school_statement(dialect: str, own_caseload: bool, by_manager: bool, by_language: bool) -> CompoundSelect[Any]:
+def _school_statement(dialect: str, own_caseload: bool, present: tuple[str, ...]) -> CompoundSelect[Any]:
     """The school report's statement for one combination of filters, its values bound: the child
     facts of the reader's program (access.program_scoped), of the reader's own caseload, of a case
     manager's households, of a household language."""
@@ -1304,11 +1288,8 @@ def _school_statement(dialect: str, own_caseload: bool, by_manager: bool, by_lan
 
     child = ChildFact
     children = access.program_scoped(ChildFact).where(child.program_id == bindparam("program_id"))
-    for wanted, manager in ((own_caseload, "user_id"), (by_manager, "manager_id")):
-        if wanted:
-            assigned = select(Case.family_id).where(Case.assigned_to_id == bindparam(manager))
-            children = children.where(child.family_id.in_(assigned))
-    if by_language:
+    children = children.where(*_bound_households(child.family_id, own_caseload, present))
+    if "language" in present:
         children = children.where(child.language == bindparam("language"))
     enrolled = and_(child.enrollment_status == EnrollmentStatus.ENROLLED.value, child.enrolled_on.is_not(None))
     delay = _days_between(dialect, child.enrolled_on, child.released_on)

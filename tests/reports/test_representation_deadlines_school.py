@@ -266,6 +266,8 @@ def test_children_enrolled_within_30_60_90_days_and_not_enrolled_now(db_session,
     assert figure.now_by_status == {"not_started": 1, "barrier": 1}
     mine = _school(db_session, p.manager, p)
     assert mine.now_by_status == {"not_started": 1}
+    theirs = services.school(db_session, p.supervisor, Filters(p.start, p.end, manager_id=p.other_manager.id), p.today)
+    assert (theirs.children, theirs.now_by_status) == (0, {"barrier": 1})
 
 
 def test_the_school_figures_are_those_of_the_last_build_of_the_facts(client, db_session, children, monkeypatch, app):
