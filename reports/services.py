@@ -179,10 +179,6 @@ def appointments_in_reach(user: User) -> AnySelect:
     return _narrow(access.scoped(Appointment, user), user)
 
 
-def cases_in_reach(user: User) -> AnySelect:
-    return _narrow(access.scoped(Case, user), user)
-
-
 def household_language(family_id: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """The head's preferred language: the household's language in every breakdown and filter. The
     head is an alias of its own, so that a statement already reading members (the opt-outs) asks
@@ -919,63 +915,15 @@ def caseload(
     """Open cases per case manager today, intakes and closures (by reason) per month of the period,
     and overdue tasks per assignee, from one reading of the cases in reach (four groupings of the
     same rows: reading the program's cases costs more than counting them). One statement; the
-    people are named from `known` (the filter lists' names), looked up only for those it lacks."""
-    cases = (
-        _case_filters(cases_in_reach(user), filters)
-        .with_only_columns(
-            Case.id.label("id"),
-            Case.assigned_to_id.label("assigned_to_id"),
-            Case.status.label("status"),
-            Case.opened_on.label("opened_on"),
-            Case.closed_on.label("closed_on"),
-            cast(Case.closed_reason, String).label("closed_reason"),
-        )
-        .cte("reached")
-    )
-    no_number, no_text = cast(null(), Integer), cast(null(), String)
-    opened_year, opened_month = year_month(cases.c.opened_on)
-    closed_year, closed_month = year_month(cases.c.closed_on)
-    flows = union_all(
-        select(
-            literal("open").label("what"),
-            cases.c.assigned_to_id.label("manager_id"),
-            no_number.label("year"),
-            no_number.label("month"),
-            no_text.label("reason"),
-            func.count().label("n"),
-            _sum(cases.c.status == CaseStatus.INTAKE).label("intake"),
-        )
-        .select_from(cases)
-        .where(cases.c.status != CaseStatus.CLOSED)
-        .group_by(cases.c.assigned_to_id),
-        select(literal("opened"), no_number, opened_year, opened_month, no_text, func.count(), literal(0))
-        .where(cases.c.opened_on >= filters.start, cases.c.opened_on <= filters.end)
-        .group_by(opened_year, opened_month),
-        select(
-            literal("closed"),
-            no_number,
-            closed_year,
-            closed_month,
-            cases.c.closed_reason,
-            func.count(),
-            literal(0),
-        )
-        .where(
-            cases.c.status == CaseStatus.CLOSED,
-            cases.c.closed_on >= filters.start,
-            cases.c.closed_on <= filters.end,
-        )
-        .group_by(closed_year, closed_month, cases.c.closed_reason),
-        select(literal("overdue"), Task.assignee_id, no_number, no_number, no_text, func.count(), literal(0))
-        .select_from(cases)
-        .join(Task, Task.case_id == cases.c.id)
-        .where(Task.completed_at.is_(None), Task.due_on < today)
-        .group_by(Task.assignee_id),
-    )
+    people are named from `known` (the filter lists' names), looked up only for those it lacks.
+    The statement is built once for each combination of filters and run with their values."""
+    period = {"start": filters.start, "end": filters.end, "today": today}
+    values, own_caseload, present = _bound(user, filters, ("manager_id", "language"), **period)
+    flows = _caseload_statement(own_caseload, present)
     loads: dict[str, ManagerLoad] = {}
     months = {f"{y:04d}-{m:02d}": MonthFlow(f"{y:04d}-{m:02d}") for y, m in filters.months}
     reasons: set[str] = set()
-    for what, assigned, year, month, reason, n, intake in session.execute(flows):
+    for what, assigned, year, month, reason, n, intake in session.execute(flows, values):
         if what in ("open", "overdue"):
             load = loads.setdefault(str(assigned or ""), ManagerLoad(str(assigned or ""), ""))
             if what == "open":
@@ -992,6 +940,61 @@ def caseload(
         load.name = names.get(key, "")
     managers = sorted(loads.values(), key=lambda load: (load.name == "", load.name, load.key))
     return Caseload(managers, list(months.values()), sorted(reasons, key=lambda r: (r == "", r)))
+
+
+@cache
+def _caseload_statement(own_caseload: bool, present: tuple[str, ...]) -> CompoundSelect[Any]:
+    """The caseload's statement for one combination of filters, its values bound: the cases of the
+    reader's program (access.program_scoped) read once, grouped four ways."""
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    cases = (
+        _bound_case_filters(access.program_scoped(Case), own_caseload, present)
+        .with_only_columns(
+            Case.id.label("id"),
+            Case.assigned_to_id.label("assigned_to_id"),
+            Case.status.label("status"),
+            Case.opened_on.label("opened_on"),
+            Case.closed_on.label("closed_on"),
+            cast(Case.closed_reason, String).label("closed_reason"),
+        )
+        .cte("reached")
+    )
+    no_number, no_text = cast(null(), Integer), cast(null(), String)
+    opened_year, opened_month = year_month(cases.c.opened_on)
+    closed_year, closed_month = year_month(cases.c.closed_on)
+    return union_all(
+        select(
+            literal("open").label("what"),
+            cases.c.assigned_to_id.label("manager_id"),
+            no_number.label("year"),
+            no_number.label("month"),
+            no_text.label("reason"),
+            func.count().label("n"),
+            _sum(cases.c.status == CaseStatus.INTAKE).label("intake"),
+        )
+        .select_from(cases)
+        .where(cases.c.status != CaseStatus.CLOSED)
+        .group_by(cases.c.assigned_to_id),
+        select(literal("opened"), no_number, opened_year, opened_month, no_text, func.count(), literal(0))
+        .where(cases.c.opened_on >= start, cases.c.opened_on <= end)
+        .group_by(opened_year, opened_month),
+        select(
+            literal("closed"),
+            no_number,
+            closed_year,
+            closed_month,
+            cases.c.closed_reason,
+            func.count(),
+            literal(0),
+        )
+        .where(cases.c.status == CaseStatus.CLOSED, cases.c.closed_on >= start, cases.c.closed_on <= end)
+        .group_by(closed_year, closed_month, cases.c.closed_reason),
+        select(literal("overdue"), Task.assignee_id, no_number, no_number, no_text, func.count(), literal(0))
+        .select_from(cases)
+        .join(Task, Task.case_id == cases.c.id)
+        .where(Task.completed_at.is_(None), Task.due_on < bindparam("today", type_=Date))
+        .group_by(Task.assignee_id),
+    )
 
 
 # Date arithmetic both databases agree on ---------------------------------------------------------

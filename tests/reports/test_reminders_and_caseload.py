@@ -170,6 +170,10 @@ def test_caseload_by_manager_and_month(db_session, outbox):
     assert len(load.months) == 1
     month = load.months[0]
     assert month.intakes == 3 and month.closures == {"moved_away": 1}
+    mam = services.caseload(db_session, p.supervisor, Filters(p.start, p.end, language="mam"), p.today)
+    by_name = {m.name: (m.open_cases, m.in_intake, m.overdue_tasks) for m in mam.managers}
+    assert by_name == {"Carlos Ortiz": (1, 1, 0), "": (0, 0, 2)}  # the interpreter calls are nobody's yet
+    assert mam.months[0].intakes == 1 and mam.months[0].closures == {}
 
 
 def test_caseload_page_filters_and_access(client, other_client, outbox):
