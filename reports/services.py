@@ -204,22 +204,20 @@ def _filtered(query: AnySelect, filters: Filters, kinds: tuple[AppointmentKind, 
     """The period, the kinds counted and the filters. The kinds in one condition: two would make
     PostgreSQL count the same selectivity twice and plan for a handful of dates where there are
     thousands."""
-    query = query.where(
+    return query.where(
         Appointment.kind.in_(kinds),
         Appointment.local_date >= filters.start,
         Appointment.local_date <= filters.end,
+        *_appointment_conditions(filters.court_id or None, filters.office_id or None, filters.kind or None),
+        *_case_conditions(filters.manager_id or None, filters.language or None),
     )
-    if filters.court_id:
-        query = query.where(Appointment.court_id == filters.court_id)
-    if filters.office_id:
-        query = query.where(Appointment.office_id == filters.office_id)
-    if filters.manager_id:
-        query = query.where(Case.assigned_to_id == filters.manager_id)
-    if filters.language:
-        query = query.where(household_language(Case.family_id) == filters.language)
-    if filters.kind:
-        query = query.where(Appointment.kind == filters.kind)
-    return query
+
+
+def _appointment_conditions(court: Any, office: Any, kind: Any) -> list[ColumnElement[bool]]:
+    """The court, office and kind filters of a statement reading appointments: the values, or the
+    bound parameters of a statement built once; None, no filter."""
+    wanted = ((Appointment.court_id, court), (Appointment.office_id, office), (Appointment.kind, kind))
+    return [column == value for column, value in wanted if value is not None]
 
 
 @dataclass(frozen=True)
@@ -861,10 +859,10 @@ def _bound_households(
 
 def _bound_appointment_filters(query: AnySelect, present: tuple[str, ...]) -> AnySelect:
     """The court, office and kind filters with their values bound (query joined to Appointment)."""
-    for name in ("court_id", "office_id", "kind"):
-        if name in present:
-            query = query.where(getattr(Appointment, name) == bindparam(name))
-    return query
+    bound: list[BindParameter[Any] | None] = [
+        bindparam(name) if name in present else None for name in ("court_id", "office_id", "kind")
+    ]
+    return query.where(*_appointment_conditions(*bound))
 
 
 def _bound_case_filters(query: AnySelect, own_caseload: bool, present: tuple[str, ...]) -> AnySelect:
