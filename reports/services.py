@@ -623,7 +623,10 @@ def _filter_lists(with_staff: bool) -> AnySelect:
 
 @dataclass(frozen=True)
 class MissingOutcome:
-    appointment: Appointment
+    appointment_id: int
+    local_date: date
+    local_time: time
+    kind: AppointmentKind
     family_id: int
     family_name: str
     place: str | None
@@ -633,28 +636,50 @@ class MissingOutcome:
 def missing_outcomes(
     session: Session, user: User, filters: Filters, category: str, now: datetime, page: int, per_page: int
 ) -> tuple[list[MissingOutcome], bool, int]:
-    """The dates of a category past with no outcome recorded: one page, whether more follow, and the count."""
-    manager = aliased(User)
-    base = _filtered(appointments_in_reach(user), filters, KINDS_OF[category]).where(
+    """The dates of a category past with no outcome recorded: one page, whether more follow, and
+    the count. Two statements, built once for each combination of filters and run with their values."""
+    names = (*APPOINTMENT_FILTERS, "language")
+    values, own_caseload, present = _bound(user, filters, names, start=filters.start, end=filters.end, now=now)
+    count, listing = _missing_statements(category, own_caseload, present)
+    total = session.scalar(count, values)
+    window = {"offset": (page - 1) * per_page, "limit": per_page + 1}
+    rows = [MissingOutcome(*row) for row in session.execute(listing, values | window)]
+    return rows[:per_page], len(rows) > per_page, int(total or 0)
+
+
+@cache
+def _missing_statements(category: str, own_caseload: bool, present: tuple[str, ...]) -> tuple[Any, Any]:
+    """The count and a page of the dates of `category` past with no outcome, of the reader's
+    program (access.program_scoped), their values bound."""
+    base = _bound_case_filters(access.program_scoped(Appointment), own_caseload, present).where(
+        Appointment.kind.in_(KINDS_OF[category]),
+        Appointment.local_date >= bindparam("start", type_=Date),
+        Appointment.local_date <= bindparam("end", type_=Date),
         Appointment.status == AppointmentStatus.SCHEDULED,
         Appointment.outcome.is_(None),
-        Appointment.starts_at < now,
+        Appointment.starts_at < bindparam("now", type_=Appointment.starts_at.type),
     )
-    total = session.scalar(base.with_only_columns(func.count(Appointment.id)))
-    stmt = (
-        base.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, Office.name, manager.full_name)
+    base = _bound_appointment_filters(base, present)
+    manager = aliased(User)
+    listing = (
+        base.with_only_columns(
+            Appointment.id,
+            Appointment.local_date,
+            Appointment.local_time,
+            Appointment.kind,
+            Family.id,
+            Family.display_name,
+            func.coalesce(Court.name, Office.name),
+            manager.full_name,
+        )
         .outerjoin(Court, Court.id == Appointment.court_id)
         .outerjoin(Office, Office.id == Appointment.office_id)
         .outerjoin(manager, manager.id == Case.assigned_to_id)
         .order_by(Appointment.local_date, Appointment.local_time, Appointment.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
     )
-    rows = [
-        MissingOutcome(a, family_id, name, court or office, who)
-        for a, family_id, name, court, office, who in session.execute(stmt)
-    ]
-    return rows[:per_page], len(rows) > per_page, int(total or 0)
+    return base.with_only_columns(func.count(Appointment.id)), listing
 
 
 # Figure 2: reminder reach -------------------------------------------------------------------------

@@ -233,6 +233,22 @@ def test_the_missing_outcomes_are_listed_for_those_who_may_see_them(client, data
     assert p.day(20).strftime("%Y") in listing
 
 
+def test_the_missing_outcomes_come_a_page_at_a_time_with_their_place_and_manager(db_session, dataset):
+    p = dataset
+    now = utcnow()
+    first, more, total = services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 1, 1)
+    second, after, _ = services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 2, 1)
+    assert (total, more, after, len(first), len(second)) == (2, True, False, 1, 1)
+    assert (first[0].local_date, first[0].local_time) < (second[0].local_date, second[0].local_time)
+    row = first[0]
+    assert row.kind in services.KINDS_OF["hearing"] and row.family_name.startswith("Ixcoy")
+    assert (row.place, row.manager) == ("Chicago Immigration Court", "Marta Quispe")
+    elsewhere = services.missing_outcomes(
+        db_session, p.supervisor, _filters(p, court_id=p.other_court.id), "hearing", now, 1, 10
+    )
+    assert elsewhere == ([], False, 0)
+
+
 def test_a_case_manager_sees_their_own_caseload_only(client, other_client, dataset):
     p = dataset
     client.sign_in(p.other_manager.email, PASSWORD)
