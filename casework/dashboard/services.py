@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Row, and_, exists, func, select
+from sqlalchemy import ColumnElement, Date, Row, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
+from casework import access
 from casework.accounts.models import User
 from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
+from casework.db import AnySelect
 from casework.documents import services as document_services
 from casework.documents.models import Document
 from casework.families.models import Consent, Family, Member, joined_name
@@ -44,49 +48,80 @@ def _panel(rows: list[T]) -> Panel[T]:
     return Panel(rows[:PANEL_SIZE], len(rows) > PANEL_SIZE)
 
 
-def _open_cases(user: User, whole_program: bool, scope: ColumnElement[bool]) -> list[ColumnElement[bool]]:
-    conditions = [scope, Case.status != CaseStatus.CLOSED]
+def _values(user: User, **values: Any) -> dict[str, Any]:
+    """The bound values of a panel's statement: the reader's program (the access scope's) and the
+    reader (whose caseload it is, unless the whole program is asked for)."""
+    return {**access.program_scope(user), "user_id": user.id, **values}
+
+
+def _open_cases(whole_program: bool) -> list[ColumnElement[bool]]:
+    conditions = [Case.status != CaseStatus.CLOSED]
     if not whole_program:
-        conditions.append(Case.assigned_to_id == user.id)
+        conditions.append(Case.assigned_to_id == bindparam("user_id"))
     return conditions
 
 
-def counts(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> dict[str, int]:
-    caseload = and_(*_open_cases(user, whole_program, scope))
-    row = session.execute(
-        select(
-            func.count(func.distinct(Case.family_id)),
-            func.count(func.distinct(Case.id)).filter(Case.status == CaseStatus.INTAKE),
-        )
-        .select_from(Case)
-        .join(Family, Case.family_id == Family.id)
-        .where(caseload)
-    ).one()
+def counts(session: Session, user: User, whole_program: bool) -> dict[str, int]:
+    row = session.execute(_counts(whole_program), _values(user)).one()
     return {"families": row[0], "in_intake": row[1]}
 
 
-def my_families(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool]
-) -> Panel[Row[int, str, CaseStatus]]:
-    stmt = (
-        select(Family.id, Family.display_name, Case.status)
+# Each panel's statement is built once (for a caseload, and for the whole program) and run with the
+# reader's values: the program through the access scope (access.program_scoped), the reader, the day.
+
+
+@cache
+def _counts(whole_program: bool) -> AnySelect:
+    return (
+        access.program_scoped(Case)
+        .where(*_open_cases(whole_program))
+        .with_only_columns(
+            func.count(func.distinct(Case.family_id)),
+            func.count(func.distinct(Case.id)).filter(Case.status == CaseStatus.INTAKE),
+        )
+    )
+
+
+def my_families(session: Session, user: User, whole_program: bool) -> Panel[Row[int, str, CaseStatus]]:
+    return _panel(list(session.execute(_my_families(whole_program), _values(user)).all()))
+
+
+@cache
+def _my_families(whole_program: bool) -> AnySelect:
+    return (
+        access.program_scoped(Family)
         .join(Case, Case.family_id == Family.id)
-        .where(*_open_cases(user, whole_program, scope))
+        .where(*_open_cases(whole_program))
+        .with_only_columns(Family.id, Family.display_name, Case.status)
         .order_by(Family.updated_at.desc(), Family.id.desc())
         .limit(PANEL_SIZE + 1)
     )
-    return _panel(list(session.execute(stmt).all()))
 
 
-def _tasks(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], *conditions: ColumnElement[bool]
-) -> Panel[TaskLine]:
+# The task panels: which open tasks each shows.
+TASK_PANELS: dict[str, Callable[[], list[ColumnElement[bool]]]] = {
+    "overdue": lambda: [Task.due_on < bindparam("today", type_=Date)],
+    "upcoming": lambda: [
+        Task.due_on >= bindparam("today", type_=Date),
+        Task.due_on <= bindparam("until", type_=Date),
+    ],
+    "address": lambda: [Task.kind.in_(ADDRESS_CHANGE_KINDS)],
+}
+
+
+def _tasks(session: Session, user: User, whole_program: bool, panel: str, **values: Any) -> Panel[TaskLine]:
     """A panel of open tasks: the columns its lines show (a title is written from its key and
     values, see casework.cases.titles), not the tasks, cases, households and assignees whole."""
+    return _panel(list(session.execute(_task_panel(whole_program, panel), _values(user, **values)).all()))
+
+
+@cache
+def _task_panel(whole_program: bool, panel: str) -> AnySelect:
     stmt = (
-        select(
+        access.program_scoped(Task)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .where(Task.completed_at.is_(None), *TASK_PANELS[panel]())
+        .with_only_columns(
             Task.id,
             Task.due_on,
             Task.title,
@@ -96,43 +131,41 @@ def _tasks(
             Family.display_name,
             User.full_name.label("assignee_name"),
         )
-        .join(Case, Task.case_id == Case.id)
-        .join(Family, Case.family_id == Family.id)
-        .outerjoin(User, User.id == Task.assignee_id)
-        .where(scope, Task.completed_at.is_(None), *conditions)
         .order_by(Task.due_on, Task.id)
         .limit(PANEL_SIZE + 1)
     )
-    if not whole_program:
-        stmt = stmt.where(Task.assignee_id == user.id)
-    return _panel(list(session.execute(stmt).all()))
+    return stmt if whole_program else stmt.where(Task.assignee_id == bindparam("user_id"))
 
 
-def overdue_tasks(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[TaskLine]:
-    return _tasks(session, user, whole_program, scope, Task.due_on < today)
+def overdue_tasks(session: Session, user: User, whole_program: bool, today: date) -> Panel[TaskLine]:
+    return _tasks(session, user, whole_program, "overdue", today=today)
 
 
-def upcoming_tasks(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[TaskLine]:
-    return _tasks(
-        session, user, whole_program, scope, Task.due_on >= today, Task.due_on <= today + timedelta(days=UPCOMING_DAYS)
+def upcoming_tasks(session: Session, user: User, whole_program: bool, today: date) -> Panel[TaskLine]:
+    return _tasks(session, user, whole_program, "upcoming", today=today, until=today + timedelta(days=UPCOMING_DAYS))
+
+
+def unfiled_address_changes(session: Session, user: User, whole_program: bool, today: date) -> Panel[TaskLine]:
+    return _tasks(session, user, whole_program, "address")
+
+
+def unenrolled_children(session: Session, user: User, whole_program: bool, today: date) -> Panel[UnenrolledChild]:
+    """School-age children not enrolled N days after the household's release (or case opening)."""
+    oldest, youngest = birth_date_range(today)
+    deadline = today - timedelta(days=user.organization.enrollment_alert_days)
+    values = _values(user, oldest=oldest, youngest=youngest, deadline=deadline)
+    return _panel(
+        [
+            UnenrolledChild(
+                row.family_id, joined_name(row.given_names, row.first_surname, row.second_surname), row.started_on
+            )
+            for row in session.execute(_unenrolled(whole_program), values)
+        ]
     )
 
 
-def unfiled_address_changes(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[TaskLine]:
-    return _tasks(session, user, whole_program, scope, Task.kind.in_(ADDRESS_CHANGE_KINDS))
-
-
-def unenrolled_children(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[UnenrolledChild]:
-    """School-age children not enrolled N days after the household's release (or case opening)."""
-    oldest, youngest = birth_date_range(today)
+@cache
+def _unenrolled(whole_program: bool) -> AnySelect:
     first_release = (
         select(func.min(Release.released_on)).where(Release.family_id == Family.id).correlate(Family).scalar_subquery()
     )
@@ -140,52 +173,46 @@ def unenrolled_children(
     enrolled = exists().where(
         SchoolEnrollment.member_id == Member.id, SchoolEnrollment.status == EnrollmentStatus.ENROLLED
     )
-    deadline = today - timedelta(days=user.organization.enrollment_alert_days)
-    stmt = (
-        select(
+    return (
+        access.program_scoped(Member)
+        .join(Case, Case.family_id == Family.id)
+        .where(
+            *_open_cases(whole_program),
+            Member.date_of_birth >= bindparam("oldest", type_=Date),
+            Member.date_of_birth <= bindparam("youngest", type_=Date),
+            ~enrolled,
+            started <= bindparam("deadline", type_=Date),
+        )
+        .with_only_columns(
             Member.given_names,
             Member.first_surname,
             Member.second_surname,
             Member.family_id,
             started.label("started_on"),
         )
-        .join(Family, Member.family_id == Family.id)
-        .join(Case, Case.family_id == Family.id)
-        .where(
-            *_open_cases(user, whole_program, scope),
-            Member.date_of_birth >= oldest,
-            Member.date_of_birth <= youngest,
-            ~enrolled,
-            started <= deadline,
-        )
         .order_by(started, Member.id)
         .limit(PANEL_SIZE + 1)
     )
-    return _panel(
-        [
-            UnenrolledChild(
-                row.family_id, joined_name(row.given_names, row.first_surname, row.second_surname), row.started_on
-            )
-            for row in session.execute(stmt)
-        ]
-    )
 
 
-def missing_consent(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date
-) -> Panel[Row[int, str]]:
+def missing_consent(session: Session, user: User, whole_program: bool, today: date) -> Panel[Row[int, str]]:
     """Open cases whose household has no consent in force for reminders or sharing."""
+    return _panel(list(session.execute(_missing_consent(whole_program), _values(user)).all()))
+
+
+@cache
+def _missing_consent(whole_program: bool) -> AnySelect:
     any_consent = exists().where(
         Consent.member_id == Member.id, Consent.revoked_on.is_(None), Member.family_id == Family.id
     )
-    stmt = (
-        select(Family.id, Family.display_name)
+    return (
+        access.program_scoped(Family)
         .join(Case, Case.family_id == Family.id)
-        .where(*_open_cases(user, whole_program, scope), ~any_consent)
+        .where(*_open_cases(whole_program), ~any_consent)
+        .with_only_columns(Family.id, Family.display_name)
         .order_by(Case.opened_on, Family.id)
         .limit(PANEL_SIZE + 1)
     )
-    return _panel(list(session.execute(stmt).all()))
 
 
 def expiring_documents(
