@@ -64,9 +64,11 @@ end with --repeat 30:
 The job's full rebuild of the 50 programs of 100,000 households: 14.5 s and 154 MB of WAL with
 the child facts of every member, 9.2 s and 11 MB with the children only and unlogged tables.
 
-Every page is still over 3x: the Python of a report page alone is (the layout 1.2x, the filter
-form with every court, office, language and case manager ~1.1x; the appearance page renders
-seven tables and six charts). See the closing note of stop 22.
+Still over 3x at the end of stop 25: the appearance page (it renders seven tables and six charts
+besides the layout, 1.2x, and the filter form with every court, office, language and case manager),
+outcomes missing and caseload (5 ms of SQL each), representation (9 ms of SQL, every household of
+the program asked about) and the XLSX download (openpyxl's workbook). See the closing notes of
+stops 22 and 25.
 """
 
 from __future__ import annotations
