@@ -42,7 +42,6 @@ from sqlalchemy.orm import Session
 from casework.accounts.models import Organization, OrganizationKind
 from casework.cases.models import Case, CaseStatus
 from casework.families.models import Consent, Family, Member, Relationship
-from casework.timeutil import add_years
 from legal.api import Referral
 from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt, ReminderMonth
 from reports.services import (
@@ -350,6 +349,7 @@ def _children_of(session: Session, program_id: int, today: date) -> Any:
     enrollment and the household's language. The other adults are left out."""
     from casework.releases.models import Release
     from casework.schooling.models import SCHOOL_AGE_MAX, SCHOOL_AGE_MIN, SchoolEnrollment
+    from casework.schooling.services import birth_date_range
 
     heads = _heads(program_id)
     first = (
@@ -385,7 +385,7 @@ def _children_of(session: Session, program_id: int, today: date) -> Any:
         .where(
             Family.program_id == program_id,
             born.is_not(None),
-            or_(school_age, born >= add_years(today, -(SCHOOL_AGE_MAX + 1)) - timedelta(days=2)),
+            or_(school_age, born >= birth_date_range(today)[0] - timedelta(days=2)),
         )
     )
 

@@ -18,7 +18,7 @@ def _decimal(number: float, locale: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def _percent(number: float, pattern: str | None, locale: str) -> str:
+def _percent(number: float, pattern: str, locale: str) -> str:
     return numbers.format_percent(number, format=pattern, locale=locale)
 
 
@@ -31,6 +31,10 @@ def _locale() -> str:
     return locale
 
 
+# How a report writes a rate: one decimal, as a percentage.
+RATE = "#,##0.0%"
+
+
 class ReaderNumbers:
     """The formatting above for one locale, for a loop that writes many numbers (a table's cells)
     without looking the locale up for each."""
@@ -41,15 +45,11 @@ class ReaderNumbers:
     def decimal(self, number: Any) -> str:
         return _decimal(number, self.locale)
 
-    def percent(self, number: Any, pattern: str | None = None) -> str:
-        return _percent(number, pattern, self.locale)
+    def rate(self, rate: float | None) -> str:
+        """A rate as the reports write it; a dash when there is none (nothing to divide by)."""
+        return "—" if rate is None else _percent(rate, RATE, self.locale)
 
 
 def format_decimal(number: Any) -> str:
     """As flask_babel.format_decimal."""
     return _decimal(number, _locale())
-
-
-def format_percent(number: Any, pattern: str | None = None) -> str:
-    """As flask_babel.format_percent."""
-    return _percent(number, pattern, _locale())

@@ -324,12 +324,10 @@ def page_columns(table: Table) -> list[Column]:
 def page_cell(row: dict, column: Column, numbers: ReaderNumbers) -> str:
     value = row.get(column.key)
     if column.kind == "rate":
-        if value is None:
-            return "—"
-        if not column.of:
-            return numbers.percent(value, "#,##0.0%")
+        if value is None or not column.of:
+            return numbers.rate(value)
         numerator, denominator = (row.get(k) for k in column.of)
-        return f"{numbers.percent(value, '#,##0.0%')} ({numbers.decimal(numerator)}/{numbers.decimal(denominator)})"
+        return f"{numbers.rate(value)} ({numbers.decimal(numerator)}/{numbers.decimal(denominator)})"
     if column.kind in ("count", "stat"):
         return "—" if value is None else numbers.decimal(value)
     return "—" if value is None else str(value)

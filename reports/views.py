@@ -20,7 +20,7 @@ from casework.pagination import page_number
 from casework.timeutil import today_for
 from reports import charts, exports, facts, services, tables
 from reports.forms import FilterForm, PeriodForm
-from reports.numbers import ReaderNumbers, format_decimal, format_percent
+from reports.numbers import ReaderNumbers, format_decimal
 from reports.services import CATEGORIES, KINDS_OF, Filters
 
 bp = Blueprint("reports", __name__)
@@ -43,7 +43,7 @@ bp.add_app_template_global(tables.page_html, "report_table_html")
 
 @bp.app_template_filter("report_percent")
 def report_percent(value: float | None) -> str:
-    return "—" if value is None else format_percent(value, "#,##0.0%")
+    return ReaderNumbers().rate(value)
 
 
 def _filter_lists() -> services.FilterLists:
@@ -98,9 +98,8 @@ def _bar_rows(table: exports.Table, first: str, categories: list[str]) -> list[c
             attended, denominator = row[f"{category}_attended"], row[f"{category}_denominator"]
             if not denominator and not row[f"{category}_missing"]:
                 continue
-            rate = row[f"{category}_rate"]
-            shown = "—" if rate is None else numbers.percent(rate, "#,##0.0%")
-            text = f"{shown} ({numbers.decimal(attended)}/{numbers.decimal(denominator)})"
+            rate = numbers.rate(row[f"{category}_rate"])
+            text = f"{rate} ({numbers.decimal(attended)}/{numbers.decimal(denominator)})"
             bars.append(charts.Bar(category, row[f"{category}_rate"], text))
         if bars:
             rows.append(charts.BarRow(str(row[first]), bars))
