@@ -1,5 +1,5 @@
 """Every report table as a download: CSV (UTF-8 with a BOM, so a spreadsheet reads accents right,
-and formula-safe) and XLSX (openpyxl's write-only mode), for the program or for sharing outside it.
+and formula-safe) and XLSX (XlsxWriter, in memory), for the program or for sharing outside it.
 
 Sharing outside the program drops case managers' names and suppresses every count under the
 configured threshold (REPORT_SMALL_COUNT, default 5), then whatever would let a suppressed count
@@ -143,29 +143,29 @@ def _sheet_title(text: str) -> str:
 
 
 def xlsx_bytes(table: Table, about: list[tuple[str, str]]) -> bytes:
-    """One sheet of the table (rates as percentages Excel formats), one of what it is and covers."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    """One sheet of the table (rates as percentages Excel formats), one of what it is and covers.
+    XlsxWriter builds the file in memory; strings are written as text, never read as formulas,
+    numbers or links."""
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_sheet_title(table.title))
-    sheet.append([safe_cell(_header(c)) for c in table.columns])
+    buffer = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(buffer, options)
+    percent = book.add_format({"num_format": "0.0%"})
+    sheet = book.add_worksheet(_sheet_title(table.title))
+    sheet.write_row(0, 0, [safe_cell(_header(c)) for c in table.columns])
     for i in range(len(table.rows)):
-        line: list[object] = []
-        for column in table.columns:
+        for j, column in enumerate(table.columns):
             value = _cell(table, i, column)
             if isinstance(value, str):
-                line.append(safe_cell(value))
+                sheet.write_string(i + 1, j, safe_cell(value))
             elif column.kind == "rate" and value is not None and not table.is_suppressed(i, column.key):
-                cell = WriteOnlyCell(sheet, value=table.rows[i][column.key])
-                cell.number_format = "0.0%"
-                line.append(cell)
-            else:
-                line.append(value)
-        sheet.append(line)
-    notes = book.create_sheet(_sheet_title(str(_l("About"))))
-    for label, text in about:
-        notes.append([safe_cell(label), safe_cell(text)])
-    buffer = io.BytesIO()
-    book.save(buffer)
+                sheet.write_number(i + 1, j, table.rows[i][column.key], percent)
+            elif value is not None:
+                sheet.write(i + 1, j, value)
+    notes = book.add_worksheet(_sheet_title(str(_l("About"))))
+    for i, (label, text) in enumerate(about):
+        notes.write_string(i, 0, safe_cell(label))
+        notes.write_string(i, 1, safe_cell(text))
+    book.close()
     return buffer.getvalue()
