@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casework.db import Base, UTCDateTime
 
 
 class AppearanceFact(Base):
-    """`result`: attended, missed, left_out (cancelled or rescheduled), other (an outcome that is
+    """`result`: attended, missed, left_out (cancelled or rescheduled; `cancelled` tells which), other (an outcome that is
     none of these), or open (no outcome yet: "missing" once `starts_at` has passed, else "ahead",
     decided when read). `manager_id` and `language` are the case's and the household's when the
     row was built; `reach` is what reached the household before the date (see services.reach_of)."""
@@ -25,6 +25,15 @@ class AppearanceFact(Base):
         Index("ix_report_appearance_facts_program_date", "program_id", "local_date"),
         # The dates without an outcome, read apart from the monthly counts (see AppearanceMonth).
         Index("ix_report_appearance_facts_program_result", "program_id", "result", "local_date"),
+        # The households with a hearing in a period (representation), read from the index alone.
+        Index(
+            "ix_report_appearance_facts_program_category",
+            "program_id",
+            "category",
+            "cancelled",
+            "local_date",
+            "family_id",
+        ),
     )
 
     appointment_id: Mapped[int] = mapped_column(
@@ -39,6 +48,9 @@ class AppearanceFact(Base):
     kind: Mapped[str] = mapped_column(String(40))
     category: Mapped[str] = mapped_column(String(10))
     result: Mapped[str] = mapped_column(String(10))
+    # Cancelled (one kind of "left_out"): the representation report counts a rescheduled hearing
+    # as a hearing of the household, not a cancelled one.
+    cancelled: Mapped[bool] = mapped_column(Boolean, server_default=false())
     court_id: Mapped[int | None] = mapped_column(Integer)
     office_id: Mapped[int | None] = mapped_column(Integer)
     language: Mapped[str | None] = mapped_column(String(12))

@@ -29,6 +29,7 @@ from sqlalchemy import (
     cast,
     exists,
     extract,
+    false,
     func,
     literal,
     null,
@@ -1118,39 +1119,17 @@ class RepresentationFigure:
 
 
 def representation(session: Session, user: User, filters: Filters, zone: str, now: datetime) -> RepresentationFigure:
-    """Five statements: the households with a hearing and their referrals; the count and the
-    middle of the release-to-representation delays; the merits hearings without counsel (count, list)."""
+    """Four statements: the households with a hearing (from the appearance facts) and their
+    referrals; the release-to-representation delays; the merits hearings without counsel (count,
+    list)."""
     from legal.api import ReferralStatus, Representation
 
     figure = RepresentationFigure()
     _, end_instant = filters.instants(zone)
-    # The households in reach with a hearing: asked of each household (its cases' dates, by index)
-    # rather than gathered from every date of the period and made distinct.
-    hearings = _filtered(
-        _narrow(select(Appointment.id).join(Case, Appointment.case_id == Case.id), user), filters, KINDS_OF["hearing"]
-    ).where(Case.family_id == Family.id, Appointment.status != AppointmentStatus.CANCELLED)
-    households = (
-        access.scoped(Family, user)
-        .where(exists(hearings))
-        .with_only_columns(Family.id.label("family_id"))
-        .subquery("households")
+    values, own_caseload, present = _bound(
+        user, filters, FACT_FILTERS, start=filters.start, end=filters.end, end_instant=end_instant
     )
-    referral = (
-        select(Referral.id).join(Case, Referral.case_id == Case.id).where(Case.family_id == households.c.family_id)
-    )
-    accepted = exists(
-        referral.where(
-            Referral.answered_at.is_not(None),
-            Referral.answered_at < end_instant,
-            Referral.status != ReferralStatus.DECLINED,
-        )
-    )
-    appeared = exists(
-        referral.where(Referral.appearance_filed_on.is_not(None), Referral.appearance_filed_on <= filters.end)
-    )
-    row = session.execute(
-        select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared))).select_from(households)
-    ).one()
+    row = session.execute(_households_statement(own_caseload, present), values).one()
     figure.households, figure.accepted, figure.appeared, figure.either = (int(v or 0) for v in row)
 
     first = (
@@ -1168,10 +1147,10 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
         .join(released, released.c.family_id == first.c.family_id)
         .where(first.c.filed_on >= filters.start, first.c.filed_on <= filters.end)
     )
-    figure.represented = n = int(session.scalar(select(func.count()).select_from(delays.subquery())) or 0)
-    # The middle one (odd count) or two (even count), read without reading the others.
-    middle = list(session.scalars(delays.order_by(delay).offset(max(n - 1, 0) // 2).limit(2 - n % 2)))
-    figure.median_days = sum(middle) / len(middle) if n and middle else None
+    # One number per household represented in the period: a few hundred at most a year.
+    days = sorted(int(d) for d in session.scalars(delays))
+    figure.represented = n = len(days)
+    figure.median_days = (days[(n - 1) // 2] + days[n // 2]) / 2 if n else None
 
     counsel = select(Referral.case_id).where(
         Referral.status == ReferralStatus.ACCEPTED, Referral.representation == Representation.REPRESENTING
@@ -1200,6 +1179,49 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
         MeritsRow(a, family_id, name, court, who) for a, family_id, name, court, who in session.execute(listing)
     ]
     return figure
+
+
+@cache
+def _households_statement(own_caseload: bool, present: tuple[str, ...]) -> AnySelect:
+    """The households of the reader's program (access.program_scoped) with a hearing in the period,
+    cancelled ones left out, as the facts have them (their case manager and language when built,
+    the `present` filters); and how many of them a legal partner had answered without declining
+    before the period ended, had filed a notice of appearance for by its last day, or either.
+    Built once for each combination of filters and run with their values."""
+    from legal.api import ReferralStatus
+
+    fact = AppearanceFact
+    hearings = access.program_scoped(AppearanceFact).where(
+        fact.program_id == bindparam("program_id"),
+        fact.category == "hearing",
+        fact.local_date >= bindparam("start", type_=Date),
+        fact.local_date <= bindparam("end", type_=Date),
+        fact.cancelled == false(),  # an equality, which the index's order answers
+    )
+    if own_caseload:
+        hearings = hearings.where(fact.manager_id == bindparam("user_id"))
+    for name in present:
+        hearings = hearings.where(getattr(fact, name) == bindparam(name))
+    households = hearings.with_only_columns(fact.family_id.label("family_id")).distinct().subquery("households")
+    referral = (
+        select(Referral.id).join(Case, Referral.case_id == Case.id).where(Case.family_id == households.c.family_id)
+    )
+    accepted = exists(
+        referral.where(
+            Referral.answered_at.is_not(None),
+            Referral.answered_at < bindparam("end_instant", type_=Referral.answered_at.type),
+            Referral.status != ReferralStatus.DECLINED,
+        )
+    )
+    appeared = exists(
+        referral.where(
+            Referral.appearance_filed_on.is_not(None),
+            Referral.appearance_filed_on <= bindparam("end", type_=Date),
+        )
+    )
+    return select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared))).select_from(
+        households
+    )
 
 
 # Figure 5: deadlines -------------------------------------------------------------------------------

@@ -181,7 +181,12 @@ def index():
 
 
 # The pages that show when their facts were built, by the name their refresh button sends.
-REFRESHED = {"appearance": "reports.index", "reminders": "reports.reminders", "school": "reports.school"}
+REFRESHED = {
+    "appearance": "reports.index",
+    "reminders": "reports.reminders",
+    "representation": "reports.representation",
+    "school": "reports.school",
+}
 
 
 @bp.route("/reports/refresh", methods=["POST"])
@@ -329,9 +334,11 @@ def _share_bars(table: exports.Table, key: str = "count") -> Markup:
 
 
 def representation_data(filters: Filters, now: datetime) -> dict:
-    return {
-        "figure": services.representation(db.session, current_user, filters, current_user.organization.timezone, now)
-    }
+    """The representation figures (the households with a hearing from the program's facts), and
+    when those were built."""
+    as_of = _facts_as_of(now)
+    figure = services.representation(db.session, current_user, filters, current_user.organization.timezone, now)
+    return {"figure": figure, "as_of": as_of}
 
 
 @bp.route("/reports/representation")

@@ -88,9 +88,15 @@ def legal(db_session, program):
     return p
 
 
+def _representation(db_session, user, filters):
+    """The figure as the page shows it: the households with a hearing come from the facts."""
+    facts.refresh(db_session, user.organization_id, utcnow())
+    return services.representation(db_session, user, filters, ZONE, utcnow())
+
+
 def test_households_with_a_hearing_and_their_representation(db_session, legal):
     p = legal
-    figure = services.representation(db_session, p.supervisor, Filters(p.start, p.end), ZONE, utcnow())
+    figure = _representation(db_session, p.supervisor, Filters(p.start, p.end))
     assert (figure.households, figure.accepted, figure.appeared, figure.either) == (3, 2, 1, 2)
     assert figure.represented == 2 and figure.median_days == 70  # 100 and 40 days
     assert figure.merits_count == 1 and figure.merits[0].family_name.startswith("Tzul h2")
@@ -107,13 +113,36 @@ def test_households_with_a_hearing_follow_the_reach_and_the_filters(db_session, 
     appointment(db_session, h1, p.day(15), AppointmentKind.MASTER_HEARING, Outcome.ATTENDED, court=p.other_court)
     db_session.commit()
     period = Filters(p.start, p.end)
-    assert services.representation(db_session, p.supervisor, period, ZONE, utcnow()).households == 3
-    assert services.representation(db_session, p.manager, period, ZONE, utcnow()).households == 3
-    assert services.representation(db_session, p.other_manager, period, ZONE, utcnow()).households == 0
+    assert _representation(db_session, p.supervisor, period).households == 3
+    assert _representation(db_session, p.manager, period).households == 3
+    assert _representation(db_session, p.other_manager, period).households == 0
     other_court = Filters(p.start, p.end, court_id=p.other_court.id)
-    assert services.representation(db_session, p.supervisor, other_court, ZONE, utcnow()).households == 1
+    assert _representation(db_session, p.supervisor, other_court).households == 1
     check_ins = Filters(p.start, p.end, kind=AppointmentKind.ICE_CHECK_IN)
-    assert services.representation(db_session, p.supervisor, check_ins, ZONE, utcnow()).households == 0
+    assert _representation(db_session, p.supervisor, check_ins).households == 0
+
+
+def test_a_rescheduled_hearing_counts_a_cancelled_one_does_not(db_session, legal):
+    """Both are left out of the appearance rate; the household of a rescheduled hearing still had
+    one in the period, the household of a cancelled one (h4) did not."""
+    p = legal
+    assert _representation(db_session, p.supervisor, Filters(p.start, p.end)).households == 3
+    h5 = db_session.scalars(select(Case).join(Family).where(Family.display_name.like("Tzul h5%"))).one()
+    appointment(db_session, h5, p.day(9), AppointmentKind.MASTER_HEARING, Outcome.RESCHEDULED, court=p.court)
+    db_session.commit()
+    figure = _representation(db_session, p.supervisor, Filters(p.start, p.end))
+    assert (figure.households, figure.accepted, figure.appeared) == (4, 3, 2)
+
+
+def test_the_representation_page_says_when_its_facts_were_built(app, client, legal, monkeypatch):
+    p = legal
+    monkeypatch.setitem(app.config, "REPORT_FACTS_MAX_AGE", 3600)
+    client.sign_in(p.supervisor.email, PASSWORD)
+    query = {"start": p.start.isoformat(), "end": p.end.isoformat()}
+    page = client.get(f"/reports/representation?{urlencode(query)}").get_data(as_text=True)
+    assert "Figures as of" in page and 'name="report" value="representation"' in page
+    refreshed = client.post("/reports/refresh", data={"report": "representation", **query})
+    assert refreshed.headers["Location"] == f"/reports/representation?{urlencode(query)}"
 
 
 def test_the_representation_page_and_its_download(client, legal):
@@ -376,5 +405,5 @@ def test_the_delay_to_representation_counts_from_the_first_release_whatever_its_
     h1 = db_session.scalars(select(Family).where(Family.display_name.like("Tzul h1%"))).one()
     _release(db_session, h1, p.day(10) - timedelta(days=100))  # the same first day again
     db_session.commit()
-    figure = services.representation(db_session, p.supervisor, Filters(p.start, p.end), ZONE, utcnow())
+    figure = _representation(db_session, p.supervisor, Filters(p.start, p.end))
     assert figure.represented == 2 and figure.median_days == 70
