@@ -78,6 +78,9 @@ def _note(runs: Session, job_id: str, error: Exception | None = None, ended: boo
     job's run is recorded too."""
     for _attempt in range(2):  # two processes may record a job's first run at once
         try:
+            # A writer's transaction: on SQLite it takes the lock before reading the run, so that it
+            # waits for another process's write instead of failing once that one has committed.
+            runs.connection(execution_options={"sqlite_begin_immediate": True})
             note_run(runs, job_id, utcnow(), error, ended)
             runs.commit()
             return

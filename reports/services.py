@@ -1219,9 +1219,7 @@ def _households_statement(own_caseload: bool, present: tuple[str, ...]) -> AnySe
             Referral.appearance_filed_on <= bindparam("end", type_=Date),
         )
     )
-    return select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared))).select_from(
-        households
-    )
+    return select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared))).select_from(households)
 
 
 # Figure 5: deadlines -------------------------------------------------------------------------------

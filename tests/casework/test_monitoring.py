@@ -6,10 +6,13 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 
 import pytest
+from sqlalchemy import delete
 from sqlalchemy.exc import OperationalError
 
+from casework.db import Database
 from casework.logs import JsonLines, RequestContextFilter
 from casework.monitoring import services
 from casework.monitoring.models import SchedulerRun
@@ -107,3 +110,27 @@ def test_json_log_lines_carry_the_request_and_the_user_not_the_form(app):
     assert entry["message"] == "reminder 42 failed" and entry["request_id"] == "abc123"
     assert entry["level"] == "WARNING" and entry["logger"] == "casework.test" and entry["time"].endswith("+00:00")
     assert "Rigoberta" not in line and "\n" not in line
+
+
+def test_a_run_is_recorded_while_another_process_is_writing(app):
+    """The record of a run waits for another writer (on SQLite, the lock of the whole database)
+    instead of failing: a transaction that read before the other's commit could not write after it.
+    Committed for real, as two processes would, then removed."""
+    state = Database.state(app)
+    holder = state.sessionmaker()
+    holder.connection(execution_options={"sqlite_begin_immediate": True})
+    holder.add(SchedulerRun(job_id="test-holder", failures=0))
+    holder.flush()  # the other process's write, not committed yet
+    releasing = threading.Timer(0.5, holder.commit)
+    releasing.start()
+    try:
+        _in_app_context(app, "test-while-writing", lambda: None)()
+    finally:
+        releasing.join()
+        holder.close()
+    with state.sessionmaker() as session:
+        run = session.get(SchedulerRun, "test-while-writing")
+        recorded = run is not None and run.succeeded_at is not None
+        session.execute(delete(SchedulerRun).where(SchedulerRun.job_id.in_(("test-holder", "test-while-writing"))))
+        session.commit()
+    assert recorded
