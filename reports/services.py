@@ -1119,9 +1119,9 @@ class RepresentationFigure:
 
 
 def representation(session: Session, user: User, filters: Filters, zone: str, now: datetime) -> RepresentationFigure:
-    """Four statements: the households with a hearing (from the appearance facts) and their
-    referrals; the release-to-representation delays; the merits hearings without counsel (count,
-    list)."""
+    """Three statements: the households with a hearing (from the appearance facts) and their
+    referrals; the release-to-representation delays; the merits hearings without counsel (their
+    list, and their households counted apart only when the list is cut)."""
     from legal.api import ReferralStatus, Representation
 
     figure = RepresentationFigure()
@@ -1166,7 +1166,6 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     )
     if filters.court_id:
         merits = merits.where(Appointment.court_id == filters.court_id)
-    figure.merits_count = int(session.scalar(merits.with_only_columns(func.count(func.distinct(Case.family_id)))) or 0)
     manager = aliased(User)
     listing = (
         merits.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, manager.full_name)
@@ -1178,6 +1177,11 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     figure.merits = [
         MeritsRow(a, family_id, name, court, who) for a, family_id, name, court, who in session.execute(listing)
     ]
+    if len(figure.merits) < LIST_SIZE:  # the whole list: its households are the count
+        figure.merits_count = len({row.family_id for row in figure.merits})
+    else:
+        count = merits.with_only_columns(func.count(func.distinct(Case.family_id)))
+        figure.merits_count = int(session.scalar(count) or 0)
     return figure
 
 

@@ -122,6 +122,21 @@ def test_households_with_a_hearing_follow_the_reach_and_the_filters(db_session, 
     assert _representation(db_session, p.supervisor, check_ins).households == 0
 
 
+def test_merits_hearings_without_counsel_count_households_past_the_list(db_session, legal, monkeypatch):
+    """Two merits hearings of one household count once; a list cut short still counts them all."""
+    p = legal
+    soon = p.today + timedelta(days=30)
+    h2 = db_session.scalars(select(Case).join(Family).where(Family.display_name.like("Tzul h2%"))).one()
+    h3 = db_session.scalars(select(Case).join(Family).where(Family.display_name.like("Tzul h3%"))).one()
+    appointment(db_session, h2, soon, AppointmentKind.INDIVIDUAL_HEARING, court=p.court)
+    appointment(db_session, h3, soon, AppointmentKind.INDIVIDUAL_HEARING, court=p.court)
+    db_session.commit()
+    whole = _representation(db_session, p.supervisor, Filters(p.start, p.end))
+    assert whole.merits_count == 2 and len(whole.merits) == 3
+    monkeypatch.setattr(services, "LIST_SIZE", 1)
+    cut = _representation(db_session, p.supervisor, Filters(p.start, p.end))
+    assert cut.merits_count == 2 and [row.family_name[:7] for row in cut.merits] == ["Tzul h2"]
+
 def test_a_rescheduled_hearing_counts_a_cancelled_one_does_not(db_session, legal):
     """Both are left out of the appearance rate; the household of a rescheduled hearing still had
     one in the period, the household of a cancelled one (h4) did not."""
