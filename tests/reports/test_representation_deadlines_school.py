@@ -137,6 +137,7 @@ def test_merits_hearings_without_counsel_count_households_past_the_list(db_sessi
     cut = _representation(db_session, p.supervisor, Filters(p.start, p.end))
     assert cut.merits_count == 2 and [row.family_name[:7] for row in cut.merits] == ["Tzul h2"]
 
+
 def test_a_rescheduled_hearing_counts_a_cancelled_one_does_not(db_session, legal):
     """Both are left out of the appearance rate; the household of a rescheduled hearing still had
     one in the period, the household of a cancelled one (h4) did not."""
