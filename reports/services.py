@@ -638,14 +638,18 @@ def missing_outcomes(
     session: Session, user: User, filters: Filters, category: str, now: datetime, page: int, per_page: int
 ) -> tuple[list[MissingOutcome], bool, int]:
     """The dates of a category past with no outcome recorded: one page, whether more follow, and
-    the count. Two statements, built once for each combination of filters and run with their values."""
+    the count. Built once for each combination of filters and run with their values: the page,
+    then the count only when the page does not show where the list ends."""
     names = (*APPOINTMENT_FILTERS, "language")
     values, own_caseload, present = _bound(user, filters, names, start=filters.start, end=filters.end, now=now)
     count, listing = _missing_statements(category, own_caseload, present)
-    total = session.scalar(count, values)
-    window = {"offset": (page - 1) * per_page, "limit": per_page + 1}
-    rows = [MissingOutcome(*row) for row in session.execute(listing, values | window)]
-    return rows[:per_page], len(rows) > per_page, int(total or 0)
+    offset = (page - 1) * per_page
+    rows = [
+        MissingOutcome(*row) for row in session.execute(listing, values | {"offset": offset, "limit": per_page + 1})
+    ]
+    if len(rows) <= per_page and (rows or page == 1):  # the last page: the count is what came before and it
+        return rows, False, offset + len(rows)
+    return rows[:per_page], len(rows) > per_page, int(session.scalar(count, values) or 0)
 
 
 @cache

@@ -237,8 +237,13 @@ def test_the_missing_outcomes_come_a_page_at_a_time_with_their_place_and_manager
     p = dataset
     now = utcnow()
     first, more, total = services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 1, 1)
-    second, after, _ = services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 2, 1)
+    second, after, last_total = services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 2, 1)
     assert (total, more, after, len(first), len(second)) == (2, True, False, 1, 1)
+    # The last page counts what came before it; a whole list on one page, or a page past the end,
+    # say the same count.
+    assert last_total == 2
+    assert services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 1, 10)[2] == 2
+    assert services.missing_outcomes(db_session, p.supervisor, _filters(p), "hearing", now, 3, 1) == ([], False, 2)
     assert (first[0].local_date, first[0].local_time) < (second[0].local_date, second[0].local_time)
     row = first[0]
     assert row.kind in services.KINDS_OF["hearing"] and row.family_name.startswith("Ixcoy")
