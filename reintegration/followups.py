@@ -18,12 +18,12 @@ from casework.errors import Conflict, ValidationError
 from casework.families import services as family_services
 from casework.families.models import Consent, ConsentKind, Member, Relationship
 from casework.i18n import lazy_gettext as _l
-from reintegration.models import ReturneeCase
+from reintegration.models import FOLLOW_UP_KEY, ReturneeCase
 from reintegration.settings import settings_for
 from scheduling import api as scheduling
 from scheduling.api import Appointment, AppointmentKind, AppointmentStatus, Outcome
 
-FOLLOW_UP = TaskTitle("reintegration.follow_up", _l("Follow-up %(days)d days after return"))
+FOLLOW_UP = TaskTitle(FOLLOW_UP_KEY, _l("Follow-up %(days)d days after return"))
 
 
 def follow_up_title(days: int) -> str:

@@ -7,13 +7,26 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time
+from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
-from casework.cases.models import Case
+from casework.cases.models import Case, Task
 from casework.db import Base, TimestampMixin, UTCDateTime, enum_column, utcnow
 from casework.families.models import Family
+
+# The key of the follow-up tasks planned after a return (reintegration.followups.FOLLOW_UP).
+FOLLOW_UP_KEY = "reintegration.follow_up"
+# The open follow-ups by due date, whatever the organization: the returnee list's "due" reads the
+# first few in order (a few organizations' follow-ups, not every program's tasks).
+_OPEN_FOLLOW_UPS = and_(Task.completed_at.is_(None), Task.title_key == FOLLOW_UP_KEY)
+Index(
+    "ix_tasks_open_follow_ups_due",
+    Task.due_on,
+    Task.id,
+    postgresql_where=_OPEN_FOLLOW_UPS,
+    sqlite_where=_OPEN_FOLLOW_UPS,
+)
 
 
 class ReturnMethod(enum.Enum):

@@ -33,6 +33,7 @@ from casework.i18n import lazy_gettext as _l
 from reintegration import followups
 from reintegration.divisions import DIVISIONS, resolve_place
 from reintegration.models import (
+    FOLLOW_UP_KEY,
     Answer,
     Assessment,
     OutcomeRecord,
@@ -429,7 +430,9 @@ def due_follow_ups(
     session: Session, scope: Select[ReturneeCase], today: date, horizon_days: int = 7, limit: int = 50
 ) -> list[Row[Any]]:
     """Open follow-ups of open cases, overdue or due within the horizon, soonest first: each one's
-    day, returnee case, household and return (what the list shows)."""
+    day, returnee case, household and return (what the list shows). Read in due order from the
+    index of open follow-ups (its conditions written as its own, the key inline for the planner
+    to match it), up to the first `limit` of the reader's organization."""
     from scheduling.api import Appointment
 
     stmt = (
@@ -437,6 +440,7 @@ def due_follow_ups(
         .where(
             ReturneeCase.status == ReturneeStatus.OPEN,
             Task.completed_at.is_(None),
+            Task.title_key == bindparam("follow_up_key", FOLLOW_UP_KEY, literal_execute=True),
             Task.due_on <= today + timedelta(days=horizon_days),
             exists().where(Appointment.follow_up_task_id == Task.id),
         )
