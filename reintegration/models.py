@@ -50,7 +50,10 @@ class ReturneeClosedReason(enum.Enum):
 
 class ReturneeCase(TimestampMixin, Base):
     __tablename__ = "returnee_cases"
-    __table_args__ = (Index("ix_returnee_cases_org_status", "organization_id", "status"),)
+    __table_args__ = (
+        # The list of one status in its order (latest return first: the index read backwards).
+        Index("ix_returnee_cases_org_status_returned", "organization_id", "status", "returned_on", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("families.id"), index=True)

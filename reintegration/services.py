@@ -237,11 +237,16 @@ def search(scope: Select[ReturneeCase], query: str | None, organization_id: int)
     return scope.where(ReturneeCase.family_id.in_(matching))
 
 
-def cases_page(session: Session, scope: Select[ReturneeCase], page: int, per_page: int) -> tuple[list[Any], bool]:
+def cases_page(
+    session: Session, scope: Select[ReturneeCase], organization_id: int, page: int, per_page: int
+) -> tuple[list[Any], bool]:
     """One page of the returnee cases in `scope`, with what the list shows of each: reference,
-    status, household, return and destination (the household from the join the scope makes)."""
+    status, household, return and destination (the household from the join the scope makes).
+    The scope's cases are those of the reader's organization (a returnee case is its household's
+    organization's): said on the case as well, so that the list is read in order from its index."""
     stmt = (
-        scope.with_only_columns(
+        scope.where(ReturneeCase.organization_id == organization_id)
+        .with_only_columns(
             ReturneeCase.id,
             ReturneeCase.reference,
             ReturneeCase.us_case_id,

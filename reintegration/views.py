@@ -141,7 +141,9 @@ def index():
         listed = listed.where(
             ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN)
         )
-    rows, has_next = services.cases_page(db.session, listed, page, current_app.config["PAGE_SIZE"])
+    rows, has_next = services.cases_page(
+        db.session, listed, current_user.organization_id, page, current_app.config["PAGE_SIZE"]
+    )
     today = today_for(current_user)
     return render_template(
         "reintegration/index.html",
