@@ -344,6 +344,8 @@ def page_html(table: Table, args: dict[str, Any], small_count: int, caption: str
     outside it). Written here rather than by a template loop: a report page shows up to seven
     tables, and a template spent more on their cells than the rest of the page."""
     columns, cells = page_rows(table)
+    # Outside the f-strings below: the catalogue's extraction does not read calls inside them.
+    nothing, download = _("Nothing in this period."), _("Download:")
     numeric = [c.kind in ("count", "rate") for c in columns]
     heads = "".join(
         f'<th scope="col" class="num">{escape(c.label)}</th>' if num else f'<th scope="col">{escape(c.label)}</th>'
@@ -365,7 +367,7 @@ def page_html(table: Table, args: dict[str, Any], small_count: int, caption: str
             for row in cells
         )
         if cells
-        else f'<tr><td colspan="{len(columns)}">{escape(_("Nothing in this period."))}</td></tr>\n'
+        else f'<tr><td colspan="{len(columns)}">{escape(nothing)}</td></tr>\n'
     )
     export = url_for("reports.export")
     # The same query as urlencode of the whole dict would write, the filters encoded once.
@@ -382,7 +384,7 @@ def page_html(table: Table, args: dict[str, Any], small_count: int, caption: str
         '<div class="table-wrap">\n<table class="list report-table">\n'
         f'  <caption class="visually-hidden">{escape(caption or table.title)}</caption>\n'
         f"  <thead><tr>{heads}</tr></thead>\n  <tbody>\n{body}  </tbody>\n</table>\n</div>\n"
-        f'<p class="downloads no-print">{escape(_("Download:"))}\n'
+        f'<p class="downloads no-print">{escape(download)}\n'
         f"  {links[0]} · {links[1]} · {escape(sharing)}\n  {links[2]} · {links[3]}\n</p>"
     )
 
