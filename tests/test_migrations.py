@@ -235,36 +235,30 @@ def test_follow_ups_planned_before_task_keys_get_theirs(tmp_path):
     command.downgrade(config, "0027")
     engine = make_engine(url)
     now = "2026-11-01 12:00:00+00:00"
-    rows = {
-        "organizations (id, name, kind, timezone, enrollment_alert_days, created_at, updated_at)": [
-            "(1, 'Centro de Retorno', 'reintegration', 'America/Guatemala', 30, :now, :now)"
-        ],
-        "families (id, program_id, display_name, sort_key, created_at, updated_at)": [
-            "(1, 1, 'Tzoc, Ana', 'tzoc, ana', :now, :now)"
-        ],
-        "cases (id, family_id, reference, status, opened_on, created_at, updated_at)": [
-            "(1, 1, 'C-1', 'active', '2026-01-05', :now, :now)"
-        ],
-        "returnee_cases (id, family_id, organization_id, reference, status, country, returned_on, method, case_id,"
-        " created_at, updated_at)": ["(1, 1, 1, 'R-1', 'open', 'GT', '2026-01-05', 'flight', 1, :now, :now)"],
-        "tasks (id, case_id, kind, title, due_on, created_at, updated_at)": [
-            "(1, 1, 'general', 'Follow-up 30 days after return', '2026-02-04', :now, :now)",
-            "(2, 1, 'general', 'Call the family back', '2026-02-04', :now, :now)",
-            "(3, 1, 'general', 'Ask about the check-in', '2026-02-04', :now, :now)",
-        ],
-        "appointments (id, case_id, kind, local_date, local_time, timezone, fold, starts_at, mode, status, uid,"
-        " sequence, follow_up_task_id, created_at, updated_at)": [
-            "(1, 1, 'other', '2026-02-04', '10:00', 'America/Guatemala', 0, '2026-02-04 16:00:00+00:00', 'in_person',"
-            " 'scheduled', 'u1', 0, 1, :now, :now)",
-            "(2, 1, 'ice_check_in', '2026-02-04', '10:00', 'America/Guatemala', 0, '2026-02-04 16:00:00+00:00',"
-            " 'in_person', 'scheduled', 'u2', 0, 3, :now, :now)",
-        ],
-    }
+    inserts = [
+        "INSERT INTO organizations (id, name, kind, timezone, enrollment_alert_days, created_at, updated_at)"
+        " VALUES (1, 'Centro de Retorno', 'reintegration', 'America/Guatemala', 30, :now, :now)",
+        "INSERT INTO families (id, program_id, display_name, sort_key, created_at, updated_at)"
+        " VALUES (1, 1, 'Tzoc, Ana', 'tzoc, ana', :now, :now)",
+        "INSERT INTO cases (id, family_id, reference, status, opened_on, created_at, updated_at)"
+        " VALUES (1, 1, 'C-1', 'active', '2026-01-05', :now, :now)",
+        "INSERT INTO returnee_cases (id, family_id, organization_id, reference, status, country, returned_on, method,"
+        " case_id, created_at, updated_at) VALUES (1, 1, 1, 'R-1', 'open', 'GT', '2026-01-05', 'flight', 1, :now, :now)",
+        "INSERT INTO tasks (id, case_id, kind, title, due_on, created_at, updated_at) VALUES"
+        " (1, 1, 'general', 'Follow-up 30 days after return', '2026-02-04', :now, :now),"
+        " (2, 1, 'general', 'Call the family back', '2026-02-04', :now, :now),"
+        " (3, 1, 'general', 'Ask about the check-in', '2026-02-04', :now, :now)",
+        "INSERT INTO appointments (id, case_id, kind, local_date, local_time, timezone, fold, starts_at, mode, status,"
+        " uid, sequence, follow_up_task_id, created_at, updated_at) VALUES"
+        " (1, 1, 'other', '2026-02-04', '10:00', 'America/Guatemala', 0, '2026-02-04 16:00:00+00:00', 'in_person',"
+        " 'scheduled', 'u1', 0, 1, :now, :now),"
+        " (2, 1, 'ice_check_in', '2026-02-04', '10:00', 'America/Guatemala', 0, '2026-02-04 16:00:00+00:00',"
+        " 'in_person', 'scheduled', 'u2', 0, 3, :now, :now)",
+    ]
     try:
         with engine.begin() as connection:
-            for table, values in rows.items():
-                for value in values:
-                    connection.execute(text(f"INSERT INTO {table} VALUES {value}"), {"now": now})
+            for statement in inserts:
+                connection.execute(text(statement), {"now": now})
         command.upgrade(config, "head")
         with engine.connect() as connection:
             keys = dict(connection.execute(text("SELECT id, title_key FROM tasks ORDER BY id")).all())
