@@ -21,7 +21,7 @@ def init_app(app: Flask) -> None:
     from casework.extensions import NavLink, registry
     from casework.families.models import Family
     from reports import facts, jobs
-    from reports.models import AppearanceFact, ChildFact
+    from reports.models import AppearanceFact, CaseFact, ChildFact
     from reports.views import bp
 
     # Counts under this are suppressed in exports shared outside the program.
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     access.register_path(AppearanceFact, lambda q: q.join(Family, AppearanceFact.family_id == Family.id))
     access.register_path(ChildFact, lambda q: q.join(Family, ChildFact.family_id == Family.id))
+    access.register_path(CaseFact, lambda q: q.join(Family, CaseFact.family_id == Family.id))
     registry(app).jobs.append(("report-facts", jobs.refresh_facts, {"trigger": "interval", "minutes": 5}))
     registry(app).anonymizers.append(facts.forget_family)
     # A program's reports (its case managers' cover their own caseload), an in-country organization's

@@ -40,10 +40,19 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import Organization, OrganizationKind
-from casework.cases.models import Case, CaseStatus
+from casework.cases.models import Case, CaseStatus, Task
 from casework.families.models import Consent, Family, Member, Relationship
+from casework.timeutil import today_in
 from legal.api import Referral
-from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt, ReminderMonth
+from reports.models import (
+    AppearanceFact,
+    AppearanceMonth,
+    CaseFact,
+    ChildFact,
+    FactsBuilt,
+    OverdueTasks,
+    ReminderMonth,
+)
 from reports.services import (
     DATE_MESSAGES,
     DELIVERED,
@@ -392,6 +401,53 @@ def _children_of(session: Session, program_id: int, today: date) -> Any:
     )
 
 
+CASE_COLUMNS = (
+    "case_id",
+    "program_id",
+    "family_id",
+    "manager_id",
+    "language",
+    "status",
+    "opened_on",
+    "closed_on",
+    "closed_reason",
+)
+
+
+def _cases_of(program_id: int) -> Any:
+    """The program's cases with their manager, household language, status, opening and closing."""
+    heads = _heads(program_id)
+    return (
+        select(
+            Case.id,
+            literal(program_id),
+            Case.family_id,
+            Case.assigned_to_id,
+            heads.c.language,
+            cast(Case.status, String),
+            Case.opened_on,
+            Case.closed_on,
+            cast(Case.closed_reason, String),
+        )
+        .join(Family, Case.family_id == Family.id)
+        .outerjoin(heads, heads.c.family_id == Case.family_id)
+        .where(Family.program_id == program_id)
+    )
+
+
+def _overdue_tasks_of(program_id: int, today: date) -> Any:
+    """The program's open tasks due before `today`, counted per assignee, case manager and language."""
+    heads = _heads(program_id)
+    return (
+        select(literal(program_id), Task.assignee_id, Case.assigned_to_id, heads.c.language, func.count())
+        .join(Case, Task.case_id == Case.id)
+        .join(Family, Case.family_id == Family.id)
+        .outerjoin(heads, heads.c.family_id == Case.family_id)
+        .where(Family.program_id == program_id, Task.completed_at.is_(None), Task.due_on < today)
+        .group_by(Task.assignee_id, Case.assigned_to_id, heads.c.language)
+    )
+
+
 def _lock(session: Session, program_id: int) -> None:
     """Create the program's `FactsBuilt` row if missing, then lock it until the transaction ends
     (SQLite has one writer at a time already)."""
@@ -404,11 +460,21 @@ def _lock(session: Session, program_id: int) -> None:
 
 
 def refresh(session: Session, program_id: int, now: datetime) -> None:
-    """Rebuild the program's facts, their monthly counts, its outbox's and its child facts: delete
-    them, work them out again, note when."""
+    """Rebuild the program's facts, their monthly counts, its outbox's, its child and case facts and
+    its overdue tasks: delete them, work them out again, note when."""
     _lock(session, program_id)
     session.execute(delete(ChildFact).where(ChildFact.program_id == program_id))
     session.execute(insert(ChildFact).from_select(list(CHILD_COLUMNS), _children_of(session, program_id, now.date())))
+    session.execute(delete(CaseFact).where(CaseFact.program_id == program_id))
+    session.execute(insert(CaseFact).from_select(list(CASE_COLUMNS), _cases_of(program_id)))
+    session.execute(delete(OverdueTasks).where(OverdueTasks.program_id == program_id))
+    zone = session.scalar(select(Organization.timezone).where(Organization.id == program_id))
+    session.execute(
+        insert(OverdueTasks).from_select(
+            ["program_id", "assignee_id", "manager_id", "language", "n"],
+            _overdue_tasks_of(program_id, today_in(zone or "UTC", now)),
+        )
+    )
     session.execute(delete(ReminderMonth).where(ReminderMonth.program_id == program_id))
     session.execute(delete(AppearanceMonth).where(AppearanceMonth.program_id == program_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.program_id == program_id))
@@ -435,6 +501,7 @@ def forget_family(session: Session, family_id: int, case_ids: list[int]) -> None
     language, go at once; the next rebuild works them out from what anonymization kept."""
     session.execute(delete(ChildFact).where(ChildFact.family_id == family_id))
     session.execute(delete(AppearanceFact).where(AppearanceFact.family_id == family_id))
+    session.execute(delete(CaseFact).where(CaseFact.family_id == family_id))
 
 
 def built_at(session: Session, program_id: int) -> datetime | None:
@@ -470,7 +537,8 @@ def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> 
         # Rebuilt rows are new to the planner: without fresh statistics it reads them by index, row by row.
         session.execute(
             text(
-                "ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months, report_child_facts"
+                "ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months,"
+                " report_child_facts, report_case_facts, report_overdue_tasks"
             )
         )
     return len(stale)

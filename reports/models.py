@@ -1,8 +1,9 @@
 """The report facts, rebuilt per program by `reports.facts` so that a report reads one narrow table:
 the appearance facts (one row per reported appointment with what it counts as, instead of working
 out, for each date, its household's language, its representation, what reached the family and its
-result) and the child facts (one row per member with their household's first release and their
-school enrollment)."""
+result), the child facts (one row per member with their household's first release and their
+school enrollment), and the case facts (one row per case) with the overdue tasks counted, for the
+caseload report."""
 
 from __future__ import annotations
 
@@ -84,6 +85,43 @@ class ChildFact(Base):
     enrollment_status: Mapped[str | None] = mapped_column(String(20))
     enrolled_on: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str | None] = mapped_column(String(12))
+
+
+class CaseFact(Base):
+    """One row per case of a program, rebuilt with the other facts, for the caseload report: its
+    case manager, household language, status and the days it opened and closed (with why), as they
+    were when the row was built."""
+
+    __tablename__ = "report_case_facts"
+    __table_args__ = (Index("ix_report_case_facts_program", "program_id", "status"),)
+
+    case_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    family_id: Mapped[int] = mapped_column(Integer)
+    manager_id: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(10))
+    opened_on: Mapped[date] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_reason: Mapped[str | None] = mapped_column(String(30))
+
+
+class OverdueTasks(Base):
+    """A program's open tasks past their due day when the facts were built (the day in the
+    program's zone), counted per assignee and per their case's manager and household language
+    (the caseload report's filters)."""
+
+    __tablename__ = "report_overdue_tasks"
+    __table_args__ = (Index("ix_report_overdue_tasks_program", "program_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    assignee_id: Mapped[int | None] = mapped_column(Integer)
+    manager_id: Mapped[int | None] = mapped_column(Integer)
+    language: Mapped[str | None] = mapped_column(String(12))
+    n: Mapped[int] = mapped_column(Integer)
 
 
 class FactsBuilt(Base):

@@ -48,7 +48,7 @@ from casework.cases.models import Case, CaseStatus, Task
 from casework.db import AnyRow, AnySelect
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
 from legal.api import Referral
-from reports.models import AppearanceFact, AppearanceMonth, ChildFact, ReminderMonth
+from reports.models import AppearanceFact, AppearanceMonth, CaseFact, ChildFact, OverdueTasks, ReminderMonth
 from scheduling.api import (
     CONSENT_WITHDRAWN_REASON,
     HEARING_KINDS,
@@ -937,16 +937,15 @@ class Caseload:
     closure_reasons: list[str]
 
 
-def caseload(
-    session: Session, user: User, filters: Filters, today: date, known: Mapping[str, str] | None = None
-) -> Caseload:
-    """Open cases per case manager today, intakes and closures (by reason) per month of the period,
-    and overdue tasks per assignee, from one reading of the cases in reach (four groupings of the
-    same rows: reading the program's cases costs more than counting them). One statement; the
-    people are named from `known` (the filter lists' names), looked up only for those it lacks.
-    The statement is built once for each combination of filters and run with their values."""
-    period = {"start": filters.start, "end": filters.end, "today": today}
-    values, own_caseload, present = _bound(user, filters, ("manager_id", "language"), **period)
+def caseload(session: Session, user: User, filters: Filters, known: Mapping[str, str] | None = None) -> Caseload:
+    """Open cases per case manager, intakes and closures (by reason) per month of the period, and
+    overdue tasks per assignee, from the program's case facts and overdue tasks as last built (see
+    reports.facts; the page says when). One statement, built once for each combination of filters
+    and run with their values; the people are named from `known` (the filter lists' names), looked
+    up only for those it lacks."""
+    values, own_caseload, present = _bound(
+        user, filters, ("manager_id", "language"), start=filters.start, end=filters.end
+    )
     flows = _caseload_statement(own_caseload, present)
     loads: dict[str, ManagerLoad] = {}
     months = {f"{y:04d}-{m:02d}": MonthFlow(f"{y:04d}-{m:02d}") for y, m in filters.months}
@@ -972,37 +971,44 @@ def caseload(
 
 @cache
 def _caseload_statement(own_caseload: bool, present: tuple[str, ...]) -> CompoundSelect[Any]:
-    """The caseload's statement for one combination of filters, its values bound: the cases of the
-    reader's program (access.program_scoped) read once, grouped four ways."""
+    """The caseload's statement for one combination of filters, its values bound: the case facts of
+    the reader's program (access.program_scoped) grouped three ways, and its overdue tasks (the
+    program's own counts, read for the reader's program alone) by assignee."""
     start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    fact, overdue = CaseFact, OverdueTasks
+    narrowed = [fact.manager_id == bindparam("user_id")] if own_caseload else []
+    narrowed += [getattr(fact, name) == bindparam(name) for name in present]
     cases = (
-        _bound_case_filters(access.program_scoped(Case), own_caseload, present)
+        access.program_scoped(CaseFact)
+        .where(fact.program_id == bindparam("program_id"), *narrowed)
         .with_only_columns(
-            Case.id.label("id"),
-            Case.assigned_to_id.label("assigned_to_id"),
-            Case.status.label("status"),
-            Case.opened_on.label("opened_on"),
-            Case.closed_on.label("closed_on"),
-            cast(Case.closed_reason, String).label("closed_reason"),
+            fact.manager_id.label("manager_id"),
+            fact.status.label("status"),
+            fact.opened_on.label("opened_on"),
+            fact.closed_on.label("closed_on"),
+            fact.closed_reason.label("closed_reason"),
         )
         .cte("reached")
     )
     no_number, no_text = cast(null(), Integer), cast(null(), String)
     opened_year, opened_month = year_month(cases.c.opened_on)
     closed_year, closed_month = year_month(cases.c.closed_on)
+    tasks = [overdue.program_id == bindparam("program_id")]
+    tasks += [overdue.manager_id == bindparam("user_id")] if own_caseload else []
+    tasks += [getattr(overdue, name) == bindparam(name) for name in present]
     return union_all(
         select(
             literal("open").label("what"),
-            cases.c.assigned_to_id.label("manager_id"),
+            cases.c.manager_id.label("manager_id"),
             no_number.label("year"),
             no_number.label("month"),
             no_text.label("reason"),
             func.count().label("n"),
-            _sum(cases.c.status == CaseStatus.INTAKE).label("intake"),
+            _sum(cases.c.status == CaseStatus.INTAKE.value).label("intake"),
         )
         .select_from(cases)
-        .where(cases.c.status != CaseStatus.CLOSED)
-        .group_by(cases.c.assigned_to_id),
+        .where(cases.c.status != CaseStatus.CLOSED.value)
+        .group_by(cases.c.manager_id),
         select(literal("opened"), no_number, opened_year, opened_month, no_text, func.count(), literal(0))
         .where(cases.c.opened_on >= start, cases.c.opened_on <= end)
         .group_by(opened_year, opened_month),
@@ -1015,13 +1021,11 @@ def _caseload_statement(own_caseload: bool, present: tuple[str, ...]) -> Compoun
             func.count(),
             literal(0),
         )
-        .where(cases.c.status == CaseStatus.CLOSED, cases.c.closed_on >= start, cases.c.closed_on <= end)
+        .where(cases.c.status == CaseStatus.CLOSED.value, cases.c.closed_on >= start, cases.c.closed_on <= end)
         .group_by(closed_year, closed_month, cases.c.closed_reason),
-        select(literal("overdue"), Task.assignee_id, no_number, no_number, no_text, func.count(), literal(0))
-        .select_from(cases)
-        .join(Task, Task.case_id == cases.c.id)
-        .where(Task.completed_at.is_(None), Task.due_on < bindparam("today", type_=Date))
-        .group_by(Task.assignee_id),
+        select(literal("overdue"), overdue.assignee_id, no_number, no_number, no_text, func.sum(overdue.n), literal(0))
+        .where(*tasks)
+        .group_by(overdue.assignee_id),
     )
 
 

@@ -183,6 +183,7 @@ def index():
 # The pages that show when their facts were built, by the name their refresh button sends.
 REFRESHED = {
     "appearance": "reports.index",
+    "caseload": "reports.caseload",
     "reminders": "reports.reminders",
     "representation": "reports.representation",
     "school": "reports.school",
@@ -269,8 +270,10 @@ def reminders():
 
 
 def caseload_data(filters: Filters, now: datetime) -> dict:
+    """The caseload figures, from the program's case facts, and when those were built."""
+    as_of = _facts_as_of(now)
     known = _filter_lists().names()
-    return {"caseload": services.caseload(db.session, current_user, filters, today_for(current_user), known)}
+    return {"caseload": services.caseload(db.session, current_user, filters, known), "as_of": as_of}
 
 
 @bp.route("/reports/caseload")

@@ -79,6 +79,8 @@ VOLATILE_TABLES = {
     "report_appearance_months",
     "report_reminder_months",
     "report_child_facts",
+    "report_case_facts",
+    "report_overdue_tasks",
     "report_facts_built",
 }
 OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner", "other_reintegration_worker"]

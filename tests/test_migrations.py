@@ -208,6 +208,8 @@ def test_the_report_facts_write_no_wal_on_postgresql(tmp_path):
         "report_appearance_months",
         "report_reminder_months",
         "report_child_facts",
+        "report_case_facts",
+        "report_overdue_tasks",
         "report_facts_built",
     }
     url = fresh_database_url(tmp_path, "migrations_unlogged")

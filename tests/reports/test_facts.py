@@ -14,7 +14,7 @@ from casework.families import services as family_services
 from casework.families.models import Relationship
 from casework.timeutil import add_years
 from reports import facts, jobs
-from reports.models import AppearanceFact, AppearanceMonth, ChildFact, FactsBuilt
+from reports.models import AppearanceFact, AppearanceMonth, CaseFact, ChildFact, FactsBuilt
 from reports.services import Filters, appearance, whole_program_months
 from scheduling.models import Appointment, AppointmentKind, Office, OfficeKind, Outcome
 from tests.factories import PASSWORD, make_organization, member_data
@@ -241,8 +241,11 @@ def test_retention_takes_a_households_facts_with_it(app, db_session, program, he
     db_session.commit()
     family_id = family.id
     child_facts = select(func.count()).select_from(ChildFact).where(ChildFact.family_id == family_id)
+    case_facts = select(func.count()).select_from(CaseFact).where(CaseFact.family_id == family_id)
     assert db_session.scalar(child_facts) >= 1 and _facts(db_session, p.organization.id) == 3
+    assert db_session.scalar(case_facts) == 1
     assert facts.forget_family in registry(app).anonymizers
     facts.forget_family(db_session, family_id, [hearings[0].case_id])
     db_session.commit()
     assert db_session.scalar(child_facts) == 0 and _facts(db_session, p.organization.id) == 0
+    assert db_session.scalar(case_facts) == 0

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from casework.cases import services as case_services
-from casework.cases.models import CaseStatus, ClosedReason, Task
+from casework.cases.models import Case, CaseStatus, ClosedReason, Task
 from casework.db import utcnow
-from casework.families.models import Consent
+from casework.families.models import Consent, Family
 from reports import facts, services
 from reports.services import Filters
 from scheduling.models import AppointmentKind, Channel, MessageKind, ReminderStatus
@@ -161,16 +161,22 @@ def test_a_case_manager_sees_the_reach_of_their_own_cases(db_session, outbox):
     assert mine.total["planned"] == 0 and mine.total["calls_created"] == 3 and mine.total["opt_outs"] == 0
 
 
+def _caseload(db_session, user, filters):
+    """The figures as the page shows them: from the case facts, rebuilt first."""
+    facts.refresh(db_session, user.organization_id, utcnow())
+    return services.caseload(db_session, user, filters)
+
+
 def test_caseload_by_manager_and_month(db_session, outbox):
     p = outbox
-    load = services.caseload(db_session, p.supervisor, Filters(p.start, p.end), p.today)
+    load = _caseload(db_session, p.supervisor, Filters(p.start, p.end))
     managers = {m.name: (m.open_cases, m.in_intake, m.overdue_tasks) for m in load.managers}
     assert managers["Marta Quispe"] == (2, 2, 1)
     assert managers["Carlos Ortiz"] == (1, 1, 0)
     assert len(load.months) == 1
     month = load.months[0]
     assert month.intakes == 3 and month.closures == {"moved_away": 1}
-    mam = services.caseload(db_session, p.supervisor, Filters(p.start, p.end, language="mam"), p.today)
+    mam = _caseload(db_session, p.supervisor, Filters(p.start, p.end, language="mam"))
     by_name = {m.name: (m.open_cases, m.in_intake, m.overdue_tasks) for m in mam.managers}
     assert by_name == {"Carlos Ortiz": (1, 1, 0), "": (0, 0, 2)}  # the interpreter calls are nobody's yet
     assert mam.months[0].intakes == 1 and mam.months[0].closures == {}
@@ -192,6 +198,29 @@ def test_caseload_page_filters_and_access(client, other_client, outbox):
     shared = client.get(f"/reports/export?table=caseload-by-manager&format=csv&share=1&{query}").get_data()
     text = shared.decode("utf-8-sig")
     assert "Marta Quispe" not in text and "Case manager 1" in text and "<5" in text
+
+
+def test_the_caseload_page_shows_the_figures_as_built_until_refreshed(app, client, db_session, outbox, monkeypatch):
+    """The figures are those of the last build, which the page names; "Refresh now" brings in a
+    case closed since, and comes back to the caseload with its period."""
+    p = outbox
+    monkeypatch.setitem(app.config, "REPORT_FACTS_MAX_AGE", 3600)
+    client.sign_in(p.supervisor.email, PASSWORD)
+    query = {"start": p.start.isoformat(), "end": p.end.isoformat()}
+    page = client.get(f"/reports/caseload?{urlencode(query)}").get_data(as_text=True)
+    assert "Figures as of" in page and 'name="report" value="caseload"' in page
+    assert "Closed: Lost contact" not in page
+    rigoberta = db_session.scalars(select(Case).join(Family).where(Family.display_name.like("Ixcoy%"))).one()
+    rigoberta.status, rigoberta.closed_on, rigoberta.closed_reason = (
+        CaseStatus.CLOSED,
+        p.day(16),
+        ClosedReason.LOST_CONTACT,
+    )
+    db_session.commit()
+    assert "Closed: Lost contact" not in client.get(f"/reports/caseload?{urlencode(query)}").get_data(as_text=True)
+    refreshed = client.post("/reports/refresh", data={"report": "caseload", **query})
+    assert refreshed.headers["Location"] == f"/reports/caseload?{urlencode(query)}"
+    assert "Closed: Lost contact" in client.get(refreshed.headers["Location"]).get_data(as_text=True)
 
 
 def test_the_reach_page_says_as_of_when_only_when_it_reads_the_monthly_counts(client, outbox):
