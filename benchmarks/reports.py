@@ -337,7 +337,7 @@ def main() -> None:
             connection.execute(
                 text(
                     "VACUUM ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months,"
-                    " report_child_facts, report_facts_built"
+                    " report_child_facts, report_case_facts, report_overdue_tasks, report_facts_built"
                 )
             )
 
