@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -235,3 +236,18 @@ def other_program(db_session):
 def legal_partner_user(db_session):
     partner = make_organization(db_session, OrganizationKind.LEGAL_PARTNER, name="Test Legal Clinic")
     return make_user(db_session, partner, Role.LEGAL_PARTNER)
+
+
+def page_as_built(client, report: str, path: str, query: dict[str, str]) -> str:
+    """A report page read from the program's facts: it says when they were built, and its
+    "Refresh now" names the report."""
+    page = client.get(f"{path}?{urlencode(query)}").get_data(as_text=True)
+    assert "Figures as of" in page and f'name="report" value="{report}"' in page
+    return page
+
+
+def refreshed(client, report: str, path: str, query: dict[str, str]) -> str:
+    """ "Refresh now" on a report: the facts rebuilt, then back to the same page and period."""
+    response = client.post("/reports/refresh", data={"report": report, **query})
+    assert response.status_code == 302 and response.headers["Location"] == f"{path}?{urlencode(query)}"
+    return client.get(response.headers["Location"]).get_data(as_text=True)
