@@ -69,6 +69,22 @@ besides the layout, 1.2x, and the filter form with every court, office, language
 outcomes missing and caseload (5 ms of SQL each), representation (9 ms of SQL, every household of
 the program asked about) and the XLSX download (openpyxl's workbook). See the closing notes of
 stops 22 and 25.
+
+Stop 26 (representation's households from the appearance facts, migration 0027; the caseload from
+case facts, migration 0030; XLSX written by XlsxWriter; outcomes missing and the merits list count
+only when their list is cut). This machine was slower and far noisier: the minimal page took
+3.6 to 9.7 ms from one run to the next, so ratios moved by a third between runs of the same code.
+Measured alternately, the code at the start of the stop and at its end, in the same database,
+median ms of two runs each (--repeat 20):
+
+    page                                    start of stop 26   end of stop 26
+    representation, last 12 months          46.0, 48.9         25.4, 30.9
+    download: by place (XLSX, shared)       30.3, 35.3         18.8, 24.6
+    caseload, last 12 months                24.2, 24.7         13.4 (after the case facts; 21.6, 25.6 before them)
+    the other pages                         unchanged, within the noise
+
+At the end, on a quiet spell (minimal page 3.6 ms): every page 3.3x to 6.1x; on a slow one
+(6.2 ms): 2.3x to 5.0x. Representation's households statement went from 11-12 ms to 3 ms.
 """
 
 from __future__ import annotations
