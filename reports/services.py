@@ -201,19 +201,6 @@ def year_month(column: SQLColumnExpression[Any]) -> tuple[ColumnElement[Any], Co
 # Figure 1: appearance ------------------------------------------------------------------------------
 
 
-def _filtered(query: AnySelect, filters: Filters, kinds: tuple[AppointmentKind, ...] = REPORTED_KINDS) -> AnySelect:
-    """The period, the kinds counted and the filters. The kinds in one condition: two would make
-    PostgreSQL count the same selectivity twice and plan for a handful of dates where there are
-    thousands."""
-    return query.where(
-        Appointment.kind.in_(kinds),
-        Appointment.local_date >= filters.start,
-        Appointment.local_date <= filters.end,
-        *_appointment_conditions(filters.court_id or None, filters.office_id or None, filters.kind or None),
-        *_case_conditions(filters.manager_id or None, filters.language or None),
-    )
-
-
 def _appointment_conditions(court: Any, office: Any, kind: Any) -> list[ColumnElement[bool]]:
     """The court, office and kind filters of a statement reading appointments: the values, or the
     bound parameters of a statement built once; None, no filter."""
@@ -647,7 +634,7 @@ def missing_outcomes(
     rows = [
         MissingOutcome(*row) for row in session.execute(listing, values | {"offset": offset, "limit": per_page + 1})
     ]
-    if len(rows) <= per_page and (rows or page == 1):  # the last page: the count is what came before and it
+    if len(rows) <= per_page and (rows or page == 1):  # the last page: the count is the rows before it and its own
         return rows, False, offset + len(rows)
     return rows[:per_page], len(rows) > per_page, int(session.scalar(count, values) or 0)
 
