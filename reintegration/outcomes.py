@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
@@ -82,22 +82,22 @@ class Figures:
 
 
 def latest_figures(session: Session, returnee_scope: Select) -> Figures:
-    """One query: each returnee's newest record, counted."""
+    """One query: each returnee's newest record (none recorded later, nor later the same day),
+    counted. Asked of each record by index rather than ranking all of them."""
     in_reach = returnee_scope.with_only_columns(ReturneeCase.id).scalar_subquery()
-    ranked = (
-        select(
-            OutcomeRecord,
-            func.row_number()
-            .over(
-                partition_by=OutcomeRecord.returnee_case_id,
-                order_by=(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc()),
-            )
-            .label("rank"),
+    newer = aliased(OutcomeRecord)
+    later = or_(
+        newer.recorded_on > OutcomeRecord.recorded_on,
+        and_(newer.recorded_on == OutcomeRecord.recorded_on, newer.id > OutcomeRecord.id),
+    )
+    latest = (
+        select(OutcomeRecord)
+        .where(
+            OutcomeRecord.returnee_case_id.in_(in_reach),
+            ~exists().where(newer.returnee_case_id == OutcomeRecord.returnee_case_id, later),
         )
-        .where(OutcomeRecord.returnee_case_id.in_(in_reach))
         .subquery()
     )
-    latest = select(ranked).where(ranked.c.rank == 1).subquery()
 
     def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

@@ -133,6 +133,29 @@ def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_sessi
     assert "At the latest recorded situation of 2 people." in page
 
 
+def test_the_latest_situation_of_a_day_with_two_records_is_the_last_recorded(db_session, center, receive):
+    """Two records on one day: the one entered second is the situation (it corrects the first)."""
+    returnee = receive(days_ago=10)
+    worker, today = center["worker"], center["today"]
+    for work, safety in ((WorkStatus.LOOKING, SafetyStatus.AT_RISK), (WorkStatus.EMPLOYED, SafetyStatus.SAFE)):
+        outcomes.record_outcome(
+            db_session,
+            worker,
+            returnee,
+            outcomes.OutcomeData(
+                recorded_on=today,
+                documents_obtained=Answer.NO,
+                work=work,
+                safety=safety,
+                migrated_again=Answer.NO,
+            ),
+            today,
+        )
+    db_session.flush()
+    figures = outcomes.latest_figures(db_session, select(type(returnee)).where(type(returnee).id == returnee.id))
+    assert (figures.recorded, figures.working_or_training, figures.at_risk) == (1, 1, 0)
+
+
 def test_family_members_in_the_us_are_added_and_removed(client, db_session, center, receive):
     from reintegration.models import RelativeInUS
 
