@@ -112,7 +112,7 @@ from casework.demo.seed import PASSWORD
 from casework.families.models import Consent, ConsentKind, Family, Member, Relationship
 from casework.timeutil import today_in
 from reports import facts
-from reports.models import AppearanceFact
+from reports.models import REPORT_TABLES, AppearanceFact
 from reports.services import without_jit
 from scheduling.models import (
     Appointment,
@@ -350,12 +350,7 @@ def main() -> None:
         # The rows the rebuild replaced, cleared as autovacuum does within a minute of a rebuild
         # (a database with autovacuum off keeps them, and every report reads past them).
         with Database.state(app).engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(
-                text(
-                    "VACUUM ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months,"
-                    " report_child_facts, report_case_facts, report_overdue_tasks, report_facts_built"
-                )
-            )
+            connection.execute(text(f"VACUUM ANALYZE {', '.join(REPORT_TABLES)}"))
 
     counter = StatementCounter(Database.state(app).engine)
     client = app.test_client()

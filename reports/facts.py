@@ -45,6 +45,7 @@ from casework.families.models import Consent, Family, Member, Relationship
 from casework.timeutil import today_in
 from legal.api import Referral
 from reports.models import (
+    REPORT_TABLES,
     AppearanceFact,
     AppearanceMonth,
     CaseFact,
@@ -535,10 +536,5 @@ def refresh_programs(session: Session, now: datetime, older_than: timedelta) -> 
         refresh(session, program_id, now)
     if stale and session.get_bind().dialect.name == "postgresql":
         # Rebuilt rows are new to the planner: without fresh statistics it reads them by index, row by row.
-        session.execute(
-            text(
-                "ANALYZE report_appearance_facts, report_appearance_months, report_reminder_months,"
-                " report_child_facts, report_case_facts, report_overdue_tasks"
-            )
-        )
+        session.execute(text(f"ANALYZE {', '.join(REPORT_TABLES)}"))
     return len(stale)

@@ -31,6 +31,7 @@ from legal import services as legal_services
 from reintegration import directory, plans
 from reintegration import services as reintegration_services
 from reintegration.models import PlanStatus, ProviderKind, ReturnMethod, Service
+from reports.models import REPORT_TABLES
 from scheduling import links
 from scheduling import services as scheduling_services
 from scheduling.models import AppointmentKind, Court, Office, OfficeKind
@@ -75,13 +76,7 @@ VOLATILE_TABLES = {
     "sign_in_attempts",
     "user_sessions",
     "audit_events",
-    "report_appearance_facts",
-    "report_appearance_months",
-    "report_reminder_months",
-    "report_child_facts",
-    "report_case_facts",
-    "report_overdue_tasks",
-    "report_facts_built",
+    *REPORT_TABLES,
 }
 OUTSIDERS = ["other_program_case_manager", "other_program_admin", "legal_partner", "other_reintegration_worker"]
 

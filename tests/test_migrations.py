@@ -203,6 +203,8 @@ def test_the_report_facts_write_no_wal_on_postgresql(tmp_path):
     empties them all, report_facts_built included, and they are rebuilt); plain tables on SQLite."""
     from sqlalchemy import text
 
+    from reports.models import REPORT_TABLES
+
     report_tables = {
         "report_appearance_facts",
         "report_appearance_months",
@@ -223,6 +225,7 @@ def test_the_report_facts_write_no_wal_on_postgresql(tmp_path):
                 assert {name for name, persistence in rows if persistence == "u"} == report_tables
             else:
                 assert report_tables <= set(inspect(connection).get_table_names())
+        assert set(REPORT_TABLES) == report_tables  # what the facts job analyzes
     finally:
         engine.dispose()
 
