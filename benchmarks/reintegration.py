@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -26,13 +25,14 @@ from flask import render_template_string
 from flask_login import current_user
 from sqlalchemy import select, text
 
-from benchmarks.pages import StatementCounter
+from benchmarks.pages import StatementCounter, time_pages
 from benchmarks.reminders import fresh
 from casework import create_app
 from casework.access import requires
 from casework.accounts.models import OrganizationKind, Role, User
 from casework.db import Database, db
 from casework.timeutil import today_in
+from casework.transactions import unit_of_work
 from reintegration import directory, outcomes, plans, services
 from reintegration.divisions import municipalities
 from reintegration.models import ProviderKind, ReturnMethod, Service, WorkStatus
@@ -73,6 +73,7 @@ def build(url: str):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "benchmark", "SCHEDULER_ENABLED": False})
 
     @app.route("/_bench/layout")
+    @unit_of_work  # as every view is made (casework.transactions.commit_views_once): it commits
     @requires("in_country_staff")
     def minimal_in_layout():
         user = db.session.scalars(select(User).where(User.id == current_user.id)).one()
@@ -190,27 +191,17 @@ def main() -> None:
         ("returnee page", f"/reintegration/cases/{returnee_id}"),
         ("referral form, shelter suggestions", f"/reintegration/cases/{returnee_id}/referrals/new?service=shelter"),
     ]
-    base = None
+    results = time_pages(client, counter, pages, args.repeat)
+    base = results[0].median_ms
+    print(f"{args.repeat} rounds of requests (every page once a round)")
     print(f"{'page':45} {'median ms':>10} {'SQL ms':>8} {'statements':>11} {'ratio':>6}")
-    for label, path in pages:
-        for _ in range(2):
-            client.get(path)
-        timings, sql, statements, slowest = [], [], [], []
-        for _ in range(args.repeat):
-            counter.reset()
-            begin = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - begin) * 1000)
-            sql.append(counter.seconds * 1000)
-            statements.append(counter.count)
-            slowest.append(counter.slowest)
-            if response.status_code != 200:
-                sys.exit(f"{path} answered {response.status_code}")
-        median = statistics.median(timings)
-        base = base or median
-        print(f"{label:45} {median:10.1f} {statistics.median(sql):8.1f} {max(statements):11d} {median / base:6.1f}x")
+    for timing in results:
+        print(
+            f"{timing.label:45} {timing.median_ms:10.1f} {timing.sql_ms:8.1f} {timing.statements:11d} "
+            f"{timing.median_ms / base:6.1f}x"
+        )
         if args.slowest:
-            took, statement = max(slowest)
+            took, statement = timing.slowest
             print(f"    slowest statement {took * 1000:.1f} ms: {statement}")
 
 

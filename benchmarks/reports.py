@@ -92,7 +92,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -104,7 +103,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select, text
 
-from benchmarks.pages import StatementCounter, build_app
+from benchmarks.pages import StatementCounter, build_app, time_pages
 from casework.accounts.models import Organization, User
 from casework.cases.models import Case
 from casework.db import Database, db
@@ -380,33 +379,21 @@ def main() -> None:
         ("download: by reach (CSV)", "/reports/export?table=appearance-by-reach&format=csv"),
         ("download: by place (XLSX, shared)", "/reports/export?table=appearance-by-place&format=xlsx&share=1"),
     ]
-    results = []
-    for label, path in pages:
-        client.get(path)  # warm caches and compiled statements
-        timings, sql_times, statements = [], [], []
-        for _ in range(args.repeat):
-            counter.reset()
-            start = time.perf_counter()
-            response = client.get(path)
-            timings.append((time.perf_counter() - start) * 1000)
-            sql_times.append(counter.seconds * 1000)
-            statements.append(counter.count)
-            if response.status_code != 200:
-                sys.exit(f"{path} answered {response.status_code}")
-        results.append((label, statistics.median(timings), statistics.median(sql_times), max(statements)))
+    results = time_pages(client, counter, pages, args.repeat)
 
-    base = results[0][1]
+    base = results[0].median_ms
     dialect = Database.state(app).engine.dialect.name
     print(
         f"{dialect}, program {program_name!r}: {cases} cases, {dates} appointments; "
-        f"{args.repeat} requests per page, as {args.email}"
+        f"{args.repeat} rounds of requests (every page once a round), as {args.email}"
     )
     print(
         f"ratio: to the minimal page. Budget {BUDGET:.0f}x; the appearance report under {TARGET_MS} ms on PostgreSQL."
     )
     print(f"{'page':<36} {'median ms':>10} {'SQL ms':>7} {'SQL':>4} {'ratio':>7}")
     worst = 0.0
-    for label, median, sql_ms, count in results:
+    for timing in results:
+        label, median, sql_ms, count = timing.label, timing.median_ms, timing.sql_ms, timing.statements
         ratio = median / base
         if not label.startswith("minimal"):
             worst = max(worst, ratio)
@@ -421,7 +408,7 @@ def main() -> None:
         rebuilt = (time.perf_counter() - started) * 1000
         count = session.scalar(select(func.count()).where(AppearanceFact.program_id == program_id))
     print(f"facts rebuild (the job, Refresh now): {rebuilt:.0f} ms for {count:,} appointments")
-    appearance = next(median for label, median, _, _ in results if label.startswith("appearance, last"))
+    appearance = next(t.median_ms for t in results if t.label.startswith("appearance, last"))
     print(
         f"appearance report median at {cases:,} households: {appearance:.0f} ms "
         f"({'within' if appearance <= TARGET_MS else 'over'} the {TARGET_MS} ms target, set for 20,000 households)"
