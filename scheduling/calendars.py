@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Parameters, Timezone, vInt, vUri
@@ -39,7 +40,20 @@ class EventText:
     description: str
 
 
-def local_start(appointment: Appointment) -> datetime:
+class NoticeTime(Protocol):
+    """A date and time as its notice writes them, at its place: an appointment, or a row of its columns."""
+
+    @property
+    def local_date(self) -> date: ...
+    @property
+    def local_time(self) -> time: ...
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def fold(self) -> int: ...
+
+
+def local_start(appointment: NoticeTime) -> datetime:
     return datetime.combine(appointment.local_date, appointment.local_time).replace(
         tzinfo=ZoneInfo(appointment.timezone), fold=appointment.fold
     )

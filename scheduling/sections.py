@@ -2,27 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
 from babel.dates import format_datetime
 from flask_babel import get_locale
+from sqlalchemy import Date, Row, String, bindparam, cast, literal, null, union_all
 from sqlalchemy.orm import Session
 
+from casework import access
 from casework.accounts.models import User
-from casework.db import utcnow
+from casework.cases.models import Case
+from casework.db import AnySelect, AnyUnion, UTCDateTime, utcnow
 from casework.families.models import Family
 from scheduling import calendars, services
-from scheduling.models import Appointment
+from scheduling.models import Appointment, Court
 
 
-def local_when(appointment: Appointment) -> str:
+def local_when(appointment: calendars.NoticeTime) -> str:
     """'Tue, Mar 3, 2026, 8:30 AM MST': the time on the notice, at its place, with the zone."""
-    return format_datetime(
-        calendars.local_start(appointment),
-        "EEE d MMM y, HH:mm zzz",
-        tzinfo=calendars.local_start(appointment).tzinfo,
-        locale=str(get_locale()),
-    )
+    start = calendars.local_start(appointment)
+    return format_datetime(start, "EEE d MMM y, HH:mm zzz", tzinfo=start.tzinfo, locale=str(get_locale()))
 
 
 def family_dates(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict:
@@ -35,28 +36,89 @@ def family_dates(session: Session, user: User, family: Family, case_ids: list[in
 
 
 DASHBOARD_ROWS = 8
+CLOSED_COURT_ROWS = 20
 
 
 def dashboard_dates(session: Session, user: User, whole_program: bool, today: date) -> dict:
-    """This week's dates and the ones needing follow-up, on the dashboard."""
-    from datetime import timedelta
-
-    from casework import access
-    from scheduling.models import Appointment
-
-    scope = access.scoped(Appointment, user)
-    assigned = None if whole_program else user.id
+    """The dashboard's three lists of dates, read in one statement: the next seven days' (as the
+    agenda lists them), the ones needing follow-up (as the follow-up list) and the ones still set at
+    a court that has closed (as `services.dates_at_closed_courts`); each line as the columns it shows."""
     now = utcnow()
-    week, more_week = services.agenda(
-        session, scope, now, now + timedelta(days=7), assigned, 1, DASHBOARD_ROWS, places=False
-    )
-    follow, more_follow = services.needing_follow_up(session, scope, now, assigned, 1, DASHBOARD_ROWS, places=False)
-    closed_courts = services.dates_at_closed_courts(session, scope, now, assigned)
+    values = {
+        **access.program_scope(user),
+        "user_id": user.id,
+        "now": now,
+        "week_end": now + timedelta(days=7),
+        "yesterday": now.date() - timedelta(days=1),  # see services.at_a_closed_court_from
+    }
+    lists: dict[str, list[Row[Any]]] = {"week": [], "follow": [], "closed": []}
+    for row in session.execute(_dashboard_dates(whole_program), values):
+        lists[row.list].append(row)
+    # A union's order is not its parts': each list is put back in its own.
+    week = sorted(lists["week"], key=lambda a: (a.starts_at, a.id))
+    follow = sorted(lists["follow"], key=lambda a: (a.starts_at, a.id), reverse=True)
+    closed = sorted(lists["closed"], key=lambda a: (a.local_date, a.local_time, a.id))
     return {
-        "week": week,
-        "more_week": more_week,
-        "follow": follow,
-        "more_follow": more_follow,
-        "closed_courts": closed_courts,
+        "week": week[:DASHBOARD_ROWS],
+        "more_week": len(week) > DASHBOARD_ROWS,
+        "follow": follow[:DASHBOARD_ROWS],
+        "more_follow": len(follow) > DASHBOARD_ROWS,
+        "closed_courts": [a for a in closed[:CLOSED_COURT_ROWS] if services.is_ahead(a, now)],
+        "more_closed_courts": len(closed) > CLOSED_COURT_ROWS,
         "who": "all" if whole_program else None,
     }
+
+
+@cache  # built once, for a caseload and for the whole program, and run with the reader's values
+def _dashboard_dates(whole_program: bool) -> AnyUnion:
+    dates = access.program_scoped(Appointment)
+    if not whole_program:
+        dates = dates.where(Case.assigned_to_id == bindparam("user_id"))
+    now = bindparam("now", type_=UTCDateTime)
+    week = dates.where(
+        *services.scheduled_in_open_cases(),
+        Appointment.starts_at >= now,
+        Appointment.starts_at < bindparam("week_end", type_=UTCDateTime),
+    )
+    follow = dates.where(*services.needing_follow_up_at(now))
+    closed = dates.join(Court, Appointment.court_id == Court.id).where(
+        *services.at_a_closed_court_from(bindparam("yesterday", type_=Date))
+    )
+
+    def lines(name: str, part: AnySelect, court: Any, *order: Any, rows: int) -> AnySelect:
+        return (
+            part.with_only_columns(
+                literal(name).label("list"),
+                Appointment.id,
+                Appointment.kind,
+                Appointment.starts_at,
+                Appointment.local_date,
+                Appointment.local_time,
+                Appointment.timezone,
+                Appointment.fold,
+                Appointment.outcome,
+                Case.family_id,
+                Case.reference,
+                Family.display_name,
+                court.label("court_name"),
+            )
+            .order_by(*order)
+            .limit(rows + 1)
+            .subquery()
+            .select()
+        )
+
+    no_court = cast(null(), String)
+    return union_all(
+        lines(
+            "closed",
+            closed,
+            Court.name,
+            Appointment.local_date,
+            Appointment.local_time,
+            Appointment.id,
+            rows=CLOSED_COURT_ROWS,
+        ),
+        lines("week", week, no_court, Appointment.starts_at, Appointment.id, rows=DASHBOARD_ROWS),
+        lines("follow", follow, no_court, Appointment.starts_at.desc(), Appointment.id.desc(), rows=DASHBOARD_ROWS),
+    )

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
@@ -28,7 +29,7 @@ from casework.i18n import LANGUAGES
 from casework.i18n import lazy_gettext as _l
 from casework.releases.models import Release
 from casework.timeutil import add_years, today_in
-from scheduling import planning, task_titles
+from scheduling import calendars, planning, task_titles
 from scheduling.models import (
     HEARING_KINDS,
     Appointment,
@@ -286,31 +287,58 @@ def courts_by_slug(session: Session, slugs: list[str]) -> list[Court]:
     return [found[s] for s in slugs if s in found]
 
 
+# Which dates each list shows: the conditions on a statement of appointments joined to their case
+# (and, for a closed court's, to the court), named once for the lists' pages and for the dashboard.
+
+
+def scheduled_in_open_cases() -> list[ColumnElement[bool]]:
+    return [Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED]
+
+
+def needing_follow_up_at(now: Any) -> list[ColumnElement[bool]]:
+    """Missed dates with no new one, and past dates with no outcome yet."""
+    return [
+        *scheduled_in_open_cases(),
+        Appointment.starts_at < now,
+        or_(
+            Appointment.outcome.is_(None),
+            and_(Appointment.outcome == Outcome.MISSED, Appointment.rescheduled_to_id.is_(None)),
+        ),
+    ]
+
+
+def at_a_closed_court_from(day: Any) -> list[ColumnElement[bool]]:
+    """Scheduled dates with no outcome yet, in open cases, from `day` on, at a court that has closed
+    (and not before its closing day). `day` is the day before UTC's today: every zone's today is
+    within a day of UTC's, and the exact test is the court's zone's (`is_ahead`)."""
+    return [
+        *scheduled_in_open_cases(),
+        Court.active.is_(False),
+        or_(Court.closed_on.is_(None), Appointment.local_date >= Court.closed_on),
+        Appointment.outcome.is_(None),
+        Appointment.local_date >= day,
+    ]
+
+
+def is_ahead(appointment: calendars.NoticeTime, now: datetime) -> bool:
+    """Whether the date is today or later at its place."""
+    return appointment.local_date >= today_in(appointment.timezone, now)
+
+
 def dates_at_closed_courts(
-    session: Session, scope: Select[Appointment], now: datetime | None = None, assigned_to: int | None = None
+    session: Session, scope: Select[Appointment], now: datetime | None = None
 ) -> list[Appointment]:
-    """Scheduled dates with no outcome yet, in open cases, from today on (at the court's zone),
-    at a court that has closed (and not before its closing day): the dates case managers must
-    move to the court named on the family's new notice. `scope` selects appointments already
-    joined to their case (access.scoped(Appointment, user), or every case for the command)."""
+    """The dates case managers must move to the court named on the family's new notice (see
+    `at_a_closed_court_from`). `scope` selects appointments already joined to their case
+    (access.scoped(Appointment, user), or every case for the command)."""
     now = now or utcnow()
     stmt = (
         scope.join(Court, Appointment.court_id == Court.id)
-        .where(
-            Court.active.is_(False),
-            or_(Court.closed_on.is_(None), Appointment.local_date >= Court.closed_on),
-            Appointment.status == AppointmentStatus.SCHEDULED,
-            Appointment.outcome.is_(None),
-            Case.status != CaseStatus.CLOSED,
-            # Every zone's today is within a day of UTC's; the exact test is below.
-            Appointment.local_date >= now.date() - timedelta(days=1),
-        )
+        .where(*at_a_closed_court_from(now.date() - timedelta(days=1)))
         .options(contains_eager(Appointment.court), joinedload(Appointment.case))
         .order_by(Appointment.local_date, Appointment.local_time, Appointment.id)
     )
-    if assigned_to is not None:
-        stmt = stmt.where(Case.assigned_to_id == assigned_to)
-    return [a for a in session.scalars(stmt).unique() if a.local_date >= today_in(a.timezone, now)]
+    return [a for a in session.scalars(stmt).unique() if is_ahead(a, now)]
 
 
 @dataclass
@@ -702,12 +730,10 @@ def _with_place() -> tuple[LoaderOption, ...]:
     )
 
 
-def _listed(places: bool) -> tuple[LoaderOption, ...]:
-    """A list's dates with their household, read from the case and household the access scope
-    already joined (`scope` is access.scoped(Appointment, user)); with `places`, also their court,
-    office and who attends."""
-    household = contains_eager(Appointment.case).contains_eager(Case.family)
-    return (*_with_place(), household) if places else (household,)
+def _listed() -> tuple[LoaderOption, ...]:
+    """A list's dates with their court, office and who attends, and their household, read from the
+    case and household the access scope already joined (`scope` is access.scoped(Appointment, user))."""
+    return (*_with_place(), contains_eager(Appointment.case).contains_eager(Case.family))
 
 
 def family_appointments(session: Session, family: Family) -> list[Appointment]:
@@ -739,18 +765,12 @@ def agenda(
     assigned_to: int | None,
     page: int,
     per_page: int,
-    places: bool = True,
 ) -> tuple[list[Appointment], bool]:
-    """Scheduled dates between two instants in the scoped open cases, soonest first, one page.
-    Without `places`, the dates come with their household only (the dashboard's short list)."""
+    """Scheduled dates between two instants in the scoped open cases, soonest first, one page
+    (the dashboard's short list is `sections.dashboard_dates`)."""
     stmt = (
-        scope.where(
-            Appointment.status == AppointmentStatus.SCHEDULED,
-            Case.status != CaseStatus.CLOSED,
-            Appointment.starts_at >= start,
-            Appointment.starts_at < end,
-        )
-        .options(*_listed(places))
+        scope.where(*scheduled_in_open_cases(), Appointment.starts_at >= start, Appointment.starts_at < end)
+        .options(*_listed())
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if assigned_to is not None:
@@ -766,20 +786,11 @@ def needing_follow_up(
     assigned_to: int | None,
     page: int,
     per_page: int,
-    places: bool = True,
 ) -> tuple[list[Appointment], bool]:
     """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
     stmt = (
-        scope.where(
-            Appointment.status == AppointmentStatus.SCHEDULED,
-            Case.status != CaseStatus.CLOSED,
-            Appointment.starts_at < now,
-            or_(
-                Appointment.outcome.is_(None),
-                and_(Appointment.outcome == Outcome.MISSED, Appointment.rescheduled_to_id.is_(None)),
-            ),
-        )
-        .options(*_listed(places))
+        scope.where(*needing_follow_up_at(now))
+        .options(*_listed())
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     )
     if assigned_to is not None:

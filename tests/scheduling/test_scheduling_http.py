@@ -210,6 +210,38 @@ def test_the_agenda_shows_my_next_14_days_and_the_whole_program_on_request(
     assert f'<a href="/families/{household.id}">{household.display_name}</a>' in week
 
 
+def test_the_dashboard_lists_the_soonest_dates_of_the_week_and_the_latest_to_follow_up(
+    signed_in, db_session, manager, program, family_case, courts
+):
+    _family, case = family_case
+    today = program_today()
+    # Nine dates in the next days, made out of order, and nine past ones with no outcome.
+    coming = [
+        make_appointment(
+            db_session, manager, case, courts["chicago"], day=today + timedelta(days=1 + n % 5), at=time(8 + n)
+        )
+        for n in (4, 0, 8, 2, 6, 1, 7, 3, 5)
+    ]
+    past = []
+    for n in (3, 8, 1, 6, 0, 5, 2, 7, 4):
+        appointment = make_appointment(db_session, manager, case, courts["chicago"], day=today + timedelta(days=9))
+        appointment.starts_at = datetime.now(UTC) - timedelta(days=2 + n)
+        past.append(appointment)
+    db_session.commit()
+
+    dashboard = signed_in.get("/dashboard").get_data(as_text=True)
+    week = dashboard.split('id="week-h"')[1].split('id="follow-h"')[0]
+    follow = dashboard.split('id="follow-h"')[1].split("</section>")[0]
+
+    def shown(html: str) -> list[int]:
+        return [int(part.split('"')[0]) for part in html.split('href="/appointments/')[1:]]
+
+    soonest = sorted(coming, key=lambda a: (a.starts_at, a.id))
+    assert shown(week) == [a.id for a in soonest[:8]] and "More…" in week
+    latest = sorted(past, key=lambda a: a.starts_at, reverse=True)
+    assert shown(follow) == [a.id for a in latest[:8]] and "More…" in follow
+
+
 def test_reminder_times_are_for_supervisors_and_refuse_what_they_cannot_read(
     client, other_client, db_session, program, manager
 ):
