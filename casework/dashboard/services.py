@@ -8,15 +8,14 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Date, Row, bindparam, exists, func, select
+from sqlalchemy import ColumnElement, Date, Row, bindparam, exists, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from casework import access
 from casework.accounts.models import User
 from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
-from casework.db import AnySelect
+from casework.db import AnySelect, AnyUnion
 from casework.documents import services as document_services
-from casework.documents.models import Document
 from casework.families.models import Consent, Family, Member, joined_name
 from casework.releases.models import Release
 from casework.schooling.models import EnrollmentStatus, SchoolEnrollment
@@ -27,8 +26,9 @@ UPCOMING_DAYS = 14
 
 
 T = TypeVar("T")
-# A task panel's line: id, due date, title, title key and values, household id and name, assignee's name.
-TaskLine = Row[int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
+# A task panel's line: its panel, id, due date, title, title key and values, household id and name,
+# assignee's name.
+TaskLine = Row[str, int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -109,44 +109,44 @@ TASK_PANELS: dict[str, Callable[[], list[ColumnElement[bool]]]] = {
 }
 
 
-def _tasks(session: Session, user: User, whole_program: bool, panel: str, **values: Any) -> Panel[TaskLine]:
-    """A panel of open tasks: the columns its lines show (a title is written from its key and
-    values, see casework.cases.titles), not the tasks, cases, households and assignees whole."""
-    return _panel(list(session.execute(_task_panel(whole_program, panel), _values(user, **values)).all()))
+def task_panels(session: Session, user: User, whole_program: bool, today: date) -> dict[str, Panel[TaskLine]]:
+    """The panels of open tasks, read in one statement: the columns their lines show (a title is
+    written from its key and values, see casework.cases.titles), not the tasks, cases, households
+    and assignees whole."""
+    values = _values(user, today=today, until=today + timedelta(days=UPCOMING_DAYS))
+    lines: dict[str, list[TaskLine]] = {panel: [] for panel in TASK_PANELS}
+    for row in session.execute(_task_panels(whole_program), values):
+        lines[row.panel].append(row)
+    # A union's order is not its parts': each panel is put back in its own.
+    return {panel: _panel(sorted(rows, key=lambda task: (task.due_on, task.id))) for panel, rows in lines.items()}
 
 
 @cache
-def _task_panel(whole_program: bool, panel: str) -> AnySelect:
-    stmt = (
-        access.program_scoped(Task)
-        .outerjoin(User, User.id == Task.assignee_id)
-        .where(Task.completed_at.is_(None), *TASK_PANELS[panel]())
-        .with_only_columns(
-            Task.id,
-            Task.due_on,
-            Task.title,
-            Task.title_key,
-            Task.title_values,
-            Case.family_id,
-            Family.display_name,
-            User.full_name.label("assignee_name"),
+def _task_panels(whole_program: bool) -> AnyUnion:
+    def panel(name: str, conditions: list[ColumnElement[bool]]) -> AnySelect:
+        stmt = (
+            access.program_scoped(Task)
+            .outerjoin(User, User.id == Task.assignee_id)
+            .where(Task.completed_at.is_(None), *conditions)
+            .with_only_columns(
+                literal(name).label("panel"),
+                Task.id,
+                Task.due_on,
+                Task.title,
+                Task.title_key,
+                Task.title_values,
+                Case.family_id,
+                Family.display_name,
+                User.full_name.label("assignee_name"),
+            )
+            .order_by(Task.due_on, Task.id)
+            .limit(PANEL_SIZE + 1)
         )
-        .order_by(Task.due_on, Task.id)
-        .limit(PANEL_SIZE + 1)
-    )
-    return stmt if whole_program else stmt.where(Task.assignee_id == bindparam("user_id"))
+        if not whole_program:
+            stmt = stmt.where(Task.assignee_id == bindparam("user_id"))
+        return stmt.subquery().select()
 
-
-def overdue_tasks(session: Session, user: User, whole_program: bool, today: date) -> Panel[TaskLine]:
-    return _tasks(session, user, whole_program, "overdue", today=today)
-
-
-def upcoming_tasks(session: Session, user: User, whole_program: bool, today: date) -> Panel[TaskLine]:
-    return _tasks(session, user, whole_program, "upcoming", today=today, until=today + timedelta(days=UPCOMING_DAYS))
-
-
-def unfiled_address_changes(session: Session, user: User, whole_program: bool, today: date) -> Panel[TaskLine]:
-    return _tasks(session, user, whole_program, "address")
+    return union_all(*(panel(name, conditions()) for name, conditions in TASK_PANELS.items()))
 
 
 def unenrolled_children(session: Session, user: User, whole_program: bool, today: date) -> Panel[UnenrolledChild]:
@@ -216,13 +216,11 @@ def _missing_consent(whole_program: bool) -> AnySelect:
 
 
 def expiring_documents(
-    session: Session, user: User, whole_program: bool, scope: ColumnElement[bool], today: date, within_days: int
-) -> Panel[Document]:
+    session: Session, user: User, whole_program: bool, today: date, within_days: int
+) -> Panel[document_services.ExpiringPaper]:
     """Permits, parole and TPS papers of open cases that end within the first expiry alert."""
     return _panel(
-        document_services.expiring_for_dashboard(
-            session, user, whole_program, scope, today, within_days, PANEL_SIZE + 1
-        )
+        document_services.expiring_for_dashboard(session, user, whole_program, today, within_days, PANEL_SIZE + 1)
     )
 
 
@@ -231,8 +229,6 @@ __all__ = [
     "expiring_documents",
     "missing_consent",
     "my_families",
-    "overdue_tasks",
+    "task_panels",
     "unenrolled_children",
-    "unfiled_address_changes",
-    "upcoming_tasks",
 ]

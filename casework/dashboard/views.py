@@ -19,20 +19,19 @@ def index():
     whole_program = access.has(current_user, "supervise_program") and request.args.get("view") == "program"
     today = today_for(current_user)
     args = (db.session, current_user, whole_program)
+    tasks = services.task_panels(*args, today)
     return render_template(
         "dashboard/index.html",
         whole_program=whole_program,
         today=today,
         counts=services.counts(*args),
         families=services.my_families(*args),
-        overdue=services.overdue_tasks(*args, today),
-        upcoming=services.upcoming_tasks(*args, today),
+        overdue=tasks["overdue"],
+        upcoming=tasks["upcoming"],
         unenrolled=services.unenrolled_children(*args, today),
         no_consent=services.missing_consent(*args, today),
-        address_changes=services.unfiled_address_changes(*args, today),
-        expiring=services.expiring_documents(
-            *args, access.family_clause(current_user), today, max(current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"])
-        ),
+        address_changes=tasks["address"],
+        expiring=services.expiring_documents(*args, today, max(current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"])),
         sections=[
             (s.template, s.load(db.session, current_user, whole_program, today))
             for s in registry(current_app).dashboard_sections

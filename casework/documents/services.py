@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any, BinaryIO
 
 from flask_babel import format_decimal
-from sqlalchemy import ColumnElement, Select, and_, delete, func, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy import ColumnElement, Date, Integer, Select, and_, bindparam, delete, func, select
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
 from casework import access
@@ -23,6 +24,7 @@ from casework.audit.services import events_page, record
 from casework.cases.models import Case, CaseStatus, Task
 from casework.cases.services import add_follow_up_task, current_cases
 from casework.crypto import rewrap_file_key
+from casework.db import AnySelect
 from casework.documents import files
 from casework.documents.content import prepare
 from casework.documents.models import EXPIRING_TYPES, Document, DocumentType
@@ -30,7 +32,7 @@ from casework.documents.storage import StorageUnavailable
 from casework.documents.titles import DOCUMENT_EXPIRING
 from casework.errors import NotAllowed, ValidationError
 from casework.extensions import DocumentSubject
-from casework.families.models import Family
+from casework.families.models import Family, Member, joined_name
 from casework.i18n import lazy_gettext as _l
 from casework.uploads import copy_limited
 
@@ -262,11 +264,12 @@ def set_shared(session: Session, user: User, document: Document, shared: bool) -
 
 
 def _expiring(today: date, alert_days: Sequence[int]) -> ColumnElement[bool]:
-    return (
-        Document.document_type.in_(EXPIRING_TYPES)
-        & (Document.expires_on >= today)
-        & (Document.expires_on <= today + timedelta(days=max(alert_days)))
-    )
+    return _ending_between(today, today + timedelta(days=max(alert_days)))
+
+
+def _ending_between(first: date | ColumnElement[date], last: date | ColumnElement[date]) -> ColumnElement[bool]:
+    """Papers that expire (permits, parole, TPS) ending from `first` to `last`, dates or bound values."""
+    return Document.document_type.in_(EXPIRING_TYPES) & (Document.expires_on >= first) & (Document.expires_on <= last)
 
 
 def raise_expiry_tasks(
@@ -320,28 +323,61 @@ def _batches(items: list[Document], size: int) -> Iterator[list[Document]]:
         yield items[start : start + size]
 
 
+@dataclass(frozen=True)
+class ExpiringPaper:
+    family_id: int
+    name: str  # the member's whom it names, or the household's
+    document_type: DocumentType
+    expires_on: date
+
+
 def expiring_for_dashboard(
-    session: Session,
-    user: User,
-    whole_program: bool,
-    scope: ColumnElement[bool],
-    today: date,
-    within_days: int,
-    limit: int,
-) -> list[Document]:
-    """Documents of open cases ending within the first alert, soonest first (a dashboard alert)."""
+    session: Session, user: User, whole_program: bool, today: date, within_days: int, limit: int
+) -> list[ExpiringPaper]:
+    """Papers of open cases ending within the first alert, soonest first (a dashboard alert), as the
+    columns its lines show: `user`'s caseload, or with `whole_program` their program's."""
+    values = {
+        **access.program_scope(user),
+        "user_id": user.id,
+        "first": today,
+        "last": today + timedelta(days=within_days),
+        "limit": limit,
+    }
+    return [
+        ExpiringPaper(
+            row.family_id,
+            joined_name(row.given_names, row.first_surname, row.second_surname) if row.member_id else row.display_name,
+            row.document_type,
+            row.expires_on,
+        )
+        for row in session.execute(_expiring_for_dashboard(whole_program), values)
+    ]
+
+
+@cache  # built once, for a caseload and for the whole program, and run with the reader's values
+def _expiring_for_dashboard(whole_program: bool) -> AnySelect:
     stmt = (
-        select(Document)
-        .join(Family, Document.family_id == Family.id)
+        access.program_scoped(Document)
         .join(Case, Case.family_id == Family.id)
-        .where(scope, Case.status != CaseStatus.CLOSED, _expiring(today, (within_days,)))
-        .options(joinedload(Document.member), contains_eager(Document.family))
+        .outerjoin(Member, Member.id == Document.member_id)
+        .where(
+            Case.status != CaseStatus.CLOSED,
+            _ending_between(bindparam("first", type_=Date), bindparam("last", type_=Date)),
+        )
+        .with_only_columns(
+            Document.family_id,
+            Document.document_type,
+            Document.expires_on,
+            Document.member_id,
+            Family.display_name,
+            Member.given_names,
+            Member.first_surname,
+            Member.second_surname,
+        )
         .order_by(Document.expires_on, Document.id)
-        .limit(limit)
+        .limit(bindparam("limit", type_=Integer))
     )
-    if not whole_program:
-        stmt = stmt.where(Case.assigned_to_id == user.id)
-    return list(session.scalars(stmt).unique())
+    return stmt if whole_program else stmt.where(Case.assigned_to_id == bindparam("user_id"))
 
 
 # Housekeeping: retention, key rotation and orphans.

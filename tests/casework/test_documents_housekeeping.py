@@ -120,9 +120,16 @@ def test_papers_expiring_soon_are_a_dashboard_alert(app, client, db_session, fam
 
     today = today_in("America/Chicago")
     _permit(app, db_session, family, manager, today + timedelta(days=45), today=today, kind=DocumentType.TPS)
+    # A permit that names a member, ending sooner: her name, and first.
+    permit = _permit(app, db_session, family, manager, today + timedelta(days=20), today=today)
+    permit.member_id = family.members[0].id
+    db_session.commit()
     client.sign_in(manager.email, PASSWORD)
     alerts = client.get("/dashboard").get_data(as_text=True).split('id="expiring-alert-h"')[1].split("</section>")[0]
-    assert "Tzul López, Rosa" in alerts and "TPS approval" in alerts
+    lines = alerts.split("<li>")[1:]
+    assert len(lines) == 2
+    assert f">{family.members[0].full_name}</a>" in lines[0] and "Work permit" in lines[0]
+    assert "Tzul López, Rosa" in lines[1] and "TPS approval" in lines[1]
     tasks = client.get("/dashboard").get_data(as_text=True)
     assert "TPS approval ends on" in tasks
 
