@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -82,19 +82,52 @@ def _counts(whole_program: bool) -> AnySelect:
     )
 
 
-def my_families(session: Session, user: User, whole_program: bool) -> Panel[Row[int, str, CaseStatus]]:
-    return _panel(list(session.execute(_my_families(whole_program), _values(user)).all()))
+# A family panel's line: its panel, the household's id and name, its case's status, and what orders it.
+FamilyLine = Row[str, int, str, CaseStatus, datetime, date]
+
+
+def family_panels(session: Session, user: User, whole_program: bool) -> dict[str, Panel[FamilyLine]]:
+    """The panels of households, read in one statement: the ones whose records changed last
+    ("families"), and the open cases whose household has no consent in force for reminders or
+    sharing, oldest case first ("no_consent")."""
+    lines: dict[str, list[Any]] = {"families": [], "no_consent": []}
+    for row in session.execute(_family_panels(whole_program), _values(user)):
+        lines[row.panel].append(row)
+    # A union's order is not its parts': each panel is put back in its own.
+    return {
+        "families": _panel(sorted(lines["families"], key=lambda f: (f.updated_at, f.id), reverse=True)),
+        "no_consent": _panel(sorted(lines["no_consent"], key=lambda f: (f.opened_on, f.id))),
+    }
 
 
 @cache
-def _my_families(whole_program: bool) -> AnySelect:
-    return (
-        access.program_scoped(Family)
-        .join(Case, Case.family_id == Family.id)
-        .where(*_open_cases(whole_program))
-        .with_only_columns(Family.id, Family.display_name, Case.status)
-        .order_by(Family.updated_at.desc(), Family.id.desc())
-        .limit(PANEL_SIZE + 1)
+def _family_panels(whole_program: bool) -> AnyUnion:
+    any_consent = exists().where(
+        Consent.member_id == Member.id, Consent.revoked_on.is_(None), Member.family_id == Family.id
+    )
+    households = (
+        access.program_scoped(Family).join(Case, Case.family_id == Family.id).where(*_open_cases(whole_program))
+    )
+
+    def panel(name: str, part: AnySelect, *order: Any) -> AnySelect:
+        return (
+            part.with_only_columns(
+                literal(name).label("panel"),
+                Family.id,
+                Family.display_name,
+                Case.status,
+                Family.updated_at,
+                Case.opened_on,
+            )
+            .order_by(*order)
+            .limit(PANEL_SIZE + 1)
+            .subquery()
+            .select()
+        )
+
+    return union_all(
+        panel("families", households, Family.updated_at.desc(), Family.id.desc()),
+        panel("no_consent", households.where(~any_consent), Case.opened_on, Family.id),
     )
 
 
@@ -195,26 +228,6 @@ def _unenrolled(whole_program: bool) -> AnySelect:
     )
 
 
-def missing_consent(session: Session, user: User, whole_program: bool, today: date) -> Panel[Row[int, str]]:
-    """Open cases whose household has no consent in force for reminders or sharing."""
-    return _panel(list(session.execute(_missing_consent(whole_program), _values(user)).all()))
-
-
-@cache
-def _missing_consent(whole_program: bool) -> AnySelect:
-    any_consent = exists().where(
-        Consent.member_id == Member.id, Consent.revoked_on.is_(None), Member.family_id == Family.id
-    )
-    return (
-        access.program_scoped(Family)
-        .join(Case, Case.family_id == Family.id)
-        .where(*_open_cases(whole_program), ~any_consent)
-        .with_only_columns(Family.id, Family.display_name)
-        .order_by(Case.opened_on, Family.id)
-        .limit(PANEL_SIZE + 1)
-    )
-
-
 def expiring_documents(
     session: Session, user: User, whole_program: bool, today: date, within_days: int
 ) -> Panel[document_services.ExpiringPaper]:
@@ -227,8 +240,7 @@ def expiring_documents(
 __all__ = [
     "counts",
     "expiring_documents",
-    "missing_consent",
-    "my_families",
+    "family_panels",
     "task_panels",
     "unenrolled_children",
 ]

@@ -19,17 +19,18 @@ def index():
     whole_program = access.has(current_user, "supervise_program") and request.args.get("view") == "program"
     today = today_for(current_user)
     args = (db.session, current_user, whole_program)
+    households = services.family_panels(*args)
     tasks = services.task_panels(*args, today)
     return render_template(
         "dashboard/index.html",
         whole_program=whole_program,
         today=today,
         counts=services.counts(*args),
-        families=services.my_families(*args),
+        families=households["families"],
         overdue=tasks["overdue"],
         upcoming=tasks["upcoming"],
         unenrolled=services.unenrolled_children(*args, today),
-        no_consent=services.missing_consent(*args, today),
+        no_consent=households["no_consent"],
         address_changes=tasks["address"],
         expiring=services.expiring_documents(*args, today, max(current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"])),
         sections=[

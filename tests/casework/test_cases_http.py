@@ -203,6 +203,35 @@ def test_dashboard_alerts_unenrolled_children_and_missing_consent(client, db_ses
     assert "Sofía García Tzoc" not in client.get("/dashboard").get_data(as_text=True).split("Alerts")[1]
 
 
+def test_dashboard_lists_families_last_changed_first_and_the_oldest_cases_without_consent_first(client, db_session):
+    user, first, _case = _setup(client, db_session)
+    today = today_in(user.organization.timezone)
+    names = ["Chávez", "Ixcoy", "Morales", "Pop"]
+    others = [
+        make_family(db_session, user, member_data(given="Ana", first=name, a_number=None), consents=())
+        for name in names
+    ]
+    db_session.flush()
+    households = [first, *others]
+    for days, family in zip((3, 1, 4, 2, 5), households, strict=True):
+        family.updated_at = utcnow() - timedelta(days=days)
+        case = db_session.scalars(select(Case).where(Case.family_id == family.id)).one()
+        case.opened_on = today - timedelta(days=10 * days)
+    db_session.commit()
+
+    page = client.get("/dashboard").get_data(as_text=True)
+    families = page.split('id="fam-h"')[1].split("</section>")[0]
+    consent = page.split('id="consent-alert-h"')[1].split("</section>")[0]
+
+    def order(html: str) -> list[int]:
+        return [int(part.split('"')[0].split("#")[0]) for part in html.split('href="/families/')[1:]]
+
+    by_change = sorted(households, key=lambda f: f.updated_at, reverse=True)
+    assert order(families) == [f.id for f in by_change]
+    oldest_case_first = [others[3], others[1], others[2], others[0]]  # opened 50, 40, 20 and 10 days ago
+    assert order(consent) == [f.id for f in oldest_case_first]
+
+
 def test_dashboard_task_panels_each_show_their_first_twenty_soonest_first(client, db_session):
     """Overdue, next two weeks and changes of address to file: each panel its own first twenty
     lines in date order, with "more" past them; a change of address overdue shows in both panels."""
