@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache, wraps
+from functools import cache, lru_cache, wraps
 from typing import Any, NoReturn, TypeVar, cast
 
 from flask import abort
@@ -56,7 +56,7 @@ def grant_for(user: User) -> Grant | None:
 
 def family_clause(user: User) -> ColumnElement[bool]:
     """SQL condition on `Family` true for the families `user` may see."""
-    if user.is_authenticated and user.active and user.in_program:
+    if in_program(user):
         return Family.program_id == user.organization_id
     grant = grant_for(user)
     return grant.families(user) if grant is not None else false()
@@ -121,7 +121,7 @@ def program_scoped(model: type[T]) -> Select[T]:
 
 def program_scope(user: User) -> dict[str, int]:
     """The bound value of `program_scoped` for `user`: their program, as `family_clause` says."""
-    if not (user.is_authenticated and user.active and user.in_program):
+    if not in_program(user):
         raise PermissionError("program_scoped statements are for a program's own staff")
     return {PROGRAM_SCOPE: user.organization_id}
 
@@ -129,13 +129,29 @@ def program_scope(user: User) -> dict[str, int]:
 def get_or_404(session: Session, user: User, model: type[T], record_id: int, *options: ORMOption) -> T:
     """The record if `user` may see it, loaded with `options` (what the page shows of it, in the same
     statements); else 404, and a refusal of an existing record audited."""
-    query = scoped(model, user).where(model.id == record_id).options(*options)  # type: ignore[attr-defined]
-    record = session.scalars(query).unique().first()
+    if in_program(user):
+        query: Select[Any] = _program_record(cast(Any, model), options)
+        values = {**program_scope(user), "record_id": record_id}
+    else:
+        query, values = scoped(model, user).where(model.id == record_id).options(*options), {}  # type: ignore[attr-defined]
+    record = cast("T | None", session.scalars(query, values).unique().first())
     if record is None:
         if session.scalar(select(model.id).where(model.id == record_id)) is not None:  # type: ignore[attr-defined]
             _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]
         abort(404)
     return record
+
+
+def in_program(user: User) -> bool:
+    """Whether `user` is a program's own staff, whom `program_scoped` statements are for."""
+    return bool(user.is_authenticated and user.active and user.in_program)
+
+
+@lru_cache(maxsize=256)  # the same options each time (a page's are built once): one statement per page
+def _program_record(model: Any, options: tuple[ORMOption, ...]) -> Select[Any]:
+    """`get_or_404`'s statement for a program's staff, built once and run with the record's id and
+    the reader's program, rather than built and keyed again at every request."""
+    return program_scoped(model).where(model.id == bindparam("record_id")).options(*options)
 
 
 def _audit_refusal(session: Session, user: User, object_type: str, object_id: int | None) -> None:
@@ -151,7 +167,7 @@ def _audit_refusal(session: Session, user: User, object_type: str, object_id: in
 def get_program_record_or_404(session: Session, user: User, model: type[T], record_id: int) -> T:
     """Records a program owns rather than a family (its offices, its settings)."""
     record = session.get(model, record_id)
-    in_reach = user.is_authenticated and user.active and user.in_program
+    in_reach = in_program(user)
     if record is None or not in_reach or record.program_id != user.organization_id:  # type: ignore[attr-defined]
         if record is not None:
             _audit_refusal(session, user, model.__tablename__, record_id)  # type: ignore[attr-defined]

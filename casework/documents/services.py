@@ -199,7 +199,32 @@ def family_section(
     session: Session, user: User, family_id: int, subjects: dict[str, DocumentSubject]
 ) -> FamilyDocuments:
     """The family page's documents: the files, what each is about, and how often and by whom
-    last each was downloaded, in the files' own statement."""
+    last each was downloaded, in the files' own statement (for a program's staff, built once)."""
+    if access.in_program(user):
+        query, values = _program_family_section(), {**access.program_scope(user), "family_id": family_id}
+    else:
+        query, values = _with_downloads(_family_documents(user, family_id)), {}
+    rows = session.execute(query, values).unique().all()
+    found = [row[0] for row in rows]
+    return FamilyDocuments(
+        found,
+        about_labels(session, found, subjects),
+        {row[0].id: Downloads(row[1] or 0, row[2], row[3]) for row in rows},
+    )
+
+
+@cache
+def _program_family_section() -> AnySelect:
+    return _with_downloads(
+        access.program_scoped(Document)
+        .where(Document.family_id == bindparam("family_id"))
+        .options(joinedload(Document.uploaded_by), joinedload(Document.member))
+        .order_by(Document.uploaded_at.desc(), Document.id.desc())
+    )
+
+
+def _with_downloads(documents: AnySelect) -> AnySelect:
+    """The files with how often each was downloaded, when last and by whom."""
     downloaded = _downloads_of_document()
     count = select(func.count(AuditEvent.id)).where(downloaded).correlate(Document).scalar_subquery()
     last_at = select(func.max(AuditEvent.at)).where(downloaded).correlate(Document).scalar_subquery()
@@ -212,13 +237,7 @@ def family_section(
         .correlate(Document)
         .scalar_subquery()
     )
-    rows = session.execute(_family_documents(user, family_id).add_columns(count, last_at, last_by)).unique().all()
-    found = [row[0] for row in rows]
-    return FamilyDocuments(
-        found,
-        about_labels(session, found, subjects),
-        {row[0].id: Downloads(row[1] or 0, row[2], row[3]) for row in rows},
-    )
+    return documents.add_columns(count, last_at, last_by)
 
 
 def download_history(session: Session, document: Document, page: int, per_page: int) -> tuple[list[AuditEvent], bool]:
