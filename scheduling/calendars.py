@@ -54,9 +54,12 @@ class NoticeTime(Protocol):
 
 
 def local_start(appointment: NoticeTime) -> datetime:
-    return datetime.combine(appointment.local_date, appointment.local_time).replace(
-        tzinfo=ZoneInfo(appointment.timezone), fold=appointment.fold
-    )
+    return start_at(appointment.local_date, appointment.local_time, appointment.timezone, appointment.fold)
+
+
+def start_at(day: date, at: time, zone: str, fold: int) -> datetime:
+    """The instant a date and time name at a place (`fold`: the second reading of a repeated hour)."""
+    return datetime.combine(day, at).replace(tzinfo=ZoneInfo(zone), fold=fold)
 
 
 def _location(appointment: Appointment) -> str:

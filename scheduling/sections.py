@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from functools import cache
+from datetime import date, time, timedelta
+from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_datetime
@@ -22,8 +22,17 @@ from scheduling.models import Appointment, Court
 
 def local_when(appointment: calendars.NoticeTime) -> str:
     """'Tue, Mar 3, 2026, 8:30 AM MST': the time on the notice, at its place, with the zone."""
-    start = calendars.local_start(appointment)
-    return format_datetime(start, "EEE d MMM y, HH:mm zzz", tzinfo=start.tzinfo, locale=str(get_locale()))
+    return _written_when(
+        appointment.local_date, appointment.local_time, appointment.timezone, appointment.fold, str(get_locale())
+    )
+
+
+@lru_cache(maxsize=4096)
+def _written_when(day: date, at: time, zone: str, fold: int, locale: str) -> str:
+    """Written once for each: a page lists the same few dates and times, and Babel's formatting
+    costs more than the rest of a line. A date and a time on their own say nothing of anyone."""
+    start = calendars.start_at(day, at, zone, fold)
+    return format_datetime(start, "EEE d MMM y, HH:mm zzz", tzinfo=start.tzinfo, locale=locale)
 
 
 def family_dates(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict:

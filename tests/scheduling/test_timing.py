@@ -83,3 +83,24 @@ def test_reminder_steps_refuse_what_they_cannot_read(text):
 
 def test_reminder_steps_are_sorted_earliest_first():
     assert [str(s) for s in parse_steps("0@08:00, 7@10:00 2@10:00")] == ["7@10:00", "2@10:00", "0@08:00"]
+
+
+def test_a_date_is_written_at_its_place_in_the_reader_s_language(app):
+    """The same day and hour at two places, the repeated autumn hour read twice, and in Spanish:
+    each written as it is, though the writing is kept once made (scheduling.sections.local_when)."""
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from scheduling.sections import local_when
+
+    def at(zone: str, fold: int = 0, day: date = date(2026, 11, 1), hour: time = time(1, 30)):
+        return SimpleNamespace(local_date=day, local_time=hour, timezone=zone, fold=fold)
+
+    with app.test_request_context("/"):
+        with force_locale("en"):
+            assert local_when(at("America/New_York")) == "Sun 1 Nov 2026, 01:30 EDT"
+            assert local_when(at("America/New_York", fold=1)) == "Sun 1 Nov 2026, 01:30 EST"
+            assert local_when(at("America/Phoenix")) == "Sun 1 Nov 2026, 01:30 MST"
+        with force_locale("es"):
+            assert local_when(at("America/New_York", fold=1)).startswith("dom 1 nov 2026, 01:30")
