@@ -232,7 +232,7 @@ def has(user: User, capability: str) -> bool:
 
 def can(capability: str) -> bool:
     """The template helper (`can("manage_users")`): whether the person making the request holds it."""
-    return has(current_user, capability)
+    return has(current_user._get_current_object(), capability)  # the account itself: read several times
 
 
 def refuse(user: User) -> NoReturn:

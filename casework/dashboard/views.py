@@ -16,9 +16,10 @@ bp = Blueprint("dashboard", __name__)
 @bp.route("/dashboard")
 @requires("program_staff")
 def index():
-    whole_program = access.has(current_user, "supervise_program") and request.args.get("view") == "program"
-    today = today_for(current_user)
-    args = (db.session, current_user, whole_program)
+    reader = current_user._get_current_object()  # the account itself: each panel reads it
+    whole_program = access.has(reader, "supervise_program") and request.args.get("view") == "program"
+    today = today_for(reader)
+    args = (db.session, reader, whole_program)
     households = services.family_panels(*args)
     tasks = services.task_panels(*args, today)
     return render_template(
@@ -34,7 +35,7 @@ def index():
         address_changes=tasks["address"],
         expiring=services.expiring_documents(*args, today, max(current_app.config["DOCUMENT_EXPIRY_ALERT_DAYS"])),
         sections=[
-            (s.template, s.load(db.session, current_user, whole_program, today))
+            (s.template, s.load(db.session, reader, whole_program, today))
             for s in registry(current_app).dashboard_sections
         ],
     )
