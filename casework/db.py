@@ -21,6 +21,9 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    literal,
+    select,
+    union_all,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -59,6 +62,22 @@ def rows_matched(result: Result[*tuple[Any, ...]]) -> int:
     """How many rows an UPDATE or DELETE run through a session matched."""
     assert isinstance(result, CursorResult)  # what executing a DML statement returns
     return result.rowcount or 0
+
+
+def lists_in_one_statement(parts: dict[str, AnySelect]) -> AnyUnion:
+    """Several short lists, each with its own conditions, order and limit, read in one statement
+    (a page's panels): each row says in its column `list` which list it belongs to. A union keeps
+    no order of its parts: the reader puts each list back in its own (`read_lists`)."""
+    # Each part stays a subquery: SQLite takes no ORDER BY or LIMIT on a member of a union.
+    return union_all(*(select(literal(name).label("list"), part.subquery()) for name, part in parts.items()))
+
+
+def read_lists(session: Session, statement: AnyUnion, values: dict[str, Any]) -> dict[str, list[AnyRow]]:
+    """The rows of a `lists_in_one_statement`, by list (a list without rows is not there)."""
+    lists: dict[str, list[AnyRow]] = {}
+    for row in session.execute(statement, values):
+        lists.setdefault(row.list, []).append(row)
+    return lists
 
 
 class UTCDateTime(TypeDecorator):

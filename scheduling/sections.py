@@ -8,13 +8,13 @@ from typing import Any
 
 from babel.dates import format_datetime
 from flask_babel import get_locale
-from sqlalchemy import Date, Row, String, bindparam, cast, literal, null, union_all
+from sqlalchemy import Date, String, bindparam, cast, null
 from sqlalchemy.orm import Session
 
 from casework import access
 from casework.accounts.models import User
 from casework.cases.models import Case
-from casework.db import AnySelect, AnyUnion, UTCDateTime, utcnow
+from casework.db import AnySelect, AnyUnion, UTCDateTime, lists_in_one_statement, read_lists, utcnow
 from casework.families.models import Family
 from scheduling import calendars, services
 from scheduling.models import Appointment, Court
@@ -60,13 +60,10 @@ def dashboard_dates(session: Session, user: User, whole_program: bool, today: da
         "week_end": now + timedelta(days=7),
         "yesterday": now.date() - timedelta(days=1),  # see services.at_a_closed_court_from
     }
-    lists: dict[str, list[Row[Any]]] = {"week": [], "follow": [], "closed": []}
-    for row in session.execute(_dashboard_dates(whole_program), values):
-        lists[row.list].append(row)
-    # A union's order is not its parts': each list is put back in its own.
-    week = sorted(lists["week"], key=lambda a: (a.starts_at, a.id))
-    follow = sorted(lists["follow"], key=lambda a: (a.starts_at, a.id), reverse=True)
-    closed = sorted(lists["closed"], key=lambda a: (a.local_date, a.local_time, a.id))
+    lists = read_lists(session, _dashboard_dates(whole_program), values)
+    week = sorted(lists.get("week", []), key=lambda a: (a.starts_at, a.id))
+    follow = sorted(lists.get("follow", []), key=lambda a: (a.starts_at, a.id), reverse=True)
+    closed = sorted(lists.get("closed", []), key=lambda a: (a.local_date, a.local_time, a.id))
     return {
         "week": week[:DASHBOARD_ROWS],
         "more_week": len(week) > DASHBOARD_ROWS,
@@ -94,10 +91,9 @@ def _dashboard_dates(whole_program: bool) -> AnyUnion:
         *services.at_a_closed_court_from(bindparam("yesterday", type_=Date))
     )
 
-    def lines(name: str, part: AnySelect, court: Any, *order: Any, rows: int) -> AnySelect:
+    def lines(part: AnySelect, court: Any, *order: Any, rows: int) -> AnySelect:
         return (
             part.with_only_columns(
-                literal(name).label("list"),
                 Appointment.id,
                 Appointment.kind,
                 Appointment.starts_at,
@@ -113,21 +109,20 @@ def _dashboard_dates(whole_program: bool) -> AnyUnion:
             )
             .order_by(*order)
             .limit(rows + 1)
-            .subquery()
-            .select()
         )
 
     no_court = cast(null(), String)
-    return union_all(
-        lines(
-            "closed",
-            closed,
-            Court.name,
-            Appointment.local_date,
-            Appointment.local_time,
-            Appointment.id,
-            rows=CLOSED_COURT_ROWS,
-        ),
-        lines("week", week, no_court, Appointment.starts_at, Appointment.id, rows=DASHBOARD_ROWS),
-        lines("follow", follow, no_court, Appointment.starts_at.desc(), Appointment.id.desc(), rows=DASHBOARD_ROWS),
+    return lists_in_one_statement(
+        {
+            "closed": lines(
+                closed,
+                Court.name,
+                Appointment.local_date,
+                Appointment.local_time,
+                Appointment.id,
+                rows=CLOSED_COURT_ROWS,
+            ),
+            "week": lines(week, no_court, Appointment.starts_at, Appointment.id, rows=DASHBOARD_ROWS),
+            "follow": lines(follow, no_court, Appointment.starts_at.desc(), Appointment.id.desc(), rows=DASHBOARD_ROWS),
+        }
     )

@@ -8,13 +8,13 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Date, Row, bindparam, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Date, Row, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from casework import access
 from casework.accounts.models import User
 from casework.cases.models import ADDRESS_CHANGE_KINDS, Case, CaseStatus, Task
-from casework.db import AnySelect, AnyUnion
+from casework.db import AnySelect, AnyUnion, lists_in_one_statement, read_lists
 from casework.documents import services as document_services
 from casework.families.models import Consent, Family, Member, joined_name
 from casework.releases.models import Release
@@ -26,7 +26,7 @@ UPCOMING_DAYS = 14
 
 
 T = TypeVar("T")
-# A task panel's line: its panel, id, due date, title, title key and values, household id and name,
+# A task panel's line: its list, id, due date, title, title key and values, household id and name,
 # assignee's name.
 TaskLine = Row[str, int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
 
@@ -82,7 +82,7 @@ def _counts(whole_program: bool) -> AnySelect:
     )
 
 
-# A family panel's line: its panel, the household's id and name, its case's status, and what orders it.
+# A family panel's line: its list, the household's id and name, its case's status, and what orders it.
 FamilyLine = Row[str, int, str, CaseStatus, datetime, date]
 
 
@@ -90,13 +90,10 @@ def family_panels(session: Session, user: User, whole_program: bool) -> dict[str
     """The panels of households, read in one statement: the ones whose records changed last
     ("families"), and the open cases whose household has no consent in force for reminders or
     sharing, oldest case first ("no_consent")."""
-    lines: dict[str, list[Any]] = {"families": [], "no_consent": []}
-    for row in session.execute(_family_panels(whole_program), _values(user)):
-        lines[row.panel].append(row)
-    # A union's order is not its parts': each panel is put back in its own.
+    lines = read_lists(session, _family_panels(whole_program), _values(user))
     return {
-        "families": _panel(sorted(lines["families"], key=lambda f: (f.updated_at, f.id), reverse=True)),
-        "no_consent": _panel(sorted(lines["no_consent"], key=lambda f: (f.opened_on, f.id))),
+        "families": _panel(sorted(lines.get("families", []), key=lambda f: (f.updated_at, f.id), reverse=True)),
+        "no_consent": _panel(sorted(lines.get("no_consent", []), key=lambda f: (f.opened_on, f.id))),
     }
 
 
@@ -106,28 +103,17 @@ def _family_panels(whole_program: bool) -> AnyUnion:
         Consent.member_id == Member.id, Consent.revoked_on.is_(None), Member.family_id == Family.id
     )
     households = (
-        access.program_scoped(Family).join(Case, Case.family_id == Family.id).where(*_open_cases(whole_program))
+        access.program_scoped(Family)
+        .join(Case, Case.family_id == Family.id)
+        .where(*_open_cases(whole_program))
+        .with_only_columns(Family.id, Family.display_name, Case.status, Family.updated_at, Case.opened_on)
+        .limit(PANEL_SIZE + 1)
     )
-
-    def panel(name: str, part: AnySelect, *order: Any) -> AnySelect:
-        return (
-            part.with_only_columns(
-                literal(name).label("panel"),
-                Family.id,
-                Family.display_name,
-                Case.status,
-                Family.updated_at,
-                Case.opened_on,
-            )
-            .order_by(*order)
-            .limit(PANEL_SIZE + 1)
-            .subquery()
-            .select()
-        )
-
-    return union_all(
-        panel("families", households, Family.updated_at.desc(), Family.id.desc()),
-        panel("no_consent", households.where(~any_consent), Case.opened_on, Family.id),
+    return lists_in_one_statement(
+        {
+            "families": households.order_by(Family.updated_at.desc(), Family.id.desc()),
+            "no_consent": households.where(~any_consent).order_by(Case.opened_on, Family.id),
+        }
     )
 
 
@@ -147,39 +133,34 @@ def task_panels(session: Session, user: User, whole_program: bool, today: date) 
     written from its key and values, see casework.cases.titles), not the tasks, cases, households
     and assignees whole."""
     values = _values(user, today=today, until=today + timedelta(days=UPCOMING_DAYS))
-    lines: dict[str, list[TaskLine]] = {panel: [] for panel in TASK_PANELS}
-    for row in session.execute(_task_panels(whole_program), values):
-        lines[row.panel].append(row)
-    # A union's order is not its parts': each panel is put back in its own.
-    return {panel: _panel(sorted(rows, key=lambda task: (task.due_on, task.id))) for panel, rows in lines.items()}
+    lines = read_lists(session, _task_panels(whole_program), values)
+    return {
+        panel: _panel(sorted(lines.get(panel, []), key=lambda task: (task.due_on, task.id))) for panel in TASK_PANELS
+    }
 
 
 @cache
 def _task_panels(whole_program: bool) -> AnyUnion:
-    def panel(name: str, conditions: list[ColumnElement[bool]]) -> AnySelect:
-        stmt = (
-            access.program_scoped(Task)
-            .outerjoin(User, User.id == Task.assignee_id)
-            .where(Task.completed_at.is_(None), *conditions)
-            .with_only_columns(
-                literal(name).label("panel"),
-                Task.id,
-                Task.due_on,
-                Task.title,
-                Task.title_key,
-                Task.title_values,
-                Case.family_id,
-                Family.display_name,
-                User.full_name.label("assignee_name"),
-            )
-            .order_by(Task.due_on, Task.id)
-            .limit(PANEL_SIZE + 1)
+    tasks = (
+        access.program_scoped(Task)
+        .outerjoin(User, User.id == Task.assignee_id)
+        .where(Task.completed_at.is_(None))
+        .with_only_columns(
+            Task.id,
+            Task.due_on,
+            Task.title,
+            Task.title_key,
+            Task.title_values,
+            Case.family_id,
+            Family.display_name,
+            User.full_name.label("assignee_name"),
         )
-        if not whole_program:
-            stmt = stmt.where(Task.assignee_id == bindparam("user_id"))
-        return stmt.subquery().select()
-
-    return union_all(*(panel(name, conditions()) for name, conditions in TASK_PANELS.items()))
+        .order_by(Task.due_on, Task.id)
+        .limit(PANEL_SIZE + 1)
+    )
+    if not whole_program:
+        tasks = tasks.where(Task.assignee_id == bindparam("user_id"))
+    return lists_in_one_statement({name: tasks.where(*conditions()) for name, conditions in TASK_PANELS.items()})
 
 
 def unenrolled_children(session: Session, user: User, whole_program: bool, today: date) -> Panel[UnenrolledChild]:
