@@ -145,8 +145,10 @@ def make_engine(url: str) -> Engine:
     # plan_cache_mode: psycopg prepares a statement once a connection has run it five times, and
     # PostgreSQL would still plan most of the pages' statements again at every execution (a custom
     # plan, chosen by cost), which took longer than running them (up to 3 ms for the dashboard's).
-    # Their generic plans are as good: they filter by ids and dates through indexes. Statements run
-    # fewer times, like the report facts' rebuild, are never prepared and keep their custom plans.
+    # Their generic plans are as good: they filter by ids and dates through indexes. The reports,
+    # whose best plans depend on the program and the period, ask for custom plans in their own
+    # transactions (reports.services.without_jit); statements run fewer times than psycopg's
+    # threshold, like the facts' rebuild, are never prepared and are planned for their values.
     return create_engine(
         url,
         pool_pre_ping=True,

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import BindParameter, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from casework.accounts.models import (
@@ -319,14 +319,19 @@ def set_colleague_active(session: Session, actor: User, user: User, active: bool
 
 def staff_choices(session: Session, program_id: int) -> list[tuple[int, str]]:
     """(id, name) of the program staff a case or task can be assigned to, for select fields."""
-    return [(id_, name) for id_, name in session.execute(_case_managers(program_id, User.id, User.full_name))]
+    return [(id_, name) for id_, name in session.execute(_staff_choices(), {"program_id": program_id})]
+
+
+@cache  # built once: the family page asks at every view
+def _staff_choices() -> Select[Any]:
+    return _case_managers(bindparam("program_id"), User.id, User.full_name)
 
 
 def program_case_managers(session: Session, program_id: int) -> list[User]:
     return list(session.scalars(_case_managers(program_id, User)))
 
 
-def _case_managers(program_id: int, *columns: Any) -> Select[Any]:
+def _case_managers(program_id: int | BindParameter[int], *columns: Any) -> Select[Any]:
     return (
         select(*columns)
         .where(
