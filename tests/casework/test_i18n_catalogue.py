@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import render_template_string, session
-from flask_babel import force_locale, format_date, refresh
+from flask_babel import force_locale, format_date, format_datetime, refresh
 
 from casework.i18n import catalogue, gettext, lazy_gettext, ngettext
 
@@ -57,6 +57,34 @@ def test_dates_are_written_as_flask_babel_writes_them(app):
         # A datetime goes to Flask-Babel, which writes its date in the reader's zone (New York here).
         late = datetime(2026, 3, 9, 2, 30, tzinfo=UTC)
         assert render_template_string("{{ d|dateformat('long') }}", d=late) == "8 de marzo de 2026"
+
+
+def test_instants_are_written_as_flask_babel_writes_them(app):
+    """At the reader's zone (New York here), across both changes of clock, in each language and
+    length; a naive datetime and a pattern of one's own are Flask-Babel's own."""
+    from datetime import timedelta
+
+    instants = [
+        datetime(2026, 1, 1, 4, 59, tzinfo=UTC),  # still the last day of 2025 in New York
+        datetime(2026, 3, 8, 6, 59, tzinfo=UTC),  # 01:59 EST, a minute before the clocks go forward
+        datetime(2026, 3, 8, 7, 0, tzinfo=UTC),  # 03:00 EDT
+        datetime(2026, 11, 1, 5, 30, tzinfo=UTC),  # 01:30 EDT
+        datetime(2026, 11, 1, 6, 30, tzinfo=UTC),  # 01:30 EST, the hour read twice
+        datetime(2026, 7, 4, 16, 5, tzinfo=UTC) + timedelta(microseconds=5),
+    ]
+    for language in ("en", "es", "fr"):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            for instant in instants:
+                for length in ("short", "medium", "long", "full"):
+                    written = render_template_string("{{ t|datetimeformat(length) }}", t=instant, length=length)
+                    assert written == format_datetime(instant, length), (language, instant, length)
+            assert render_template_string("{{ t|datetimeformat }}", t=instants[4]) == format_datetime(instants[4])
+            naive = instants[4].replace(tzinfo=None)
+            assert render_template_string("{{ t|datetimeformat('short') }}", t=naive) == format_datetime(naive, "short")
+            own = render_template_string("{{ t|datetimeformat('d MMM HH:mm') }}", t=instants[3])
+            assert own == format_datetime(instants[3], "d MMM HH:mm")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ t|datetimeformat('short') }}", t=instants[0]).startswith("12/31/25, 11:59")
 
 
 def test_template_strings_come_out_as_jinjas_newstyle_gettext_writes_them(app):
