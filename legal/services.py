@@ -14,7 +14,7 @@ from casework.accounts.services import add_account
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
-from casework.db import utcnow
+from casework.db import AnyRow, utcnow
 from casework.documents.models import Document
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families.models import Consent, ConsentKind, Family, Member
@@ -464,14 +464,17 @@ def partner_views(session: Session, referral: Referral, limit: int = 100) -> lis
 
 def open_referrals_for_partner(
     session: Session, scope: Select[Referral], page: int, per_page: int
-) -> tuple[list[Referral], bool]:
+) -> tuple[list[AnyRow], bool]:
+    """A page of the partner's open referrals, as the columns the portal's lines show (read from the
+    case and household the access scope already joined): the accepted ones, then the ones waiting
+    for an answer, each latest sent first."""
     stmt = (
-        scope.options(joinedload(Referral.case).joinedload(Case.family))
+        scope.with_only_columns(Referral.id, Referral.status, Referral.sent_at, Case.reference, Family.display_name)
         .order_by(Referral.status, Referral.sent_at.desc(), Referral.id.desc())
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
-    rows = list(session.scalars(stmt))
+    rows = list(session.execute(stmt))
     return rows[:per_page], len(rows) > per_page
 
 

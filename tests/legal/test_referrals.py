@@ -83,7 +83,8 @@ def test_the_whole_workflow_with_emails(app, client, other_client, db_session, m
 
     other_client.sign_in(attorney.email, PASSWORD)
     portal = other_client.get("/partner").get_data(as_text=True)
-    assert case.reference in portal
+    line = portal.split(f'<a href="/partner/referrals/{referral.id}">{case.reference}</a>')[1].split("</tr>")[0]
+    assert family.display_name in line
     case_page = other_client.get(f"/partner/referrals/{referral.id}").get_data(as_text=True)
     assert family.members[0].given_names in case_page and "Master calendar hearing" in case_page
     assert (
