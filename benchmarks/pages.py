@@ -174,6 +174,82 @@ def ensure_partner(app, manager_email: str) -> None:
         print(f"referred {len(cases)} cases to the partner {PARTNER_EMAIL} (half accepted)")
 
 
+UPCOMING_UID = "bench-upcoming-"
+
+
+def ensure_upcoming_dates(app, manager_email: str) -> None:
+    """A date in the coming three weeks for every open case of the manager's program (a check-in at
+    the program's ICE office, or a hearing when it has none, every third one a hearing), at 9:00 at
+    the program's zone, inserted in bulk on the first run: seeded households, and the history
+    benchmarks/reports.py adds, have no date ahead, and the dashboard, the agenda and the family
+    page list the ones ahead."""
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    from sqlalchemy import insert, text
+
+    from scheduling.models import (
+        Appointment,
+        AppointmentKind,
+        AppointmentStatus,
+        AttendanceMode,
+        Court,
+        Office,
+        OfficeKind,
+    )
+
+    with app.app_context():
+        session = db.session
+        if session.scalar(select(Appointment.id).where(Appointment.uid.startswith(UPCOMING_UID)).limit(1)):
+            return
+        program = session.scalars(select(User).where(User.email == manager_email)).one().organization
+        zone = ZoneInfo(program.timezone)
+        today = datetime.now(UTC).astimezone(zone).date()
+        courts = session.scalars(select(Court.id).where(Court.active.is_(True)).order_by(Court.id)).all()
+        office = session.scalar(
+            select(Office.id).where(Office.program_id == program.id, Office.kind == OfficeKind.ICE).limit(1)
+        )
+        cases = session.scalars(
+            select(Case.id)
+            .join(Family, Case.family_id == Family.id)
+            .where(Family.program_id == program.id, Case.status != CaseStatus.CLOSED)
+            .order_by(Case.id)
+        ).all()
+        first_id = (session.scalar(select(func.max(Appointment.id))) or 0) + 1
+        now = datetime.now(UTC)
+        rows = []
+        for number, case_id in enumerate(cases):
+            day = today + timedelta(days=1 + number % 21)
+            hearing = number % 3 == 0 or office is None
+            rows.append(
+                {
+                    "id": first_id + number,
+                    "case_id": case_id,
+                    "kind": AppointmentKind.MASTER_HEARING if hearing else AppointmentKind.ICE_CHECK_IN,
+                    "court_id": courts[number % len(courts)] if hearing else None,
+                    "office_id": None if hearing else office,
+                    "local_date": day,
+                    "local_time": time(9),
+                    "timezone": program.timezone,
+                    "fold": 0,
+                    "starts_at": datetime.combine(day, time(9), zone).astimezone(UTC),
+                    "mode": AttendanceMode.IN_PERSON,
+                    "status": AppointmentStatus.SCHEDULED,
+                    "uid": f"{UPCOMING_UID}{first_id + number}@casework",
+                    "sequence": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+        if rows:
+            session.execute(insert(Appointment), rows)
+        session.commit()
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("ANALYZE appointments"))
+            session.commit()
+        print(f"added a date ahead to each of {len(rows)} open cases of {program.name}")
+
+
 def signed_in(app, email: str, password: str):
     client = app.test_client()
     token = csrf_token_of(client.get("/sign-in").get_data(as_text=True))
@@ -231,6 +307,7 @@ def main() -> None:
     counter = StatementCounter(Database.state(app).engine)
     samples = sample_queries(app, args.email)
     ensure_partner(app, args.email)
+    ensure_upcoming_dates(app, args.email)
     client = signed_in(app, args.email, args.password)
     partner = signed_in(app, PARTNER_EMAIL, PASSWORD)
 

@@ -79,7 +79,7 @@ def dashboard_dates(session: Session, user: User, whole_program: bool, today: da
 def _dashboard_dates(whole_program: bool) -> AnyUnion:
     dates = access.program_scoped(Appointment)
     if not whole_program:
-        dates = dates.where(Case.assigned_to_id == bindparam("user_id"))
+        dates = dates.where(services.of_caseload(bindparam("user_id")))
     now = bindparam("now", type_=UTCDateTime)
     week = dates.where(
         *services.scheduled_in_open_cases(),

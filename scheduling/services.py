@@ -295,6 +295,14 @@ def scheduled_in_open_cases() -> list[ColumnElement[bool]]:
     return [Appointment.status == AppointmentStatus.SCHEDULED, Case.status != CaseStatus.CLOSED]
 
 
+def of_caseload(user_id: Any) -> ColumnElement[bool]:
+    """Dates of the cases assigned to `user_id` (an id or a bound value), written as the date's case
+    among that person's cases, found first and on their own: OFFSET 0 keeps PostgreSQL from folding
+    them into the statement's join, where it may merge the dates with every case of the database
+    read in id order until the last of one case manager's (20 ms at 100,000 households, for 2)."""
+    return Appointment.case_id.in_(select(Case.id).where(Case.assigned_to_id == user_id).offset(0))
+
+
 def needing_follow_up_at(now: Any) -> list[ColumnElement[bool]]:
     """Missed dates with no new one, and past dates with no outcome yet."""
     return [
@@ -774,7 +782,7 @@ def agenda(
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if assigned_to is not None:
-        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+        stmt = stmt.where(of_caseload(assigned_to))
     rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
@@ -794,7 +802,7 @@ def needing_follow_up(
         .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     )
     if assigned_to is not None:
-        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+        stmt = stmt.where(of_caseload(assigned_to))
     rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
@@ -818,7 +826,7 @@ def month_appointments(
         .limit(limit)
     )
     if assigned_to is not None:
-        stmt = stmt.where(Case.assigned_to_id == assigned_to)
+        stmt = stmt.where(of_caseload(assigned_to))
     return list(session.scalars(stmt))
 
 

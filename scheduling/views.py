@@ -659,7 +659,7 @@ def caseload_feed(token: str):
     # Program staff follow the cases assigned to them; a partner, every case referred to it.
     stmt = access.scoped(Appointment, user).where(Appointment.starts_at >= now - timedelta(days=30))
     if user.in_program:
-        stmt = stmt.where(Case.assigned_to_id == user.id)
+        stmt = stmt.where(services.of_caseload(user.id))
     # The case (its reference) comes with the join the scope makes; the place in the same statement.
     stmt = (
         stmt.options(contains_eager(Appointment.case), joinedload(Appointment.court), joinedload(Appointment.office))
