@@ -13,16 +13,15 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
-from sqlalchemy.orm.interfaces import LoaderOption
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus, Task
 from casework.cases.services import add_follow_up_task
-from casework.db import utcnow
+from casework.db import AnyRow, AnySelect, utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families.models import Family
 from casework.i18n import LANGUAGES
@@ -730,18 +729,28 @@ def _zone(name: str) -> ZoneInfo:
 # Reading ----------------------------------------------------------------------------------------
 
 
-def _with_place() -> tuple[LoaderOption, ...]:
+def _listed(scope: Select[Appointment]) -> AnySelect:
+    """A list's dates as the columns its lines show: when, what, the household (from the case and
+    household the access scope already joined: `scope` is access.scoped(Appointment, user)) and
+    where, not the dates, cases, households and places whole."""
     return (
-        joinedload(Appointment.court),
-        joinedload(Appointment.office),
-        selectinload(Appointment.attendees).joinedload(AppointmentMember.member),
+        scope.outerjoin(Court, Court.id == Appointment.court_id)
+        .outerjoin(Office, Office.id == Appointment.office_id)
+        .with_only_columns(
+            Appointment.id,
+            Appointment.kind,
+            Appointment.outcome,
+            Appointment.mode,
+            Appointment.location_note,
+            Appointment.local_date,
+            Appointment.local_time,
+            Appointment.timezone,
+            Appointment.fold,
+            Case.family_id,
+            Family.display_name,
+            func.coalesce(Court.name, Office.name).label("place_name"),
+        )
     )
-
-
-def _listed() -> tuple[LoaderOption, ...]:
-    """A list's dates with their court, office and who attends, and their household, read from the
-    case and household the access scope already joined (`scope` is access.scoped(Appointment, user))."""
-    return (*_with_place(), contains_eager(Appointment.case).contains_eager(Case.family))
 
 
 def family_appointments(session: Session, family: Family) -> list[Appointment]:
@@ -773,17 +782,17 @@ def agenda(
     assigned_to: int | None,
     page: int,
     per_page: int,
-) -> tuple[list[Appointment], bool]:
+) -> tuple[list[AnyRow], bool]:
     """Scheduled dates between two instants in the scoped open cases, soonest first, one page
     (the dashboard's short list is `sections.dashboard_dates`)."""
     stmt = (
-        scope.where(*scheduled_in_open_cases(), Appointment.starts_at >= start, Appointment.starts_at < end)
-        .options(*_listed())
+        _listed(scope)
+        .where(*scheduled_in_open_cases(), Appointment.starts_at >= start, Appointment.starts_at < end)
         .order_by(Appointment.starts_at, Appointment.id)
     )
     if assigned_to is not None:
         stmt = stmt.where(of_caseload(assigned_to))
-    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
+    rows = list(session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
 
@@ -794,16 +803,14 @@ def needing_follow_up(
     assigned_to: int | None,
     page: int,
     per_page: int,
-) -> tuple[list[Appointment], bool]:
+) -> tuple[list[AnyRow], bool]:
     """Missed dates, and past dates with no outcome yet: the case manager's follow-up list."""
     stmt = (
-        scope.where(*needing_follow_up_at(now))
-        .options(*_listed())
-        .order_by(Appointment.starts_at.desc(), Appointment.id.desc())
+        _listed(scope).where(*needing_follow_up_at(now)).order_by(Appointment.starts_at.desc(), Appointment.id.desc())
     )
     if assigned_to is not None:
         stmt = stmt.where(of_caseload(assigned_to))
-    rows = list(session.scalars(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
+    rows = list(session.execute(stmt.offset((page - 1) * per_page).limit(per_page + 1)))
     return rows[:per_page], len(rows) > per_page
 
 

@@ -197,6 +197,9 @@ def test_the_agenda_shows_my_next_14_days_and_the_whole_program_on_request(
     )
     page = signed_in.get("/agenda").get_data(as_text=True)
     assert f"/appointments/{soon.id}" in page and f"/appointments/{later.id}" not in page
+    line = page.split(f"/appointments/{soon.id}")[1].split("</tr>")[0]  # the household, and where
+    assert f'href="/families/{soon.case.family_id}">{soon.case.family.display_name}</a>' in line
+    assert courts["chicago"].name in line
     assert f"/appointments/{theirs.id}" not in page
     assert f"/appointments/{theirs.id}" in signed_in.get("/agenda?who=all").get_data(as_text=True)
     month = soon.local_date.strftime("%Y-%m")
