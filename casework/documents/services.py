@@ -143,11 +143,13 @@ def _file_name(typed: str, extension: str) -> str:
 
 
 def _family_documents(user: User, family_id: int) -> Select[Any]:
-    return (
-        access.scoped(Document, user)
-        .where(Document.family_id == family_id)
-        .options(joinedload(Document.uploaded_by), joinedload(Document.member))
-        .order_by(Document.uploaded_at.desc(), Document.id.desc())
+    return _as_listed(access.scoped(Document, user).where(Document.family_id == family_id))
+
+
+def _as_listed(documents: Select[Any]) -> Select[Any]:
+    """A family's documents as its page lists them: newest first, with who uploaded each and whom it names."""
+    return documents.options(joinedload(Document.uploaded_by), joinedload(Document.member)).order_by(
+        Document.uploaded_at.desc(), Document.id.desc()
     )
 
 
@@ -216,10 +218,7 @@ def family_section(
 @cache
 def _program_family_section() -> AnySelect:
     return _with_downloads(
-        access.program_scoped(Document)
-        .where(Document.family_id == bindparam("family_id"))
-        .options(joinedload(Document.uploaded_by), joinedload(Document.member))
-        .order_by(Document.uploaded_at.desc(), Document.id.desc())
+        _as_listed(access.program_scoped(Document).where(Document.family_id == bindparam("family_id")))
     )
 
 
