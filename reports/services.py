@@ -1202,23 +1202,37 @@ def _households_statement(own_caseload: bool, present: tuple[str, ...]) -> AnySe
     for name in present:
         hearings = hearings.where(getattr(fact, name) == bindparam(name))
     households = hearings.with_only_columns(fact.family_id.label("family_id")).distinct().subquery("households")
-    referral = (
-        select(Referral.id).join(Case, Referral.case_id == Case.id).where(Case.family_id == households.c.family_id)
+    # What the program's referrals say of each household, read once for all of them (grouped), not
+    # asked again for each household: answered without declining before the period ended, and a
+    # notice of appearance filed by its last day.
+    accepted = and_(
+        Referral.answered_at.is_not(None),
+        Referral.answered_at < bindparam("end_instant", type_=Referral.answered_at.type),
+        Referral.status != ReferralStatus.DECLINED,
     )
-    accepted = exists(
-        referral.where(
-            Referral.answered_at.is_not(None),
-            Referral.answered_at < bindparam("end_instant", type_=Referral.answered_at.type),
-            Referral.status != ReferralStatus.DECLINED,
+    appeared = and_(
+        Referral.appearance_filed_on.is_not(None), Referral.appearance_filed_on <= bindparam("end", type_=Date)
+    )
+    referred = (
+        access.program_scoped(Referral)
+        .with_only_columns(
+            Case.family_id.label("family_id"),
+            func.max(case((accepted, 1), else_=0)).label("accepted"),
+            func.max(case((appeared, 1), else_=0)).label("appeared"),
         )
+        .group_by(Case.family_id)
+        .subquery("referred")
     )
-    appeared = exists(
-        referral.where(
-            Referral.appearance_filed_on.is_not(None),
-            Referral.appearance_filed_on <= bindparam("end", type_=Date),
+    return (
+        select(
+            func.count(),
+            _sum(referred.c.accepted == 1),
+            _sum(referred.c.appeared == 1),
+            _sum(or_(referred.c.accepted == 1, referred.c.appeared == 1)),
         )
+        .select_from(households)
+        .outerjoin(referred, referred.c.family_id == households.c.family_id)
     )
-    return select(func.count(), _sum(accepted), _sum(appeared), _sum(or_(accepted, appeared))).select_from(households)
 
 
 # Figure 5: deadlines -------------------------------------------------------------------------------
