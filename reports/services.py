@@ -1094,7 +1094,8 @@ def first_releases(user: User) -> Subquery[Any]:
 
 @dataclass(frozen=True)
 class MeritsRow:
-    appointment: Appointment
+    local_date: date
+    local_time: time
     family_id: int
     family_name: str
     court: str | None
@@ -1117,8 +1118,6 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     """Three statements: the households with a hearing (from the appearance facts) and their
     referrals; the release-to-representation delays; the merits hearings without counsel (their
     list, and their households counted apart only when the list is cut)."""
-    from legal.api import ReferralStatus, Representation
-
     figure = RepresentationFigure()
     _, end_instant = filters.instants(zone)
     values, own_caseload, present = _bound(
@@ -1147,37 +1146,56 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     figure.represented = n = len(days)
     figure.median_days = (days[(n - 1) // 2] + days[n // 2]) / 2 if n else None
 
-    counsel = select(Referral.case_id).where(
-        Referral.status == ReferralStatus.ACCEPTED, Referral.representation == Representation.REPRESENTING
+    values, own_caseload, present = _bound(
+        user, filters, ("court_id", "manager_id", "language"), now=now, until=now + timedelta(days=60), rows=LIST_SIZE
     )
-    merits = _case_filters(appointments_in_reach(user), filters).where(
-        Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
-        Appointment.status == AppointmentStatus.SCHEDULED,
-        Appointment.outcome.is_(None),
-        Appointment.starts_at >= now,
-        Appointment.starts_at < now + timedelta(days=60),
-        Case.status != CaseStatus.CLOSED,
-        Appointment.case_id.not_in(counsel),
-    )
-    if filters.court_id:
-        merits = merits.where(Appointment.court_id == filters.court_id)
-    manager = aliased(User)
-    listing = (
-        merits.with_only_columns(Appointment, Family.id, Family.display_name, Court.name, manager.full_name)
-        .outerjoin(Court, Court.id == Appointment.court_id)
-        .outerjoin(manager, manager.id == Case.assigned_to_id)
-        .order_by(Appointment.starts_at, Appointment.id)
-        .limit(LIST_SIZE)
-    )
-    figure.merits = [
-        MeritsRow(a, family_id, name, court, who) for a, family_id, name, court, who in session.execute(listing)
-    ]
+    listing, count = _merits_statements(own_caseload, present)
+    figure.merits = [MeritsRow(*row) for row in session.execute(listing, values)]
     if len(figure.merits) < LIST_SIZE:  # the whole list: its households are the count
         figure.merits_count = len({row.family_id for row in figure.merits})
     else:
-        count = merits.with_only_columns(func.count(func.distinct(Case.family_id)))
-        figure.merits_count = int(session.scalar(count) or 0)
+        figure.merits_count = int(session.scalar(count, values) or 0)
     return figure
+
+
+@cache
+def _merits_statements(own_caseload: bool, present: tuple[str, ...]) -> tuple[AnySelect, AnySelect]:
+    """The merits hearings of the next 60 days (from `now` to `until`) in the reader's program's
+    open cases (access.program_scoped) that no legal partner represents: the first `rows` as the
+    columns the list shows, and their households counted. Built once for each combination of
+    filters and run with their values."""
+    from legal.api import ReferralStatus, Representation
+
+    counsel = select(Referral.case_id).where(
+        Referral.status == ReferralStatus.ACCEPTED, Referral.representation == Representation.REPRESENTING
+    )
+    merits = _bound_case_filters(access.program_scoped(Appointment), own_caseload, present).where(
+        Appointment.kind == AppointmentKind.INDIVIDUAL_HEARING,
+        Appointment.status == AppointmentStatus.SCHEDULED,
+        Appointment.outcome.is_(None),
+        Appointment.starts_at >= bindparam("now", type_=Appointment.starts_at.type),
+        Appointment.starts_at < bindparam("until", type_=Appointment.starts_at.type),
+        Case.status != CaseStatus.CLOSED,
+        Appointment.case_id.not_in(counsel),
+    )
+    if "court_id" in present:
+        merits = merits.where(Appointment.court_id == bindparam("court_id"))
+    manager = aliased(User)
+    listing = (
+        merits.with_only_columns(
+            Appointment.local_date,
+            Appointment.local_time,
+            Family.id,
+            Family.display_name,
+            Court.name,
+            manager.full_name,
+        )
+        .outerjoin(Court, Court.id == Appointment.court_id)
+        .outerjoin(manager, manager.id == Case.assigned_to_id)
+        .order_by(Appointment.starts_at, Appointment.id)
+        .limit(bindparam("rows", type_=Integer))
+    )
+    return listing, merits.with_only_columns(func.count(func.distinct(Case.family_id)))
 
 
 @cache
