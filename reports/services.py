@@ -176,10 +176,6 @@ def _narrow(query: AnySelect, user: User) -> AnySelect:
     return query.where(Case.assigned_to_id == user.id) if caseload_only(user) else query
 
 
-def appointments_in_reach(user: User) -> AnySelect:
-    return _narrow(access.scoped(Appointment, user), user)
-
-
 def household_language(family_id: SQLColumnExpression[Any]) -> ColumnElement[Any]:
     """The head's preferred language: the household's language in every breakdown and filter. The
     head is an alias of its own, so that a statement already reading members (the opt-outs) asks

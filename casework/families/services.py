@@ -607,8 +607,8 @@ def opt_in_by_text(session: Session, number: str, today: date) -> list[Member]:
 # Reading --------------------------------------------------------------------------------------
 
 
-@cache  # the same option objects each time: SQLAlchemy keeps their cache keys on them
-@cache  # the same options each time: the page's statement is then built once (access.get_or_404)
+@cache  # the same option objects each time: SQLAlchemy keeps their cache keys on them, and
+# access.get_or_404 builds the page's statement once
 def family_page_options() -> tuple[ORMOption, ...]:
     """What the family page shows of the household, loaded with it: the addresses and the releases
     with their papers in the family's statement, the members in one more with their phones, languages, flags, consents and school
