@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     create_engine,
     event,
+    func,
     literal,
     select,
     union_all,
@@ -64,16 +65,22 @@ def rows_matched(result: Result[*tuple[Any, ...]]) -> int:
     return result.rowcount or 0
 
 
-def lists_in_one_statement(parts: dict[str, AnySelect]) -> AnyUnion:
-    """Several short lists, each with its own conditions, order and limit, read in one statement
-    (a page's panels): each row says in its column `list` which list it belongs to. A union keeps
-    no order of its parts: the reader puts each list back in its own (`read_lists`)."""
-    # Each part stays a subquery: SQLite takes no ORDER BY or LIMIT on a member of a union.
-    return union_all(*(select(literal(name).label("list"), part.subquery()) for name, part in parts.items()))
+def lists_in_one_statement(parts: dict[str, tuple[AnySelect, tuple[Any, ...]]]) -> AnyUnion:
+    """Several short lists, each with its own conditions, limit and order (`name: (part, order)`),
+    read in one statement (a page's panels): each row says in its column `list` which list it
+    belongs to, and the rows come list by list, each in its own order (`read_lists`)."""
+    numbered = []
+    for name, (part, order) in parts.items():
+        # Each part stays a subquery (SQLite takes no ORDER BY or LIMIT on a member of a union),
+        # its rows numbered in its order: a union keeps no order of its parts.
+        rows = part.add_columns(func.row_number().over(order_by=order).label("position")).order_by(*order)
+        numbered.append(select(literal(name).label("list"), rows.subquery()))
+    union = union_all(*numbered)
+    return union.order_by(union.selected_columns.list, union.selected_columns.position)
 
 
 def read_lists(session: Session, statement: AnyUnion, values: dict[str, Any]) -> dict[str, list[AnyRow]]:
-    """The rows of a `lists_in_one_statement`, by list (a list without rows is not there)."""
+    """The rows of a `lists_in_one_statement`, by list, each in its order (a list without rows is not there)."""
     lists: dict[str, list[AnyRow]] = {}
     for row in session.execute(statement, values):
         lists.setdefault(row.list, []).append(row)

@@ -61,9 +61,7 @@ def dashboard_dates(session: Session, user: User, whole_program: bool, today: da
         "yesterday": now.date() - timedelta(days=1),  # see services.at_a_closed_court_from
     }
     lists = read_lists(session, _dashboard_dates(whole_program), values)
-    week = sorted(lists.get("week", []), key=lambda a: (a.starts_at, a.id))
-    follow = sorted(lists.get("follow", []), key=lambda a: (a.starts_at, a.id), reverse=True)
-    closed = sorted(lists.get("closed", []), key=lambda a: (a.local_date, a.local_time, a.id))
+    week, follow, closed = (lists.get(name, []) for name in ("week", "follow", "closed"))
     return {
         "week": week[:DASHBOARD_ROWS],
         "more_week": len(week) > DASHBOARD_ROWS,
@@ -91,38 +89,29 @@ def _dashboard_dates(whole_program: bool) -> AnyUnion:
         *services.at_a_closed_court_from(bindparam("yesterday", type_=Date))
     )
 
-    def lines(part: AnySelect, court: Any, *order: Any, rows: int) -> AnySelect:
-        return (
-            part.with_only_columns(
-                Appointment.id,
-                Appointment.kind,
-                Appointment.starts_at,
-                Appointment.local_date,
-                Appointment.local_time,
-                Appointment.timezone,
-                Appointment.fold,
-                Appointment.outcome,
-                Case.family_id,
-                Case.reference,
-                Family.display_name,
-                court.label("court_name"),
-            )
-            .order_by(*order)
-            .limit(rows + 1)
-        )
+    def lines(part: AnySelect, court: Any, rows: int) -> AnySelect:
+        return part.with_only_columns(
+            Appointment.id,
+            Appointment.kind,
+            Appointment.local_date,
+            Appointment.local_time,
+            Appointment.timezone,
+            Appointment.fold,
+            Appointment.outcome,
+            Case.family_id,
+            Case.reference,
+            Family.display_name,
+            court.label("court_name"),
+        ).limit(rows + 1)
 
     no_court = cast(null(), String)
     return lists_in_one_statement(
         {
-            "closed": lines(
-                closed,
-                Court.name,
-                Appointment.local_date,
-                Appointment.local_time,
-                Appointment.id,
-                rows=CLOSED_COURT_ROWS,
+            "closed": (
+                lines(closed, Court.name, CLOSED_COURT_ROWS),
+                (Appointment.local_date, Appointment.local_time, Appointment.id),
             ),
-            "week": lines(week, no_court, Appointment.starts_at, Appointment.id, rows=DASHBOARD_ROWS),
-            "follow": lines(follow, no_court, Appointment.starts_at.desc(), Appointment.id.desc(), rows=DASHBOARD_ROWS),
+            "week": (lines(week, no_court, DASHBOARD_ROWS), (Appointment.starts_at, Appointment.id)),
+            "follow": (lines(follow, no_court, DASHBOARD_ROWS), (Appointment.starts_at.desc(), Appointment.id.desc())),
         }
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
 from typing import Any, Generic, TypeVar
 
@@ -27,8 +27,8 @@ UPCOMING_DAYS = 14
 
 T = TypeVar("T")
 # A task panel's line: its list, id, due date, title, title key and values, household id and name,
-# assignee's name.
-TaskLine = Row[str, int, date, str, str | None, dict[str, Any] | None, int, str, str | None]
+# assignee's name, its place in the list.
+TaskLine = Row[str, int, date, str, str | None, dict[str, Any] | None, int, str, str | None, int]
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def _counts(whole_program: bool) -> AnySelect:
     )
 
 
-# A family panel's line: its list, the household's id and name, its case's status, and what orders it.
-FamilyLine = Row[str, int, str, CaseStatus, datetime, date]
+# A family panel's line: its list, the household's id and name, its case's status, its place in the list.
+FamilyLine = Row[str, int, str, CaseStatus, int]
 
 
 def family_panels(session: Session, user: User, whole_program: bool) -> dict[str, Panel[FamilyLine]]:
@@ -91,10 +91,7 @@ def family_panels(session: Session, user: User, whole_program: bool) -> dict[str
     ("families"), and the open cases whose household has no consent in force for reminders or
     sharing, oldest case first ("no_consent")."""
     lines = read_lists(session, _family_panels(whole_program), _values(user))
-    return {
-        "families": _panel(sorted(lines.get("families", []), key=lambda f: (f.updated_at, f.id), reverse=True)),
-        "no_consent": _panel(sorted(lines.get("no_consent", []), key=lambda f: (f.opened_on, f.id))),
-    }
+    return {name: _panel(lines.get(name, [])) for name in ("families", "no_consent")}
 
 
 @cache
@@ -106,13 +103,13 @@ def _family_panels(whole_program: bool) -> AnyUnion:
         access.program_scoped(Family)
         .join(Case, Case.family_id == Family.id)
         .where(*_open_cases(whole_program))
-        .with_only_columns(Family.id, Family.display_name, Case.status, Family.updated_at, Case.opened_on)
+        .with_only_columns(Family.id, Family.display_name, Case.status)
         .limit(PANEL_SIZE + 1)
     )
     return lists_in_one_statement(
         {
-            "families": households.order_by(Family.updated_at.desc(), Family.id.desc()),
-            "no_consent": households.where(~any_consent).order_by(Case.opened_on, Family.id),
+            "families": (households, (Family.updated_at.desc(), Family.id.desc())),
+            "no_consent": (households.where(~any_consent), (Case.opened_on, Family.id)),
         }
     )
 
@@ -134,9 +131,7 @@ def task_panels(session: Session, user: User, whole_program: bool, today: date) 
     and assignees whole."""
     values = _values(user, today=today, until=today + timedelta(days=UPCOMING_DAYS))
     lines = read_lists(session, _task_panels(whole_program), values)
-    return {
-        panel: _panel(sorted(lines.get(panel, []), key=lambda task: (task.due_on, task.id))) for panel in TASK_PANELS
-    }
+    return {panel: _panel(lines.get(panel, [])) for panel in TASK_PANELS}
 
 
 @cache
@@ -155,12 +150,14 @@ def _task_panels(whole_program: bool) -> AnyUnion:
             Family.display_name,
             User.full_name.label("assignee_name"),
         )
-        .order_by(Task.due_on, Task.id)
         .limit(PANEL_SIZE + 1)
     )
     if not whole_program:
         tasks = tasks.where(Task.assignee_id == bindparam("user_id"))
-    return lists_in_one_statement({name: tasks.where(*conditions()) for name, conditions in TASK_PANELS.items()})
+    soonest = (Task.due_on, Task.id)
+    return lists_in_one_statement(
+        {name: (tasks.where(*conditions()), soonest) for name, conditions in TASK_PANELS.items()}
+    )
 
 
 def unenrolled_children(session: Session, user: User, whole_program: bool, today: date) -> Panel[UnenrolledChild]:
