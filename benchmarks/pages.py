@@ -206,6 +206,11 @@ def ensure_upcoming_dates(app, manager_email: str) -> None:
         zone = ZoneInfo(program.timezone)
         today = datetime.now(UTC).astimezone(zone).date()
         courts = session.scalars(select(Court.id).where(Court.active.is_(True)).order_by(Court.id)).all()
+        if not courts:  # a database seeded and never given the shipped court list
+            from scheduling.services import load_courts
+
+            load_courts(session)
+            courts = session.scalars(select(Court.id).where(Court.active.is_(True)).order_by(Court.id)).all()
         office = session.scalar(
             select(Office.id).where(Office.program_id == program.id, Office.kind == OfficeKind.ICE).limit(1)
         )
