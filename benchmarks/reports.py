@@ -336,11 +336,18 @@ def main() -> None:
             .join(Family, Case.family_id == Family.id)
             .where(Family.program_id == program.id)
         )
-        if not dates:
+        past = session.scalar(
+            select(func.count(Appointment.id))
+            .join(Case, Appointment.case_id == Case.id)
+            .join(Family, Case.family_id == Family.id)
+            .where(Family.program_id == program.id, Appointment.starts_at < datetime.now(UTC))
+        )
+        # The history is added once; dates ahead alone (benchmarks/pages.py adds some) are no history.
+        if not past:
             started = time.perf_counter()
             made, sent = seed_history(session, program, args.months, random.Random(2026))
             print(f"added {made} appointments and {sent} reminders in {time.perf_counter() - started:.0f} s")
-            dates = made
+            dates += made
         program_name, program_id = program.name, program.id
         # The facts as the report-facts job leaves them: rebuilt, and analyzed on PostgreSQL.
         facts.refresh_programs(session, datetime.now(UTC), timedelta(0))
