@@ -14,6 +14,7 @@ from casework.accounts.services import add_account
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
+from casework.cases.services import of_family_cases
 from casework.db import AnyRow, utcnow
 from casework.documents.models import Document
 from casework.errors import Conflict, NotAllowed, ValidationError
@@ -413,33 +414,36 @@ def add_legal_note(session: Session, user: User, case: Case, body: str) -> Legal
 # Reading ----------------------------------------------------------------------------------------
 
 
-def case_referrals(session: Session, case_ids: list[int]) -> list[Referral]:
-    if not case_ids:
-        return []
-    return list(session.scalars(_case_referrals(), {"case_ids": case_ids}).unique())
+def family_referrals(session: Session, family_id: int) -> list[Referral]:
+    """The referrals of the household's cases, the latest first."""
+    return list(session.scalars(_family_referrals(), {"family_id": family_id}).unique())
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _case_referrals() -> Select[Referral]:
+def _family_referrals() -> Select[Referral]:
     return (
         select(Referral)
-        .where(Referral.case_id.in_(bindparam("case_ids", expanding=True)))
+        .where(of_family_cases(Referral.case_id))
         .options(joinedload(Referral.partner), joinedload(Referral.events))
         .order_by(Referral.sent_at.desc(), Referral.id.desc())
     )
 
 
-def case_legal_notes(session: Session, case_ids: list[int]) -> list[LegalNote]:
-    if not case_ids:
-        return []
-    return list(session.scalars(_case_legal_notes(), {"case_ids": case_ids}))
+def case_legal_notes(session: Session, case_id: int) -> list[LegalNote]:
+    """The legal notes of one case, the latest first."""
+    return list(session.scalars(_legal_notes(of_family=False), {"case_id": case_id}))
 
 
-@cache  # built once and run with bound values: not built and keyed again on every page
-def _case_legal_notes() -> Select[LegalNote]:
+def family_legal_notes(session: Session, family_id: int) -> list[LegalNote]:
+    """The legal notes of the household's cases, the latest first."""
+    return list(session.scalars(_legal_notes(of_family=True), {"family_id": family_id}))
+
+
+@cache  # built once each and run with bound values: not built and keyed again on every page
+def _legal_notes(of_family: bool) -> Select[LegalNote]:
     return (
         select(LegalNote)
-        .where(LegalNote.case_id.in_(bindparam("case_ids", expanding=True)))
+        .where(of_family_cases(LegalNote.case_id) if of_family else LegalNote.case_id == bindparam("case_id"))
         .options(joinedload(LegalNote.author), joinedload(LegalNote.organization))
         .order_by(LegalNote.created_at.desc(), LegalNote.id.desc())
     )

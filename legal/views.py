@@ -246,7 +246,7 @@ def partner_case(legal_referral_id: int):
     case = referral.case
     family = access.get_family_or_404(db.session, current_user, case.family_id)
     appointments = scheduling.family_appointments(db.session, family)
-    notes = services.case_legal_notes(db.session, [case.id])
+    notes = services.case_legal_notes(db.session, case.id)
     documents = list(
         db.session.scalars(
             access.scoped(ReleaseDocument, current_user).where(Family.id == family.id).order_by(ReleaseDocument.id)
@@ -393,8 +393,8 @@ def partner_user_active(user_id: int):
 
 def family_section(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict[str, Any]:
     return {
-        "referrals": services.case_referrals(session, case_ids),
-        "legal_notes": services.case_legal_notes(session, case_ids),
+        "referrals": services.family_referrals(session, family.id),
+        "legal_notes": services.family_legal_notes(session, family.id),
         "consent": services.has_sharing_consent(family),
         "note_form": LegalNoteForm(),
     }

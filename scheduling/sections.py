@@ -39,7 +39,7 @@ def family_dates(session: Session, user: User, family: Family, case_ids: list[in
     appointments = services.family_appointments(session, family)
     return {
         "dates": services.split_dates(appointments, utcnow()),
-        "deadlines": services.case_deadlines(session, case_ids),
+        "deadlines": services.family_deadlines(session, family.id),
         "today": today,
     }
 

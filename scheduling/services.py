@@ -20,7 +20,7 @@ from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus, Task
-from casework.cases.services import add_follow_up_task
+from casework.cases.services import add_follow_up_task, of_family_cases
 from casework.db import AnyRow, AnySelect, utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families.models import Family
@@ -921,17 +921,16 @@ def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date
     session.flush()
 
 
-def case_deadlines(session: Session, case_ids: list[int]) -> list[Deadline]:
-    if not case_ids:
-        return []
-    return list(session.scalars(_case_deadlines(), {"case_ids": case_ids}))
+def family_deadlines(session: Session, family_id: int) -> list[Deadline]:
+    """The deadlines of the household's cases, those not met first, by date."""
+    return list(session.scalars(_family_deadlines(), {"family_id": family_id}))
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _case_deadlines() -> Select[Deadline]:
+def _family_deadlines() -> Select[Deadline]:
     return (
         select(Deadline)
-        .where(Deadline.case_id.in_(bindparam("case_ids", expanding=True)))
+        .where(of_family_cases(Deadline.case_id))
         .options(joinedload(Deadline.member))
         .order_by(Deadline.met_on.is_not(None), Deadline.due_on, Deadline.id)
     )

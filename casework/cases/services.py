@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from casework.accounts.models import PROGRAM_ROLES, User
 from casework.audit.models import AuditAction
@@ -283,17 +283,25 @@ def add_note(session: Session, user: User, case: Case, body: str) -> Note:
     return note
 
 
-def case_notes(session: Session, case_ids: list[int]) -> list[Any]:
-    """The cases' latest 50 notes as the family page shows them: when, by whom, what."""
-    return list(session.execute(_case_notes(), {"case_ids": case_ids}))
+def of_family_cases(case_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """`case_id` is one of the household's cases, the household bound as `family_id`: for the
+    statements built once that read what the family page shows. A subquery rather than a list
+    of the cases' ids, which SQLAlchemy would write into the statement's text again at every
+    execution."""
+    return case_id.in_(select(Case.id).where(Case.family_id == bindparam("family_id")))
+
+
+def family_notes(session: Session, family_id: int) -> list[Any]:
+    """The household's cases' latest 50 notes as the family page shows them: when, by whom, what."""
+    return list(session.execute(_family_notes(), {"family_id": family_id}))
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _case_notes() -> Select[int, datetime, str, str]:
+def _family_notes() -> Select[int, datetime, str, str]:
     return (
         select(Note.id, Note.created_at, Note.body, User.full_name.label("author_name"))
         .outerjoin(User, User.id == Note.author_id)
-        .where(Note.case_id.in_(bindparam("case_ids", expanding=True)))
+        .where(of_family_cases(Note.case_id))
         .order_by(Note.created_at.desc(), Note.id.desc())
         .limit(50)
     )
@@ -408,14 +416,15 @@ def reopen_task(session: Session, user: User, task: Task) -> None:
     session.flush()
 
 
-def case_tasks(session: Session, case_ids: list[int]) -> list[Any]:
-    """The cases' tasks as the family page shows them (open ones first by date, 200 at most):
-    the columns of a title (see casework.cases.titles), the date, whether done, the assignee's name."""
-    return list(session.execute(_case_tasks(), {"case_ids": case_ids}))
+def family_tasks(session: Session, family_id: int) -> list[Any]:
+    """The household's cases' tasks as the family page shows them (open ones first by date, 200
+    at most): the columns of a title (see casework.cases.titles), the date, whether done, the
+    assignee's name."""
+    return list(session.execute(_family_tasks(), {"family_id": family_id}))
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _case_tasks() -> Select[Any]:
+def _family_tasks() -> Select[Any]:
     return (
         select(
             Task.id,
@@ -428,7 +437,7 @@ def _case_tasks() -> Select[Any]:
             User.full_name.label("assignee_name"),
         )
         .outerjoin(User, User.id == Task.assignee_id)
-        .where(Task.case_id.in_(bindparam("case_ids", expanding=True)))
+        .where(of_family_cases(Task.case_id))
         .order_by(Task.completed_at.is_not(None), Task.due_on, Task.id)
         .limit(200)
     )

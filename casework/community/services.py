@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
+from casework.cases.services import of_family_cases
 from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
 from casework.errors import Conflict, ValidationError
 from casework.forms_common import blank_to_none
@@ -28,17 +29,16 @@ class ReferralData:
     notes: str | None = None
 
 
-def for_cases(session: Session, case_ids: list[int]) -> list[ServiceReferral]:
-    if not case_ids:
-        return []
-    return list(session.scalars(_for_cases(), {"case_ids": case_ids}))
+def for_family(session: Session, family_id: int) -> list[ServiceReferral]:
+    """The referrals of the household's cases, the latest first."""
+    return list(session.scalars(_for_family(), {"family_id": family_id}))
 
 
 @cache  # built once and run with bound values: not built and keyed again on every page
-def _for_cases() -> Select[ServiceReferral]:
+def _for_family() -> Select[ServiceReferral]:
     return (
         select(ServiceReferral)
-        .where(ServiceReferral.case_id.in_(bindparam("case_ids", expanding=True)))
+        .where(of_family_cases(ServiceReferral.case_id))
         .order_by(ServiceReferral.referred_on.desc(), ServiceReferral.id.desc())
     )
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, immediateload, joinedload, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
 from casework.access import family_clause
@@ -614,7 +614,7 @@ def family_page_options() -> tuple[ORMOption, ...]:
     with their papers in the family's statement, the members in one more with their phones, languages, flags, consents and school
     enrollment (a household's few rows each, joined rather than fetched one kind at a time)."""
     return (
-        selectinload(Family.members).options(
+        immediateload(Family.members).options(
             joinedload(Member.phones),
             joinedload(Member.languages),
             joinedload(Member.vulnerabilities),

@@ -22,7 +22,7 @@ from casework.audit.labels import AUDIT_ACTION_LABELS, OBJECT_TYPE_LABELS
 from casework.audit.models import AuditAction
 from casework.audit.services import family_log, record
 from casework.cases import services as case_services
-from casework.cases.forms import STATUS_LABELS, AssignForm, NoteForm, StatusForm, TaskForm
+from casework.cases.forms import STATUS_LABELS, NoteForm
 from casework.cases.models import ADDRESS_CHANGE_KINDS
 from casework.community import services as community_services
 from casework.db import db
@@ -210,7 +210,7 @@ def show(family_id: int):
     current = next((c for c in cases if c.status.value != "closed"), cases[0] if cases else None)
     on_day = today_for(current_user)
     releases = family.releases
-    tasks = case_services.case_tasks(db.session, case_ids)
+    tasks = case_services.family_tasks(db.session, family.id)
     context: dict[str, Any] = {
         "family": family,
         "today": on_day,
@@ -218,7 +218,7 @@ def show(family_id: int):
         "cases": cases,
         "case": current,
         "assignments": current.assignments if current else [],
-        "notes": case_services.case_notes(db.session, case_ids),
+        "notes": case_services.family_notes(db.session, family.id),
         "tasks": tasks,
         # Due 5 days after a move; the dates section shows them among the deadlines.
         "open_address_tasks": [t for t in tasks if t.kind in ADDRESS_CHANGE_KINDS and t.completed_at is None],
@@ -226,7 +226,7 @@ def show(family_id: int):
         "children": school_services.for_family(
             db.session, family, on_day, releases, cases, family.program.enrollment_alert_days
         ),
-        "service_referrals": community_services.for_cases(db.session, case_ids),
+        "service_referrals": community_services.for_family(db.session, family.id),
         "sections": [
             (s.template, s.load(db.session, current_user, family, case_ids, on_day))
             for s in registry(current_app).family_sections
@@ -237,13 +237,9 @@ def show(family_id: int):
         db.session, current_user, family.id, registry(current_app).document_subjects
     )
     if current is not None:
-        staff = [(0, _("Not assigned")), *staff_choices(db.session, family.program_id)]
-        context["status_form"] = StatusForm(status=current.status.value)
-        context["assign_form"] = AssignForm(assigned_to_id=current.assigned_to_id or 0)
-        context["assign_form"].assigned_to_id.choices = staff
+        # The note is written here; the status, the assignment and a new task on their own pages
+        # (cases.views), where closing a case also shows the dates still ahead.
         context["note_form"] = NoteForm()
-        context["task_form"] = TaskForm(assignee_id=current_user.id)
-        context["task_form"].assignee_id.choices = staff
     services.record_view(db.session, current_user, family)
     return render_template("families/show.html", **context)
 

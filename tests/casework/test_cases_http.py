@@ -63,6 +63,23 @@ def test_reassignment_keeps_history(client, db_session):
     assert "Assignment history" in page and "Lucía Colleague" in page
 
 
+def test_the_family_page_writes_a_note_and_links_to_the_status_assignment_and_task_pages(client, db_session):
+    _user, family, case = _setup(client, db_session)
+    page = client.get(f"/families/{family.id}").get_data(as_text=True)
+    assert f'action="/cases/{case.id}/notes"' in page  # the note is written on the page itself
+    for path, heading in (
+        (f"/cases/{case.id}/status", "Case status"),
+        (f"/cases/{case.id}/assign", "Assign the case"),
+        (f"/cases/{case.id}/tasks", "New task"),
+    ):
+        assert f'href="{path}"' in page and f'action="{path}"' not in page
+        form = client.get(path)
+        assert form.status_code == 200 and heading in form.get_data(as_text=True)
+    # The staff lists are on the assignment and task pages only, not read for the family page.
+    assert 'name="assigned_to_id"' not in page and 'name="assignee_id"' not in page
+    assert 'name="assigned_to_id"' in client.get(f"/cases/{case.id}/assign").get_data(as_text=True)
+
+
 def test_notes_form_a_timeline(client, db_session):
     _user, family, case = _setup(client, db_session)
     empty = client.post(f"/cases/{case.id}/notes", {"body": "   "}, page=f"/families/{family.id}")
