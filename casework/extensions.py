@@ -10,14 +10,21 @@ from typing import Any
 
 from flask.sansio.app import App
 
+# A kind of record a household may have, named, with a function that gives an EXISTS expression on
+# the household bound as `family_id` (see casework.cases.services.of_family_cases).
+RecordKind = tuple[str, Callable[[], Any]]
+
 
 @dataclass(frozen=True)
 class FamilySection:
     """A template included on the family page, with the context `load` returns for it as `section`.
-    `load(session, user, family, case_ids, today)`."""
+    `load(session, user, family, case_ids, today, held)`. `kinds`: the records the section lists;
+    the family page asks, in one statement with the others', which of them the household has, and
+    gives `load` the names of those it has as `held`: a section reads only what is there."""
 
     template: str
     load: Callable[..., dict[str, Any]]
+    kinds: tuple[RecordKind, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
 
     plugins = registry(app)
     plugins.document_subjects[documents.LEGAL_REFERRAL.name] = documents.LEGAL_REFERRAL
-    plugins.family_sections.append(FamilySection("legal/_section.html", family_section))
+    plugins.family_sections.append(FamilySection("legal/_section.html", family_section, services.FAMILY_KINDS))
     # The program's side of legal work (refer, follow, the partners' figures); a partner's portal;
     # a partner's account manager adds and deactivates their colleagues.
     access.register_capability("refer_to_partner", lambda user: user.in_program)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, Exists, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import Organization, OrganizationKind, Role, User
@@ -14,7 +14,7 @@ from casework.accounts.services import add_account
 from casework.audit.models import AuditAction, AuditEvent
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
-from casework.cases.services import of_family_cases
+from casework.cases.services import held_through_cases, of_family_cases
 from casework.db import AnyRow, utcnow
 from casework.documents.models import Document
 from casework.errors import Conflict, NotAllowed, ValidationError
@@ -412,6 +412,17 @@ def add_legal_note(session: Session, user: User, case: Case, body: str) -> Legal
 
 
 # Reading ----------------------------------------------------------------------------------------
+
+
+def family_has_referrals() -> Exists:
+    return held_through_cases(Referral.case_id)
+
+
+def family_has_legal_notes() -> Exists:
+    return held_through_cases(LegalNote.case_id)
+
+
+FAMILY_KINDS = (("legal_referrals", family_has_referrals), ("legal_notes", family_has_legal_notes))
 
 
 def family_referrals(session: Session, family_id: int) -> list[Referral]:

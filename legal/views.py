@@ -391,10 +391,12 @@ def partner_user_active(user_id: int):
     return redirect(url_for("legal.partner_users"))
 
 
-def family_section(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict[str, Any]:
+def family_section(
+    session: Session, user: User, family: Family, case_ids: list[int], today: date, held: frozenset[str]
+) -> dict[str, Any]:
     return {
-        "referrals": services.family_referrals(session, family.id),
-        "legal_notes": services.family_legal_notes(session, family.id),
+        "referrals": services.family_referrals(session, family.id) if "legal_referrals" in held else [],
+        "legal_notes": services.family_legal_notes(session, family.id) if "legal_notes" in held else [],
         "consent": services.has_sharing_consent(family),
         "note_form": LegalNoteForm(),
     }

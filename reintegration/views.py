@@ -317,7 +317,9 @@ def handover(case_id: int):
     )
 
 
-def family_section(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict[str, Any]:
+def family_section(
+    session: Session, user: User, family: Family, case_ids: list[int], today: date, held: frozenset[str]
+) -> dict[str, Any]:
     from casework.cases.models import Case
 
     cases = [session.get(Case, cid) for cid in case_ids]

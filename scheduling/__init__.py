@@ -39,7 +39,9 @@ def init_app(app: Flask) -> None:
     plugins = registry(app)
     plugins.document_subjects[documents.APPOINTMENT.name] = documents.APPOINTMENT
     plugins.metrics.append(metrics.outbox_metrics)
-    plugins.family_sections.append(FamilySection("scheduling/_section.html", sections.family_dates))
+    plugins.family_sections.append(
+        FamilySection("scheduling/_section.html", sections.family_dates, sections.FAMILY_KINDS)
+    )
     plugins.dashboard_sections.append(DashboardSection("scheduling/_dashboard.html", sections.dashboard_dates))
     plugins.nav_links.append(NavLink("scheduling.agenda", _l("Agenda"), "program_staff"))
     plugins.nav_links.append(NavLink("scheduling.month_calendar", _l("Calendar"), "program_staff"))

@@ -35,13 +35,18 @@ def _written_when(day: date, at: time, zone: str, fold: int, locale: str) -> str
     return format_datetime(start, "EEE d MMM y, HH:mm zzz", tzinfo=start.tzinfo, locale=locale)
 
 
-def family_dates(session: Session, user: User, family: Family, case_ids: list[int], today: date) -> dict:
-    appointments = services.family_appointments(session, family)
+def family_dates(
+    session: Session, user: User, family: Family, case_ids: list[int], today: date, held: frozenset[str]
+) -> dict:
+    appointments = services.family_appointments(session, family) if "appointments" in held else []
     return {
         "dates": services.split_dates(appointments, utcnow()),
-        "deadlines": services.family_deadlines(session, family.id),
+        "deadlines": services.family_deadlines(session, family.id) if "deadlines" in held else [],
         "today": today,
     }
+
+
+FAMILY_KINDS = (("appointments", services.family_has_appointments), ("deadlines", services.family_has_deadlines))
 
 
 DASHBOARD_ROWS = 8

@@ -13,14 +13,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Exists, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus, Task
-from casework.cases.services import add_follow_up_task, of_family_cases
+from casework.cases.services import add_follow_up_task, held_through_cases, of_family_cases
 from casework.db import AnyRow, AnySelect, utcnow
 from casework.errors import Conflict, ValidationError
 from casework.families.models import Family
@@ -919,6 +919,14 @@ def mark_deadline_met(session: Session, user: User, deadline: Deadline, on: date
     deadline.met_on = on
     record(session, user, AuditAction.CHANGE, "deadline", deadline.id, deadline.case.family_id, detail="met")
     session.flush()
+
+
+def family_has_appointments() -> Exists:
+    return held_through_cases(Appointment.case_id)
+
+
+def family_has_deadlines() -> Exists:
+    return held_through_cases(Deadline.case_id)
 
 
 def family_deadlines(session: Session, family_id: int) -> list[Deadline]:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Exists, Select, bindparam, delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from casework.accounts.models import PROGRAM_ROLES, User
@@ -289,6 +289,19 @@ def of_family_cases(case_id: InstrumentedAttribute[int]) -> ColumnElement[bool]:
     of the cases' ids, which SQLAlchemy would write into the statement's text again at every
     execution."""
     return case_id.in_(select(Case.id).where(Case.family_id == bindparam("family_id")))
+
+
+def held_through_cases(case_id: InstrumentedAttribute[int]) -> Exists:
+    """Whether the household (bound as `family_id`) has a row whose `case_id` is one of its cases."""
+    return select(case_id).where(of_family_cases(case_id)).exists()
+
+
+def family_has_tasks() -> Exists:
+    return held_through_cases(Task.case_id)
+
+
+def family_has_notes() -> Exists:
+    return held_through_cases(Note.case_id)
 
 
 def family_notes(session: Session, family_id: int) -> list[Any]:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Exists, Select, select, update
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases.models import Case, CaseStatus
-from casework.cases.services import of_family_cases
+from casework.cases.services import held_through_cases, of_family_cases
 from casework.community.models import ReferralStatus, ServiceCategory, ServiceReferral
 from casework.errors import Conflict, ValidationError
 from casework.forms_common import blank_to_none
@@ -27,6 +27,10 @@ class ReferralData:
     referred_on: date
     member_id: int | None = None
     notes: str | None = None
+
+
+def family_has_referrals() -> Exists:
+    return held_through_cases(ServiceReferral.case_id)
 
 
 def for_family(session: Session, family_id: int) -> list[ServiceReferral]:

@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any, BinaryIO
 
 from flask_babel import format_decimal
-from sqlalchemy import ColumnElement, Date, Integer, Select, and_, bindparam, delete, func, select
+from sqlalchemy import ColumnElement, Date, Exists, Integer, Select, and_, bindparam, delete, func, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -195,6 +195,13 @@ def _downloads_of_document() -> ColumnElement[bool]:
         AuditEvent.object_id == Document.id,
         AuditEvent.action == AuditAction.VIEW,
     )
+
+
+def family_has_documents() -> Exists:
+    return select(Document.id).where(Document.family_id == bindparam("family_id")).exists()
+
+
+NO_DOCUMENTS = FamilyDocuments([], {}, {})
 
 
 def family_section(

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, TypeVar
 
 from cryptography.exceptions import InvalidTag
@@ -23,6 +23,7 @@ from casework.cases.models import Case, CaseStatus
 from casework.crypto import field_keys
 from casework.db import utcnow
 from casework.errors import Conflict, ValidationError
+from casework.extensions import RecordKind
 from casework.families.identifiers import (
     fold,
     looks_like_a_number,
@@ -624,6 +625,18 @@ def family_page_options() -> tuple[ORMOption, ...]:
         joinedload(Family.addresses),
         joinedload(Family.releases).joinedload(Release.documents),
     )
+
+
+def records_held(session: Session, family_id: int, kinds: tuple[RecordKind, ...]) -> frozenset[str]:
+    """Which of `kinds` the household has, asked in one statement: the family page then reads
+    only those (a household without legal notes or deadlines costs no statement for them)."""
+    row = session.execute(_records_held(kinds), {"family_id": family_id}).one()
+    return frozenset(name for (name, _), held in zip(kinds, row, strict=True) if held)
+
+
+@lru_cache(maxsize=16)  # the same kinds at every view: built once
+def _records_held(kinds: tuple[RecordKind, ...]) -> Select[Any]:
+    return select(*(exists_of().label(name) for name, exists_of in kinds))
 
 
 def record_view(session: Session, user: User, family: Family) -> None:

@@ -28,7 +28,7 @@ from casework.community import services as community_services
 from casework.db import db
 from casework.documents import services as document_services
 from casework.exports import csv_lines
-from casework.extensions import registry
+from casework.extensions import RecordKind, registry
 from casework.families import services
 from casework.families.forms import (
     CONSENT_LABELS,
@@ -201,6 +201,15 @@ def new():
     return render_template("families/new.html", form=form, duplicates=duplicates)
 
 
+# The core's records the family page lists (the sections name theirs: FamilySection.kinds).
+FAMILY_RECORDS: tuple[RecordKind, ...] = (
+    ("tasks", case_services.family_has_tasks),
+    ("notes", case_services.family_has_notes),
+    ("referrals", community_services.family_has_referrals),
+    ("documents", document_services.family_has_documents),
+)
+
+
 @bp.route("/families/<int:family_id>")
 @requires("program_staff")
 def show(family_id: int):
@@ -210,7 +219,9 @@ def show(family_id: int):
     current = next((c for c in cases if c.status.value != "closed"), cases[0] if cases else None)
     on_day = today_for(current_user)
     releases = family.releases
-    tasks = case_services.family_tasks(db.session, family.id)
+    sections = registry(current_app).family_sections
+    held = services.records_held(db.session, family.id, (*FAMILY_RECORDS, *(k for s in sections for k in s.kinds)))
+    tasks = case_services.family_tasks(db.session, family.id) if "tasks" in held else []
     context: dict[str, Any] = {
         "family": family,
         "today": on_day,
@@ -218,7 +229,7 @@ def show(family_id: int):
         "cases": cases,
         "case": current,
         "assignments": current.assignments if current else [],
-        "notes": case_services.family_notes(db.session, family.id),
+        "notes": case_services.family_notes(db.session, family.id) if "notes" in held else [],
         "tasks": tasks,
         # Due 5 days after a move; the dates section shows them among the deadlines.
         "open_address_tasks": [t for t in tasks if t.kind in ADDRESS_CHANGE_KINDS and t.completed_at is None],
@@ -226,15 +237,14 @@ def show(family_id: int):
         "children": school_services.for_family(
             db.session, family, on_day, releases, cases, family.program.enrollment_alert_days
         ),
-        "service_referrals": community_services.for_family(db.session, family.id),
-        "sections": [
-            (s.template, s.load(db.session, current_user, family, case_ids, on_day))
-            for s in registry(current_app).family_sections
-        ],
+        "service_referrals": community_services.for_family(db.session, family.id) if "referrals" in held else [],
+        "sections": [(s.template, s.load(db.session, current_user, family, case_ids, on_day, held)) for s in sections],
     }
     # After the sections: what documents are about (a hearing, a referral) is then already loaded.
-    context["documents"] = document_services.family_section(
-        db.session, current_user, family.id, registry(current_app).document_subjects
+    context["documents"] = (
+        document_services.family_section(db.session, current_user, family.id, registry(current_app).document_subjects)
+        if "documents" in held
+        else document_services.NO_DOCUMENTS
     )
     if current is not None:
         # The note is written here; the status, the assignment and a new task on their own pages

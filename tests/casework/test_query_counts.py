@@ -227,6 +227,25 @@ def test_search_finds_several_households_with_the_same_statements(app, client, d
     assert statements_for(app, client, url) == one
 
 
+def test_family_page_reads_no_list_of_what_the_household_has_none_of(app, client, db_session, program):
+    """One statement asks which kinds of records the household has; a list it has none of costs
+    no statement, and the page still says there is nothing."""
+    _, manager, supervisor, today = program
+    listed = _household(db_session, manager, supervisor, 1, today, rich=False)  # a task, a note, a referral
+    make_document(app, db_session, listed, manager)
+    bare = make_family(db_session, manager, today=today)
+    db_session.commit()
+    assert client.sign_in(manager.email, PASSWORD).status_code == 302
+    page = client.get(f"/families/{bare.id}").get_data(as_text=True)
+    assert "No tasks." in page and "No notes yet." in page
+    shown = client.get(f"/families/{listed.id}").get_data(as_text=True)
+    assert "No tasks." not in shown and "No notes yet." not in shown
+    # The tasks, the notes, the service referrals and the documents: four lists not read.
+    assert (
+        statements_for(app, client, f"/families/{bare.id}") == statements_for(app, client, f"/families/{listed.id}") - 4
+    )
+
+
 def large_family_documents(db_session, family):
     from casework.documents.models import Document
 
