@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from werkzeug.routing import IntegerConverter, Map
 
-from casework import form_html, i18n
+from casework import form_html, i18n, urls
 from casework.db import db
 from casework.errors import CaseworkError, Conflict, NotAllowed, ValidationError
 from casework.extensions import registry
@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         lambda: {"nav_links": registry(app).nav_links, "family_list_links": registry(app).family_list_links}
     )
     app.add_template_global(access.can, "can")
+    app.add_template_global(urls.template_url_for, "url_for")
     app.add_template_global(form_html.field, "form_field")
     app.add_template_global(form_html.post_button, "form_post_button")
 
