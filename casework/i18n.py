@@ -58,10 +58,29 @@ def template_gettext(eval_context: EvalContext, string: str, /, **variables: Any
     """Jinja's newstyle gettext (`_` and `{% trans %}` in templates), with the same result: in an
     escaped template the translation is markup and only the variables are escaped; a translation
     is always a format string, `%%` written as `%`."""
-    translated = catalogue().ugettext(string)
+    return _written(catalogue(), eval_context, string, variables)
+
+
+def _written(found: NullTranslations, eval_context: EvalContext, string: str, variables: dict[str, Any]) -> str:
+    translated = found.ugettext(string)
     if eval_context.autoescape:
         translated = Markup(translated)  # noqa: S704 - the catalogue is ours; variables are escaped by %
     return translated % variables if variables or "%" in translated else translated
+
+
+def template_translations() -> dict[str, Any]:
+    """A context processor: a page's `_` and `gettext`, `template_gettext` with the request's
+    catalogue found once when the page is rendered, not again for each of its hundred strings.
+    Templates imported without context, and those rendered outside a request, use the global."""
+    if not has_request_context():
+        return {}
+    found = catalogue()
+
+    @pass_eval_context
+    def translated(eval_context: EvalContext, string: str, /, **variables: Any) -> str:
+        return _written(found, eval_context, string, variables)
+
+    return {"_": translated, "gettext": translated}
 
 
 @pass_eval_context
@@ -279,6 +298,7 @@ def init_app(app: Flask) -> None:
     # Jinja's newstyle `_` resolves `gettext` and calls it through the context, which calls the
     # catalogue through the context again: three template calls per string, hundreds of strings a page.
     app.jinja_env.globals.update(_=template_gettext, gettext=template_gettext, ngettext=template_ngettext)
+    app.context_processor(template_translations)
     app.jinja_env.globals.update(
         language_name=language_name,
         country_name=country_name,

@@ -21,39 +21,47 @@ def safe_next_url(target: str | None) -> str | None:
 # A whole number no route writes otherwise: built once into a link, it shows where the number goes.
 _MARKER = 7_340_019_283_571
 
+LinkParts = dict[tuple[str, str | None], tuple[str, str | None]]
 
-def template_url_for(endpoint: str, **values: Any) -> str:
-    """Flask's `url_for` as templates call it, with the same result. A link with no argument (the
-    menu's) or one whole-number argument (a household, a date, a task: a link on every line of a
-    list) is written from its path, split once around the number, rather than built by the router
-    again at every call (the dashboard's 140 links took 3 ms to build)."""
-    if len(values) <= 1 and not endpoint.startswith(".") and has_request_context():
+
+def template_links() -> dict[str, Any]:
+    """A context processor: the templates' `url_for` for this request, with the same result as
+    Flask's. A link with no argument (the menu's) or one whole-number argument (a household, a date,
+    a task: a link on every line of a list) is written from its path, split once around the number
+    for the app and the path it is mounted at, rather than built by the router at every call (the
+    dashboard's 143 links took 3 ms). Templates imported without context, and those rendered
+    outside a request, use Flask's."""
+    if not has_request_context():
+        return {}
+    mounted: dict[str, LinkParts] = current_app.extensions.setdefault("template_links", {})
+    known = mounted.setdefault(request.script_root, {})
+
+    def written(endpoint: str, **values: Any) -> str:
+        if len(values) > 1 or endpoint.startswith("."):
+            return url_for(endpoint, **values)
         if not values:
-            return _around(endpoint, None)[0]
+            parts = known.get((endpoint, None)) or _parts(known, endpoint, None)
+            return parts[0]
         ((name, value),) = values.items()
-        if type(value) is int and not name.startswith("_"):
-            before, after = _around(endpoint, name)
-            if after is not None:
-                return f"{before}{value}{after}"
-    return url_for(endpoint, **values)
+        if type(value) is not int or name.startswith("_"):
+            return url_for(endpoint, **values)
+        before, after = known.get((endpoint, name)) or _parts(known, endpoint, name)
+        return url_for(endpoint, **values) if after is None else f"{before}{value}{after}"
+
+    return {"url_for": written}
 
 
-def _around(endpoint: str, name: str | None) -> tuple[str, str | None]:
+def _parts(known: LinkParts, endpoint: str, name: str | None) -> tuple[str, str | None]:
     """The link to `endpoint` (with no argument), or its parts before and after its argument
-    `name`, kept per app and mounting path; (…, None) when the number is not written as it is
-    (a converter with fixed digits, say)."""
-    known: dict[tuple[str, str | None, str], tuple[str, str | None]] = current_app.extensions.setdefault(
-        "template_links", {}
-    )
-    key = (endpoint, name, request.script_root)
-    if key not in known:
-        if name is None:
-            known[key] = (url_for(endpoint), None)
-        else:
-            marked: dict[str, Any] = {name: _MARKER}
-            short: dict[str, Any] = {name: 7}
-            before, marker, after = url_for(endpoint, **marked).partition(str(_MARKER))
-            # Checked with a short number too: a converter may pad it (fixed digits) or write it otherwise.
-            written = marker and url_for(endpoint, **short) == f"{before}7{after}"
-            known[key] = (before, after) if written else ("", None)
-    return known[key]
+    `name`; (…, None) when the number is not written as it is (a converter with fixed digits)."""
+    if name is None:
+        parts: tuple[str, str | None] = (url_for(endpoint), None)
+    else:
+        marked: dict[str, Any] = {name: _MARKER}
+        short: dict[str, Any] = {name: 7}
+        before, marker, after = url_for(endpoint, **marked).partition(str(_MARKER))
+        # Checked with a short number too: a converter may pad it (fixed digits) or write it otherwise.
+        written = marker and url_for(endpoint, **short) == f"{before}7{after}"
+        parts = (before, after) if written else ("", None)
+    known[(endpoint, name)] = parts
+    return parts

@@ -117,6 +117,8 @@ def test_template_strings_come_out_as_jinjas_newstyle_gettext_writes_them(app):
             for source in sources:
                 ours = app.jinja_env.from_string(source).render(context)
                 assert ours == reference.from_string(source).render(context), (language, source)
+                # A page's `_` and `gettext`, given by casework.i18n.template_translations.
+                assert render_template_string(source, **context) == ours, (language, source)
                 unescaped = app.jinja_env.overlay(autoescape=False).from_string(source).render(context)
                 assert unescaped == plain.from_string(source).render(context), (language, source)
             assert "&lt;Gómez&gt;" in app.jinja_env.from_string(sources[2]).render(context)

@@ -1,9 +1,13 @@
-"""Templates' `url_for` (casework.urls.template_url_for) writes every link as Flask's `url_for` does."""
+"""Templates' `url_for` (casework.urls.template_links) writes every link as Flask's `url_for` does."""
 
 from flask import render_template_string, url_for
 from werkzeug.routing import IntegerConverter
 
-from casework.urls import template_url_for
+from casework.urls import template_links
+
+
+def template_url_for(endpoint, **values):
+    return template_links()["url_for"](endpoint, **values)
 
 
 def _routes(app):
