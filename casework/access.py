@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache, wraps
 from typing import Any, NoReturn, TypeVar, cast
 
-from flask import abort
+from flask import abort, has_request_context
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, bindparam, false, select
 from sqlalchemy.orm import Session
@@ -233,6 +233,23 @@ def has(user: User, capability: str) -> bool:
 def can(capability: str) -> bool:
     """The template helper (`can("manage_users")`): whether the person making the request holds it."""
     return has(current_user._get_current_object(), capability)  # the account itself: read several times
+
+
+def template_permissions() -> dict[str, Any]:
+    """A context processor: a page's `can`, for the account making the request found once, each
+    capability asked once per render (the menu and a page's sections ask a dozen). Templates
+    imported without context, and those rendered outside a request, use `can`."""
+    if not has_request_context():
+        return {}
+    user = current_user._get_current_object()
+    answers: dict[str, bool] = {}
+
+    def holds(capability: str) -> bool:
+        if capability not in answers:
+            answers[capability] = has(user, capability)
+        return answers[capability]
+
+    return {"can": holds}
 
 
 def refuse(user: User) -> NoReturn:

@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
         lambda: {"nav_links": registry(app).nav_links, "family_list_links": registry(app).family_list_links}
     )
     app.add_template_global(access.can, "can")
+    app.context_processor(access.template_permissions)
     app.context_processor(urls.template_links)
     app.add_template_global(form_html.field, "form_field")
     app.add_template_global(form_html.post_button, "form_post_button")
