@@ -14,16 +14,19 @@ one program wait for each other instead of colliding; it adds and flushes, its c
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Date,
     FromClause,
+    Select,
     SQLColumnExpression,
     String,
     Subquery,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -506,7 +509,12 @@ def forget_family(session: Session, family_id: int, case_ids: list[int]) -> None
 
 
 def built_at(session: Session, program_id: int) -> datetime | None:
-    return session.scalar(select(FactsBuilt.built_at).where(FactsBuilt.program_id == program_id))
+    return session.scalar(_built_at(), {"program_id": program_id})
+
+
+@cache  # every report page asks: built once and run with the program bound
+def _built_at() -> Select[datetime | None]:
+    return select(FactsBuilt.built_at).where(FactsBuilt.program_id == bindparam("program_id"))
 
 
 def ensure_fresh(session: Session, program_id: int, now: datetime, max_age: timedelta) -> datetime:
