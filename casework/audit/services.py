@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, event, select
+from sqlalchemy import ColumnElement, event, insert, select
 from sqlalchemy.orm import Session, UOWTransaction, joinedload
 
 from casework.accounts.models import User
@@ -20,16 +21,37 @@ def record(
     family_id: int | None = None,
     detail: str = "",
 ) -> AuditEvent:
-    entry = AuditEvent(
-        user_id=user.id if user is not None and getattr(user, "id", None) else None,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        family_id=family_id,
-        detail=detail[:200],
-    )
+    entry = AuditEvent(**_columns(user, action, object_type, object_id, family_id, detail))
     session.add(entry)
     return entry
+
+
+def record_now(
+    session: Session,
+    user: User | None,
+    action: AuditAction,
+    object_type: str,
+    object_id: int | None,
+    family_id: int | None = None,
+    detail: str = "",
+) -> None:
+    """`record`, written at once by one INSERT in the request's transaction (the column defaults
+    apply, the time among them) rather than through the session's unit of work: for an event
+    nothing else refers to, written at every page view (a household's page viewed)."""
+    session.execute(insert(AuditEvent), [_columns(user, action, object_type, object_id, family_id, detail)])
+
+
+def _columns(
+    user: User | None, action: AuditAction, object_type: str, object_id: int | None, family_id: int | None, detail: str
+) -> dict[str, Any]:
+    return {
+        "user_id": user.id if user is not None and getattr(user, "id", None) else None,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "family_id": family_id,
+        "detail": detail[:200],
+    }
 
 
 def events_page(

@@ -17,7 +17,7 @@ from sqlalchemy.orm.interfaces import ORMOption
 from casework.access import family_clause
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
-from casework.audit.services import record
+from casework.audit.services import record, record_now
 from casework.cases import services as case_services
 from casework.cases.models import Case, CaseStatus
 from casework.crypto import field_keys
@@ -640,8 +640,7 @@ def _records_held(kinds: tuple[RecordKind, ...]) -> Select[Any]:
 
 
 def record_view(session: Session, user: User, family: Family) -> None:
-    record(session, user, AuditAction.VIEW, "family", family.id, family.id)
-    session.flush()
+    record_now(session, user, AuditAction.VIEW, "family", family.id, family.id)
 
 
 @dataclass
