@@ -4,6 +4,7 @@ municipal offices, government programs, by country, department and municipality.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
@@ -120,9 +121,21 @@ def directory_page(
     return rows[:per_page], len(rows) > per_page
 
 
+SUGGESTED = (
+    Provider.id,
+    Provider.name,
+    Provider.kind,
+    Provider.country,
+    Provider.division,
+    Provider.municipality,
+    Provider.district,
+    Provider.languages,
+)
+
+
 @dataclass(frozen=True)
 class Suggestion:
-    provider: Provider
+    provider: Any  # a row of SUGGESTED: a provider's id, name, kind, place and languages
     where: str  # "municipality", "division" or "country": how close to the person
     speaks_language: bool
     same_district: bool  # El Salvador: in the person's very district, first among their municipality's
@@ -146,14 +159,11 @@ def suggestions(
     Municipalities are compared as El Salvador counts them since 2024: someone from Mejicanos is in
     the municipality of a provider in San Salvador Centro or in Ayutuxtepeque, another of its
     districts. When the persecutors are police or officials, public offices are shown as barred."""
-    stmt = (
-        directory_query(scope, DirectoryFilter(country=country, service=service))
-        .options(selectinload(Provider.services))
-        .limit(500)
-    )
+    # The columns a suggestion is ranked by and shows, not up to 500 providers whole: a form lists 30.
+    stmt = directory_query(scope, DirectoryFilter(country=country, service=service)).with_only_columns(*SUGGESTED)
     found = []
     theirs = municipality_key(country, division, municipality) if municipality else None
-    for provider in session.scalars(stmt):
+    for provider in session.execute(stmt.limit(500)):
         if (
             theirs
             and provider.municipality
@@ -169,7 +179,7 @@ def suggestions(
             Suggestion(
                 provider,
                 where,
-                bool(language and language in provider.language_codes),
+                bool(language and language in (provider.languages or "").split()),
                 bool(where == "municipality" and district and provider.district == district),
                 officials_persecute and provider.kind in PUBLIC_PROVIDER_KINDS,
             )

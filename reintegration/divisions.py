@@ -295,6 +295,7 @@ def resolve_place(country: str, division: str | None, typed: str | None) -> Plac
     return Place(division, typed)
 
 
+@lru_cache(maxsize=4096)  # places of the list and of providers, compared for every suggestion
 def municipality_key(country: str | None, division: str | None, municipality: str | None) -> str:
     """What two places are compared by: the municipality, in El Salvador the one of 2024 (so that
     Mejicanos and San Salvador Centro are one place), under its official name (Ixcán is Playa Grande
