@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -205,7 +206,12 @@ def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return Locale.parse(str(get_locale())).territories.get(code, code)
+    return _territories(str(get_locale())).get(code, code)
+
+
+@lru_cache(maxsize=8)  # Babel parses the locale again at every call: a list of returnees names 50 countries
+def _territories(locale: str) -> Mapping[str, str]:
+    return Locale.parse(locale).territories
 
 
 def country_choices() -> list[tuple[str, str]]:

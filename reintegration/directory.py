@@ -4,6 +4,7 @@ municipal offices, government programs, by country, department and municipality.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -13,7 +14,7 @@ from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.errors import ValidationError
-from casework.families.identifiers import parse_phone
+from casework.families.identifiers import format_phone, parse_phone
 from casework.i18n import LANGUAGES
 from casework.i18n import lazy_gettext as _l
 from reintegration.divisions import DIVISIONS, municipality_key, resolve_place
@@ -105,6 +106,11 @@ def directory_query(scope: Select, wanted: DirectoryFilter) -> Select:
     if not wanted.include_inactive:
         stmt = stmt.where(Provider.active.is_(True))
     return stmt
+
+
+@lru_cache(maxsize=4096)  # a provider's number is its office's, public: the directory writes 50 a page
+def provider_phone(e164: str) -> str:
+    return format_phone(e164)
 
 
 def directory_page(

@@ -309,6 +309,7 @@ def municipality_key(country: str | None, division: str | None, municipality: st
     return fold(municipalities_of.pop() if len(municipalities_of) == 1 else municipality)
 
 
+@lru_cache(maxsize=4096)  # a place name of the list, looked up for every line that names it
 def _commune(country: str | None, division: str | None, name: str | None) -> Municipality | None:
     found = [
         m for m in _by_name().get(country or "", {}).get(fold(name), []) if m.division == division and m.name == name

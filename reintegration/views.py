@@ -580,6 +580,7 @@ def providers():
         "reintegration/providers.html",
         form=form,
         providers=rows,
+        provider_phone=directory.provider_phone,
         page=page,
         has_next=has_next,
         division_name=division_name,
