@@ -38,7 +38,7 @@ def record_now(
     """`record`, written at once by one INSERT in the request's transaction (the column defaults
     apply, the time among them) rather than through the session's unit of work: for an event
     nothing else refers to, written at every page view (a household's page viewed)."""
-    session.execute(insert(AuditEvent), [_columns(user, action, object_type, object_id, family_id, detail)])
+    session.execute(insert(AuditEvent), _columns(user, action, object_type, object_id, family_id, detail))
 
 
 def _columns(
