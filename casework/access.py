@@ -241,12 +241,11 @@ def template_permissions() -> dict[str, Any]:
     imported without context, and those rendered outside a request, use `can`."""
     if not has_request_context():
         return {}
-    user = current_user._get_current_object()
     answers: dict[str, bool] = {}
 
     def holds(capability: str) -> bool:
         if capability not in answers:
-            answers[capability] = has(user, capability)
+            answers[capability] = has(current_user._get_current_object(), capability)
         return answers[capability]
 
     return {"can": holds}

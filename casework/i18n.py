@@ -75,11 +75,13 @@ def template_translations() -> dict[str, Any]:
     Templates imported without context, and those rendered outside a request, use the global."""
     if not has_request_context():
         return {}
-    found = catalogue()
+    found: list[NullTranslations] = []  # at the page's first string: a page without any asks nothing
 
     @pass_eval_context
     def translated(eval_context: EvalContext, string: str, /, **variables: Any) -> str:
-        return _written(found, eval_context, string, variables)
+        if not found:
+            found.append(catalogue())
+        return _written(found[0], eval_context, string, variables)
 
     return {"_": translated, "gettext": translated}
 

@@ -33,10 +33,13 @@ def template_links() -> dict[str, Any]:
     outside a request, use Flask's."""
     if not has_request_context():
         return {}
-    mounted: dict[str, LinkParts] = current_app.extensions.setdefault("template_links", {})
-    known = mounted.setdefault(request.script_root, {})
+    found: list[LinkParts] = []  # at the page's first link: a page without any looks nothing up
 
     def written(endpoint: str, **values: Any) -> str:
+        if not found:
+            mounted: dict[str, LinkParts] = current_app.extensions.setdefault("template_links", {})
+            found.append(mounted.setdefault(request.script_root, {}))
+        known = found[0]
         if len(values) > 1 or endpoint.startswith("."):
             return url_for(endpoint, **values)
         if not values:

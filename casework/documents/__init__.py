@@ -58,8 +58,7 @@ def init_app(app: Flask) -> None:
     plugins.task_titles[DOCUMENT_EXPIRING.key] = DOCUMENT_EXPIRING
     OBJECT_TYPE_LABELS["document"] = _l("document")
     app.add_template_filter(readable_size, "filesize")
-    app.add_template_global(DOCUMENT_TYPES, "document_types")
-    app.add_template_global(plugins.document_subjects, "document_subjects")
+    app.jinja_env.globals.update(document_types=DOCUMENT_TYPES, document_subjects=plugins.document_subjects)
 
 
 def _alert_days(setting: str) -> tuple[int, ...]:
