@@ -201,7 +201,9 @@ def family_has_documents() -> Exists:
     return select(Document.id).where(Document.family_id == bindparam("family_id")).exists()
 
 
-NO_DOCUMENTS = FamilyDocuments([], {}, {})
+def no_documents() -> FamilyDocuments:
+    """The family page's documents when the household has none."""
+    return FamilyDocuments([], {}, {})
 
 
 def family_section(

@@ -244,7 +244,7 @@ def show(family_id: int):
     context["documents"] = (
         document_services.family_section(db.session, current_user, family.id, registry(current_app).document_subjects)
         if "documents" in held
-        else document_services.NO_DOCUMENTS
+        else document_services.no_documents()
     )
     if current is not None:
         # The note is written here; the status, the assignment and a new task on their own pages
