@@ -33,14 +33,15 @@ def template_links() -> dict[str, Any]:
     outside a request, use Flask's."""
     if not has_request_context():
         return {}
-    found: list[LinkParts] = []  # at the page's first link: a page without any looks nothing up
+    found: list[LinkParts | None] = []  # at the page's first link: a page without any looks nothing up
 
     def written(endpoint: str, **values: Any) -> str:
         if not found:
             mounted: dict[str, LinkParts] = current_app.extensions.setdefault("template_links", {})
-            found.append(mounted.setdefault(request.script_root, {}))
+            # Functions that add values to every link (url_defaults) would change them per request.
+            found.append(None if current_app.url_default_functions else mounted.setdefault(request.script_root, {}))
         known = found[0]
-        if len(values) > 1 or endpoint.startswith("."):
+        if known is None or len(values) > 1 or endpoint.startswith("."):
             return url_for(endpoint, **values)
         if not values:
             parts = known.get((endpoint, None)) or _parts(known, endpoint, None)

@@ -55,3 +55,19 @@ def test_a_converter_with_fixed_digits_falls_back_to_flask():
     with other.test_request_context("/"):
         assert template_url_for("file", number=42) == "/files/000042" == url_for("file", number=42)
         assert template_url_for("file", number=7) == "/files/000007"
+
+
+def test_links_an_app_adds_values_to_are_built_by_flask_at_every_request():
+    from flask import Flask, g
+
+    other = Flask("url_defaults")
+    other.add_url_rule("/<lang>/items/<int:number>", "items", lambda lang, number: "")
+
+    @other.url_defaults
+    def _language(endpoint, values):
+        values.setdefault("lang", g.lang)
+
+    for code in ("es", "fr"):
+        with other.test_request_context("/"):
+            g.lang = code
+            assert template_url_for("items", number=5) == f"/{code}/items/5" == url_for("items", number=5)
