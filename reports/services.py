@@ -1065,11 +1065,11 @@ def _sqlite_local_day(value: str | None, zone: str) -> str | None:
 LIST_SIZE = 50
 
 
-def first_releases(user: User) -> Subquery[Any]:
-    """Each household's first release in reach (family_id, released_on): the release with no
-    earlier one (the lower id among two of the same day). Asked of each release by index rather
-    than grouped, so that a condition on the day narrows the releases read, and PostgreSQL knows
-    how many rows a period leaves."""
+def first_releases() -> Subquery[Any]:
+    """Each household's first release in the reader's program (family_id, released_on; the program
+    bound, access.program_scoped): the release with no earlier one (the lower id among two of the
+    same day). Asked of each release by index rather than grouped, so that a condition on the day
+    narrows the releases read, and PostgreSQL knows how many rows a period leaves."""
     from casework.releases.models import Release
 
     earlier = aliased(Release)
@@ -1078,7 +1078,7 @@ def first_releases(user: User) -> Subquery[Any]:
         and_(earlier.released_on == Release.released_on, earlier.id < Release.id),
     )
     return (
-        access.scoped(Release, user)
+        access.program_scoped(Release)
         .where(~exists().where(earlier.family_id == Release.family_id, before))
         .with_only_columns(Release.family_id.label("family_id"), Release.released_on.label("released_on"))
         .subquery("first_release")
@@ -1122,23 +1122,12 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     row = session.execute(_households_statement(own_caseload, present), values).one()
     figure.households, figure.accepted, figure.appeared, figure.either = (int(v or 0) for v in row)
 
-    first = (
-        _case_filters(_narrow(access.scoped(Referral, user), user), filters)
-        .where(Referral.appearance_filed_on.is_not(None))
-        .with_only_columns(Case.family_id.label("family_id"), func.min(Referral.appearance_filed_on).label("filed_on"))
-        .group_by(Case.family_id)
-        .subquery("first_appearance")
+    values, own_caseload, present = _bound(
+        user, filters, ("manager_id", "language"), start=filters.start, end=filters.end
     )
-    released = first_releases(user)
-    delay = days_between(session, first.c.filed_on, released.c.released_on)
-    delays = (
-        select(delay.label("days"))
-        .select_from(first)
-        .join(released, released.c.family_id == first.c.family_id)
-        .where(first.c.filed_on >= filters.start, first.c.filed_on <= filters.end)
-    )
+    delays = _delays_statement(session.get_bind().dialect.name, own_caseload, present)
     # One number per household represented in the period: a few hundred at most a year.
-    days = sorted(int(d) for d in session.scalars(delays))
+    days = sorted(int(d) for d in session.scalars(delays, values))
     figure.represented = n = len(days)
     figure.median_days = (days[(n - 1) // 2] + days[n // 2]) / 2 if n else None
 
@@ -1152,6 +1141,27 @@ def representation(session: Session, user: User, filters: Filters, zone: str, no
     else:
         figure.merits_count = int(session.scalar(count, values) or 0)
     return figure
+
+
+@cache
+def _delays_statement(dialect: str, own_caseload: bool, present: tuple[str, ...]) -> AnySelect:
+    """The days from each household's first release to its first notice of appearance, for the
+    notices filed in the period (`start` to `end`) in the reader's program, with the case filters
+    set: built once for each combination and run with their values."""
+    first = (
+        _bound_case_filters(access.program_scoped(Referral), own_caseload, present)
+        .where(Referral.appearance_filed_on.is_not(None))
+        .with_only_columns(Case.family_id.label("family_id"), func.min(Referral.appearance_filed_on).label("filed_on"))
+        .group_by(Case.family_id)
+        .subquery("first_appearance")
+    )
+    released = first_releases()
+    return (
+        select(_days_between(dialect, first.c.filed_on, released.c.released_on).label("days"))
+        .select_from(first)
+        .join(released, released.c.family_id == first.c.family_id)
+        .where(first.c.filed_on >= bindparam("start", type_=Date), first.c.filed_on <= bindparam("end", type_=Date))
+    )
 
 
 @cache
