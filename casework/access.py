@@ -236,8 +236,8 @@ def can(capability: str) -> bool:
 
 
 def template_permissions() -> dict[str, Any]:
-    """A context processor: a page's `can`, for the account making the request found once, each
-    capability asked once per render (the menu and a page's sections ask a dozen). Templates
+    """A context processor: a page's `can`, each capability asked of the account making the
+    request once per render (the menu and a page's sections ask a dozen, some twice). Templates
     imported without context, and those rendered outside a request, use `can`."""
     if not has_request_context():
         return {}

@@ -18,7 +18,14 @@ from casework.families.identifiers import format_phone, parse_phone
 from casework.i18n import LANGUAGES
 from casework.i18n import lazy_gettext as _l
 from reintegration.divisions import DIVISIONS, municipality_key, resolve_place
-from reintegration.models import PUBLIC_PROVIDER_KINDS, Provider, ProviderKind, ProviderService, Service
+from reintegration.models import (
+    PUBLIC_PROVIDER_KINDS,
+    Provider,
+    ProviderKind,
+    ProviderService,
+    Service,
+    language_codes_of,
+)
 
 
 @dataclass
@@ -185,7 +192,7 @@ def suggestions(
             Suggestion(
                 provider,
                 where,
-                bool(language and language in (provider.languages or "").split()),
+                bool(language and language in language_codes_of(provider.languages)),
                 bool(where == "municipality" and district and provider.district == district),
                 officials_persecute and provider.kind in PUBLIC_PROVIDER_KINDS,
             )

@@ -191,6 +191,11 @@ class InCountrySettings(TimestampMixin, Base):
     follow_up_place: Mapped[str | None] = mapped_column(String(300))
 
 
+def language_codes_of(languages: str | None) -> list[str]:
+    """A provider's languages column (ISO 639-3 codes, space-separated) as its codes."""
+    return (languages or "").split()
+
+
 class Provider(TimestampMixin, Base):
     """A service provider in an in-country organization's directory."""
 
@@ -225,7 +230,7 @@ class Provider(TimestampMixin, Base):
 
     @property
     def language_codes(self) -> list[str]:
-        return (self.languages or "").split()
+        return language_codes_of(self.languages)
 
     @property
     def offered(self) -> list[Service]:
