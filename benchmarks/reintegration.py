@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import render_template_string
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from benchmarks.pages import BUDGET, StatementCounter, time_pages
 from benchmarks.reminders import fresh
@@ -40,6 +41,7 @@ from reintegration.models import ProviderKind, ReturnMethod, Service, WorkStatus
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.http import csrf_token_of
 
+RECEIVING = "Centro de recepción"
 GIVEN = ["Juan Carlos", "María Elena", "Wilmer Josué", "Reina Isabel", "Ana Lucía", "José Luis"]
 SURNAMES = ["Tzoc", "Xiloj", "Cux", "Menchú", "Ixcoy", "Pérez", "García", "Tum"]
 OFFERED = [
@@ -161,21 +163,14 @@ def seed_organization(session, name: str, returnees: int, providers: int) -> tup
     return worker, last
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--returnees", type=int, default=2000)
-    parser.add_argument("--providers", type=int, default=600)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--slowest", action="store_true", help="name each page's slowest statement")
-    args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+def seed(url: str, returnees: int, providers: int):  # type: ignore[no-untyped-def]
     fresh(url)
     app = build(url)
     started = time.perf_counter()
     with app.app_context():
         session = Database.state(app).sessionmaker()
-        seed_organization(session, "Otro centro de recepción", args.returnees, args.providers)
-        worker, returnee_id = seed_organization(session, "Centro de recepción", args.returnees, args.providers)
+        seed_organization(session, "Otro centro de recepción", returnees, providers)
+        worker, returnee_id = seed_organization(session, RECEIVING, returnees, providers)
         email = worker.email
         session.close()
     if url.startswith("postgresql"):
@@ -183,9 +178,47 @@ def main() -> None:
         with Database.state(app).engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text("VACUUM ANALYZE"))
     print(
-        f"seeded 2 organizations × {args.returnees} returnees and {args.providers} providers "
+        f"seeded 2 organizations × {returnees} returnees and {providers} providers "
         f"in {time.perf_counter() - started:.0f} s ({url.split(':')[0]})"
     )
+    return email, returnee_id, app
+
+
+def seeded_worker(url: str) -> tuple[str, int] | None:
+    """The timed organization's worker and newest returnee, if an earlier run seeded this database."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            row = connection.execute(
+                text(
+                    "SELECT min(u.email), max(r.id) FROM organizations o JOIN users u ON u.organization_id = o.id "
+                    "JOIN returnee_cases r ON r.organization_id = o.id WHERE o.name = :name"
+                ),
+                {"name": RECEIVING},
+            ).one()
+    except SQLAlchemyError:
+        return None
+    finally:
+        engine.dispose()
+    return (row[0], row[1]) if row[0] is not None else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--returnees", type=int, default=2000)
+    parser.add_argument("--providers", type=int, default=600)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--slowest", action="store_true", help="name each page's slowest statement")
+    parser.add_argument("--reuse", action="store_true", help="time the database a previous run seeded, as it is")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    seeded = args.reuse and seeded_worker(url)
+    if seeded:
+        app = build(url)
+        email, returnee_id = seeded
+        print(f"timing the organizations seeded by an earlier run ({url.split(':')[0]})")
+    else:
+        email, returnee_id, app = seed(url, args.returnees, args.providers)
     counter = SlowestStatement(Database.state(app).engine)
     counter.reset()
     client = app.test_client()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, Time, and_
+from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Time, and_, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
@@ -317,7 +317,18 @@ class OutcomeRecord(Base):
     """Where a returnee stands at one moment: recorded again at each follow-up, read over time."""
 
     __tablename__ = "returnee_outcomes"
-    __table_args__ = (Index("ix_returnee_outcomes_case_date", "returnee_case_id", "recorded_on"),)
+    __table_args__ = (
+        Index("ix_returnee_outcomes_case_date", "returnee_case_id", "recorded_on"),
+        # The returnee's latest record (none recorded later, nor later the same day), one at most:
+        # what the returnee list counts, read without comparing every record with the others.
+        Index(
+            "uq_returnee_outcomes_latest",
+            "returnee_case_id",
+            unique=True,
+            postgresql_where=text("is_latest"),
+            sqlite_where=text("is_latest"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     returnee_case_id: Mapped[int] = mapped_column(ForeignKey("returnee_cases.id"))
@@ -336,3 +347,4 @@ class OutcomeRecord(Base):
     note: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    is_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())

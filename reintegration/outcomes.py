@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
@@ -47,11 +47,27 @@ def record_outcome(
         note=(data.note or "").strip() or None,
         recorded_by_id=user.id,
     )
-    session.add(row)
-    session.flush()
+    add_record(session, returnee, row)
     record(session, user, AuditAction.CREATE, "returnee_outcome", row.id, returnee.family_id)
     session.flush()
     return row
+
+
+def add_record(session: Session, returnee: ReturneeCase, row: OutcomeRecord) -> None:
+    """Adds `row` to the returnee's records, marked as their latest unless one is dated later (the
+    same day, the newer record is the latest). A returnee's records are added one at a time: the
+    returnee case is locked first, so that two at once cannot both be marked."""
+    session.execute(select(ReturneeCase.id).where(ReturneeCase.id == returnee.id).with_for_update())
+    latest = session.scalars(
+        select(OutcomeRecord).where(OutcomeRecord.returnee_case_id == returnee.id, OutcomeRecord.is_latest)
+    ).first()
+    row.returnee_case_id = returnee.id
+    row.is_latest = latest is None or row.recorded_on >= latest.recorded_on
+    if latest is not None and row.is_latest:
+        latest.is_latest = False
+        session.flush()  # unmarked before the new record is written: the index allows one latest
+    session.add(row)
+    session.flush()
 
 
 def outcomes_of(session: Session, returnee: ReturneeCase) -> list[OutcomeRecord]:
@@ -82,38 +98,24 @@ class Figures:
 
 
 def latest_figures(session: Session, returnee_scope: Select) -> Figures:
-    """One query: each returnee's newest record (none recorded later, nor later the same day),
-    counted. Asked of each record by index rather than ranking all of them."""
-    in_reach = returnee_scope.with_only_columns(ReturneeCase.id).scalar_subquery()
-    newer = aliased(OutcomeRecord)
-    later = or_(
-        newer.recorded_on > OutcomeRecord.recorded_on,
-        and_(newer.recorded_on == OutcomeRecord.recorded_on, newer.id > OutcomeRecord.id),
-    )
-    latest = (
-        select(OutcomeRecord)
-        .where(
-            OutcomeRecord.returnee_case_id.in_(in_reach),
-            ~exists().where(newer.returnee_case_id == OutcomeRecord.returnee_case_id, later),
-        )
-        .subquery()
-    )
-
-    def count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+    """One query: the latest record of each returnee in `returnee_scope` (marked when recorded), counted."""
     row = session.execute(
-        select(
-            func.count(),
-            count(latest.c.documents_obtained == Answer.YES.value),
-            count(latest.c.children_in_school == Answer.YES.value),
-            count(
-                latest.c.work.in_(
-                    [WorkStatus.EMPLOYED.value, WorkStatus.SELF_EMPLOYED.value, WorkStatus.IN_TRAINING.value]
-                )
-            ),
-            count(latest.c.safety.in_([SafetyStatus.AT_RISK.value, SafetyStatus.DISPLACED.value])),
-            count(latest.c.migrated_again == Answer.YES.value),
-        ).select_from(latest)
+        returnee_scope.join(
+            OutcomeRecord, and_(OutcomeRecord.returnee_case_id == ReturneeCase.id, OutcomeRecord.is_latest)
+        ).with_only_columns(*_FIGURES)
     ).one()
     return Figures(*(int(v) for v in row))
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+_FIGURES = (
+    func.count(),
+    _count(OutcomeRecord.documents_obtained == Answer.YES),
+    _count(OutcomeRecord.children_in_school == Answer.YES),
+    _count(OutcomeRecord.work.in_([WorkStatus.EMPLOYED, WorkStatus.SELF_EMPLOYED, WorkStatus.IN_TRAINING])),
+    _count(OutcomeRecord.safety.in_([SafetyStatus.AT_RISK, SafetyStatus.DISPLACED])),
+    _count(OutcomeRecord.migrated_again == Answer.YES),
+)

@@ -30,7 +30,7 @@ from casework.families.models import (
 )
 from casework.families.services import MemberData
 from casework.i18n import lazy_gettext as _l
-from reintegration import followups
+from reintegration import followups, outcomes
 from reintegration.divisions import DIVISIONS, resolve_place
 from reintegration.models import (
     FOLLOW_UP_KEY,
@@ -390,10 +390,8 @@ def close(
         raise ValidationError(str(_l("Say why the case is closed.")), "closed_reason")
     returnee.status, returnee.closed_on, returnee.closed_reason = ReturneeStatus.CLOSED, today, reason
     if reason is ReturneeClosedReason.MIGRATED_AGAIN:
-        session.add(
-            OutcomeRecord(
-                returnee_case_id=returnee.id, recorded_on=today, migrated_again=Answer.YES, recorded_by_id=user.id
-            )
+        outcomes.add_record(
+            session, returnee, OutcomeRecord(recorded_on=today, migrated_again=Answer.YES, recorded_by_id=user.id)
         )
     record(
         session,

@@ -270,3 +270,44 @@ def test_follow_ups_planned_before_task_keys_get_theirs(tmp_path):
         assert keys == {1: "reintegration.follow_up", 2: None, 3: None}
     finally:
         engine.dispose()
+
+
+def test_each_returnees_latest_situation_is_marked(tmp_path):
+    """Migration 0031 marks each returnee's latest record: the one dated last, and of two the same
+    day the one recorded second; a returnee without records has none marked."""
+    from sqlalchemy import text
+
+    url = fresh_database_url(tmp_path, "migrations_latest_outcome")
+    config = alembic_config(url)
+    command.downgrade(config, "0030")
+    engine = make_engine(url)
+    now = "2026-11-01 12:00:00+00:00"
+    inserts = [
+        "INSERT INTO organizations (id, name, kind, timezone, enrollment_alert_days, created_at, updated_at)"
+        " VALUES (1, 'Centro de Retorno', 'reintegration', 'America/Guatemala', 30, :now, :now)",
+        "INSERT INTO families (id, program_id, display_name, sort_key, created_at, updated_at)"
+        " VALUES (1, 1, 'Tzoc, Ana', 'tzoc, ana', :now, :now), (2, 1, 'Cux, Reina', 'cux, reina', :now, :now),"
+        " (3, 1, 'Tum, José', 'tum, josé', :now, :now)",
+        "INSERT INTO returnee_cases (id, family_id, organization_id, reference, status, country, returned_on, method,"
+        " created_at, updated_at) VALUES (1, 1, 1, 'R-1', 'open', 'GT', '2026-01-05', 'flight', :now, :now),"
+        " (2, 2, 1, 'R-2', 'open', 'GT', '2026-01-05', 'flight', :now, :now),"
+        " (3, 3, 1, 'R-3', 'open', 'GT', '2026-01-05', 'flight', :now, :now)",
+        # The first returnee's second record (id 2) is dated before the first; the second returnee has
+        # two the same day (ids 3 and 4).
+        "INSERT INTO returnee_outcomes (id, returnee_case_id, recorded_on, documents_obtained, children_in_school,"
+        " work, safety, migrated_again, created_at) VALUES"
+        " (1, 1, '2026-02-04', 'yes', 'unknown', 'unknown', 'unknown', 'unknown', :now),"
+        " (2, 1, '2026-01-12', 'no', 'unknown', 'unknown', 'unknown', 'unknown', :now),"
+        " (3, 2, '2026-01-12', 'no', 'unknown', 'unknown', 'unknown', 'unknown', :now),"
+        " (4, 2, '2026-01-12', 'yes', 'unknown', 'unknown', 'unknown', 'unknown', :now)",
+    ]
+    try:
+        with engine.begin() as connection:
+            for statement in inserts:
+                connection.execute(text(statement), {"now": now})
+        command.upgrade(config, "head")
+        with engine.connect() as connection:
+            marked = connection.execute(text("SELECT id FROM returnee_outcomes WHERE is_latest ORDER BY id")).all()
+        assert [row[0] for row in marked] == [1, 4]
+    finally:
+        engine.dispose()

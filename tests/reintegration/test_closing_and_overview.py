@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from casework.cases.models import Case, CaseStatus, ClosedReason
-from reintegration import directory, outcomes
+from reintegration import directory, outcomes, services
 from reintegration.models import (
     Answer,
     OutcomeRecord,
@@ -154,6 +154,31 @@ def test_the_latest_situation_of_a_day_with_two_records_is_the_last_recorded(db_
     db_session.flush()
     figures = outcomes.latest_figures(db_session, select(type(returnee)).where(type(returnee).id == returnee.id))
     assert (figures.recorded, figures.working_or_training, figures.at_risk) == (1, 1, 0)
+
+
+def test_a_record_dated_earlier_does_not_replace_the_latest_and_closing_as_migrated_does(db_session, center, receive):
+    """A situation entered late (dated before the latest) joins the timeline without becoming the
+    latest; closing the case as "migrated again" records the latest situation that day."""
+    returnee = receive(days_ago=20)
+    worker, today = center["worker"], center["today"]
+    for days_ago, work in ((2, WorkStatus.EMPLOYED), (15, WorkStatus.LOOKING)):
+        outcomes.record_outcome(
+            db_session,
+            worker,
+            returnee,
+            outcomes.OutcomeData(recorded_on=today - timedelta(days=days_ago), work=work),
+            today,
+        )
+    scope = select(type(returnee)).where(type(returnee).id == returnee.id)
+    latest = db_session.scalars(select(OutcomeRecord).where(OutcomeRecord.is_latest)).all()
+    assert [(r.returnee_case_id, r.work) for r in latest] == [(returnee.id, WorkStatus.EMPLOYED)]
+    assert outcomes.latest_figures(db_session, scope).working_or_training == 1
+    services.close(db_session, worker, returnee, ReturneeClosedReason.MIGRATED_AGAIN, today)
+    db_session.flush()
+    latest = db_session.scalars(select(OutcomeRecord).where(OutcomeRecord.is_latest)).all()
+    assert [(r.recorded_on, r.migrated_again) for r in latest] == [(today, Answer.YES)]
+    figures = outcomes.latest_figures(db_session, scope)
+    assert (figures.recorded, figures.working_or_training, figures.migrated_again) == (1, 0, 1)
 
 
 def test_family_members_in_the_us_are_added_and_removed(client, db_session, center, receive):
