@@ -102,10 +102,10 @@ class WTFormsMessages:
     empty is checked against its choices before its Optional validator clears the error)."""
 
     def gettext(self, string: str) -> str:
-        return _wtforms_catalogue(str(get_locale())).ugettext(string)
+        return _wtforms_catalogue(str(reader_locale())).ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return _wtforms_catalogue(str(get_locale())).ungettext(singular, plural, n)
+        return _wtforms_catalogue(str(reader_locale())).ungettext(singular, plural, n)
 
 
 @lru_cache(maxsize=8)
@@ -194,9 +194,20 @@ def language_name(code: str | None) -> str:
     return str(LANGUAGES.get(code, code))
 
 
+def reader_locale() -> Locale | None:
+    """Flask-Babel's `get_locale`, read in one look-up once the request has chosen its locale: a
+    page writes a hundred dates and country names, and Flask-Babel's goes through `g` four times
+    for each. Until it has chosen, and outside a request, Flask-Babel's own."""
+    try:
+        chosen = g._flask_babel.babel_locale
+    except (AttributeError, RuntimeError):
+        chosen = None
+    return chosen if chosen is not None else get_locale()
+
+
 def language_choices() -> list[tuple[str, str]]:
     """The languages as select choices, sorted by name in the reader's language."""
-    return list(_language_choices(str(get_locale())))
+    return list(_language_choices(str(reader_locale())))
 
 
 @lru_cache(maxsize=8)
@@ -208,7 +219,7 @@ def _language_choices(locale: str) -> tuple[tuple[str, str], ...]:
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return _territories(str(get_locale())).get(code, code)
+    return _territories(str(reader_locale())).get(code, code)
 
 
 @lru_cache(maxsize=8)  # Babel parses the locale again at every call: a list of returnees names 50 countries
@@ -219,7 +230,7 @@ def _territories(locale: str) -> Mapping[str, str]:
 def country_choices() -> list[tuple[str, str]]:
     """The countries for a select in the reader's language: the frequent ones first, then the rest
     by name. A new list each time (callers add to it); the sorting is done once per language."""
-    return list(_country_choices(str(get_locale())))
+    return list(_country_choices(str(reader_locale())))
 
 
 @lru_cache(maxsize=8)
@@ -253,7 +264,7 @@ def format_day(value: date | datetime | None, format: str = "medium") -> str:
     first converts to the reader's zone, goes to Flask-Babel."""
     if type(value) is not date:
         return format_date(value, format)
-    locale = get_locale()
+    locale = reader_locale()
     if locale is None:  # outside a request, as Flask-Babel
         return format_date(value, format)
     return _formatted_day(value, format, locale)
@@ -276,7 +287,7 @@ def format_moment(value: datetime | None, format: str = "medium") -> str:
     and a call outside a request go to Flask-Babel."""
     if not isinstance(value, datetime) or value.tzinfo is None or format not in NAMED_FORMATS:
         return format_datetime(value, format)
-    locale = get_locale()
+    locale = reader_locale()
     if locale is None:
         return format_datetime(value, format)
     local = value.astimezone(get_timezone())

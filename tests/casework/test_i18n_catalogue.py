@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from flask import render_template_string, session
-from flask_babel import force_locale, format_date, format_datetime, refresh
+from flask_babel import force_locale, format_date, format_datetime, get_locale, refresh
 
-from casework.i18n import catalogue, gettext, lazy_gettext, ngettext
+from casework.i18n import catalogue, gettext, lazy_gettext, ngettext, reader_locale
 
 TEMPLATE = "{{ _('Nothing here.') }}|{{ ngettext('%(num)s date', '%(num)s dates', 2) }}"
 
@@ -34,6 +34,28 @@ def test_refresh_reads_the_new_language(app):
         refresh()
         assert gettext("Nothing here.") == render_template_string("{{ _('Nothing here.') }}") == "Rien ici."
         assert catalogue() is catalogue()
+
+
+def test_the_readers_locale_is_flask_babels_at_every_moment(app):
+    """`reader_locale` (the dates' and countries' look-up) answers what Flask-Babel's `get_locale`
+    does: before the request chose, once chosen, inside `force_locale`, after it and after `refresh`."""
+    assert reader_locale() is None and get_locale() is None
+    with app.app_context():
+        assert reader_locale() == get_locale()
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert str(reader_locale()) == "es" and reader_locale() is get_locale()
+        with force_locale("fr"):
+            assert str(reader_locale()) == "fr" == str(get_locale())
+            assert render_template_string("{{ d|dateformat('long') }}", d=date(2026, 3, 8)) == "8 mars 2026"
+        assert str(reader_locale()) == "es" == str(get_locale())
+        session["locale"] = "en"
+        refresh()
+        assert str(reader_locale()) == "en" == str(get_locale())
+        assert render_template_string("{{ d|dateformat('long') }}", d=date(2026, 3, 8)) == "March 8, 2026"
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        with force_locale("fr"):  # before the request chose: Flask-Babel leaves None behind
+            assert str(reader_locale()) == "fr"
+        assert str(reader_locale()) == "es" == str(get_locale())
 
 
 def test_outside_a_request_texts_stay_in_english(app):
