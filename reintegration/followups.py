@@ -4,9 +4,11 @@ agreed to reminders and gave a mobile number. Marking the follow-up done closes 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
@@ -61,14 +63,47 @@ def plan_follow_ups(session: Session, user: User, returnee: ReturneeCase, case: 
     session.flush()
 
 
+@dataclass(frozen=True)
+class CaseTasks:
+    """The tasks of a returnee's case: the follow-ups (a task a date of the household points at) in
+    due order with each one's date, and the other tasks still open (a call with an interpreter)."""
+
+    follow_ups: list[Task]
+    dates: dict[int, Appointment]
+    others: list[Task]
+
+
+NO_TASKS = CaseTasks([], {}, [])
+
+
+def tasks_of(session: Session, returnee: ReturneeCase) -> CaseTasks:
+    """In one statement: the case's tasks that are follow-ups or still open, each with its date."""
+    if returnee.case_id is None:
+        return NO_TASKS
+    found = CaseTasks([], {}, [])
+    for task, appointment in session.execute(_tasks_statement(), {"case_id": returnee.case_id}):
+        if appointment is None:
+            found.others.append(task)
+        else:
+            found.follow_ups.append(task)
+            found.dates[task.id] = appointment
+    return found
+
+
+@cache  # built once and run with the case bound
+def _tasks_statement() -> Select[Task, Appointment]:
+    dated = and_(Appointment.follow_up_task_id == Task.id, Appointment.case_id == Task.case_id)
+    return (
+        select(Task, Appointment)
+        .outerjoin(Appointment, dated)
+        .where(Task.case_id == bindparam("case_id"), or_(Appointment.id.is_not(None), Task.completed_at.is_(None)))
+        .order_by(Task.due_on, Task.id)
+    )
+
+
 def follow_up_dates(session: Session, returnee: ReturneeCase) -> dict[int, Appointment]:
     """Each follow-up task's appointment, by task id."""
-    if returnee.case_id is None:
-        return {}
-    rows = session.scalars(
-        select(Appointment).where(Appointment.case_id == returnee.case_id, Appointment.follow_up_task_id.is_not(None))
-    )
-    return {a.follow_up_task_id: a for a in rows if a.follow_up_task_id is not None}  # every one: so selected
+    return tasks_of(session, returnee).dates
 
 
 def complete(session: Session, user: User, task: Task) -> None:

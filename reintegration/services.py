@@ -267,35 +267,13 @@ def cases_page(
 
 
 def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
-    """The follow-up tasks after the return (each has its date of the household)."""
-    from scheduling.api import Appointment
-
-    if returnee.case_id is None:
-        return []
-    dated = select(Appointment.follow_up_task_id).where(Appointment.case_id == returnee.case_id)
-    return list(
-        session.scalars(
-            select(Task).where(Task.case_id == returnee.case_id, Task.id.in_(dated)).order_by(Task.due_on, Task.id)
-        )
-    )
+    """The follow-up tasks after the return (each has its date of the household), in due order."""
+    return followups.tasks_of(session, returnee).follow_ups
 
 
 def other_open_tasks(session: Session, returnee: ReturneeCase) -> list[Task]:
     """What else the system asks of the worker: a call with an interpreter, a reply to follow up."""
-    from scheduling.api import Appointment
-
-    if returnee.case_id is None:
-        return []
-    dated = select(Appointment.follow_up_task_id).where(
-        Appointment.case_id == returnee.case_id, Appointment.follow_up_task_id.is_not(None)
-    )
-    return list(
-        session.scalars(
-            select(Task)
-            .where(Task.case_id == returnee.case_id, Task.id.not_in(dated), Task.completed_at.is_(None))
-            .order_by(Task.due_on, Task.id)
-        )
-    )
+    return followups.tasks_of(session, returnee).others
 
 
 def anonymize_returnee(session: Session, family_id: int, case_ids: list[int]) -> None:

@@ -204,14 +204,15 @@ def show(returnee_case_id: int):
     family = services.load_household(db.session, case)
     head = followups.head_of(case)
     assessment = services.assessment_of(db.session, case)
+    tasks = followups.tasks_of(db.session, case)
     return render_template(
         "reintegration/show.html",
         case=case,
         family=family,
         division_name=division_name,
-        follow_ups=services.follow_ups(db.session, case),
-        follow_up_dates=followups.follow_up_dates(db.session, case),
-        other_tasks=services.other_open_tasks(db.session, case),
+        follow_ups=tasks.follow_ups,
+        follow_up_dates=tasks.dates,
+        other_tasks=tasks.others,
         head=head,
         written_reminders=has_texts(head.preferred_language),
         assessment=assessment,
