@@ -57,9 +57,16 @@ def grant_for(user: User) -> Grant | None:
 def family_clause(user: User) -> ColumnElement[bool]:
     """SQL condition on `Family` true for the families `user` may see."""
     if in_program(user):
-        return Family.program_id == user.organization_id
+        return organization_families(user)
     grant = grant_for(user)
     return grant.families(user) if grant is not None else false()
+
+
+def organization_families(user: User) -> ColumnElement[bool]:
+    """A grant's reach when it is the families of the user's own organization (an in-country
+    organization's staff: the households it received). Such a reach is a program's, as SQL: the
+    statements of `program_scoped` serve it (`organization_scope`)."""
+    return Family.program_id == user.organization_id
 
 
 def scoped_families(user: User) -> Select[Family]:
@@ -115,7 +122,8 @@ PROGRAM_SCOPE = "scope_program_id"
 @cache
 def program_scoped(model: type[T]) -> Select[T]:
     """`select(model)` narrowed to one program's records, the program bound at execution: run it
-    with `program_scope(user)`, and only for a program's staff (`scoped` for anyone else)."""
+    with `program_scope(user)` for a program's staff, or `organization_scope(user, model)` where
+    that is not None (`scoped` for anyone else)."""
     return _PATHS[model](select(model)).where(Family.program_id == bindparam(PROGRAM_SCOPE))
 
 
@@ -126,12 +134,25 @@ def program_scope(user: User) -> dict[str, int]:
     return {PROGRAM_SCOPE: user.organization_id}
 
 
+def organization_scope(user: User, model: type) -> dict[str, int] | None:
+    """The bound value with which `program_scoped(model)` is exactly `scoped(model, user)`: for a
+    program's staff, and for people whose grant reaches their own organization's families (and
+    `model` without narrowing); None for anyone else, whom `scoped` serves."""
+    if in_program(user):
+        return program_scope(user)
+    grant = grant_for(user)
+    if grant is not None and grant.families is organization_families and model in grant.models:
+        return None if model in grant.narrow else {PROGRAM_SCOPE: user.organization_id}
+    return None
+
+
 def get_or_404(session: Session, user: User, model: type[T], record_id: int, *options: ORMOption) -> T:
     """The record if `user` may see it, loaded with `options` (what the page shows of it, in the same
     statements); else 404, and a refusal of an existing record audited."""
-    if in_program(user):
+    scope = organization_scope(user, model)
+    if scope is not None:
         query: Select[Any] = _program_record(cast(Any, model), options)
-        values = {**program_scope(user), "record_id": record_id}
+        values = {**scope, "record_id": record_id}
     else:
         query, values = scoped(model, user).where(model.id == record_id).options(*options), {}  # type: ignore[attr-defined]
     record = cast("T | None", session.scalars(query, values).unique().first())

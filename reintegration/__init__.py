@@ -47,7 +47,7 @@ def init_app(app: Flask) -> None:
     access.register_grant(
         access.Grant(
             applies=services.is_reintegration_staff,
-            families=services.own_families,
+            families=access.organization_families,
             models=frozenset(
                 {Family, Member, Case, Task, ReturneeCase, RelativeInUS, PlanItem, Referral, OutcomeRecord, Document}
             ),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, exists, false, select
+from sqlalchemy import Row, Select, bindparam, exists, false, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
@@ -51,11 +51,6 @@ _ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def is_reintegration_staff(user: User) -> bool:
     return user.role in PROGRAM_ROLES and user.organization.kind is OrganizationKind.REINTEGRATION
-
-
-def own_families(user: User) -> ColumnElement[bool]:
-    """An in-country organization's staff see the households it received, and no others."""
-    return Family.program_id == user.organization_id
 
 
 def new_reference() -> str:

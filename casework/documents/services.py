@@ -210,9 +210,11 @@ def family_section(
     session: Session, user: User, family_id: int, subjects: dict[str, DocumentSubject]
 ) -> FamilyDocuments:
     """The family page's documents: the files, what each is about, and how often and by whom
-    last each was downloaded, in the files' own statement (for a program's staff, built once)."""
-    if access.in_program(user):
-        query, values = _program_family_section(), {**access.program_scope(user), "family_id": family_id}
+    last each was downloaded, in the files' own statement (built once for a program's staff and
+    an in-country organization's)."""
+    scope = access.organization_scope(user, Document)
+    if scope is not None:
+        query, values = _program_family_section(), {**scope, "family_id": family_id}
     else:
         query, values = _with_downloads(_family_documents(user, family_id)), {}
     rows = session.execute(query, values).unique().all()
