@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -57,6 +58,14 @@ def table_of(model: type[Base]) -> Table:
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_for(session: Session, model: type[Base]) -> Any:
+    """An INSERT of `model` in the session's dialect, with its `on_conflict_do_…` (an upsert): the
+    two databases spell it alike, each in its own dialect's construct."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(model)
+    return sqlite.insert(model)
 
 
 def rows_matched(result: Result[*tuple[Any, ...]]) -> int:

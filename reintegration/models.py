@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, String, Text, Time, and_, false, text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, Time, and_, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casework.accounts.models import User
@@ -348,3 +348,19 @@ class OutcomeRecord(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     is_latest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class OutcomeFigures(Base):
+    """Where an organization's returnees stand at their latest recorded situation, counted: kept
+    as each record is added (reintegration.outcomes.add_record), so that the returnee list reads
+    one row rather than every returnee's latest record."""
+
+    __tablename__ = "returnee_outcome_figures"
+
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), primary_key=True)
+    recorded: Mapped[int] = mapped_column(Integer, default=0)
+    documents_obtained: Mapped[int] = mapped_column(Integer, default=0)
+    children_in_school: Mapped[int] = mapped_column(Integer, default=0)
+    working_or_training: Mapped[int] = mapped_column(Integer, default=0)
+    at_risk: Mapped[int] = mapped_column(Integer, default=0)
+    migrated_again: Mapped[int] = mapped_column(Integer, default=0)

@@ -3,19 +3,21 @@ whether they migrated again), read as a timeline and as the latest state of each
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
+from casework.db import insert_for
 from casework.errors import ValidationError
 from casework.i18n import lazy_gettext as _l
-from reintegration.models import Answer, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
+from reintegration.models import Answer, OutcomeFigures, OutcomeRecord, ReturneeCase, SafetyStatus, WorkStatus
 
 
 @dataclass
@@ -55,8 +57,9 @@ def record_outcome(
 
 def add_record(session: Session, returnee: ReturneeCase, row: OutcomeRecord) -> None:
     """Adds `row` to the returnee's records, marked as their latest unless one is dated later (the
-    same day, the newer record is the latest). A returnee's records are added one at a time: the
-    returnee case is locked first, so that two at once cannot both be marked."""
+    same day, the newer record is the latest), and the organization's figures with it. A returnee's
+    records are added one at a time: the returnee case is locked first, so that two at once cannot
+    both be marked."""
     session.execute(select(ReturneeCase.id).where(ReturneeCase.id == returnee.id).with_for_update())
     latest = session.scalars(
         select(OutcomeRecord).where(OutcomeRecord.returnee_case_id == returnee.id, OutcomeRecord.is_latest)
@@ -67,7 +70,10 @@ def add_record(session: Session, returnee: ReturneeCase, row: OutcomeRecord) -> 
         latest.is_latest = False
         session.flush()  # unmarked before the new record is written: the index allows one latest
     session.add(row)
-    session.flush()
+    session.flush()  # its answers' defaults filled in
+    if row.is_latest:
+        before = _counted(latest) if latest is not None else (0,) * len(FIGURES)
+        _add_to_figures(session, returnee.organization_id, [n - b for n, b in zip(_counted(row), before, strict=True)])
 
 
 def outcomes_of(session: Session, returnee: ReturneeCase) -> list[OutcomeRecord]:
@@ -97,25 +103,46 @@ class Figures:
     migrated_again: int
 
 
-def latest_figures(session: Session, returnee_scope: Select) -> Figures:
-    """One query: the latest record of each returnee in `returnee_scope` (marked when recorded), counted."""
-    row = session.execute(
-        returnee_scope.join(
-            OutcomeRecord, and_(OutcomeRecord.returnee_case_id == ReturneeCase.id, OutcomeRecord.is_latest)
-        ).with_only_columns(*_FIGURES)
-    ).one()
-    return Figures(*(int(v) for v in row))
+def latest_figures(session: Session, organization_id: int) -> Figures:
+    """Of the organization's returnees, where their latest recorded situation finds them: the
+    counts kept as records are added, all of them the reader's own organization's households."""
+    row = session.execute(_figures_statement(), {"organization_id": organization_id}).first()
+    return Figures(*row) if row is not None else Figures(0, 0, 0, 0, 0, 0)
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+# The figures (the columns of OutcomeFigures), and what a latest record adds to each, in that order.
+FIGURES = tuple(field.name for field in fields(Figures))
+WORKING = frozenset({WorkStatus.EMPLOYED, WorkStatus.SELF_EMPLOYED, WorkStatus.IN_TRAINING})
+AT_RISK = frozenset({SafetyStatus.AT_RISK, SafetyStatus.DISPLACED})
 
 
-_FIGURES = (
-    func.count(),
-    _count(OutcomeRecord.documents_obtained == Answer.YES),
-    _count(OutcomeRecord.children_in_school == Answer.YES),
-    _count(OutcomeRecord.work.in_([WorkStatus.EMPLOYED, WorkStatus.SELF_EMPLOYED, WorkStatus.IN_TRAINING])),
-    _count(OutcomeRecord.safety.in_([SafetyStatus.AT_RISK, SafetyStatus.DISPLACED])),
-    _count(OutcomeRecord.migrated_again == Answer.YES),
-)
+def _counted(row: OutcomeRecord) -> tuple[int, ...]:
+    return (
+        1,
+        int(row.documents_obtained is Answer.YES),
+        int(row.children_in_school is Answer.YES),
+        int(row.work in WORKING),
+        int(row.safety in AT_RISK),
+        int(row.migrated_again is Answer.YES),
+    )
+
+
+def _add_to_figures(session: Session, organization_id: int, change: list[int]) -> None:
+    """Adds `change` to the organization's figures, its row made at its first record (the addition
+    is done by the database, so that two workers' records at once both count)."""
+    insert = insert_for(session, OutcomeFigures).values(
+        organization_id=organization_id, **dict(zip(FIGURES, change, strict=True))
+    )
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=["organization_id"],
+            set_={name: getattr(OutcomeFigures, name) + getattr(insert.excluded, name) for name in FIGURES},
+        )
+    )
+
+
+@cache  # built once and run with the organization bound
+def _figures_statement() -> Select[Any]:
+    return select(*(getattr(OutcomeFigures, name) for name in FIGURES)).where(
+        OutcomeFigures.organization_id == bindparam("organization_id")
+    )

@@ -156,7 +156,7 @@ def index():
         division_name=division_name,
         today=today,
         due=services.due_follow_ups(db.session, scope, today),
-        figures=outcomes.latest_figures(db.session, scope),
+        figures=outcomes.latest_figures(db.session, current_user.organization_id),
     )
 
 

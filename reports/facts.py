@@ -39,11 +39,11 @@ from sqlalchemy import (
     text,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from casework.accounts.models import Organization, OrganizationKind
 from casework.cases.models import Case, CaseStatus, Task
+from casework.db import insert_for
 from casework.families.models import Consent, Family, Member, Relationship
 from casework.timeutil import today_in
 from legal.api import Referral
@@ -455,10 +455,10 @@ def _overdue_tasks_of(program_id: int, today: date) -> Any:
 def _lock(session: Session, program_id: int) -> None:
     """Create the program's `FactsBuilt` row if missing, then lock it until the transaction ends
     (SQLite has one writer at a time already)."""
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert(FactsBuilt) if dialect == "postgresql" else sqlite.insert(FactsBuilt)
     session.execute(
-        upsert.values(program_id=program_id, built_at=None).on_conflict_do_nothing(index_elements=["program_id"])
+        insert_for(session, FactsBuilt)
+        .values(program_id=program_id, built_at=None)
+        .on_conflict_do_nothing(index_elements=["program_id"])
     )
     session.execute(select(FactsBuilt.program_id).where(FactsBuilt.program_id == program_id).with_for_update())
 

@@ -273,8 +273,8 @@ def test_follow_ups_planned_before_task_keys_get_theirs(tmp_path):
 
 
 def test_each_returnees_latest_situation_is_marked(tmp_path):
-    """Migration 0031 marks each returnee's latest record: the one dated last, and of two the same
-    day the one recorded second; a returnee without records has none marked."""
+    """Migration 0031 marks each returnee's latest record (the one dated last, and of two the same
+    day the one recorded second; a returnee without records has none) and counts them."""
     from sqlalchemy import text
 
     url = fresh_database_url(tmp_path, "migrations_latest_outcome")
@@ -308,6 +308,13 @@ def test_each_returnees_latest_situation_is_marked(tmp_path):
         command.upgrade(config, "head")
         with engine.connect() as connection:
             marked = connection.execute(text("SELECT id FROM returnee_outcomes WHERE is_latest ORDER BY id")).all()
+            figures = connection.execute(
+                text(
+                    "SELECT organization_id, recorded, documents_obtained, children_in_school, working_or_training,"
+                    " at_risk, migrated_again FROM returnee_outcome_figures"
+                )
+            ).all()
         assert [row[0] for row in marked] == [1, 4]
+        assert [tuple(row) for row in figures] == [(1, 2, 2, 0, 0, 0, 0)]
     finally:
         engine.dispose()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from casework.accounts.models import OrganizationKind, Role
 from casework.cases.models import Case, CaseStatus, ClosedReason
 from reintegration import directory, outcomes, services
 from reintegration.models import (
@@ -16,13 +17,14 @@ from reintegration.models import (
     Referral,
     ReturneeClosedReason,
     ReturneeStatus,
+    ReturnMethod,
     SafetyStatus,
     Service,
     WorkStatus,
 )
 from scheduling import dispatch
 from scheduling.models import Reminder, ReminderStatus
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_organization, make_user
 
 
 def test_closing_needs_a_reason_closes_the_organizations_case_and_can_be_undone(client, db_session, center, receive):
@@ -126,7 +128,7 @@ def test_the_list_shows_due_follow_ups_and_the_latest_situation(client, db_sessi
     listed = page[page.index('<table class="list">') :]
     for returnee in (soon, later):
         assert f">{returnee.reference}</a>" in listed and f"<td>{returnee.family.display_name}</td>" in listed
-    figures = outcomes.latest_figures(db_session, select(type(soon)).where(type(soon).id.in_([soon.id, later.id])))
+    figures = outcomes.latest_figures(db_session, center["org"].id)
     assert figures == outcomes.Figures(
         recorded=2, documents_obtained=1, children_in_school=0, working_or_training=1, at_risk=0, migrated_again=0
     )
@@ -152,7 +154,7 @@ def test_the_latest_situation_of_a_day_with_two_records_is_the_last_recorded(db_
             today,
         )
     db_session.flush()
-    figures = outcomes.latest_figures(db_session, select(type(returnee)).where(type(returnee).id == returnee.id))
+    figures = outcomes.latest_figures(db_session, center["org"].id)
     assert (figures.recorded, figures.working_or_training, figures.at_risk) == (1, 1, 0)
 
 
@@ -169,16 +171,58 @@ def test_a_record_dated_earlier_does_not_replace_the_latest_and_closing_as_migra
             outcomes.OutcomeData(recorded_on=today - timedelta(days=days_ago), work=work),
             today,
         )
-    scope = select(type(returnee)).where(type(returnee).id == returnee.id)
     latest = db_session.scalars(select(OutcomeRecord).where(OutcomeRecord.is_latest)).all()
     assert [(r.returnee_case_id, r.work) for r in latest] == [(returnee.id, WorkStatus.EMPLOYED)]
-    assert outcomes.latest_figures(db_session, scope).working_or_training == 1
+    assert outcomes.latest_figures(db_session, center["org"].id).working_or_training == 1
     services.close(db_session, worker, returnee, ReturneeClosedReason.MIGRATED_AGAIN, today)
     db_session.flush()
     latest = db_session.scalars(select(OutcomeRecord).where(OutcomeRecord.is_latest)).all()
     assert [(r.recorded_on, r.migrated_again) for r in latest] == [(today, Answer.YES)]
-    figures = outcomes.latest_figures(db_session, scope)
+    figures = outcomes.latest_figures(db_session, center["org"].id)
     assert (figures.recorded, figures.working_or_training, figures.migrated_again) == (1, 0, 1)
+
+
+def test_the_kept_figures_are_those_of_each_returnees_latest_record_in_their_organization(db_session, center, receive):
+    """Records added in any order (late entries, two the same day) across returnees and two
+    organizations: each organization's kept figures count what its returnees' latest records say."""
+    worker, today = center["worker"], center["today"]
+    other_center = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Otro Centro")
+    other_worker = make_user(db_session, other_center, Role.CASE_MANAGER)
+    other = services.receive(
+        db_session,
+        other_worker,
+        {"given_names": "Rosa", "first_surname": "Coc", "preferred_language": "spa"},
+        services.ReturnData(country="GT", returned_on=today - timedelta(days=30), method=ReturnMethod.FLIGHT),
+        today,
+    )
+    returnees = [receive(days_ago=30), receive(days_ago=30), receive(days_ago=30), other]
+    entries = [  # (returnee, days ago, documents, work, safety)
+        (0, 20, Answer.YES, WorkStatus.EMPLOYED, SafetyStatus.SAFE),
+        (0, 25, Answer.NO, WorkStatus.LOOKING, SafetyStatus.AT_RISK),  # entered late: not the latest
+        (1, 10, Answer.NO, WorkStatus.LOOKING, SafetyStatus.DISPLACED),
+        (1, 10, Answer.YES, WorkStatus.IN_TRAINING, SafetyStatus.SAFE),  # the same day, later: the latest
+        (2, 5, Answer.YES, WorkStatus.NOT_WORKING, SafetyStatus.AT_RISK),
+        (3, 5, Answer.YES, WorkStatus.EMPLOYED, SafetyStatus.AT_RISK),
+        (2, 1, Answer.NO, WorkStatus.SELF_EMPLOYED, SafetyStatus.AT_RISK),
+    ]
+    for index, days_ago, documents, work, safety in entries:
+        outcomes.record_outcome(
+            db_session,
+            other_worker if index == 3 else worker,
+            returnees[index],
+            outcomes.OutcomeData(
+                recorded_on=today - timedelta(days=days_ago), documents_obtained=documents, work=work, safety=safety
+            ),
+            today,
+        )
+    db_session.commit()
+    assert outcomes.latest_figures(db_session, center["org"].id) == outcomes.Figures(
+        recorded=3, documents_obtained=2, children_in_school=0, working_or_training=3, at_risk=1, migrated_again=0
+    )
+    assert outcomes.latest_figures(db_session, other_center.id) == outcomes.Figures(
+        recorded=1, documents_obtained=1, children_in_school=0, working_or_training=1, at_risk=1, migrated_again=0
+    )
+    assert outcomes.latest_figures(db_session, make_organization(db_session).id) == outcomes.Figures(0, 0, 0, 0, 0, 0)
 
 
 def test_family_members_in_the_us_are_added_and_removed(client, db_session, center, receive):
