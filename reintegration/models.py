@@ -89,6 +89,8 @@ class ReturneeCase(TimestampMixin, Base):
     case: Mapped[Case | None] = relationship(foreign_keys=[case_id])
     assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     relatives: Mapped[list[RelativeInUS]] = relationship(cascade="all, delete-orphan", order_by="RelativeInUS.id")
+    # Read with the case by its page; written through services.save_assessment.
+    assessment: Mapped[Assessment | None] = relationship(viewonly=True)
 
 
 class RelativeInUS(Base):

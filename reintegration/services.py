@@ -11,7 +11,8 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import Row, Select, bindparam, exists, false, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
@@ -433,25 +434,31 @@ def due_follow_ups(
 
 
 def load_household(session: Session, returnee: ReturneeCase) -> Family:
-    """The household with what its page shows of each member, in two statements: the household,
-    then its members with their few languages, flags, consents and phones joined (the caller keeps
-    the family it returns, and with it the loaded members)."""
-    return session.scalars(_household_statement(), {"family_id": returnee.family_id}).unique().one()
+    """The household with what its page shows of each member: its members with their few
+    languages, flags and consents joined, in one statement (the household itself is the
+    returnee's, loaded with it by `SHOWN_WITH_RETURNEE`)."""
+    members = session.scalars(_members_statement(), {"family_id": returnee.family_id}).unique().all()
+    family = returnee.family
+    set_committed_value(family, "members", list(members))
+    return family
+
+
+# What the returnee page loads with the returnee, in its statement: the household (which the
+# access scope joins already), the reception assessment and the family members in the United States.
+SHOWN_WITH_RETURNEE = (
+    contains_eager(ReturneeCase.family),
+    joinedload(ReturneeCase.assessment),
+    joinedload(ReturneeCase.relatives),
+)
 
 
 @cache  # built once and run with the household bound
-def _household_statement() -> Select[Family]:
+def _members_statement() -> Select[Member]:
     return (
-        select(Family)
-        .where(Family.id == bindparam("family_id"))
-        .options(
-            selectinload(Family.members).options(
-                joinedload(Member.languages),
-                joinedload(Member.vulnerabilities),
-                joinedload(Member.consents),
-                joinedload(Member.phones),
-            )
-        )
+        select(Member)
+        .where(Member.family_id == bindparam("family_id"))
+        .order_by(Member.id)  # as the household's members are ordered
+        .options(joinedload(Member.languages), joinedload(Member.vulnerabilities), joinedload(Member.consents))
     )
 
 

@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, flash, g, redirect, render_template, r
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 
 from casework import access
 from casework.access import requires
@@ -192,18 +193,18 @@ def receive():
     return render_template("reintegration/reception_form.html", form=form)
 
 
-def _returnee(returnee_case_id: int) -> ReturneeCase:
-    return access.get_or_404(db.session, current_user, ReturneeCase, returnee_case_id)
+def _returnee(returnee_case_id: int, *options: ORMOption) -> ReturneeCase:
+    return access.get_or_404(db.session, current_user, ReturneeCase, returnee_case_id, *options)
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>")
 @requires("in_country_staff")
 def show(returnee_case_id: int):
-    case = _returnee(returnee_case_id)
+    case = _returnee(returnee_case_id, *services.SHOWN_WITH_RETURNEE)
     record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
     family = services.load_household(db.session, case)
     head = followups.head_of(case)
-    assessment = services.assessment_of(db.session, case)
+    assessment = case.assessment
     tasks = followups.tasks_of(db.session, case)
     return render_template(
         "reintegration/show.html",
