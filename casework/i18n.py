@@ -191,7 +191,13 @@ def select_timezone() -> str:
 def language_name(code: str | None) -> str:
     if not code:
         return ""
-    return str(LANGUAGES.get(code, code))
+    return _language_names(str(reader_locale())).get(code, code)
+
+
+@lru_cache(maxsize=8)
+def _language_names(locale: str) -> dict[str, str]:
+    # Each name is a lazy string, a catalogue look-up at every str(): the same for every request of a locale.
+    return {code: str(name) for code, name in LANGUAGES.items()}
 
 
 def reader_locale() -> Locale | None:

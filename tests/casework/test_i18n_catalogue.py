@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from flask import render_template_string, session
 from flask_babel import force_locale, format_date, format_datetime, get_locale, refresh
 
-from casework.i18n import catalogue, gettext, lazy_gettext, ngettext, reader_locale
+from casework.i18n import catalogue, gettext, language_name, lazy_gettext, ngettext, reader_locale
 
 TEMPLATE = "{{ _('Nothing here.') }}|{{ ngettext('%(num)s date', '%(num)s dates', 2) }}"
 
@@ -56,6 +56,17 @@ def test_the_readers_locale_is_flask_babels_at_every_moment(app):
         with force_locale("fr"):  # before the request chose: Flask-Babel leaves None behind
             assert str(reader_locale()) == "fr"
         assert str(reader_locale()) == "es" == str(get_locale())
+
+
+def test_language_names_are_written_in_the_language_of_the_moment(app):
+    assert language_name("spa") == "Spanish" and language_name("xyz") == "xyz" and language_name(None) == ""
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert language_name("spa") == "Español" and language_name("eng") == "Inglés"
+        with force_locale("fr"):
+            assert language_name("spa") == "Espagnol"
+        assert language_name("spa") == "Español"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert language_name("spa") == "Spanish"
 
 
 def test_outside_a_request_texts_stay_in_english(app):
