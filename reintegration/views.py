@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -26,7 +29,7 @@ from casework.families.models import Family, Relationship
 from casework.families.services import query_of, search_token
 from casework.form_actions import performed, submitted
 from casework.forms_common import filled
-from casework.i18n import country_choices, language_choices, ngettext
+from casework.i18n import country_choices, language_choices, ngettext, reader_locale
 from casework.i18n import gettext as _
 from casework.pagination import page_number
 from casework.timeutil import today_for
@@ -233,8 +236,25 @@ def show(returnee_case_id: int):
 
 
 def _labels() -> dict:
-    """The labels and enums the reintegration templates show."""
-    return {
+    """The labels and enums the reintegration templates show, the labels in the reader's language."""
+    return {**_labels_in(str(reader_locale())), **ENUMS_SHOWN}
+
+
+ENUMS_SHOWN = {
+    "Answer": Answer,
+    "PlanStatus": PlanStatus,
+    "ReferralStatus": ReferralStatus,
+    "WorkStatus": WorkStatus,
+    "SafetyStatus": SafetyStatus,
+}
+
+
+@lru_cache(maxsize=8)
+def _labels_in(locale: str) -> dict[str, dict[Any, Markup]]:
+    """Each set of labels in one language. A label is a lazy string, a catalogue look-up each time
+    a page writes it (a directory writes a hundred): the same for every page of a language, so
+    read once. Markup, as a lazy string is written (the catalogue is ours)."""
+    sets: dict[str, Mapping[Any, Any]] = {
         "service_labels": labels.SERVICES,
         "plan_status_labels": labels.PLAN_STATUSES,
         "referral_status_labels": labels.REFERRAL_STATUSES,
@@ -243,12 +263,8 @@ def _labels() -> dict:
         "answer_labels": labels.ANSWERS,
         "work_labels": labels.WORK_STATUSES,
         "safety_labels": labels.SAFETY_STATUSES,
-        "Answer": Answer,
-        "PlanStatus": PlanStatus,
-        "ReferralStatus": ReferralStatus,
-        "WorkStatus": WorkStatus,
-        "SafetyStatus": SafetyStatus,
     }
+    return {name: {key: Markup(str(label)) for key, label in named.items()} for name, named in sets.items()}  # noqa: S704
 
 
 @bp.route("/reintegration/cases/<int:returnee_case_id>/assessment", methods=["GET", "POST"])

@@ -47,6 +47,24 @@ def test_a_provider_is_added_with_its_services_and_languages(client, db_session,
     assert "Casa Demo de Acogida" not in client.get("/reintegration/providers").get_data(as_text=True)
 
 
+def test_the_directory_is_written_in_each_readers_language(client, db_session, center):
+    """Its services, kinds and languages in the reader's language, whoever read it before."""
+    client.sign_in(center["worker"].email, PASSWORD)
+    assert client.post("/reintegration/providers/new", PROVIDER).status_code == 302
+    english = client.get("/reintegration/providers").get_data(as_text=True)
+    assert all(label in english for label in ("Shelter", "Psychosocial support", "Non-governmental organization"))
+    assert "Spanish, Mam" in english
+    center["worker"].locale = "es"
+    db_session.commit()
+    spanish = client.get("/reintegration/providers").get_data(as_text=True)
+    assert all(label in spanish for label in ("Albergue", "Apoyo psicosocial", "Organización no gubernamental"))
+    assert "Español, Mam" in spanish and "Shelter" not in spanish
+    center["worker"].locale = "en"
+    db_session.commit()
+    english = client.get("/reintegration/providers").get_data(as_text=True)
+    assert "Psychosocial support" in english and "Apoyo psicosocial" not in english
+
+
 def test_bad_provider_input_is_shown_next_to_the_field_and_kept(client, db_session, center):
     client.sign_in(center["worker"].email, PASSWORD)
     for change, field in (
