@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from babel import numbers
-from flask import g
-from flask_babel import get_locale
+
+from casework.i18n import reader_locale
 
 
 @lru_cache(maxsize=16384)
@@ -23,12 +23,8 @@ def _percent(number: float, pattern: str, locale: str) -> str:
 
 
 def _locale() -> str:
-    """The reader's locale, looked up once a request (Flask-Babel's look-up goes through its
-    context each time, which costs more than the memoized formatting)."""
-    locale: str | None = g.get("report_locale")
-    if locale is None:
-        locale = g.report_locale = str(get_locale())
-    return locale
+    """The reader's locale (of the moment: a text written inside `force_locale` follows it)."""
+    return str(reader_locale())
 
 
 # How a report writes a rate: one decimal, as a percentage.

@@ -9,11 +9,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import url_for
-from flask_babel import format_date, get_locale
 from markupsafe import Markup, escape
 
+from casework.i18n import format_day, language_name, reader_locale
 from casework.i18n import gettext as _
-from casework.i18n import language_name
 from casework.i18n import lazy_gettext as _l
 from reports.exports import Column, Table
 from reports.numbers import ReaderNumbers
@@ -49,12 +48,12 @@ REPRESENTATION_LABELS = {"represented": _l("Represented"), "unrepresented": _l("
 
 def month_label(key: str, form: str = "MMM yyyy") -> str:
     year, month = (int(part) for part in key.split("-"))
-    return format_date(date(year, month, 1), form)
+    return format_day(date(year, month, 1), form)
 
 
 def rate_columns(categories: list[str]) -> list[Column]:
     """Five columns a category, the same for every breakdown of a page: labelled once per locale."""
-    return list(_rate_columns(tuple(categories), str(get_locale())))
+    return list(_rate_columns(tuple(categories), str(reader_locale())))
 
 
 @lru_cache(maxsize=64)

@@ -7,15 +7,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request, url_for
-from flask_babel import format_date
 from flask_login import current_user
 from markupsafe import Markup
 
 from casework import access
 from casework.access import requires
 from casework.db import db, utcnow
+from casework.i18n import format_day, language_choices
 from casework.i18n import gettext as _
-from casework.i18n import language_choices
 from casework.pagination import page_number
 from casework.timeutil import today_for
 from reports import charts, exports, facts, services, tables
@@ -489,9 +488,9 @@ def _about(table: exports.Table, filters: Filters, shared: bool) -> list[tuple[s
         (_("Program"), current_user.organization.name),
         (
             _("Period"),
-            _("%(start)s to %(end)s", start=format_date(filters.start, "long"), end=format_date(filters.end, "long")),
+            _("%(start)s to %(end)s", start=format_day(filters.start, "long"), end=format_day(filters.end, "long")),
         ),
-        (_("Made on"), format_date(today_for(current_user), "long")),
+        (_("Made on"), format_day(today_for(current_user), "long")),
     ]
     if services.caseload_only(current_user):
         lines.append((_("Covers"), _("The cases assigned to %(name)s", name=current_user.full_name)))

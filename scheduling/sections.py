@@ -7,7 +7,6 @@ from functools import cache, lru_cache
 from typing import Any
 
 from babel.dates import format_datetime
-from flask_babel import get_locale
 from sqlalchemy import Date, String, bindparam, cast, null
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from casework.accounts.models import User
 from casework.cases.models import Case
 from casework.db import AnySelect, AnyUnion, UTCDateTime, lists_in_one_statement, read_lists, utcnow
 from casework.families.models import Family
+from casework.i18n import reader_locale
 from scheduling import calendars, services
 from scheduling.models import Appointment, Court
 
@@ -23,7 +23,7 @@ from scheduling.models import Appointment, Court
 def local_when(appointment: calendars.NoticeTime) -> str:
     """'Tue, Mar 3, 2026, 8:30 AM MST': the time on the notice, at its place, with the zone."""
     return _written_when(
-        appointment.local_date, appointment.local_time, appointment.timezone, appointment.fold, str(get_locale())
+        appointment.local_date, appointment.local_time, appointment.timezone, appointment.fold, str(reader_locale())
     )
 
 
