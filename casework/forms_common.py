@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
@@ -50,9 +51,10 @@ class QuickSelect(Select):
                 continue  # WTForms writes no optgroup for a group without options
             if group is not None:
                 html.append(f"<optgroup {html_params(label=group)}>")
-            for value, label in pairs:
-                selected = "selected " if coerce(value) == data else ""  # html_params writes the attributes sorted
-                html.append(f'<option {selected}value="{escape(value)}">{escape(label or value)}</option>')
+            if _kept(pairs, data):
+                html.append(_written_options(tuple(pairs), coerce, data))
+            else:
+                html.append(_options(pairs, coerce, data))
             if group is not None:
                 html.append("</optgroup>")
         html.append("</select>")
@@ -97,6 +99,28 @@ class SelectField(WTFormsSelectField):
             # WTForms 3.3's own message setting, which its stubs do not know yet.
             message = getattr(self, "invalid_choice_message", None)
             raise ValidationError(message or self.gettext(WTFORMS_NOT_A_CHOICE))
+
+
+def _options(pairs: Iterable[tuple[Any, Any]], coerce: Callable[[Any], Any], data: Any) -> str:
+    written = []
+    for value, label in pairs:
+        selected = "selected " if coerce(value) == data else ""  # html_params writes the attributes sorted
+        written.append(f'<option {selected}value="{escape(value)}">{escape(label or value)}</option>')
+    return "".join(written)
+
+
+def _kept(pairs: list[tuple[Any, Any]], data: Any) -> bool:
+    """Whether a list's options are kept once written: its labels are text already (not a lazy
+    string, which is written in the language of the moment) and the value chosen is one."""
+    return type(data) in (str, int, type(None)) and all(type(label) is str for _value, label in pairs)
+
+
+@lru_cache(maxsize=256)
+def _written_options(pairs: tuple[tuple[Any, Any], ...], coerce: Callable[[Any], Any], data: Any) -> str:
+    """The options of a list written once for each choice: a report's filters write the same 150
+    courts, offices and staff at every request. Lists of one program's names, kept in this
+    process as they are in its memory when read."""
+    return _options(pairs, coerce, data)
 
 
 def _pairs(choices: Any) -> bool:

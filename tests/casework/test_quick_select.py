@@ -123,3 +123,22 @@ def _subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
+
+
+def test_options_kept_once_written_are_those_of_the_choices_and_value_of_each_request(app):
+    from casework.i18n import lazy_gettext
+
+    form = _Form(data={"staff": 7})
+    for data in (7, 9, 0, 7, None):
+        form.staff.data = data
+        assert QuickSelect()(form["staff"]) == Select()(form["staff"])
+    form.staff.data = 7
+    form.staff.choices = [(0, "Not assigned"), (7, "Ana Gómez")]  # a name corrected: written anew
+    assert QuickSelect()(form["staff"]) == Select()(form["staff"]) and "Ana Gómez" in QuickSelect()(form["staff"])
+    # Lazy labels are written in the language of each request, never kept in another's.
+    form.plain.choices = [("spa", lazy_gettext("Spanish")), ("eng", lazy_gettext("English"))]
+    form.plain.data = "spa"
+    for language, name in (("es", "Español"), ("en", "Spanish"), ("es", "Español")):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            written = QuickSelect()(form["plain"])
+            assert written == Select()(form["plain"]) and f">{name}</option>" in written
