@@ -146,6 +146,14 @@ def organization_scope(user: User, model: type) -> dict[str, int] | None:
     return None
 
 
+def reach(user: User, model: type[T]) -> tuple[Select[T], dict[str, int]]:
+    """`scoped(model, user)` as a statement kept from one request to the next and its bound
+    values: `program_scoped(model)` where `organization_scope` serves `user`, else `scoped` itself
+    (a new statement) with none."""
+    values = organization_scope(user, model)
+    return (program_scoped(cast(Any, model)), values) if values is not None else (scoped(model, user), {})
+
+
 def get_or_404(session: Session, user: User, model: type[T], record_id: int, *options: ORMOption) -> T:
     """The record if `user` may see it, loaded with `options` (what the page shows of it, in the same
     statements); else 404, and a refusal of an existing record audited."""

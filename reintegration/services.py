@@ -7,19 +7,21 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, exists, false, select
+from sqlalchemy import Date, Row, Select, bindparam, exists, false, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from casework import access
 from casework.accounts.models import PROGRAM_ROLES, Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
 from casework.audit.services import record
 from casework.cases import services as case_services
 from casework.cases.closing import AgainChoice, AheadChoice
 from casework.cases.models import Case, CaseStatus, ClosedReason, Task
+from casework.db import AnySelect
 from casework.errors import Conflict, NotAllowed, ValidationError
 from casework.families import services as family_services
 from casework.families.identifiers import parse_phone
@@ -234,15 +236,39 @@ def search(scope: Select[ReturneeCase], query: str | None, organization_id: int)
 
 
 def cases_page(
-    session: Session, scope: Select[ReturneeCase], organization_id: int, page: int, per_page: int
+    session: Session,
+    listed: Select[ReturneeCase],
+    values: dict[str, int],
+    organization_id: int,
+    status: ReturneeStatus | None,
+    page: int,
+    per_page: int,
 ) -> tuple[list[Any], bool]:
-    """One page of the returnee cases in `scope`, with what the list shows of each: reference,
-    status, household, return and destination (the household from the join the scope makes).
-    The scope's cases are those of the reader's organization (a returnee case is its household's
-    organization's): said on the case as well, so that the list is read in order from its index."""
-    stmt = (
-        scope.where(ReturneeCase.organization_id == organization_id)
-        .with_only_columns(
+    """One page of the returnee cases `listed` (the reader's reach as `access.reach` gives it, with
+    `values`, or a search in it), of one status or all, with what the list shows of each:
+    reference, status, household, return and destination (the household from the join the scope
+    makes). The statement of the reach itself is built once; a search's, for its request."""
+    build = _page_statement if listed is access.program_scoped(ReturneeCase) else _page_statement.__wrapped__
+    bound = {
+        **values,
+        "organization_id": organization_id,
+        "status": status,
+        "offset": (page - 1) * per_page,
+        "limit": per_page + 1,
+    }
+    rows = list(session.execute(build(listed, status is not None), bound))
+    return rows[:per_page], len(rows) > per_page
+
+
+@lru_cache(maxsize=4)
+def _page_statement(listed: Select[ReturneeCase], of_one_status: bool) -> AnySelect:
+    # A returnee case is its household's organization's (the reader's): said on the case as well,
+    # so that the list is read in order from its index, backwards (open cases before closed ones).
+    stmt = listed.where(ReturneeCase.organization_id == bindparam("organization_id"))
+    if of_one_status:
+        stmt = stmt.where(ReturneeCase.status == bindparam("status"))
+    return (
+        stmt.with_only_columns(
             ReturneeCase.id,
             ReturneeCase.reference,
             ReturneeCase.us_case_id,
@@ -254,12 +280,10 @@ def cases_page(
             ReturneeCase.municipality,
             ReturneeCase.district,
         )
-        .order_by(ReturneeCase.status, ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page + 1)
+        .order_by(ReturneeCase.status.desc(), ReturneeCase.returned_on.desc(), ReturneeCase.id.desc())
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit"))
     )
-    rows = list(session.execute(stmt))
-    return rows[:per_page], len(rows) > per_page
 
 
 def follow_ups(session: Session, returnee: ReturneeCase) -> list[Task]:
@@ -404,21 +428,34 @@ def reopen(session: Session, user: User, returnee: ReturneeCase, today: date) ->
 
 
 def due_follow_ups(
-    session: Session, scope: Select[ReturneeCase], today: date, horizon_days: int = 7, limit: int = 50
+    session: Session,
+    scope: Select[ReturneeCase],
+    values: dict[str, int],
+    today: date,
+    horizon_days: int = 7,
+    limit: int = 50,
 ) -> list[Row[Any]]:
     """Open follow-ups of open cases, overdue or due within the horizon, soonest first: each one's
     day, returnee case, household and return (what the list shows). Read in due order from the
     index of open follow-ups (its conditions written as its own, the key inline for the planner
-    to match it), up to the first `limit` of the reader's organization."""
+    to match it), up to the first `limit` of the reader's organization. `scope` and `values` as
+    `access.reach` gives them; the statement of a kept scope is built once."""
+    build = _due_statement if scope is access.program_scoped(ReturneeCase) else _due_statement.__wrapped__
+    bound = {**values, "until": today + timedelta(days=horizon_days), "limit": limit}
+    return list(session.execute(build(scope), bound))
+
+
+@lru_cache(maxsize=2)
+def _due_statement(scope: Select[ReturneeCase]) -> AnySelect:
     from scheduling.api import Appointment
 
-    stmt = (
+    return (
         scope.join(Task, Task.case_id == ReturneeCase.case_id)
         .where(
             ReturneeCase.status == ReturneeStatus.OPEN,
             Task.completed_at.is_(None),
             Task.title_key == bindparam("follow_up_key", FOLLOW_UP_KEY, literal_execute=True),
-            Task.due_on <= today + timedelta(days=horizon_days),
+            Task.due_on <= bindparam("until", type_=Date),
             exists().where(Appointment.follow_up_task_id == Task.id),
         )
         .with_only_columns(
@@ -428,9 +465,8 @@ def due_follow_ups(
             ReturneeCase.returned_on,
         )
         .order_by(Task.due_on, Task.id)
-        .limit(limit)
+        .limit(bindparam("limit"))
     )
-    return list(session.execute(stmt))
 
 
 def load_household(session: Session, returnee: ReturneeCase) -> Family:

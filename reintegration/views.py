@@ -139,14 +139,11 @@ def index():
     page = page_number()
     wanted = request.args.get("status", "open")
     query = query_of(request.args.get("s"))
-    scope = access.scoped(ReturneeCase, current_user)
+    scope, values = access.reach(current_user, ReturneeCase)
     listed = services.search(scope, query, current_user.organization_id) if query else scope
-    if wanted != "all":
-        listed = listed.where(
-            ReturneeCase.status == (ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN)
-        )
+    status = None if wanted == "all" else ReturneeStatus.CLOSED if wanted == "closed" else ReturneeStatus.OPEN
     rows, has_next = services.cases_page(
-        db.session, listed, current_user.organization_id, page, current_app.config["PAGE_SIZE"]
+        db.session, listed, values, current_user.organization_id, status, page, current_app.config["PAGE_SIZE"]
     )
     today = today_for(current_user)
     return render_template(
@@ -159,7 +156,7 @@ def index():
         search_form=SearchForm(q=query),
         division_name=division_name,
         today=today,
-        due=services.due_follow_ups(db.session, scope, today),
+        due=services.due_follow_ups(db.session, scope, values, today),
         figures=outcomes.latest_figures(db.session, current_user.organization_id),
     )
 

@@ -39,4 +39,12 @@ def test_a_partner_and_a_former_worker_have_no_bound_scope(db_session, center):
     db_session.commit()
     for user in (partner, former):
         assert access.organization_scope(user, Member) is None
+        scope, values = access.reach(user, Member)  # their scope, built for them, with no values
+        assert values == {} and scope is not access.program_scoped(Member)
+        assert db_session.scalars(scope).all() == db_session.scalars(access.scoped(Member, user)).all()
+    worker = center["worker"]
+    assert access.reach(worker, ReturneeCase) == (
+        access.program_scoped(ReturneeCase),
+        {access.PROGRAM_SCOPE: center["org"].id},
+    )
     assert access.organization_scope(program_manager, Member) == access.program_scope(program_manager)

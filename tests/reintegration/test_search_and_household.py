@@ -70,3 +70,34 @@ def test_people_who_returned_together_are_added_to_the_household(client, db_sess
     show = client.get(f"/reintegration/cases/{returnee.id}").get_data(as_text=True)
     assert "Sofía Cux" in show and "United States" in show
     assert returnee.reference in _search(client, "Sofia Cux"), "the child's name finds the household"
+
+
+def test_the_list_shows_one_status_a_page_at_a_time_latest_return_first(app, client, db_session, center, receive):
+    older, middle, newer = receive(days_ago=30), receive(days_ago=20), receive(days_ago=10)
+    closed = receive(days_ago=5)
+    services.close(db_session, center["worker"], closed, services.ReturneeClosedReason.LOST_CONTACT, center["today"])
+    elsewhere = make_organization(db_session, OrganizationKind.REINTEGRATION, name="Centro Demo Honduras")
+    hidden = services.receive(
+        db_session,
+        make_user(db_session, elsewhere, Role.CASE_MANAGER),
+        {"given_names": "Rosa", "first_surname": "Coc"},
+        services.ReturnData(country="HN", returned_on=center["today"], method=ReturnMethod.LAND),
+        center["today"],
+    )
+    db_session.commit()
+    client.sign_in(center["worker"].email, PASSWORD)
+    app.config["PAGE_SIZE"] = 2
+    try:
+
+        def listed(url: str) -> list[str]:
+            page = client.get(url).get_data(as_text=True).partition('<table class="list">')[2]
+            shown = [r for r in (older, middle, newer, closed, hidden) if f">{r.reference}</a>" in page]
+            return [r.reference for r in sorted(shown, key=lambda r: page.index(f">{r.reference}</a>"))]
+
+        assert listed("/reintegration") == [newer.reference, middle.reference]
+        assert listed("/reintegration?page=2") == [older.reference]
+        assert listed("/reintegration?status=closed") == [closed.reference]
+        assert listed("/reintegration?status=all") == [newer.reference, middle.reference]  # open ones first
+        assert listed("/reintegration?status=all&page=2") == [older.reference, closed.reference]
+    finally:
+        app.config["PAGE_SIZE"] = 50
