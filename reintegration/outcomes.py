@@ -78,12 +78,15 @@ def add_record(session: Session, returnee: ReturneeCase, row: OutcomeRecord) -> 
 
 def outcomes_of(session: Session, returnee: ReturneeCase) -> list[OutcomeRecord]:
     """Newest first."""
-    return list(
-        session.scalars(
-            select(OutcomeRecord)
-            .where(OutcomeRecord.returnee_case_id == returnee.id)
-            .order_by(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc())
-        )
+    return list(session.scalars(_outcomes_statement(), {"returnee_case_id": returnee.id}))
+
+
+@cache  # built once and run with the returnee bound
+def _outcomes_statement() -> Select[OutcomeRecord]:
+    return (
+        select(OutcomeRecord)
+        .where(OutcomeRecord.returnee_case_id == bindparam("returnee_case_id"))
+        .order_by(OutcomeRecord.recorded_on.desc(), OutcomeRecord.id.desc())
     )
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from casework.accounts.models import User
@@ -70,12 +71,16 @@ def needs(assessment: Assessment | None) -> list[Need]:
 
 
 def plan_of(session: Session, returnee: ReturneeCase) -> list[PlanItem]:
-    return list(
-        session.scalars(
-            select(PlanItem)
-            .where(PlanItem.returnee_case_id == returnee.id)
-            .order_by(PlanItem.status == PlanStatus.DONE, PlanItem.id)
-        )
+    """The plan's lines, those still to do first."""
+    return list(session.scalars(_plan_statement(), {"returnee_case_id": returnee.id}))
+
+
+@cache  # built once and run with the returnee bound
+def _plan_statement() -> Select[PlanItem]:
+    return (
+        select(PlanItem)
+        .where(PlanItem.returnee_case_id == bindparam("returnee_case_id"))
+        .order_by(PlanItem.status == PlanStatus.DONE, PlanItem.id)
     )
 
 
@@ -250,11 +255,15 @@ def update_referral(
 
 
 def referrals_of(session: Session, returnee: ReturneeCase) -> list[Referral]:
-    return list(
-        session.scalars(
-            select(Referral)
-            .where(Referral.returnee_case_id == returnee.id)
-            .options(selectinload(Referral.provider))
-            .order_by(Referral.referred_on.desc(), Referral.id.desc())
-        )
+    """The returnee's referrals with their providers, newest first."""
+    return list(session.scalars(_referrals_statement(), {"returnee_case_id": returnee.id}))
+
+
+@cache  # built once and run with the returnee bound
+def _referrals_statement() -> Select[Referral]:
+    return (
+        select(Referral)
+        .where(Referral.returnee_case_id == bindparam("returnee_case_id"))
+        .options(selectinload(Referral.provider))
+        .order_by(Referral.referred_on.desc(), Referral.id.desc())
     )
