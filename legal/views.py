@@ -15,7 +15,7 @@ from casework.access import requires
 from casework.accounts import services as account_services
 from casework.accounts.models import Organization, OrganizationKind, User
 from casework.audit.models import AuditAction
-from casework.audit.services import record
+from casework.audit.services import record_now
 from casework.db import db, utcnow
 from casework.documents import services as document_services
 from casework.extensions import registry
@@ -253,7 +253,7 @@ def partner_case(legal_referral_id: int):
         )
     )
     files = document_services.family_documents(db.session, current_user, family.id)
-    record(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
+    record_now(db.session, current_user, AuditAction.VIEW, "family", family.id, family.id, detail="partner portal")
     return render_template(
         "legal/partner_case.html",
         files=files,
@@ -345,7 +345,7 @@ def partner_outcome(appointment_id: int):
     if saved:
         flash(_("The outcome is recorded; the family's reminders follow any new date."), "success")
         return _back(referral)
-    record(
+    record_now(
         db.session,
         current_user,
         AuditAction.VIEW,

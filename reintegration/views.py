@@ -18,7 +18,7 @@ from casework import access
 from casework.access import requires
 from casework.accounts.models import User
 from casework.audit.models import AuditAction
-from casework.audit.services import record
+from casework.audit.services import record_now
 from casework.cases.models import Task
 from casework.db import db
 from casework.documents import services as document_services
@@ -201,7 +201,7 @@ def _returnee(returnee_case_id: int, *options: ORMOption) -> ReturneeCase:
 @requires("in_country_staff")
 def show(returnee_case_id: int):
     case = _returnee(returnee_case_id, *services.SHOWN_WITH_RETURNEE)
-    record(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
+    record_now(db.session, current_user, AuditAction.VIEW, "returnee_case", case.id, case.family_id)
     family = services.load_household(db.session, case)
     head = followups.head_of(case)
     assessment = case.assessment
@@ -484,7 +484,7 @@ def referral(returnee_referral_id: int):
     row = access.get_or_404(db.session, current_user, Referral, returnee_referral_id)
     case = _returnee(row.returnee_case_id)
     if request.method == "GET":
-        record(db.session, current_user, AuditAction.VIEW, "returnee_referral", row.id, case.family_id)
+        record_now(db.session, current_user, AuditAction.VIEW, "returnee_referral", row.id, case.family_id)
         form = ReferralUpdateForm(data={"status": row.status.value, "outcome": row.outcome})
     else:
         form = ReferralUpdateForm()

@@ -30,7 +30,7 @@ from casework.access import requires
 from casework.accounts.models import User
 from casework.accounts.services import set_program_phone
 from casework.audit.models import AuditAction
-from casework.audit.services import record
+from casework.audit.services import record, record_now
 from casework.cases.models import Case
 from casework.db import db, utcnow
 from casework.families.identifiers import format_phone, mask_a_number, parse_phone
@@ -197,7 +197,7 @@ def appointment(appointment_id: int):
     )
     replies = inbound.replies_for(db.session, [r.id for r in reminders])
     successor = db.session.get(Appointment, appointment.rescheduled_to_id) if appointment.rescheduled_to_id else None
-    record(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id)
+    record_now(db.session, current_user, AuditAction.VIEW, "appointment", appointment.id, appointment.case.family_id)
     court = appointment.court
     closed_court, successors = False, []
     if (
