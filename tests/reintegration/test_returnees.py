@@ -291,3 +291,19 @@ def test_the_reception_assessment_gives_the_needs_and_requires_naming_official_p
         assert need in page or need.lower() in page.lower(), need
     edit = client.get(url).get_data(as_text=True)
     assert "Municipal police of the home town" in edit
+
+
+def test_viewing_a_returnee_is_in_the_household_audit(client, db_session, center, receive):
+    from casework.audit.models import AuditAction, AuditEvent
+
+    returnee = receive(days_ago=3)
+    db_session.commit()
+    client.sign_in(center["worker"].email, PASSWORD)
+    assert client.get(f"/reintegration/cases/{returnee.id}").status_code == 200
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.family_id == returnee.family_id, AuditEvent.action == AuditAction.VIEW)
+    ).all()
+    assert [(e.object_type, e.object_id, e.user_id) for e in events] == [
+        ("returnee_case", returnee.id, center["worker"].id)
+    ]
+    assert events[0].at is not None
