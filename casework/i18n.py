@@ -297,16 +297,17 @@ def format_moment(value: datetime | None, format: str = "medium") -> str:
     if locale is None:
         return format_datetime(value, format)
     local = value.astimezone(get_timezone())
-    day, hour, joined = _moment_patterns(locale, format)
-    return joined.replace("{0}", hour.apply(local, locale)).replace("{1}", day.apply(local, locale))
+    hour, joined = _moment_patterns(locale, format)
+    # The day as `dateformat` writes it, kept (a list's instants fall on a few days); the time each time.
+    return joined.replace("{0}", hour.apply(local, locale)).replace("{1}", _formatted_day(local.date(), format, locale))
 
 
 @lru_cache(maxsize=64)
-def _moment_patterns(locale: Locale, format: str) -> tuple[DateTimePattern, DateTimePattern, str]:
-    """A language's date and time patterns of a named length, and how it joins them (as Babel's
+def _moment_patterns(locale: Locale, format: str) -> tuple[DateTimePattern, str]:
+    """A language's time pattern of a named length, and how it joins it to the date (as Babel's
     format_datetime does)."""
     joined = str(get_datetime_format(format, locale=locale)).replace("'", "")  # type: ignore[arg-type]
-    return _date_pattern(locale, format), parse_pattern(get_time_format(format, locale=locale)), joined  # type: ignore[arg-type]
+    return parse_pattern(get_time_format(format, locale=locale)), joined  # type: ignore[arg-type]
 
 
 def init_app(app: Flask) -> None:
